@@ -1,0 +1,94 @@
+"""The ASGI entry: `uvicorn app:app` serves /graphql, /healthz and /readyz."""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+
+from db.engine import close_pool, start_pool
+from db.tables.auth import UserAccount
+from resolvers.ai_tasks.worker import worker_from_settings
+from schema.assets.http import ROUTES as ASSET_ROUTES
+from schema.build import build_schema
+from schema.view import GraphQLView
+from settings import Settings, get_settings
+from subscriptions.bus import Hub, install_hub
+from subscriptions.revocations import Revocations, install_registry
+
+logger = logging.getLogger("genarrative")
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Assemble the service; the bus and the database pool live in the lifespan."""
+    settings = settings or get_settings()
+    view = GraphQLView(build_schema(settings), settings)
+    engine = UserAccount._meta.db
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        owns_pool = await start_pool(engine, max_size=settings.database_pool_size)
+        hub = Hub(settings.broadcast_url, queue_size=settings.realtime_queue_size)
+        await hub.start()
+        install_hub(hub)
+        registry = Revocations(hub)
+        await registry.start()
+        install_registry(registry)
+        # The generation worker (AI tasks) runs with the bus, and stops before it.
+        worker = worker_from_settings(settings)
+        if worker is not None:
+            await worker.start()
+        # Fewer, cheaper collections while serving (GC_GEN0_THRESHOLD, GC_FREEZE_AFTER_STARTUP).
+        thresholds = gc.get_threshold()
+        if settings.gc_gen0_threshold > 0:
+            gc.set_threshold(settings.gc_gen0_threshold, *thresholds[1:])
+        if settings.gc_freeze_after_startup:
+            gc.collect()
+            gc.freeze()
+        try:
+            yield
+        finally:
+            if settings.gc_freeze_after_startup:
+                gc.unfreeze()
+            gc.set_threshold(*thresholds)
+            if worker is not None:
+                await worker.stop()
+            install_registry(None)
+            await registry.stop()
+            install_hub(None)
+            await hub.stop()
+            if owns_pool:
+                await close_pool(engine)
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> JSONResponse:
+        try:
+            await UserAccount.raw("SELECT 1")
+        except Exception:
+            logger.exception("readiness check failed")
+            return JSONResponse(
+                {"status": "unavailable", "database": "unreachable"}, status_code=503
+            )
+        return JSONResponse({"status": "ok", "database": "reachable"})
+
+    return Starlette(
+        routes=[
+            Route("/graphql", view, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", view),
+            *ASSET_ROUTES,
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+
+
+app = create_app()

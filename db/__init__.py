@@ -1,0 +1,1 @@
+"""What is stored: Piccolo tables per domain, migrations, engine setup. Imports only Piccolo."""

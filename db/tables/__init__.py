@@ -1,0 +1,1 @@
+"""Table classes, one module per domain (same names as resolvers/ and schema/)."""

@@ -1,0 +1,95 @@
+"""Operator commands.
+
+python manage.py migrate                          apply every migration (idempotent)
+python manage.py create-admin USERNAME PASSWORD   register a user (if new) and make it admin
+python manage.py grant-admin USERNAME             make an existing user an admin
+python manage.py issue-service-token NAME [--days 90]
+                                                  print a bearer token for a trusted worker
+python manage.py revoke-service-token CREDENTIAL_ID
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from piccolo.apps.migrations.commands.forwards import run_forwards
+
+
+async def migrate() -> None:
+    result = await run_forwards(app_name="all", fake=False)
+    if not result.success:
+        raise SystemExit(f"migration failed: {result.message}")
+
+
+async def create_admin(username: str, password: str) -> None:
+    from resolvers.auth.admin import grant_admin
+    from resolvers.auth.errors import AuthError, AuthErrorCode
+    from resolvers.auth.password_signin import register_with_password
+
+    try:
+        await register_with_password(username=username, password=password)
+    except AuthError as error:
+        if error.code is not AuthErrorCode.USERNAME_TAKEN:
+            raise SystemExit(f"{error.code}: {error.message}") from error
+    user_id = await grant_admin(username=username)
+    print(f"admin: {username} ({user_id})")
+
+
+async def grant(username: str) -> None:
+    from resolvers.auth.admin import grant_admin
+
+    print(await grant_admin(username=username))
+
+
+async def issue_token(name: str, days: int) -> None:
+    from resolvers.auth.admin import issue_service_token
+
+    issued = await issue_service_token(name=name, days=days)
+    print(
+        f"# credential {issued.credential_id}, expires {issued.expires_at.isoformat()}",
+        file=sys.stderr,
+    )
+    print(issued.token)
+
+
+async def revoke_token(credential_id: str) -> None:
+    from resolvers.auth.admin import revoke_service_credential
+
+    print(
+        "revoked"
+        if await revoke_service_credential(credential_id=credential_id)
+        else "unknown or already revoked"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Genarrative operator commands")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate")
+    admin = commands.add_parser("create-admin")
+    admin.add_argument("username")
+    admin.add_argument("password")
+    grant_parser = commands.add_parser("grant-admin")
+    grant_parser.add_argument("username")
+    token = commands.add_parser("issue-service-token")
+    token.add_argument("name")
+    token.add_argument("--days", type=int, default=90)
+    revoke = commands.add_parser("revoke-service-token")
+    revoke.add_argument("credential_id")
+    args = parser.parse_args(argv)
+    if args.command == "migrate":
+        asyncio.run(migrate())
+    elif args.command == "create-admin":
+        asyncio.run(create_admin(args.username, args.password))
+    elif args.command == "grant-admin":
+        asyncio.run(grant(args.username))
+    elif args.command == "issue-service-token":
+        asyncio.run(issue_token(args.name, args.days))
+    elif args.command == "revoke-service-token":
+        asyncio.run(revoke_token(args.credential_id))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""Appending text chunks to a running stage, with group commit (`_AppendBatcher`)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from db.errors import is_unique_violation
+from resolvers import clock
+from resolvers.ai_tasks import reading
+from resolvers.ai_tasks.chunk_batch import ChunkAppend, _Append, _append_batch
+from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
+from resolvers.ai_tasks.inputs import _identifier
+from resolvers.ai_tasks.model import MAX_DELTA_LENGTH, AiTaskStageKind
+from resolvers.ai_tasks.transactions import writing
+from resolvers.principal import Principal
+from subscriptions import streams
+
+
+async def append_chunk(
+    *,
+    viewer: Principal,
+    task_id: str,
+    stage_kind: AiTaskStageKind,
+    chunk_id: str,
+    delta_text: str,
+) -> ChunkAppend:
+    """Append text to the running stage; its sequence is the stage's next (1, 2, …).
+
+    The same `chunk_id` appended to the task again is a no-op that returns the first chunk,
+    even after the task finished (a retried write must not fail). Appends are written in
+    batches (`_AppendBatcher`); each keeps its own result, refusal and events.
+    """
+    # Shielded: a caller that goes away must not cancel the others' batch.
+    return await asyncio.shield(
+        append_chunk_soon(
+            viewer=viewer,
+            task_id=task_id,
+            stage_kind=stage_kind,
+            chunk_id=chunk_id,
+            delta_text=delta_text,
+        )
+    )
+
+
+def append_chunk_soon(
+    *,
+    viewer: Principal,
+    task_id: str,
+    stage_kind: AiTaskStageKind,
+    chunk_id: str,
+    delta_text: str,
+) -> asyncio.Future[ChunkAppend]:
+    """`append_chunk` without waiting: the append is queued now (so a writer's appends keep
+    their order) and the future settles with its outcome once its batch committed. A
+    streaming writer submits the next chunk without waiting for the last one's commit."""
+    viewer.require_service()
+    _identifier(chunk_id, field="chunkId", code=AiTaskErrorCode.CHUNK_INVALID)
+    if not delta_text or len(delta_text) > MAX_DELTA_LENGTH or "\x00" in delta_text:
+        raise AiTaskError(
+            AiTaskErrorCode.CHUNK_INVALID,
+            f"`deltaText` takes 1 to {MAX_DELTA_LENGTH} characters.",
+            field="deltaText",
+        )
+    return _batcher().submit(_Append(task_id, stage_kind, chunk_id, delta_text, clock.now()))
+
+
+class _AppendBatcher:
+    """Group commit for chunk appends.
+
+    A stream of appends (a worker's generations, a service's many tasks) would cost a
+    transaction each, with eight statements, BEGIN and COMMIT. Appends that arrive while a
+    batch is being written wait here and are written together in the next transaction with
+    about eight statements in all (`_append_batch`). Refusals are per append and write
+    nothing; sequences, events and their publishing are those of one append at a time, in
+    the order the appends were asked for. One batch is written at a time per process.
+    """
+
+    MAX_BATCH = 64
+
+    def __init__(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.pending: list[_Append] = []
+        self.flusher: asyncio.Task[None] | None = None
+
+    def submit(self, append: _Append) -> asyncio.Future[ChunkAppend]:
+        future: asyncio.Future[ChunkAppend] = self.loop.create_future()
+        append.future = future
+        self.pending.append(append)
+        if self.flusher is None or self.flusher.done():
+            self.flusher = self.loop.create_task(self._flush())
+        return future
+
+    async def _flush(self) -> None:
+        while self.pending:
+            batch = self.pending[: self.MAX_BATCH]
+            del self.pending[: self.MAX_BATCH]
+            await self._write(batch)
+
+    async def _write(self, batch: list[_Append]) -> None:
+        try:
+            async with writing():
+                written = await _append_batch(batch)
+        except Exception as error:
+            if len(batch) > 1 and is_unique_violation(error):
+                # Another process appended one of these chunk ids meanwhile: one at a time,
+                # each then finds it (or not) under the task lock.
+                for append in batch:
+                    await self._write([append])
+                return
+            for append in batch:
+                _settle(append, error)
+            return
+        # Committed: this process's subscribers render these events without a query.
+        reading.remember_events(written.events)
+        await streams.publish(written.entries)
+        for append, outcome in zip(batch, written.outcomes, strict=True):
+            _settle(append, outcome)
+
+
+def _settle(append: _Append, outcome: ChunkAppend | BaseException) -> None:
+    future = append.future
+    if future is None or future.done():
+        return
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
+        future.add_done_callback(_retrieved)
+    else:
+        future.set_result(outcome)
+
+
+def _retrieved(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
+_batchers: _AppendBatcher | None = None
+
+
+def _batcher() -> _AppendBatcher:
+    global _batchers
+    if _batchers is None or _batchers.loop is not asyncio.get_running_loop():
+        _batchers = _AppendBatcher()
+    return _batchers

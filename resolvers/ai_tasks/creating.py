@@ -1,0 +1,194 @@
+"""Creating AI tasks: a task that a service caller drives (`create_task`) and a generation
+that this service's worker runs (`request_generation`, or `queue_generation` inside a
+domain's own transaction). Call the public functions outside any transaction unless they
+say otherwise: they publish after their own commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from db.tables.ai_tasks import AiTask
+from resolvers import clock
+from resolvers.ai_tasks.errors import AiTaskErrorCode
+from resolvers.ai_tasks.events import _record, _tell_workers
+from resolvers.ai_tasks.inputs import (
+    DEFAULT_STAGES,
+    StageInput,
+    _payload,
+    _prompt,
+    _source,
+    _stages,
+    _text,
+)
+from resolvers.ai_tasks.model import (
+    MAX_LABEL_LENGTH,
+    AiTaskEventKind,
+    AiTaskKind,
+    AiTaskStageStatus,
+    AiTaskStatus,
+)
+from resolvers.ai_tasks.rows import task_row
+from resolvers.ai_tasks.transactions import writing
+from resolvers.ids import new_id
+from resolvers.principal import Principal
+from subscriptions import streams
+
+GENERATION_SOURCE = "generation"
+
+
+async def _insert_task(
+    *,
+    owner_user_id: str,
+    kind: AiTaskKind,
+    request_label: str,
+    source_module: str,
+    source_entity_id: str | None,
+    request_payload: str | None,
+    stages: list[StageInput],
+    now: datetime,
+) -> tuple[dict[str, Any], list[streams.StreamEntry]]:
+    task_id = new_id()
+    rows = await AiTask.raw(
+        "INSERT INTO ai_task (task_id, task_kind, owner_user_id, request_label, source_module, "
+        "source_entity_id, request_payload_json, status, version, created_at, updated_at) "
+        "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, 1, {}, {}) RETURNING *",
+        task_id,
+        kind.value,
+        owner_user_id,
+        request_label,
+        source_module,
+        source_entity_id,
+        request_payload,
+        AiTaskStatus.PENDING.value,
+        now,
+        now,
+    )
+    values = ", ".join("({}, {}, {}, {}, {}, {}, {}, {}, 0)" for _ in stages)
+    arguments: list[Any] = []
+    for order, stage in enumerate(stages, start=1):
+        arguments += [
+            new_id(),
+            task_id,
+            stage.kind.value,
+            stage.label,
+            stage.detail,
+            order,
+            AiTaskStageStatus.PENDING.value,
+            "[]",
+        ]
+    await AiTask.raw(
+        "INSERT INTO ai_task_stage (task_stage_id, task_id, stage_kind, label, detail, "
+        f"stage_order, status, warning_messages, chunk_count) VALUES {values}",
+        *arguments,
+    )
+    task = task_row(dict(rows[0]))
+    entries = await _record(task, AiTaskEventKind.CREATED, now=now, status=task["status"])
+    return task, entries
+
+
+async def _queue(task_id: str, now: datetime) -> None:
+    """Queue a new task for the generation workers (inside its creating transaction)."""
+    await AiTask.raw(
+        "INSERT INTO ai_tasks_worker_lease (task_id, queued_at, attempts) VALUES ({}, {}, 0)",
+        task_id,
+        now,
+    )
+
+
+async def create_task(
+    *,
+    viewer: Principal,
+    kind: AiTaskKind,
+    request_label: str,
+    source_module: str,
+    source_entity_id: str | None = None,
+    request_payload: Any = None,
+    stages: Sequence[StageInput] | None = None,
+) -> dict[str, Any]:
+    """A new pending task of the viewer with its stages (default: one `request_model`)."""
+    owner = viewer.require_user()
+    label = _text(
+        request_label,
+        field="requestLabel",
+        code=AiTaskErrorCode.LABEL_INVALID,
+        limit=MAX_LABEL_LENGTH,
+    )
+    source, entity = _source(source_module, source_entity_id)
+    payload = _payload(request_payload, field="requestPayload")
+    chosen = _stages(stages)
+    now = clock.now()
+    async with writing():
+        task, entries = await _insert_task(
+            owner_user_id=owner,
+            kind=kind,
+            request_label=label,
+            source_module=source,
+            source_entity_id=entity,
+            request_payload=payload,
+            stages=chosen,
+            now=now,
+        )
+    await streams.publish(entries)
+    return task
+
+
+async def request_generation(*, viewer: Principal, kind: AiTaskKind, prompt: str) -> dict[str, Any]:
+    """A task that this service's generation worker runs: created pending and queued."""
+    owner = viewer.require_user()
+    text, label = _prompt(prompt)
+    now = clock.now()
+    async with writing():
+        task, entries = await _insert_task(
+            owner_user_id=owner,
+            kind=kind,
+            request_label=label,
+            source_module=GENERATION_SOURCE,
+            source_entity_id=None,
+            request_payload=orjson.dumps({"prompt": text}).decode(),
+            stages=list(DEFAULT_STAGES),
+            now=now,
+        )
+        await _queue(task["task_id"], now)
+    await streams.publish(entries)
+    await _tell_workers({"wake": task["task_id"]})
+    return task
+
+
+async def queue_generation(
+    *,
+    owner_user_id: str,
+    kind: AiTaskKind,
+    prompt: str,
+    source_module: str,
+    source_entity_id: str | None,
+    request_payload: dict[str, Any] | None = None,
+    now: datetime,
+) -> tuple[dict[str, Any], list[streams.StreamEntry]]:
+    """`request_generation` inside the caller's write transaction, for a domain that queues
+    a generation together with rows of its own (a creation turn). The worker sends
+    `prompt` (stored as the payload's `prompt`, beside `request_payload`'s keys). After
+    commit the caller publishes the entries and calls `announce_queued(task_id)`."""
+    text, label = _prompt(prompt)
+    source, entity = _source(source_module, source_entity_id)
+    payload = _payload({**(request_payload or {}), "prompt": text}, field="requestPayload")
+    task, entries = await _insert_task(
+        owner_user_id=owner_user_id,
+        kind=kind,
+        request_label=label,
+        source_module=source,
+        source_entity_id=entity,
+        request_payload=payload,
+        stages=list(DEFAULT_STAGES),
+        now=now,
+    )
+    await _queue(task["task_id"], now)
+    return task, entries
+
+
+async def announce_queued(task_id: str) -> None:
+    """Wake the workers for a task queued with `queue_generation` (after its commit)."""
+    await _tell_workers({"wake": task_id})

@@ -1,0 +1,229 @@
+"""Reading AI tasks: owner checks, keyset pages, and batched loads for lists.
+
+Every function here costs one SQL statement whatever the number of tasks it is given, so
+a list of tasks with their stages, results, chunks and events costs a constant number of
+statements (the schema batches with per-request loaders).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from db.tables.ai_tasks import AiResultReference, AiTask, AiTaskStage
+from resolvers.ai_tasks.model import (
+    AiTaskKind,
+    AiTaskStageKind,
+    AiTaskStatus,
+    task_stream,
+)
+from resolvers.ai_tasks.refusals import NOT_FOUND_MESSAGE
+from resolvers.ai_tasks.rows import stage_row
+from resolvers.errors import BadUserInput, NotFound
+from resolvers.pagination import Page, build_page, decode_cursor, page_size
+from resolvers.principal import Principal
+
+
+def _placeholders(values: Sequence[Any]) -> str:
+    return ", ".join("{}" for _ in values)
+
+
+async def owned_task(*, viewer: Principal, task_id: str) -> dict[str, Any]:
+    """The viewer's task; NOT_FOUND for an unknown task and for another user's."""
+    owner = viewer.require_user()
+    row = (
+        await AiTask.select()
+        .where((AiTask.task_id == task_id) & (AiTask.owner_user_id == owner))
+        .output(load_json=True)
+        .first()
+    )
+    if row is None:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return row
+
+
+async def tasks_by_id(task_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    if not task_ids:
+        return {}
+    rows = await AiTask.select().where(AiTask.task_id.is_in(list(task_ids))).output(load_json=True)
+    return {row["task_id"]: row for row in rows}
+
+
+async def tasks_of(
+    *,
+    user_id: str,
+    status: AiTaskStatus | None,
+    kind: AiTaskKind | None,
+    first: int | None,
+    after: str | None,
+) -> Page[dict[str, Any]]:
+    """The user's tasks, newest first (by creation; ids are time-sorted), one statement."""
+    size = page_size(first)
+    query = AiTask.select().where(AiTask.owner_user_id == user_id)
+    if status is not None:
+        query = query.where(AiTask.status == status.value)
+    if kind is not None:
+        query = query.where(AiTask.task_kind == kind.value)
+    if after is not None:
+        (task_id,) = decode_cursor(after, size=1)
+        query = query.where(AiTask.task_id < str(task_id))
+    rows = (
+        await query.order_by(AiTask.task_id, ascending=False).limit(size + 1).output(load_json=True)
+    )
+    return build_page(rows, size, lambda row: [row["task_id"]])
+
+
+async def stages_of(task_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Stages of each task in their order."""
+    grouped: dict[str, list[dict[str, Any]]] = {task_id: [] for task_id in task_ids}
+    if not task_ids:
+        return grouped
+    rows = (
+        await AiTaskStage.select()
+        .where(AiTaskStage.task_id.is_in(list(task_ids)))
+        .order_by(AiTaskStage.task_id)
+        .order_by(AiTaskStage.stage_order)
+        .output(load_json=True)
+    )
+    for row in rows:
+        grouped[row["task_id"]].append(stage_row(row))
+    return grouped
+
+
+async def results_of(task_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Result references of each task, oldest first."""
+    grouped: dict[str, list[dict[str, Any]]] = {task_id: [] for task_id in task_ids}
+    if not task_ids:
+        return grouped
+    rows = (
+        await AiResultReference.select()
+        .where(AiResultReference.task_id.is_in(list(task_ids)))
+        .order_by(AiResultReference.task_id)
+        .order_by(AiResultReference.created_at)
+        .order_by(AiResultReference.result_reference_row_id)
+    )
+    for row in rows:
+        grouped[row["task_id"]].append(row)
+    return grouped
+
+
+async def chunk_pages(
+    task_ids: Sequence[str],
+    *,
+    stage_kind: AiTaskStageKind | None,
+    first: int | None,
+    after: str | None,
+) -> dict[str, Page[dict[str, Any]]]:
+    """A page of each task's chunks in text order (stage order, then sequence)."""
+    size = page_size(first)
+    if not task_ids:
+        return {}
+    conditions = [f"c.task_id IN ({_placeholders(task_ids)})"]
+    arguments: list[Any] = list(task_ids)
+    if stage_kind is not None:
+        conditions.append("c.stage_kind = {}")
+        arguments.append(stage_kind.value)
+    if after is not None:
+        order, sequence = decode_cursor(after, size=2)
+        if not isinstance(order, int) or not isinstance(sequence, int):
+            raise BadUserInput("Invalid cursor.")
+        conditions.append("(s.stage_order > {} OR (s.stage_order = {} AND c.sequence > {}))")
+        arguments += [order, order, sequence]
+    rows = await AiTask.raw(
+        "SELECT * FROM (SELECT c.text_chunk_row_id, c.chunk_id, c.task_id, c.stage_kind, "
+        "c.sequence, c.delta_text, c.created_at, s.stage_order, ROW_NUMBER() OVER ("
+        "PARTITION BY c.task_id ORDER BY s.stage_order, c.sequence) AS position "
+        "FROM ai_text_chunk c JOIN ai_task_stage s "
+        "ON s.task_id = c.task_id AND s.stage_kind = c.stage_kind "
+        f"WHERE {' AND '.join(conditions)}) ranked WHERE position <= {size + 1} "
+        "ORDER BY task_id, stage_order, sequence",
+        *arguments,
+    )
+    grouped: dict[str, list[dict[str, Any]]] = {task_id: [] for task_id in task_ids}
+    for row in rows:
+        grouped[row["task_id"]].append(row)
+    return {
+        task_id: build_page(items, size, lambda row: [row["stage_order"], row["sequence"]])
+        for task_id, items in grouped.items()
+    }
+
+
+# One event with what a client renders: the chunk's text, the result reference, and the
+# failure message (tasks fail once, so it is the message of this event).
+EVENT_COLUMNS = (
+    "e.event_id, e.task_id, e.owner_user_id, e.event_kind, e.task_status, e.stage_kind, "
+    "e.text_chunk_row_id, e.result_reference_row_id, e.occurred_at, "
+    "c.sequence AS chunk_sequence, c.delta_text, r.result_ref_id, r.reference_kind, "
+    "r.reference_id, r.label AS reference_label, t.failure_message"
+)
+EVENT_JOINS = (
+    "JOIN ai_task t ON t.task_id = e.task_id "
+    "LEFT JOIN ai_text_chunk c ON c.text_chunk_row_id = e.text_chunk_row_id "
+    "LEFT JOIN ai_result_reference r ON r.result_reference_row_id = e.result_reference_row_id"
+)
+
+
+async def load_events(event_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Event rows by id, ready to render (one statement)."""
+    if not event_ids:
+        return {}
+    rows = await AiTask.raw(
+        f"SELECT {EVENT_COLUMNS} FROM ai_task_event e {EVENT_JOINS} "
+        f"WHERE e.event_id IN ({_placeholders(event_ids)})",
+        *event_ids,
+    )
+    found = {row["event_id"]: row for row in rows}
+    remember_events(found.values())
+    return found
+
+
+# Event rows never change once committed. The last few thousand this process wrote or read
+# are kept here, so its subscribers render a text chunk it just wrote without a query, and
+# any other event with one query for all of them (schema/ai_tasks/loaders.py).
+RECENT_EVENTS_KEPT = 4096
+_recent_events: OrderedDict[str, dict[str, Any]] = OrderedDict()
+
+
+def remember_events(rows: Iterable[dict[str, Any]]) -> None:
+    """Keep committed event rows (shaped like `load_events`'s)."""
+    for row in rows:
+        _recent_events[row["event_id"]] = row
+    while len(_recent_events) > RECENT_EVENTS_KEPT:
+        _recent_events.popitem(last=False)
+
+
+def recent_event(event_id: str) -> dict[str, Any] | None:
+    return _recent_events.get(event_id)
+
+
+async def event_pages(
+    task_ids: Sequence[str], *, first: int | None, after: str | None
+) -> dict[str, Page[dict[str, Any]]]:
+    """A page of each task's events in the order of the task's stream."""
+    size = page_size(first)
+    if not task_ids:
+        return {}
+    sequence = 0
+    if after is not None:
+        (sequence,) = decode_cursor(after, size=1)
+        if not isinstance(sequence, int):
+            raise BadUserInput("Invalid cursor.")
+    keys = [task_stream(task_id) for task_id in task_ids]
+    rows = await AiTask.raw(
+        "SELECT * FROM (SELECT l.sequence, "
+        f"{EVENT_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY l.stream_key ORDER BY l.sequence) "
+        "AS position FROM realtime_stream_event l "
+        f"JOIN ai_task_event e ON e.event_id = l.event_id {EVENT_JOINS} "
+        f"WHERE l.stream_key IN ({_placeholders(keys)}) AND l.sequence > {{}}) ranked "
+        f"WHERE position <= {size + 1} ORDER BY task_id, sequence",
+        *keys,
+        sequence,
+    )
+    grouped: dict[str, list[dict[str, Any]]] = {task_id: [] for task_id in task_ids}
+    for row in rows:
+        grouped[row["task_id"]].append(row)
+    return {
+        task_id: build_page(items, size, lambda row: [row["sequence"]])
+        for task_id, items in grouped.items()
+    }

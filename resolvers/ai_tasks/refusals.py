@@ -1,0 +1,89 @@
+"""Why a conditional update of a task or stage matched nothing, as the error to raise."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from db.tables.ai_tasks import AiTask, AiTaskStage
+from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
+from resolvers.ai_tasks.model import (
+    FINISHED_STATUSES,
+    AiTaskStageKind,
+    AiTaskStageStatus,
+    AiTaskStatus,
+)
+from resolvers.errors import NotFound
+
+NOT_FOUND_MESSAGE = "No such AI task."
+
+
+async def _refuse(task_id: str, *, expected: AiTaskStatus, owner: str | None = None) -> NoReturn:
+    """Explain why the conditional update of the task matched nothing."""
+    row = (
+        await AiTask.select(AiTask.status, AiTask.owner_user_id)
+        .where(AiTask.task_id == task_id)
+        .first()
+    )
+    if row is None or (owner is not None and row["owner_user_id"] != owner):
+        raise NotFound(NOT_FOUND_MESSAGE)
+    status = AiTaskStatus(row["status"])
+    if status in FINISHED_STATUSES:
+        raise AiTaskError(AiTaskErrorCode.TASK_FINISHED, f"The task is already {status.value}.")
+    if expected is AiTaskStatus.PENDING:
+        raise AiTaskError(AiTaskErrorCode.TASK_NOT_PENDING, "The task has already started.")
+    raise AiTaskError(AiTaskErrorCode.TASK_NOT_RUNNING, "The task has not started yet.")
+
+
+async def _refuse_stage(task_id: str, stage_kind: AiTaskStageKind, *, expected: str) -> NoReturn:
+    stage = (
+        await AiTaskStage.select(AiTaskStage.status)
+        .where((AiTaskStage.task_id == task_id) & (AiTaskStage.stage_kind == stage_kind.value))
+        .first()
+    )
+    if stage is None:
+        raise AiTaskError(
+            AiTaskErrorCode.STAGE_NOT_FOUND,
+            f"The task has no {stage_kind.value} stage.",
+            field="stageKind",
+        )
+    status = stage["status"]
+    if expected == AiTaskStageStatus.PENDING.value and status == expected:
+        raise AiTaskError(
+            AiTaskErrorCode.STAGE_OUT_OF_ORDER,
+            "Earlier stages must complete before this one starts.",
+            field="stageKind",
+        )
+    if expected == AiTaskStageStatus.PENDING.value:
+        raise AiTaskError(
+            AiTaskErrorCode.STAGE_NOT_PENDING,
+            f"The {stage_kind.value} stage is already {status}.",
+            field="stageKind",
+        )
+    raise AiTaskError(
+        AiTaskErrorCode.STAGE_NOT_RUNNING,
+        f"The {stage_kind.value} stage is {status}, not running.",
+        field="stageKind",
+    )
+
+
+def _task_refusal(task: dict[str, Any] | None) -> BaseException:
+    if task is None:
+        return NotFound(NOT_FOUND_MESSAGE)
+    status = AiTaskStatus(task["status"])
+    if status in FINISHED_STATUSES:
+        return AiTaskError(AiTaskErrorCode.TASK_FINISHED, f"The task is already {status.value}.")
+    return AiTaskError(AiTaskErrorCode.TASK_NOT_RUNNING, "The task has not started yet.")
+
+
+def _stage_refusal(stage_kind: AiTaskStageKind, status: str | None) -> AiTaskError:
+    if status is None:
+        return AiTaskError(
+            AiTaskErrorCode.STAGE_NOT_FOUND,
+            f"The task has no {stage_kind.value} stage.",
+            field="stageKind",
+        )
+    return AiTaskError(
+        AiTaskErrorCode.STAGE_NOT_RUNNING,
+        f"The {stage_kind.value} stage is {status}, not running.",
+        field="stageKind",
+    )

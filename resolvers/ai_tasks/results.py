@@ -1,0 +1,98 @@
+"""Result references attached to a running task (idempotent by `result_ref_id`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from db.tables.ai_tasks import AiResultReference, AiTask
+from resolvers import clock
+from resolvers.ai_tasks.errors import AiTaskErrorCode
+from resolvers.ai_tasks.events import _record
+from resolvers.ai_tasks.inputs import _identifier, _text
+from resolvers.ai_tasks.model import MAX_LABEL_LENGTH, AiResultReferenceKind, AiTaskEventKind
+from resolvers.ai_tasks.steps import _touch_running
+from resolvers.ai_tasks.transactions import writing
+from resolvers.ids import new_id
+from resolvers.principal import Principal
+from subscriptions import streams
+
+
+@dataclass(frozen=True, slots=True)
+class ResultAttach:
+    """`attached` is False when the reference id had been attached before."""
+
+    result: dict[str, Any]
+    attached: bool
+
+
+class _AlreadyWritten(Exception):
+    """Rolls back a transaction that found its idempotency key taken."""
+
+
+async def _existing_result(task_id: str, result_ref_id: str) -> dict[str, Any] | None:
+    return (
+        await AiResultReference.select()
+        .where(
+            (AiResultReference.task_id == task_id)
+            & (AiResultReference.result_ref_id == result_ref_id)
+        )
+        .first()
+    )
+
+
+async def attach_result(
+    *,
+    viewer: Principal,
+    task_id: str,
+    result_ref_id: str,
+    kind: AiResultReferenceKind,
+    reference_id: str,
+    label: str | None = None,
+) -> ResultAttach:
+    """Attach an output (asset, work profile, entity) to a running task; the same
+    `result_ref_id` again is a no-op returning the first reference."""
+    viewer.require_service()
+    _identifier(result_ref_id, field="resultRefId", code=AiTaskErrorCode.REFERENCE_INVALID)
+    _identifier(reference_id, field="referenceId", code=AiTaskErrorCode.REFERENCE_INVALID)
+    clean_label = (
+        _text(label, field="label", code=AiTaskErrorCode.LABEL_INVALID, limit=MAX_LABEL_LENGTH)
+        if label is not None
+        else None
+    )
+    now = clock.now()
+    try:
+        async with writing():
+            existing = await _existing_result(task_id, result_ref_id)
+            if existing is not None:
+                return ResultAttach(result=existing, attached=False)
+            task = await _touch_running(task_id, now)
+            row_id = new_id()
+            rows = await AiTask.raw(
+                "INSERT INTO ai_result_reference (result_reference_row_id, result_ref_id, "
+                "task_id, reference_kind, reference_id, label, created_at) "
+                "VALUES ({}, {}, {}, {}, {}, {}, {}) "
+                "ON CONFLICT (task_id, result_ref_id) DO NOTHING RETURNING *",
+                row_id,
+                result_ref_id,
+                task_id,
+                kind.value,
+                reference_id,
+                clean_label,
+                now,
+            )
+            if not rows:
+                raise _AlreadyWritten()
+            entries = await _record(
+                task,
+                AiTaskEventKind.RESULT_ATTACHED,
+                now=now,
+                status=task["status"],
+                result_row_id=row_id,
+            )
+    except _AlreadyWritten:
+        existing = await _existing_result(task_id, result_ref_id)
+        assert existing is not None
+        return ResultAttach(result=existing, attached=False)
+    await streams.publish(entries)
+    return ResultAttach(result=dict(rows[0]), attached=True)

@@ -1,0 +1,133 @@
+"""Stages of a running task: start one (after every earlier stage completed) and complete
+it. Call these outside any transaction: they publish after their own commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+from db.tables.ai_tasks import AiTask
+from resolvers import clock
+from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
+from resolvers.ai_tasks.events import _record
+from resolvers.ai_tasks.inputs import _payload, _text, _text_output
+from resolvers.ai_tasks.model import (
+    MAX_MESSAGE_LENGTH,
+    MAX_WARNINGS,
+    AiTaskEventKind,
+    AiTaskStageKind,
+    AiTaskStageStatus,
+)
+from resolvers.ai_tasks.refusals import _refuse_stage
+from resolvers.ai_tasks.rows import stage_row
+from resolvers.ai_tasks.steps import _touch_running
+from resolvers.ai_tasks.transactions import writing
+from resolvers.principal import Principal
+from subscriptions import streams
+
+
+async def start_stage(
+    *, viewer: Principal, task_id: str, stage_kind: AiTaskStageKind
+) -> dict[str, Any]:
+    """Start a pending stage once every earlier stage completed."""
+    viewer.require_service()
+    now = clock.now()
+    async with writing():
+        task = await _touch_running(task_id, now)
+        rows = await AiTask.raw(
+            "UPDATE ai_task_stage SET status = {}, started_at = {} "
+            "WHERE task_id = {} AND stage_kind = {} AND status = {} AND NOT EXISTS ("
+            "SELECT 1 FROM ai_task_stage earlier WHERE earlier.task_id = ai_task_stage.task_id "
+            "AND earlier.stage_order < ai_task_stage.stage_order AND earlier.status <> {}) "
+            "RETURNING *",
+            AiTaskStageStatus.RUNNING.value,
+            now,
+            task_id,
+            stage_kind.value,
+            AiTaskStageStatus.PENDING.value,
+            AiTaskStageStatus.COMPLETED.value,
+        )
+        if not rows:
+            await _refuse_stage(task_id, stage_kind, expected=AiTaskStageStatus.PENDING.value)
+        entries = await _record(
+            task,
+            AiTaskEventKind.STAGE_STARTED,
+            now=now,
+            status=task["status"],
+            stage_kind=stage_kind.value,
+        )
+    await streams.publish(entries)
+    return stage_row(dict(rows[0]))
+
+
+async def complete_stage(
+    *,
+    viewer: Principal,
+    task_id: str,
+    stage_kind: AiTaskStageKind,
+    text_output: str | None = None,
+    structured_payload: Any = None,
+    warning_messages: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Complete the running stage. Its text output defaults to the chunks appended to it;
+    it also becomes the task's latest text output."""
+    viewer.require_service()
+    _text_output(text_output)
+    payload = _payload(structured_payload, field="structuredPayload")
+    warnings = None
+    if warning_messages is not None:
+        if len(warning_messages) > MAX_WARNINGS:
+            raise AiTaskError(
+                AiTaskErrorCode.TEXT_INVALID,
+                f"At most {MAX_WARNINGS} warnings.",
+                field="warningMessages",
+            )
+        warnings = orjson.dumps(
+            [
+                _text(
+                    message,
+                    field="warningMessages",
+                    code=AiTaskErrorCode.TEXT_INVALID,
+                    limit=MAX_MESSAGE_LENGTH,
+                )
+                for message in warning_messages
+            ]
+        ).decode()
+    now = clock.now()
+    async with writing():
+        task = await _touch_running(task_id, now)
+        rows = await AiTask.raw(
+            "UPDATE ai_task_stage SET status = {}, completed_at = {}, "
+            "text_output = COALESCE({}, text_output), "
+            "structured_payload_json = COALESCE({}, structured_payload_json), "
+            "warning_messages = COALESCE({}, warning_messages) "
+            "WHERE task_id = {} AND stage_kind = {} AND status = {} RETURNING *",
+            AiTaskStageStatus.COMPLETED.value,
+            now,
+            text_output,
+            payload,
+            warnings,
+            task_id,
+            stage_kind.value,
+            AiTaskStageStatus.RUNNING.value,
+        )
+        if not rows:
+            await _refuse_stage(task_id, stage_kind, expected=AiTaskStageStatus.RUNNING.value)
+        stage = stage_row(dict(rows[0]))
+        if stage["text_output"] is not None:
+            await AiTask.raw(
+                "UPDATE ai_task SET latest_text_output = {} WHERE task_id = {}",
+                stage["text_output"],
+                task_id,
+            )
+        entries = await _record(
+            task,
+            AiTaskEventKind.STAGE_COMPLETED,
+            now=now,
+            status=task["status"],
+            stage_kind=stage_kind.value,
+        )
+    await streams.publish(entries)
+    return stage

@@ -1,0 +1,194 @@
+"""The AI-task state machine: every transition is one transaction that writes nothing when
+it is refused.
+
+    pending ──start──▶ running ──complete──▶ completed
+       │                  │
+       └──fail / cancel───┴──▶ failed / cancelled
+
+While running, stages start in their declared order (each after the previous one
+completed), receive text chunks and complete; result references attach to the task. Every
+transition:
+1. first updates the task row with a condition on its status (`UPDATE … WHERE status IN
+   (…) RETURNING`): that statement decides, and on PostgreSQL its row lock orders every
+   writer of the task (SQLite's immediate transactions order all writers);
+2. applies the stage, chunk or result change with a condition of its own;
+3. writes an `ai_task_event` and numbers it in the task's and the owner's streams;
+4. publishes after commit.
+A refusal raises inside the transaction (`AiTaskError` for illegal transitions and invalid
+input, `NotFound` for an unknown or foreign task), so nothing of it is written.
+
+Owners create, cancel and read tasks; service callers (trusted workers) drive the rest.
+Call these functions outside any transaction: they publish after their own commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from db.tables.ai_tasks import AiTask
+from resolvers import clock
+from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
+from resolvers.ai_tasks.events import _record, _tell_workers
+from resolvers.ai_tasks.finish_listeners import task_finished
+from resolvers.ai_tasks.inputs import _payload, _text, _text_output
+from resolvers.ai_tasks.model import (
+    MAX_MESSAGE_LENGTH,
+    AiTaskEventKind,
+    AiTaskStageStatus,
+    AiTaskStatus,
+)
+from resolvers.ai_tasks.refusals import _refuse
+from resolvers.ai_tasks.rows import task_row
+from resolvers.ai_tasks.steps import _delete_lease, _stop_stages
+from resolvers.ai_tasks.transactions import writing
+from resolvers.principal import Principal
+from subscriptions import streams
+
+
+async def cancel_task(*, viewer: Principal, task_id: str) -> dict[str, Any]:
+    """The owner stops a pending or running task; a worker running it stops within a second."""
+    owner = viewer.require_user()
+    now = clock.now()
+    async with writing():
+        rows = await AiTask.raw(
+            "UPDATE ai_task SET status = {}, completed_at = {}, updated_at = {}, "
+            "version = version + 1 WHERE task_id = {} AND owner_user_id = {} "
+            "AND status IN ({}, {}) RETURNING *",
+            AiTaskStatus.CANCELLED.value,
+            now,
+            now,
+            task_id,
+            owner,
+            AiTaskStatus.PENDING.value,
+            AiTaskStatus.RUNNING.value,
+        )
+        if not rows:
+            await _refuse(task_id, expected=AiTaskStatus.RUNNING, owner=owner)
+        task = task_row(dict(rows[0]))
+        stage_kind = await _stop_stages(task_id, AiTaskStageStatus.CANCELLED, now)
+        await _delete_lease(task_id)
+        entries = await _record(
+            task, AiTaskEventKind.CANCELLED, now=now, status=task["status"], stage_kind=stage_kind
+        )
+    await streams.publish(entries)
+    await _tell_workers({"cancel": task_id})
+    await task_finished(task)
+    return task
+
+
+async def start_task(*, viewer: Principal, task_id: str) -> dict[str, Any]:
+    viewer.require_service()
+    now = clock.now()
+    async with writing():
+        rows = await AiTask.raw(
+            "UPDATE ai_task SET status = {}, started_at = {}, updated_at = {}, "
+            "version = version + 1 WHERE task_id = {} AND status = {} RETURNING *",
+            AiTaskStatus.RUNNING.value,
+            now,
+            now,
+            task_id,
+            AiTaskStatus.PENDING.value,
+        )
+        if not rows:
+            await _refuse(task_id, expected=AiTaskStatus.PENDING)
+        task = task_row(dict(rows[0]))
+        entries = await _record(task, AiTaskEventKind.STARTED, now=now, status=task["status"])
+    await streams.publish(entries)
+    return task
+
+
+async def complete_task(
+    *,
+    viewer: Principal,
+    task_id: str,
+    text_output: str | None = None,
+    structured_payload: Any = None,
+) -> dict[str, Any]:
+    """Complete a running task whose stages all completed."""
+    viewer.require_service()
+    _text_output(text_output)
+    payload = _payload(structured_payload, field="structuredPayload")
+    now = clock.now()
+    async with writing():
+        rows = await AiTask.raw(
+            "UPDATE ai_task SET status = {}, completed_at = {}, updated_at = {}, "
+            "version = version + 1, latest_text_output = COALESCE({}, latest_text_output), "
+            "latest_structured_payload_json = COALESCE({}, latest_structured_payload_json) "
+            "WHERE task_id = {} AND status = {} AND NOT EXISTS (SELECT 1 FROM ai_task_stage s "
+            "WHERE s.task_id = ai_task.task_id AND s.status <> {}) RETURNING *",
+            AiTaskStatus.COMPLETED.value,
+            now,
+            now,
+            text_output,
+            payload,
+            task_id,
+            AiTaskStatus.RUNNING.value,
+            AiTaskStageStatus.COMPLETED.value,
+        )
+        if not rows:
+            current = await AiTask.select(AiTask.status).where(AiTask.task_id == task_id).first()
+            if current is not None and current["status"] == AiTaskStatus.RUNNING.value:
+                raise AiTaskError(
+                    AiTaskErrorCode.STAGES_INCOMPLETE,
+                    "Every stage must complete before the task does.",
+                )
+            await _refuse(task_id, expected=AiTaskStatus.RUNNING)
+        task = task_row(dict(rows[0]))
+        await _delete_lease(task_id)
+        entries = await _record(task, AiTaskEventKind.COMPLETED, now=now, status=task["status"])
+    await streams.publish(entries)
+    await task_finished(task)
+    return task
+
+
+def failure_text(message: str) -> str:
+    return _text(
+        message, field="message", code=AiTaskErrorCode.MESSAGE_INVALID, limit=MAX_MESSAGE_LENGTH
+    )
+
+
+async def fail_in_transaction(
+    task_id: str, message: str, now: datetime, *, stale_before: datetime | None = None
+) -> tuple[dict[str, Any], list[streams.StreamEntry]] | None:
+    """Fail a pending or running task inside the caller's transaction; None if it finished
+    (or, with `stale_before`, if it made progress since then)."""
+    stale = " AND updated_at < {}" if stale_before is not None else ""
+    rows = await AiTask.raw(
+        "UPDATE ai_task SET status = {}, failure_message = {}, completed_at = {}, "
+        "updated_at = {}, version = version + 1 WHERE task_id = {} AND status IN ({}, {})"
+        f"{stale} RETURNING *",
+        AiTaskStatus.FAILED.value,
+        message,
+        now,
+        now,
+        task_id,
+        AiTaskStatus.PENDING.value,
+        AiTaskStatus.RUNNING.value,
+        *([stale_before] if stale_before is not None else []),
+    )
+    if not rows:
+        return None
+    task = task_row(dict(rows[0]))
+    stage_kind = await _stop_stages(task_id, AiTaskStageStatus.FAILED, now)
+    await _delete_lease(task_id)
+    entries = await _record(
+        task, AiTaskEventKind.FAILED, now=now, status=task["status"], stage_kind=stage_kind
+    )
+    return task, entries
+
+
+async def fail_task(*, viewer: Principal, task_id: str, message: str) -> dict[str, Any]:
+    """Fail a pending or running task with a message for its owner. Chunks already
+    appended stay readable (the partial text survives)."""
+    viewer.require_service()
+    text = failure_text(message)
+    now = clock.now()
+    async with writing():
+        failed = await fail_in_transaction(task_id, text, now)
+        if failed is None:
+            await _refuse(task_id, expected=AiTaskStatus.RUNNING)
+        task, entries = failed
+    await streams.publish(entries)
+    await task_finished(task)
+    return task

@@ -1,0 +1,30 @@
+"""What anyone may read about a user: public code, display name, avatar. Nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from db.tables.auth import UserAccount
+
+PUBLIC_USER_COLUMNS = (
+    UserAccount.user_id,
+    UserAccount.public_user_code,
+    UserAccount.display_name,
+    UserAccount.avatar_url,
+)
+
+
+async def public_users_by_ids(user_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Public columns of the given users (one statement), keyed by user id."""
+    if not user_ids:
+        return {}
+    rows = await UserAccount.select(*PUBLIC_USER_COLUMNS).where(UserAccount.user_id.is_in(user_ids))
+    return {row["user_id"]: row for row in rows}
+
+
+async def public_user_by_code(public_user_code: str) -> dict[str, Any] | None:
+    return await (
+        UserAccount.select(*PUBLIC_USER_COLUMNS)
+        .where(UserAccount.public_user_code == public_user_code)
+        .first()
+    )

@@ -1,0 +1,104 @@
+"""Operations-only `user_tags`: admin lookup and edit, and merging at registration.
+
+Nothing here is reachable from generic login or profile responses: the schema exposes it
+on admin types only (DOMAIN.md §1).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from db.tables.auth import UserAccount
+from db.transactions import write_transaction
+from resolvers import clock
+from resolvers.auth.errors import AuthError, AuthErrorCode
+from resolvers.errors import BadUserInput, NotFound
+from resolvers.principal import Principal
+
+MAX_TAGS = 20
+TAG_MAX_LENGTH = 32
+
+
+def tags_of(value: Any) -> list[str]:
+    """Stored tags (a JSON array, a JSON string of one, or NULL read as [])."""
+    if isinstance(value, str):
+        value = orjson.loads(value)
+    return [str(tag) for tag in value] if isinstance(value, list) else []
+
+
+def clean_tags(tags: list[str]) -> list[str]:
+    """Trimmed, de-duplicated (first wins), 1 to 32 characters each, at most 20."""
+    cleaned: list[str] = []
+    for tag in tags:
+        text = str(tag).strip()
+        if not 1 <= len(text) <= TAG_MAX_LENGTH or not text.isprintable():
+            raise BadUserInput(f"Tags have 1 to {TAG_MAX_LENGTH} printable characters.")
+        if text not in cleaned:
+            cleaned.append(text)
+    if len(cleaned) > MAX_TAGS:
+        raise BadUserInput(f"At most {MAX_TAGS} tags.")
+    return cleaned
+
+
+async def merge_user_tags(*, user_id: str, tags: list[str]) -> list[str]:
+    """Add `tags` to the user's (caller's transaction); returns the merged list."""
+    row = (
+        await UserAccount.select(UserAccount.user_tags)
+        .where(UserAccount.user_id == user_id)
+        .first()
+    )
+    current = tags_of(row["user_tags"]) if row else []
+    merged = current + [tag for tag in tags if tag not in current]
+    if merged != current:
+        await UserAccount.update(
+            {UserAccount.user_tags: merged, UserAccount.updated_at: clock.now()}
+        ).where(UserAccount.user_id == user_id)
+    return merged
+
+
+ADMIN_USER_COLUMNS = (
+    UserAccount.user_id,
+    UserAccount.public_user_code,
+    UserAccount.username,
+    UserAccount.display_name,
+    UserAccount.login_method,
+    UserAccount.user_tags,
+    UserAccount.created_at,
+)
+
+
+async def admin_user(*, viewer: Principal, public_user_code: str) -> dict[str, Any] | None:
+    """A user with their tags, by public code (admins)."""
+    viewer.require_admin()
+    return (
+        await UserAccount.select(*ADMIN_USER_COLUMNS)
+        .where(UserAccount.public_user_code == public_user_code.strip())
+        .first()
+    )
+
+
+async def set_user_tags(
+    *, viewer: Principal, public_user_code: str, tags: list[str]
+) -> dict[str, Any]:
+    """Replace a user's tags (admins); NOT_FOUND for an unknown public code,
+    AuthError(USER_TAGS_INVALID) for tags out of bounds."""
+    viewer.require_admin()
+    try:
+        cleaned = clean_tags(tags)
+    except BadUserInput as error:
+        raise AuthError(AuthErrorCode.USER_TAGS_INVALID, str(error), field="userTags") from error
+    async with write_transaction():
+        updated = await UserAccount.raw(
+            "UPDATE user_account SET user_tags = {}, updated_at = {} "
+            "WHERE public_user_code = {} RETURNING user_id",
+            orjson.dumps(cleaned).decode(),
+            clock.now(),
+            public_user_code.strip(),
+        )
+    if not updated:
+        raise NotFound("No user with that public code.")
+    row = await admin_user(viewer=viewer, public_user_code=public_user_code)
+    assert row is not None
+    return row

@@ -1,0 +1,1 @@
+"""Points and money: the wallet (later codes, invites, membership, orders)."""

@@ -1,0 +1,52 @@
+"""The error model shared by every domain.
+
+- `DomainError` subclasses (`AuthError`, `WalletError`, …) are expected failures: the schema
+  turns them into payload errors `{code, field, message}`, and since they are raised inside
+  the writing transaction, nothing was written.
+- `AccessError` subclasses become top-level GraphQL errors with `extensions.code`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class DomainError(Exception):
+    """An expected failure of a write: a code from the domain's enum, a field, a message."""
+
+    def __init__(self, code: StrEnum, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+class AccessError(Exception):
+    """A refusal that is not the caller's data: reported as a top-level error."""
+
+    code = "INTERNAL"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.default_message)
+
+    default_message = "Refused."
+
+
+class NotAuthenticated(AccessError):
+    code = "UNAUTHENTICATED"
+    default_message = "Sign in to do this."
+
+
+class Forbidden(AccessError):
+    code = "FORBIDDEN"
+    default_message = "You are not allowed to do this."
+
+
+class NotFound(AccessError):
+    code = "NOT_FOUND"
+    default_message = "Not found."
+
+
+class BadUserInput(AccessError):
+    code = "BAD_USER_INPUT"
+    default_message = "Invalid input."

@@ -1,0 +1,46 @@
+"""Gallery change events: a row per change, numbered in the public `gallery` stream."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from db.tables.gallery import GalleryChangeEvent
+from resolvers.gallery.model import GALLERY_STREAM, GalleryChangeKind
+from resolvers.gallery.play_types import PlayType
+from resolvers.ids import new_id
+from subscriptions import streams
+
+
+async def record_change(
+    *,
+    kind: GalleryChangeKind,
+    play_type: PlayType,
+    work_id: str,
+    like_count: int | None,
+    now: datetime,
+) -> list[streams.StreamEntry]:
+    """Write the event and number it; call inside the writing transaction."""
+    event_id = new_id()
+    await GalleryChangeEvent.raw(
+        "INSERT INTO gallery_change_event "
+        "(event_id, event_kind, play_type, work_id, like_count, occurred_at) "
+        "VALUES ({}, {}, {}, {}, {}, {})",
+        event_id,
+        kind.value,
+        play_type.value,
+        work_id,
+        like_count,
+        now,
+    )
+    return await streams.append(
+        [GALLERY_STREAM], kind=kind.value, event_id=event_id, occurred_at=now
+    )
+
+
+async def events_by_ids(event_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Change events by id (one statement; subscribers load a batch at once)."""
+    if not event_ids:
+        return {}
+    rows = await GalleryChangeEvent.select().where(GalleryChangeEvent.event_id.is_in(event_ids))
+    return {row["event_id"]: row for row in rows}

@@ -1,0 +1,106 @@
+"""The gallery feed: one keyset-paged read of the cross-type read model.
+
+One statement returns a page with everything an item shows: the read-model columns, the
+author's public columns (joined) and whether the viewer likes it (joined on the like's
+primary key). Orders, all descending with the id as the last tie-breaker:
+- NEWEST: (published_at, entry_id) — stable: works published while paging sort before
+  the cursor, so every earlier work comes exactly once;
+- MOST_LIKED: (like_count, published_at, entry_id);
+- HOT: (plays_7d, published_at, entry_id), the stored 7-day plays (resolvers/gallery/hot.py).
+Counts move while a client pages, so MOST_LIKED and HOT pages are consistent per request,
+not across requests (a work whose count changes may move across the cursor).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from db.tables.gallery import GalleryPublicWork
+from resolvers.errors import BadUserInput
+from resolvers.gallery.hot import ensure_hot_window
+from resolvers.gallery.model import GalleryOrder
+from resolvers.gallery.play_types import PlayType
+from resolvers.gallery.reading import AUTHOR_COLUMNS, WORK_COLUMNS
+from resolvers.pagination import Page, build_page, decode_cursor, page_size
+
+_SORT_COLUMNS = {
+    GalleryOrder.NEWEST: ("g.published_at", "g.entry_id"),
+    GalleryOrder.MOST_LIKED: ("g.like_count", "g.published_at", "g.entry_id"),
+    GalleryOrder.HOT: ("g.plays_7d", "g.published_at", "g.entry_id"),
+}
+_COUNT_COLUMN = {GalleryOrder.MOST_LIKED: "like_count", GalleryOrder.HOT: "plays_7d"}
+
+
+def _sort_key(order: GalleryOrder, row: dict[str, Any]) -> list[Any]:
+    published_at = row["published_at"]
+    key: list[Any] = [order.value]
+    if order in _COUNT_COLUMN:
+        key.append(int(row[_COUNT_COLUMN[order]]))
+    return [*key, published_at.isoformat(), row["entry_id"]]
+
+
+def _cursor_values(order: GalleryOrder, after: str) -> list[Any]:
+    size = 4 if order in _COUNT_COLUMN else 3
+    key = decode_cursor(after, size=size)
+    if key[0] != order.value:
+        raise BadUserInput("This cursor belongs to another order.")
+    try:
+        values: list[Any] = []
+        if order in _COUNT_COLUMN:
+            values.append(int(key[1]))
+        values.append(datetime.fromisoformat(str(key[-2])))
+        values.append(str(key[-1]))
+    except (TypeError, ValueError) as error:
+        raise BadUserInput("Invalid cursor.") from error
+    if values[-2].tzinfo is None:
+        raise BadUserInput("Invalid cursor.")
+    return values
+
+
+async def gallery_page(
+    *,
+    viewer_user_id: str | None,
+    play_types: list[PlayType],
+    play_type: PlayType | None,
+    theme: str | None,
+    order: GalleryOrder,
+    first: int | None,
+    after: str | None,
+    now: datetime,
+) -> Page[dict[str, Any]]:
+    """A page of published works of `play_types` (those with a GraphQL type), filtered by
+    play type and theme, in `order`, after the cursor `after`. One statement (plus, once a
+    day per process, the hot window's roll)."""
+    size = page_size(first)
+    order = GalleryOrder(order)
+    cursor = _cursor_values(order, after) if after else None
+    shown = [PlayType(value) for value in play_types]
+    if play_type is not None:
+        shown = [value for value in shown if value is PlayType(play_type)]
+    if not shown:
+        return Page(items=[], cursors=[], has_next_page=False)
+    await ensure_hot_window(now)
+    arguments: list[Any] = []
+    columns = f"{WORK_COLUMNS}, {AUTHOR_COLUMNS}"
+    joins = "LEFT JOIN user_account u ON u.user_id = g.owner_user_id"
+    if viewer_user_id is not None:
+        columns += ", (l.like_id IS NOT NULL) AS viewer_has_liked"
+        joins += " LEFT JOIN public_work_like l ON l.like_id = g.entry_id || ':' || {}"
+        arguments.append(viewer_user_id)
+    conditions = [f"g.play_type IN ({', '.join('{}' for _ in shown)})"]
+    arguments += [value.value for value in shown]
+    if theme is not None:
+        conditions.append("g.theme = {}")
+        arguments.append(theme)
+    sort = _SORT_COLUMNS[order]
+    if cursor is not None:
+        conditions.append(f"({', '.join(sort)}) < ({', '.join('{}' for _ in sort)})")
+        arguments += cursor
+    rows = await GalleryPublicWork.raw(
+        f"SELECT {columns} FROM gallery_public_work g {joins} "
+        f"WHERE {' AND '.join(conditions)} "
+        f"ORDER BY {', '.join(f'{column} DESC' for column in sort)} LIMIT {size + 1}",
+        *arguments,
+    )
+    return build_page(rows, size, lambda row: _sort_key(order, row))

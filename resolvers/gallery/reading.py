@@ -1,0 +1,95 @@
+"""Reading the read model: rows by key, the viewer's likes, exact 7-day plays (batched)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from db.tables.gallery import GalleryPublicWork
+from resolvers.gallery.model import beijing_day, entry_key, hot_window_start
+from resolvers.gallery.play_types import PlayType
+
+# The read model's columns as the feed reads them (tags as JSON text, decoded by callers).
+WORK_COLUMNS = (
+    "g.entry_id, g.play_type, g.work_id, g.owner_user_id, g.title, g.summary, "
+    "g.cover_image_src, g.theme, g.tags_json, g.published_at, g.updated_at, g.play_count, "
+    "g.like_count, g.plays_7d, g.plays_7d_day"
+)
+# Public author columns joined onto feed rows (never private ones).
+AUTHOR_COLUMNS = (
+    "u.public_user_code AS author_public_user_code, u.display_name AS author_display_name, "
+    "u.avatar_url AS author_avatar_url"
+)
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join("{}" for _ in range(count))
+
+
+async def works_by_keys(entry_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Published works (read-model rows with their authors) by `{play_type}:{work_id}`."""
+    keys = sorted(set(entry_ids))
+    if not keys:
+        return {}
+    rows = await GalleryPublicWork.raw(
+        f"SELECT {WORK_COLUMNS}, {AUTHOR_COLUMNS} FROM gallery_public_work g "
+        "LEFT JOIN user_account u ON u.user_id = g.owner_user_id "
+        f"WHERE g.entry_id IN ({_placeholders(len(keys))})",
+        *keys,
+    )
+    return {row["entry_id"]: row for row in rows}
+
+
+async def work_row(*, play_type: PlayType, work_id: str) -> dict[str, Any] | None:
+    """One published work's read-model row (with author columns), or None."""
+    key = entry_key(play_type, work_id)
+    return (await works_by_keys([key])).get(key)
+
+
+async def liked_keys(*, user_id: str, entry_ids: list[str]) -> set[str]:
+    """Which of these works (`{play_type}:{work_id}`) the user likes: one statement."""
+    keys = sorted(set(entry_ids))
+    if not keys:
+        return set()
+    like_ids = [f"{key}:{user_id}" for key in keys]
+    rows = await GalleryPublicWork.raw(
+        f"SELECT like_id FROM public_work_like WHERE like_id IN ({_placeholders(len(like_ids))})",
+        *like_ids,
+    )
+    prefix = len(user_id) + 1
+    return {row["like_id"][:-prefix] for row in rows}
+
+
+async def plays_7d_of(*, entry_ids: list[str], now: datetime) -> dict[str, int]:
+    """Exact plays over the 7 Beijing days ending today, per work: one statement."""
+    keys = sorted(set(entry_ids))
+    if not keys:
+        return {}
+    day = beijing_day(now)
+    types = sorted({key.split(":", 1)[0] for key in keys})
+    work_ids = sorted({key.split(":", 1)[1] for key in keys})
+    rows = await GalleryPublicWork.raw(
+        "SELECT source_type, profile_id, SUM(play_count) AS plays "
+        "FROM public_work_play_daily_stat "
+        f"WHERE source_type IN ({_placeholders(len(types))}) "
+        f"AND profile_id IN ({_placeholders(len(work_ids))}) "
+        "AND played_day >= {} AND played_day <= {} GROUP BY source_type, profile_id",
+        *types,
+        *work_ids,
+        hot_window_start(day),
+        day,
+    )
+    found = {f"{row['source_type']}:{row['profile_id']}": int(row["plays"]) for row in rows}
+    return {key: found.get(key, 0) for key in keys}
+
+
+def stored_plays_7d(row: dict[str, Any], *, today: int) -> int | None:
+    """The row's 7-day plays when they are exact today (else None: ask `plays_7d_of`).
+
+    Exact when computed today (any later play today updates them) or when zero (a play
+    since would have recomputed them).
+    """
+    plays = int(row["plays_7d"])
+    if plays == 0 or int(row["plays_7d_day"]) == today:
+        return plays
+    return None

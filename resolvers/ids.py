@@ -1,0 +1,7 @@
+"""New primary keys: ULIDs, time-sortable strings."""
+
+from ulid import ULID
+
+
+def new_id() -> str:
+    return str(ULID())

@@ -1,0 +1,1 @@
+"""The runtime profile (DOMAIN.md §2): settings, snapshot, browse history, saves, feedback."""

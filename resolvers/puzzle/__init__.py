@@ -1,0 +1,11 @@
+"""Puzzles (DOMAIN.md §6): creation sessions, drafts, works, publishing, events.
+
+- `model`: stages, statuses, event kinds, blocker codes, entity kinds; `errors`.
+- `drafts`: the typed draft (levels with names and grid sizes 3..8), the built-in agent's
+  derivation, stage and progress, the work-card projection.
+- `adapter`: the creation adapter (agent turns through resolvers/creation).
+- `sessions`: the form entry (empty session + draft work at once), autosave, reads.
+- `gate`: the publish gate (blocker codes) over the draft and the bound images.
+- `publishing`: publish, update, unpublish (gallery read model and `puzzle_event`).
+- `works`: reads, visibility, and the asset entity kinds `puzzle_work`/`puzzle_level`.
+"""

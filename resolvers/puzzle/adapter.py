@@ -1,0 +1,162 @@
+"""The puzzle's creation adapter: how agent turns read and write puzzle sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import orjson
+from pydantic import BaseModel
+
+from db.tables.puzzle import PuzzleAgentMessage, PuzzleAgentSession
+from resolvers.creation.adapters import CreationAdapter, register_adapter
+from resolvers.creation.model import ConversationMessage, ReplyOutcome, SessionState
+from resolvers.gallery.play_types import PlayType
+from resolvers.puzzle import drafts
+from resolvers.puzzle.model import PuzzlePublicationStatus, PuzzleStage
+from subscriptions.streams import StreamEntry
+
+SESSION_JSON = ("anchor_pack_json", "draft_json")
+PROFILE_JSON = ("theme_tags_json", "levels_json", "anchor_pack_json")
+
+
+def decoded(row: Any, keys: Sequence[str]) -> dict[str, Any]:
+    """A raw row with its JSON columns decoded (raw statements return them as text)."""
+    result = dict(row)
+    for key in keys:
+        value = result.get(key)
+        if isinstance(value, str | bytes):
+            result[key] = orjson.loads(value)
+    return result
+
+
+def session_state(row: Any) -> SessionState:
+    session = decoded(row, SESSION_JSON)
+    return SessionState(
+        session_id=session["session_id"],
+        owner_user_id=session["owner_user_id"],
+        seed_text=session["seed_text"],
+        stage=session["stage"],
+        progress=session["progress_percent"],
+        current_turn=session["current_turn"],
+        draft=session["draft_json"],
+        row=session,
+    )
+
+
+def as_json(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+async def lock_session(
+    *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool = False
+) -> SessionState | None:
+    """Lock a puzzle session row (conditional UPDATE … RETURNING); None if there is no
+    such session (of that owner)."""
+    turn = ", current_turn = current_turn + 1" if new_turn else ""
+    owner = " AND owner_user_id = {}" if owner_user_id is not None else ""
+    rows = await PuzzleAgentSession.raw(
+        f"UPDATE puzzle_agent_session SET updated_at = {{}}{turn} "
+        f"WHERE session_id = {{}}{owner} RETURNING *",
+        now,
+        session_id,
+        *([owner_user_id] if owner_user_id is not None else []),
+    )
+    return session_state(rows[0]) if rows else None
+
+
+async def mirror_draft(
+    *, session_id: str, draft: drafts.PuzzleDraft, seed_text: str, now: datetime
+) -> None:
+    """A draft work's card follows its session's draft (a published work keeps what was
+    published until `puzzleWorkUpdate`)."""
+    columns = drafts.projection(draft, seed_text)
+    await PuzzleAgentSession.raw(
+        "UPDATE puzzle_work_profile SET work_title = {}, work_description = {}, "
+        "level_name = {}, summary = {}, theme_tags_json = {}, levels_json = {}, "
+        "anchor_pack_json = {}, publish_ready = {}, updated_at = {} "
+        "WHERE source_session_id = {} AND publication_status = {}",
+        columns["work_title"],
+        columns["work_description"],
+        columns["level_name"],
+        columns["summary"],
+        as_json(columns["theme_tags_json"]),
+        as_json(columns["levels_json"]),
+        as_json(columns["anchor_pack_json"]),
+        False,
+        now,
+        session_id,
+        PuzzlePublicationStatus.DRAFT.value,
+    )
+
+
+class PuzzleAdapter(CreationAdapter):
+    play_type = PlayType.PUZZLE
+    draft_model = drafts.PuzzleDraft
+    subject = (
+        "a jigsaw puzzle game: a title, a description, a theme, tags, and one or more "
+        "levels, each with a name and a grid size from 3x3 to 8x8 (images come later)"
+    )
+    draft_shape = drafts.DRAFT_SHAPE
+    message_table = PuzzleAgentMessage
+
+    async def lock_session(
+        self, *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool
+    ) -> SessionState | None:
+        return await lock_session(
+            session_id=session_id, owner_user_id=owner_user_id, now=now, new_turn=new_turn
+        )
+
+    async def save_reply(
+        self, *, session: SessionState, outcome: ReplyOutcome, now: datetime
+    ) -> list[StreamEntry]:
+        draft = outcome.draft
+        if draft is None:
+            await PuzzleAgentSession.raw(
+                "UPDATE puzzle_agent_session SET last_assistant_reply = {}, updated_at = {} "
+                "WHERE session_id = {}",
+                outcome.assistant_text,
+                now,
+                session.session_id,
+            )
+            return []
+        assert isinstance(draft, drafts.PuzzleDraft)
+        await PuzzleAgentSession.raw(
+            "UPDATE puzzle_agent_session SET stage = {}, progress_percent = {}, draft_json = {}, "
+            "anchor_pack_json = {}, last_assistant_reply = {}, updated_at = {} "
+            "WHERE session_id = {}",
+            outcome.stage,
+            outcome.progress,
+            as_json(draft.stored()),
+            as_json(drafts.anchor_pack(draft, session.seed_text)),
+            outcome.assistant_text,
+            now,
+            session.session_id,
+        )
+        await mirror_draft(
+            session_id=session.session_id, draft=draft, seed_text=session.seed_text, now=now
+        )
+        return []
+
+    def derive_draft(
+        self, session: SessionState, conversation: Sequence[ConversationMessage]
+    ) -> BaseModel:
+        return drafts.derive_draft(
+            seed_text=session.seed_text,
+            previous=drafts.stored_draft(session.draft),
+            conversation=conversation,
+        )
+
+    def parse_draft(self, data: Any, session: SessionState) -> BaseModel:
+        previous = drafts.stored_draft(session.draft)
+        return drafts.PuzzleDraft.model_validate(drafts.with_level_ids(data, previous))
+
+    def stage_and_progress(self, session: SessionState, draft: BaseModel) -> tuple[str, int]:
+        assert isinstance(draft, drafts.PuzzleDraft)
+        return drafts.stage_and_progress(
+            draft, published=session.stage == PuzzleStage.PUBLISHED.value
+        )
+
+
+register_adapter(PuzzleAdapter())

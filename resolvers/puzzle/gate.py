@@ -1,0 +1,152 @@
+"""The puzzle publish gate: what keeps a work from being published, with codes.
+
+A puzzle needs a title, a cover, and at least one level; every level needs a name, a grid
+size from 3 to 8 and an image. Images are asset bindings (the assets flow:
+upload → confirm → `assetObjectBind`): slot `cover` of entity `puzzle_work` (the work id)
+and slot `image` of entity `puzzle_level` (`{work_id}.{level_id}`). A bound object must be
+an image anyone may read (PUBLIC_READ), since the published work shows it to everyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from db.tables.assets import AssetEntityBinding
+from resolvers.assets.objects import AccessPolicy
+from resolvers.creation.gates import Blocker
+from resolvers.puzzle.drafts import PuzzleDraft
+from resolvers.puzzle.model import (
+    COVER_SLOT,
+    IMAGE_SLOT,
+    LEVEL_ENTITY,
+    MAX_GRID_SIZE,
+    MIN_GRID_SIZE,
+    WORK_ENTITY,
+    PuzzleBlockerCode,
+    level_entity_id,
+)
+
+
+@dataclass(slots=True)
+class WorkImages:
+    """The objects bound to a work's cover and its levels' images (asset rows)."""
+
+    cover: dict[str, Any] | None = None
+    levels: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("{}" for _ in values)
+
+
+async def bound_images(level_ids: Mapping[str, Sequence[str]]) -> dict[str, WorkImages]:
+    """Bound cover and level images of works (`{work_id: [level ids]}`), one statement."""
+    found = {work_id: WorkImages() for work_id in level_ids}
+    if not level_ids:
+        return found
+    work_ids = list(level_ids)
+    level_entities = {
+        level_entity_id(work_id, level_id): (work_id, level_id)
+        for work_id, levels in level_ids.items()
+        for level_id in levels
+    }
+    clauses = [f"(b.entity_kind = {{}} AND b.slot = {{}} AND b.entity_id IN ({_marks(work_ids)}))"]
+    arguments: list[Any] = [WORK_ENTITY, COVER_SLOT, *work_ids]
+    if level_entities:
+        clauses.append(
+            f"(b.entity_kind = {{}} AND b.slot = {{}} AND b.entity_id IN "
+            f"({_marks(list(level_entities))}))"
+        )
+        arguments += [LEVEL_ENTITY, IMAGE_SLOT, *level_entities]
+    rows = await AssetEntityBinding.raw(
+        "SELECT b.entity_kind, b.entity_id, o.asset_object_id, o.content_type, "
+        "o.access_policy, o.owner_user_id FROM asset_entity_binding b "
+        "JOIN asset_object o ON o.asset_object_id = b.asset_object_id WHERE "
+        + " OR ".join(clauses),
+        *arguments,
+    )
+    for row in rows:
+        asset = dict(row)
+        if asset["entity_kind"] == WORK_ENTITY:
+            found[asset["entity_id"]].cover = asset
+        elif asset["entity_id"] in level_entities:
+            work_id, level_id = level_entities[asset["entity_id"]]
+            found[work_id].levels[level_id] = asset
+    return found
+
+
+def _image_problems(asset: dict[str, Any], *, what: str, field_name: str) -> list[Blocker]:
+    problems: list[Blocker] = []
+    if not str(asset["content_type"] or "").startswith("image/"):
+        problems.append(
+            Blocker(
+                PuzzleBlockerCode.IMAGE_NOT_AN_IMAGE,
+                f"The {what} is not an image.",
+                field=field_name,
+            )
+        )
+    if asset["access_policy"] != AccessPolicy.PUBLIC_READ.value:
+        problems.append(
+            Blocker(
+                PuzzleBlockerCode.IMAGE_NOT_PUBLIC,
+                f"The {what} is private: bind a PUBLIC_READ image.",
+                field=field_name,
+            )
+        )
+    return problems
+
+
+def blockers(draft: PuzzleDraft, images: WorkImages) -> list[Blocker]:
+    """Every reason the draft cannot be published with these images (empty: ready)."""
+    found: list[Blocker] = []
+    if not draft.title:
+        found.append(Blocker(PuzzleBlockerCode.TITLE_MISSING, "Give it a title.", field="title"))
+    if images.cover is None:
+        found.append(Blocker(PuzzleBlockerCode.COVER_MISSING, "Bind a cover image.", field="cover"))
+    else:
+        found += _image_problems(images.cover, what="cover", field_name="cover")
+    if not draft.levels:
+        found.append(
+            Blocker(PuzzleBlockerCode.NO_LEVELS, "Add at least one level.", field="levels")
+        )
+    for position, level in enumerate(draft.levels):
+        where = f"levels.{position}"
+        label = f"level {position + 1}"
+        if not level.name:
+            found.append(
+                Blocker(
+                    PuzzleBlockerCode.LEVEL_NAME_MISSING,
+                    f"Name {label}.",
+                    field=f"{where}.name",
+                    part_id=level.level_id,
+                )
+            )
+        if level.grid_size is None or not MIN_GRID_SIZE <= level.grid_size <= MAX_GRID_SIZE:
+            found.append(
+                Blocker(
+                    PuzzleBlockerCode.GRID_SIZE_INVALID,
+                    f"Choose a grid size from {MIN_GRID_SIZE} to {MAX_GRID_SIZE} for {label}.",
+                    field=f"{where}.gridSize",
+                    part_id=level.level_id,
+                )
+            )
+        image = images.levels.get(level.level_id)
+        if image is None:
+            found.append(
+                Blocker(
+                    PuzzleBlockerCode.LEVEL_IMAGE_MISSING,
+                    f"Bind an image to {label}.",
+                    field=f"{where}.image",
+                    part_id=level.level_id,
+                )
+            )
+        else:
+            found += [
+                Blocker(problem.code, problem.message, problem.field, level.level_id)
+                for problem in _image_problems(
+                    image, what=f"image of {label}", field_name=f"{where}.image"
+                )
+            ]
+    return found

@@ -1,0 +1,237 @@
+"""Puzzle creation sessions: the form entry, autosave, and owner-checked reads.
+
+The form entry (`start_session`) creates an empty session and its draft work at once, in
+one transaction: the work appears among the creator's works with no cover and
+`publish_ready = false`. Autosave reuses the session's `seed_text` and `draft_json` (the
+draft validated as a `PuzzleDraft`); the stage stays where it is (`collecting_anchors`
+for a fresh form) and a draft work's card follows the draft.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from db.tables.auth import UserAccount
+from db.tables.puzzle import PuzzleAgentSession, PuzzleWorkProfile
+from db.transactions import write_transaction
+from resolvers import clock
+from resolvers.creation import turns
+from resolvers.creation.replies import describe_validation
+from resolvers.errors import BadUserInput, NotFound
+from resolvers.gallery.play_types import PlayType
+from resolvers.ids import new_id
+from resolvers.pagination import Page, build_page, decode_cursor, page_size
+from resolvers.principal import Principal
+from resolvers.puzzle import drafts
+from resolvers.puzzle.adapter import (
+    PROFILE_JSON,
+    SESSION_JSON,
+    as_json,
+    decoded,
+    lock_session,
+    mirror_draft,
+)
+from resolvers.puzzle.errors import PuzzleError, PuzzleErrorCode
+from resolvers.puzzle.model import MAX_SEED_LENGTH, PuzzlePublicationStatus, PuzzleStage
+
+NOT_FOUND_MESSAGE = "No such puzzle session."
+
+
+@dataclass(frozen=True, slots=True)
+class SessionAndWork:
+    session: dict[str, Any]
+    work: dict[str, Any]
+
+
+def _seed(seed_text: str) -> str:
+    cleaned = seed_text.strip()
+    if len(cleaned) > MAX_SEED_LENGTH or "\x00" in cleaned:
+        raise PuzzleError(
+            PuzzleErrorCode.SEED_INVALID,
+            f"The seed takes at most {MAX_SEED_LENGTH} characters.",
+            field="seedText",
+        )
+    return cleaned
+
+
+def checked_draft(data: dict[str, Any]) -> drafts.PuzzleDraft:
+    """A draft from the form, validated; DRAFT_INVALID (nothing written) otherwise.
+    Levels without an id get a new one."""
+    levels = data.get("levels")
+    if isinstance(levels, list):
+        data = {
+            **data,
+            "levels": [
+                {**level, "levelId": level.get("levelId") or new_id()}
+                if isinstance(level, dict)
+                else level
+                for level in levels
+            ],
+        }
+    try:
+        return drafts.PuzzleDraft.model_validate(data)
+    except ValidationError as error:
+        raise PuzzleError(
+            PuzzleErrorCode.DRAFT_INVALID, describe_validation(error), field="draft"
+        ) from None
+
+
+async def start_session(*, viewer: Principal, seed_text: str = "") -> SessionAndWork:
+    """The form entry: an empty session and its draft work, at once."""
+    owner = viewer.require_user()
+    seed = _seed(seed_text)
+    now = clock.now()
+    session_id, profile_id = new_id(), new_id()
+    work_id = profile_id  # the gallery keys works by profile id
+    async with write_transaction():
+        author = await UserAccount.select(UserAccount.display_name).where(
+            UserAccount.user_id == owner
+        )
+        sessions = await PuzzleAgentSession.raw(
+            "INSERT INTO puzzle_agent_session (session_id, owner_user_id, seed_text, "
+            "current_turn, progress_percent, stage, anchor_pack_json, draft_json, "
+            "last_assistant_reply, published_profile_id, created_at, updated_at) "
+            "VALUES ({}, {}, {}, 0, 0, {}, {}, NULL, NULL, NULL, {}, {}) RETURNING *",
+            session_id,
+            owner,
+            seed,
+            PuzzleStage.COLLECTING_ANCHORS.value,
+            as_json(drafts.anchor_pack(drafts.EMPTY_DRAFT, seed)),
+            now,
+            now,
+        )
+        columns = drafts.projection(drafts.EMPTY_DRAFT, seed)
+        works = await PuzzleWorkProfile.raw(
+            "INSERT INTO puzzle_work_profile (profile_id, work_id, owner_user_id, "
+            "source_session_id, author_display_name, work_title, work_description, level_name, "
+            "summary, theme_tags_json, cover_image_src, cover_asset_id, levels_json, "
+            "publication_status, play_count, anchor_pack_json, publish_ready, created_at, "
+            "updated_at, published_at, public_work_code) VALUES ({}, {}, {}, {}, {}, {}, {}, "
+            "{}, {}, {}, NULL, NULL, {}, {}, 0, {}, {}, {}, {}, NULL, NULL) RETURNING *",
+            profile_id,
+            work_id,
+            owner,
+            session_id,
+            author[0]["display_name"] if author else "",
+            columns["work_title"],
+            columns["work_description"],
+            columns["level_name"],
+            columns["summary"],
+            as_json(columns["theme_tags_json"]),
+            as_json(columns["levels_json"]),
+            PuzzlePublicationStatus.DRAFT.value,
+            as_json(columns["anchor_pack_json"]),
+            False,
+            now,
+            now,
+        )
+    return SessionAndWork(
+        session=decoded(sessions[0], SESSION_JSON), work=decoded(works[0], PROFILE_JSON)
+    )
+
+
+async def autosave(
+    *,
+    viewer: Principal,
+    session_id: str,
+    seed_text: str | None = None,
+    draft: dict[str, Any] | None = None,
+) -> SessionAndWork:
+    """Save the form: the seed and/or the whole draft (validated). NOT_FOUND for a session
+    that is not the viewer's; a refused draft writes nothing."""
+    owner = viewer.require_user()
+    seed = _seed(seed_text) if seed_text is not None else None
+    checked = checked_draft(draft) if draft is not None else None
+    await turns.settle_sessions(play_type=PlayType.PUZZLE, session_ids=[session_id])
+    now = clock.now()
+    async with write_transaction():
+        session = await lock_session(session_id=session_id, owner_user_id=owner, now=now)
+        if session is None:
+            raise NotFound(NOT_FOUND_MESSAGE)
+        new_seed = seed if seed is not None else session.seed_text
+        new_draft = checked if checked is not None else drafts.stored_draft(session.draft)
+        rows = await PuzzleAgentSession.raw(
+            "UPDATE puzzle_agent_session SET seed_text = {}, draft_json = {}, "
+            "anchor_pack_json = {}, updated_at = {} WHERE session_id = {} RETURNING *",
+            new_seed,
+            as_json(new_draft.stored()) if checked is not None or session.draft else None,
+            as_json(drafts.anchor_pack(new_draft, new_seed)),
+            now,
+            session_id,
+        )
+        await mirror_draft(session_id=session_id, draft=new_draft, seed_text=new_seed, now=now)
+        work = (
+            await PuzzleWorkProfile.select()
+            .where(PuzzleWorkProfile.source_session_id == session_id)
+            .output(load_json=True)
+            .first()
+        )
+    assert work is not None
+    return SessionAndWork(session=decoded(rows[0], SESSION_JSON), work=work)
+
+
+async def owned_session(*, viewer: Principal, session_id: str) -> dict[str, Any]:
+    """The viewer's session, its finished turns applied first; NOT_FOUND otherwise."""
+    owner = viewer.require_user()
+    await turns.settle_sessions(play_type=PlayType.PUZZLE, session_ids=[session_id])
+    row = (
+        await PuzzleAgentSession.select()
+        .where(
+            (PuzzleAgentSession.session_id == session_id)
+            & (PuzzleAgentSession.owner_user_id == owner)
+        )
+        .output(load_json=True)
+        .first()
+    )
+    if row is None:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return row
+
+
+async def sessions_of(
+    *, user_id: str, first: int | None, after: str | None
+) -> Page[dict[str, Any]]:
+    """The user's sessions, most recently changed first (finished turns applied first)."""
+    size = page_size(first)
+    await turns.settle_owner(owner_user_id=user_id)
+    query = PuzzleAgentSession.select().where(PuzzleAgentSession.owner_user_id == user_id)
+    if after is not None:
+        updated_at, session_id = decode_cursor(after, size=2)
+        moment = _moment(updated_at)
+        query = query.where(
+            (PuzzleAgentSession.updated_at < moment)
+            | (
+                (PuzzleAgentSession.updated_at == moment)
+                & (PuzzleAgentSession.session_id < str(session_id))
+            )
+        )
+    rows = (
+        await query.order_by(PuzzleAgentSession.updated_at, ascending=False)
+        .order_by(PuzzleAgentSession.session_id, ascending=False)
+        .limit(size + 1)
+        .output(load_json=True)
+    )
+    return build_page(rows, size, lambda row: [row["updated_at"].isoformat(), row["session_id"]])
+
+
+async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    if not session_ids:
+        return {}
+    rows = (
+        await PuzzleAgentSession.select()
+        .where(PuzzleAgentSession.session_id.is_in(list(session_ids)))
+        .output(load_json=True)
+    )
+    return {row["session_id"]: row for row in rows}
+
+
+def _moment(value: Any) -> datetime:
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError as error:
+        raise BadUserInput("Invalid cursor.") from error

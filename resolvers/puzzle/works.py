@@ -1,0 +1,181 @@
+"""Reading puzzle works and events, and who may see or change a work.
+
+A draft work is its owner's alone; a published one is anyone's. Asset bindings follow the
+same rule (entity kinds `puzzle_work`, `puzzle_level`, registered here): only the work's
+owner binds, anyone views a published work's images. Lists cost one statement each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from db.tables.puzzle import PuzzleEvent, PuzzleWorkProfile
+from resolvers.assets.entities import EntityPolicy, register_entity_kind
+from resolvers.creation import turns
+from resolvers.errors import BadUserInput, NotFound
+from resolvers.gallery.play_types import PlayType
+from resolvers.pagination import Page, build_page, decode_cursor, page_size
+from resolvers.principal import Principal
+from resolvers.puzzle import drafts
+from resolvers.puzzle.adapter import decoded
+from resolvers.puzzle.model import (
+    LEVEL_ENTITY,
+    WORK_ENTITY,
+    PuzzlePublicationStatus,
+)
+
+NOT_FOUND_MESSAGE = "No such puzzle work."
+
+
+def visible(row: dict[str, Any] | None, user_id: str | None) -> bool:
+    return row is not None and (
+        row["publication_status"] == PuzzlePublicationStatus.PUBLISHED.value
+        or (user_id is not None and row["owner_user_id"] == user_id)
+    )
+
+
+async def works_by_work_id(work_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    if not work_ids:
+        return {}
+    rows = (
+        await PuzzleWorkProfile.select()
+        .where(PuzzleWorkProfile.profile_id.is_in(list(work_ids)))
+        .output(load_json=True)
+    )
+    return {row["profile_id"]: row for row in rows}
+
+
+async def works_by_session(session_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    if not session_ids:
+        return {}
+    rows = (
+        await PuzzleWorkProfile.select()
+        .where(PuzzleWorkProfile.source_session_id.is_in(list(session_ids)))
+        .output(load_json=True)
+    )
+    return {row["source_session_id"]: row for row in rows}
+
+
+async def visible_work(*, viewer: Principal, work_id: str) -> dict[str, Any]:
+    """A published work, or the viewer's own draft; NOT_FOUND otherwise."""
+    row = (await works_by_work_id([work_id])).get(work_id)
+    if row is not None and row["owner_user_id"] == viewer.user_id and row["source_session_id"]:
+        await turns.settle_sessions(
+            play_type=PlayType.PUZZLE, session_ids=[row["source_session_id"]]
+        )
+        row = (await works_by_work_id([work_id])).get(work_id)
+    if not visible(row, viewer.user_id):
+        raise NotFound(NOT_FOUND_MESSAGE)
+    assert row is not None
+    return row
+
+
+async def published_work_by_code(public_work_code: str) -> dict[str, Any] | None:
+    return (
+        await PuzzleWorkProfile.select()
+        .where(
+            (PuzzleWorkProfile.public_work_code == public_work_code)
+            & (PuzzleWorkProfile.publication_status == PuzzlePublicationStatus.PUBLISHED.value)
+        )
+        .output(load_json=True)
+        .first()
+    )
+
+
+async def works_of(
+    *,
+    user_id: str,
+    status: PuzzlePublicationStatus | None,
+    first: int | None,
+    after: str | None,
+) -> Page[dict[str, Any]]:
+    """The user's works (drafts and published), most recently changed first."""
+    size = page_size(first)
+    await turns.settle_owner(owner_user_id=user_id)
+    query = PuzzleWorkProfile.select().where(PuzzleWorkProfile.owner_user_id == user_id)
+    if status is not None:
+        query = query.where(PuzzleWorkProfile.publication_status == status.value)
+    if after is not None:
+        updated_at, profile_id = decode_cursor(after, size=2)
+        try:
+            moment = datetime.fromisoformat(str(updated_at))
+        except ValueError as error:
+            raise BadUserInput("Invalid cursor.") from error
+        query = query.where(
+            (PuzzleWorkProfile.updated_at < moment)
+            | (
+                (PuzzleWorkProfile.updated_at == moment)
+                & (PuzzleWorkProfile.profile_id < str(profile_id))
+            )
+        )
+    rows = (
+        await query.order_by(PuzzleWorkProfile.updated_at, ascending=False)
+        .order_by(PuzzleWorkProfile.profile_id, ascending=False)
+        .limit(size + 1)
+        .output(load_json=True)
+    )
+    return build_page(rows, size, lambda row: [row["updated_at"].isoformat(), row["profile_id"]])
+
+
+def level_ids_of(row: dict[str, Any]) -> list[str]:
+    return [str(level["levelId"]) for level in row["levels_json"] or []]
+
+
+async def events_by_ids(event_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Puzzle events by id, one statement (subscribers load a batch at once)."""
+    if not event_ids:
+        return {}
+    rows = await PuzzleEvent.select().where(PuzzleEvent.event_id.is_in(event_ids))
+    return {row["event_id"]: row for row in rows}
+
+
+# --- asset entity policies -----------------------------------------------------------------
+
+
+async def _work_for_binding(work_id: str) -> dict[str, Any] | None:
+    rows = await PuzzleWorkProfile.raw(
+        "SELECT p.owner_user_id, p.publication_status, p.levels_json, s.draft_json "
+        "FROM puzzle_work_profile p LEFT JOIN puzzle_agent_session s "
+        "ON s.session_id = p.source_session_id WHERE p.profile_id = {}",
+        work_id,
+    )
+    return decoded(rows[0], ("levels_json", "draft_json")) if rows else None
+
+
+async def _may_bind_work(user_id: str, work_id: str) -> bool:
+    row = await _work_for_binding(work_id)
+    return row is not None and row["owner_user_id"] == user_id
+
+
+async def _may_view_work(user_id: str | None, work_id: str) -> bool:
+    return visible(await _work_for_binding(work_id), user_id)
+
+
+def _split_level(entity_id: str) -> tuple[str, str] | None:
+    work_id, dot, level_id = entity_id.partition(".")
+    return (work_id, level_id) if dot and work_id and level_id else None
+
+
+async def _may_bind_level(user_id: str, entity_id: str) -> bool:
+    """The work's owner, for a level of the session's draft or of the published work."""
+    parts = _split_level(entity_id)
+    if parts is None:
+        return False
+    row = await _work_for_binding(parts[0])
+    if row is None or row["owner_user_id"] != user_id:
+        return False
+    known = set(level_ids_of(row)) | {
+        level.level_id for level in drafts.stored_draft(row["draft_json"]).levels
+    }
+    return parts[1] in known
+
+
+async def _may_view_level(user_id: str | None, entity_id: str) -> bool:
+    parts = _split_level(entity_id)
+    return parts is not None and visible(await _work_for_binding(parts[0]), user_id)
+
+
+register_entity_kind(WORK_ENTITY, EntityPolicy(can_bind=_may_bind_work, can_view=_may_view_work))
+register_entity_kind(LEVEL_ENTITY, EntityPolicy(can_bind=_may_bind_level, can_view=_may_view_level))

@@ -1,0 +1,76 @@
+"""The entity kinds custom worlds bind assets to (resolvers/assets/entities.py).
+
+- `custom_world` (entity id: the profile id), slot `cover`: the world's cover image.
+  Only the owner binds, while the world exists (not soft-deleted); the owner sees its
+  slots, and anyone sees those of a published world.
+- `custom_world_card` (entity id: the card id), slot `image`: a character's portrait or a
+  place's picture. Same rules, through the card's world.
+"""
+
+from __future__ import annotations
+
+from db.tables.worlds import CustomWorldProfile
+from resolvers.assets.entities import EntityPolicy, register_entity_kind
+from resolvers.worlds.model import CARD_ENTITY_KIND, WORLD_ENTITY_KIND, PublicationStatus
+
+
+async def _world(profile_id: str) -> dict[str, str] | None:
+    return await (
+        CustomWorldProfile.select(
+            CustomWorldProfile.owner_user_id, CustomWorldProfile.publication_status
+        )
+        .where(
+            (CustomWorldProfile.profile_id == profile_id) & CustomWorldProfile.deleted_at.is_null()
+        )
+        .first()
+    )
+
+
+async def _world_of_card(card_id: str) -> dict[str, str] | None:
+    rows = await CustomWorldProfile.raw(
+        "SELECT p.owner_user_id, p.publication_status FROM custom_world_draft_card c "
+        "JOIN custom_world_profile p ON p.source_agent_session_id = c.session_id "
+        "WHERE c.card_id = {} AND p.deleted_at IS NULL",
+        card_id,
+    )
+    return dict(rows[0]) if rows else None
+
+
+def _may_bind(world: dict[str, str] | None, user_id: str) -> bool:
+    return world is not None and world["owner_user_id"] == user_id
+
+
+def _may_view(world: dict[str, str] | None, user_id: str | None) -> bool:
+    if world is None:
+        return False
+    return (
+        world["publication_status"] == PublicationStatus.PUBLISHED.value
+        or world["owner_user_id"] == user_id
+    )
+
+
+async def _bind_world(user_id: str, entity_id: str) -> bool:
+    return _may_bind(await _world(entity_id), user_id)
+
+
+async def _view_world(user_id: str | None, entity_id: str) -> bool:
+    return _may_view(await _world(entity_id), user_id)
+
+
+async def _bind_card(user_id: str, entity_id: str) -> bool:
+    return _may_bind(await _world_of_card(entity_id), user_id)
+
+
+async def _view_card(user_id: str | None, entity_id: str) -> bool:
+    return _may_view(await _world_of_card(entity_id), user_id)
+
+
+def register() -> None:
+    """Register both kinds (idempotent; done at import of the worlds resolvers)."""
+    register_entity_kind(
+        WORLD_ENTITY_KIND, EntityPolicy(can_bind=_bind_world, can_view=_view_world)
+    )
+    register_entity_kind(CARD_ENTITY_KIND, EntityPolicy(can_bind=_bind_card, can_view=_view_card))
+
+
+register()

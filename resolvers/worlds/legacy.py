@@ -1,0 +1,233 @@
+"""The older question-and-answer flow (`custom_world_session`), kept apart from agent
+sessions: a setting text, a few questions, the creator's answers, then one generation that
+stores a result payload (a custom world draft) or an error.
+
+- `create_legacy_session`: the questions come from the setting (deterministic): the
+  world's name and four anchors. GUIDED sessions wait for every answer (QUESTIONING →
+  READY); QUICK sessions are READY at once (answers are optional).
+- `answer_questions`: records answers (a later answer replaces an earlier one).
+- `generate_result`: builds the draft from the setting and the answers with the built-in
+  generator. A result the typed draft refuses (say, a name answer longer than 40
+  characters) is recorded as FAILED with `last_error_message`; answer again and retry.
+  A COMPLETED session generates no more.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from db.tables.worlds import CustomWorldSession
+from db.transactions import write_transaction
+from resolvers import clock
+from resolvers.errors import NotFound
+from resolvers.ids import new_id
+from resolvers.principal import Principal
+from resolvers.worlds.derivation import derive_draft
+from resolvers.worlds.drafts import CustomWorldDraft, describe
+from resolvers.worlds.errors import WorldError, WorldErrorCode
+from resolvers.worlds.gate import ANCHOR_LABELS
+from resolvers.worlds.model import (
+    MAX_ANSWER_LENGTH,
+    MAX_SETTING_LENGTH,
+    AnchorKey,
+    GenerationMode,
+    LegacySessionStatus,
+)
+from resolvers.worlds.store import dumps, loaded
+
+NOT_FOUND_MESSAGE = "No such question-and-answer session."
+NAME_QUESTION = "name"
+JSON_COLUMNS = ("creator_intent_json", "question_snapshot_json", "result_payload_json")
+QUESTIONS_PER_SESSION = 4
+
+
+def questions_for(setting_text: str) -> list[dict[str, Any]]:
+    """The world's name, then four anchors other than the premise (chosen by the setting)."""
+    digest = hashlib.sha256(setting_text.encode()).digest()
+    candidates = [key for key in AnchorKey if key is not AnchorKey.PREMISE]
+    chosen: list[AnchorKey] = []
+    for byte in digest:
+        key = candidates[byte % len(candidates)]
+        if key not in chosen:
+            chosen.append(key)
+        if len(chosen) == QUESTIONS_PER_SESSION:
+            break
+    questions = [
+        {"id": NAME_QUESTION, "anchor": None, "prompt": "What is the world called?", "answer": None}
+    ]
+    questions += [
+        {
+            "id": key.value,
+            "anchor": key.value,
+            "prompt": f"What is the world's {ANCHOR_LABELS[key]}?",
+            "answer": None,
+        }
+        for key in sorted(chosen, key=list(AnchorKey).index)
+    ]
+    return questions
+
+
+def _row(row: dict[str, Any]) -> dict[str, Any]:
+    return loaded(dict(row), JSON_COLUMNS)
+
+
+async def create_legacy_session(
+    *, viewer: Principal, setting_text: str, mode: GenerationMode
+) -> dict[str, Any]:
+    owner = viewer.require_user()
+    setting = setting_text.strip()
+    if not setting or len(setting) > MAX_SETTING_LENGTH or "\x00" in setting:
+        raise WorldError(
+            WorldErrorCode.SETTING_INVALID,
+            f"The setting takes 1 to {MAX_SETTING_LENGTH} characters.",
+            field="settingText",
+        )
+    now = clock.now()
+    status = (
+        LegacySessionStatus.READY
+        if mode is GenerationMode.QUICK
+        else LegacySessionStatus.QUESTIONING
+    )
+    rows = await CustomWorldSession.raw(
+        "INSERT INTO custom_world_session (session_id, owner_user_id, generation_mode, status, "
+        "setting_text, creator_intent_json, question_snapshot_json, result_payload_json, "
+        "last_error_message, created_at, updated_at) "
+        "VALUES ({}, {}, {}, {}, {}, {}, {}, NULL, NULL, {}, {}) RETURNING *",
+        new_id(),
+        owner,
+        mode.value,
+        status.value,
+        setting,
+        dumps({"settingText": setting, "generationMode": mode.value}),
+        dumps(questions_for(setting)),
+        now,
+        now,
+    )
+    return _row(rows[0])
+
+
+async def legacy_session(*, viewer: Principal, session_id: str) -> dict[str, Any]:
+    """The viewer's Q&A session; NOT_FOUND for another user's or an unknown one."""
+    owner = viewer.require_user()
+    row = await (
+        CustomWorldSession.select()
+        .where(
+            (CustomWorldSession.session_id == session_id)
+            & (CustomWorldSession.owner_user_id == owner)
+        )
+        .output(load_json=True)
+        .first()
+    )
+    if row is None:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return row
+
+
+async def _lock(session_id: str, owner: str) -> dict[str, Any]:
+    rows = await CustomWorldSession.raw(
+        "UPDATE custom_world_session SET updated_at = updated_at "
+        "WHERE session_id = {} AND owner_user_id = {} RETURNING *",
+        session_id,
+        owner,
+    )
+    if not rows:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return _row(rows[0])
+
+
+async def answer_questions(
+    *, viewer: Principal, session_id: str, answers: Sequence[tuple[str, str]]
+) -> dict[str, Any]:
+    owner = viewer.require_user()
+    now = clock.now()
+    async with write_transaction():
+        session = await _lock(session_id, owner)
+        if session["status"] == LegacySessionStatus.COMPLETED.value:
+            raise WorldError(
+                WorldErrorCode.ALREADY_GENERATED, "This session already has its result."
+            )
+        questions = [dict(q) for q in session["question_snapshot_json"]]
+        by_id = {q["id"]: q for q in questions}
+        for question_id, answer in answers:
+            text = answer.strip()
+            if question_id not in by_id:
+                raise WorldError(
+                    WorldErrorCode.ANSWER_INVALID,
+                    f"No question {question_id!r} in this session.",
+                    field="questionId",
+                )
+            if not text or len(text) > MAX_ANSWER_LENGTH or "\x00" in text:
+                raise WorldError(
+                    WorldErrorCode.ANSWER_INVALID,
+                    f"An answer takes 1 to {MAX_ANSWER_LENGTH} characters.",
+                    field="answer",
+                )
+            by_id[question_id]["answer"] = text
+        complete = all(q["answer"] for q in questions)
+        status = session["status"]
+        if status == LegacySessionStatus.QUESTIONING.value and complete:
+            status = LegacySessionStatus.READY.value
+        rows = await CustomWorldSession.raw(
+            "UPDATE custom_world_session SET question_snapshot_json = {}, status = {}, "
+            "updated_at = {} WHERE session_id = {} RETURNING *",
+            dumps(questions),
+            status,
+            now,
+            session_id,
+        )
+    return _row(rows[0])
+
+
+def _result(session: dict[str, Any]) -> CustomWorldDraft:
+    """The draft of a Q&A session (raises pydantic's ValidationError if refused)."""
+    answers = {q["id"]: q["answer"] for q in session["question_snapshot_json"] if q["answer"]}
+    anchors = {key: answers[key.value] for key in AnchorKey if answers.get(key.value)}
+    derived = derive_draft(
+        seed_text=session["setting_text"],
+        user_messages=[session["setting_text"], *answers.values()],
+        previous=CustomWorldDraft.model_validate({"anchors": anchors}),
+        new_id=new_id,
+    )
+    data = derived.model_dump(mode="python")
+    if answers.get(NAME_QUESTION):
+        data["world_name"] = answers[NAME_QUESTION]
+    return CustomWorldDraft.model_validate(data)
+
+
+async def generate_result(*, viewer: Principal, session_id: str) -> dict[str, Any]:
+    owner = viewer.require_user()
+    now = clock.now()
+    async with write_transaction():
+        session = await _lock(session_id, owner)
+        if session["status"] == LegacySessionStatus.COMPLETED.value:
+            raise WorldError(
+                WorldErrorCode.ALREADY_GENERATED, "This session already has its result."
+            )
+        guided = session["generation_mode"] == GenerationMode.GUIDED.value
+        if guided and not all(q["answer"] for q in session["question_snapshot_json"]):
+            raise WorldError(
+                WorldErrorCode.ANSWERS_MISSING,
+                "Answer every question before generating (or use QUICK mode).",
+                field="answers",
+            )
+        try:
+            result: dict[str, Any] | None = _result(session).as_json()
+            error = None
+            status = LegacySessionStatus.COMPLETED
+        except ValidationError as refused:
+            result, error = None, f"The generated world was invalid: {describe(refused)}"
+            status = LegacySessionStatus.FAILED
+        rows = await CustomWorldSession.raw(
+            "UPDATE custom_world_session SET status = {}, result_payload_json = {}, "
+            "last_error_message = {}, updated_at = {} WHERE session_id = {} RETURNING *",
+            status.value,
+            dumps(result),
+            error,
+            now,
+            session_id,
+        )
+    return _row(rows[0])

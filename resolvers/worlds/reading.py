@@ -1,0 +1,307 @@
+"""Reading custom worlds: owner checks, keyset pages, and batched loads for lists.
+
+Soft-deleted worlds (and their sessions and cards) are invisible everywhere: every read
+here filters on `deleted_at IS NULL`. Another user's private object is NOT_FOUND. Reads of
+agent sessions first apply finished agent turns (the creation framework's `settle_*`: one
+statement when there is nothing to apply). Every batch function costs one statement
+whatever the number of ids, so a list costs a constant number of statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from db.tables.worlds import (
+    CustomWorldAgentOperation,
+    CustomWorldDraftCard,
+    CustomWorldGalleryEntry,
+    CustomWorldProfile,
+    CustomWorldSession,
+)
+from resolvers.creation import turns
+from resolvers.errors import BadUserInput, NotFound
+from resolvers.pagination import Page, build_page, decode_cursor, page_size
+from resolvers.principal import Principal
+from resolvers.worlds.model import CardKind, PublicationStatus, ThemeMode
+from resolvers.worlds.store import (
+    CARD_JSON,
+    NOT_FOUND_CARD,
+    NOT_FOUND_SESSION,
+    NOT_FOUND_WORLD,
+    PLAY_TYPE,
+    SESSION_JSON,
+    loaded,
+)
+
+MAX_OPERATIONS = 20
+
+
+def _placeholders(values: Sequence[Any]) -> str:
+    return ", ".join("{}" for _ in values)
+
+
+def _moment(value: Any) -> datetime:
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError as error:
+        raise BadUserInput("Invalid cursor.") from error
+
+
+def _time_key(row: dict[str, Any], time: str, key: str) -> list[Any]:
+    return [row[time].isoformat(), row[key]]
+
+
+# --- agent sessions ------------------------------------------------------------------------
+
+_SESSION_SELECT = (
+    "SELECT s.*, p.profile_id FROM custom_world_agent_session s "
+    "JOIN custom_world_profile p ON p.source_agent_session_id = s.session_id "
+    "WHERE p.deleted_at IS NULL"
+)
+
+
+async def sessions_by_ids(session_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Live agent sessions (with their `profile_id`) by id, one statement."""
+    ids = sorted(set(session_ids))
+    if not ids:
+        return {}
+    rows = await CustomWorldProfile.raw(
+        f"{_SESSION_SELECT} AND s.session_id IN ({_placeholders(ids)})", *ids
+    )
+    return {row["session_id"]: loaded(dict(row), SESSION_JSON) for row in rows}
+
+
+async def owned_session(*, viewer: Principal, session_id: str) -> dict[str, Any]:
+    """The viewer's live agent session (finished turns applied first)."""
+    owner = viewer.require_user()
+    await turns.settle_sessions(play_type=PLAY_TYPE, session_ids=[session_id])
+    row = (await sessions_by_ids([session_id])).get(session_id)
+    if row is None or row["owner_user_id"] != owner:
+        raise NotFound(NOT_FOUND_SESSION)
+    return row
+
+
+async def sessions_of(
+    *, user_id: str, first: int | None, after: str | None
+) -> Page[dict[str, Any]]:
+    """The user's live agent sessions, most recently changed first (one statement, after
+    settling finished turns)."""
+    size = page_size(first)
+    await turns.settle_owner(owner_user_id=user_id)
+    condition = ""
+    arguments: list[Any] = [user_id]
+    if after is not None:
+        moment, session_id = decode_cursor(after, size=2)
+        condition = " AND (s.updated_at < {} OR (s.updated_at = {} AND s.session_id < {}))"
+        arguments += [_moment(moment), _moment(moment), str(session_id)]
+    rows = await CustomWorldProfile.raw(
+        f"{_SESSION_SELECT} AND s.owner_user_id = {{}}{condition} "
+        f"ORDER BY s.updated_at DESC, s.session_id DESC LIMIT {size + 1}",
+        *arguments,
+    )
+    items = [loaded(dict(row), SESSION_JSON) for row in rows]
+    return build_page(items, size, lambda row: _time_key(row, "updated_at", "session_id"))
+
+
+async def operations_of(session_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each session's latest operations (at most 20, newest first) with their AI task id,
+    one statement."""
+    ids = sorted(set(session_ids))
+    grouped: dict[str, list[dict[str, Any]]] = {session_id: [] for session_id in ids}
+    if not ids:
+        return grouped
+    rows = await CustomWorldAgentOperation.raw(
+        "SELECT * FROM (SELECT o.*, c.task_id, ROW_NUMBER() OVER (PARTITION BY o.session_id "
+        "ORDER BY o.created_at DESC, o.operation_id DESC) AS position "
+        "FROM custom_world_agent_operation o LEFT JOIN creation_agent_operation c "
+        f"ON c.operation_id = o.operation_id WHERE o.session_id IN ({_placeholders(ids)})) "
+        f"ranked WHERE position <= {MAX_OPERATIONS} "
+        "ORDER BY session_id, created_at DESC, operation_id DESC",
+        *ids,
+    )
+    for row in rows:
+        grouped[row["session_id"]].append(dict(row))
+    return grouped
+
+
+# --- cards ---------------------------------------------------------------------------------
+
+
+async def cards_of(session_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each session's cards: characters, then places, then chapters, in draft order
+    (one statement)."""
+    ids = sorted(set(session_ids))
+    grouped: dict[str, list[dict[str, Any]]] = {session_id: [] for session_id in ids}
+    if not ids:
+        return grouped
+    rows = await (
+        CustomWorldDraftCard.select()
+        .where(CustomWorldDraftCard.session_id.is_in(ids))
+        .order_by(CustomWorldDraftCard.session_id, CustomWorldDraftCard.created_at)
+        .order_by(CustomWorldDraftCard.card_id)
+        .output(load_json=True)
+    )
+    order = {kind.value: index for index, kind in enumerate(CardKind)}
+    for row in sorted(rows, key=lambda r: (r["session_id"], order[r["kind"]])):
+        grouped[row["session_id"]].append(row)
+    return grouped
+
+
+async def owned_card(*, viewer: Principal, card_id: str) -> dict[str, Any]:
+    """The viewer's card of a live world; NOT_FOUND otherwise."""
+    owner = viewer.require_user()
+    rows = await CustomWorldDraftCard.raw(
+        "SELECT c.* FROM custom_world_draft_card c JOIN custom_world_profile p "
+        "ON p.source_agent_session_id = c.session_id WHERE c.card_id = {} "
+        "AND p.owner_user_id = {} AND p.deleted_at IS NULL",
+        card_id,
+        owner,
+    )
+    if not rows:
+        raise NotFound(NOT_FOUND_CARD)
+    return loaded(dict(rows[0]), CARD_JSON)
+
+
+async def cards_by_ids(card_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    ids = sorted(set(card_ids))
+    if not ids:
+        return {}
+    rows = await (
+        CustomWorldDraftCard.select()
+        .where(CustomWorldDraftCard.card_id.is_in(ids))
+        .output(load_json=True)
+    )
+    return {row["card_id"]: row for row in rows}
+
+
+# --- works ---------------------------------------------------------------------------------
+
+
+async def profiles_by_ids(profile_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Live worlds by profile id (one statement)."""
+    ids = sorted(set(profile_ids))
+    if not ids:
+        return {}
+    rows = await (
+        CustomWorldProfile.select()
+        .where(CustomWorldProfile.profile_id.is_in(ids) & CustomWorldProfile.deleted_at.is_null())
+        .output(load_json=True)
+    )
+    return {row["profile_id"]: row for row in rows}
+
+
+def visible(row: dict[str, Any] | None, viewer_user_id: str | None) -> bool:
+    """Anyone sees a published world; only its owner sees a draft."""
+    if row is None or row["deleted_at"] is not None:
+        return False
+    return bool(
+        row["publication_status"] == PublicationStatus.PUBLISHED.value
+        or row["owner_user_id"] == viewer_user_id
+    )
+
+
+async def owned_world(*, viewer: Principal, profile_id: str) -> dict[str, Any]:
+    owner = viewer.require_user()
+    row = (await profiles_by_ids([profile_id])).get(profile_id)
+    if row is None or row["owner_user_id"] != owner:
+        raise NotFound(NOT_FOUND_WORLD)
+    await turns.settle_sessions(play_type=PLAY_TYPE, session_ids=[row["source_agent_session_id"]])
+    return (await profiles_by_ids([profile_id]))[profile_id]
+
+
+async def works_of(
+    *,
+    user_id: str,
+    status: PublicationStatus | None,
+    first: int | None,
+    after: str | None,
+) -> Page[dict[str, Any]]:
+    """The user's live worlds, most recently changed first (one statement after settling
+    finished agent turns)."""
+    size = page_size(first)
+    await turns.settle_owner(owner_user_id=user_id)
+    query = CustomWorldProfile.select().where(
+        (CustomWorldProfile.owner_user_id == user_id) & CustomWorldProfile.deleted_at.is_null()
+    )
+    if status is not None:
+        query = query.where(CustomWorldProfile.publication_status == status.value)
+    if after is not None:
+        moment, profile_id = decode_cursor(after, size=2)
+        at = _moment(moment)
+        query = query.where(
+            (CustomWorldProfile.updated_at < at)
+            | (
+                (CustomWorldProfile.updated_at == at)
+                & (CustomWorldProfile.profile_id < str(profile_id))
+            )
+        )
+    rows = await (
+        query.order_by(
+            CustomWorldProfile.updated_at, CustomWorldProfile.profile_id, ascending=False
+        )
+        .limit(size + 1)
+        .output(load_json=True)
+    )
+    return build_page(rows, size, lambda row: _time_key(row, "updated_at", "profile_id"))
+
+
+# --- the public read model --------------------------------------------------------------------
+
+
+async def gallery_entry_by_code(public_work_code: str) -> dict[str, Any] | None:
+    return await (
+        CustomWorldGalleryEntry.select()
+        .where(CustomWorldGalleryEntry.public_work_code == public_work_code)
+        .first()
+    )
+
+
+async def gallery_entries(
+    *, theme: ThemeMode | None, first: int | None, after: str | None
+) -> Page[dict[str, Any]]:
+    """Published worlds from `custom_world_gallery_entry`, newest publication first."""
+    size = page_size(first)
+    query = CustomWorldGalleryEntry.select()
+    if theme is not None:
+        query = query.where(CustomWorldGalleryEntry.theme_mode == theme.value)
+    if after is not None:
+        moment, profile_id = decode_cursor(after, size=2)
+        at = _moment(moment)
+        query = query.where(
+            (CustomWorldGalleryEntry.published_at < at)
+            | (
+                (CustomWorldGalleryEntry.published_at == at)
+                & (CustomWorldGalleryEntry.profile_id < str(profile_id))
+            )
+        )
+    rows = await query.order_by(
+        CustomWorldGalleryEntry.published_at, CustomWorldGalleryEntry.profile_id, ascending=False
+    ).limit(size + 1)
+    return build_page(rows, size, lambda row: _time_key(row, "published_at", "profile_id"))
+
+
+async def legacy_sessions_of(
+    *, user_id: str, first: int | None, after: str | None
+) -> Page[dict[str, Any]]:
+    size = page_size(first)
+    query = CustomWorldSession.select().where(CustomWorldSession.owner_user_id == user_id)
+    if after is not None:
+        moment, session_id = decode_cursor(after, size=2)
+        at = _moment(moment)
+        query = query.where(
+            (CustomWorldSession.updated_at < at)
+            | (
+                (CustomWorldSession.updated_at == at)
+                & (CustomWorldSession.session_id < str(session_id))
+            )
+        )
+    rows = await (
+        query.order_by(
+            CustomWorldSession.updated_at, CustomWorldSession.session_id, ascending=False
+        )
+        .limit(size + 1)
+        .output(load_json=True)
+    )
+    return build_page(rows, size, lambda row: _time_key(row, "updated_at", "session_id"))

@@ -1,0 +1,297 @@
+"""Agent sessions of custom worlds: start one (its draft work appears at once), autosave
+the form fields, edit a draft card.
+
+Starting a session creates, in one transaction, the session (stage COLLECTING_ANCHORS), its
+work (`custom_world_profile`, DRAFT, no cover, not publish-ready) and the agent's greeting.
+Autosave reuses the session's seed and draft fields; card edits change one element of the
+draft. Both re-run the publish gate (resolvers/worlds/store.py `save_world`), and on a
+published world keep both read models in step (or refuse a change that would leave it with
+blockers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from db.tables.worlds import CustomWorldAgentMessage, CustomWorldAgentSession, CustomWorldProfile
+from db.transactions import write_transaction
+from resolvers import clock
+from resolvers.creation.model import MessageKind, MessageRole
+from resolvers.errors import NotFound
+from resolvers.ids import new_id
+from resolvers.principal import Principal
+from resolvers.worlds import store
+from resolvers.worlds.drafts import (
+    CustomWorldDraft,
+    DraftCharacter,
+    DraftPlace,
+    replace,
+)
+from resolvers.worlds.errors import Blocker, WorldError, WorldErrorCode
+from resolvers.worlds.gate import cover_of, evaluate
+from resolvers.worlds.model import (
+    MAX_ANCHOR_LENGTH,
+    MAX_NAME_LENGTH,
+    MAX_SEED_LENGTH,
+    MAX_SUBTITLE_LENGTH,
+    MAX_SUMMARY_LENGTH,
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    AgentStage,
+    AnchorKey,
+    CardStatus,
+    PublicationStatus,
+    ThemeMode,
+)
+from subscriptions import streams
+
+GREETING = (
+    "Hello! Tell me about the world you want to build. I will keep track of its eight "
+    "anchors (premise, tone, setting, rules, factions, player role, conflict, stakes) and "
+    "draft its characters, places and chapters as we talk."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SavedWorld:
+    """The world after a write, and the blockers its publish gate lists now."""
+
+    session: dict[str, Any]
+    profile: dict[str, Any]
+    blockers: list[Blocker]
+
+
+def _text(value: str, *, field: str, limit: int, code: WorldErrorCode) -> str:
+    cleaned = value.strip()
+    if len(cleaned) > limit or "\x00" in cleaned:
+        raise WorldError(code, f"`{field}` takes at most {limit} characters.", field=field)
+    return cleaned
+
+
+def seed_text(value: str) -> str:
+    return _text(value, field="seedText", limit=MAX_SEED_LENGTH, code=WorldErrorCode.SEED_INVALID)
+
+
+async def create_session(*, viewer: Principal, seed: str = "") -> SavedWorld:
+    """A new agent session with its draft work; the seed (if any) becomes the premise."""
+    owner = viewer.require_user()
+    text = seed_text(seed)
+    draft = CustomWorldDraft(anchors={AnchorKey.PREMISE: text[:MAX_ANCHOR_LENGTH]} if text else {})
+    now = clock.now()
+    session_id = new_id()
+    profile_id = new_id()
+    author = await store.author_of(owner)
+    async with write_transaction():
+        await CustomWorldAgentSession(
+            session_id=session_id,
+            owner_user_id=owner,
+            seed_text=text,
+            current_turn=0,
+            progress_percent=0,
+            stage=AgentStage.COLLECTING_ANCHORS.value,
+            creator_intent_json={"seedText": text},
+            created_at=now,
+            updated_at=now,
+        ).save()
+        await CustomWorldProfile(
+            profile_id=profile_id,
+            owner_user_id=owner,
+            source_agent_session_id=session_id,
+            publication_status=PublicationStatus.DRAFT.value,
+            author_display_name=author["display_name"],
+            author_public_user_code=author["public_user_code"] or None,
+            created_at=now,
+            updated_at=now,
+        ).save()
+        await CustomWorldAgentMessage(
+            message_id=new_id(),
+            session_id=session_id,
+            role=MessageRole.ASSISTANT.value,
+            kind=MessageKind.CHAT.value,
+            text=GREETING,
+            created_at=now,
+        ).save()
+        world = await store.lock_world(session_id=session_id, owner_user_id=owner, now=now)
+        assert world is not None
+        saved, entries = await store.save_world(world, draft, now=now)
+    await streams.publish(entries)
+    return SavedWorld(
+        session=saved.session, profile=saved.profile, blockers=evaluate(saved.draft, None)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AutosaveInput:
+    """Form fields to save; None leaves a field as it is. An anchor of "" clears it."""
+
+    seed_text: str | None = None
+    world_name: str | None = None
+    subtitle: str | None = None
+    summary: str | None = None
+    theme_mode: ThemeMode | None = None
+    tags: list[str] | None = None
+    anchors: Mapping[AnchorKey, str] | None = None
+    focus_card_id: str | None = None
+
+
+def _changes(fields: AutosaveInput, draft: CustomWorldDraft) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if fields.world_name is not None:
+        changes["world_name"] = _text(
+            fields.world_name,
+            field="worldName",
+            limit=MAX_NAME_LENGTH,
+            code=WorldErrorCode.NAME_INVALID,
+        )
+    if fields.subtitle is not None:
+        changes["subtitle"] = _text(
+            fields.subtitle,
+            field="subtitle",
+            limit=MAX_SUBTITLE_LENGTH,
+            code=WorldErrorCode.SUBTITLE_INVALID,
+        )
+    if fields.summary is not None:
+        changes["summary"] = _text(
+            fields.summary,
+            field="summary",
+            limit=MAX_SUMMARY_LENGTH,
+            code=WorldErrorCode.SUMMARY_INVALID,
+        )
+    if fields.theme_mode is not None:
+        changes["theme_mode"] = fields.theme_mode
+    if fields.tags is not None:
+        tags = list(dict.fromkeys(tag.strip() for tag in fields.tags if tag.strip()))
+        if len(tags) > MAX_TAGS or any(len(tag) > MAX_TAG_LENGTH for tag in tags):
+            raise WorldError(
+                WorldErrorCode.TAGS_INVALID,
+                f"At most {MAX_TAGS} tags of at most {MAX_TAG_LENGTH} characters.",
+                field="tags",
+            )
+        changes["tags"] = tags
+    if fields.anchors is not None:
+        anchors = dict(draft.anchors)
+        for key, value in fields.anchors.items():
+            text = _text(
+                value,
+                field=f"anchors.{AnchorKey(key).value}",
+                limit=MAX_ANCHOR_LENGTH,
+                code=WorldErrorCode.ANCHOR_INVALID,
+            )
+            if text:
+                anchors[AnchorKey(key)] = text
+            else:
+                anchors.pop(AnchorKey(key), None)
+        changes["anchors"] = anchors
+    return changes
+
+
+async def autosave(*, viewer: Principal, session_id: str, fields: AutosaveInput) -> SavedWorld:
+    """Save form fields into the session's seed and draft; re-runs the publish gate."""
+    owner = viewer.require_user()
+    seed = seed_text(fields.seed_text) if fields.seed_text is not None else None
+    now = clock.now()
+    async with write_transaction():
+        world = await store.lock_world(session_id=session_id, owner_user_id=owner, now=now)
+        if world is None:
+            raise NotFound(store.NOT_FOUND_SESSION)
+        draft = replace(world.draft, **_changes(fields, world.draft))
+        session_changes: dict[str, Any] = {}
+        if seed is not None:
+            session_changes["seed_text"] = seed
+            session_changes["creator_intent_json"] = {
+                **(world.session["creator_intent_json"] or {}),
+                "seedText": seed,
+            }
+        if fields.focus_card_id is not None:
+            if fields.focus_card_id and draft.element(fields.focus_card_id) is None:
+                raise NotFound(store.NOT_FOUND_CARD)
+            session_changes["focus_card_id"] = fields.focus_card_id or None
+        saved, entries = await store.save_world(
+            world, draft, now=now, session_changes=session_changes
+        )
+        blockers = evaluate(saved.draft, await cover_of(saved.profile["profile_id"]))
+    await streams.publish(entries)
+    return SavedWorld(session=saved.session, profile=saved.profile, blockers=blockers)
+
+
+@dataclass(frozen=True, slots=True)
+class CardEdit:
+    """A card's new values; None leaves a field as it is. `playable` is for characters."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    summary: str | None = None
+    playable: bool | None = None
+
+
+def _edited(element: Any, edit: CardEdit) -> dict[str, Any]:
+    update: dict[str, Any] = {"status": CardStatus.EDITED}
+    if edit.title is not None:
+        title = _text(
+            edit.title, field="title", limit=MAX_NAME_LENGTH, code=WorldErrorCode.CARD_FIELD_INVALID
+        )
+        if not title:
+            raise WorldError(
+                WorldErrorCode.CARD_FIELD_INVALID, "A card needs a title.", field="title"
+            )
+        update["title" if not isinstance(element, DraftCharacter | DraftPlace) else "name"] = title
+    if edit.subtitle is not None:
+        subtitle = _text(
+            edit.subtitle,
+            field="subtitle",
+            limit=MAX_SUBTITLE_LENGTH,
+            code=WorldErrorCode.CARD_FIELD_INVALID,
+        )
+        if isinstance(element, DraftCharacter):
+            update["role"] = subtitle
+        elif isinstance(element, DraftPlace):
+            update["region"] = subtitle
+        else:
+            raise WorldError(
+                WorldErrorCode.CARD_FIELD_INVALID,
+                "A chapter's subtitle is its number.",
+                field="subtitle",
+            )
+    if edit.summary is not None:
+        update["summary"] = _text(
+            edit.summary,
+            field="summary",
+            limit=MAX_SUMMARY_LENGTH,
+            code=WorldErrorCode.CARD_FIELD_INVALID,
+        )
+    if edit.playable is not None:
+        if not isinstance(element, DraftCharacter):
+            raise WorldError(
+                WorldErrorCode.CARD_FIELD_INVALID,
+                "Only characters can be playable.",
+                field="playable",
+            )
+        update["playable"] = edit.playable
+    return update
+
+
+async def update_card(*, viewer: Principal, card_id: str, edit: CardEdit) -> SavedWorld:
+    """Edit one card (it becomes EDITED: agent turns keep it) and re-run the publish gate."""
+    owner = viewer.require_user()
+    session_id = await store.session_of_card(card_id)
+    if session_id is None:
+        raise NotFound(store.NOT_FOUND_CARD)
+    now = clock.now()
+    async with write_transaction():
+        world = await store.lock_world(session_id=session_id, owner_user_id=owner, now=now)
+        element = world.draft.element(card_id) if world is not None else None
+        if world is None or element is None:
+            raise NotFound(store.NOT_FOUND_CARD)
+        changed = element.model_copy(update=_edited(element, edit))
+        draft = replace(
+            world.draft,
+            characters=[changed if e.id == card_id else e for e in world.draft.characters],
+            places=[changed if e.id == card_id else e for e in world.draft.places],
+            chapters=[changed if e.id == card_id else e for e in world.draft.chapters],
+        )
+        saved, entries = await store.save_world(world, draft, now=now)
+        blockers = evaluate(saved.draft, await cover_of(saved.profile["profile_id"]))
+    await streams.publish(entries)
+    return SavedWorld(session=saved.session, profile=saved.profile, blockers=blockers)

@@ -1,0 +1,116 @@
+"""Custom worlds as works: publish, unpublish, soft delete.
+
+Each is one transaction over the locked world (resolvers/worlds/store.py):
+- publish: refused while any blocker remains (every blocker is reported) and when the
+  world is already published (so two concurrent publishes publish once); assigns the
+  public work code on first publication (kept afterwards) and writes both read models;
+- unpublish: removes both read models (the gallery's UNPUBLISHED change);
+- delete: sets `deleted_at`; the world vanishes from every list and read, the gallery
+  included. Deleting is final (there is no undelete).
+The gallery's stream entries are published after commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from db.tables.worlds import CustomWorldGalleryEntry, CustomWorldProfile
+from db.transactions import write_transaction
+from resolvers import clock
+from resolvers.errors import NotFound
+from resolvers.gallery.publishing import unpublish_work
+from resolvers.principal import Principal
+from resolvers.worlds import store
+from resolvers.worlds.errors import PublishBlocked, WorldError, WorldErrorCode
+from resolvers.worlds.gate import cover_of, evaluate
+from resolvers.worlds.model import PublicationStatus
+from subscriptions import streams
+
+
+async def _locked(*, profile_id: str, owner: str) -> store.World:
+    session_id = await store.session_of_profile(profile_id=profile_id, owner_user_id=owner)
+    world = (
+        await store.lock_world(session_id=session_id, owner_user_id=owner, now=clock.now())
+        if session_id is not None
+        else None
+    )
+    if world is None or world.profile["profile_id"] != profile_id:
+        raise NotFound(store.NOT_FOUND_WORLD)
+    return world
+
+
+async def publish(*, viewer: Principal, profile_id: str) -> dict[str, Any]:
+    """Publish the viewer's world; see the module docstring. Returns the profile row."""
+    owner = viewer.require_user()
+    now = clock.now()
+    async with write_transaction():
+        world = await _locked(profile_id=profile_id, owner=owner)
+        if world.published:
+            raise WorldError(WorldErrorCode.ALREADY_PUBLISHED, "This world is already published.")
+        blockers = evaluate(world.draft, await cover_of(profile_id))
+        if blockers:
+            raise PublishBlocked(
+                blockers, f"The world cannot be published yet ({len(blockers)} blockers)."
+            )
+        code = world.profile["public_work_code"] or await store.new_work_code()
+        saved, entries = await store.save_world(
+            world,
+            world.draft,
+            now=now,
+            profile_changes={
+                "publication_status": PublicationStatus.PUBLISHED.value,
+                "public_work_code": code,
+                "published_at": now,
+            },
+        )
+    await streams.publish(entries)
+    return saved.profile
+
+
+async def _unpublished(world: store.World) -> tuple[store.World, list[streams.StreamEntry]]:
+    now = clock.now()
+    await CustomWorldGalleryEntry.delete().where(
+        CustomWorldGalleryEntry.profile_id == world.profile["profile_id"]
+    )
+    entries = await unpublish_work(
+        play_type=store.PLAY_TYPE, work_id=world.profile["profile_id"], now=now
+    )
+    saved, more = await store.save_world(
+        world,
+        world.draft,
+        now=now,
+        profile_changes={"publication_status": PublicationStatus.DRAFT.value},
+    )
+    return saved, entries + more
+
+
+async def unpublish(*, viewer: Principal, profile_id: str) -> dict[str, Any]:
+    """Take the viewer's published world out of the gallery (it becomes a DRAFT again)."""
+    owner = viewer.require_user()
+    async with write_transaction():
+        world = await _locked(profile_id=profile_id, owner=owner)
+        if not world.published:
+            raise WorldError(WorldErrorCode.NOT_PUBLISHED, "This world is not published.")
+        saved, entries = await _unpublished(world)
+    await streams.publish(entries)
+    return saved.profile
+
+
+async def delete(*, viewer: Principal, profile_id: str) -> str:
+    """Soft-delete the viewer's world (unpublishing it first if needed); its id."""
+    owner = viewer.require_user()
+    now = clock.now()
+    async with write_transaction():
+        world = await _locked(profile_id=profile_id, owner=owner)
+        entries: list[streams.StreamEntry] = []
+        if world.published:
+            world, entries = await _unpublished(world)
+        await CustomWorldProfile.raw(
+            "UPDATE custom_world_profile SET deleted_at = {}, updated_at = {} "
+            "WHERE profile_id = {}",
+            now,
+            now,
+            profile_id,
+        )
+    await streams.publish(entries)
+    return profile_id

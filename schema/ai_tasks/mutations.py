@@ -1,0 +1,375 @@
+"""AI-task mutations. Owners create, generate and cancel; service callers drive the rest.
+
+Every mutation changes one task in one transaction, writes an event numbered in the task's
+and the owner's streams, and publishes it after commit. An illegal transition or invalid
+input returns `errors` and writes nothing; an unknown task, or another user's, is
+NOT_FOUND.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from resolvers.ai_tasks import chunk_appends, creating, results, stage_transitions, transitions
+from resolvers.ai_tasks.errors import AiTaskError
+from resolvers.ai_tasks.inputs import StageInput
+from resolvers.ai_tasks.model import AiResultReferenceKind, AiTaskKind, AiTaskStageKind
+from schema.ai_tasks.payloads import (
+    AiTaskCancelPayload,
+    AiTaskChunkAppendPayload,
+    AiTaskCompletePayload,
+    AiTaskCreatePayload,
+    AiTaskFailPayload,
+    AiTaskGeneratePayload,
+    AiTaskResultAttachPayload,
+    AiTaskStageCompletePayload,
+    AiTaskStageStartPayload,
+    AiTaskStartPayload,
+)
+from schema.ai_tasks.types import (
+    AiResultReference,
+    AiTaskErrorType,
+    AiTaskStage,
+    AiTextChunk,
+    task_key,
+)
+from schema.context import Info
+from schema.permissions import IsAuthenticated, IsService
+
+TASK_ID = "The task's `taskId` (or its global `id`)."
+
+
+def _refused(error: AiTaskError) -> list[AiTaskErrorType]:
+    return [AiTaskErrorType.from_error(error)]
+
+
+@strawberry.input(description="One stage of a new task; stages run in the order given.")
+class AiTaskStageInput:
+    kind: AiTaskStageKind = strawberry.field(description="Which step; each kind at most once.")
+    label: str = strawberry.field(description="Short name to show, 1 to 200 characters.")
+    detail: str = strawberry.field(default="", description="Explanation, up to 2000 characters.")
+
+
+@strawberry.input(description="A new AI task that a service worker will run.")
+class AiTaskCreateInput:
+    kind: AiTaskKind = strawberry.field(description="What the task produces.")
+    request_label: str = strawberry.field(description="Short description, 1 to 200 characters.")
+    source_module: str = strawberry.field(
+        description="The module asking (e.g. `rpg`, `puzzle`), 1 to 64 characters."
+    )
+    source_entity_id: str | None = strawberry.field(
+        default=None, description="The entity it is about, up to 128 characters."
+    )
+    request_payload: JSON | None = strawberry.field(
+        default=None, description="Parameters for the worker: a JSON object, at most 64 KiB."
+    )
+    stages: list[AiTaskStageInput] | None = strawberry.field(
+        default=None,
+        description="1 to 8 stages in run order, each kind once (default: one "
+        "REQUEST_MODEL stage).",
+    )
+
+
+@strawberry.input(description="Ask this service to generate text for a prompt.")
+class AiTaskGenerateInput:
+    prompt: str = strawberry.field(description="What to write about, 1 to 8000 characters.")
+    kind: AiTaskKind = strawberry.field(
+        default=AiTaskKind.TEXT_GENERATION, description="The kind of task to record."
+    )
+
+
+@strawberry.input(description="A piece of streamed text for the running stage.")
+class AiTaskChunkAppendInput:
+    task_id: strawberry.ID = strawberry.field(description=TASK_ID)
+    stage_kind: AiTaskStageKind = strawberry.field(description="The running stage.")
+    chunk_id: str = strawberry.field(
+        description="Your id for this chunk, 1 to 128 characters; sending it again is a "
+        "no-op (safe retries)."
+    )
+    delta_text: str = strawberry.field(description="The text to add, 1 to 16000 characters.")
+
+
+@strawberry.input(description="Complete the running stage.")
+class AiTaskStageCompleteInput:
+    task_id: strawberry.ID = strawberry.field(description=TASK_ID)
+    stage_kind: AiTaskStageKind = strawberry.field(description="The running stage.")
+    text_output: str | None = strawberry.field(
+        default=None,
+        description="The stage's final text (up to 200000 characters); default: its chunks.",
+    )
+    structured_payload: JSON | None = strawberry.field(
+        default=None, description="Structured output: a JSON object, at most 64 KiB."
+    )
+    warning_messages: list[str] | None = strawberry.field(
+        default=None, description="Up to 20 warnings of up to 2000 characters."
+    )
+
+
+@strawberry.input(description="Attach an output to the running task.")
+class AiTaskResultAttachInput:
+    task_id: strawberry.ID = strawberry.field(description=TASK_ID)
+    result_ref_id: str = strawberry.field(
+        description="Your id for this reference, 1 to 128 characters; again is a no-op."
+    )
+    kind: AiResultReferenceKind = strawberry.field(description="What it points at.")
+    reference_id: str = strawberry.field(description="The id of the output, 1 to 128 characters.")
+    label: str | None = strawberry.field(default=None, description="Up to 200 characters.")
+
+
+@strawberry.input(description="Complete a running task whose stages all completed.")
+class AiTaskCompleteInput:
+    task_id: strawberry.ID = strawberry.field(description=TASK_ID)
+    text_output: str | None = strawberry.field(
+        default=None,
+        description="Final text (up to 200000 characters); default: the last stage's text.",
+    )
+    structured_payload: JSON | None = strawberry.field(
+        default=None, description="Structured output: a JSON object, at most 64 KiB."
+    )
+
+
+@strawberry.input(description="Fail a pending or running task.")
+class AiTaskFailInput:
+    task_id: strawberry.ID = strawberry.field(description=TASK_ID)
+    message: str = strawberry.field(
+        description="Why, for the owner to read: 1 to 2000 characters. Text already "
+        "streamed stays readable."
+    )
+
+
+@strawberry.type
+class AiTaskMutation:
+    @strawberry.mutation(
+        description="Create a pending AI task for a service worker to run.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def ai_task_create(
+        self,
+        info: Info,
+        input: Annotated[
+            AiTaskCreateInput, strawberry.argument(description="The task and its stages.")
+        ],
+    ) -> AiTaskCreatePayload:
+        try:
+            row = await creating.create_task(
+                viewer=info.context.principal,
+                kind=input.kind,
+                request_label=input.request_label,
+                source_module=input.source_module,
+                source_entity_id=input.source_entity_id,
+                request_payload=input.request_payload,
+                stages=[
+                    StageInput(kind=stage.kind, label=stage.label, detail=stage.detail)
+                    for stage in input.stages or []
+                ],
+            )
+        except AiTaskError as error:
+            return AiTaskCreatePayload(errors=_refused(error))
+        return AiTaskCreatePayload(errors=[], task_row=row)
+
+    @strawberry.mutation(
+        description="Ask for a generation: a task this service runs at once, streaming its "
+        "text word by word (subscribe with `aiTaskEvents`).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def ai_task_generate(
+        self,
+        info: Info,
+        input: Annotated[
+            AiTaskGenerateInput, strawberry.argument(description="The prompt and kind.")
+        ],
+    ) -> AiTaskGeneratePayload:
+        try:
+            row = await creating.request_generation(
+                viewer=info.context.principal, kind=input.kind, prompt=input.prompt
+            )
+        except AiTaskError as error:
+            return AiTaskGeneratePayload(errors=_refused(error))
+        return AiTaskGeneratePayload(errors=[], task_row=row)
+
+    @strawberry.mutation(
+        description="Cancel one of your pending or running tasks; its generation stops within "
+        "a second. TASK_FINISHED once it completed, failed or was cancelled.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def ai_task_cancel(
+        self,
+        info: Info,
+        task_id: Annotated[strawberry.ID, strawberry.argument(description=TASK_ID)],
+    ) -> AiTaskCancelPayload:
+        try:
+            row = await transitions.cancel_task(
+                viewer=info.context.principal, task_id=task_key(task_id)
+            )
+        except AiTaskError as error:
+            return AiTaskCancelPayload(errors=_refused(error))
+        return AiTaskCancelPayload(errors=[], task_row=row)
+
+    @strawberry.mutation(
+        description="Service: start a pending task (TASK_NOT_PENDING otherwise).",
+        permission_classes=[IsService],
+    )
+    async def ai_task_start(
+        self,
+        info: Info,
+        task_id: Annotated[strawberry.ID, strawberry.argument(description=TASK_ID)],
+    ) -> AiTaskStartPayload:
+        try:
+            row = await transitions.start_task(
+                viewer=info.context.principal, task_id=task_key(task_id)
+            )
+        except AiTaskError as error:
+            return AiTaskStartPayload(errors=_refused(error))
+        return AiTaskStartPayload(errors=[], task_row=row)
+
+    @strawberry.mutation(
+        description="Service: start a stage of a running task once every earlier stage "
+        "completed (STAGE_OUT_OF_ORDER otherwise).",
+        permission_classes=[IsService],
+    )
+    async def ai_task_stage_start(
+        self,
+        info: Info,
+        task_id: Annotated[strawberry.ID, strawberry.argument(description=TASK_ID)],
+        stage_kind: Annotated[
+            AiTaskStageKind, strawberry.argument(description="The stage to start.")
+        ],
+    ) -> AiTaskStageStartPayload:
+        key = task_key(task_id)
+        try:
+            row = await stage_transitions.start_stage(
+                viewer=info.context.principal, task_id=key, stage_kind=stage_kind
+            )
+        except AiTaskError as error:
+            return AiTaskStageStartPayload(errors=_refused(error))
+        return AiTaskStageStartPayload(errors=[], task_key=key, stage=AiTaskStage.from_row(row))
+
+    @strawberry.mutation(
+        description="Service: append text to the running stage. Sequences are per stage, "
+        "1, 2, … without gaps; the same `chunkId` again is a no-op (`appended: false`).",
+        permission_classes=[IsService],
+    )
+    async def ai_task_chunk_append(
+        self,
+        info: Info,
+        input: Annotated[AiTaskChunkAppendInput, strawberry.argument(description="The chunk.")],
+    ) -> AiTaskChunkAppendPayload:
+        key = task_key(input.task_id)
+        try:
+            appended = await chunk_appends.append_chunk(
+                viewer=info.context.principal,
+                task_id=key,
+                stage_kind=input.stage_kind,
+                chunk_id=input.chunk_id,
+                delta_text=input.delta_text,
+            )
+        except AiTaskError as error:
+            return AiTaskChunkAppendPayload(errors=_refused(error))
+        return AiTaskChunkAppendPayload(
+            errors=[],
+            task_key=key,
+            chunk=AiTextChunk.from_row(appended.chunk),
+            appended=appended.appended,
+        )
+
+    @strawberry.mutation(
+        description="Service: complete the running stage.", permission_classes=[IsService]
+    )
+    async def ai_task_stage_complete(
+        self,
+        info: Info,
+        input: Annotated[
+            AiTaskStageCompleteInput, strawberry.argument(description="The stage and its output.")
+        ],
+    ) -> AiTaskStageCompletePayload:
+        key = task_key(input.task_id)
+        try:
+            row = await stage_transitions.complete_stage(
+                viewer=info.context.principal,
+                task_id=key,
+                stage_kind=input.stage_kind,
+                text_output=input.text_output,
+                structured_payload=input.structured_payload,
+                warning_messages=input.warning_messages,
+            )
+        except AiTaskError as error:
+            return AiTaskStageCompletePayload(errors=_refused(error))
+        return AiTaskStageCompletePayload(errors=[], task_key=key, stage=AiTaskStage.from_row(row))
+
+    @strawberry.mutation(
+        description="Service: attach an output to a running task; the same `resultRefId` "
+        "again is a no-op (`attached: false`).",
+        permission_classes=[IsService],
+    )
+    async def ai_task_result_attach(
+        self,
+        info: Info,
+        input: Annotated[
+            AiTaskResultAttachInput, strawberry.argument(description="The reference.")
+        ],
+    ) -> AiTaskResultAttachPayload:
+        key = task_key(input.task_id)
+        try:
+            attached = await results.attach_result(
+                viewer=info.context.principal,
+                task_id=key,
+                result_ref_id=input.result_ref_id,
+                kind=input.kind,
+                reference_id=input.reference_id,
+                label=input.label,
+            )
+        except AiTaskError as error:
+            return AiTaskResultAttachPayload(errors=_refused(error))
+        return AiTaskResultAttachPayload(
+            errors=[],
+            task_key=key,
+            result=AiResultReference.from_row(attached.result),
+            attached=attached.attached,
+        )
+
+    @strawberry.mutation(
+        description="Service: complete a running task (STAGES_INCOMPLETE until every stage "
+        "completed; TASK_FINISHED once cancelled or failed).",
+        permission_classes=[IsService],
+    )
+    async def ai_task_complete(
+        self,
+        info: Info,
+        input: Annotated[
+            AiTaskCompleteInput, strawberry.argument(description="The task and its output.")
+        ],
+    ) -> AiTaskCompletePayload:
+        try:
+            row = await transitions.complete_task(
+                viewer=info.context.principal,
+                task_id=task_key(input.task_id),
+                text_output=input.text_output,
+                structured_payload=input.structured_payload,
+            )
+        except AiTaskError as error:
+            return AiTaskCompletePayload(errors=_refused(error))
+        return AiTaskCompletePayload(errors=[], task_row=row)
+
+    @strawberry.mutation(
+        description="Service: fail a pending or running task with a message.",
+        permission_classes=[IsService],
+    )
+    async def ai_task_fail(
+        self,
+        info: Info,
+        input: Annotated[
+            AiTaskFailInput, strawberry.argument(description="The task and why it failed.")
+        ],
+    ) -> AiTaskFailPayload:
+        try:
+            row = await transitions.fail_task(
+                viewer=info.context.principal,
+                task_id=task_key(input.task_id),
+                message=input.message,
+            )
+        except AiTaskError as error:
+            return AiTaskFailPayload(errors=_refused(error))
+        return AiTaskFailPayload(errors=[], task_row=row)

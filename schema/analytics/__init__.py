@@ -1,0 +1,1 @@
+"""Analytics on the graph: recording events, the business-day dimension (admins)."""

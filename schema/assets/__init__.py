@@ -1,0 +1,1 @@
+"""Assets on the graph, and the upload/read routes."""

@@ -1,0 +1,140 @@
+"""Assets mutations: upload ticket, confirmation, binding."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from resolvers.assets import objects, uploads
+from resolvers.assets.errors import AssetError
+from resolvers.assets.objects import AccessPolicy
+from schema.assets.types import AssetBinding, AssetErrorType, AssetObject, AssetUploadTicket
+from schema.context import Info
+from schema.permissions import IsAuthenticated
+
+
+@strawberry.input(description="The file you are about to upload.")
+class AssetUploadTicketCreateInput:
+    asset_kind: str = strawberry.field(
+        description="What it is for: 1 to 48 lower-case letters, digits, underscores."
+    )
+    content_type: str = strawberry.field(
+        description="MIME type; images (png, jpeg, webp, gif), glb models, mp4/webm video, "
+        "mpeg/ogg/wav audio. Checked against the bytes at confirmation."
+    )
+    content_length: int = strawberry.field(description="Exact size in bytes (20 MiB at most).")
+    sha256: str = strawberry.field(description="SHA-256 of the bytes, 64 hex digits.")
+    access_policy: AccessPolicy = strawberry.field(
+        default=AccessPolicy.PRIVATE, description="PRIVATE (default) or PUBLIC_READ."
+    )
+
+
+@strawberry.input(description="Where to bind an object.")
+class AssetObjectBindInput:
+    asset_object_id: strawberry.ID = strawberry.field(description="Your confirmed object.")
+    entity_kind: str = strawberry.field(description="A registered entity kind (`user`, …).")
+    entity_id: str = strawberry.field(description="The entity (for `user`: your user id).")
+    slot: str = strawberry.field(
+        description="The slot: 1 to 64 lower-case letters, digits, `_ . -`. Binding a slot "
+        "again replaces its object."
+    )
+
+
+@strawberry.type(description="Result of `assetUploadTicketCreate`.")
+class AssetUploadTicketCreatePayload:
+    errors: list[AssetErrorType] = strawberry.field(description="Empty on success.")
+    ticket: AssetUploadTicket | None = strawberry.field(description="The ticket, on success.")
+
+
+@strawberry.type(description="Result of `assetObjectConfirm`.")
+class AssetObjectConfirmPayload:
+    errors: list[AssetErrorType] = strawberry.field(
+        description="Empty on success. On SIZE_MISMATCH, HASH_MISMATCH or CONTENT_MISMATCH "
+        "the bytes and the ticket are gone: start again with a new ticket."
+    )
+    asset_object: AssetObject | None = strawberry.field(description="The new object.")
+
+
+@strawberry.type(description="Result of `assetObjectBind`.")
+class AssetObjectBindPayload:
+    errors: list[AssetErrorType] = strawberry.field(description="Empty on success.")
+    binding: AssetBinding | None = strawberry.field(description="The slot's binding now.")
+
+
+@strawberry.type
+class AssetMutation:
+    @strawberry.mutation(
+        description="Ask to upload a file: returns a signed URL, valid 15 minutes, that "
+        "takes exactly the declared bytes.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def asset_upload_ticket_create(
+        self,
+        info: Info,
+        input: Annotated[
+            AssetUploadTicketCreateInput, strawberry.argument(description="The file to come.")
+        ],
+    ) -> AssetUploadTicketCreatePayload:
+        try:
+            ticket = await uploads.create_upload_ticket(
+                viewer=info.context.principal,
+                asset_kind=input.asset_kind,
+                content_type=input.content_type,
+                content_length=input.content_length,
+                sha256=input.sha256,
+                access_policy=input.access_policy.value,
+            )
+        except AssetError as error:
+            return AssetUploadTicketCreatePayload(
+                errors=[AssetErrorType.from_error(error)], ticket=None
+            )
+        return AssetUploadTicketCreatePayload(
+            errors=[],
+            ticket=AssetUploadTicket(
+                ticket_id=strawberry.ID(ticket.ticket_id),
+                upload_url=ticket.upload_url,
+                expires_at=ticket.expires_at,
+                max_bytes=ticket.max_bytes,
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Confirm an upload: its stored bytes must have the declared size, SHA-256 "
+        "and format. Emits a CONFIRMED asset event.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def asset_object_confirm(
+        self,
+        info: Info,
+        ticket_id: Annotated[strawberry.ID, strawberry.argument(description="The ticket.")],
+    ) -> AssetObjectConfirmPayload:
+        try:
+            row = await objects.confirm_object(viewer=info.context.principal, ticket_id=ticket_id)
+        except AssetError as error:
+            return AssetObjectConfirmPayload(
+                errors=[AssetErrorType.from_error(error)], asset_object=None
+            )
+        return AssetObjectConfirmPayload(errors=[], asset_object=AssetObject.from_row(row))
+
+    @strawberry.mutation(
+        description="Bind your object to an entity slot, replacing the slot's previous object. "
+        "Emits a BOUND event to your stream and the entity's.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def asset_object_bind(
+        self,
+        info: Info,
+        input: Annotated[AssetObjectBindInput, strawberry.argument(description="The binding.")],
+    ) -> AssetObjectBindPayload:
+        try:
+            binding = await objects.bind_object(
+                viewer=info.context.principal,
+                asset_object_id=input.asset_object_id,
+                entity_kind=input.entity_kind,
+                entity_id=input.entity_id,
+                slot=input.slot,
+            )
+        except AssetError as error:
+            return AssetObjectBindPayload(errors=[AssetErrorType.from_error(error)], binding=None)
+        return AssetObjectBindPayload(errors=[], binding=AssetBinding.from_row(binding))

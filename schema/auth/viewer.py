@@ -1,0 +1,76 @@
+"""`Viewer`: the signed-in user with everything private to them.
+
+Each domain contributes its private fields as a mixin (`schema/<domain>/viewer.py`) listed
+among the bases. Public views of a user are `User` (schema/auth/user.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from resolvers.auth.sessions import active_sessions
+from resolvers.principal import Principal, Role
+from schema.ai_tasks.viewer import AiTasksViewerFields
+from schema.auth.types import AuthSession
+from schema.auth.user import User
+from schema.economy.types import Wallet
+from schema.economy.viewer import EconomyViewerFields
+from schema.profile.viewer import ProfileViewerFields
+from schema.puzzle.viewer import PuzzleViewerFields
+from schema.worlds.viewer import WorldsViewerFields
+
+
+@strawberry.type(description="The signed-in user, with everything private to them.")
+class Viewer(
+    ProfileViewerFields,
+    EconomyViewerFields,
+    AiTasksViewerFields,
+    PuzzleViewerFields,
+    WorldsViewerFields,
+):
+    row: strawberry.Private[dict[str, Any]]
+    principal: strawberry.Private[Principal]
+
+    @strawberry.field(description="The viewer as other users see them.")
+    def user(self) -> User:
+        return User.from_row(self.row)
+
+    @strawberry.field(description="Canonical (lower-case) username; unique.")
+    def username(self) -> str:
+        return str(self.row["username"])
+
+    @strawberry.field(description="Name shown to others.")
+    def display_name(self) -> str:
+        return str(self.row["display_name"])
+
+    @strawberry.field(description="Unique public code (百梦号).")
+    def public_user_code(self) -> str:
+        return str(self.row["public_user_code"])
+
+    @strawberry.field(description="Masked phone (`+86 138****5678`), if one is bound.")
+    def phone_masked(self) -> str | None:
+        masked = self.row["phone_number_masked"]
+        return str(masked) if masked is not None else None
+
+    @strawberry.field(description="How the account was created: password or phone.")
+    def login_method(self) -> str:
+        return str(self.row["login_method"])
+
+    @strawberry.field(description="The viewer's role.")
+    def role(self) -> Role:
+        return self.principal.role
+
+    @strawberry.field(description="Points balance and ledger.")
+    def wallet(self) -> Wallet:
+        return Wallet(user_id=self.row["user_id"])
+
+    @strawberry.field(
+        description="Signed-in devices (live sessions), most recently seen first; at most 100."
+    )
+    async def sessions(self) -> list[AuthSession]:
+        rows = await active_sessions(user_id=self.row["user_id"])
+        return [
+            AuthSession.from_row(row, current_session_id=self.principal.session_id) for row in rows
+        ]

@@ -1,0 +1,129 @@
+"""Building the one Schema of the process from the domain roots and the settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql.error import GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.types.execution import ExecutionContext
+
+from schema.ai_tasks.mutations import AiTaskMutation
+from schema.ai_tasks.queries import AiTaskQuery
+from schema.ai_tasks.subscriptions import AiTaskSubscription
+from schema.analytics.mutations import AnalyticsMutation
+from schema.analytics.queries import AnalyticsQuery
+from schema.assets.mutations import AssetMutation
+from schema.assets.queries import AssetQuery
+from schema.assets.subscriptions import AssetSubscription
+from schema.assets.types import AssetObject
+from schema.auth.admin import AdminUserMutation, AdminUserQuery
+from schema.auth.mutations import AuthMutation
+from schema.auth.queries import AuthQuery
+from schema.auth.user import User
+from schema.creation.mutations import CreationMutation
+from schema.economy.roots import EconomyMutation, EconomyQuery
+from schema.errors import ErrorPolicy, code_for
+from schema.gallery.mutations import GalleryMutation
+from schema.gallery.queries import GalleryQuery
+from schema.gallery.subscriptions import GallerySubscription
+from schema.gallery.work import Work, registered_work_types
+from schema.node import NodeQuery
+from schema.profile.mutations import ProfileMutation
+from schema.puzzle.mutations import PuzzleMutation
+from schema.puzzle.queries import PuzzleQuery
+from schema.puzzle.subscriptions import PuzzleSubscription
+from schema.worlds.mutations import WorldMutation
+from schema.worlds.queries import WorldQuery
+from settings import Settings
+
+
+# The roots inherit every domain's root class: add yours to the bases.
+@strawberry.type(description="Everything that can be read: the viewer, public users, nodes.")
+class Query(
+    NodeQuery,
+    AuthQuery,
+    AssetQuery,
+    AdminUserQuery,
+    EconomyQuery,
+    AnalyticsQuery,
+    AiTaskQuery,
+    GalleryQuery,
+    PuzzleQuery,
+    WorldQuery,
+):
+    pass
+
+
+@strawberry.type(description="Every write, named entity first (`authLogin`, `walletLedger…`).")
+class Mutation(
+    AuthMutation,
+    AssetMutation,
+    AdminUserMutation,
+    ProfileMutation,
+    EconomyMutation,
+    AnalyticsMutation,
+    AiTaskMutation,
+    GalleryMutation,
+    CreationMutation,
+    PuzzleMutation,
+    WorldMutation,
+):
+    pass
+
+
+@strawberry.type(
+    description="Live streams over WebSocket (graphql-transport-ws): events with "
+    "per-stream sequences, replayed after an `after` cursor, then delivered live."
+)
+class Subscription(AiTaskSubscription, AssetSubscription, GallerySubscription, PuzzleSubscription):
+    pass
+
+
+class Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Give every showable error its code; this also sees parse errors, which happen
+        before extensions can shape the result. Logging happens in `ErrorPolicy`."""
+        for error in errors:
+            if not (error.extensions or {}).get("code"):
+                code = code_for(error)
+                if code is not None:
+                    error.extensions = {**(error.extensions or {}), "code": code}
+
+
+def build_schema(settings: Settings) -> Schema:
+    # The depth and alias rules are built once: each limiter instance makes a new rule
+    # class, and ValidationCache keys on the rule classes, so per-request limiters made
+    # every validation a cache miss (a fifth of a 50-item gallery page's time).
+    limit_rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
+    extensions: list[Any] = [
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: AddValidationRules(limit_rules),
+        ParserCache,
+        ValidationCache,
+        ErrorPolicy,
+    ]
+    if not settings.introspection_enabled:
+        extensions.append(DisableIntrospection)
+    return Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        # Every play type's registered Work type (they register at import, above).
+        types=[User, AssetObject, Work, *registered_work_types()],
+        extensions=extensions,
+    )

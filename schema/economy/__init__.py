@@ -1,0 +1,1 @@
+"""Wallet and (later) codes, invites, membership, orders."""

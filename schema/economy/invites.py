@@ -1,0 +1,144 @@
+"""Invites on the graph: the viewer's code and referrals, admin-preset codes (admins)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+
+from resolvers.economy import invites
+from resolvers.economy.errors import EconomyError
+from resolvers.economy.invites import AdminInviteCodeInput, invite_tags_of
+from schema.auth.user import User
+from schema.context import Info
+from schema.economy.errors import ERRORS, EconomyErrorType
+from schema.permissions import IsAdmin
+from schema.relay import Connection
+
+
+@strawberry.type(description="The viewer's own invite code.")
+class ViewerInviteCode:
+    invite_code: str = strawberry.field(
+        description="Share it: a new user registering with it binds to you; both get points."
+    )
+    invited_count: int = strawberry.field(description="Users who registered with it.")
+
+
+@strawberry.type(description="A user the viewer invited.")
+class Referral:
+    invitee: Annotated[User, strawberry.lazy("schema.auth.types")] | None = strawberry.field(
+        description="The invited user, as anyone sees them."
+    )
+    invite_code: str = strawberry.field(description="The code they registered with.")
+    bound_at: datetime = strawberry.field(description="When they registered.")
+    inviter_reward_granted: bool = strawberry.field(description="Whether you were rewarded.")
+    invitee_reward_granted: bool = strawberry.field(description="Whether they were rewarded.")
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any], users: dict[str, dict[str, Any]]) -> Referral:
+        user = users.get(row["invitee_user_id"])
+        return cls(
+            invitee=User.from_row(user) if user else None,
+            invite_code=row["invite_code"],
+            bound_at=row["bound_at"],
+            inviter_reward_granted=row["inviter_reward_granted"],
+            invitee_reward_granted=row["invitee_reward_granted"],
+        )
+
+
+@strawberry.type(description="An admin-preset invite code (operations only).")
+class AdminInviteCode:
+    invite_code: str = strawberry.field(description="The code.")
+    owner_id: str = strawberry.field(description="`admin:{code}`.")
+    starts_at: datetime | None = strawberry.field(description="Valid from (null: at once).")
+    expires_at: datetime | None = strawberry.field(description="Valid until (null: forever).")
+    user_tags: list[str] = strawberry.field(
+        description="Operations tags merged into the tags of users registering with it."
+    )
+    created_at: datetime = strawberry.field(description="Creation time.")
+    updated_at: datetime = strawberry.field(description="Last change.")
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> AdminInviteCode:
+        return cls(
+            invite_code=row["invite_code"],
+            owner_id=row["user_id"],
+            starts_at=row["starts_at"],
+            expires_at=row["expires_at"],
+            user_tags=invite_tags_of(row),
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+
+
+@strawberry.input(description="An admin-preset invite code to create or change (by code).")
+class AdminInviteCodeUpsertInput:
+    invite_code: str = strawberry.field(description="4 to 32 letters or digits (any case).")
+    starts_at: datetime | None = strawberry.field(
+        default=None, description="Valid from; null: at once."
+    )
+    expires_at: datetime | None = strawberry.field(
+        default=None, description="Valid until (excluded); null: forever."
+    )
+    user_tags: list[str] = strawberry.field(
+        default_factory=list,
+        description="Tags for users registering with it (≤ 20, 1 to 32 characters each).",
+    )
+
+
+@strawberry.type(description="Result of `adminInviteCodeUpsert`.")
+class AdminInviteCodeUpsertPayload:
+    errors: list[EconomyErrorType] = strawberry.field(description=ERRORS)
+    invite_code: AdminInviteCode | None = strawberry.field(description="The code, on success.")
+
+
+@strawberry.type
+class InviteQuery:
+    @strawberry.field(
+        description="Admin-preset invite codes only (never users' own), most recently "
+        "changed first. Admins only.",
+        permission_classes=[IsAdmin],
+    )
+    async def admin_invite_codes(
+        self,
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size, 1 to 100 (default 20).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="`endCursor` of the previous page.")
+        ] = None,
+    ) -> Connection[AdminInviteCode]:
+        page = await invites.admin_invite_codes(
+            viewer=info.context.principal, first=first, after=after
+        )
+        return Connection[AdminInviteCode].from_page(page, AdminInviteCode.from_row)
+
+
+@strawberry.type
+class InviteMutation:
+    @strawberry.mutation(
+        description="Create or change an admin-preset invite code. Admins only.",
+        permission_classes=[IsAdmin],
+    )
+    async def admin_invite_code_upsert(
+        self,
+        info: Info,
+        input: Annotated[AdminInviteCodeUpsertInput, strawberry.argument(description="The code.")],
+    ) -> AdminInviteCodeUpsertPayload:
+        try:
+            row = await invites.upsert_admin_invite_code(
+                viewer=info.context.principal,
+                code=AdminInviteCodeInput(
+                    invite_code=input.invite_code,
+                    starts_at=input.starts_at,
+                    expires_at=input.expires_at,
+                    user_tags=tuple(input.user_tags),
+                ),
+            )
+        except EconomyError as error:
+            return AdminInviteCodeUpsertPayload(
+                errors=[EconomyErrorType.from_error(error)], invite_code=None
+            )
+        return AdminInviteCodeUpsertPayload(errors=[], invite_code=AdminInviteCode.from_row(row))

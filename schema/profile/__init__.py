@@ -1,0 +1,1 @@
+"""The runtime profile on the graph: settings, snapshot, browse history, saves, feedback."""

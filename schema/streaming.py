@@ -1,0 +1,91 @@
+"""Stream subscriptions for every domain: cursor checks, replay-then-live delivery, closing.
+
+A subscription field authorizes at subscribe time, then returns `deliver(...)` with a loader
+of its domain's event rows (one query per batch) and a converter to its GraphQL type.
+For every event the connection's watch (schema/websocket.py) must still be valid: once it
+is revoked or expired, delivery stops and the socket closes with 4401 (in memory, no query
+per event). A subscriber that falls more than REALTIME_QUEUE_SIZE messages behind is closed
+with 4008 and resumes with its last `sequence` as `after`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
+
+from starlette.websockets import WebSocket, WebSocketState
+
+from resolvers.errors import BadUserInput
+from schema.context import Context
+from settings import get_settings
+from subscriptions import streams
+from subscriptions.bus import SubscriberOverflow
+
+logger = logging.getLogger("genarrative.streaming")
+
+FELL_BEHIND = 4008
+EventType = TypeVar("EventType")
+LoadRows = Callable[[list[str]], Awaitable[dict[str, dict[str, Any]]]]
+
+
+async def check_cursor(stream_key: str, after: int | None) -> None:
+    """`after` must be a sequence of the stream (0 … its end) or None (live only)."""
+    if after is None:
+        return
+    if after < 0:
+        raise BadUserInput("`after` is a sequence: 0 or more.")
+    if after > await streams.current_sequence(stream_key):
+        raise BadUserInput("`after` is beyond the end of this stream.")
+
+
+async def park() -> None:
+    """Wait to be cancelled: the socket is closing and the server ends the operation."""
+    await asyncio.Event().wait()
+
+
+async def close_socket(context: Context, code: int, reason: str) -> None:
+    websocket = context.request
+    if isinstance(websocket, WebSocket) and (
+        websocket.application_state == WebSocketState.CONNECTED
+    ):
+        with contextlib.suppress(RuntimeError):
+            await websocket.close(code=code, reason=reason)
+
+
+async def deliver(
+    context: Context,
+    stream_key: str,
+    after: int | None,
+    *,
+    load_rows: LoadRows,
+    convert: Callable[[dict[str, Any], int], EventType],
+) -> AsyncIterator[EventType]:
+    """Every event of the stream after `after`, then live ones, each once and in order."""
+    settings = get_settings()
+    watch = context.watch
+    follow = streams.follow(
+        stream_key,
+        after=after,
+        page_size=settings.realtime_replay_page_size,
+        resync_seconds=settings.realtime_resync_seconds,
+    )
+    try:
+        async with contextlib.aclosing(follow) as batches:
+            async for batch in batches:
+                rows = await load_rows([entry.event_id for entry in batch])
+                for entry in batch:
+                    if watch is not None and watch.revoked.is_set():
+                        await park()  # the connection's guard closes the socket with 4401
+                    row = rows.get(entry.event_id)
+                    if row is None:
+                        logger.error("stream %s#%s names no event", stream_key, entry.sequence)
+                        continue
+                    yield convert(row, entry.sequence)
+    except SubscriberOverflow:
+        await close_socket(
+            context, FELL_BEHIND, "Fell behind: resubscribe with your last sequence."
+        )
+        await park()

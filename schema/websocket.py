@@ -1,0 +1,118 @@
+"""WebSocket auth: the token in `connection_init`, and 4401 when it expires or is revoked.
+
+Both subprotocols (graphql-transport-ws and the legacy graphql-ws) share the same rules:
+- no token: an anonymous connection (public streams only);
+- a refused token: the socket closes with 4401 instead of being acknowledged;
+- an accepted token: a guard task closes the socket with 4401 at the token's expiry or as
+  soon as a revocation for it arrives on the bus (logout, logout-all, refresh reuse).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import datetime
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketState
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+
+from resolvers import clock
+from resolvers.auth.authenticate import principal_from_token
+from resolvers.auth.tokens import InvalidToken
+from schema.context import Context
+from subscriptions.revocations import Watch, current_registry
+
+UNAUTHORIZED = 4401
+TOKEN_KEYS = ("authorization", "Authorization", "token", "accessToken")
+
+
+class TokenRefused(Exception):
+    """The token in `connection_init` cannot be accepted."""
+
+
+def bearer_from_params(params: dict[str, Any] | None) -> str | None:
+    for key in TOKEN_KEYS:
+        value = (params or {}).get(key)
+        if isinstance(value, str) and value.strip():
+            return value.removeprefix("Bearer ").strip()
+    return None
+
+
+async def authenticate_connection(context: Context) -> None:
+    """Called from `on_ws_connect`: verify the token and start the connection's guard."""
+    token = bearer_from_params(context.connection_params)
+    if token is None:
+        return
+    try:
+        principal = await principal_from_token(token)
+    except InvalidToken as error:
+        raise TokenRefused(str(error)) from error
+    context.principal = principal
+    watch = Watch(
+        user_id=principal.user_id,
+        session_id=principal.session_id,
+        token_version=principal.token_version,
+        expires_at=principal.expires_at,
+    )
+    registry = current_registry()
+    if registry is not None:
+        registry.watch(watch)
+    context.watch = watch
+    assert isinstance(context.request, WebSocket)
+    context.guard = asyncio.create_task(_guard(context.request, watch))
+
+
+async def _guard(websocket: WebSocket, watch: Watch) -> None:
+    timeout = _seconds_until(watch.expires_at)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(watch.revoked.wait(), timeout=timeout)
+    watch.revoked.set()  # expiry counts as revocation for per-event checks
+    if websocket.application_state == WebSocketState.CONNECTED:
+        with contextlib.suppress(RuntimeError):
+            await websocket.close(code=UNAUTHORIZED, reason="Unauthorized")
+
+
+def _seconds_until(moment: datetime | None) -> float | None:
+    if moment is None:
+        return None
+    return max((moment - clock.now()).total_seconds(), 0.0)
+
+
+def release_connection(context: Context) -> None:
+    """Stop the guard and forget the watch (connection closed)."""
+    if context.guard is not None:
+        context.guard.cancel()
+    registry = current_registry()
+    if registry is not None and context.watch is not None:
+        registry.unwatch(context.watch)
+
+
+class TransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    async def handle_connection_init(self, message: Any) -> None:
+        try:
+            await super().handle_connection_init(message)
+        except TokenRefused:
+            await self.websocket.close(code=UNAUTHORIZED, reason="Unauthorized")
+
+    async def shutdown(self) -> None:
+        release_connection(self.context)
+        await super().shutdown()
+
+
+class LegacyWsHandler(BaseGraphQLWSHandler[Context, None]):
+    async def handle_connection_init(self, message: Any) -> None:
+        try:
+            await super().handle_connection_init(message)
+        except TokenRefused:
+            await self.send_message({"type": "connection_error", "payload": {"code": UNAUTHORIZED}})
+            await self.websocket.close(code=UNAUTHORIZED, reason="Unauthorized")
+
+    async def handle(self) -> None:
+        try:
+            await super().handle()
+        finally:
+            release_connection(self.context)

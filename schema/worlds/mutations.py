@@ -1,0 +1,358 @@
+"""Custom-world mutations: start a session, autosave, edit cards, publish, unpublish,
+delete, and the Q&A flow. Messages to the agent go through `creationMessageSend`
+(playType CUSTOM_WORLD). Every write is one transaction; a refusal writes nothing; another
+user's session, card or world is NOT_FOUND."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+
+from resolvers.worlds import legacy, reading, sessions, works
+from resolvers.worlds.errors import PublishBlocked, WorldError, WorldErrorCode
+from resolvers.worlds.model import AnchorKey, GenerationMode, ThemeMode
+from schema.context import Info
+from schema.permissions import IsAuthenticated
+from schema.worlds.loaders import WorldLoaders
+from schema.worlds.payloads import (
+    CustomWorldAgentSessionAutosavePayload,
+    CustomWorldAgentSessionCreatePayload,
+    CustomWorldDeletePayload,
+    CustomWorldPublishPayload,
+    CustomWorldSessionPayload,
+    CustomWorldUnpublishPayload,
+    DraftCardUpdatePayload,
+)
+from schema.worlds.types import (
+    CustomWorldAgentSession,
+    CustomWorldDraftCard,
+    CustomWorldPublishBlocker,
+    CustomWorldPublishGate,
+    CustomWorldSession,
+    CustomWorldWork,
+    WorldErrorType,
+    works_from_profiles,
+)
+
+PROFILE_ID = "The world's id (`CustomWorldWork.workId`)."
+
+
+def _errors(error: WorldError) -> list[WorldErrorType]:
+    if isinstance(error, PublishBlocked):
+        return [WorldErrorType.from_error(e) for e in error.errors()]
+    return [WorldErrorType.from_error(error)]
+
+
+def _session(saved: sessions.SavedWorld, loaders: WorldLoaders) -> CustomWorldAgentSession:
+    row = {**saved.session, "profile_id": saved.profile["profile_id"]}
+    return CustomWorldAgentSession.from_row(row, loaders)
+
+
+async def _work(profile: dict[str, Any], loaders: WorldLoaders) -> CustomWorldWork:
+    return (await works_from_profiles([profile], loaders))[0]
+
+
+@strawberry.input(description="A new agent session.")
+class CustomWorldAgentSessionCreateInput:
+    seed_text: str = strawberry.field(
+        default="",
+        description="The idea to start from, up to 2000 characters (may be empty; it becomes "
+        "the PREMISE anchor).",
+    )
+
+
+@strawberry.input(description="One anchor's new text.")
+class CustomWorldAnchorInput:
+    key: AnchorKey = strawberry.field(description="Which anchor.")
+    text: str = strawberry.field(description="Up to 500 characters; empty clears the anchor.")
+
+
+@strawberry.input(
+    description="Form fields to autosave into a session's seed and draft; omitted fields "
+    "stay as they are."
+)
+class CustomWorldAgentSessionAutosaveInput:
+    session_id: strawberry.ID = strawberry.field(description="Your agent session.")
+    seed_text: str | None = strawberry.field(default=None, description="Up to 2000 characters.")
+    world_name: str | None = strawberry.field(
+        default=None, description="Up to 40 characters (empty: unnamed, a publish blocker)."
+    )
+    subtitle: str | None = strawberry.field(default=None, description="Up to 80 characters.")
+    summary: str | None = strawberry.field(default=None, description="Up to 1000 characters.")
+    theme_mode: ThemeMode | None = strawberry.field(default=None, description="The genre.")
+    tags: list[str] | None = strawberry.field(
+        default=None, description="At most 8 tags of up to 20 characters (replaces the list)."
+    )
+    anchors: list[CustomWorldAnchorInput] | None = strawberry.field(
+        default=None, description="Anchors to set or clear (others stay)."
+    )
+    focus_card_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The card in focus (empty string: none)."
+    )
+
+
+@strawberry.input(
+    description="New values for a draft card; omitted fields stay. The card becomes EDITED "
+    "(agent turns keep it) and the publish gate runs again."
+)
+class DraftCardUpdateInput:
+    card_id: strawberry.ID = strawberry.field(description="Your card.")
+    title: str | None = strawberry.field(default=None, description="1 to 40 characters.")
+    subtitle: str | None = strawberry.field(
+        default=None, description="A character's role or a place's region, up to 80."
+    )
+    summary: str | None = strawberry.field(default=None, description="Up to 1000 characters.")
+    playable: bool | None = strawberry.field(
+        default=None, description="Characters only: whether players may play as them."
+    )
+
+
+@strawberry.input(description="A new question-and-answer session.")
+class CustomWorldSessionCreateInput:
+    setting_text: str = strawberry.field(description="The setting, 1 to 4000 characters.")
+    generation_mode: GenerationMode = strawberry.field(
+        default=GenerationMode.GUIDED, description="QUICK or GUIDED (default)."
+    )
+
+
+@strawberry.input(description="One answer.")
+class CustomWorldAnswerInput:
+    question_id: strawberry.ID = strawberry.field(description="The question's id.")
+    answer: str = strawberry.field(description="1 to 500 characters.")
+
+
+@strawberry.input(description="Answers for a Q&A session (a later answer replaces one).")
+class CustomWorldSessionAnswerInput:
+    session_id: strawberry.ID = strawberry.field(description="Your Q&A session.")
+    answers: list[CustomWorldAnswerInput] = strawberry.field(description="1 to 20 answers.")
+
+
+@strawberry.type
+class WorldMutation:
+    @strawberry.mutation(
+        description="Start a conversation with the creation agent about a new custom world. "
+        "Its draft work appears in your works at once (no cover, not publish-ready).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def custom_world_agent_session_create(
+        self,
+        info: Info,
+        input: Annotated[
+            CustomWorldAgentSessionCreateInput, strawberry.argument(description="The seed.")
+        ],
+    ) -> CustomWorldAgentSessionCreatePayload:
+        try:
+            saved = await sessions.create_session(
+                viewer=info.context.principal, seed=input.seed_text
+            )
+        except WorldError as error:
+            return CustomWorldAgentSessionCreatePayload(
+                errors=_errors(error), session=None, work=None
+            )
+        loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
+        return CustomWorldAgentSessionCreatePayload(
+            errors=[], session=_session(saved, loaders), work=await _work(saved.profile, loaders)
+        )
+
+    @strawberry.mutation(
+        description="Autosave form fields into your session's seed and draft (validated); "
+        "the publish gate runs again and a published world's gallery entries follow.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def custom_world_agent_session_autosave(
+        self,
+        info: Info,
+        input: Annotated[
+            CustomWorldAgentSessionAutosaveInput, strawberry.argument(description="The fields.")
+        ],
+    ) -> CustomWorldAgentSessionAutosavePayload:
+        fields = sessions.AutosaveInput(
+            seed_text=input.seed_text,
+            world_name=input.world_name,
+            subtitle=input.subtitle,
+            summary=input.summary,
+            theme_mode=input.theme_mode,
+            tags=input.tags,
+            anchors={a.key: a.text for a in input.anchors} if input.anchors is not None else None,
+            focus_card_id=str(input.focus_card_id) if input.focus_card_id is not None else None,
+        )
+        try:
+            saved = await sessions.autosave(
+                viewer=info.context.principal, session_id=str(input.session_id), fields=fields
+            )
+        except WorldError as error:
+            return CustomWorldAgentSessionAutosavePayload(
+                errors=_errors(error), session=None, publish_gate=None
+            )
+        loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
+        return CustomWorldAgentSessionAutosavePayload(
+            errors=[],
+            session=_session(saved, loaders),
+            publish_gate=CustomWorldPublishGate.of(saved.blockers),
+        )
+
+    @strawberry.mutation(
+        description="Edit a card of your draft (title, subtitle, summary, playable); the "
+        "publish gate runs again (on a published world, a change that would leave blockers "
+        "is refused).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def draft_card_update(
+        self,
+        info: Info,
+        input: Annotated[DraftCardUpdateInput, strawberry.argument(description="The changes.")],
+    ) -> DraftCardUpdatePayload:
+        edit = sessions.CardEdit(
+            title=input.title,
+            subtitle=input.subtitle,
+            summary=input.summary,
+            playable=input.playable,
+        )
+        try:
+            saved = await sessions.update_card(
+                viewer=info.context.principal, card_id=str(input.card_id), edit=edit
+            )
+        except WorldError as error:
+            return DraftCardUpdatePayload(
+                errors=_errors(error), card=None, session=None, publish_gate=None
+            )
+        loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
+        card = (await reading.cards_by_ids([str(input.card_id)])).get(str(input.card_id))
+        return DraftCardUpdatePayload(
+            errors=[],
+            card=CustomWorldDraftCard.from_row(card, loaders) if card else None,
+            session=_session(saved, loaders),
+            publish_gate=CustomWorldPublishGate.of(saved.blockers),
+        )
+
+    @strawberry.mutation(
+        description="Publish your world: refused with every blocker listed while the gate "
+        "fails, and when it is already published (concurrent publishes publish once). Assigns "
+        "its public work code and puts it in the gallery (a PUBLISHED change).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def custom_world_publish(
+        self,
+        info: Info,
+        profile_id: Annotated[strawberry.ID, strawberry.argument(description=PROFILE_ID)],
+    ) -> CustomWorldPublishPayload:
+        try:
+            profile = await works.publish(viewer=info.context.principal, profile_id=str(profile_id))
+        except WorldError as error:
+            blockers = error.blockers if isinstance(error, PublishBlocked) else []
+            return CustomWorldPublishPayload(
+                errors=_errors(error),
+                blockers=[CustomWorldPublishBlocker.from_blocker(b) for b in blockers],
+                work=None,
+            )
+        loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
+        return CustomWorldPublishPayload(errors=[], blockers=[], work=await _work(profile, loaders))
+
+    @strawberry.mutation(
+        description="Take your published world out of the gallery (an UNPUBLISHED change); "
+        "it becomes a draft again and keeps its public work code.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def custom_world_unpublish(
+        self,
+        info: Info,
+        profile_id: Annotated[strawberry.ID, strawberry.argument(description=PROFILE_ID)],
+    ) -> CustomWorldUnpublishPayload:
+        try:
+            profile = await works.unpublish(
+                viewer=info.context.principal, profile_id=str(profile_id)
+            )
+        except WorldError as error:
+            return CustomWorldUnpublishPayload(errors=_errors(error), work=None)
+        loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
+        return CustomWorldUnpublishPayload(errors=[], work=await _work(profile, loaders))
+
+    @strawberry.mutation(
+        description="Delete your world (soft delete): it leaves the gallery and vanishes from "
+        "every list and read, with its session and cards. Final.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def custom_world_delete(
+        self,
+        info: Info,
+        profile_id: Annotated[strawberry.ID, strawberry.argument(description=PROFILE_ID)],
+    ) -> CustomWorldDeletePayload:
+        try:
+            deleted = await works.delete(viewer=info.context.principal, profile_id=str(profile_id))
+        except WorldError as error:
+            return CustomWorldDeletePayload(errors=_errors(error), deleted_work_id=None)
+        return CustomWorldDeletePayload(errors=[], deleted_work_id=strawberry.ID(deleted))
+
+    @strawberry.mutation(
+        description="Start a question-and-answer session (the older flow) from a setting.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def custom_world_session_create(
+        self,
+        info: Info,
+        input: Annotated[
+            CustomWorldSessionCreateInput, strawberry.argument(description="The setting.")
+        ],
+    ) -> CustomWorldSessionPayload:
+        try:
+            row = await legacy.create_legacy_session(
+                viewer=info.context.principal,
+                setting_text=input.setting_text,
+                mode=input.generation_mode,
+            )
+        except WorldError as error:
+            return CustomWorldSessionPayload(errors=_errors(error), session=None)
+        return CustomWorldSessionPayload(errors=[], session=CustomWorldSession.from_row(row))
+
+    @strawberry.mutation(
+        description="Answer questions of your Q&A session (refused once it has its result).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def custom_world_session_answer(
+        self,
+        info: Info,
+        input: Annotated[
+            CustomWorldSessionAnswerInput, strawberry.argument(description="The answers.")
+        ],
+    ) -> CustomWorldSessionPayload:
+        if not 1 <= len(input.answers) <= 20:
+            return CustomWorldSessionPayload(
+                errors=[
+                    WorldErrorType.from_error(
+                        WorldError(
+                            WorldErrorCode.ANSWER_INVALID,
+                            "Give 1 to 20 answers.",
+                            field="answers",
+                        )
+                    )
+                ],
+                session=None,
+            )
+        try:
+            row = await legacy.answer_questions(
+                viewer=info.context.principal,
+                session_id=str(input.session_id),
+                answers=[(str(a.question_id), a.answer) for a in input.answers],
+            )
+        except WorldError as error:
+            return CustomWorldSessionPayload(errors=_errors(error), session=None)
+        return CustomWorldSessionPayload(errors=[], session=CustomWorldSession.from_row(row))
+
+    @strawberry.mutation(
+        description="Generate the result of your Q&A session: COMPLETED with the draft, or "
+        "FAILED with the error (answer again and retry). GUIDED sessions need every answer.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def custom_world_session_generate(
+        self,
+        info: Info,
+        session_id: Annotated[strawberry.ID, strawberry.argument(description="Your Q&A session.")],
+    ) -> CustomWorldSessionPayload:
+        try:
+            row = await legacy.generate_result(
+                viewer=info.context.principal, session_id=str(session_id)
+            )
+        except WorldError as error:
+            return CustomWorldSessionPayload(errors=_errors(error), session=None)
+        return CustomWorldSessionPayload(errors=[], session=CustomWorldSession.from_row(row))

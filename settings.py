@@ -1,0 +1,165 @@
+"""Process configuration, read once from the environment (and an optional `.env`).
+
+Every knob of the service lives here so that `db`, `resolvers`, `subscriptions` and `schema`
+read the same values. Nothing here imports a project layer.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent
+DEFAULT_SQLITE_PATH = ROOT / "var" / "genarrative.sqlite"
+# A development secret: fine for the embedded default, refused when ENVIRONMENT=production.
+DEV_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef"
+
+
+class Settings(BaseSettings):
+    """All configuration of one process. Environment variables use the upper-case names."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: str = Field("development", description="`production` enforces real secrets.")
+    database_url: str = Field(
+        "", description="Empty: the SQLite file under var/. `postgres://…`: PostgreSQL."
+    )
+    broadcast_url: str = Field("memory://", description="memory://, redis://… or postgres://…")
+    database_pool_size: int = Field(10, description="Most PostgreSQL connections per process.")
+
+    jwt_secret: str = DEV_JWT_SECRET
+    jwt_issuer: str = "genarrative"
+    access_token_ttl_seconds: int = 15 * 60
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    service_token_ttl_days: int = 90
+
+    # argon2id cost; tests lower them through the environment to keep the suite fast.
+    argon2_time_cost: int = 3
+    argon2_memory_cost_kib: int = 64 * 1024
+    argon2_parallelism: int = 2
+
+    phone_code_ttl_seconds: int = 5 * 60
+    phone_code_max_attempts: int = 5
+    phone_code_resend_seconds: int = 60
+    phone_default_region: str = "CN"
+    password_max_failures: int = 10
+    password_lockout_seconds: int = 15 * 60
+
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5000
+    max_body_bytes: int = 1024 * 1024
+    max_page_size: int = 100
+    max_subscriptions_per_connection: int = 50
+    introspection_enabled: bool = True
+    graphiql_enabled: bool = True
+    ws_allowed_origins: list[str] = Field(
+        default_factory=list, description="Browser origins allowed to open WebSockets; '*' any."
+    )
+
+    registration_reward_points: int = 10
+
+    # AI tasks: the generation worker and realtime delivery (docs/realtime.md).
+    generation_worker_enabled: bool = Field(
+        True, description="Run the generation worker in this process (app lifespan)."
+    )
+    generation_backend: str = Field(
+        "embedded",
+        description="`embedded`: the built-in deterministic generator (no network); `openai`: "
+        "an OpenAI-compatible chat-completions API (OPENAI_BASE_URL, OPENAI_API_KEY, "
+        "OPENAI_MODEL).",
+    )
+    openai_base_url: str = Field(
+        "https://api.openai.com/v1", description="API root, without /chat/completions."
+    )
+    openai_api_key: str = Field("", description="Bearer key for the provider.")
+    openai_model: str = Field("gpt-4o-mini", description="The model to ask.")
+    openai_timeout_seconds: float = Field(60.0, description="Longest wait for the next bytes.")
+    generation_words_per_second: float = Field(
+        8.0, description="Pace of the embedded generator (words, one chunk each, per second)."
+    )
+    generation_word_count: int = Field(
+        0, description="Words per embedded reply; 0: 40 to 90, chosen by the prompt."
+    )
+    generation_max_concurrency: int = Field(16, description="Generations one worker runs at once.")
+    generation_lease_seconds: float = Field(
+        30.0, description="A lease not renewed for this long means its worker stopped."
+    )
+    generation_heartbeat_seconds: float = Field(5.0, description="How often leases are renewed.")
+    generation_poll_seconds: float = Field(
+        30.0, description="Queue poll when no wake-up arrives on the bus."
+    )
+    generation_sweep_seconds: float = Field(
+        10.0, description="How often stale leases and idle running tasks are failed."
+    )
+    ai_task_idle_timeout_seconds: float = Field(
+        600.0, description="A running task without a lease and without progress this long fails."
+    )
+    realtime_queue_size: int = Field(
+        256, description="Messages a subscriber may fall behind before it is closed (4008)."
+    )
+    realtime_replay_page_size: int = Field(200, description="Stored events read per replay page.")
+    realtime_resync_seconds: float = Field(
+        30.0, description="A quiet subscription re-reads its stream this often (lost publishes)."
+    )
+    # Garbage collection of a long-running server (docs/realtime.md): thousands of live
+    # sockets make every full collection walk a large heap. Off by default (tests, scripts).
+    gc_gen0_threshold: int = Field(
+        0, description="Allocations between young collections; 0 keeps Python's (700)."
+    )
+    gc_freeze_after_startup: bool = Field(
+        False, description="Move what start-up allocated out of the collector's reach."
+    )
+
+    # Assets (docs/assets.md).
+    asset_storage_dir: str = Field("var/storage", description="Local storage root for asset bytes.")
+    asset_bucket: str = Field("genarrative", description="Bucket name recorded on objects.")
+    asset_max_bytes: int = Field(20 * 1024 * 1024, description="Largest upload (bytes).")
+    asset_upload_ttl_seconds: int = Field(15 * 60, description="How long an upload ticket lives.")
+    asset_read_url_ttl_seconds: int = Field(15 * 60, description="How long a read URL lives.")
+    asset_allowed_content_types: list[str] = Field(
+        default_factory=lambda: [
+            "image/png",
+            "image/jpeg",
+            "image/webp",
+            "image/gif",
+            "model/gltf-binary",
+            "video/mp4",
+            "video/webm",
+            "audio/mpeg",
+            "audio/ogg",
+            "audio/wav",
+        ],
+        description="Content types an upload may declare.",
+    )
+
+    # Runtime profile (profile / economy / analytics; docs/profile.md).
+    invite_inviter_reward_points: int = Field(20, description="Points for the inviter, once.")
+    invite_invitee_reward_points: int = Field(10, description="Points for the invitee, once.")
+    redeem_max_failures: int = Field(10, description="Unknown codes before redeeming locks.")
+    redeem_lockout_seconds: int = Field(15 * 60, description="Redeem lock and failure window.")
+    feedback_max_images: int = 4
+    feedback_max_image_bytes: int = Field(
+        2 * 1024 * 1024,
+        description="Decoded size per feedback image. Four full-size images need "
+        "MAX_BODY_BYTES of about 12 MiB (base64 adds a third).",
+    )
+    profile_state_max_bytes: int = Field(
+        256 * 1024, description="Serialized game state + story of a snapshot or save."
+    )
+    payment_channels: list[str] = Field(
+        default_factory=lambda: ["wechat", "alipay", "apple", "mock"],
+        description="Payment channels an order may name.",
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests clear the cache after changing the env)."""
+    settings = Settings()  # values come from the environment
+    if settings.environment == "production" and settings.jwt_secret == DEV_JWT_SECRET:
+        raise RuntimeError("JWT_SECRET must be set in production")
+    return settings
