@@ -121,13 +121,16 @@ async def publish_work(
     tags_json = orjson.dumps(tags).decode()
     day = beijing_day(now)
     for _ in range(3):
+        # No conflict target: racing first publications collide on the primary key and on
+        # the (play_type, work_id) index; PostgreSQL only absorbs a conflict on the target
+        # index and raises a unique violation for the other one.
         inserted = await GalleryPublicWork.raw(
             "INSERT INTO gallery_public_work (entry_id, play_type, work_id, owner_user_id, "
             "title, summary, cover_image_src, theme, tags_json, published_at, updated_at, "
             "play_count, like_count, plays_7d, plays_7d_day) "
             f"VALUES ({{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, "
             f"{_PLAYS}, {_LIKES}, {_PLAYS_SINCE}, {{}}) "
-            "ON CONFLICT (entry_id) DO NOTHING RETURNING entry_id",
+            "ON CONFLICT DO NOTHING RETURNING entry_id",
             key,
             play_type.value,
             work_id,

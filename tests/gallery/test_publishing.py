@@ -245,13 +245,22 @@ async def test_concurrent_plays_are_all_counted() -> None:
 async def test_concurrent_first_publications_publish_once() -> None:
     # given a user
     owner = await make_user()
-    # when 10 publications of the same work race
-    results = await asyncio.gather(
-        *(publish(owner.user_id, work_id="race", title=f"T{i}", now=T0) for i in range(10))
-    )
-    # then exactly one is PUBLISHED and the rest are UPDATED, numbered 1..10
-    kinds = sorted(entry.kind for _, entries in results for entry in entries)
-    assert kinds == ["published"] + ["updated"] * 9
-    sequences = sorted(entry.sequence for _, entries in results for entry in entries)
-    assert sequences == list(range(1, 11))
-    assert await GalleryPublicWork.count() == 1
+    # when, for each of 25 works, 8 publications race (rounds make PostgreSQL's
+    # insert-versus-insert window likely to be hit at least once)
+    rounds = []
+    for work in range(25):
+        rounds.append(
+            await asyncio.gather(
+                *(
+                    publish(owner.user_id, work_id=f"race{work}", title=f"T{i}", now=T0)
+                    for i in range(8)
+                )
+            )
+        )
+    # then each work is PUBLISHED once and UPDATED 7 times, numbered 1..200 in the stream
+    for results in rounds:
+        kinds = sorted(entry.kind for _, entries in results for entry in entries)
+        assert kinds == ["published"] + ["updated"] * 7
+    sequences = sorted(entry.sequence for r in rounds for _, entries in r for entry in entries)
+    assert sequences == list(range(1, 201))
+    assert await GalleryPublicWork.count() == 25
