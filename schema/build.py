@@ -42,6 +42,7 @@ from schema.profile.mutations import ProfileMutation
 from schema.puzzle.mutations import PuzzleMutation
 from schema.puzzle.queries import PuzzleQuery
 from schema.puzzle.subscriptions import PuzzleSubscription
+from schema.shared_events import SharedEventExecutor
 from schema.worlds.mutations import WorldMutation
 from schema.worlds.queries import WorldQuery
 from settings import Settings
@@ -126,4 +127,5 @@ def build_schema(settings: Settings) -> Schema:
         # Every play type's registered Work type (they register at import, above).
         types=[User, AssetObject, Work, *registered_work_types()],
         extensions=extensions,
+        execution_context_class=SharedEventExecutor,
     )

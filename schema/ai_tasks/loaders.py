@@ -13,17 +13,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, cast
+from collections.abc import Sequence
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
 from resolvers.ai_tasks import reading
 from resolvers.ai_tasks.model import AiTaskStageKind
 from resolvers.pagination import Page
+from schema.shared_events import wait_shared
 
-T = TypeVar("T")
 ChunkKey = tuple[str, AiTaskStageKind | None, int | None, str | None]
 EventKey = tuple[str, int | None, str | None]
 
@@ -71,10 +70,8 @@ class AiTaskLoaders:
 class EventRows:
     """Immutable event rows shared by this process's subscribers; see the module doc."""
 
-    def __init__(self, *, capacity: int = 4096) -> None:
+    def __init__(self) -> None:
         self.loop = asyncio.get_running_loop()
-        self.capacity = capacity
-        self._rendered: OrderedDict[tuple[str, int], Any] = OrderedDict()
         self._inflight: dict[str, asyncio.Future[dict[str, Any] | None]] = {}
         self._pending: list[str] = []
         self._flushing = False
@@ -97,21 +94,10 @@ class EventRows:
             self._flushing = True
             self.loop.create_task(self._flush())
         for event_id, future in waiting.items():
-            row = await _wait(future)
+            row = await wait_shared(future)
             if row is not None:
                 found[event_id] = row
         return found
-
-    def rendered(self, event_id: str, sequence: int, render: Callable[[], T]) -> T:
-        """The GraphQL object of an event at a stream position, built once per process:
-        every subscriber of the stream gets the same (immutable) object."""
-        key = (event_id, sequence)
-        value = self._rendered.get(key)
-        if value is None:
-            value = self._rendered[key] = render()
-            if len(self._rendered) > self.capacity:
-                self._rendered.popitem(last=False)
-        return cast(T, value)
 
     async def _flush(self) -> None:
         await asyncio.sleep(0)  # let every subscriber woken by the same message ask first
@@ -129,25 +115,6 @@ class EventRows:
             future = self._inflight.pop(event_id)
             if not future.done():
                 future.set_result(rows.get(event_id))
-
-
-async def _wait(future: asyncio.Future[dict[str, Any] | None]) -> dict[str, Any] | None:
-    """Await a shared future without letting this waiter's cancellation cancel it (what
-    `asyncio.shield` does, for less)."""
-    if future.done():
-        return future.result()
-    waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-    def wake(_: asyncio.Future[Any]) -> None:
-        if not waiter.done():
-            waiter.set_result(None)
-
-    future.add_done_callback(wake)
-    try:
-        await waiter
-    finally:
-        future.remove_done_callback(wake)
-    return future.result()
 
 
 def _retrieve(future: asyncio.Future[Any]) -> None:

@@ -26,6 +26,7 @@ from schema.ai_tasks.loaders import event_rows
 from schema.ai_tasks.types import AiTaskEvent, task_key
 from schema.context import Info
 from schema.permissions import IsAuthenticated
+from schema.shared_events import shared_event
 from schema.streaming import check_cursor, deliver
 
 
@@ -34,8 +35,11 @@ async def _load_rows(event_ids: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def _convert(row: dict[str, Any], sequence: int) -> AiTaskEvent:
-    return event_rows().rendered(
-        row["event_id"], sequence, lambda: AiTaskEvent.from_row(row, sequence=sequence)
+    # An event at a stream position never changes: one object (and one execution per
+    # operation and viewer) for all of this process's subscribers (schema/shared_events.py).
+    return shared_event(
+        ("ai_task_event", row["event_id"], sequence),
+        lambda: AiTaskEvent.from_row(row, sequence=sequence),
     )
 
 
