@@ -91,7 +91,7 @@ def orchestrate(options: argparse.Namespace) -> int:
         port = _free_port()
         env = {
             **os.environ,
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
             "ENVIRONMENT": "bench",
             "DATABASE_URL": database_url,
             "BROADCAST_URL": "memory://",

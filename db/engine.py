@@ -11,6 +11,8 @@ from piccolo.engine.base import Engine as BaseEngine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
+from db.sqlite_pool import PooledSQLiteEngine
+
 Engine = BaseEngine[Any]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +36,7 @@ def build_engine(url: str) -> Engine:
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         _enable_wal(path)
-        return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT)
+        return PooledSQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT)
     if urlparse(url).scheme not in ("postgres", "postgresql"):
         raise ValueError("DATABASE_URL must be empty, sqlite:///<path> or postgres://…")
     return PostgresEngine(config={"dsn": url})
@@ -51,11 +53,14 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 async def start_pool(engine: Engine, *, max_size: int = 10) -> bool:
-    """Open the asyncpg pool (PostgreSQL); without it every query opens a connection.
+    """Open the connection pool (asyncpg's, or db/sqlite_pool.py's kept SQLite
+    connections); without it every query opens a connection.
 
     Returns True when this call opened it (and so should close it), False when the engine
-    is not PostgreSQL or already has a pool (tests share one pool across apps).
+    has no pool or already has one (tests share one pool across apps).
     """
+    if isinstance(engine, PooledSQLiteEngine):
+        return engine.open_pool(max_size=max_size)
     if isinstance(engine, PostgresEngine) and engine.pool is None:
         await engine.start_connection_pool(min_size=1, max_size=max_size)
         return True
@@ -63,5 +68,7 @@ async def start_pool(engine: Engine, *, max_size: int = 10) -> bool:
 
 
 async def close_pool(engine: Engine) -> None:
-    if isinstance(engine, PostgresEngine):
+    if isinstance(engine, PooledSQLiteEngine):
+        await engine.close_pool()
+    elif isinstance(engine, PostgresEngine):
         await engine.close_connection_pool()
