@@ -34,7 +34,12 @@ from resolvers.ai_tasks.chunk_batch import ChunkAppend
 from resolvers.ai_tasks.errors import AiTaskError
 from resolvers.ai_tasks.generation import EmbeddedGenerator, GenerationRequest, TextGenerator
 from resolvers.ai_tasks.leases import claim_next, release_lease, renew_lease, sweep
-from resolvers.ai_tasks.model import MAX_DELTA_LENGTH, AiTaskKind, AiTaskStageKind
+from resolvers.ai_tasks.model import (
+    FINISHED_STATUSES,
+    MAX_DELTA_LENGTH,
+    AiTaskKind,
+    AiTaskStageKind,
+)
 from resolvers.ai_tasks.openai_compatible import OpenAICompatibleGenerator
 from resolvers.errors import AccessError
 from resolvers.ids import new_id
@@ -212,9 +217,17 @@ class GenerationWorker:
                 logger.exception("heartbeat of %s failed", job.task_id)
                 continue
             if not renewed:
-                logger.warning("lost the lease of %s; stopping", job.task_id)
+                # Finishing (complete, fail, cancel) deletes the lease in its transaction:
+                # a heartbeat between that commit and the runner's end is no loss.
+                if not await self._finished(job.task_id):
+                    logger.warning("lost the lease of %s; stopping", job.task_id)
                 job.stop("lease_lost")
                 return
+
+    @staticmethod
+    async def _finished(task_id: str) -> bool:
+        row = await AiTask.select(AiTask.status).where(AiTask.task_id == task_id).first()
+        return row is None or row["status"] in FINISHED_STATUSES
 
     async def _produce(self, job: _Job, request: GenerationRequest) -> None:
         try:

@@ -20,7 +20,7 @@ from resolvers.ai_tasks.leases import (
     sweep,
 )
 from resolvers.ai_tasks.model import AiTaskKind, AiTaskStageKind
-from resolvers.ai_tasks.worker import SHUTDOWN_MESSAGE, GenerationWorker
+from resolvers.ai_tasks.worker import SHUTDOWN_MESSAGE, GenerationWorker, _Job
 from settings import get_settings
 from subscriptions import bus
 from tests.factories.ai_tasks import SERVICE, make_streaming_task
@@ -266,3 +266,32 @@ async def test_the_worker_is_configured_from_settings(
     if worker is not None:
         assert isinstance(worker.generator, EmbeddedGenerator)
         assert worker.lease_seconds == 30
+
+
+@pytest.mark.parametrize(
+    ("finish", "warned"),
+    [("cancel", False), ("lease taken by another worker", True)],
+)
+async def test_a_failed_heartbeat_warns_only_when_the_task_is_still_running(
+    caplog: pytest.LogCaptureFixture, finish: str, warned: bool
+) -> None:
+    # given a generation this worker holds
+    owner = await make_user()
+    task_id = await _generate(owner, "heartbeat")
+    worker = GenerationWorker(generator=EmbeddedGenerator(words_per_second=10), worker_id="w1")
+    worker.heartbeat_seconds = 0
+    assert await claim_next(worker_id="w1", lease_seconds=30) == task_id
+    # when its lease goes: the task finished (its lease deleted with it), or another
+    # worker owns it now
+    if finish == "cancel":
+        await transitions.cancel_task(viewer=owner.principal, task_id=task_id)
+    else:
+        await AiTasksWorkerLease.update({AiTasksWorkerLease.lease_owner: "w2"}).where(
+            AiTasksWorkerLease.task_id == task_id
+        )
+    job = _Job(task_id=task_id)
+    with caplog.at_level("WARNING", logger="genarrative"):
+        await worker._heartbeat(job)
+    # then the job stops either way, and only a lost lease of a running task is a warning
+    assert job.stop_reason == "lease_lost"
+    assert ("lost the lease" in caplog.text) is warned
