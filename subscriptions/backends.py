@@ -143,22 +143,29 @@ class PostgresBackend(BroadcastBackend):
         self._pool = await asyncpg.create_pool(self._url, min_size=1, max_size=self._pool_size)
 
     async def disconnect(self) -> None:
-        if self._listener is not None:
-            self._listener.remove_termination_listener(self._on_terminated)
-            with contextlib.suppress(Exception):
-                await self._listener.close(timeout=2)
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.remove_termination_listener(self._on_terminated)
+            try:
+                # After a LISTEN/UNLISTEN in flight: closing under it breaks the protocol.
+                async with asyncio.timeout(2), self._lock:
+                    await listener.close(timeout=2)
+            except Exception:
+                listener.terminate()
         if self._pool is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._pool.close(), timeout=2)
 
     async def subscribe(self, channel: str) -> None:
         async with self._lock:
-            assert self._listener is not None
+            if self._listener is None:
+                raise BackendDisconnected("the LISTEN connection is closed")
             await self._listener.add_listener(channel, self._on_notification)
 
     async def unsubscribe(self, channel: str) -> None:
         async with self._lock:
-            assert self._listener is not None
+            if self._listener is None:
+                return  # disconnected: nothing is listened to any more
             with contextlib.suppress(asyncpg.InterfaceError):
                 await self._listener.remove_listener(channel, self._on_notification)
 

@@ -89,6 +89,29 @@ async def test_postgres_reports_a_dropped_listen_connection(
         await backend.disconnect()
 
 
+async def test_postgres_disconnects_cleanly_under_listens_in_flight(
+    postgres_bus_url: str, channel: str
+) -> None:
+    # given a listening backend with several channels
+    backend = PostgresBackend(postgres_bus_url)
+    await backend.connect()
+    channels = [f"{channel}-{n}" for n in range(8)]
+    for name in channels:
+        await backend.subscribe(name)
+    # when UNLISTENs race the shutdown
+    outcomes = await asyncio.gather(
+        *(backend.unsubscribe(name) for name in channels),
+        backend.disconnect(),
+        return_exceptions=True,
+    )
+    # then everything ended without an error, later unsubscribes are no-ops, and a
+    # subscribe says the connection is gone
+    assert outcomes == [None] * 9
+    await backend.unsubscribe(channels[0])
+    with pytest.raises(BackendDisconnected):
+        await backend.subscribe(channel)
+
+
 async def test_redis_reports_a_dropped_connection(redis_url: str, channel: str) -> None:
     name = f"bus-test-{channel}"
     backend = RedisBackend(redis_url, client_name=name)
