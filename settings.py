@@ -28,7 +28,9 @@ class Settings(BaseSettings):
         "", description="Empty: the SQLite file under var/. `postgres://…`: PostgreSQL."
     )
     broadcast_url: str = Field("memory://", description="memory://, redis://… or postgres://…")
-    database_pool_size: int = Field(10, description="Most PostgreSQL connections per process.")
+    database_pool_size: int = Field(
+        10, description="Most database connections kept per process (PostgreSQL or SQLite)."
+    )
 
     jwt_secret: str = DEV_JWT_SECRET
     jwt_issuer: str = "genarrative"
