@@ -48,6 +48,7 @@ class _Pool:
         self.connection_kwargs = connection_kwargs
         self.slots = asyncio.Semaphore(max_size)
         self.idle: list[aiosqlite.Connection] = []
+        self.opened: set[aiosqlite.Connection] = set()
         self.closed = False
         self.cleanups: set[asyncio.Task[None]] = set()
         self.write_lock = asyncio.Lock()
@@ -76,14 +77,21 @@ class _Pool:
             connection.stop()
             raise
         connection.row_factory = dict_factory  # type: ignore[assignment]
+        self.opened.add(connection)
         return connection
+
+    def _discard(self, connection: aiosqlite.Connection) -> None:
+        if connection not in self.opened:
+            return  # closed already (by `close`, while it was lent)
+        self.opened.remove(connection)
+        connection.stop()  # closes it on its own thread, without waiting
+        self.slots.release()
 
     def release(self, connection: aiosqlite.Connection) -> None:
         """Give a connection back; never waits (it may run while its holder is being
         cancelled). One still in a transaction is rolled back first, keeping its slot."""
         if self.closed:
-            connection.stop()  # closes it on its own thread
-            self.slots.release()
+            self._discard(connection)
         elif connection.in_transaction:
             task = self.loop.create_task(self._roll_back_and_return(connection))
             self.cleanups.add(task)
@@ -97,8 +105,7 @@ class _Pool:
             await connection.execute_fetchall("ROLLBACK")
         except Exception:
             logger.exception("rolling back a returned SQLite connection failed; closing it")
-            connection.stop()
-            self.slots.release()
+            self._discard(connection)
             return
         self.release(connection)
 
@@ -108,7 +115,12 @@ class _Pool:
             await asyncio.gather(*self.cleanups, return_exceptions=True)
         idle, self.idle = self.idle, []
         for connection in idle:
+            self.opened.discard(connection)
             await connection.close()
+        # Connections still lent (their holders outlive the pool) are closed too: each
+        # runs a thread that would otherwise keep the process from exiting.
+        for connection in list(self.opened):
+            self._discard(connection)
 
 
 class _PooledConnection:
@@ -149,6 +161,10 @@ class _PooledTransaction(SQLiteTransaction):
         try:
             return await super().__aenter__()
         except BaseException:
+            # BEGIN failed (or was cancelled) after the connection was lent.
+            connection = getattr(self, "connection", None)
+            if isinstance(connection, _PooledConnection):
+                connection.give_back()
             self._unlock()
             raise
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from piccolo.querystring import QueryString
 
-from db.sqlite_pool import PooledSQLiteEngine, _Pool
+from db.sqlite_pool import PooledSQLiteEngine, _Pool, _PooledTransaction
 from db.tables.realtime import RealtimeStreamCounter
 from db.transactions import write_transaction
 
@@ -170,3 +170,43 @@ async def test_without_a_started_pool_the_engine_opens_a_connection_per_statemen
     # then they work as Piccolo's engine does, and no pool appeared
     assert await engine._run_in_new_connection("SELECT n FROM t") == [{"n": 1}]
     assert engine.pool is None
+
+
+async def test_a_failed_begin_gives_back_the_connection_and_the_lock(
+    pool: _Pool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a BEGIN that fails
+    async def failing_begin(self: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(_PooledTransaction, "begin", failing_begin)
+    # when a write transaction starts
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+        async with write_transaction():
+            await _insert("never")
+    monkeypatch.undo()
+    # then nothing was written, and the lock and every connection are free again
+    assert await _keys() == []
+    assert not pool.write_lock.locked()
+    async with asyncio.timeout(5):
+        lent = await asyncio.gather(*(pool.acquire() for _ in range(POOL_SIZE)))
+    for connection in lent:
+        pool.release(connection)
+
+
+async def test_closing_the_pool_also_closes_connections_still_lent(tmp_path: Path) -> None:
+    # given a pool of its own with one connection lent and one idle
+    engine = PooledSQLiteEngine(path=str(tmp_path / "own.sqlite"), timeout=5)
+    assert engine.open_pool(max_size=2)
+    assert engine.pool is not None
+    pool = engine.pool
+    lent, idle = await pool.acquire(), await pool.acquire()
+    pool.release(idle)
+    # when the pool closes, and the lent one comes back afterwards
+    await engine.close_pool()
+    pool.release(lent)
+    # then neither connection's thread is left running (they would keep the process alive)
+    for connection in (lent, idle):
+        await asyncio.to_thread(connection._thread.join, 5)
+        assert not connection._thread.is_alive()
+    assert pool.opened == set()
