@@ -50,6 +50,15 @@ async def _settled(pool: _Pool) -> None:
     await asyncio.gather(*list(pool.cleanups))
 
 
+async def _assert_all_free(pool: _Pool) -> None:
+    """The write lock is free and every connection can be lent at once."""
+    assert not pool.write_lock.locked()
+    async with asyncio.timeout(5):
+        lent = await asyncio.gather(*(pool.acquire() for _ in range(POOL_SIZE)))
+    for connection in lent:
+        pool.release(connection)
+
+
 async def test_statements_reuse_the_kept_connections(pool: _Pool) -> None:
     # given the pool after a burst of 60 concurrent statements
     await asyncio.gather(*(_keys() for _ in range(60)))
@@ -99,11 +108,7 @@ async def test_a_transaction_cancelled_midway_is_rolled_back_and_frees_its_conne
     await _settled(pool)
     # then nothing was written, the write lock is free and every slot is available again
     assert await _keys() == []
-    assert not pool.write_lock.locked()
-    async with asyncio.timeout(5):
-        lent = await asyncio.gather(*(pool.acquire() for _ in range(POOL_SIZE)))
-    for connection in lent:
-        pool.release(connection)
+    await _assert_all_free(pool)
     async with write_transaction():
         await _insert("after")
     assert await _keys() == ["after"]
@@ -187,11 +192,7 @@ async def test_a_failed_begin_gives_back_the_connection_and_the_lock(
     monkeypatch.undo()
     # then nothing was written, and the lock and every connection are free again
     assert await _keys() == []
-    assert not pool.write_lock.locked()
-    async with asyncio.timeout(5):
-        lent = await asyncio.gather(*(pool.acquire() for _ in range(POOL_SIZE)))
-    for connection in lent:
-        pool.release(connection)
+    await _assert_all_free(pool)
 
 
 async def test_closing_the_pool_also_closes_connections_still_lent(tmp_path: Path) -> None:
