@@ -26,8 +26,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import aiosqlite
@@ -169,19 +167,18 @@ class _PooledTransaction(SQLiteTransaction):
             raise
 
     async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
-        if self._parent is not None:
-            return bool(await super().__aexit__(exception_type, exception, traceback))
         try:
             return bool(await super().__aexit__(exception_type, exception, traceback))
         finally:
             # Piccolo closes the connection and resets the current transaction at the end
             # of a successful exit; if the exit itself failed (a COMMIT refused, a
-            # cancellation), both still happen here.
-            if isinstance(self.connection, _PooledConnection):
-                self.connection.give_back()
-            if self.engine.current_transaction.get() is self:
-                self.engine.current_transaction.reset(self.context)
-            self._unlock()
+            # cancellation), both still happen here. A nested transaction owns neither.
+            if self._parent is None:
+                if isinstance(self.connection, _PooledConnection):
+                    self.connection.give_back()
+                if self.engine.current_transaction.get() is self:
+                    self.engine.current_transaction.reset(self.context)
+                self._unlock()
 
     def _unlock(self) -> None:
         pool, self.write_pool = self.write_pool, None
@@ -228,14 +225,6 @@ class PooledSQLiteEngine(SQLiteEngine):
             return await super().get_connection()
         return _PooledConnection(pool, await pool.acquire())
 
-    @asynccontextmanager
-    async def _borrowed(self, pool: _Pool) -> AsyncIterator[aiosqlite.Connection]:
-        connection = await pool.acquire()
-        try:
-            yield connection
-        finally:
-            pool.release(connection)
-
     async def _run_in_new_connection(
         self,
         query: str,
@@ -246,8 +235,11 @@ class PooledSQLiteEngine(SQLiteEngine):
         pool = self.usable_pool()
         if pool is None:
             return await super()._run_in_new_connection(query, args, query_type, table)
-        async with self._borrowed(pool) as connection:
+        connection = await pool.acquire()
+        try:
             return await connection.execute_fetchall(query, args or [])
+        finally:
+            pool.release(connection)
 
     async def _run_in_existing_connection(
         self,

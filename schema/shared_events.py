@@ -34,6 +34,7 @@ from graphql import (
     OperationType,
     VariableNode,
     Visitor,
+    print_ast,
     visit,
 )
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -137,7 +138,8 @@ def execution_key(
 ) -> Hashable:
     used = _variables_below_root(operation, fragments)
     relevant = {name: value for name, value in variables.items() if name in used}
-    source = operation.loc.source.body if operation.loc is not None else id(operation)
+    # The document's text (parsed documents carry it); printed again only without one.
+    source = operation.loc.source.body if operation.loc is not None else print_ast(operation)
     name = operation.name.value if operation.name is not None else None
     viewer = (getattr(principal, "role", None), getattr(principal, "user_id", None))
     return (

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db.tables.ai_tasks import AiTask
-from resolvers.ai_tasks import chunk_appends, stage_transitions, transitions
+from resolvers.ai_tasks import chunk_appends, reading, stage_transitions, transitions
 from resolvers.ai_tasks.chunk_batch import ChunkAppend
 from resolvers.ai_tasks.errors import AiTaskError
 from resolvers.ai_tasks.generation import EmbeddedGenerator, GenerationRequest, TextGenerator
@@ -226,7 +226,7 @@ class GenerationWorker:
 
     @staticmethod
     async def _finished(task_id: str) -> bool:
-        row = await AiTask.select(AiTask.status).where(AiTask.task_id == task_id).first()
+        row = (await reading.tasks_by_id([task_id])).get(task_id)
         return row is None or row["status"] in FINISHED_STATUSES
 
     async def _produce(self, job: _Job, request: GenerationRequest) -> None:
