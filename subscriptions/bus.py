@@ -1,4 +1,4 @@
-"""The process's event bus over a broadcaster backend, with the fixes STACK_NOTES.md asks for.
+"""The process's event bus over a broadcaster backend, with the fixes docs/stack.md lists.
 
 - The hub drives a `BroadcastBackend` (subscriptions/backends.py: memory, Redis, PostgreSQL)
   with one listener task of its own instead of broadcaster's `Broadcast`, whose listener

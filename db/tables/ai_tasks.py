@@ -1,4 +1,4 @@
-"""AI tasks (DOMAIN.md §9): tasks, their stages, streamed text, result references, events.
+"""AI tasks (docs/domain.md): tasks, their stages, streamed text, result references, events.
 
 Catalog tables: ai_task, ai_task_stage, ai_text_chunk, ai_result_reference, ai_task_event.
 Additions (docs/tables.md): `ai_task_stage.chunk_count` (the per-(task, stage) chunk

@@ -1,4 +1,4 @@
-"""Analytics (DOMAIN.md §3): raw tracking events, daily stats, the business-day dimension.
+"""Analytics (docs/domain.md): raw tracking events, daily stats, the business-day dimension.
 
 Catalog tables: tracking_event, tracking_daily_stat, analytics_date_dimension. Days are
 Beijing (UTC+8) natural days: `day_key = floor((occurred_at_micros + 8h) / 1 day)`.

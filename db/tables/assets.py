@@ -1,4 +1,4 @@
-"""Assets (DOMAIN.md §8): stored objects, their bindings to entity slots, and events.
+"""Assets (docs/domain.md, "Assets"): stored objects, their bindings to entity slots, and events.
 
 Catalog tables: asset_object, asset_entity_binding, asset_event. Addition (docs/tables.md):
 assets_upload_ticket, the state of a direct upload between ticket and confirmation.

@@ -1,4 +1,4 @@
-"""Accounts and sign-in (DOMAIN.md §1), plus the auth state the catalog lacks.
+"""Accounts and sign-in (docs/domain.md), plus the auth state the catalog lacks.
 
 Catalog tables: user_account, auth_identity, refresh_session. Additions (docs/tables.md):
 auth_user_role, auth_service_credential, auth_phone_code, auth_refresh_token_lineage,

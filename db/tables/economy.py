@@ -1,4 +1,4 @@
-"""Points and money (DOMAIN.md §2 wallet, §3 tasks, §4 codes, invites, membership, orders).
+"""Points and money (docs/domain.md: wallet, tasks, codes, invites, membership, orders).
 
 Catalog tables: profile_dashboard_state, profile_wallet_ledger, profile_task_config,
 profile_task_progress, profile_task_reward_claim, profile_redeem_code,
@@ -75,7 +75,7 @@ class ProfileRedeemCode(Table, tablename="profile_redeem_code"):
     max_uses = Integer()
     global_used_count = Integer(default=0)
     enabled = Boolean(default=True)
-    # A JSON array of user ids (Piccolo emulates arrays on SQLite: STACK_NOTES.md).
+    # A JSON array of user ids (Piccolo emulates arrays on SQLite: docs/stack.md).
     allowed_user_ids = JSON(default=[])
     created_by = Varchar(length=64)
     created_at = Timestamptz(default=TimestamptzNow())

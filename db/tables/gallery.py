@@ -1,4 +1,4 @@
-"""The public gallery (DOMAIN.md §5): likes, daily plays, and the cross-type read model.
+"""The public gallery (docs/domain.md): likes, daily plays, and the cross-type read model.
 
 Catalog tables: public_work_play_daily_stat, public_work_like. Additions (docs/tables.md):
 - `gallery_public_work`: one row per published work of any play type, keyed

@@ -1,4 +1,4 @@
-"""The runtime profile (DOMAIN.md §2): settings, snapshot, browse history, saves, feedback.
+"""The runtime profile (docs/domain.md): settings, snapshot, browse history, saves, feedback.
 
 Catalog tables: runtime_setting, runtime_snapshot, user_browse_history, profile_save_archive,
 profile_feedback_submission. The wallet tables of §2 live in `economy`.
@@ -22,7 +22,7 @@ class RuntimeSnapshot(Table, tablename="runtime_snapshot"):
     version = Integer(default=0)
     saved_at = Timestamptz(default=TimestamptzNow())
     bottom_tab = Varchar(length=32, default="")
-    # JSON objects or arrays (never top-level scalars: STACK_NOTES.md).
+    # JSON objects or arrays (never top-level scalars: docs/stack.md).
     game_state_json = JSON(default={})
     current_story_json = JSON(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())

@@ -1,4 +1,4 @@
-"""Puzzles (DOMAIN.md §6): creation sessions, their messages, work profiles, events.
+"""Puzzles (docs/domain.md): creation sessions, their messages, work profiles, events.
 
 Catalog tables: puzzle_agent_session, puzzle_agent_message, puzzle_work_profile,
 puzzle_event (puzzle_runtime_run and puzzle_leaderboard_entry belong to runs). Additions

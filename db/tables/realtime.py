@@ -1,4 +1,4 @@
-"""Streams of events (ARCHITECTURE.md, "Realtime"): numbering and the replayable log.
+"""Streams of events (docs/architecture.md, "Realtime"): numbering and the replayable log.
 
 Not catalog tables: they are the state the realtime rules need (docs/tables.md).
 - `realtime_stream_counter`: one row per stream (an AI task, one user's AI tasks, later a

@@ -1,10 +1,10 @@
-"""Custom worlds (DOMAIN.md §6, "世界创作表"): creation sessions, drafts, cards and works.
+"""Custom worlds (docs/domain.md; catalog "世界创作表"): creation sessions, drafts, cards and works.
 
 Catalog tables: custom_world_profile (the work: soft-deleted with `deleted_at`),
 custom_world_session (the older question-and-answer flow), custom_world_agent_session,
 custom_world_agent_message, custom_world_agent_operation, custom_world_draft_card and
 custom_world_gallery_entry (the public read model of published worlds). The catalog's
-`*_json` columns are JSON objects or arrays (never top-level scalars: STACK_NOTES.md).
+`*_json` columns are JSON objects or arrays (never top-level scalars: docs/stack.md).
 """
 
 from piccolo.columns import JSON, Integer, Text, Timestamptz, Varchar

@@ -1,4 +1,4 @@
-"""AI tasks (DOMAIN.md §9): the life cycle, its events and streams, and the generation worker.
+"""AI tasks (docs/domain.md): the life cycle, its events and streams, and the generation worker.
 
 - `model`: the enumerations and limits; `errors`: expected failures.
 - Every transition is one transaction that writes an `ai_task_event`, numbers it in the

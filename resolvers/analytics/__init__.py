@@ -1,1 +1,1 @@
-"""Analytics: tracking events, daily stats and the business-day dimension (DOMAIN.md §3)."""
+"""Analytics: tracking events, daily stats and the business-day dimension (docs/domain.md)."""

@@ -1,1 +1,1 @@
-"""Assets (DOMAIN.md §8): direct uploads, confirmed objects, bindings to entity slots."""
+"""Assets (docs/domain.md): direct uploads, confirmed objects, bindings to entity slots."""

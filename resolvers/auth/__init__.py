@@ -1,1 +1,1 @@
-"""Accounts and sign-in (DOMAIN.md §1)."""
+"""Accounts and sign-in (docs/domain.md, "Accounts and sign-in")."""

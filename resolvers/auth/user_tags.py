@@ -1,7 +1,7 @@
 """Operations-only `user_tags`: admin lookup and edit, and merging at registration.
 
 Nothing here is reachable from generic login or profile responses: the schema exposes it
-on admin types only (DOMAIN.md §1).
+on admin types only (docs/domain.md, "Accounts and sign-in").
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Redeem codes: admin upsert and list, and redemption with race-free counting.
 
-Modes (DOMAIN.md §4):
+Modes (docs/domain.md, "Codes, invites, membership, orders"):
 - `public`: every user may use the code up to `max_uses` times. The usage id is
   `{code}:{user_id}:{n}`, the user's n-th use (1 <= n <= max_uses): two concurrent uses by
   the same user compute the same n and the primary key lets one in (`ON CONFLICT DO

@@ -1,1 +1,1 @@
-"""The runtime profile (DOMAIN.md §2): settings, snapshot, browse history, saves, feedback."""
+"""The runtime profile (docs/domain.md): settings, snapshot, browse history, saves, feedback."""

@@ -30,7 +30,7 @@ def optional_text(value: str | None, *, field: str, maximum: int) -> str | None:
 def state(game_state: Any, current_story: Any) -> tuple[str, str | None]:
     """Game state (a JSON object or array) and story (object, array or null), serialized.
 
-    Top-level scalars are refused: SQLite's JSON reading breaks on them (STACK_NOTES.md).
+    Top-level scalars are refused: SQLite's JSON reading breaks on them (docs/stack.md).
     """
     if not isinstance(game_state, dict | list):
         raise ProfileError(

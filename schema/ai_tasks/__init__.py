@@ -1,1 +1,1 @@
-"""AI tasks on the graph: types, queries, mutations, subscriptions (DOMAIN.md §9)."""
+"""AI tasks on the graph: types, queries, mutations, subscriptions (docs/domain.md)."""
