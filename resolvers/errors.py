@@ -8,17 +8,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the gates' module imports the assets domain, which imports this one
+    from resolvers.play_types.gates import Blocker
 
 
 class DomainError(Exception):
     """An expected failure of a write: a code from the domain's enum, a field, a message."""
+
+    # What a publish gate found; a payload with a `blockers` field lists them
+    # (schema/mutation_errors.py). Only blocked publishes have any.
+    blockers: Sequence[Blocker] = ()
 
     def __init__(self, code: StrEnum, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.field = field
+
+    def errors(self) -> Sequence[DomainError]:
+        """The errors a payload reports for this failure: itself, unless a subclass splits
+        it (a blocked world publish reports one error per blocker)."""
+        return [self]
 
 
 class AccessError(Exception):

@@ -14,7 +14,6 @@ import strawberry
 from strawberry.scalars import JSON
 
 from resolvers.ai_tasks import chunk_appends, creating, results, stage_transitions, transitions
-from resolvers.ai_tasks.errors import AiTaskError
 from resolvers.ai_tasks.inputs import StageInput
 from resolvers.ai_tasks.model import AiResultReferenceKind, AiTaskKind, AiTaskStageKind
 from schema.ai_tasks.payloads import (
@@ -31,19 +30,15 @@ from schema.ai_tasks.payloads import (
 )
 from schema.ai_tasks.types import (
     AiResultReference,
-    AiTaskErrorType,
     AiTaskStage,
     AiTextChunk,
     task_key,
 )
 from schema.context import Info
+from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated, IsService
 
 TASK_ID = "The task's `taskId` (or its global `id`)."
-
-
-def _refused(error: AiTaskError) -> list[AiTaskErrorType]:
-    return [AiTaskErrorType.from_error(error)]
 
 
 @strawberry.input(description="One stage of a new task; stages run in the order given.")
@@ -145,6 +140,7 @@ class AiTaskMutation:
     @strawberry.mutation(
         description="Create a pending AI task for a service worker to run.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def ai_task_create(
         self,
@@ -153,27 +149,25 @@ class AiTaskMutation:
             AiTaskCreateInput, strawberry.argument(description="The task and its stages.")
         ],
     ) -> AiTaskCreatePayload:
-        try:
-            row = await creating.create_task(
-                viewer=info.context.principal,
-                kind=input.kind,
-                request_label=input.request_label,
-                source_module=input.source_module,
-                source_entity_id=input.source_entity_id,
-                request_payload=input.request_payload,
-                stages=[
-                    StageInput(kind=stage.kind, label=stage.label, detail=stage.detail)
-                    for stage in input.stages or []
-                ],
-            )
-        except AiTaskError as error:
-            return AiTaskCreatePayload(errors=_refused(error))
+        row = await creating.create_task(
+            viewer=info.context.principal,
+            kind=input.kind,
+            request_label=input.request_label,
+            source_module=input.source_module,
+            source_entity_id=input.source_entity_id,
+            request_payload=input.request_payload,
+            stages=[
+                StageInput(kind=stage.kind, label=stage.label, detail=stage.detail)
+                for stage in input.stages or []
+            ],
+        )
         return AiTaskCreatePayload(errors=[], task_row=row)
 
     @strawberry.mutation(
         description="Ask for a generation: a task this service runs at once, streaming its "
         "text word by word (subscribe with `aiTaskEvents`).",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def ai_task_generate(
         self,
@@ -182,53 +176,45 @@ class AiTaskMutation:
             AiTaskGenerateInput, strawberry.argument(description="The prompt and kind.")
         ],
     ) -> AiTaskGeneratePayload:
-        try:
-            row = await creating.request_generation(
-                viewer=info.context.principal, kind=input.kind, prompt=input.prompt
-            )
-        except AiTaskError as error:
-            return AiTaskGeneratePayload(errors=_refused(error))
+        row = await creating.request_generation(
+            viewer=info.context.principal, kind=input.kind, prompt=input.prompt
+        )
         return AiTaskGeneratePayload(errors=[], task_row=row)
 
     @strawberry.mutation(
         description="Cancel one of your pending or running tasks; its generation stops within "
         "a second. TASK_FINISHED once it completed, failed or was cancelled.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def ai_task_cancel(
         self,
         info: Info,
         task_id: Annotated[strawberry.ID, strawberry.argument(description=TASK_ID)],
     ) -> AiTaskCancelPayload:
-        try:
-            row = await transitions.cancel_task(
-                viewer=info.context.principal, task_id=task_key(task_id)
-            )
-        except AiTaskError as error:
-            return AiTaskCancelPayload(errors=_refused(error))
+        row = await transitions.cancel_task(
+            viewer=info.context.principal, task_id=task_key(task_id)
+        )
         return AiTaskCancelPayload(errors=[], task_row=row)
 
     @strawberry.mutation(
         description="Service: start a pending task (TASK_NOT_PENDING otherwise).",
         permission_classes=[IsService],
+        extensions=[DomainErrorPayload()],
     )
     async def ai_task_start(
         self,
         info: Info,
         task_id: Annotated[strawberry.ID, strawberry.argument(description=TASK_ID)],
     ) -> AiTaskStartPayload:
-        try:
-            row = await transitions.start_task(
-                viewer=info.context.principal, task_id=task_key(task_id)
-            )
-        except AiTaskError as error:
-            return AiTaskStartPayload(errors=_refused(error))
+        row = await transitions.start_task(viewer=info.context.principal, task_id=task_key(task_id))
         return AiTaskStartPayload(errors=[], task_row=row)
 
     @strawberry.mutation(
         description="Service: start a stage of a running task once every earlier stage "
         "completed (STAGE_OUT_OF_ORDER otherwise).",
         permission_classes=[IsService],
+        extensions=[DomainErrorPayload()],
     )
     async def ai_task_stage_start(
         self,
@@ -239,18 +225,16 @@ class AiTaskMutation:
         ],
     ) -> AiTaskStageStartPayload:
         key = task_key(task_id)
-        try:
-            row = await stage_transitions.start_stage(
-                viewer=info.context.principal, task_id=key, stage_kind=stage_kind
-            )
-        except AiTaskError as error:
-            return AiTaskStageStartPayload(errors=_refused(error))
+        row = await stage_transitions.start_stage(
+            viewer=info.context.principal, task_id=key, stage_kind=stage_kind
+        )
         return AiTaskStageStartPayload(errors=[], task_key=key, stage=AiTaskStage.from_row(row))
 
     @strawberry.mutation(
         description="Service: append text to the running stage. Sequences are per stage, "
         "1, 2, … without gaps; the same `chunkId` again is a no-op (`appended: false`).",
         permission_classes=[IsService],
+        extensions=[DomainErrorPayload()],
     )
     async def ai_task_chunk_append(
         self,
@@ -258,16 +242,13 @@ class AiTaskMutation:
         input: Annotated[AiTaskChunkAppendInput, strawberry.argument(description="The chunk.")],
     ) -> AiTaskChunkAppendPayload:
         key = task_key(input.task_id)
-        try:
-            appended = await chunk_appends.append_chunk(
-                viewer=info.context.principal,
-                task_id=key,
-                stage_kind=input.stage_kind,
-                chunk_id=input.chunk_id,
-                delta_text=input.delta_text,
-            )
-        except AiTaskError as error:
-            return AiTaskChunkAppendPayload(errors=_refused(error))
+        appended = await chunk_appends.append_chunk(
+            viewer=info.context.principal,
+            task_id=key,
+            stage_kind=input.stage_kind,
+            chunk_id=input.chunk_id,
+            delta_text=input.delta_text,
+        )
         return AiTaskChunkAppendPayload(
             errors=[],
             task_key=key,
@@ -276,7 +257,9 @@ class AiTaskMutation:
         )
 
     @strawberry.mutation(
-        description="Service: complete the running stage.", permission_classes=[IsService]
+        description="Service: complete the running stage.",
+        permission_classes=[IsService],
+        extensions=[DomainErrorPayload()],
     )
     async def ai_task_stage_complete(
         self,
@@ -286,23 +269,21 @@ class AiTaskMutation:
         ],
     ) -> AiTaskStageCompletePayload:
         key = task_key(input.task_id)
-        try:
-            row = await stage_transitions.complete_stage(
-                viewer=info.context.principal,
-                task_id=key,
-                stage_kind=input.stage_kind,
-                text_output=input.text_output,
-                structured_payload=input.structured_payload,
-                warning_messages=input.warning_messages,
-            )
-        except AiTaskError as error:
-            return AiTaskStageCompletePayload(errors=_refused(error))
+        row = await stage_transitions.complete_stage(
+            viewer=info.context.principal,
+            task_id=key,
+            stage_kind=input.stage_kind,
+            text_output=input.text_output,
+            structured_payload=input.structured_payload,
+            warning_messages=input.warning_messages,
+        )
         return AiTaskStageCompletePayload(errors=[], task_key=key, stage=AiTaskStage.from_row(row))
 
     @strawberry.mutation(
         description="Service: attach an output to a running task; the same `resultRefId` "
         "again is a no-op (`attached: false`).",
         permission_classes=[IsService],
+        extensions=[DomainErrorPayload()],
     )
     async def ai_task_result_attach(
         self,
@@ -312,17 +293,14 @@ class AiTaskMutation:
         ],
     ) -> AiTaskResultAttachPayload:
         key = task_key(input.task_id)
-        try:
-            attached = await results.attach_result(
-                viewer=info.context.principal,
-                task_id=key,
-                result_ref_id=input.result_ref_id,
-                kind=input.kind,
-                reference_id=input.reference_id,
-                label=input.label,
-            )
-        except AiTaskError as error:
-            return AiTaskResultAttachPayload(errors=_refused(error))
+        attached = await results.attach_result(
+            viewer=info.context.principal,
+            task_id=key,
+            result_ref_id=input.result_ref_id,
+            kind=input.kind,
+            reference_id=input.reference_id,
+            label=input.label,
+        )
         return AiTaskResultAttachPayload(
             errors=[],
             task_key=key,
@@ -334,6 +312,7 @@ class AiTaskMutation:
         description="Service: complete a running task (STAGES_INCOMPLETE until every stage "
         "completed; TASK_FINISHED once cancelled or failed).",
         permission_classes=[IsService],
+        extensions=[DomainErrorPayload()],
     )
     async def ai_task_complete(
         self,
@@ -342,20 +321,18 @@ class AiTaskMutation:
             AiTaskCompleteInput, strawberry.argument(description="The task and its output.")
         ],
     ) -> AiTaskCompletePayload:
-        try:
-            row = await transitions.complete_task(
-                viewer=info.context.principal,
-                task_id=task_key(input.task_id),
-                text_output=input.text_output,
-                structured_payload=input.structured_payload,
-            )
-        except AiTaskError as error:
-            return AiTaskCompletePayload(errors=_refused(error))
+        row = await transitions.complete_task(
+            viewer=info.context.principal,
+            task_id=task_key(input.task_id),
+            text_output=input.text_output,
+            structured_payload=input.structured_payload,
+        )
         return AiTaskCompletePayload(errors=[], task_row=row)
 
     @strawberry.mutation(
         description="Service: fail a pending or running task with a message.",
         permission_classes=[IsService],
+        extensions=[DomainErrorPayload()],
     )
     async def ai_task_fail(
         self,
@@ -364,12 +341,9 @@ class AiTaskMutation:
             AiTaskFailInput, strawberry.argument(description="The task and why it failed.")
         ],
     ) -> AiTaskFailPayload:
-        try:
-            row = await transitions.fail_task(
-                viewer=info.context.principal,
-                task_id=task_key(input.task_id),
-                message=input.message,
-            )
-        except AiTaskError as error:
-            return AiTaskFailPayload(errors=_refused(error))
+        row = await transitions.fail_task(
+            viewer=info.context.principal,
+            task_id=task_key(input.task_id),
+            message=input.message,
+        )
         return AiTaskFailPayload(errors=[], task_row=row)

@@ -20,9 +20,9 @@ from resolvers.ai_tasks.model import (
     AiTaskStageStatus,
     AiTaskStatus,
 )
-from resolvers.errors import BadUserInput, DomainError
 from schema.ai_tasks.loaders import AiTaskLoaders
 from schema.context import Info
+from schema.ids import object_id
 from schema.relay import Connection
 
 strawberry.enum(AiTaskKind, description="What an AI task produces.")
@@ -47,13 +47,7 @@ AFTER = "`endCursor` of the previous page."
 
 def task_key(given: str) -> str:
     """A task id as mutations and subscriptions accept it: `taskId` or the global `id`."""
-    try:
-        global_id = relay.GlobalID.from_id(given)
-    except Exception:
-        return given
-    if global_id.type_name != "AiTask":
-        raise BadUserInput("Not the id of an AI task.")
-    return global_id.node_id
+    return object_id(given, "AiTask")
 
 
 @strawberry.type(description="One step of a task, in the order stages run.")
@@ -324,7 +318,3 @@ class AiTaskErrorType:
     code: AiTaskErrorCode = strawberry.field(description="Machine-readable reason.")
     field: str | None = strawberry.field(description="The input field at fault, if any.")
     message: str = strawberry.field(description="Human-readable explanation.")
-
-    @classmethod
-    def from_error(cls, error: DomainError) -> AiTaskErrorType:
-        return cls(code=AiTaskErrorCode(error.code), field=error.field, message=error.message)

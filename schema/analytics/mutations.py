@@ -9,11 +9,14 @@ from strawberry.scalars import JSON
 
 from resolvers.analytics import dimension, tracking
 from resolvers.analytics.calendar import MAX_SEED_DAYS
-from resolvers.analytics.errors import AnalyticsError
 from resolvers.analytics.scopes import TrackingScope
 from resolvers.errors import BadUserInput
-from schema.analytics.types import AnalyticsErrorType, TrackingEventType
+from schema.analytics.types import AnalyticsErrorType, TrackingEventType, scope_object_id
+from schema.auth.user import User
 from schema.context import Info
+from schema.gallery.work import work_object_id
+from schema.ids import optional_object_id
+from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAdmin, IsAuthenticated
 
 ERRORS = "Empty on success; otherwise why nothing was written."
@@ -28,14 +31,14 @@ class TrackingEventRecordInput:
     scope_kind: TrackingScope = strawberry.field(description="What the event is about.")
     scope_id: str | None = strawberry.field(
         default=None,
-        description="Which work or module (required for those); ignored for `SITE` and "
-        "`USER` (always the caller).",
+        description="Which work (its `workId` or global `id`) or module (required for "
+        "those); ignored for `SITE` and `USER` (always the caller).",
     )
     owner_user_id: str | None = strawberry.field(
-        default=None, description="Owner of the work involved, ≤ 64 characters."
+        default=None, description="Owner of the work involved (or a `User.id`), ≤ 64 characters."
     )
     profile_id: str | None = strawberry.field(
-        default=None, description="Profile (work) involved, ≤ 64 characters."
+        default=None, description="Profile (work) involved (or a work's `id`), ≤ 64 characters."
     )
     module_key: str | None = strawberry.field(
         default=None, description="Module involved, ≤ 64 characters."
@@ -68,6 +71,7 @@ class AnalyticsMutation:
         description="Record an event for the signed-in caller: raw row, daily stat, date "
         "dimension and task progress in one transaction.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def tracking_event_record(
         self,
@@ -76,27 +80,23 @@ class AnalyticsMutation:
     ) -> TrackingEventRecordPayload:
         if input.metadata is not None and not isinstance(input.metadata, dict):
             raise BadUserInput("`metadata` must be a JSON object.")
-        try:
-            row = await tracking.record_client_event(
-                viewer=info.context.principal,
-                event_key=input.event_key,
-                scope_kind=input.scope_kind,
-                scope_id=input.scope_id,
-                owner_user_id=input.owner_user_id,
-                profile_id=input.profile_id,
-                module_key=input.module_key,
-                metadata=input.metadata,
-            )
-        except AnalyticsError as error:
-            return TrackingEventRecordPayload(
-                errors=[AnalyticsErrorType.from_error(error)], event=None
-            )
+        row = await tracking.record_client_event(
+            viewer=info.context.principal,
+            event_key=input.event_key,
+            scope_kind=input.scope_kind,
+            scope_id=scope_object_id(input.scope_kind, input.scope_id),
+            owner_user_id=optional_object_id(input.owner_user_id, User),
+            profile_id=None if input.profile_id is None else work_object_id(input.profile_id),
+            module_key=input.module_key,
+            metadata=input.metadata,
+        )
         return TrackingEventRecordPayload(errors=[], event=TrackingEventType.from_row(row))
 
     @strawberry.mutation(
         description=f"Ensure every business day of a closed date range exists (at most "
         f"{MAX_SEED_DAYS} days); idempotent. Admins only.",
         permission_classes=[IsAdmin],
+        extensions=[DomainErrorPayload()],
     )
     async def analytics_date_dimension_seed(
         self,
@@ -105,16 +105,7 @@ class AnalyticsMutation:
             str, strawberry.argument(description="Last day (included), YYYY-MM-DD.")
         ],
     ) -> AnalyticsDateDimensionSeedPayload:
-        try:
-            seeded = await dimension.seed_range(start_date=start_date, end_date=end_date)
-        except AnalyticsError as error:
-            return AnalyticsDateDimensionSeedPayload(
-                errors=[AnalyticsErrorType.from_error(error)],
-                start_date_key=None,
-                end_date_key=None,
-                day_count=None,
-                inserted_count=None,
-            )
+        seeded = await dimension.seed_range(start_date=start_date, end_date=end_date)
         return AnalyticsDateDimensionSeedPayload(
             errors=[],
             start_date_key=seeded.start_date_key,

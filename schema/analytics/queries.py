@@ -11,7 +11,12 @@ from resolvers.analytics.calendar import Period
 from resolvers.analytics.errors import AnalyticsError
 from resolvers.analytics.scopes import TrackingScope
 from resolvers.errors import BadUserInput
-from schema.analytics.types import AnalyticsDate, AnalyticsDayCount, AnalyticsEventCounts
+from schema.analytics.types import (
+    AnalyticsDate,
+    AnalyticsDayCount,
+    AnalyticsEventCounts,
+    scope_object_id,
+)
 from schema.permissions import IsAdmin
 
 PERIOD = "Which kind of period `key` names."
@@ -50,7 +55,8 @@ class AnalyticsQuery:
             TrackingScope | None, strawberry.argument(description="Only this scope kind.")
         ] = None,
         scope_id: Annotated[
-            str | None, strawberry.argument(description="Only this scope id.")
+            str | None,
+            strawberry.argument(description="Only this scope id (WORK: a work's `id` too)."),
         ] = None,
     ) -> AnalyticsEventCounts:
         try:
@@ -59,7 +65,7 @@ class AnalyticsQuery:
                 period=period,
                 key=key,
                 scope_kind=scope_kind.value if scope_kind else None,
-                scope_id=scope_id,
+                scope_id=scope_object_id(scope_kind, scope_id),
             )
         except AnalyticsError as error:
             raise BadUserInput(error.message) from error

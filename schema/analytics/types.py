@@ -10,11 +10,18 @@ import strawberry
 from resolvers.analytics.calendar import Period
 from resolvers.analytics.errors import AnalyticsErrorCode
 from resolvers.analytics.scopes import TrackingScope as TrackingScope  # re-exported
-from resolvers.errors import DomainError
+from schema.gallery.work import work_object_id
 
 strawberry.enum(AnalyticsErrorCode, description="Why an analytics mutation was refused.")
 strawberry.enum(TrackingScope, description="What an event is about.")
 strawberry.enum(Period, name="AnalyticsPeriod", description="A calendar period of business days.")
+
+
+def scope_object_id(scope_kind: TrackingScope | None, scope_id: str | None) -> str | None:
+    """The raw scope id named by `scope_id`: a WORK scope also takes a work's global id."""
+    if scope_kind is TrackingScope.WORK and scope_id is not None:
+        return work_object_id(scope_id)
+    return scope_id
 
 
 @strawberry.type(name="AnalyticsError", description="Why an analytics mutation did nothing.")
@@ -22,10 +29,6 @@ class AnalyticsErrorType:
     code: AnalyticsErrorCode = strawberry.field(description="Machine-readable reason.")
     field: str | None = strawberry.field(description="The input field at fault, if any.")
     message: str = strawberry.field(description="Human-readable explanation.")
-
-    @classmethod
-    def from_error(cls, error: DomainError) -> AnalyticsErrorType:
-        return cls(code=AnalyticsErrorCode(error.code), field=error.field, message=error.message)
 
 
 @strawberry.type(description="A recorded tracking event.")

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 import strawberry
 
 from resolvers.auth import user_tags
-from resolvers.auth.errors import AuthError
 from schema.auth.types import AuthErrorType
 from schema.context import Info
+from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAdmin
 
 PUBLIC_CODE = "The user's 9-digit public code (百梦号)."
@@ -72,6 +72,7 @@ class AdminUserMutation:
         description="Replace a user's operations tags (≤ 20, 1 to 32 characters each: "
         "USER_TAGS_INVALID otherwise; NOT_FOUND for an unknown code). Admins only.",
         permission_classes=[IsAdmin],
+        extensions=[DomainErrorPayload()],
     )
     async def admin_user_tags_update(
         self,
@@ -82,10 +83,7 @@ class AdminUserMutation:
             strawberry.argument(name="userTags", description="The complete new list of tags."),
         ],
     ) -> AdminUserTagsUpdatePayload:
-        try:
-            row = await user_tags.set_user_tags(
-                viewer=info.context.principal, public_user_code=public_user_code, tags=user_tags_
-            )
-        except AuthError as error:
-            return AdminUserTagsUpdatePayload(errors=[AuthErrorType.from_error(error)], user=None)
+        row = await user_tags.set_user_tags(
+            viewer=info.context.principal, public_user_code=public_user_code, tags=user_tags_
+        )
         return AdminUserTagsUpdatePayload(errors=[], user=AdminUserView.from_row(row))

@@ -8,7 +8,6 @@ import strawberry
 from strawberry.scalars import JSON
 
 from resolvers.auth import password_signin, phone_signin, sessions
-from resolvers.auth.errors import AuthError
 from resolvers.errors import BadUserInput
 from schema.auth.payloads import (
     AuthLoginPayload,
@@ -19,8 +18,8 @@ from schema.auth.payloads import (
     AuthRefreshPayload,
     AuthRegisterPayload,
 )
-from schema.auth.types import AuthErrorType
 from schema.context import Info
+from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated
 
 CLIENT_INFO = "Optional facts about the device (object of strings, 8 keys at most)."
@@ -75,85 +74,75 @@ class AuthPhoneLoginInput:
 
 @strawberry.type
 class AuthMutation:
-    @strawberry.mutation(description="Create an account (granted 10 points once) and sign it in.")
+    @strawberry.mutation(
+        description="Create an account (granted 10 points once) and sign it in.",
+        extensions=[DomainErrorPayload()],
+    )
     async def auth_register(
         self,
         info: Info,
         input: Annotated[AuthRegisterInput, strawberry.argument(description="The new account.")],
     ) -> AuthRegisterPayload:
-        try:
-            sign_in = await password_signin.register_with_password(
-                username=input.username,
-                password=input.password,
-                display_name=input.display_name,
-                client_info=_client_info(info, input.client_info),
-                invite_code=input.invite_code,
-            )
-        except AuthError as error:
-            return AuthRegisterPayload.refused([AuthErrorType.from_error(error)])
+        sign_in = await password_signin.register_with_password(
+            username=input.username,
+            password=input.password,
+            display_name=input.display_name,
+            client_info=_client_info(info, input.client_info),
+            invite_code=input.invite_code,
+        )
         return AuthRegisterPayload.signed_in(sign_in)
 
     @strawberry.mutation(
         description="Sign in with username and password. 10 failures lock the username "
-        "for 15 minutes (TOO_MANY_ATTEMPTS)."
+        "for 15 minutes (TOO_MANY_ATTEMPTS).",
+        extensions=[DomainErrorPayload()],
     )
     async def auth_login(
         self,
         info: Info,
         input: Annotated[AuthLoginInput, strawberry.argument(description="The credentials.")],
     ) -> AuthLoginPayload:
-        try:
-            sign_in = await password_signin.login_with_password(
-                username=input.username,
-                password=input.password,
-                client_info=_client_info(info, input.client_info),
-            )
-        except AuthError as error:
-            return AuthLoginPayload.refused([AuthErrorType.from_error(error)])
+        sign_in = await password_signin.login_with_password(
+            username=input.username,
+            password=input.password,
+            client_info=_client_info(info, input.client_info),
+        )
         return AuthLoginPayload.signed_in(sign_in)
 
     @strawberry.mutation(
         description="Send a sign-in code by SMS: valid 5 minutes, 5 attempts, "
-        "one send per phone per 60 seconds."
+        "one send per phone per 60 seconds.",
+        extensions=[DomainErrorPayload()],
     )
     async def auth_phone_code_send(
         self,
         phone: Annotated[str, strawberry.argument(description="Phone number to send the code to.")],
     ) -> AuthPhoneCodeSendPayload:
-        try:
-            sent = await phone_signin.send_phone_code(phone=phone)
-        except AuthError as error:
-            return AuthPhoneCodeSendPayload(
-                errors=[AuthErrorType.from_error(error)],
-                phone_masked=None,
-                resend_after_seconds=None,
-                expires_in_seconds=None,
-            )
+        sent = await phone_signin.send_phone_code(phone=phone)
         return AuthPhoneCodeSendPayload.sent(sent)
 
     @strawberry.mutation(
-        description="Sign in with a phone code; a phone without an account gets a new one."
+        description="Sign in with a phone code; a phone without an account gets a new one.",
+        extensions=[DomainErrorPayload()],
     )
     async def auth_phone_login(
         self,
         info: Info,
         input: Annotated[AuthPhoneLoginInput, strawberry.argument(description="Phone and code.")],
     ) -> AuthPhoneLoginPayload:
-        try:
-            sign_in = await phone_signin.login_with_phone(
-                phone=input.phone,
-                code=input.code,
-                display_name=input.display_name,
-                client_info=_client_info(info, input.client_info),
-                invite_code=input.invite_code,
-            )
-        except AuthError as error:
-            return AuthPhoneLoginPayload.refused([AuthErrorType.from_error(error)])
+        sign_in = await phone_signin.login_with_phone(
+            phone=input.phone,
+            code=input.code,
+            display_name=input.display_name,
+            client_info=_client_info(info, input.client_info),
+            invite_code=input.invite_code,
+        )
         return AuthPhoneLoginPayload.signed_in(sign_in)
 
     @strawberry.mutation(
         description="Trade a refresh token for new tokens. The old refresh token stops "
-        "working; presenting it again ends the session (REFRESH_TOKEN_REUSED)."
+        "working; presenting it again ends the session (REFRESH_TOKEN_REUSED).",
+        extensions=[DomainErrorPayload()],
     )
     async def auth_refresh(
         self,
@@ -161,15 +150,13 @@ class AuthMutation:
             str, strawberry.argument(description="The current refresh token.")
         ],
     ) -> AuthRefreshPayload:
-        try:
-            sign_in = await sessions.refresh(refresh_token=refresh_token)
-        except AuthError as error:
-            return AuthRefreshPayload.refused([AuthErrorType.from_error(error)])
+        sign_in = await sessions.refresh(refresh_token=refresh_token)
         return AuthRefreshPayload.signed_in(sign_in)
 
     @strawberry.mutation(
         description="End one of your sessions (default: this one). Its tokens stop working.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def auth_logout(
         self,
@@ -179,10 +166,7 @@ class AuthMutation:
             strawberry.argument(description="A session from `viewer.sessions`; default this one."),
         ] = None,
     ) -> AuthLogoutPayload:
-        try:
-            ended = await sessions.logout(viewer=info.context.principal, session_id=session_id)
-        except AuthError as error:
-            return AuthLogoutPayload(errors=[AuthErrorType.from_error(error)], session_id=None)
+        ended = await sessions.logout(viewer=info.context.principal, session_id=session_id)
         return AuthLogoutPayload(errors=[], session_id=strawberry.ID(ended))
 
     @strawberry.mutation(

@@ -42,10 +42,6 @@ class SignInPayload:
             ),
         )
 
-    @classmethod
-    def refused(cls, errors: list[AuthErrorType]) -> Self:
-        return cls(errors=errors, viewer=None, tokens=None)
-
 
 @strawberry.type(description="Result of `authRegister`.")
 class AuthRegisterPayload(SignInPayload):

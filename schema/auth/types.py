@@ -9,7 +9,6 @@ import strawberry
 from strawberry.scalars import JSON
 
 from resolvers.auth.errors import AuthErrorCode
-from resolvers.errors import DomainError
 from resolvers.principal import Role
 
 strawberry.enum(AuthErrorCode, description="Why an auth mutation was refused.")
@@ -54,7 +53,3 @@ class AuthErrorType:
     code: AuthErrorCode = strawberry.field(description="Machine-readable reason.")
     field: str | None = strawberry.field(description="The input field at fault, if any.")
     message: str = strawberry.field(description="Human-readable explanation.")
-
-    @classmethod
-    def from_error(cls, error: DomainError) -> AuthErrorType:
-        return cls(code=AuthErrorCode(error.code), field=error.field, message=error.message)

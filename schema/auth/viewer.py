@@ -17,6 +17,7 @@ from schema.auth.types import AuthSession
 from schema.auth.user import User
 from schema.economy.types import Wallet
 from schema.economy.viewer import EconomyViewerFields
+from schema.ids import global_id
 from schema.profile.viewer import ProfileViewerFields
 from schema.puzzle.viewer import PuzzleViewerFields
 from schema.worlds.viewer import WorldsViewerFields
@@ -32,6 +33,13 @@ class Viewer(
 ):
     row: strawberry.Private[dict[str, Any]]
     principal: strawberry.Private[Principal]
+
+    @strawberry.field(
+        description="The viewer's global id: their `User`'s id (the same value as `user.id`), "
+        "which every argument naming a user accepts."
+    )
+    def id(self) -> strawberry.ID:
+        return global_id(User, self.row["user_id"])
 
     @strawberry.field(description="The viewer as other users see them.")
     def user(self) -> User:

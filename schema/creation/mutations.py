@@ -7,11 +7,11 @@ from typing import Annotated
 import strawberry
 
 from resolvers.creation import turns
-from resolvers.creation.errors import CreationError
 from resolvers.gallery.play_types import PlayType
 from schema.context import Info
 from schema.creation.loaders import CreationLoaders
 from schema.creation.types import CreationAgentOperation, CreationErrorType
+from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated
 
 
@@ -45,23 +45,19 @@ class CreationMutation:
         "stage, progress and draft are updated. One turn at a time per session. NOT_FOUND "
         "for a session that is not yours.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def creation_message_send(
         self,
         info: Info,
         input: Annotated[CreationMessageSendInput, strawberry.argument(description="The message.")],
     ) -> CreationMessageSendPayload:
-        try:
-            started = await turns.send_message(
-                viewer=info.context.principal,
-                play_type=input.play_type,
-                session_id=str(input.session_id),
-                text=input.text,
-            )
-        except CreationError as error:
-            return CreationMessageSendPayload(
-                errors=[CreationErrorType.from_error(error)], operation=None, user_message_id=None
-            )
+        started = await turns.send_message(
+            viewer=info.context.principal,
+            play_type=input.play_type,
+            session_id=str(input.session_id),
+            text=input.text,
+        )
         return CreationMessageSendPayload(
             errors=[],
             operation=CreationAgentOperation.from_row(started.operation, CreationLoaders()),

@@ -16,7 +16,6 @@ from strawberry.scalars import JSON
 
 from resolvers.creation.errors import CreationErrorCode
 from resolvers.creation.model import MessageKind, MessageRole, OperationStatus, ReplyFormat
-from resolvers.errors import DomainError
 from resolvers.gallery.play_types import PlayType
 from schema.ai_tasks.types import AiTask
 from schema.creation.loaders import CreationLoaders
@@ -206,7 +205,3 @@ class CreationErrorType:
     code: CreationErrorCode = strawberry.field(description="Machine-readable reason.")
     field: str | None = strawberry.field(description="The input field at fault, if any.")
     message: str = strawberry.field(description="Human-readable explanation.")
-
-    @classmethod
-    def from_error(cls, error: DomainError) -> CreationErrorType:
-        return cls(code=CreationErrorCode(error.code), field=error.field, message=error.message)

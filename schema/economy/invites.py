@@ -8,11 +8,11 @@ from typing import Annotated, Any
 import strawberry
 
 from resolvers.economy import invites
-from resolvers.economy.errors import EconomyError
 from resolvers.economy.invites import AdminInviteCodeInput, invite_tags_of
 from schema.auth.user import User
 from schema.context import Info
 from schema.economy.errors import ERRORS, EconomyErrorType
+from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAdmin
 from schema.relay import Connection
 
@@ -121,24 +121,20 @@ class InviteMutation:
     @strawberry.mutation(
         description="Create or change an admin-preset invite code. Admins only.",
         permission_classes=[IsAdmin],
+        extensions=[DomainErrorPayload()],
     )
     async def admin_invite_code_upsert(
         self,
         info: Info,
         input: Annotated[AdminInviteCodeUpsertInput, strawberry.argument(description="The code.")],
     ) -> AdminInviteCodeUpsertPayload:
-        try:
-            row = await invites.upsert_admin_invite_code(
-                viewer=info.context.principal,
-                code=AdminInviteCodeInput(
-                    invite_code=input.invite_code,
-                    starts_at=input.starts_at,
-                    expires_at=input.expires_at,
-                    user_tags=tuple(input.user_tags),
-                ),
-            )
-        except EconomyError as error:
-            return AdminInviteCodeUpsertPayload(
-                errors=[EconomyErrorType.from_error(error)], invite_code=None
-            )
+        row = await invites.upsert_admin_invite_code(
+            viewer=info.context.principal,
+            code=AdminInviteCodeInput(
+                invite_code=input.invite_code,
+                starts_at=input.starts_at,
+                expires_at=input.expires_at,
+                user_tags=tuple(input.user_tags),
+            ),
+        )
         return AdminInviteCodeUpsertPayload(errors=[], invite_code=AdminInviteCode.from_row(row))

@@ -8,12 +8,12 @@ from typing import Annotated, Any
 import strawberry
 
 from resolvers.economy import orders
-from resolvers.economy.errors import EconomyError
 from resolvers.economy.membership import MembershipStatus, MembershipView
 from resolvers.economy.orders import OrderStatus
 from resolvers.economy.products import PRODUCTS, MembershipTier, Product, ProductKind
 from schema.context import Info
 from schema.economy.errors import ERRORS, EconomyErrorType
+from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated, IsService
 
 strawberry.enum(ProductKind, description="What a product delivers: points or membership.")
@@ -123,6 +123,7 @@ class OrderMutation:
         description="Order a product at its catalogue price; pending until a payment "
         "service confirms it.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def recharge_order_create(
         self,
@@ -134,16 +135,11 @@ class OrderMutation:
             str, strawberry.argument(description="wechat, alipay, apple or mock (settings).")
         ],
     ) -> RechargeOrderCreatePayload:
-        try:
-            row = await orders.create_order(
-                viewer=info.context.principal,
-                product_id=product_id,
-                payment_channel=payment_channel,
-            )
-        except EconomyError as error:
-            return RechargeOrderCreatePayload(
-                errors=[EconomyErrorType.from_error(error)], order=None
-            )
+        row = await orders.create_order(
+            viewer=info.context.principal,
+            product_id=product_id,
+            payment_channel=payment_channel,
+        )
         return RechargeOrderCreatePayload(errors=[], order=RechargeOrder.from_row(row))
 
     @strawberry.mutation(
@@ -151,18 +147,14 @@ class OrderMutation:
         "or extends the membership, once per order; repeating returns the same order. "
         "Service callers only.",
         permission_classes=[IsService],
+        extensions=[DomainErrorPayload()],
     )
     async def recharge_order_confirm(
         self,
         info: Info,
         order_id: Annotated[strawberry.ID, strawberry.argument(description="The order.")],
     ) -> RechargeOrderConfirmPayload:
-        try:
-            done = await orders.confirm_order(viewer=info.context.principal, order_id=str(order_id))
-        except EconomyError as error:
-            return RechargeOrderConfirmPayload(
-                errors=[EconomyErrorType.from_error(error)], order=None, newly_paid=None
-            )
+        done = await orders.confirm_order(viewer=info.context.principal, order_id=str(order_id))
         return RechargeOrderConfirmPayload(
             errors=[], order=RechargeOrder.from_row(done.order), newly_paid=done.newly_paid
         )

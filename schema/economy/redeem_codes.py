@@ -8,10 +8,12 @@ from typing import Annotated, Any
 import strawberry
 
 from resolvers.economy import redeem_codes
-from resolvers.economy.errors import EconomyError
 from resolvers.economy.redeem_codes import RedeemCodeInput, RedeemCodeMode, allowed_ids_of
+from schema.auth.user import User
 from schema.context import Info
 from schema.economy.errors import ERRORS, EconomyErrorType
+from schema.ids import object_id
+from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAdmin, IsAuthenticated
 from schema.relay import Connection
 
@@ -59,7 +61,8 @@ class RedeemCodeUpsertInput:
     max_uses: int = strawberry.field(description="1 to 1,000,000; see `mode`.")
     enabled: bool = strawberry.field(default=True, description="Whether it can be used.")
     allowed_user_ids: list[str] = strawberry.field(
-        default_factory=list, description="PRIVATE codes: the users who may use it (≤ 1,000)."
+        default_factory=list,
+        description="PRIVATE codes: the users who may use it (≤ 1,000), by user id or `User.id`.",
     )
 
 
@@ -104,49 +107,38 @@ class RedeemCodeMutation:
     @strawberry.mutation(
         description="Create a code or change one (its use count is kept). Admins only.",
         permission_classes=[IsAdmin],
+        extensions=[DomainErrorPayload()],
     )
     async def redeem_code_upsert(
         self,
         info: Info,
         input: Annotated[RedeemCodeUpsertInput, strawberry.argument(description="The code.")],
     ) -> RedeemCodeUpsertPayload:
-        try:
-            row = await redeem_codes.upsert_redeem_code(
-                viewer=info.context.principal,
-                code=RedeemCodeInput(
-                    code=input.code,
-                    mode=input.mode,
-                    reward_points=input.reward_points,
-                    max_uses=input.max_uses,
-                    enabled=input.enabled,
-                    allowed_user_ids=tuple(input.allowed_user_ids),
-                ),
-            )
-        except EconomyError as error:
-            return RedeemCodeUpsertPayload(
-                errors=[EconomyErrorType.from_error(error)], redeem_code=None
-            )
+        row = await redeem_codes.upsert_redeem_code(
+            viewer=info.context.principal,
+            code=RedeemCodeInput(
+                code=input.code,
+                mode=input.mode,
+                reward_points=input.reward_points,
+                max_uses=input.max_uses,
+                enabled=input.enabled,
+                allowed_user_ids=tuple(object_id(user, User) for user in input.allowed_user_ids),
+            ),
+        )
         return RedeemCodeUpsertPayload(errors=[], redeem_code=AdminRedeemCode.from_row(row))
 
     @strawberry.mutation(
         description="Use a redeem code: points through the ledger (source REDEEM_CODE). "
         "10 unknown codes within 15 minutes lock redeeming for 15 minutes.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def redeem_code_use(
         self,
         info: Info,
         code: Annotated[str, strawberry.argument(description="The code, any case.")],
     ) -> RedeemCodeUsePayload:
-        try:
-            used = await redeem_codes.redeem(viewer=info.context.principal, code=code)
-        except EconomyError as error:
-            return RedeemCodeUsePayload(
-                errors=[EconomyErrorType.from_error(error)],
-                code=None,
-                points_granted=None,
-                balance=None,
-            )
+        used = await redeem_codes.redeem(viewer=info.context.principal, code=code)
         return RedeemCodeUsePayload(
             errors=[], code=used.code, points_granted=used.points_granted, balance=used.balance
         )

@@ -8,11 +8,11 @@ from typing import Annotated, Any
 import strawberry
 
 from resolvers.economy import tasks
-from resolvers.economy.errors import EconomyError
 from resolvers.economy.tasks import TaskConfigInput, TaskCycle, TaskStatus, TaskView
 from schema.analytics.types import TrackingScope  # registered there, once
 from schema.context import Info
 from schema.economy.errors import ERRORS, EconomyErrorType
+from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAdmin, IsAuthenticated
 
 strawberry.enum(TaskCycle, description="How often a task can pay: every day or every ISO week.")
@@ -142,51 +142,44 @@ class TaskQuery:
 @strawberry.type
 class TaskMutation:
     @strawberry.mutation(
-        description="Create or replace a task. Admins only.", permission_classes=[IsAdmin]
+        description="Create or replace a task. Admins only.",
+        permission_classes=[IsAdmin],
+        extensions=[DomainErrorPayload()],
     )
     async def task_config_upsert(
         self,
         info: Info,
         input: Annotated[TaskConfigUpsertInput, strawberry.argument(description="The task.")],
     ) -> TaskConfigUpsertPayload:
-        try:
-            row = await tasks.upsert_task_config(
-                viewer=info.context.principal,
-                config=TaskConfigInput(
-                    task_id=input.task_id,
-                    title=input.title,
-                    event_key=input.event_key,
-                    cycle=input.cycle,
-                    scope_kind=input.scope_kind,
-                    threshold=input.threshold,
-                    reward_points=input.reward_points,
-                    enabled=input.enabled,
-                    sort_order=input.sort_order,
-                    description=input.description,
-                ),
-            )
-        except EconomyError as error:
-            return TaskConfigUpsertPayload(
-                errors=[EconomyErrorType.from_error(error)], task_config=None
-            )
+        row = await tasks.upsert_task_config(
+            viewer=info.context.principal,
+            config=TaskConfigInput(
+                task_id=input.task_id,
+                title=input.title,
+                event_key=input.event_key,
+                cycle=input.cycle,
+                scope_kind=input.scope_kind,
+                threshold=input.threshold,
+                reward_points=input.reward_points,
+                enabled=input.enabled,
+                sort_order=input.sort_order,
+                description=input.description,
+            ),
+        )
         return TaskConfigUpsertPayload(errors=[], task_config=AdminTaskConfig.from_row(row))
 
     @strawberry.mutation(
         description="Collect a finished task's reward: once per cycle, through the ledger "
         "(source TASK_REWARD).",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def task_reward_claim(
         self,
         info: Info,
         task_id: Annotated[str, strawberry.argument(description="The task to claim.")],
     ) -> TaskRewardClaimPayload:
-        try:
-            claim = await tasks.claim_task_reward(viewer=info.context.principal, task_id=task_id)
-        except EconomyError as error:
-            return TaskRewardClaimPayload(
-                errors=[EconomyErrorType.from_error(error)], claim=None, balance=None
-            )
+        claim = await tasks.claim_task_reward(viewer=info.context.principal, task_id=task_id)
         return TaskRewardClaimPayload(
             errors=[],
             claim=TaskRewardClaim(

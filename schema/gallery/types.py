@@ -7,7 +7,6 @@ from typing import Any
 
 import strawberry
 
-from resolvers.errors import DomainError
 from resolvers.gallery.errors import GalleryErrorCode
 from resolvers.gallery.model import GalleryChangeKind, GalleryOrder
 from resolvers.gallery.play_types import PlayType
@@ -31,10 +30,6 @@ class GalleryErrorType:
     code: GalleryErrorCode = strawberry.field(description="Machine-readable reason.")
     field: str | None = strawberry.field(description="The argument at fault, if any.")
     message: str = strawberry.field(description="Human-readable explanation.")
-
-    @classmethod
-    def from_error(cls, error: DomainError) -> GalleryErrorType:
-        return cls(code=GalleryErrorCode(error.code), field=error.field, message=error.message)
 
 
 @strawberry.type(description="One change of the public gallery, numbered in its stream.")

@@ -9,9 +9,12 @@ from strawberry.scalars import JSON
 
 from resolvers.profile import archives, browse_history, feedback, runtime_settings, snapshot
 from resolvers.profile.browse_history import BrowseThemeMode, BrowseVisit
-from resolvers.profile.errors import ProfileError
 from resolvers.profile.runtime_settings import PlatformTheme
+from schema.auth.user import User
 from schema.context import Info
+from schema.gallery.work import work_object_id
+from schema.ids import object_id, optional_object_id
+from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated
 from schema.profile.types import (
     BrowseHistoryEntry,
@@ -64,8 +67,12 @@ class RuntimeSnapshotPayload:
 
 @strawberry.input(description="A world the viewer entered.")
 class BrowseHistoryRecordInput:
-    owner_user_id: str = strawberry.field(description="The world's owner, 1 to 64 characters.")
-    profile_id: str = strawberry.field(description="The world's profile id, 1 to 64 characters.")
+    owner_user_id: str = strawberry.field(
+        description="The world's owner, 1 to 64 characters (a `User.id` is accepted too)."
+    )
+    profile_id: str = strawberry.field(
+        description="The world's profile id, 1 to 64 characters (a work's `id` is accepted too)."
+    )
     world_name: str = strawberry.field(description="World name, 1 to 128 characters.")
     subtitle: str = strawberry.field(default="", description="Subtitle, ≤ 256 characters.")
     summary_text: str = strawberry.field(default="", description="Summary, ≤ 2,000 characters.")
@@ -106,10 +113,10 @@ class SaveArchiveUpsertInput:
         default=None, description="The current story: JSON object, array or null."
     )
     owner_user_id: str | None = strawberry.field(
-        default=None, description="The world's owner, ≤ 64 characters."
+        default=None, description="The world's owner, ≤ 64 characters (or a `User.id`)."
     )
     profile_id: str | None = strawberry.field(
-        default=None, description="The world's profile id, ≤ 64 characters."
+        default=None, description="The world's profile id, ≤ 64 characters (or a work's `id`)."
     )
     world_type: str | None = strawberry.field(
         default=None, description="Play type, ≤ 32 characters."
@@ -161,7 +168,9 @@ ARCHIVE_ID = "A save slot of the viewer (`SaveArchive.id`); NOT_FOUND for any ot
 @strawberry.type
 class ProfileMutation:
     @strawberry.mutation(
-        description="Change music volume and/or theme.", permission_classes=[IsAuthenticated]
+        description="Change music volume and/or theme.",
+        permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def runtime_setting_update(
         self,
@@ -170,16 +179,11 @@ class ProfileMutation:
             RuntimeSettingUpdateInput, strawberry.argument(description="What to change.")
         ],
     ) -> RuntimeSettingUpdatePayload:
-        try:
-            settings = await runtime_settings.update_runtime_settings(
-                viewer=info.context.principal,
-                music_volume=input.music_volume,
-                platform_theme=input.platform_theme,
-            )
-        except ProfileError as error:
-            return RuntimeSettingUpdatePayload(
-                errors=[ProfileErrorType.from_error(error)], runtime_setting=None
-            )
+        settings = await runtime_settings.update_runtime_settings(
+            viewer=info.context.principal,
+            music_volume=input.music_volume,
+            platform_theme=input.platform_theme,
+        )
         return RuntimeSettingUpdatePayload(
             errors=[], runtime_setting=RuntimeSettingType.from_settings(settings)
         )
@@ -187,52 +191,44 @@ class ProfileMutation:
     @strawberry.mutation(
         description="Replace the current snapshot (version + 1).",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def runtime_snapshot_save(
         self,
         info: Info,
         input: Annotated[RuntimeSnapshotSaveInput, strawberry.argument(description="The state.")],
     ) -> RuntimeSnapshotPayload:
-        try:
-            row = await snapshot.save_snapshot(
-                viewer=info.context.principal,
-                bottom_tab=input.bottom_tab,
-                game_state=input.game_state,
-                current_story=input.current_story,
-            )
-        except ProfileError as error:
-            return RuntimeSnapshotPayload(
-                errors=[ProfileErrorType.from_error(error)], runtime_snapshot=None
-            )
+        row = await snapshot.save_snapshot(
+            viewer=info.context.principal,
+            bottom_tab=input.bottom_tab,
+            game_state=input.game_state,
+            current_story=input.current_story,
+        )
         return RuntimeSnapshotPayload(errors=[], runtime_snapshot=RuntimeSnapshotType.from_row(row))
 
     @strawberry.mutation(
         description="Record a visit: one row per (owner, profile), moved to the top.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def browse_history_record(
         self,
         info: Info,
         input: Annotated[BrowseHistoryRecordInput, strawberry.argument(description="The world.")],
     ) -> BrowseHistoryRecordPayload:
-        try:
-            row = await browse_history.record_visit(
-                viewer=info.context.principal,
-                visit=BrowseVisit(
-                    owner_user_id=input.owner_user_id,
-                    profile_id=input.profile_id,
-                    world_name=input.world_name,
-                    subtitle=input.subtitle,
-                    summary_text=input.summary_text,
-                    cover_image_src=input.cover_image_src,
-                    theme_mode=input.theme_mode,
-                    author_display_name=input.author_display_name,
-                ),
-            )
-        except ProfileError as error:
-            return BrowseHistoryRecordPayload(
-                errors=[ProfileErrorType.from_error(error)], entry=None
-            )
+        row = await browse_history.record_visit(
+            viewer=info.context.principal,
+            visit=BrowseVisit(
+                owner_user_id=object_id(input.owner_user_id, User),
+                profile_id=work_object_id(input.profile_id),
+                world_name=input.world_name,
+                subtitle=input.subtitle,
+                summary_text=input.summary_text,
+                cover_image_src=input.cover_image_src,
+                theme_mode=input.theme_mode,
+                author_display_name=input.author_display_name,
+            ),
+        )
         return BrowseHistoryRecordPayload(errors=[], entry=BrowseHistoryEntry.from_row(row))
 
     @strawberry.mutation(
@@ -247,38 +243,35 @@ class ProfileMutation:
         description="Write the viewer's slot for a world (created, or overwritten in place "
         "and moved to the top).",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def save_archive_upsert(
         self,
         info: Info,
         input: Annotated[SaveArchiveUpsertInput, strawberry.argument(description="The slot.")],
     ) -> SaveArchiveUpsertPayload:
-        try:
-            row = await archives.save_archive(
-                viewer=info.context.principal,
-                archive=archives.ArchiveInput(
-                    world_key=input.world_key,
-                    world_name=input.world_name,
-                    bottom_tab=input.bottom_tab,
-                    game_state=input.game_state,
-                    current_story=input.current_story,
-                    owner_user_id=input.owner_user_id,
-                    profile_id=input.profile_id,
-                    world_type=input.world_type,
-                    subtitle=input.subtitle,
-                    summary_text=input.summary_text,
-                    cover_image_src=input.cover_image_src,
-                ),
-            )
-        except ProfileError as error:
-            return SaveArchiveUpsertPayload(
-                errors=[ProfileErrorType.from_error(error)], save_archive=None
-            )
+        row = await archives.save_archive(
+            viewer=info.context.principal,
+            archive=archives.ArchiveInput(
+                world_key=input.world_key,
+                world_name=input.world_name,
+                bottom_tab=input.bottom_tab,
+                game_state=input.game_state,
+                current_story=input.current_story,
+                owner_user_id=optional_object_id(input.owner_user_id, User),
+                profile_id=None if input.profile_id is None else work_object_id(input.profile_id),
+                world_type=input.world_type,
+                subtitle=input.subtitle,
+                summary_text=input.summary_text,
+                cover_image_src=input.cover_image_src,
+            ),
+        )
         return SaveArchiveUpsertPayload(errors=[], save_archive=SaveArchive.from_row(row))
 
     @strawberry.mutation(
         description="Copy a save slot into the current snapshot (version + 1).",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def save_archive_resume(
         self,
@@ -290,7 +283,11 @@ class ProfileMutation:
         )
         return RuntimeSnapshotPayload(errors=[], runtime_snapshot=RuntimeSnapshotType.from_row(row))
 
-    @strawberry.mutation(description="Delete a save slot.", permission_classes=[IsAuthenticated])
+    @strawberry.mutation(
+        description="Delete a save slot.",
+        permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
+    )
     async def save_archive_delete(
         self,
         info: Info,
@@ -305,6 +302,7 @@ class ProfileMutation:
         description="Send help-and-feedback; images are stored privately and only their "
         "metadata is ever returned.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def feedback_submission_create(
         self,
@@ -313,17 +311,12 @@ class ProfileMutation:
             FeedbackSubmissionCreateInput, strawberry.argument(description="The message.")
         ],
     ) -> FeedbackSubmissionCreatePayload:
-        try:
-            row = await feedback.submit_feedback(
-                viewer=info.context.principal,
-                description=input.description,
-                contact_phone=input.contact_phone,
-                images=input.images,
-            )
-        except ProfileError as error:
-            return FeedbackSubmissionCreatePayload(
-                errors=[ProfileErrorType.from_error(error)], feedback_submission=None
-            )
+        row = await feedback.submit_feedback(
+            viewer=info.context.principal,
+            description=input.description,
+            contact_phone=input.contact_phone,
+            images=input.images,
+        )
         return FeedbackSubmissionCreatePayload(
             errors=[], feedback_submission=FeedbackSubmission.from_row(row)
         )

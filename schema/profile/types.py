@@ -9,7 +9,6 @@ import strawberry
 from strawberry.scalars import JSON
 
 from resolvers.auth.phone_signin import mask_phone
-from resolvers.errors import DomainError
 from resolvers.profile.browse_history import BrowseThemeMode
 from resolvers.profile.checks import loaded
 from resolvers.profile.errors import ProfileErrorCode
@@ -27,10 +26,6 @@ class ProfileErrorType:
     code: ProfileErrorCode = strawberry.field(description="Machine-readable reason.")
     field: str | None = strawberry.field(description="The input field at fault, if any.")
     message: str = strawberry.field(description="Human-readable explanation.")
-
-    @classmethod
-    def from_error(cls, error: DomainError) -> ProfileErrorType:
-        return cls(code=ProfileErrorCode(error.code), field=error.field, message=error.message)
 
 
 @strawberry.type(
