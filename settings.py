@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 5000
     max_body_bytes: int = 1024 * 1024
+    max_json_depth: int = Field(
+        64,
+        description="Deepest nesting of arrays and objects in request JSON (HTTP bodies, GET "
+        "variables, WebSocket messages); deeper is a 400 (WebSocket: closed with 4400).",
+    )
     max_page_size: int = 100
     max_subscriptions_per_connection: int = 50
     introspection_enabled: bool = True
@@ -116,7 +121,7 @@ class Settings(BaseSettings):
         False, description="Move what start-up allocated out of the collector's reach."
     )
 
-    # Assets (docs/assets.md).
+    # Assets (docs/domain.md, "Assets").
     asset_storage_dir: str = Field("var/storage", description="Local storage root for asset bytes.")
     asset_bucket: str = Field("genarrative", description="Bucket name recorded on objects.")
     asset_max_bytes: int = Field(20 * 1024 * 1024, description="Largest upload (bytes).")

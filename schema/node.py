@@ -11,6 +11,7 @@ from strawberry.types.base import StrawberryObjectDefinition
 
 from resolvers.errors import BadUserInput
 from schema.context import Info
+from schema.ids import decode_global_id
 
 
 @strawberry.type
@@ -24,15 +25,19 @@ class NodeQuery:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")],
     ) -> relay.Node | None:
-        try:
-            global_id = relay.GlobalID.from_id(id)
-        except Exception as error:
-            raise BadUserInput("Not a global id.") from error
-        definition = info.schema.get_type_by_name(global_id.type_name)
-        if not isinstance(definition, StrawberryObjectDefinition) or not issubclass(
-            definition.origin, relay.Node
+        decoded = decode_global_id(id)
+        if decoded is None:
+            raise BadUserInput("Not a global id.")
+        type_name, node_id = decoded
+        definition = info.schema.get_type_by_name(type_name)
+        # Only object types resolve nodes: an interface (`Node`, `Work`) names no object,
+        # and relay's default `resolve_nodes` raises NotImplementedError on it.
+        if (
+            not isinstance(definition, StrawberryObjectDefinition)
+            or definition.is_interface
+            or not issubclass(definition.origin, relay.Node)
         ):
-            raise BadUserInput(f"No node type named {global_id.type_name!r}.")
+            raise BadUserInput(f"No node type named {type_name!r}.")
         node_type: type[relay.Node] = definition.origin
-        node = node_type.resolve_node(global_id.node_id, info=info, required=False)
+        node = node_type.resolve_node(node_id, info=info, required=False)
         return await node if inspect.isawaitable(node) else node

@@ -1,9 +1,10 @@
 """The /graphql endpoint: GraphQL over HTTP (POST, GET) and WebSocket, on Starlette.
 
 On top of Strawberry's view:
-- request errors (unparseable JSON, wrong content type, a body over the limit, parse and
-  validation failures, bad variables, limits) answer with a 4xx status and a GraphQL error
-  body carrying `extensions.code`, never a 500 or plain text;
+- request errors (unparseable JSON, JSON nested deeper than MAX_JSON_DEPTH, wrong content
+  type, a body over the limit, parse and validation failures, bad variables, limits)
+  answer with a 4xx status and a GraphQL error body carrying `extensions.code`, never a
+  500 or plain text;
 - `Accept: application/graphql-response+json` is honoured (GraphQL-over-HTTP);
 - every response carries `X-Request-ID` (taken from the request when it sends one);
 - bearer tokens are verified once per request; a refused token leaves the caller
@@ -12,6 +13,7 @@ On top of Strawberry's view:
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any
@@ -31,6 +33,7 @@ from resolvers.auth.authenticate import principal_from_token
 from resolvers.auth.tokens import InvalidToken
 from resolvers.ids import new_id
 from schema.context import Context
+from schema.guards import JsonTooDeep, decode_request_json
 from schema.websocket import (
     LegacyWsHandler,
     TransportWsHandler,
@@ -85,10 +88,28 @@ class GraphQLView(GraphQL[Context, None]):
             allowed_origins=settings.ws_allowed_origins,
         )
         self.max_body_bytes = settings.max_body_bytes
+        self.max_json_depth = settings.max_json_depth
 
     def encode_json(self, data: object) -> str:
         # Text, not bytes: the WebSocket protocols require text frames.
         return orjson.dumps(data).decode()
+
+    def decode_json(self, data: str | bytes) -> object:
+        # Every JSON the view reads goes through here: POST bodies, GET `variables`, and
+        # WebSocket messages (where JsonTooDeep, a JSONDecodeError, closes with 4400).
+        return decode_request_json(data, max_depth=self.max_json_depth)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            return self.decode_json(data)
+        except JsonTooDeep as error:
+            raise HTTPException(
+                400, f"Request JSON is nested deeper than {error.max_depth} levels."
+            ) from error
+        except json.JSONDecodeError as error:
+            raise HTTPException(400, "Unable to parse request body as JSON") from error
+        except UnicodeDecodeError as error:
+            raise HTTPException(400, "The request body is not valid UTF-8.") from error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -7,10 +7,12 @@ from typing import Annotated
 import strawberry
 
 from resolvers.assets import objects, uploads
-from resolvers.assets.errors import AssetError
 from resolvers.assets.objects import AccessPolicy
+from schema.assets.entities import ENTITY_ID, entity_object_id
 from schema.assets.types import AssetBinding, AssetErrorType, AssetObject, AssetUploadTicket
 from schema.context import Info
+from schema.ids import object_id
+from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated
 
 
@@ -32,9 +34,12 @@ class AssetUploadTicketCreateInput:
 
 @strawberry.input(description="Where to bind an object.")
 class AssetObjectBindInput:
-    asset_object_id: strawberry.ID = strawberry.field(description="Your confirmed object.")
+    asset_object_id: strawberry.ID = strawberry.field(
+        description="Your confirmed object: its `id` (as `assetObjectConfirm` returns it) or "
+        "its raw id."
+    )
     entity_kind: str = strawberry.field(description="A registered entity kind (`user`, …).")
-    entity_id: str = strawberry.field(description="The entity (for `user`: your user id).")
+    entity_id: str = strawberry.field(description=ENTITY_ID)
     slot: str = strawberry.field(
         description="The slot: 1 to 64 lower-case letters, digits, `_ . -`. Binding a slot "
         "again replaces its object."
@@ -68,6 +73,7 @@ class AssetMutation:
         description="Ask to upload a file: returns a signed URL, valid 15 minutes, that "
         "takes exactly the declared bytes.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def asset_upload_ticket_create(
         self,
@@ -76,19 +82,14 @@ class AssetMutation:
             AssetUploadTicketCreateInput, strawberry.argument(description="The file to come.")
         ],
     ) -> AssetUploadTicketCreatePayload:
-        try:
-            ticket = await uploads.create_upload_ticket(
-                viewer=info.context.principal,
-                asset_kind=input.asset_kind,
-                content_type=input.content_type,
-                content_length=input.content_length,
-                sha256=input.sha256,
-                access_policy=input.access_policy.value,
-            )
-        except AssetError as error:
-            return AssetUploadTicketCreatePayload(
-                errors=[AssetErrorType.from_error(error)], ticket=None
-            )
+        ticket = await uploads.create_upload_ticket(
+            viewer=info.context.principal,
+            asset_kind=input.asset_kind,
+            content_type=input.content_type,
+            content_length=input.content_length,
+            sha256=input.sha256,
+            access_policy=input.access_policy.value,
+        )
         return AssetUploadTicketCreatePayload(
             errors=[],
             ticket=AssetUploadTicket(
@@ -103,38 +104,32 @@ class AssetMutation:
         description="Confirm an upload: its stored bytes must have the declared size, SHA-256 "
         "and format. Emits a CONFIRMED asset event.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def asset_object_confirm(
         self,
         info: Info,
         ticket_id: Annotated[strawberry.ID, strawberry.argument(description="The ticket.")],
     ) -> AssetObjectConfirmPayload:
-        try:
-            row = await objects.confirm_object(viewer=info.context.principal, ticket_id=ticket_id)
-        except AssetError as error:
-            return AssetObjectConfirmPayload(
-                errors=[AssetErrorType.from_error(error)], asset_object=None
-            )
+        row = await objects.confirm_object(viewer=info.context.principal, ticket_id=ticket_id)
         return AssetObjectConfirmPayload(errors=[], asset_object=AssetObject.from_row(row))
 
     @strawberry.mutation(
         description="Bind your object to an entity slot, replacing the slot's previous object. "
         "Emits a BOUND event to your stream and the entity's.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def asset_object_bind(
         self,
         info: Info,
         input: Annotated[AssetObjectBindInput, strawberry.argument(description="The binding.")],
     ) -> AssetObjectBindPayload:
-        try:
-            binding = await objects.bind_object(
-                viewer=info.context.principal,
-                asset_object_id=input.asset_object_id,
-                entity_kind=input.entity_kind,
-                entity_id=input.entity_id,
-                slot=input.slot,
-            )
-        except AssetError as error:
-            return AssetObjectBindPayload(errors=[AssetErrorType.from_error(error)], binding=None)
+        binding = await objects.bind_object(
+            viewer=info.context.principal,
+            asset_object_id=object_id(input.asset_object_id, AssetObject),
+            entity_kind=input.entity_kind,
+            entity_id=entity_object_id(input.entity_kind, input.entity_id),
+            slot=input.slot,
+        )
         return AssetObjectBindPayload(errors=[], binding=AssetBinding.from_row(binding))

@@ -10,8 +10,10 @@ from resolvers.assets.entities import policy_for
 from resolvers.assets.objects import visible_object
 from resolvers.assets.queries import bindings_of
 from resolvers.errors import BadUserInput, NotFound
+from schema.assets.entities import ENTITY_ID, entity_object_id
 from schema.assets.types import AssetBinding, AssetObject
 from schema.context import Info
+from schema.ids import object_id
 
 
 @strawberry.type
@@ -23,9 +25,14 @@ class AssetQuery:
     async def asset_object(
         self,
         info: Info,
-        id: Annotated[strawberry.ID, strawberry.argument(description="Object id.")],
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The object's global `id` (or its raw id)."),
+        ],
     ) -> AssetObject:
-        row = await visible_object(viewer=info.context.principal, asset_object_id=id)
+        row = await visible_object(
+            viewer=info.context.principal, asset_object_id=object_id(id, AssetObject)
+        )
         return AssetObject.from_row(row)
 
     @strawberry.field(
@@ -35,11 +42,12 @@ class AssetQuery:
         self,
         info: Info,
         entity_kind: Annotated[str, strawberry.argument(description="The entity's kind.")],
-        entity_id: Annotated[str, strawberry.argument(description="The entity's id.")],
+        entity_id: Annotated[str, strawberry.argument(description=ENTITY_ID)],
     ) -> list[AssetBinding]:
         policy = policy_for(entity_kind)
         if policy is None:
             raise BadUserInput(f"Unknown entity kind {entity_kind!r}.")
+        entity_id = entity_object_id(entity_kind, entity_id)
         if not await policy.can_view(info.context.principal.user_id, entity_id):
             raise NotFound("No such entity.")
         return [

@@ -15,6 +15,7 @@ from resolvers.assets.entities import policy_for
 from resolvers.assets.objects import entity_stream, user_stream
 from resolvers.assets.queries import events_by_ids
 from resolvers.errors import BadUserInput, NotFound
+from schema.assets.entities import ENTITY_ID, entity_object_id
 from schema.assets.types import AssetEvent
 from schema.context import Info
 from schema.permissions import IsAuthenticated
@@ -50,12 +51,13 @@ class AssetSubscription:
         self,
         info: Info,
         entity_kind: Annotated[str, strawberry.argument(description="The entity's kind.")],
-        entity_id: Annotated[str, strawberry.argument(description="The entity's id.")],
+        entity_id: Annotated[str, strawberry.argument(description=ENTITY_ID)],
         after: Annotated[int | None, strawberry.argument(description=AFTER)] = None,
     ) -> AsyncIterator[AssetEvent]:
         policy = policy_for(entity_kind)
         if policy is None:
             raise BadUserInput(f"Unknown entity kind {entity_kind!r}.")
+        entity_id = entity_object_id(entity_kind, entity_id)
         if not await policy.can_view(info.context.principal.user_id, entity_id):
             raise NotFound("No such entity.")
         stream_key = entity_stream(entity_kind, entity_id)

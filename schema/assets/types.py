@@ -12,7 +12,6 @@ from strawberry import relay
 from resolvers.assets.errors import AssetErrorCode
 from resolvers.assets.objects import AccessPolicy, AssetEventKind, ReadUrl, can_read, read_url
 from resolvers.assets.queries import objects_by_ids
-from resolvers.errors import DomainError
 from schema.context import Info
 
 strawberry.enum(AssetErrorCode, description="Why an assets mutation was refused.")
@@ -143,7 +142,3 @@ class AssetErrorType:
     code: AssetErrorCode = strawberry.field(description="Machine-readable reason.")
     field: str | None = strawberry.field(description="The input field at fault, if any.")
     message: str = strawberry.field(description="Human-readable explanation.")
-
-    @classmethod
-    def from_error(cls, error: DomainError) -> AssetErrorType:
-        return cls(code=AssetErrorCode(error.code), field=error.field, message=error.message)

@@ -6,18 +6,18 @@ from typing import Annotated, Self
 
 import strawberry
 
-from resolvers.gallery.errors import GalleryError
 from resolvers.gallery.likes import LikeState, like_work, unlike_work
 from resolvers.gallery.model import entry_key
 from resolvers.gallery.play_types import PlayType
 from schema.context import Info
 from schema.gallery.loaders import GalleryLoaders
 from schema.gallery.types import GalleryErrorType
-from schema.gallery.work import Work, work_from_row
+from schema.gallery.work import Work, work_from_row, work_object_id
+from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated
 
 PLAY_TYPE = "The work's play type."
-WORK_ID = "The work's id within its play type (`workId`)."
+WORK_ID = "The work's `workId`, or its global `id` (a work of `playType`)."
 
 
 @strawberry.type(description="Common shape of `workLike` and `workUnlike` results.")
@@ -54,12 +54,6 @@ class WorkLikeResult:
             viewer_user_id=viewer_user_id,
         )
 
-    @classmethod
-    def refused(cls, error: GalleryError) -> Self:
-        return cls(
-            errors=[GalleryErrorType.from_error(error)], liked=None, like_count=None, changed=None
-        )
-
 
 @strawberry.type(description="Result of `workLike`.")
 class WorkLikePayload(WorkLikeResult):
@@ -77,6 +71,7 @@ class GalleryMutation:
         description="Like a published work (one like per user and work; liking again "
         "changes nothing).",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def work_like(
         self,
@@ -85,15 +80,14 @@ class GalleryMutation:
         work_id: Annotated[strawberry.ID, strawberry.argument(description=WORK_ID)],
     ) -> WorkLikePayload:
         viewer = info.context.principal
-        try:
-            state = await like_work(viewer=viewer, play_type=play_type, work_id=str(work_id))
-        except GalleryError as error:
-            return WorkLikePayload.refused(error)
+        key = work_object_id(work_id, play_type)
+        state = await like_work(viewer=viewer, play_type=play_type, work_id=key)
         return WorkLikePayload.of(state, viewer.require_user())
 
     @strawberry.mutation(
         description="Withdraw your like of a published work (no like: nothing changes).",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def work_unlike(
         self,
@@ -102,8 +96,6 @@ class GalleryMutation:
         work_id: Annotated[strawberry.ID, strawberry.argument(description=WORK_ID)],
     ) -> WorkUnlikePayload:
         viewer = info.context.principal
-        try:
-            state = await unlike_work(viewer=viewer, play_type=play_type, work_id=str(work_id))
-        except GalleryError as error:
-            return WorkUnlikePayload.refused(error)
+        key = work_object_id(work_id, play_type)
+        state = await unlike_work(viewer=viewer, play_type=play_type, work_id=key)
         return WorkUnlikePayload.of(state, viewer.require_user())

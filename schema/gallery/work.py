@@ -1,9 +1,9 @@
 """The `Work` interface every play type's work implements, and the registry of those types.
 
 A play type declares its concrete type (`PuzzleWork`, `CustomWorldWork`, …) as a
-`@strawberry.type` subclassing `Work`, adds its own fields, and registers it once:
-
-    register_work_type(PlayType.PUZZLE, PuzzleWork)
+`@strawberry.type` subclassing `Work`, adds its own fields, and is listed in
+`schema/play_types.py` (`WORK_TYPES`), which `build_schema` installs here with
+`register_work_type`.
 
 The gallery then builds feed items from read-model rows with
 `cls.from_gallery_row(row, loaders)` (override it to add your own fields; start from
@@ -34,6 +34,7 @@ from resolvers.gallery.reading import stored_plays_7d, works_by_keys
 from schema.auth.user import User
 from schema.context import Info
 from schema.gallery.loaders import GalleryLoaders
+from schema.ids import object_id
 
 strawberry.enum(
     PlayType,
@@ -270,6 +271,15 @@ def registered_play_types() -> list[PlayType]:
 def registered_work_types() -> list[type[Work]]:
     """Every registered work type (schema/build.py lists them in the schema's types)."""
     return [_work_types[play_type] for play_type in registered_play_types()]
+
+
+def work_object_id(value: str, play_type: PlayType | str | None = None) -> str:
+    """The work id an argument names (schema/ids.py): the raw work id, or the global id of a
+    work of `play_type` (of any play type when None); another type's is BAD_USER_INPUT."""
+    if play_type is None:
+        return object_id(value, *registered_work_types())
+    cls = work_type_for(play_type)
+    return object_id(value, *([cls] if cls is not None else []))
 
 
 def work_from_row(row: dict[str, Any], loaders: GalleryLoaders) -> Work | None:

@@ -9,6 +9,7 @@ import strawberry
 
 from resolvers.puzzle import sessions, works
 from schema.context import Info
+from schema.ids import object_id
 from schema.permissions import IsAuthenticated
 from schema.puzzle.types import PuzzleSession, PuzzleWork, build_works, gallery_loaders
 
@@ -38,9 +39,13 @@ class PuzzleQuery:
     async def puzzle_work(
         self,
         info: Info,
-        work_id: Annotated[strawberry.ID, strawberry.argument(description="The `workId`.")],
+        work_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The `workId`, or the work's `id`.")
+        ],
     ) -> PuzzleWork:
-        row = await works.visible_work(viewer=info.context.principal, work_id=str(work_id))
+        row = await works.visible_work(
+            viewer=info.context.principal, work_id=object_id(work_id, PuzzleWork)
+        )
         return (await build_works([row], gallery_loaders(info)))[0]
 
     @strawberry.field(

@@ -12,6 +12,7 @@ from resolvers.pagination import Page
 from resolvers.worlds import legacy, reading
 from resolvers.worlds.model import ThemeMode
 from schema.context import Info
+from schema.ids import object_id
 from schema.permissions import IsAuthenticated
 from schema.relay import Connection
 from schema.worlds.loaders import WorldLoaders
@@ -65,10 +66,13 @@ class WorldQuery:
         self,
         info: Info,
         profile_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The world's id (`workId`).")
+            strawberry.ID,
+            strawberry.argument(description="The world's `workId`, or its global `id`."),
         ],
     ) -> CustomWorldWork:
-        row = await reading.owned_world(viewer=info.context.principal, profile_id=str(profile_id))
+        row = await reading.owned_world(
+            viewer=info.context.principal, profile_id=object_id(profile_id, CustomWorldWork)
+        )
         loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
         return (await works_from_profiles([row], loaders))[0]
 
