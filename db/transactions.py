@@ -24,3 +24,11 @@ def write_transaction() -> Any:
 
 def in_transaction() -> bool:
     return UserAccount._meta.db.current_transaction.get() is not None
+
+
+def current_transaction() -> Any:
+    """The transaction this task is in (for savepoints); raises when there is none."""
+    transaction = UserAccount._meta.db.current_transaction.get()
+    if transaction is None:
+        raise RuntimeError("this statement must run inside write_transaction()")
+    return transaction

@@ -1,8 +1,9 @@
 """Which entities assets may be bound to, and who may bind or watch them.
 
-Each domain registers its entity kinds (a puzzle level, a custom world, …) with a policy;
-binding to an unknown kind is refused. The assets domain itself knows `user` (a user's own
-profile: avatar, banner), bound and watched only by that user.
+Each play type's plugin lists its entity kinds (a puzzle level, a custom world, …) with a
+policy (resolvers/play_types/registry.py); binding to an unknown kind is refused. The
+assets domain itself knows `user` (a user's own profile: avatar, banner), bound and
+watched only by that user.
 """
 
 from __future__ import annotations
@@ -19,19 +20,18 @@ class EntityPolicy:
     can_view: Callable[[str | None, str], Awaitable[bool]]
 
 
-_policies: dict[str, EntityPolicy] = {}
-
-
-def register_entity_kind(kind: str, policy: EntityPolicy) -> None:
-    _policies[kind] = policy
-
-
-def policy_for(kind: str) -> EntityPolicy | None:
-    return _policies.get(kind)
-
-
 async def _is_self(user_id: str | None, entity_id: str) -> bool:
     return user_id is not None and user_id == entity_id
 
 
-register_entity_kind("user", EntityPolicy(can_bind=_is_self, can_view=_is_self))
+_OWN_KINDS = {"user": EntityPolicy(can_bind=_is_self, can_view=_is_self)}
+
+
+def policy_for(kind: str) -> EntityPolicy | None:
+    """The policy of an entity kind: the assets domain's own, or a play type's."""
+    if kind in _OWN_KINDS:
+        return _OWN_KINDS[kind]
+    # Imported here: the registry imports every play type, and they import this module.
+    from resolvers.play_types.registry import entity_policies
+
+    return entity_policies().get(kind)

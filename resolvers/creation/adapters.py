@@ -34,7 +34,8 @@ from subscriptions.streams import StreamEntry
 
 
 class CreationAdapter(ABC):
-    """One play type's side of agent turns. Subclass, fill in, `register_adapter(...)`."""
+    """One play type's side of agent turns: the `creation` of its play-type plugin
+    (resolvers/play_types/contract.py)."""
 
     play_type: ClassVar[PlayType]
     # The typed draft (a pydantic model): every draft written is validated by it.
@@ -200,24 +201,18 @@ class CreationAdapter(ABC):
 
 ROLES = frozenset(role.value for role in MessageRole)
 KINDS = frozenset(kind.value for kind in MessageKind)
-_adapters: dict[PlayType, CreationAdapter] = {}
-
-
-def register_adapter(adapter: CreationAdapter) -> None:
-    """Make `adapter` the creation adapter of its play type (once per process, at import)."""
-    _adapters[adapter.play_type] = adapter
 
 
 def adapter_for(play_type: PlayType | str) -> CreationAdapter:
-    try:
-        return _adapters[PlayType(play_type)]
-    except (KeyError, ValueError):
+    """The creation adapter of a registered play type (PLAY_TYPE_UNSUPPORTED otherwise)."""
+    # Imported here: the registry imports every play type, and they import this module.
+    from resolvers.play_types.registry import plugin_for
+
+    plugin = plugin_for(play_type)
+    if plugin is None:
         raise CreationError(
             CreationErrorCode.PLAY_TYPE_UNSUPPORTED,
             f"No creation agent for play type {play_type!r} yet.",
             field="playType",
-        ) from None
-
-
-def registered_play_types() -> list[PlayType]:
-    return sorted(_adapters)
+        )
+    return plugin.creation

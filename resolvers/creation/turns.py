@@ -12,10 +12,11 @@ there first); a completed reply becomes the assistant message and the session's 
 progress and draft (through the play type's adapter); a failed or cancelled task is
 recorded on the operation and changes nothing else.
 
-Who applies: the AI-task finish listener (`finish_listeners.on_task_finished`, right after the
-task's final commit) — and, because a process can stop between that commit and the
-listener, every read of sessions first applies their finished turns (`settle_*`: one
-statement when there is nothing to do). No turn is lost.
+Who applies: the AI-task finish listener (`on_task_finished`, listed in
+resolvers/play_types/registry.py; it runs right after the task's final commit) — and,
+because a process can stop between that commit and the listener, every read of sessions
+first applies their finished turns (`settle_*`: one statement when there is nothing to
+do). No turn is lost.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any
 from db.tables.creation import CreationAgentOperation
 from db.transactions import write_transaction
 from resolvers import clock
-from resolvers.ai_tasks import creating, finish_listeners
+from resolvers.ai_tasks import creating
 from resolvers.ai_tasks.model import AiTaskKind, AiTaskStatus
 from resolvers.creation.adapters import adapter_for
 from resolvers.creation.errors import CreationError, CreationErrorCode
@@ -293,11 +294,9 @@ async def settle_all(*, limit: int = 100) -> int:
     return len(rows)
 
 
-async def _on_task_finished(task: dict[str, Any]) -> None:
+async def on_task_finished(task: dict[str, Any]) -> None:
+    """The AI-task finish listener of CREATION_AGENT_REPLY (listed in the registry)."""
     rows = await CreationAgentOperation.select(CreationAgentOperation.operation_id).where(
         CreationAgentOperation.task_id == task["task_id"]
     )
     await _apply_all([row["operation_id"] for row in rows])
-
-
-finish_listeners.on_task_finished(AiTaskKind.CREATION_AGENT_REPLY, _on_task_finished)

@@ -1,4 +1,4 @@
-"""Puzzles (DOMAIN.md §6): creation sessions, drafts, works, publishing, events.
+"""Puzzles (docs/domain.md): creation sessions, drafts, works, publishing, events.
 
 - `model`: stages, statuses, event kinds, blocker codes, entity kinds; `errors`.
 - `drafts`: the typed draft (levels with names and grid sizes 3..8), the built-in agent's

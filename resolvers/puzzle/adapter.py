@@ -10,11 +10,12 @@ import orjson
 from pydantic import BaseModel
 
 from db.tables.puzzle import PuzzleAgentMessage, PuzzleAgentSession
-from resolvers.creation.adapters import CreationAdapter, register_adapter
+from resolvers.creation.adapters import CreationAdapter
 from resolvers.creation.model import ConversationMessage, ReplyOutcome, SessionState
+from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.puzzle import drafts
-from resolvers.puzzle.model import PuzzlePublicationStatus, PuzzleStage
+from resolvers.puzzle.model import PuzzleStage
 from subscriptions.streams import StreamEntry
 
 SESSION_JSON = ("anchor_pack_json", "draft_json")
@@ -87,7 +88,7 @@ async def mirror_draft(
         False,
         now,
         session_id,
-        PuzzlePublicationStatus.DRAFT.value,
+        WorkPublicationStatus.DRAFT.value,
     )
 
 
@@ -128,7 +129,7 @@ class PuzzleAdapter(CreationAdapter):
             "WHERE session_id = {}",
             outcome.stage,
             outcome.progress,
-            as_json(draft.stored()),
+            as_json(drafts.stored_json(draft, session.draft)),
             as_json(drafts.anchor_pack(draft, session.seed_text)),
             outcome.assistant_text,
             now,
@@ -159,4 +160,4 @@ class PuzzleAdapter(CreationAdapter):
         )
 
 
-register_adapter(PuzzleAdapter())
+ADAPTER = PuzzleAdapter()

@@ -20,6 +20,7 @@ from pydantic.alias_generators import to_camel
 
 from resolvers.creation.model import ConversationMessage, MessageKind, MessageRole
 from resolvers.ids import new_id
+from resolvers.play_types.drafts import known_part, with_unknown_kept
 from resolvers.puzzle.model import (
     MAX_DESCRIPTION_LENGTH,
     MAX_GRID_SIZE,
@@ -92,10 +93,17 @@ DRAFT_SHAPE = (
 
 
 def stored_draft(value: Any) -> PuzzleDraft:
-    """The draft of a `draft_json` column (None: the empty draft)."""
+    """The draft of a `draft_json` column (None: the empty draft); keys the model does not
+    know are left aside (and kept by the next write: `stored_json`)."""
     if not value:
         return EMPTY_DRAFT
-    return PuzzleDraft.model_validate(value)
+    return PuzzleDraft.model_validate(known_part(value, PuzzleDraft))
+
+
+def stored_json(draft: PuzzleDraft, previous: Any) -> dict[str, Any]:
+    """What a write stores in `draft_json`: the draft, with the previous stored draft's
+    unknown keys."""
+    return with_unknown_kept(previous, draft.stored(), PuzzleDraft)
 
 
 def with_level_ids(data: Any, previous: PuzzleDraft) -> Any:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-from resolvers.creation.gates import Blocker
 from resolvers.errors import DomainError
+from resolvers.play_types.gates import Blocker
 
 
 class PuzzleErrorCode(StrEnum):

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db.tables.assets import AssetEntityBinding
-from resolvers.assets.objects import AccessPolicy
-from resolvers.creation.gates import Blocker
+from resolvers.play_types.gates import Blocker, ImageCodes, public_image_blockers
 from resolvers.puzzle.drafts import PuzzleDraft
 from resolvers.puzzle.model import (
     COVER_SLOT,
@@ -77,25 +76,9 @@ async def bound_images(level_ids: Mapping[str, Sequence[str]]) -> dict[str, Work
     return found
 
 
-def _image_problems(asset: dict[str, Any], *, what: str, field_name: str) -> list[Blocker]:
-    problems: list[Blocker] = []
-    if not str(asset["content_type"] or "").startswith("image/"):
-        problems.append(
-            Blocker(
-                PuzzleBlockerCode.IMAGE_NOT_AN_IMAGE,
-                f"The {what} is not an image.",
-                field=field_name,
-            )
-        )
-    if asset["access_policy"] != AccessPolicy.PUBLIC_READ.value:
-        problems.append(
-            Blocker(
-                PuzzleBlockerCode.IMAGE_NOT_PUBLIC,
-                f"The {what} is private: bind a PUBLIC_READ image.",
-                field=field_name,
-            )
-        )
-    return problems
+IMAGE_CODES = ImageCodes(
+    not_an_image=PuzzleBlockerCode.IMAGE_NOT_AN_IMAGE, not_public=PuzzleBlockerCode.IMAGE_NOT_PUBLIC
+)
 
 
 def blockers(draft: PuzzleDraft, images: WorkImages) -> list[Blocker]:
@@ -106,7 +89,7 @@ def blockers(draft: PuzzleDraft, images: WorkImages) -> list[Blocker]:
     if images.cover is None:
         found.append(Blocker(PuzzleBlockerCode.COVER_MISSING, "Bind a cover image.", field="cover"))
     else:
-        found += _image_problems(images.cover, what="cover", field_name="cover")
+        found += public_image_blockers(images.cover, codes=IMAGE_CODES, what="cover", field="cover")
     if not draft.levels:
         found.append(
             Blocker(PuzzleBlockerCode.NO_LEVELS, "Add at least one level.", field="levels")
@@ -143,10 +126,11 @@ def blockers(draft: PuzzleDraft, images: WorkImages) -> list[Blocker]:
                 )
             )
         else:
-            found += [
-                Blocker(problem.code, problem.message, problem.field, level.level_id)
-                for problem in _image_problems(
-                    image, what=f"image of {label}", field_name=f"{where}.image"
-                )
-            ]
+            found += public_image_blockers(
+                image,
+                codes=IMAGE_CODES,
+                what=f"image of {label}",
+                field=f"{where}.image",
+                part_id=level.level_id,
+            )
     return found

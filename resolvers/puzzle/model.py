@@ -37,11 +37,6 @@ class PuzzleStage(StrEnum):
     PUBLISHED = "published"
 
 
-class PuzzlePublicationStatus(StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-
-
 class PuzzleEventKind(StrEnum):
     """What a `puzzle_event` records about a work."""
 

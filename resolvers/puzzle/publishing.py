@@ -16,7 +16,6 @@ Stream entries are published after commit. A refusal writes nothing.
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from typing import Any
 
@@ -27,8 +26,10 @@ from resolvers.assets.objects import read_path
 from resolvers.creation import turns
 from resolvers.errors import NotFound
 from resolvers.gallery import publishing as gallery
+from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
+from resolvers.play_types.public_codes import assign_public_code
 from resolvers.principal import Principal
 from resolvers.puzzle import drafts
 from resolvers.puzzle.adapter import PROFILE_JSON, as_json, decoded, lock_session, mirror_draft
@@ -36,22 +37,33 @@ from resolvers.puzzle.errors import PuzzleError, PuzzleErrorCode, PuzzlePublishB
 from resolvers.puzzle.gate import blockers, bound_images
 from resolvers.puzzle.model import (
     PuzzleEventKind,
-    PuzzlePublicationStatus,
     PuzzleStage,
     owner_stream,
 )
 from subscriptions import streams
 
 NOT_FOUND_MESSAGE = "No such puzzle work."
-CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
+# Public work codes: `PZ` and 10 random base32 characters (50 bits), unique by their index.
+PUBLIC_CODE_PREFIX = "PZ"
+PUBLIC_CODE_LENGTH = 10
 
 
-def new_public_work_code() -> str:
-    """`PZ` and 10 random base32 characters (50 bits): unique by its index."""
-    return "PZ" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+async def _assign_public_code(work: dict[str, Any]) -> str:
+    async def write(code: str) -> None:
+        await PuzzleWorkProfile.update({PuzzleWorkProfile.public_work_code: code}).where(
+            (PuzzleWorkProfile.profile_id == work["profile_id"])
+            & PuzzleWorkProfile.public_work_code.is_null()
+        )
+
+    return await assign_public_code(
+        existing=work["public_work_code"],
+        prefix=PUBLIC_CODE_PREFIX,
+        length=PUBLIC_CODE_LENGTH,
+        write=write,
+    )
 
 
-async def _owned_work(work_id: str, owner: str) -> dict[str, Any]:
+async def owned_work(work_id: str, owner: str) -> dict[str, Any]:
     row = (
         await PuzzleWorkProfile.select(
             PuzzleWorkProfile.profile_id, PuzzleWorkProfile.source_session_id
@@ -87,10 +99,10 @@ async def _record(
 
 
 async def _publish(
-    *, viewer: Principal, work_id: str, expected: PuzzlePublicationStatus
+    *, viewer: Principal, work_id: str, expected: WorkPublicationStatus
 ) -> dict[str, Any]:
     owner = viewer.require_user()
-    found = await _owned_work(work_id, owner)
+    found = await owned_work(work_id, owner)
     session_id = found["source_session_id"]
     await turns.settle_sessions(play_type=PlayType.PUZZLE, session_ids=[session_id])
     now = clock.now()
@@ -106,7 +118,7 @@ async def _publish(
             expected.value,
         )
         if not claimed:
-            if expected is PuzzlePublicationStatus.DRAFT:
+            if expected is WorkPublicationStatus.DRAFT:
                 raise PuzzleError(
                     PuzzleErrorCode.ALREADY_PUBLISHED,
                     "This work is already published: use puzzleWorkUpdate.",
@@ -134,7 +146,6 @@ async def _publish(
             "level_name = {}, summary = {}, theme_tags_json = {}, levels_json = {}, "
             "anchor_pack_json = {}, cover_asset_id = {}, cover_image_src = {}, "
             "publication_status = {}, publish_ready = {}, "
-            "public_work_code = COALESCE(public_work_code, {}), "
             "published_at = COALESCE(published_at, {}), updated_at = {} "
             "WHERE profile_id = {} RETURNING *",
             columns["work_title"],
@@ -146,14 +157,14 @@ async def _publish(
             as_json(columns["anchor_pack_json"]),
             images.cover["asset_object_id"],
             read_path(images.cover["asset_object_id"]),
-            PuzzlePublicationStatus.PUBLISHED.value,
+            WorkPublicationStatus.PUBLISHED.value,
             True,
-            new_public_work_code(),
             now,
             now,
             found["profile_id"],
         )
         work = decoded(rows[0], PROFILE_JSON)
+        work["public_work_code"] = await _assign_public_code(work)
         await PuzzleWorkProfile.raw(
             "UPDATE puzzle_agent_session SET stage = {}, progress_percent = 100, "
             "published_profile_id = {} WHERE session_id = {}",
@@ -163,7 +174,7 @@ async def _publish(
         )
         kind = (
             PuzzleEventKind.PUBLISHED
-            if expected is PuzzlePublicationStatus.DRAFT
+            if expected is WorkPublicationStatus.DRAFT
             else PuzzleEventKind.UPDATED
         )
         entries = await _record(kind=kind, work=work, now=now)
@@ -184,20 +195,18 @@ async def _publish(
 
 async def publish_work(*, viewer: Principal, work_id: str) -> dict[str, Any]:
     """Publish a draft work that passes the gate (PUBLISH_BLOCKED lists what is missing)."""
-    return await _publish(viewer=viewer, work_id=work_id, expected=PuzzlePublicationStatus.DRAFT)
+    return await _publish(viewer=viewer, work_id=work_id, expected=WorkPublicationStatus.DRAFT)
 
 
 async def update_work(*, viewer: Principal, work_id: str) -> dict[str, Any]:
     """Publish the session's current draft over a published work (gate included)."""
-    return await _publish(
-        viewer=viewer, work_id=work_id, expected=PuzzlePublicationStatus.PUBLISHED
-    )
+    return await _publish(viewer=viewer, work_id=work_id, expected=WorkPublicationStatus.PUBLISHED)
 
 
 async def unpublish_work(*, viewer: Principal, work_id: str) -> dict[str, Any]:
     """Take a published work out of the gallery; it becomes a draft again."""
     owner = viewer.require_user()
-    found = await _owned_work(work_id, owner)
+    found = await owned_work(work_id, owner)
     session_id = found["source_session_id"]
     now = clock.now()
     async with write_transaction():
@@ -207,11 +216,11 @@ async def unpublish_work(*, viewer: Principal, work_id: str) -> dict[str, Any]:
         claimed = await PuzzleWorkProfile.raw(
             "UPDATE puzzle_work_profile SET publication_status = {}, publish_ready = {}, "
             "updated_at = {} WHERE profile_id = {} AND publication_status = {} RETURNING *",
-            PuzzlePublicationStatus.DRAFT.value,
+            WorkPublicationStatus.DRAFT.value,
             False,
             now,
             found["profile_id"],
-            PuzzlePublicationStatus.PUBLISHED.value,
+            WorkPublicationStatus.PUBLISHED.value,
         )
         if not claimed:
             raise PuzzleError(

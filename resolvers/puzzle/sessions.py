@@ -23,6 +23,7 @@ from resolvers import clock
 from resolvers.creation import turns
 from resolvers.creation.replies import describe_validation
 from resolvers.errors import BadUserInput, NotFound
+from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
 from resolvers.pagination import Page, build_page, decode_cursor, page_size
@@ -37,7 +38,7 @@ from resolvers.puzzle.adapter import (
     mirror_draft,
 )
 from resolvers.puzzle.errors import PuzzleError, PuzzleErrorCode
-from resolvers.puzzle.model import MAX_SEED_LENGTH, PuzzlePublicationStatus, PuzzleStage
+from resolvers.puzzle.model import MAX_SEED_LENGTH, PuzzleStage
 
 NOT_FOUND_MESSAGE = "No such puzzle session."
 
@@ -124,7 +125,7 @@ async def start_session(*, viewer: Principal, seed_text: str = "") -> SessionAnd
             columns["summary"],
             as_json(columns["theme_tags_json"]),
             as_json(columns["levels_json"]),
-            PuzzlePublicationStatus.DRAFT.value,
+            WorkPublicationStatus.DRAFT.value,
             as_json(columns["anchor_pack_json"]),
             False,
             now,
@@ -159,7 +160,9 @@ async def autosave(
             "UPDATE puzzle_agent_session SET seed_text = {}, draft_json = {}, "
             "anchor_pack_json = {}, updated_at = {} WHERE session_id = {} RETURNING *",
             new_seed,
-            as_json(new_draft.stored()) if checked is not None or session.draft else None,
+            as_json(drafts.stored_json(new_draft, session.draft))
+            if checked is not None or session.draft
+            else None,
             as_json(drafts.anchor_pack(new_draft, new_seed)),
             now,
             session_id,

@@ -1,8 +1,9 @@
 """Reading puzzle works and events, and who may see or change a work.
 
 A draft work is its owner's alone; a published one is anyone's. Asset bindings follow the
-same rule (entity kinds `puzzle_work`, `puzzle_level`, registered here): only the work's
-owner binds, anyone views a published work's images. Lists cost one statement each.
+same rule (entity kinds `puzzle_work`, `puzzle_level`: `ENTITY_POLICIES`, which the plugin
+lists): only the work's owner binds, anyone views a published work's images. Lists cost
+one statement each.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from db.tables.puzzle import PuzzleEvent, PuzzleWorkProfile
-from resolvers.assets.entities import EntityPolicy, register_entity_kind
+from resolvers.assets.entities import EntityPolicy
 from resolvers.creation import turns
 from resolvers.errors import BadUserInput, NotFound
+from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.pagination import Page, build_page, decode_cursor, page_size
 from resolvers.principal import Principal
@@ -23,7 +25,6 @@ from resolvers.puzzle.adapter import decoded
 from resolvers.puzzle.model import (
     LEVEL_ENTITY,
     WORK_ENTITY,
-    PuzzlePublicationStatus,
 )
 
 NOT_FOUND_MESSAGE = "No such puzzle work."
@@ -31,7 +32,7 @@ NOT_FOUND_MESSAGE = "No such puzzle work."
 
 def visible(row: dict[str, Any] | None, user_id: str | None) -> bool:
     return row is not None and (
-        row["publication_status"] == PuzzlePublicationStatus.PUBLISHED.value
+        row["publication_status"] == WorkPublicationStatus.PUBLISHED.value
         or (user_id is not None and row["owner_user_id"] == user_id)
     )
 
@@ -77,7 +78,7 @@ async def published_work_by_code(public_work_code: str) -> dict[str, Any] | None
         await PuzzleWorkProfile.select()
         .where(
             (PuzzleWorkProfile.public_work_code == public_work_code)
-            & (PuzzleWorkProfile.publication_status == PuzzlePublicationStatus.PUBLISHED.value)
+            & (PuzzleWorkProfile.publication_status == WorkPublicationStatus.PUBLISHED.value)
         )
         .output(load_json=True)
         .first()
@@ -87,7 +88,7 @@ async def published_work_by_code(public_work_code: str) -> dict[str, Any] | None
 async def works_of(
     *,
     user_id: str,
-    status: PuzzlePublicationStatus | None,
+    status: WorkPublicationStatus | None,
     first: int | None,
     after: str | None,
 ) -> Page[dict[str, Any]]:
@@ -177,5 +178,8 @@ async def _may_view_level(user_id: str | None, entity_id: str) -> bool:
     return parts is not None and visible(await _work_for_binding(parts[0]), user_id)
 
 
-register_entity_kind(WORK_ENTITY, EntityPolicy(can_bind=_may_bind_work, can_view=_may_view_work))
-register_entity_kind(LEVEL_ENTITY, EntityPolicy(can_bind=_may_bind_level, can_view=_may_view_level))
+# The plugin's asset entity kinds (resolvers/puzzle/plugin.py).
+ENTITY_POLICIES = {
+    WORK_ENTITY: EntityPolicy(can_bind=_may_bind_work, can_view=_may_view_work),
+    LEVEL_ENTITY: EntityPolicy(can_bind=_may_bind_level, can_view=_may_view_level),
+}

@@ -1,1 +1,1 @@
-"""Custom worlds (DOMAIN.md §6): agent sessions, drafts, cards, publishing; docs/worlds.md."""
+"""Custom worlds (docs/domain.md): agent sessions, drafts, cards, publishing; docs/worlds.md."""

@@ -22,7 +22,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from db.tables.worlds import CustomWorldAgentMessage, CustomWorldAgentOperation
-from resolvers.creation.adapters import CreationAdapter, register_adapter
+from resolvers.assets.objects import AccessPolicy
+from resolvers.creation.adapters import CreationAdapter
 from resolvers.creation.model import (
     ConversationMessage,
     MessageKind,
@@ -33,7 +34,7 @@ from resolvers.creation.model import (
 from resolvers.creation.replies import clip
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
-from resolvers.worlds import entities, store
+from resolvers.worlds import store
 from resolvers.worlds.derivation import derive_draft
 from resolvers.worlds.drafts import CustomWorldDraft, stored_draft
 from resolvers.worlds.errors import PublishBlocked
@@ -41,8 +42,6 @@ from resolvers.worlds.gate import Cover, evaluate, progress_percent, stage_of
 from resolvers.worlds.json_drafts import DRAFT_SHAPE, draft_from_json
 from resolvers.worlds.model import AgentStage
 from subscriptions.streams import StreamEntry
-
-entities.register()
 
 
 def state_of(row: dict[str, Any]) -> SessionState:
@@ -204,11 +203,16 @@ class CustomWorldAdapter(CreationAdapter):
         """An estimate from the stored cover state (the write recomputes both exactly)."""
         assert isinstance(draft, CustomWorldDraft)
         coverage = session.row.get("asset_coverage_json") or {}
-        cover = Cover(asset_object_id="", content_type="image/*") if coverage.get("cover") else None
+        cover = (
+            Cover(
+                asset_object_id="", content_type="image/*", access_policy=AccessPolicy.PUBLIC_READ
+            )
+            if coverage.get("cover")
+            else None
+        )
         blockers = evaluate(draft, cover)
         published = session.stage == AgentStage.PUBLISHED.value
         return stage_of(draft, blockers, published=published).value, progress_percent(draft, cover)
 
 
 ADAPTER = CustomWorldAdapter()
-register_adapter(ADAPTER)

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic.alias_generators import to_camel
 
+from resolvers.play_types.drafts import known_part, with_unknown_kept
 from resolvers.worlds.errors import WorldError, WorldErrorCode
 from resolvers.worlds.model import (
     MAX_ANCHOR_LENGTH,
@@ -144,10 +145,16 @@ def parse_draft(value: Any, *, field: str = "draft") -> CustomWorldDraft:
 
 
 def stored_draft(value: Any) -> CustomWorldDraft:
-    """A draft read back from the database (validated when it was written)."""
+    """A draft read back from the database (validated when it was written); keys the model
+    does not know are left aside (and kept by the next write: `stored_json`)."""
     if not value:
         return CustomWorldDraft()
-    return CustomWorldDraft.model_validate(value)
+    return CustomWorldDraft.model_validate(known_part(value, CustomWorldDraft))
+
+
+def stored_json(draft: CustomWorldDraft, previous: Any) -> dict[str, Any]:
+    """What a write stores: the draft, with the previous stored draft's unknown keys."""
+    return with_unknown_kept(previous, draft.as_json(), CustomWorldDraft)
 
 
 def replace(draft: CustomWorldDraft, **changes: Any) -> CustomWorldDraft:

@@ -1,4 +1,5 @@
-"""The entity kinds custom worlds bind assets to (resolvers/assets/entities.py).
+"""The entity kinds custom worlds bind assets to (resolvers/assets/entities.py), listed
+by the worlds plugin.
 
 - `custom_world` (entity id: the profile id), slot `cover`: the world's cover image.
   Only the owner binds, while the world exists (not soft-deleted); the owner sees its
@@ -10,8 +11,9 @@
 from __future__ import annotations
 
 from db.tables.worlds import CustomWorldProfile
-from resolvers.assets.entities import EntityPolicy, register_entity_kind
-from resolvers.worlds.model import CARD_ENTITY_KIND, WORLD_ENTITY_KIND, PublicationStatus
+from resolvers.assets.entities import EntityPolicy
+from resolvers.gallery.model import WorkPublicationStatus
+from resolvers.worlds.model import CARD_ENTITY_KIND, WORLD_ENTITY_KIND
 
 
 async def _world(profile_id: str) -> dict[str, str] | None:
@@ -44,7 +46,7 @@ def _may_view(world: dict[str, str] | None, user_id: str | None) -> bool:
     if world is None:
         return False
     return (
-        world["publication_status"] == PublicationStatus.PUBLISHED.value
+        world["publication_status"] == WorkPublicationStatus.PUBLISHED.value
         or world["owner_user_id"] == user_id
     )
 
@@ -65,12 +67,8 @@ async def _view_card(user_id: str | None, entity_id: str) -> bool:
     return _may_view(await _world_of_card(entity_id), user_id)
 
 
-def register() -> None:
-    """Register both kinds (idempotent; done at import of the worlds resolvers)."""
-    register_entity_kind(
-        WORLD_ENTITY_KIND, EntityPolicy(can_bind=_bind_world, can_view=_view_world)
-    )
-    register_entity_kind(CARD_ENTITY_KIND, EntityPolicy(can_bind=_bind_card, can_view=_view_card))
-
-
-register()
+# The plugin's asset entity kinds (resolvers/worlds/plugin.py).
+ENTITY_POLICIES = {
+    WORLD_ENTITY_KIND: EntityPolicy(can_bind=_bind_world, can_view=_view_world),
+    CARD_ENTITY_KIND: EntityPolicy(can_bind=_bind_card, can_view=_view_card),
+}

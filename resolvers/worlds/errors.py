@@ -5,11 +5,11 @@ blocker as one error with the blocker's code."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 
 from resolvers.errors import DomainError
-from resolvers.worlds.model import AnchorKey, BlockerCode
+from resolvers.play_types.gates import Blocker
+from resolvers.worlds.model import BlockerCode
 
 
 class WorldErrorCode(StrEnum):
@@ -38,28 +38,11 @@ class WorldErrorCode(StrEnum):
     NO_LANDMARK = BlockerCode.NO_LANDMARK.value
     COVER_MISSING = BlockerCode.COVER_MISSING.value
     COVER_NOT_IMAGE = BlockerCode.COVER_NOT_IMAGE.value
+    COVER_NOT_PUBLIC = BlockerCode.COVER_NOT_PUBLIC.value
 
 
 class WorldError(DomainError):
     """An expected worlds failure (`code` is a `WorldErrorCode`); nothing was written."""
-
-
-@dataclass(frozen=True, slots=True)
-class Blocker:
-    """One reason a world cannot be published; `anchor` names the missing anchor."""
-
-    code: BlockerCode
-    message: str
-    anchor: AnchorKey | None = None
-    field: str | None = None
-
-    def as_json(self) -> dict[str, str | None]:
-        return {
-            "code": self.code.value,
-            "message": self.message,
-            "anchor": self.anchor.value if self.anchor else None,
-            "field": self.field,
-        }
 
 
 class PublishBlocked(WorldError):

@@ -2,7 +2,9 @@
 
 A world can be published when its draft has a name, all eight anchors, at least one
 playable character and one place (landmark), and the world has a cover: an image bound to
-slot `cover` of entity `(custom_world, <profile id>)` through the assets domain.
+slot `cover` of entity `(custom_world, <profile id>)` through the assets domain, readable by
+anyone (PUBLIC_READ: the gallery shows it), like every image the public sees
+(resolvers/play_types/gates.py).
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from db.tables.assets import AssetEntityBinding
+from resolvers.assets.objects import AccessPolicy
+from resolvers.play_types.gates import Blocker, ImageCodes, public_image_blockers
 from resolvers.worlds.drafts import CustomWorldDraft
-from resolvers.worlds.errors import Blocker
 from resolvers.worlds.model import (
     COVER_SLOT,
     WORLD_ENTITY_KIND,
@@ -40,10 +43,21 @@ class Cover:
 
     asset_object_id: str
     content_type: str | None
+    access_policy: str
 
     @property
     def is_image(self) -> bool:
         return bool(self.content_type and self.content_type.startswith("image/"))
+
+    @property
+    def usable(self) -> bool:
+        """An image anyone may read: what the gate asks of a cover."""
+        return self.is_image and self.access_policy == AccessPolicy.PUBLIC_READ.value
+
+
+IMAGE_CODES = ImageCodes(
+    not_an_image=BlockerCode.COVER_NOT_IMAGE, not_public=BlockerCode.COVER_NOT_PUBLIC
+)
 
 
 def cover_src(asset_object_id: str) -> str:
@@ -64,7 +78,8 @@ async def covers_of(profile_ids: list[str]) -> dict[str, Cover]:
         return {}
     placeholders = ", ".join("{}" for _ in profile_ids)
     rows = await AssetEntityBinding.raw(
-        "SELECT b.entity_id, o.asset_object_id, o.content_type FROM asset_entity_binding b "
+        "SELECT b.entity_id, o.asset_object_id, o.content_type, o.access_policy "
+        "FROM asset_entity_binding b "
         "JOIN asset_object o ON o.asset_object_id = b.asset_object_id "
         f"WHERE b.entity_kind = {{}} AND b.slot = {{}} AND b.entity_id IN ({placeholders})",
         WORLD_ENTITY_KIND,
@@ -73,7 +88,9 @@ async def covers_of(profile_ids: list[str]) -> dict[str, Cover]:
     )
     return {
         row["entity_id"]: Cover(
-            asset_object_id=row["asset_object_id"], content_type=row["content_type"]
+            asset_object_id=row["asset_object_id"],
+            content_type=row["content_type"],
+            access_policy=row["access_policy"],
         )
         for row in rows
     }
@@ -95,8 +112,8 @@ def evaluate(draft: CustomWorldDraft, cover: Cover | None) -> list[Blocker]:
             Blocker(
                 BlockerCode.ANCHOR_MISSING,
                 f"The {ANCHOR_LABELS[key]} anchor is empty.",
-                anchor=key,
                 field=f"anchors.{key.value}",
+                part_id=key.value,
             )
         )
     if draft.playable_count() == 0:
@@ -117,13 +134,12 @@ def evaluate(draft: CustomWorldDraft, cover: Cover | None) -> list[Blocker]:
                 field="cover",
             )
         )
-    elif not cover.is_image:
-        blockers.append(
-            Blocker(
-                BlockerCode.COVER_NOT_IMAGE,
-                f"The cover must be an image, not {cover.content_type or 'unknown content'}.",
-                field="cover",
-            )
+    else:
+        blockers += public_image_blockers(
+            {"content_type": cover.content_type, "access_policy": cover.access_policy},
+            codes=IMAGE_CODES,
+            what="cover",
+            field="cover",
         )
     return blockers
 
@@ -135,7 +151,7 @@ _STEPS = len(AnchorKey) + 4
 def progress_percent(draft: CustomWorldDraft, cover: Cover | None) -> int:
     done = len(AnchorKey) - len(draft.missing_anchors())
     done += bool(draft.world_name.strip()) + bool(draft.playable_count()) + bool(draft.places)
-    done += bool(cover is not None and cover.is_image)
+    done += bool(cover is not None and cover.usable)
     return round(100 * done / _STEPS)
 
 
@@ -150,6 +166,15 @@ def stage_of(draft: CustomWorldDraft, blockers: list[Blocker], *, published: boo
 def gate_json(blockers: list[Blocker], now: datetime) -> dict[str, Any]:
     return {
         "ready": not blockers,
-        "blockers": [blocker.as_json() for blocker in blockers],
+        "blockers": [
+            {
+                "code": blocker.code.value,
+                "message": blocker.message,
+                # ANCHOR_MISSING's part is the anchor (the stored gate's historical key).
+                "anchor": blocker.part_id,
+                "field": blocker.field,
+            }
+            for blocker in blockers
+        ],
         "evaluatedAt": now.isoformat(),
     }

@@ -100,11 +100,6 @@ class AssetStatus(StrEnum):
     BOUND = "bound"
 
 
-class PublicationStatus(StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-
-
 class GenerationMode(StrEnum):
     """The question-and-answer flow: QUICK may generate at once, GUIDED needs every answer."""
 
@@ -128,6 +123,7 @@ class BlockerCode(StrEnum):
     NO_LANDMARK = "NO_LANDMARK"
     COVER_MISSING = "COVER_MISSING"
     COVER_NOT_IMAGE = "COVER_NOT_IMAGE"
+    COVER_NOT_PUBLIC = "COVER_NOT_PUBLIC"
 
 
 # Assets: the entity kinds this domain registers (resolvers/worlds/entities.py).

@@ -22,9 +22,10 @@ from db.tables.worlds import (
 )
 from resolvers.creation import turns
 from resolvers.errors import BadUserInput, NotFound
+from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.pagination import Page, build_page, decode_cursor, page_size
 from resolvers.principal import Principal
-from resolvers.worlds.model import CardKind, PublicationStatus, ThemeMode
+from resolvers.worlds.model import CardKind, ThemeMode
 from resolvers.worlds.store import (
     CARD_JSON,
     NOT_FOUND_CARD,
@@ -197,7 +198,7 @@ def visible(row: dict[str, Any] | None, viewer_user_id: str | None) -> bool:
     if row is None or row["deleted_at"] is not None:
         return False
     return bool(
-        row["publication_status"] == PublicationStatus.PUBLISHED.value
+        row["publication_status"] == WorkPublicationStatus.PUBLISHED.value
         or row["owner_user_id"] == viewer_user_id
     )
 
@@ -214,7 +215,7 @@ async def owned_world(*, viewer: Principal, profile_id: str) -> dict[str, Any]:
 async def works_of(
     *,
     user_id: str,
-    status: PublicationStatus | None,
+    status: WorkPublicationStatus | None,
     first: int | None,
     after: str | None,
 ) -> Page[dict[str, Any]]:

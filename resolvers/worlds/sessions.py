@@ -20,7 +20,9 @@ from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.creation.model import MessageKind, MessageRole
 from resolvers.errors import NotFound
+from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.ids import new_id
+from resolvers.play_types.gates import Blocker
 from resolvers.principal import Principal
 from resolvers.worlds import store
 from resolvers.worlds.drafts import (
@@ -29,7 +31,7 @@ from resolvers.worlds.drafts import (
     DraftPlace,
     replace,
 )
-from resolvers.worlds.errors import Blocker, WorldError, WorldErrorCode
+from resolvers.worlds.errors import WorldError, WorldErrorCode
 from resolvers.worlds.gate import cover_of, evaluate
 from resolvers.worlds.model import (
     MAX_ANCHOR_LENGTH,
@@ -42,7 +44,6 @@ from resolvers.worlds.model import (
     AgentStage,
     AnchorKey,
     CardStatus,
-    PublicationStatus,
     ThemeMode,
 )
 from subscriptions import streams
@@ -99,7 +100,7 @@ async def create_session(*, viewer: Principal, seed: str = "") -> SavedWorld:
             profile_id=profile_id,
             owner_user_id=owner,
             source_agent_session_id=session_id,
-            publication_status=PublicationStatus.DRAFT.value,
+            publication_status=WorkPublicationStatus.DRAFT.value,
             author_display_name=author["display_name"],
             author_public_user_code=author["public_user_code"] or None,
             created_at=now,

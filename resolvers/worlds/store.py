@@ -18,7 +18,6 @@ The gallery's stream entries are returned to the caller, which publishes them af
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -27,8 +26,10 @@ import orjson
 
 from db.tables.auth import UserAccount
 from db.tables.worlds import CustomWorldAgentSession, CustomWorldDraftCard, CustomWorldProfile
+from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.gallery.publishing import publish_work
+from resolvers.play_types.gates import Blocker
 from resolvers.worlds.drafts import (
     CustomWorldDraft,
     DraftChapter,
@@ -36,8 +37,9 @@ from resolvers.worlds.drafts import (
     DraftPlace,
     kind_of,
     stored_draft,
+    stored_json,
 )
-from resolvers.worlds.errors import Blocker, PublishBlocked
+from resolvers.worlds.errors import PublishBlocked
 from resolvers.worlds.gate import (
     ANCHOR_LABELS,
     Cover,
@@ -56,7 +58,6 @@ from resolvers.worlds.model import (
     BlockerCode,
     CardKind,
     CardStatus,
-    PublicationStatus,
 )
 from subscriptions.streams import StreamEntry
 
@@ -80,7 +81,6 @@ SESSION_JSON = (
 PROFILE_JSON = ("profile_payload_json",)
 CARD_JSON = ("linked_ids_json", "detail_payload_json")
 MAX_CHECKPOINTS = 20
-WORK_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 NOT_FOUND_SESSION = "No such custom world session."
 NOT_FOUND_WORLD = "No such custom world."
 NOT_FOUND_CARD = "No such draft card."
@@ -111,7 +111,7 @@ class World:
 
     @property
     def published(self) -> bool:
-        return bool(self.profile["publication_status"] == PublicationStatus.PUBLISHED.value)
+        return bool(self.profile["publication_status"] == WorkPublicationStatus.PUBLISHED.value)
 
 
 # A session whose world was soft-deleted is gone for every reader and writer.
@@ -235,6 +235,7 @@ _ACTIONS = {
     BlockerCode.NO_LANDMARK: ("send_message", "Ask the agent for a place."),
     BlockerCode.COVER_MISSING: ("bind_cover", "Upload an image and bind it as the cover."),
     BlockerCode.COVER_NOT_IMAGE: ("bind_cover", "Bind an image as the cover."),
+    BlockerCode.COVER_NOT_PUBLIC: ("bind_cover", "Bind a PUBLIC_READ image as the cover."),
 }
 
 
@@ -243,8 +244,9 @@ def _suggested_actions(blockers: list[Blocker], published: bool) -> list[dict[st
         return [{"action": "share", "label": "Share the public work code."}]
     seen: list[BlockerCode] = []
     for blocker in blockers:
-        if blocker.code not in seen:
-            seen.append(blocker.code)
+        code = BlockerCode(blocker.code)
+        if code not in seen:
+            seen.append(code)
     actions = [{"action": _ACTIONS[code][0], "label": _ACTIONS[code][1]} for code in seen]
     return actions or [{"action": "publish", "label": "Publish the world."}]
 
@@ -470,7 +472,7 @@ async def save_world(
     session = {
         **world.session,
         **(session_changes or {}),
-        "draft_profile_json": draft.as_json(),
+        "draft_profile_json": stored_json(draft, world.session["draft_profile_json"]),
         "anchor_content_json": {key.value: text for key, text in draft.anchors.items()},
         "creator_intent_readiness_json": _readiness(draft),
         "anchor_pack_json": _anchor_pack(draft),
@@ -530,7 +532,7 @@ async def save_world(
         "cover_image_src": cover_src(cover.asset_object_id)
         if cover is not None and cover.is_image
         else None,
-        "profile_payload_json": draft.as_json(),
+        "profile_payload_json": stored_json(draft, profile["profile_payload_json"]),
         "playable_npc_count": draft.playable_count(),
         "landmark_count": len(draft.places),
         "author_display_name": author["display_name"],
@@ -608,11 +610,3 @@ async def _write_read_models(
         tags=list(draft.tags),
         now=now,
     )
-
-
-async def new_work_code() -> str:
-    """A fresh public work code: `CW` and 8 characters of an unambiguous alphabet."""
-    while True:
-        code = "CW" + "".join(secrets.choice(WORK_CODE_ALPHABET) for _ in range(8))
-        if not await CustomWorldProfile.exists().where(CustomWorldProfile.public_work_code == code):
-            return code

@@ -4,6 +4,9 @@ Each is one transaction over the locked world (resolvers/worlds/store.py):
 - publish: refused while any blocker remains (every blocker is reported) and when the
   world is already published (so two concurrent publishes publish once); assigns the
   public work code on first publication (kept afterwards) and writes both read models;
+- update: the current draft over a published world (same gate), both read models written
+  again (the gallery's UPDATED change); autosaves of a published world already keep them
+  in step, so this is how a client says "publish what I have now" explicitly;
 - unpublish: removes both read models (the gallery's UNPUBLISHED change);
 - delete: sets `deleted_at`; the world vanishes from every list and read, the gallery
   included. Deleting is final (there is no undelete).
@@ -18,13 +21,33 @@ from db.tables.worlds import CustomWorldGalleryEntry, CustomWorldProfile
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.errors import NotFound
+from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.publishing import unpublish_work
+from resolvers.play_types.public_codes import assign_public_code
 from resolvers.principal import Principal
 from resolvers.worlds import store
 from resolvers.worlds.errors import PublishBlocked, WorldError, WorldErrorCode
 from resolvers.worlds.gate import cover_of, evaluate
-from resolvers.worlds.model import PublicationStatus
 from subscriptions import streams
+
+# Public work codes: `CW` and 8 random base32 characters (40 bits), unique by their index.
+PUBLIC_CODE_PREFIX = "CW"
+PUBLIC_CODE_LENGTH = 8
+
+
+async def _assign_public_code(profile: dict[str, Any]) -> str:
+    async def write(code: str) -> None:
+        await CustomWorldProfile.update({CustomWorldProfile.public_work_code: code}).where(
+            (CustomWorldProfile.profile_id == profile["profile_id"])
+            & CustomWorldProfile.public_work_code.is_null()
+        )
+
+    return await assign_public_code(
+        existing=profile["public_work_code"],
+        prefix=PUBLIC_CODE_PREFIX,
+        length=PUBLIC_CODE_LENGTH,
+        write=write,
+    )
 
 
 async def _locked(*, profile_id: str, owner: str) -> store.World:
@@ -52,17 +75,40 @@ async def publish(*, viewer: Principal, profile_id: str) -> dict[str, Any]:
             raise PublishBlocked(
                 blockers, f"The world cannot be published yet ({len(blockers)} blockers)."
             )
-        code = world.profile["public_work_code"] or await store.new_work_code()
+        code = await _assign_public_code(world.profile)
         saved, entries = await store.save_world(
             world,
             world.draft,
             now=now,
             profile_changes={
-                "publication_status": PublicationStatus.PUBLISHED.value,
+                "publication_status": WorkPublicationStatus.PUBLISHED.value,
                 "public_work_code": code,
                 "published_at": now,
             },
         )
+    await streams.publish(entries)
+    return saved.profile
+
+
+async def update(*, viewer: Principal, profile_id: str) -> dict[str, Any]:
+    """Publish the world's current draft over its published work (same gate): the gallery
+    entry is written again and the gallery's UPDATED change follows."""
+    owner = viewer.require_user()
+    now = clock.now()
+    async with write_transaction():
+        world = await _locked(profile_id=profile_id, owner=owner)
+        if not world.published:
+            raise WorldError(
+                WorldErrorCode.NOT_PUBLISHED,
+                "This world is not published: use customWorldWorkPublish.",
+                field="workId",
+            )
+        blockers = evaluate(world.draft, await cover_of(profile_id))
+        if blockers:
+            raise PublishBlocked(
+                blockers, f"The world cannot be published yet ({len(blockers)} blockers)."
+            )
+        saved, entries = await store.save_world(world, world.draft, now=now)
     await streams.publish(entries)
     return saved.profile
 
@@ -79,7 +125,7 @@ async def _unpublished(world: store.World) -> tuple[store.World, list[streams.St
         world,
         world.draft,
         now=now,
-        profile_changes={"publication_status": PublicationStatus.DRAFT.value},
+        profile_changes={"publication_status": WorkPublicationStatus.DRAFT.value},
     )
     return saved, entries + more
 

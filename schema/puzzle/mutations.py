@@ -12,9 +12,11 @@ from typing import Annotated, Any
 
 import strawberry
 
-from resolvers.puzzle import publishing, sessions
-from resolvers.puzzle.errors import PuzzleError, PuzzlePublishBlocked
+from resolvers.puzzle import sessions
+from resolvers.puzzle.plugin import PUZZLE
 from schema.context import Info
+from schema.ids import object_id
+from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated
 from schema.puzzle.types import (
     PuzzleBlocker,
@@ -26,7 +28,7 @@ from schema.puzzle.types import (
 )
 
 ERRORS = "Empty on success; otherwise why nothing was written."
-WORK_ID = "Your puzzle work's `workId`."
+WORK_ID = "Your puzzle work's `workId`, or its global `id`."
 
 
 @strawberry.input(description="One level of the form's draft.")
@@ -153,6 +155,7 @@ class PuzzleMutation:
         "COLLECTING_ANCHORS) and its draft work at once; the work is among your works with "
         "no cover and not publish-ready.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def puzzle_session_start(
         self,
@@ -161,14 +164,9 @@ class PuzzleMutation:
             PuzzleSessionStartInput | None, strawberry.argument(description="The seed, if any.")
         ] = None,
     ) -> PuzzleSessionStartPayload:
-        try:
-            result = await sessions.start_session(
-                viewer=info.context.principal, seed_text=input.seed_text if input else ""
-            )
-        except PuzzleError as error:
-            return PuzzleSessionStartPayload(
-                errors=[PuzzleErrorType.from_error(error)], session=None, work=None
-            )
+        result = await sessions.start_session(
+            viewer=info.context.principal, seed_text=input.seed_text if input else ""
+        )
         payload: PuzzleSessionStartPayload = await _session_payload(
             info, PuzzleSessionStartPayload, result
         )
@@ -179,23 +177,19 @@ class PuzzleMutation:
         "validated: DRAFT_INVALID writes nothing). The stage does not change; a draft work's "
         "card follows the draft (a published work changes with `puzzleWorkUpdate`).",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def puzzle_session_autosave(
         self,
         info: Info,
         input: Annotated[PuzzleSessionAutosaveInput, strawberry.argument(description="The form.")],
     ) -> PuzzleSessionAutosavePayload:
-        try:
-            result = await sessions.autosave(
-                viewer=info.context.principal,
-                session_id=str(input.session_id),
-                seed_text=input.seed_text,
-                draft=input.draft.as_data() if input.draft is not None else None,
-            )
-        except PuzzleError as error:
-            return PuzzleSessionAutosavePayload(
-                errors=[PuzzleErrorType.from_error(error)], session=None, work=None
-            )
+        result = await sessions.autosave(
+            viewer=info.context.principal,
+            session_id=str(input.session_id),
+            seed_text=input.seed_text,
+            draft=input.draft.as_data() if input.draft is not None else None,
+        )
         payload: PuzzleSessionAutosavePayload = await _session_payload(
             info, PuzzleSessionAutosavePayload, result
         )
@@ -208,16 +202,16 @@ class PuzzleMutation:
         "emits a PUBLISHED puzzle event. Publishing twice publishes once "
         "(ALREADY_PUBLISHED).",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def puzzle_work_publish(
         self,
         info: Info,
         work_id: Annotated[strawberry.ID, strawberry.argument(description=WORK_ID)],
     ) -> PuzzleWorkPublishPayload:
-        try:
-            row = await publishing.publish_work(viewer=info.context.principal, work_id=str(work_id))
-        except PuzzleError as error:
-            return PuzzleWorkPublishPayload(**_refused(error))
+        row = await PUZZLE.publish(
+            viewer=info.context.principal, work_id=object_id(work_id, PuzzleWork)
+        )
         work = (await build_works([row], gallery_loaders(info)))[0]
         return PuzzleWorkPublishPayload(errors=[], blockers=[], work=work)
 
@@ -225,16 +219,16 @@ class PuzzleMutation:
         description="Publish the session's current draft over your published work (same "
         "gate); the gallery follows and an UPDATED puzzle event is emitted.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def puzzle_work_update(
         self,
         info: Info,
         work_id: Annotated[strawberry.ID, strawberry.argument(description=WORK_ID)],
     ) -> PuzzleWorkUpdatePayload:
-        try:
-            row = await publishing.update_work(viewer=info.context.principal, work_id=str(work_id))
-        except PuzzleError as error:
-            return PuzzleWorkUpdatePayload(**_refused(error))
+        row = await PUZZLE.update(
+            viewer=info.context.principal, work_id=object_id(work_id, PuzzleWork)
+        )
         work = (await build_works([row], gallery_loaders(info)))[0]
         return PuzzleWorkUpdatePayload(errors=[], blockers=[], work=work)
 
@@ -242,26 +236,15 @@ class PuzzleMutation:
         description="Take your published work out of the gallery; it becomes a draft that "
         "follows its session again (its public work code is kept). Emits UNPUBLISHED.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def puzzle_work_unpublish(
         self,
         info: Info,
         work_id: Annotated[strawberry.ID, strawberry.argument(description=WORK_ID)],
     ) -> PuzzleWorkUnpublishPayload:
-        try:
-            row = await publishing.unpublish_work(
-                viewer=info.context.principal, work_id=str(work_id)
-            )
-        except PuzzleError as error:
-            return PuzzleWorkUnpublishPayload(errors=[PuzzleErrorType.from_error(error)], work=None)
+        row = await PUZZLE.unpublish(
+            viewer=info.context.principal, work_id=object_id(work_id, PuzzleWork)
+        )
         work = (await build_works([row], gallery_loaders(info)))[0]
         return PuzzleWorkUnpublishPayload(errors=[], work=work)
-
-
-def _refused(error: PuzzleError) -> dict[str, Any]:
-    found = error.blockers if isinstance(error, PuzzlePublishBlocked) else []
-    return {
-        "errors": [PuzzleErrorType.from_error(error)],
-        "blockers": [PuzzleBlocker.from_blocker(blocker) for blocker in found],
-        "work": None,
-    }

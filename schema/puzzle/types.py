@@ -17,23 +17,21 @@ import strawberry
 from strawberry.scalars import JSON
 
 from resolvers.assets.objects import read_path, read_url
-from resolvers.creation.gates import Blocker
-from resolvers.errors import DomainError
 from resolvers.gallery.model import WorkPublicationStatus, entry_key
 from resolvers.gallery.play_types import PlayType
+from resolvers.play_types.gates import Blocker
 from resolvers.puzzle import drafts, works
 from resolvers.puzzle.errors import PuzzleErrorCode
 from resolvers.puzzle.gate import WorkImages, blockers
 from resolvers.puzzle.model import (
     PuzzleBlockerCode,
     PuzzleEventKind,
-    PuzzlePublicationStatus,
     PuzzleStage,
 )
 from schema.context import Info
 from schema.creation.types import CreationSession
 from schema.gallery.loaders import GalleryLoaders
-from schema.gallery.work import Work, register_work_type
+from schema.gallery.work import Work
 from schema.puzzle.loaders import PuzzleLoaders
 
 strawberry.enum(
@@ -222,7 +220,7 @@ class PuzzleWork(Work):
         if profile is None:
             return []
         stored = profile["levels_json"] or []
-        if profile["publication_status"] == PuzzlePublicationStatus.PUBLISHED.value:
+        if profile["publication_status"] == WorkPublicationStatus.PUBLISHED.value:
             images = {str(level["levelId"]): level.get("imageAssetId") for level in stored}
         else:
             bound = await self._puzzle.images.load((str(self.work_id), _level_ids(stored)))
@@ -282,9 +280,6 @@ class PuzzleWork(Work):
         return profile["updated_at"] if profile else None
 
 
-register_work_type(PlayType.PUZZLE, PuzzleWork)
-
-
 async def build_works(rows: Sequence[dict[str, Any]], loaders: GalleryLoaders) -> list[PuzzleWork]:
     """`PuzzleWork`s from profile rows the viewer may see: two statements for any number
     (the gallery's counts of published ones, the bound covers of drafts)."""
@@ -292,7 +287,7 @@ async def build_works(rows: Sequence[dict[str, Any]], loaders: GalleryLoaders) -
     for row in rows:
         puzzle.works.prime(row["profile_id"], row)
     published = [
-        row for row in rows if row["publication_status"] == PuzzlePublicationStatus.PUBLISHED.value
+        row for row in rows if row["publication_status"] == WorkPublicationStatus.PUBLISHED.value
     ]
     listed = await loaders.works.load_many(
         [entry_key(PlayType.PUZZLE, row["profile_id"]) for row in published]
@@ -421,7 +416,3 @@ class PuzzleErrorType:
     code: PuzzleErrorCode = strawberry.field(description="Machine-readable reason.")
     field: str | None = strawberry.field(description="The input field at fault, if any.")
     message: str = strawberry.field(description="Human-readable explanation.")
-
-    @classmethod
-    def from_error(cls, error: DomainError) -> PuzzleErrorType:
-        return cls(code=PuzzleErrorCode(error.code), field=error.field, message=error.message)

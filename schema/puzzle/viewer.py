@@ -8,7 +8,6 @@ import strawberry
 
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.puzzle import sessions, works
-from resolvers.puzzle.model import PuzzlePublicationStatus
 from schema.gallery.loaders import GalleryLoaders
 from schema.puzzle.types import PuzzleSession, PuzzleWork, build_works
 from schema.relay import Connection, Edge, PageInfo
@@ -37,7 +36,7 @@ class PuzzleViewerFields:
     ) -> Connection[PuzzleWork]:
         page = await works.works_of(
             user_id=self.row["user_id"],
-            status=PuzzlePublicationStatus(status.value) if status is not None else None,
+            status=WorkPublicationStatus(status.value) if status is not None else None,
             first=first,
             after=after,
         )

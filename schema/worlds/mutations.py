@@ -10,9 +10,13 @@ from typing import Annotated, Any
 import strawberry
 
 from resolvers.worlds import legacy, reading, sessions, works
-from resolvers.worlds.errors import PublishBlocked, WorldError, WorldErrorCode
+from resolvers.worlds.errors import WorldError, WorldErrorCode
 from resolvers.worlds.model import AnchorKey, GenerationMode, ThemeMode
+from resolvers.worlds.plugin import CUSTOM_WORLD
+from schema.aliases import deprecated_alias
 from schema.context import Info
+from schema.ids import object_id
+from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated
 from schema.worlds.loaders import WorldLoaders
 from schema.worlds.payloads import (
@@ -22,26 +26,19 @@ from schema.worlds.payloads import (
     CustomWorldPublishPayload,
     CustomWorldSessionPayload,
     CustomWorldUnpublishPayload,
+    CustomWorldWorkUpdatePayload,
     DraftCardUpdatePayload,
 )
 from schema.worlds.types import (
     CustomWorldAgentSession,
     CustomWorldDraftCard,
-    CustomWorldPublishBlocker,
     CustomWorldPublishGate,
     CustomWorldSession,
     CustomWorldWork,
-    WorldErrorType,
     works_from_profiles,
 )
 
-PROFILE_ID = "The world's id (`CustomWorldWork.workId`)."
-
-
-def _errors(error: WorldError) -> list[WorldErrorType]:
-    if isinstance(error, PublishBlocked):
-        return [WorldErrorType.from_error(e) for e in error.errors()]
-    return [WorldErrorType.from_error(error)]
+PROFILE_ID = "The world's `CustomWorldWork.workId`, or its global `id`."
 
 
 def _session(saved: sessions.SavedWorld, loaders: WorldLoaders) -> CustomWorldAgentSession:
@@ -134,22 +131,16 @@ class WorldMutation:
         description="Start a conversation with the creation agent about a new custom world. "
         "Its draft work appears in your works at once (no cover, not publish-ready).",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
-    async def custom_world_agent_session_create(
+    async def custom_world_session_start(
         self,
         info: Info,
         input: Annotated[
             CustomWorldAgentSessionCreateInput, strawberry.argument(description="The seed.")
         ],
     ) -> CustomWorldAgentSessionCreatePayload:
-        try:
-            saved = await sessions.create_session(
-                viewer=info.context.principal, seed=input.seed_text
-            )
-        except WorldError as error:
-            return CustomWorldAgentSessionCreatePayload(
-                errors=_errors(error), session=None, work=None
-            )
+        saved = await sessions.create_session(viewer=info.context.principal, seed=input.seed_text)
         loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
         return CustomWorldAgentSessionCreatePayload(
             errors=[], session=_session(saved, loaders), work=await _work(saved.profile, loaders)
@@ -159,8 +150,9 @@ class WorldMutation:
         description="Autosave form fields into your session's seed and draft (validated); "
         "the publish gate runs again and a published world's gallery entries follow.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
-    async def custom_world_agent_session_autosave(
+    async def custom_world_session_autosave(
         self,
         info: Info,
         input: Annotated[
@@ -177,14 +169,9 @@ class WorldMutation:
             anchors={a.key: a.text for a in input.anchors} if input.anchors is not None else None,
             focus_card_id=str(input.focus_card_id) if input.focus_card_id is not None else None,
         )
-        try:
-            saved = await sessions.autosave(
-                viewer=info.context.principal, session_id=str(input.session_id), fields=fields
-            )
-        except WorldError as error:
-            return CustomWorldAgentSessionAutosavePayload(
-                errors=_errors(error), session=None, publish_gate=None
-            )
+        saved = await sessions.autosave(
+            viewer=info.context.principal, session_id=str(input.session_id), fields=fields
+        )
         loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
         return CustomWorldAgentSessionAutosavePayload(
             errors=[],
@@ -197,6 +184,7 @@ class WorldMutation:
         "publish gate runs again (on a published world, a change that would leave blockers "
         "is refused).",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def draft_card_update(
         self,
@@ -209,14 +197,9 @@ class WorldMutation:
             summary=input.summary,
             playable=input.playable,
         )
-        try:
-            saved = await sessions.update_card(
-                viewer=info.context.principal, card_id=str(input.card_id), edit=edit
-            )
-        except WorldError as error:
-            return DraftCardUpdatePayload(
-                errors=_errors(error), card=None, session=None, publish_gate=None
-            )
+        saved = await sessions.update_card(
+            viewer=info.context.principal, card_id=str(input.card_id), edit=edit
+        )
         loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
         card = (await reading.cards_by_ids([str(input.card_id)])).get(str(input.card_id))
         return DraftCardUpdatePayload(
@@ -231,21 +214,16 @@ class WorldMutation:
         "fails, and when it is already published (concurrent publishes publish once). Assigns "
         "its public work code and puts it in the gallery (a PUBLISHED change).",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
-    async def custom_world_publish(
+    async def custom_world_work_publish(
         self,
         info: Info,
         profile_id: Annotated[strawberry.ID, strawberry.argument(description=PROFILE_ID)],
     ) -> CustomWorldPublishPayload:
-        try:
-            profile = await works.publish(viewer=info.context.principal, profile_id=str(profile_id))
-        except WorldError as error:
-            blockers = error.blockers if isinstance(error, PublishBlocked) else []
-            return CustomWorldPublishPayload(
-                errors=_errors(error),
-                blockers=[CustomWorldPublishBlocker.from_blocker(b) for b in blockers],
-                work=None,
-            )
+        profile = await CUSTOM_WORLD.publish(
+            viewer=info.context.principal, work_id=object_id(profile_id, CustomWorldWork)
+        )
         loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
         return CustomWorldPublishPayload(errors=[], blockers=[], work=await _work(profile, loaders))
 
@@ -253,40 +231,71 @@ class WorldMutation:
         description="Take your published world out of the gallery (an UNPUBLISHED change); "
         "it becomes a draft again and keeps its public work code.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
-    async def custom_world_unpublish(
+    async def custom_world_work_unpublish(
         self,
         info: Info,
         profile_id: Annotated[strawberry.ID, strawberry.argument(description=PROFILE_ID)],
     ) -> CustomWorldUnpublishPayload:
-        try:
-            profile = await works.unpublish(
-                viewer=info.context.principal, profile_id=str(profile_id)
-            )
-        except WorldError as error:
-            return CustomWorldUnpublishPayload(errors=_errors(error), work=None)
+        profile = await CUSTOM_WORLD.unpublish(
+            viewer=info.context.principal, work_id=object_id(profile_id, CustomWorldWork)
+        )
         loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
         return CustomWorldUnpublishPayload(errors=[], work=await _work(profile, loaders))
+
+    @strawberry.mutation(
+        description="Publish your world's current draft over its published work (the same "
+        "gate; every blocker listed while it fails): the gallery entry is written again (an "
+        "UPDATED change). A world that is not published is refused with NOT_PUBLISHED.",
+        permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
+    )
+    async def custom_world_work_update(
+        self,
+        info: Info,
+        profile_id: Annotated[strawberry.ID, strawberry.argument(description=PROFILE_ID)],
+    ) -> CustomWorldWorkUpdatePayload:
+        profile = await CUSTOM_WORLD.update(
+            viewer=info.context.principal, work_id=object_id(profile_id, CustomWorldWork)
+        )
+        loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
+        return CustomWorldWorkUpdatePayload(
+            errors=[], blockers=[], work=await _work(profile, loaders)
+        )
+
+    # The names before the play-type contract (docs/schema-changes.md).
+    custom_world_agent_session_create = deprecated_alias(
+        custom_world_session_start, use="customWorldSessionStart"
+    )
+    custom_world_agent_session_autosave = deprecated_alias(
+        custom_world_session_autosave, use="customWorldSessionAutosave"
+    )
+    custom_world_publish = deprecated_alias(custom_world_work_publish, use="customWorldWorkPublish")
+    custom_world_unpublish = deprecated_alias(
+        custom_world_work_unpublish, use="customWorldWorkUnpublish"
+    )
 
     @strawberry.mutation(
         description="Delete your world (soft delete): it leaves the gallery and vanishes from "
         "every list and read, with its session and cards. Final.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def custom_world_delete(
         self,
         info: Info,
         profile_id: Annotated[strawberry.ID, strawberry.argument(description=PROFILE_ID)],
     ) -> CustomWorldDeletePayload:
-        try:
-            deleted = await works.delete(viewer=info.context.principal, profile_id=str(profile_id))
-        except WorldError as error:
-            return CustomWorldDeletePayload(errors=_errors(error), deleted_work_id=None)
+        deleted = await works.delete(
+            viewer=info.context.principal, profile_id=object_id(profile_id, CustomWorldWork)
+        )
         return CustomWorldDeletePayload(errors=[], deleted_work_id=strawberry.ID(deleted))
 
     @strawberry.mutation(
         description="Start a question-and-answer session (the older flow) from a setting.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def custom_world_session_create(
         self,
@@ -295,19 +304,17 @@ class WorldMutation:
             CustomWorldSessionCreateInput, strawberry.argument(description="The setting.")
         ],
     ) -> CustomWorldSessionPayload:
-        try:
-            row = await legacy.create_legacy_session(
-                viewer=info.context.principal,
-                setting_text=input.setting_text,
-                mode=input.generation_mode,
-            )
-        except WorldError as error:
-            return CustomWorldSessionPayload(errors=_errors(error), session=None)
+        row = await legacy.create_legacy_session(
+            viewer=info.context.principal,
+            setting_text=input.setting_text,
+            mode=input.generation_mode,
+        )
         return CustomWorldSessionPayload(errors=[], session=CustomWorldSession.from_row(row))
 
     @strawberry.mutation(
         description="Answer questions of your Q&A session (refused once it has its result).",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def custom_world_session_answer(
         self,
@@ -317,42 +324,28 @@ class WorldMutation:
         ],
     ) -> CustomWorldSessionPayload:
         if not 1 <= len(input.answers) <= 20:
-            return CustomWorldSessionPayload(
-                errors=[
-                    WorldErrorType.from_error(
-                        WorldError(
-                            WorldErrorCode.ANSWER_INVALID,
-                            "Give 1 to 20 answers.",
-                            field="answers",
-                        )
-                    )
-                ],
-                session=None,
+            raise WorldError(
+                WorldErrorCode.ANSWER_INVALID, "Give 1 to 20 answers.", field="answers"
             )
-        try:
-            row = await legacy.answer_questions(
-                viewer=info.context.principal,
-                session_id=str(input.session_id),
-                answers=[(str(a.question_id), a.answer) for a in input.answers],
-            )
-        except WorldError as error:
-            return CustomWorldSessionPayload(errors=_errors(error), session=None)
+        row = await legacy.answer_questions(
+            viewer=info.context.principal,
+            session_id=str(input.session_id),
+            answers=[(str(a.question_id), a.answer) for a in input.answers],
+        )
         return CustomWorldSessionPayload(errors=[], session=CustomWorldSession.from_row(row))
 
     @strawberry.mutation(
         description="Generate the result of your Q&A session: COMPLETED with the draft, or "
         "FAILED with the error (answer again and retry). GUIDED sessions need every answer.",
         permission_classes=[IsAuthenticated],
+        extensions=[DomainErrorPayload()],
     )
     async def custom_world_session_generate(
         self,
         info: Info,
         session_id: Annotated[strawberry.ID, strawberry.argument(description="Your Q&A session.")],
     ) -> CustomWorldSessionPayload:
-        try:
-            row = await legacy.generate_result(
-                viewer=info.context.principal, session_id=str(session_id)
-            )
-        except WorldError as error:
-            return CustomWorldSessionPayload(errors=_errors(error), session=None)
+        row = await legacy.generate_result(
+            viewer=info.context.principal, session_id=str(session_id)
+        )
         return CustomWorldSessionPayload(errors=[], session=CustomWorldSession.from_row(row))

@@ -18,7 +18,10 @@ from schema.worlds.types import (
 ERRORS = "Empty on success; otherwise why nothing was written."
 
 
-@strawberry.type(description="Result of `customWorldAgentSessionCreate`.")
+@strawberry.type(
+    description="Result of `customWorldSessionStart` (and its deprecated alias "
+    "`customWorldAgentSessionCreate`)."
+)
 class CustomWorldAgentSessionCreatePayload:
     errors: list[WorldErrorType] = strawberry.field(description=ERRORS)
     session: CustomWorldAgentSession | None = strawberry.field(description="The new session.")
@@ -27,7 +30,10 @@ class CustomWorldAgentSessionCreatePayload:
     )
 
 
-@strawberry.type(description="Result of `customWorldAgentSessionAutosave`.")
+@strawberry.type(
+    description="Result of `customWorldSessionAutosave` (and its deprecated alias "
+    "`customWorldAgentSessionAutosave`)."
+)
 class CustomWorldAgentSessionAutosavePayload:
     errors: list[WorldErrorType] = strawberry.field(
         description=ERRORS + " On a published world, a change that would leave blockers is "
@@ -52,7 +58,10 @@ class DraftCardUpdatePayload:
     )
 
 
-@strawberry.type(description="Result of `customWorldPublish`.")
+@strawberry.type(
+    description="Result of `customWorldWorkPublish` (and its deprecated alias "
+    "`customWorldPublish`)."
+)
 class CustomWorldPublishPayload:
     errors: list[WorldErrorType] = strawberry.field(
         description=ERRORS + " A blocked publish lists one error per blocker (codes "
@@ -64,7 +73,21 @@ class CustomWorldPublishPayload:
     work: CustomWorldWork | None = strawberry.field(description="The published work.")
 
 
-@strawberry.type(description="Result of `customWorldUnpublish`.")
+@strawberry.type(description="Result of `customWorldWorkUpdate`.")
+class CustomWorldWorkUpdatePayload:
+    errors: list[WorldErrorType] = strawberry.field(
+        description=ERRORS + " A blocked update lists one error per blocker."
+    )
+    blockers: list[CustomWorldPublishBlocker] = strawberry.field(
+        description="Why it was not updated (empty on success or other errors)."
+    )
+    work: CustomWorldWork | None = strawberry.field(description="The published work.")
+
+
+@strawberry.type(
+    description="Result of `customWorldWorkUnpublish` (and its deprecated alias "
+    "`customWorldUnpublish`)."
+)
 class CustomWorldUnpublishPayload:
     errors: list[WorldErrorType] = strawberry.field(description=ERRORS)
     work: CustomWorldWork | None = strawberry.field(description="The work, a draft again.")

@@ -12,13 +12,13 @@ from strawberry.scalars import JSON
 
 from resolvers.assets.objects import read_url
 from resolvers.creation.model import OperationStatus
-from resolvers.errors import DomainError
 from resolvers.gallery.model import WorkPublicationStatus, entry_key
 from resolvers.gallery.play_types import PlayType
 from resolvers.gallery.reading import works_by_keys
+from resolvers.play_types.gates import Blocker
 from resolvers.worlds import adapter as _adapter  # registers the adapter and entity kinds
 from resolvers.worlds.drafts import CustomWorldDraft, stored_draft
-from resolvers.worlds.errors import Blocker, WorldErrorCode
+from resolvers.worlds.errors import WorldErrorCode
 from resolvers.worlds.gate import (
     ANCHOR_LABELS,
     Cover,
@@ -43,7 +43,7 @@ from resolvers.worlds.store import asset_status_of
 from schema.context import Info
 from schema.creation.types import CreationSession
 from schema.gallery.loaders import GalleryLoaders
-from schema.gallery.work import Work, register_work_type
+from schema.gallery.work import Work
 from schema.worlds.loaders import WorldLoaders
 
 assert _adapter.ADAPTER.play_type is PlayType.CUSTOM_WORLD
@@ -83,7 +83,8 @@ strawberry.enum(
     name="CustomWorldBlockerCode",
     description="Why a world cannot be published: WORLD_NAME_MISSING, ANCHOR_MISSING (the "
     "anchor is named), NO_PLAYABLE_CHARACTER, NO_LANDMARK (no place), COVER_MISSING (no "
-    "image bound to entity kind `custom_world`, slot `cover`), COVER_NOT_IMAGE.",
+    "image bound to entity kind `custom_world`, slot `cover`), COVER_NOT_IMAGE, "
+    "COVER_NOT_PUBLIC (the cover must be PUBLIC_READ).",
 )
 strawberry.enum(
     GenerationMode,
@@ -120,10 +121,6 @@ class WorldErrorType:
     code: WorldErrorCode = strawberry.field(description="Machine-readable reason.")
     field: str | None = strawberry.field(description="The input field at fault, if any.")
     message: str = strawberry.field(description="Human-readable explanation.")
-
-    @classmethod
-    def from_error(cls, error: DomainError) -> WorldErrorType:
-        return cls(code=WorldErrorCode(error.code), field=error.field, message=error.message)
 
 
 # --- the typed draft -------------------------------------------------------------------------
@@ -251,7 +248,10 @@ class CustomWorldPublishBlocker:
     @classmethod
     def from_blocker(cls, blocker: Blocker) -> CustomWorldPublishBlocker:
         return cls(
-            code=blocker.code, message=blocker.message, anchor=blocker.anchor, field=blocker.field
+            code=BlockerCode(blocker.code),
+            message=blocker.message,
+            anchor=AnchorKey(blocker.part_id) if blocker.part_id else None,
+            field=blocker.field,
         )
 
 
@@ -683,9 +683,6 @@ async def work_of(profile_id: str, loaders: WorldLoaders) -> CustomWorldWork | N
     )
     cover = None if published else await loaders.covers.load(profile_id)
     return CustomWorldWork.from_profile(row, gallery_row, cover, loaders)
-
-
-register_work_type(PlayType.CUSTOM_WORLD, CustomWorldWork)
 
 
 # --- the question-and-answer flow ------------------------------------------------------------

@@ -8,7 +8,6 @@ import strawberry
 
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.worlds import reading
-from resolvers.worlds.model import PublicationStatus
 from schema.relay import Connection
 from schema.worlds.loaders import WorldLoaders
 from schema.worlds.types import (
@@ -38,7 +37,7 @@ class WorldsViewerFields:
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[CustomWorldWork]:
-        status = PublicationStatus(publication_status.value) if publication_status else None
+        status = WorkPublicationStatus(publication_status.value) if publication_status else None
         page = await reading.works_of(
             user_id=self.row["user_id"], status=status, first=first, after=after
         )

@@ -161,7 +161,7 @@ async def test_a_reply_whose_listener_never_ran_is_applied_when_the_session_is_r
     user = await make_user()
     session_id = await _session(user.principal)
     started = await _send(user.principal, session_id)
-    monkeypatch.setattr(finish_listeners, "_finish_listeners", {})
+    monkeypatch.setattr(finish_listeners, "listeners", dict)
     await answer(started.task["task_id"], "A reply nobody applied yet.")
     assert (await _operation(started.operation["operation_id"]))["status"] == "running"
     # when the session is read
@@ -179,7 +179,7 @@ async def test_a_finished_turn_is_applied_once_whoever_races_to_apply_it(
     user = await make_user()
     session_id = await _session(user.principal)
     started = await _send(user.principal, session_id)
-    monkeypatch.setattr(finish_listeners, "_finish_listeners", {})
+    monkeypatch.setattr(finish_listeners, "listeners", dict)
     await answer(started.task["task_id"], "Applied once.")
     # when eight appliers race (listeners, readers, a sweep)
     applied = await asyncio.gather(

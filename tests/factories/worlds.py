@@ -166,12 +166,19 @@ async def bind(
 
 
 async def bind_cover(
-    gql: GraphQLClient, token: str, profile_id: str, *, seed: int = 1, content: bytes | None = None
+    gql: GraphQLClient,
+    token: str,
+    profile_id: str,
+    *,
+    seed: int = 1,
+    content: bytes | None = None,
+    access_policy: str = "PUBLIC_READ",
 ) -> dict[str, Any]:
-    """Upload a real PNG (or `content`) and bind it as the world's cover."""
+    """Upload a real PNG (or `content`) and bind it as the world's cover (PUBLIC_READ, as
+    the gate asks, unless told otherwise)."""
     data = content if content is not None else png_bytes(seed)
     content_type = "image/png" if content is None else "audio/wav"
-    asset = await upload(gql, token, data, content_type=content_type)
+    asset = await upload(gql, token, data, content_type=content_type, access_policy=access_policy)
     asset["assetObjectId"] = relay.GlobalID.from_id(asset["id"]).node_id
     payload = await bind(
         gql,

@@ -137,9 +137,9 @@ def test_a_model_json_draft_of_the_wrong_shape_is_refused(
 def test_the_gate_and_progress() -> None:
     draft = _derive("seed", "Build it.")
     assert [b.code for b in evaluate(draft, None)] == [BlockerCode.COVER_MISSING]
-    audio = Cover(asset_object_id="a", content_type="audio/wav")
+    audio = Cover(asset_object_id="a", content_type="audio/wav", access_policy="public_read")
     assert [b.code for b in evaluate(draft, audio)] == [BlockerCode.COVER_NOT_IMAGE]
-    image = Cover(asset_object_id="a", content_type="image/png")
+    image = Cover(asset_object_id="a", content_type="image/png", access_policy="public_read")
     assert evaluate(draft, image) == []
     assert (progress_percent(draft, None), progress_percent(draft, image)) == (92, 100)
     assert progress_percent(CustomWorldDraft(), None) == 0
