@@ -6,6 +6,8 @@ python manage.py grant-admin USERNAME             make an existing user an admin
 python manage.py issue-service-token NAME [--days 90]
                                                   print a bearer token for a trusted worker
 python manage.py revoke-service-token CREDENTIAL_ID
+python manage.py export-schema [--check]          write the code's SDL to schema.graphql
+                                                  (--check: only say whether it differs)
 """
 
 from __future__ import annotations
@@ -64,6 +66,20 @@ async def revoke_token(credential_id: str) -> None:
     )
 
 
+def export_schema(*, check: bool) -> None:
+    from schema.contract import EXPORT_COMMAND, SCHEMA_FILE, committed_sdl_path, current_sdl
+
+    sdl = current_sdl().encode("utf-8")
+    path = committed_sdl_path()
+    if check:
+        if not path.exists() or path.read_bytes() != sdl:
+            raise SystemExit(f"{SCHEMA_FILE} differs from the code: run {EXPORT_COMMAND}")
+        print(f"{SCHEMA_FILE} matches the code")
+        return
+    path.write_bytes(sdl)
+    print(f"wrote {path} ({len(sdl)} bytes)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Genarrative operator commands")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -78,6 +94,8 @@ def main(argv: list[str] | None = None) -> None:
     token.add_argument("--days", type=int, default=90)
     revoke = commands.add_parser("revoke-service-token")
     revoke.add_argument("credential_id")
+    export = commands.add_parser("export-schema")
+    export.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
     if args.command == "migrate":
         asyncio.run(migrate())
@@ -89,6 +107,8 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(issue_token(args.name, args.days))
     elif args.command == "revoke-service-token":
         asyncio.run(revoke_token(args.credential_id))
+    elif args.command == "export-schema":
+        export_schema(check=args.check)
 
 
 if __name__ == "__main__":
