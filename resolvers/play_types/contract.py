@@ -29,6 +29,7 @@ from resolvers.creation.adapters import CreationAdapter
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.gates import Blocker, ImageCodes
 from resolvers.principal import Principal
+from resolvers.runs.rules import RunRules
 
 COVER_SLOT = "cover"
 
@@ -65,6 +66,8 @@ class PlayTypePlugin(ABC):
     # Where the session's draft is stored (a JSON object column of the session table).
     session_table: ClassVar[type[Table]]
     draft_column: ClassVar[str]
+    # Its run rules (resolvers/runs/rules.py); None while the play type has no runs.
+    runs: ClassVar[RunRules | None] = None
 
     @property
     def draft_model(self) -> type[BaseModel]:

@@ -1,0 +1,33 @@
+"""Expected failures of runs (payload errors; nothing was written)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from resolvers.errors import DomainError
+
+
+class RunErrorCode(StrEnum):
+    PLAY_TYPE_UNSUPPORTED = "PLAY_TYPE_UNSUPPORTED"  # the play type has no runs yet
+    RUN_LIMIT_REACHED = "RUN_LIMIT_REACHED"  # 20 unfinished runs already
+    SNAPSHOT_STALE = "SNAPSHOT_STALE"  # expectedSnapshotVersion is not the run's
+    RUN_FINISHED = "RUN_FINISHED"  # the run has ended (won, lost, abandoned or expired)
+    ILLEGAL_MOVE = "ILLEGAL_MOVE"  # the rules refuse the action
+    ACTION_INVALID = "ACTION_INVALID"  # malformed action
+
+
+class RunError(DomainError):
+    """An expected run failure (`code` is a `RunErrorCode`); nothing was written.
+    `current_version` is the run's snapshot version when the refusal knows it (SNAPSHOT_STALE,
+    RUN_FINISHED), for the payload."""
+
+    def __init__(
+        self,
+        code: RunErrorCode,
+        message: str,
+        *,
+        field: str | None = None,
+        current_version: int | None = None,
+    ) -> None:
+        super().__init__(code, message, field=field)
+        self.current_version = current_version
