@@ -15,6 +15,7 @@ from starlette.routing import Route, WebSocketRoute
 from db.engine import close_pool, start_pool
 from db.tables.auth import UserAccount
 from resolvers.ai_tasks.worker import worker_from_settings
+from resolvers.runs.sweeps import sweeper_from_settings
 from schema.assets.http import ROUTES as ASSET_ROUTES
 from schema.build import build_schema
 from schema.view import GraphQLView
@@ -26,7 +27,8 @@ logger = logging.getLogger("genarrative")
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
-    """Assemble the service; the bus and the database pool live in the lifespan."""
+    """Assemble the service; the bus, the database pool, the generation worker and the
+    runs sweeper live in the lifespan."""
     settings = settings or get_settings()
     view = GraphQLView(build_schema(settings), settings)
     engine = UserAccount._meta.db
@@ -44,6 +46,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         worker = worker_from_settings(settings)
         if worker is not None:
             await worker.start()
+        # Runs: expire those whose time is up, purge old event streams (RUN_SWEEP_SECONDS).
+        sweeper = sweeper_from_settings(settings)
+        if sweeper is not None:
+            await sweeper.start()
         # Fewer, cheaper collections while serving (GC_GEN0_THRESHOLD, GC_FREEZE_AFTER_STARTUP).
         thresholds = gc.get_threshold()
         if settings.gc_gen0_threshold > 0:
@@ -57,6 +63,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if settings.gc_freeze_after_startup:
                 gc.unfreeze()
             gc.set_threshold(*thresholds)
+            if sweeper is not None:
+                await sweeper.stop()
             if worker is not None:
                 await worker.stop()
             install_registry(None)

@@ -143,6 +143,30 @@ class Settings(BaseSettings):
         description="Content types an upload may declare.",
     )
 
+    # Runs of every play type (docs/runs.md).
+    run_limit: int = Field(
+        20, description="Most unfinished (RUNNING) runs one user may have, all play types."
+    )
+    run_sweeper_enabled: bool = Field(
+        True, description="Run the periodic expiry sweep and event purge in this process."
+    )
+    run_sweep_seconds: float = Field(
+        10.0, description="How often running runs past their time limit are expired."
+    )
+    run_purge_seconds: float = Field(
+        3600.0, description="How often event streams of runs finished long ago are purged."
+    )
+    run_event_retention_days: int = Field(
+        30, description="Event streams of runs finished longer ago than this are purged."
+    )
+
+    # Puzzle runs (docs/creation.md, "Puzzle runs and leaderboards").
+    puzzle_run_time_limit_seconds: int = Field(
+        1800,
+        description="A puzzle run's time limit for all its levels (read at its start); past "
+        "it the run is EXPIRED (TIME_UP).",
+    )
+
     # Runtime profile (profile / economy / analytics; docs/profile.md).
     invite_inviter_reward_points: int = Field(20, description="Points for the inviter, once.")
     invite_invitee_reward_points: int = Field(10, description="Points for the invitee, once.")

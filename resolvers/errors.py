@@ -8,9 +8,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the gates' module imports the assets domain, which imports this one
     from resolvers.play_types.gates import Blocker
@@ -33,6 +33,12 @@ class DomainError(Exception):
         """The errors a payload reports for this failure: itself, unless a subclass splits
         it (a blocked world publish reports one error per blocker)."""
         return [self]
+
+    def payload_values(self) -> Mapping[str, Any]:
+        """Values for fields of the refusal's payload besides `errors` (Python names; a
+        payload without such a field ignores it): a run refusal's current snapshot version.
+        Default: none."""
+        return {}
 
 
 class AccessError(Exception):

@@ -38,11 +38,16 @@ from schema.gallery.subscriptions import GallerySubscription
 from schema.gallery.work import Work, registered_work_types
 from schema.guards import ValidationCacheWithNulGuard
 from schema.node import NodeQuery
-from schema.play_types import WORK_TYPES, install_work_types
+from schema.play_types import RUN_TYPES, WORK_TYPES, install_run_types, install_work_types
 from schema.profile.mutations import ProfileMutation
+from schema.puzzle.leaderboard import PuzzleLeaderboardQuery, PuzzleLeaderboardSubscription
 from schema.puzzle.mutations import PuzzleMutation
 from schema.puzzle.queries import PuzzleQuery
+from schema.puzzle.runs import PuzzleRunMutation
 from schema.puzzle.subscriptions import PuzzleSubscription
+from schema.runs.mutations import RunMutation
+from schema.runs.subscriptions import RunSubscription
+from schema.runs.types import Run, registered_run_types
 from schema.shared_events import SharedEventExecutor
 from schema.worlds.mutations import WorldMutation
 from schema.worlds.queries import WorldQuery
@@ -61,6 +66,7 @@ class Query(
     AiTaskQuery,
     GalleryQuery,
     PuzzleQuery,
+    PuzzleLeaderboardQuery,
     WorldQuery,
 ):
     pass
@@ -80,6 +86,8 @@ class Mutation(
     GalleryMutation,
     CreationMutation,
     PuzzleMutation,
+    PuzzleRunMutation,
+    RunMutation,
     WorldMutation,
 ):
     pass
@@ -89,7 +97,14 @@ class Mutation(
     description="Live streams over WebSocket (graphql-transport-ws): events with "
     "per-stream sequences, replayed after an `after` cursor, then delivered live."
 )
-class Subscription(AiTaskSubscription, AssetSubscription, GallerySubscription, PuzzleSubscription):
+class Subscription(
+    AiTaskSubscription,
+    AssetSubscription,
+    GallerySubscription,
+    PuzzleSubscription,
+    PuzzleLeaderboardSubscription,
+    RunSubscription,
+):
     pass
 
 
@@ -127,13 +142,16 @@ def build_schema(settings: Settings, *, only_play_types: bool = False) -> Schema
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
     install_work_types()
+    install_run_types()
     work_types = list(WORK_TYPES.values()) if only_play_types else registered_work_types()
+    run_types = list(RUN_TYPES.values()) if only_play_types else registered_run_types()
     return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        # Every registered play type's Work type (schema/play_types.py installs them).
-        types=[User, AssetObject, Work, *work_types],
+        # Every registered play type's Work and Run types (schema/play_types.py installs
+        # them).
+        types=[User, AssetObject, Work, *work_types, Run, *run_types],
         extensions=extensions,
         execution_context_class=SharedEventExecutor,
     )

@@ -8,6 +8,8 @@ field extension `DomainErrorPayload()`, which turns such an error into that payl
   payload's error type `{code, field, message}`, the code read into that type's code enum;
 - `blockers`, when the payload has that field: `error.blockers`, each converted by the
   element type's `from_blocker`;
+- fields named by `error.payload_values()` (a run refusal's `current_snapshot_version`):
+  those values;
 - every other field: its default, else null, else [].
 
 A mutation field is therefore: convert the arguments, call the resolver, convert the
@@ -52,6 +54,7 @@ class PayloadShape:
     from_blocker: Callable[[Any], object] | None
     null_fields: tuple[str, ...]
     list_fields: tuple[str, ...]
+    field_names: frozenset[str]
 
     @classmethod
     def of(cls, payload_type: object) -> PayloadShape:
@@ -96,6 +99,7 @@ class PayloadShape:
             from_blocker=from_blocker,
             null_fields=tuple(null_fields),
             list_fields=tuple(list_fields),
+            field_names=frozenset(fields) - {"errors"},
         )
 
     def refusal(self, error: DomainError) -> object | None:
@@ -110,6 +114,9 @@ class PayloadShape:
         }
         if self.from_blocker is not None:
             values["blockers"] = [self.from_blocker(blocker) for blocker in error.blockers]
+        for name, value in error.payload_values().items():
+            if name in self.field_names:
+                values[name] = value
         return self.build_payload(**values)
 
     def _error(self, error: DomainError) -> object:

@@ -145,6 +145,24 @@ async def append_many(events: Sequence[StreamEvent]) -> list[list[StreamEntry]]:
     return numbered
 
 
+async def discard(stream_keys: Sequence[str]) -> None:
+    """Forget whole streams, log and counter (a purge of streams that will not grow again,
+    such as finished runs'): two statements for all of them, inside the caller's
+    transaction."""
+    if not in_transaction():
+        raise RuntimeError("streams.discard must run inside a transaction")
+    keys = sorted(set(stream_keys))
+    if not keys:
+        return
+    marks = ", ".join("{}" for _ in keys)
+    await RealtimeStreamEvent.raw(
+        f"DELETE FROM realtime_stream_event WHERE stream_key IN ({marks})", *keys
+    )
+    await RealtimeStreamCounter.raw(
+        f"DELETE FROM realtime_stream_counter WHERE stream_key IN ({marks})", *keys
+    )
+
+
 async def publish(entries: Iterable[StreamEntry]) -> None:
     """Tell subscribers after commit. A failed publish loses nothing: the next message on
     the stream (or the periodic resync) makes subscribers read the gap from the log."""

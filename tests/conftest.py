@@ -45,6 +45,9 @@ def pytest_configure(config: pytest.Config) -> None:
             "ARGON2_MEMORY_COST_KIB": "8",
             "ARGON2_PARALLELISM": "1",
             "BROADCAST_URL": "memory://",
+            # Runs expire by touch in tests; the sweeps are called by the tests themselves
+            # (a background sweep would change tables while a test compares them).
+            "RUN_SWEEPER_ENABLED": "false",
         }
     )
     if engine == "sqlite":

@@ -1,10 +1,11 @@
 """The runtime profile (docs/domain.md): settings, snapshot, browse history, saves, feedback.
 
 Catalog tables: runtime_setting, runtime_snapshot, user_browse_history, profile_save_archive,
-profile_feedback_submission. The wallet tables of §2 live in `economy`.
+profile_feedback_submission, profile_played_world (written by runs). The wallet tables of §2
+live in `economy`.
 """
 
-from piccolo.columns import JSON, Integer, Real, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, BigInt, Integer, Real, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -64,6 +65,23 @@ class ProfileSaveArchive(Table, tablename="profile_save_archive"):
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
+class ProfilePlayedWorld(Table, tablename="profile_played_world"):
+    """A work the user played (PLAY runs, resolvers/runs/played.py): one row per (user,
+    `world_key` = `{play_type}:{work_id}`), written when a run starts and when it ends."""
+
+    played_world_id = Varchar(length=64, primary_key=True)
+    user_id = Varchar(length=64, index=True)
+    world_key = Varchar(length=170)
+    owner_user_id = Varchar(length=64, null=True, default=None)
+    profile_id = Varchar(length=128, null=True, default=None)
+    world_type = Varchar(length=32, null=True, default=None)
+    world_title = Varchar(length=200, default="")
+    world_subtitle = Varchar(length=256, default="")
+    first_played_at = Timestamptz(default=TimestamptzNow())
+    last_played_at = Timestamptz(default=TimestamptzNow())
+    last_observed_play_time_ms = BigInt(default=0)
+
+
 class ProfileFeedbackSubmission(Table, tablename="profile_feedback_submission"):
     feedback_id = Varchar(length=64, primary_key=True)
     user_id = Varchar(length=64, index=True)
@@ -79,8 +97,9 @@ class ProfileFeedbackSubmission(Table, tablename="profile_feedback_submission"):
 
 # Secondary indexes. Catalog: user_browse_history user_id, (user_id, owner_user_id,
 # profile_id); profile_save_archive user_id, (user_id, world_key), (user_id, saved_at);
-# profile_feedback_submission user_id, (user_id, created_at). Two are unique on purpose
-# (one browse row per world, one save slot per world: docs/tables.md), and
+# profile_feedback_submission user_id, (user_id, created_at); profile_played_world user_id,
+# (user_id, world_key), (user_id, last_played_at). Three are unique on purpose (one browse
+# row, one save slot, one played-world row per world: docs/tables.md), and
 # (user_id, visited_at) serves the newest-first history. Composite ones: raw migrations.
 INDEXES = {
     ("user_browse_history", ("user_id",), False),
@@ -91,4 +110,7 @@ INDEXES = {
     ("profile_save_archive", ("user_id", "saved_at"), False),
     ("profile_feedback_submission", ("user_id",), False),
     ("profile_feedback_submission", ("user_id", "created_at"), False),
+    ("profile_played_world", ("user_id",), False),
+    ("profile_played_world", ("user_id", "world_key"), True),
+    ("profile_played_world", ("user_id", "last_played_at"), False),
 }

@@ -61,3 +61,12 @@ class PuzzleBlockerCode(StrEnum):
 def owner_stream(user_id: str) -> str:
     """The stream of one user's puzzle events (`puzzleEvents`)."""
     return f"puzzle:u:{user_id}"
+
+
+# Runs and leaderboards (resolvers/puzzle/runs.py, resolvers/puzzle/leaderboard.py).
+LEADERBOARD_IMPROVED = "improved"  # the kind of every leaderboard event
+
+
+def leaderboard_stream(work_id: str, grid_size: int) -> str:
+    """The public stream of one leaderboard's improvements (`puzzleLeaderboardChanges`)."""
+    return f"puzzle:lb:{work_id}:{grid_size}"

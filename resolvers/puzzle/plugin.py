@@ -14,6 +14,7 @@ from resolvers.principal import Principal
 from resolvers.puzzle import drafts, gate, publishing, sessions, works
 from resolvers.puzzle.adapter import ADAPTER
 from resolvers.puzzle.model import IMAGE_SLOT, LEVEL_ENTITY, WORK_ENTITY, level_entity_id
+from resolvers.puzzle.runs import PUZZLE_RUNS
 
 
 class PuzzlePlugin(PlayTypePlugin):
@@ -25,6 +26,7 @@ class PuzzlePlugin(PlayTypePlugin):
     image_codes = gate.IMAGE_CODES
     session_table = PuzzleAgentSession
     draft_column = "draft_json"
+    runs = PUZZLE_RUNS
 
     def entity_policies(self) -> Mapping[str, EntityPolicy]:
         return works.ENTITY_POLICIES

@@ -3,7 +3,11 @@
 - `model`: statuses, modes, reasons, limits, the `Run` row and an action's `Outcome`;
   `errors`: `RunError` + `RunErrorCode`.
 - `rules`: `RunRules`, the run half of the play-type contract (what a play type plugs in).
-- `lifecycle`: start, act (the version-guarded write), abandon, expire.
-- `reading`, `events`, `sweeps`: lists and node reads, the per-run event stream, the
-  periodic expiry sweep and the purge of old event streams.
+- `registry`: which play types have runs (each plugin's `runs`).
+- `lifecycle`: start, act (the version-guarded write), abandon; `refusals`: why a guarded
+  write found nothing (one read); `finishing`: the end of a run (WON/LOST, abandon, expiry).
+- `played`: what a PLAY run counts (plays, played works, play time); `store`: the row and
+  the per-run event stream (`run:{run_id}`).
+- `reading`, `sweeps`: lists and node reads, events; the periodic expiry sweep and the purge
+  of old event streams.
 """

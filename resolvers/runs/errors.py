@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 from resolvers.errors import DomainError
 
@@ -31,3 +33,7 @@ class RunError(DomainError):
     ) -> None:
         super().__init__(code, message, field=field)
         self.current_version = current_version
+
+    def payload_values(self) -> Mapping[str, Any]:
+        """The payload's `currentSnapshotVersion` (null when the refusal does not know it)."""
+        return {"current_snapshot_version": self.current_version}

@@ -8,13 +8,10 @@ from enum import StrEnum
 from typing import Any
 
 from resolvers.gallery.play_types import PlayType
+from subscriptions.streams import StreamEntry
 
-# At most this many unfinished runs per user (RUNNING), every play type together.
-RUN_LIMIT = 20
 # A PLAY run counts one play of its work per (user, work) within this window.
 PLAY_COUNT_WINDOW_SECONDS = 600
-# Event streams of runs finished longer ago than this are purged.
-EVENT_RETENTION_DAYS = 30
 
 
 class RunMode(StrEnum):
@@ -55,6 +52,11 @@ class RunEventKind(StrEnum):
     FINISHED = "finished"
 
 
+def run_stream(run_id: str) -> str:
+    """The run's event stream (`runEvents`): every applied change, numbered."""
+    return f"run:{run_id}"
+
+
 @dataclass(frozen=True, slots=True)
 class Run:
     """A run's framework row (`runs_run`): the life cycle every play type shares."""
@@ -78,13 +80,24 @@ class Run:
     def finished(self) -> bool:
         return self.status in FINISHED_STATUSES
 
+    def elapsed_at(self, moment: datetime) -> int:
+        """Milliseconds played at `moment`: the recorded value once finished, else the time
+        since the start, never beyond the limit."""
+        if self.elapsed_ms is not None:
+            return self.elapsed_ms
+        played = int((min(moment, self.deadline_at) - self.started_at).total_seconds() * 1000)
+        return max(0, min(played, self.duration_limit_ms))
+
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What a play type's rules made of one action (applied inside the run's transaction,
     after the version guard): the event's payload for `runEvents`, and the end of the run
-    when the action ended it (`status` WON or LOST with a `reason`)."""
+    when the action ended it (`status` WON or LOST with a `reason`), and the stream entries
+    the play type numbered in that transaction (e.g. a puzzle leaderboard's improvement),
+    which the framework publishes after commit."""
 
     event: dict[str, Any] = field(default_factory=dict)
     status: RunStatus | None = None
     reason: str | None = None
+    entries: list[StreamEntry] = field(default_factory=list)

@@ -20,6 +20,7 @@ from schema.economy.viewer import EconomyViewerFields
 from schema.ids import global_id
 from schema.profile.viewer import ProfileViewerFields
 from schema.puzzle.viewer import PuzzleViewerFields
+from schema.runs.viewer import RunsViewerFields
 from schema.worlds.viewer import WorldsViewerFields
 
 
@@ -29,6 +30,7 @@ class Viewer(
     EconomyViewerFields,
     AiTasksViewerFields,
     PuzzleViewerFields,
+    RunsViewerFields,
     WorldsViewerFields,
 ):
     row: strawberry.Private[dict[str, Any]]

@@ -29,6 +29,9 @@ PUBLIC_ROOT_FIELDS = {
     # The public gallery feed and its change stream (viewerHasLiked is false for anonymous).
     ("Query", "gallery"),
     ("Subscription", "galleryChanges"),
+    # Puzzle leaderboards of published works and their improvements (docs/creation.md).
+    ("Query", "puzzleLeaderboard"),
+    ("Subscription", "puzzleLeaderboardChanges"),
     ("Mutation", "authRegister"),
     ("Mutation", "authLogin"),
     ("Mutation", "authPhoneCodeSend"),

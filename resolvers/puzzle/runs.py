@@ -1,0 +1,223 @@
+"""Puzzle runs: the puzzle's `RunRules` (resolvers/runs/rules.py), `PUZZLE_RUNS`.
+
+The framework (resolvers/runs/lifecycle.py) owns the run's status, version and timing
+(`runs_run`); the puzzle's state is its catalog row in `puzzle_runtime_run`:
+- A run walks the work's levels in order: a PLAY run those of the published work
+  (`levels_json`), a TEST run those of the owner's current draft (levels without a grid
+  size are left out). `snapshot_json` holds the run's `seed`, the `levels` (id, name, grid
+  size), the work's `tags`, the current `tiles` (resolvers/puzzle/grids.py), when the
+  current level started (`levelStartedAt`) and each cleared level's time (`levelTimesMs`).
+  Each level's first grid is drawn from the seed and the level's index: the same run always
+  deals the same grids.
+- An action is a swap `{"kind": "swap", "a": position, "b": position}`; a position outside
+  the grid or a tile swapped with itself is ILLEGAL_MOVE (nothing is written). The swap
+  that solves a level records its time (now − the level's start), counts it
+  (`cleared_level_count`), adds the work to `played_profile_ids_json`, keeps the work's tags
+  in `previous_level_tags_json`, and deals the next level (`current_level_index`,
+  `current_grid_size`); after the last level the run is WON (COMPLETED). In PLAY mode each
+  cleared level is offered to the leaderboard of (work, grid size)
+  (resolvers/puzzle/leaderboard.py); its stream entries go back in the `Outcome` and the
+  framework publishes them after commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from db.tables.puzzle import PuzzleRuntimeRun
+from resolvers.gallery.model import WorkPublicationStatus
+from resolvers.gallery.play_types import PlayType
+from resolvers.puzzle import drafts, grids, leaderboard, sessions, works
+from resolvers.puzzle.adapter import as_json
+from resolvers.puzzle.model import MAX_GRID_SIZE, MIN_GRID_SIZE
+from resolvers.runs.model import Outcome, Run, RunMode, RunReason, RunStatus
+from resolvers.runs.rules import PlayableWork, RunRules
+from settings import get_settings
+
+MAX_SUBTITLE_LENGTH = 200
+
+
+def _levels(levels: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The playable levels (a grid size from 3 to 8), as the snapshot keeps them."""
+    return [
+        {"levelId": str(level["levelId"]), "name": level.get("name") or "", "gridSize": size}
+        for level in levels
+        if isinstance(size := level.get("gridSize"), int) and MIN_GRID_SIZE <= size <= MAX_GRID_SIZE
+    ]
+
+
+def _elapsed_ms(started: str, now: datetime) -> int:
+    moment = datetime.fromisoformat(started)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0, int((now - moment).total_seconds() * 1000))
+
+
+async def _state_row(run_id: str) -> dict[str, Any]:
+    row = (
+        await PuzzleRuntimeRun.select()
+        .where(PuzzleRuntimeRun.run_id == run_id)
+        .output(load_json=True)
+        .first()
+    )
+    if row is None:
+        raise RuntimeError(f"run {run_id} has no puzzle state")
+    return row
+
+
+class PuzzleRunRules(RunRules):
+    play_type = PlayType.PUZZLE
+
+    def time_limit_ms(self) -> int:
+        return get_settings().puzzle_run_time_limit_seconds * 1000
+
+    async def playable_work(
+        self, *, work_id: str, mode: RunMode, user_id: str
+    ) -> PlayableWork | None:
+        row = (await works.works_by_work_id([work_id])).get(work_id)
+        if row is None:
+            return None
+        if mode is RunMode.PLAY:
+            if row["publication_status"] != WorkPublicationStatus.PUBLISHED.value:
+                return None
+            title, description = row["work_title"], row["work_description"]
+            levels, tags = _levels(row["levels_json"] or []), list(row["theme_tags_json"] or [])
+        else:
+            if row["owner_user_id"] != user_id or row["source_session_id"] is None:
+                return None
+            session = (await sessions.sessions_by_id([row["source_session_id"]])).get(
+                row["source_session_id"]
+            )
+            if session is None:
+                return None
+            draft = drafts.stored_draft(session["draft_json"])
+            title, description = draft.title, draft.description
+            levels, tags = _levels(drafts.levels_json(draft)), list(draft.tags)
+        if not levels:
+            return None
+        return PlayableWork(
+            work_id=work_id,
+            owner_user_id=row["owner_user_id"],
+            title=title,
+            subtitle=description[:MAX_SUBTITLE_LENGTH],
+            content={"levels": levels, "tags": tags},
+        )
+
+    async def start(self, *, run: Run, work: PlayableWork, now: datetime) -> dict[str, Any]:
+        levels = work.content["levels"]
+        seed = secrets.randbits(48)
+        first_size = levels[0]["gridSize"]
+        snapshot = {
+            "seed": seed,
+            "levels": levels,
+            "tags": work.content["tags"],
+            "tiles": grids.shuffled(seed, 0, first_size),
+            "levelStartedAt": now.isoformat(),
+            "levelTimesMs": [],
+        }
+        await PuzzleRuntimeRun.raw(
+            "INSERT INTO puzzle_runtime_run (run_id, owner_user_id, entry_profile_id, "
+            "current_profile_id, cleared_level_count, current_level_index, current_grid_size, "
+            "played_profile_ids_json, previous_level_tags_json, snapshot_json, created_at, "
+            "updated_at) VALUES ({}, {}, {}, {}, 0, 0, {}, {}, {}, {}, {}, {})",
+            run.run_id,
+            run.owner_user_id,
+            work.work_id,
+            work.work_id,
+            first_size,
+            as_json([]),
+            as_json([]),
+            as_json(snapshot),
+            now,
+            now,
+        )
+        return {"levelCount": len(levels), "gridSize": first_size}
+
+    async def apply(self, *, run: Run, action: Mapping[str, Any], now: datetime) -> Outcome:
+        row = await _state_row(run.run_id)
+        snapshot = dict(row["snapshot_json"])
+        a, b = grids.checked_swap(action, len(snapshot["tiles"]))
+        tiles = grids.swapped(snapshot["tiles"], a, b)
+        event: dict[str, Any] = {"kind": grids.SWAP, "a": a, "b": b, "solved": False}
+        index, cleared = row["current_level_index"], row["cleared_level_count"]
+        played, tags = list(row["played_profile_ids_json"]), list(row["previous_level_tags_json"])
+        grid_size = row["current_grid_size"]
+        outcome: dict[str, Any] = {}
+        if grids.is_solved(tiles):
+            levels = snapshot["levels"]
+            elapsed = _elapsed_ms(snapshot["levelStartedAt"], now)
+            snapshot["levelTimesMs"] = [*snapshot["levelTimesMs"], elapsed]
+            cleared += 1
+            work_id = row["current_profile_id"]
+            if work_id not in played:
+                played.append(work_id)
+            tags = list(snapshot["tags"])
+            event.update(solved=True, levelIndex=index, elapsedMs=elapsed)
+            if run.mode is RunMode.PLAY:
+                outcome["entries"] = await leaderboard.record_time(
+                    work_id=work_id,
+                    grid_size=grid_size,
+                    user_id=run.owner_user_id,
+                    run_id=run.run_id,
+                    elapsed_ms=elapsed,
+                    now=now,
+                )
+            if index + 1 < len(levels):
+                index += 1
+                grid_size = levels[index]["gridSize"]
+                tiles = grids.shuffled(snapshot["seed"], index, grid_size)
+                snapshot["levelStartedAt"] = now.isoformat()
+            else:
+                outcome.update(status=RunStatus.WON, reason=RunReason.COMPLETED.value)
+        snapshot["tiles"] = tiles
+        await PuzzleRuntimeRun.raw(
+            "UPDATE puzzle_runtime_run SET cleared_level_count = {}, current_level_index = {}, "
+            "current_grid_size = {}, played_profile_ids_json = {}, "
+            "previous_level_tags_json = {}, snapshot_json = {}, updated_at = {} "
+            "WHERE run_id = {}",
+            cleared,
+            index,
+            grid_size,
+            as_json(played),
+            as_json(tags),
+            as_json(snapshot),
+            now,
+            run.run_id,
+        )
+        return Outcome(event=event, **outcome)
+
+    async def states(self, run_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        if not run_ids:
+            return {}
+        rows = (
+            await PuzzleRuntimeRun.select()
+            .where(PuzzleRuntimeRun.run_id.is_in(list(run_ids)))
+            .output(load_json=True)
+        )
+        return {row["run_id"]: row for row in rows}
+
+    def winning_actions(self, state: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The swaps that solve the current grid, then each later level's first grid (the
+        rules are deterministic in the seed)."""
+        snapshot = state["snapshot_json"]
+        levels = snapshot["levels"]
+        if state["cleared_level_count"] >= len(levels):
+            return []
+        index = state["current_level_index"]
+        grids_left = [snapshot["tiles"]] + [
+            grids.shuffled(snapshot["seed"], later, levels[later]["gridSize"])
+            for later in range(index + 1, len(levels))
+        ]
+        return [
+            grids.swap_action(a, b) for tiles in grids_left for a, b in grids.solving_swaps(tiles)
+        ]
+
+    def illegal_action(self, state: Mapping[str, Any]) -> dict[str, Any]:
+        """A tile swapped with itself."""
+        return grids.swap_action(0, 0)
+
+
+PUZZLE_RUNS = PuzzleRunRules()

@@ -1,0 +1,114 @@
+"""Reading runs: one run for its owner, the viewer's runs across play types, their states,
+events, played works and total play time. Every list is one keyset statement.
+
+Reading a single run is a touch: a running run past its deadline is expired first (its
+own transaction), so its owner never sees it running after its limit. Lists show the
+stored rows (the sweep expires overdue runs within `RUN_SWEEP_SECONDS`), so a page costs
+the same whatever it holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from db.tables.economy import ProfileDashboardState
+from db.tables.profile import ProfilePlayedWorld
+from db.tables.runs import RunsRun, RunsRunEvent
+from resolvers import clock
+from resolvers.gallery.play_types import PlayType
+from resolvers.pagination import Page, keyset_page
+from resolvers.principal import Principal
+from resolvers.runs.finishing import expire_run
+from resolvers.runs.model import Run, RunStatus
+from resolvers.runs.registry import rules_for
+from resolvers.runs.store import event_from_row, run_from_row, utc
+
+
+async def run_for_viewer(*, viewer: Principal, run_id: str) -> Run | None:
+    """The viewer's run, expired first if its time is up; None for a missing run or
+    another user's."""
+    user_id = viewer.user_id
+    if user_id is None:
+        return None
+    row = await RunsRun.select().where(RunsRun.run_id == run_id).first()
+    if row is None or row["owner_user_id"] != user_id:
+        return None
+    run = run_from_row(row)
+    now = utc(clock.now())
+    if run.status is RunStatus.RUNNING and run.deadline_at <= now:
+        expired = await expire_run(run_id, now)
+        if expired is None:
+            again = await RunsRun.select().where(RunsRun.run_id == run_id).first()
+            return run_from_row(again) if again is not None else None
+        return expired
+    return run
+
+
+async def runs_of(
+    *,
+    user_id: str,
+    play_type: PlayType | None = None,
+    status: RunStatus | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Page[Run]:
+    """The user's runs of every play type (or one), most recently changed first."""
+    where: Any = RunsRun.owner_user_id == user_id
+    if play_type is not None:
+        where &= RunsRun.play_type == PlayType(play_type).value
+    if status is not None:
+        where &= RunsRun.status == RunStatus(status).value
+    page = await keyset_page(
+        RunsRun, RunsRun.updated_at, RunsRun.run_id, first=first, after=after, where=where
+    )
+    return Page(
+        items=[run_from_row(row) for row in page.items],
+        cursors=page.cursors,
+        has_next_page=page.has_next_page,
+    )
+
+
+async def states_of(runs: Sequence[Run]) -> dict[str, dict[str, Any]]:
+    """Each run's play-type state, by run id: one statement per play type among them."""
+    by_type: dict[PlayType, list[str]] = {}
+    for run in runs:
+        by_type.setdefault(run.play_type, []).append(run.run_id)
+    states: dict[str, dict[str, Any]] = {}
+    for play_type, run_ids in by_type.items():
+        rules = rules_for(play_type)
+        if rules is not None:
+            states.update(await rules.states(run_ids))
+    return states
+
+
+async def events_by_ids(event_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Run events by id (one statement), JSON decoded."""
+    if not event_ids:
+        return {}
+    rows = await RunsRunEvent.select().where(RunsRunEvent.event_id.is_in(list(event_ids)))
+    return {row["event_id"]: event_from_row(row) for row in rows}
+
+
+async def played_works_of(
+    *, user_id: str, first: int | None = None, after: str | None = None
+) -> Page[dict[str, Any]]:
+    """The works the user played in PLAY runs, most recently played first."""
+    return await keyset_page(
+        ProfilePlayedWorld,
+        ProfilePlayedWorld.last_played_at,
+        ProfilePlayedWorld.played_world_id,
+        first=first,
+        after=after,
+        where=ProfilePlayedWorld.user_id == user_id,
+    )
+
+
+async def total_play_time_ms(user_id: str) -> int:
+    """Time spent in finished PLAY runs (0 before the first)."""
+    row = (
+        await ProfileDashboardState.select(ProfileDashboardState.total_play_time_ms)
+        .where(ProfileDashboardState.user_id == user_id)
+        .first()
+    )
+    return int(row["total_play_time_ms"]) if row else 0

@@ -1,0 +1,38 @@
+"""How each play type's run actions go over the graph, for the run contract tests
+(tests/play_types/test_runs_contract.py): every play type with runs has its own action
+mutation (`puzzleRunSwap`, …), and lists here how one of its `RunRules` actions becomes a
+call of it. A play type with runs and no entry fails the contract suite."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from resolvers.gallery.play_types import PlayType
+
+PAYLOAD = "errors { code field message } currentSnapshotVersion run { snapshotVersion status }"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionCall:
+    """A mutation applying one action: its text, variables and root field."""
+
+    query: str
+    variables: dict[str, Any]
+    field: str
+
+
+ActionMutation = Callable[[str, int, Mapping[str, Any]], ActionCall]
+
+
+def _puzzle_swap(run_id: str, version: int, action: Mapping[str, Any]) -> ActionCall:
+    return ActionCall(
+        "mutation($r: ID!, $a: Int!, $b: Int!, $v: Int!) { puzzleRunSwap(runId: $r, a: $a, "
+        f"b: $b, expectedSnapshotVersion: $v) {{ {PAYLOAD} }} }}",
+        {"r": run_id, "a": action["a"], "b": action["b"], "v": version},
+        "puzzleRunSwap",
+    )
+
+
+ACTION_MUTATIONS: dict[PlayType, ActionMutation] = {PlayType.PUZZLE: _puzzle_swap}

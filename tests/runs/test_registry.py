@@ -1,0 +1,34 @@
+"""Which play types have runs, and the schema's refusal of one without a `Run` type."""
+
+from __future__ import annotations
+
+import pytest
+
+from resolvers.gallery.play_types import PlayType
+from resolvers.play_types.registry import plugin_for
+from resolvers.runs.registry import play_types_with_runs, rules_for
+from schema import play_types as schema_play_types
+from schema.runs.types import run_type_for
+from tests.factories.gallery import TEST_PLAY_TYPE
+from tests.runs.fake import CounterRules, CounterTestRun, unregister_counter_run_type
+
+
+def test_a_play_type_has_runs_when_its_plugin_has_rules(counter: CounterRules) -> None:
+    # given the registered plugins and the counter rules this test stands in
+    puzzle = plugin_for(PlayType.PUZZLE)
+    # then puzzles and the counter have runs, custom worlds and unbuilt play types none
+    assert puzzle is not None and rules_for("puzzle") is puzzle.runs
+    assert rules_for(TEST_PLAY_TYPE) is counter
+    assert rules_for(PlayType.CUSTOM_WORLD) is None
+    assert rules_for(PlayType.BIG_FISH) is None
+    assert rules_for("no such type") is None
+    assert play_types_with_runs() == [PlayType.PUZZLE, TEST_PLAY_TYPE]
+    assert run_type_for(TEST_PLAY_TYPE) is CounterTestRun
+
+
+def test_the_schema_refuses_a_play_type_with_runs_and_no_run_type() -> None:
+    # given a play type with runs whose Run type nobody names
+    unregister_counter_run_type()
+    # when the run types are installed (as build_schema does), it refuses
+    with pytest.raises(RuntimeError, match="square_hole"):
+        schema_play_types.install_run_types()
