@@ -5,7 +5,9 @@ of its domain's event rows (one query per batch) and a converter to its GraphQL 
 For every event the connection's watch (schema/websocket.py) must still be valid: once it
 is revoked or expired, delivery stops and the socket closes with 4401 (in memory, no query
 per event). A subscriber that falls more than REALTIME_QUEUE_SIZE messages behind is closed
-with 4008 and resumes with its last `sequence` as `after`.
+with 4008 and resumes with its last `sequence` as `after`. Over SSE (no socket,
+schema/sse.py) the stream's guard ends the response instead of the 4401 close, and falling
+behind is a FELL_BEHIND error that ends the stream.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any, TypeVar
 
 from starlette.websockets import WebSocket, WebSocketState
 
-from resolvers.errors import BadUserInput
+from resolvers.errors import AccessError, BadUserInput
 from schema.context import Context
 from settings import get_settings
 from subscriptions import streams
@@ -31,6 +33,13 @@ EventType = TypeVar("EventType")
 LoadRows = Callable[[list[str]], Awaitable[dict[str, dict[str, Any]]]]
 
 
+class FellBehind(AccessError):
+    """An SSE subscriber fell behind (a socket is closed with 4008 instead)."""
+
+    code = "FELL_BEHIND"
+    default_message = "Fell behind: subscribe again with your last sequence as `after`."
+
+
 async def check_cursor(stream_key: str, after: int | None) -> None:
     """`after` must be a sequence of the stream (0 … its end) or None (live only)."""
     if after is None:
@@ -41,8 +50,13 @@ async def check_cursor(stream_key: str, after: int | None) -> None:
         raise BadUserInput("`after` is beyond the end of this stream.")
 
 
-async def park() -> None:
-    """Wait to be cancelled: the socket is closing and the server ends the operation."""
+async def park(context: Context | None = None) -> None:
+    """Wait to be cancelled: the socket is closing and the server ends the operation.
+
+    Over SSE (no socket) return at once: the stream's own guard (schema/sse.py) has ended
+    or is ending the response."""
+    if context is not None and not isinstance(context.request, WebSocket):
+        return
     await asyncio.Event().wait()
 
 
@@ -78,13 +92,16 @@ async def deliver(
                 rows = await load_rows([entry.event_id for entry in batch])
                 for entry in batch:
                     if watch is not None and watch.revoked.is_set():
-                        await park()  # the connection's guard closes the socket with 4401
+                        await park(context)  # the guard closes the socket with 4401
+                        return
                     row = rows.get(entry.event_id)
                     if row is None:
                         logger.error("stream %s#%s names no event", stream_key, entry.sequence)
                         continue
                     yield convert(row, entry.sequence)
     except SubscriberOverflow:
+        if not isinstance(context.request, WebSocket):
+            raise FellBehind() from None
         await close_socket(
             context, FELL_BEHIND, "Fell behind: resubscribe with your last sequence."
         )
