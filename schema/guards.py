@@ -32,8 +32,8 @@ class ValidationCacheWithNulGuard(ValidationCache):
 
     One extension rather than two: each extension costs every request an instance and its
     hooks. A valid document is checked, so an invalid one still reports its validation
-    errors; a refused one is reported like them (no data: a 400 over HTTP, an `error`
-    message over WebSocket).
+    errors; a refused one is reported like them (a request error with no data over HTTP, an
+    `error` message over WebSocket).
     """
 
     def on_validate(self) -> Iterator[None]:

@@ -1,11 +1,15 @@
 """The /graphql endpoint: GraphQL over HTTP (POST, GET) and WebSocket, on Starlette.
 
 On top of Strawberry's view:
-- request errors (unparseable JSON, JSON nested deeper than MAX_JSON_DEPTH, wrong content
-  type, a body over the limit, parse and validation failures, bad variables, limits)
-  answer with a 4xx status and a GraphQL error body carrying `extensions.code`, never a
-  500 or plain text;
-- `Accept: application/graphql-response+json` is honoured (GraphQL-over-HTTP);
+- malformed HTTP requests (unparseable JSON, JSON nested deeper than MAX_JSON_DEPTH, wrong
+  content type, a body over the limit, a `query` that is not a string) answer with a 4xx
+  status and a GraphQL error body carrying `extensions.code`, never a 500 or plain text;
+- GraphQL request errors (nothing executed: parse and validation failures, limits, bad
+  variables, an unknown operation name) answer 200 to `Accept: application/json` (or no
+  Accept) and 400 to `application/graphql-response+json`, with no `data` key either way
+  (GraphQL-over-HTTP); a mutation over GET is a 405 with `Allow: POST`;
+- `Accept: application/graphql-response+json` is honoured when preferred to
+  application/json (q-values; GraphQL-over-HTTP);
 - every response carries `X-Request-ID` (taken from the request when it sends one);
 - bearer tokens are verified once per request; a refused token leaves the caller
   anonymous and private fields explain why.
@@ -16,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import orjson
@@ -25,15 +30,25 @@ from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.exceptions import MissingQueryError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.streaming import SSETransport
 from strawberry.schema import BaseSchema
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import (
+    GRAPHQL_SSE_PROTOCOL,
+    GRAPHQL_TRANSPORT_WS_PROTOCOL,
+    GRAPHQL_WS_PROTOCOL,
+)
 from strawberry.types.execution import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from resolvers.auth.authenticate import principal_from_token
 from resolvers.auth.tokens import InvalidToken
 from resolvers.ids import new_id
 from schema.context import Context
 from schema.guards import JsonTooDeep, decode_request_json
+from schema.sse import SseResponse, SseStream, SseStreams, StreamLimitReached, guarded
 from schema.websocket import (
     LegacyWsHandler,
     TransportWsHandler,
@@ -72,8 +87,14 @@ HTTP_CODES = {
     400: "BAD_REQUEST",
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
     413: "REQUEST_TOO_LARGE",
+    429: "TOO_MANY_STREAMS",
 }
+SUBSCRIPTION_NEEDS_SSE = (
+    "Subscriptions over HTTP need `Accept: text/event-stream` (GraphQL over SSE); "
+    "or subscribe over a WebSocket (graphql-transport-ws)."
+)
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -86,7 +107,13 @@ class GraphQLView(GraphQL[Context, None]):
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
             max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
             allowed_origins=settings.ws_allowed_origins,
+            subscription_protocols=(
+                GRAPHQL_TRANSPORT_WS_PROTOCOL,
+                GRAPHQL_WS_PROTOCOL,
+                GRAPHQL_SSE_PROTOCOL,  # `Accept: text/event-stream` (schema/sse.py)
+            ),
         )
+        self.sse_streams = SseStreams(settings.max_sse_streams_per_user)
         self.max_body_bytes = settings.max_body_bytes
         self.max_json_depth = settings.max_json_depth
 
@@ -118,11 +145,7 @@ class GraphQLView(GraphQL[Context, None]):
         request = Request(scope=scope, receive=self._limited(receive))
         request_id = _request_id(request)
         request.state.request_id = request_id
-        media_type = (
-            GRAPHQL_RESPONSE
-            if GRAPHQL_RESPONSE in request.headers.get("accept", "")
-            else "application/json"
-        )
+        media_type = _response_media_type(request.headers.get("accept", ""))
         try:
             declared = int(request.headers.get("content-length") or 0)
         except ValueError:
@@ -140,15 +163,19 @@ class GraphQLView(GraphQL[Context, None]):
                 media_type=media_type,
             )
         except HTTPException as error:
+            status = _http_error_status(error, request.method, media_type)
             response = error_response(
-                error.status_code,
+                status,
                 error.reason,
-                HTTP_CODES.get(error.status_code, "BAD_REQUEST"),
+                HTTP_CODES.get(status, "BAD_REQUEST"),
                 request_id=request_id,
                 media_type=media_type,
             )
+            if status == 405:
+                # Strawberry's own 405 refuses other methods; ours, a mutation over GET.
+                response.headers["Allow"] = "GET, POST" if error.status_code == 405 else "POST"
         else:
-            if getattr(request.state, "request_error", False):
+            if getattr(request.state, "request_error", False) and media_type == GRAPHQL_RESPONSE:
                 response.status_code = 400
             if response.media_type == "application/json" or response.headers.get(
                 "content-type", ""
@@ -187,16 +214,147 @@ class GraphQLView(GraphQL[Context, None]):
                 context.token_error = "the Authorization header must be `Bearer <token>`"
         return context
 
+    async def execute_operation(
+        self,
+        request: Request,
+        request_adapter: Any,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: Response,
+    ) -> Any:
+        # An SSE stream takes a slot of its caller's limit and watches its token
+        # (schema/sse.py); the slot is given back when the response ends.
+        if isinstance(request_data, GraphQLRequestData) and request_data.protocol == "sse":
+            try:
+                handle = self.sse_streams.open(request, context)
+            except StreamLimitReached as error:
+                raise HTTPException(
+                    429,
+                    f"At most {self.sse_streams.limit} event streams may be open at once: "
+                    "close one first.",
+                ) from error
+            request.state.sse_stream = handle
+            try:
+                return await super().execute_operation(
+                    request, request_adapter, request_data, context, root_value, sub_response
+                )
+            except BaseException:
+                handle.release()
+                raise
+        return await super().execute_operation(
+            request, request_adapter, request_data, context, root_value, sub_response
+        )
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        # A plain HTTP request (no `text/event-stream` in Accept) cannot carry a
+        # subscription: 406 with a message saying how, instead of executing it as a query.
+        allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except InvalidOperationTypeError as error:
+            if error.operation_type is OperationType.SUBSCRIPTION:
+                raise HTTPException(406, SUBSCRIPTION_NEEDS_SSE) from None
+            raise HTTPException(400, error.as_http_error_reason(request_adapter.method)) from error
+        except CannotGetOperationTypeError as error:
+            raise HTTPException(400, error.as_http_error_reason()) from error
+        except MissingQueryError as error:
+            raise HTTPException(400, "No GraphQL query found in the request") from error
+
+    async def create_streaming_response(
+        self,
+        request: Request | WebSocket,
+        stream: Callable[[], AsyncIterator[str]],
+        sub_response: Response,
+        headers: Mapping[str, str],
+    ) -> Response:
+        handle: SseStream | None = getattr(request.state, "sse_stream", None)
+        transport = self._get_stream_transport(SSETransport.protocol)
+        if handle is None or not isinstance(transport, SSETransport):
+            return await super().create_streaming_response(request, stream, sub_response, headers)
+        request_id = getattr(request.state, "request_id", "")
+        return SseResponse(
+            guarded(stream, handle, transport, self.encode_json_string, request_id)(),
+            status_code=200,
+            headers={**sub_response.headers, **headers, "X-Request-ID": request_id},
+            handle=handle,
+        )
+
     async def on_ws_connect(self, context: Context) -> None:
         await authenticate_connection(context)
 
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
-        # A request error: nothing executed (no data), and no error belongs to a field.
+        processed = await super().process_result(request, result)
+        # A request error: nothing executed (no data), and no error belongs to a field. The
+        # GraphQL spec: such a response carries no `data` entry.
         if result.data is None and result.errors and all(not e.path for e in result.errors):
             request.state.request_error = True
-        return await super().process_result(request, result)
+            processed.pop("data", None)
+        return processed
+
+
+def _http_error_status(error: HTTPException, method: str, media_type: str) -> int:
+    """The status of a request Strawberry refused before executing it (GraphQL-over-HTTP)."""
+    cause = error.__cause__
+    if isinstance(cause, InvalidOperationTypeError) and method == "GET":
+        # GraphQL-over-HTTP: a mutation over GET MUST be a 405 (with `Allow: POST`).
+        return 405 if cause.operation_type.value == "mutation" else error.status_code
+    if isinstance(cause, CannotGetOperationTypeError) and isinstance(
+        cause.operation_name, str | None
+    ):
+        # An unknown or missing operation name is a GraphQL request error (a non-string
+        # `operationName` is a malformed request: 400).
+        return 400 if media_type == GRAPHQL_RESPONSE else 200
+    return error.status_code
+
+
+def _response_media_type(accept: str) -> str:
+    """application/graphql-response+json when the client names it and prefers it to
+    application/json (q-values); else application/json, also for no Accept or `*/*`."""
+    wanted = _quality(accept, GRAPHQL_RESPONSE)
+    if wanted[1] == 2 and wanted[0] > 0 and wanted[0] >= _quality(accept, "application/json")[0]:
+        return GRAPHQL_RESPONSE
+    return "application/json"
+
+
+def _quality(accept: str, media_type: str) -> tuple[float, int]:
+    """The q-value the Accept header gives media_type, and how specific the range that
+    gives it is (2 exact, 1 `type/*`, 0 `*/*`, -1 none)."""
+    ranges = {media_type: 2, media_type.split("/")[0] + "/*": 1, "*/*": 0}
+    found = (0.0, -1)
+    for part in accept.split(","):
+        name, *parameters = (piece.strip() for piece in part.split(";"))
+        specificity = ranges.get(name.lower(), -1)
+        if specificity < 0 or specificity < found[1]:
+            continue
+        quality = 1.0
+        for parameter in parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        found = (quality, specificity)
+    return found
 
 
 def _request_id(request: Request | WebSocket) -> str:
