@@ -8,9 +8,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from db.engine import close_pool, start_pool
 from db.tables.auth import UserAccount
@@ -19,11 +21,44 @@ from resolvers.runs.sweeps import sweeper_from_settings
 from schema.assets.http import ROUTES as ASSET_ROUTES
 from schema.build import build_schema
 from schema.view import GraphQLView
-from settings import Settings, get_settings
+from settings import ConfigurationError, Settings, get_settings
 from subscriptions.bus import Hub, install_hub
 from subscriptions.revocations import Revocations, install_registry
 
 logger = logging.getLogger("genarrative")
+
+
+class OneLineStartupFailure:
+    """A ConfigurationError in the lifespan fails start-up with its one line as the
+    `lifespan.startup.failed` message (uvicorn logs it, then exits with status 3) instead
+    of the traceback Starlette would send."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+        held: list[Message] = []
+
+        async def hold_failure(message: Message) -> None:
+            if message["type"] == "lifespan.startup.failed":
+                held.append(message)
+            else:
+                await send(message)
+
+        try:
+            await self.app(scope, receive, hold_failure)
+        except ConfigurationError as error:
+            await send({"type": "lifespan.startup.failed", "message": str(error)})
+            return
+        except BaseException:
+            for message in held:  # any other failure goes out as Starlette reported it
+                await send(message)
+            raise
+        for message in held:
+            await send(message)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -96,6 +131,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/readyz", readyz),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(OneLineStartupFailure)],
     )
 
 

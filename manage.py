@@ -19,7 +19,19 @@ import sys
 from piccolo.apps.migrations.commands.forwards import run_forwards
 
 
+async def check_database() -> None:
+    """End with one line (ConfigurationError) when DATABASE_URL's server does not answer."""
+    from piccolo.engine.finder import engine_finder
+
+    from db.engine import check_database as check
+
+    engine = engine_finder()
+    if engine is not None:
+        await check(engine)
+
+
 async def migrate() -> None:
+    await check_database()
     result = await run_forwards(app_name="all", fake=False)
     if not result.success:
         raise SystemExit(f"migration failed: {result.message}")
@@ -30,6 +42,7 @@ async def create_admin(username: str, password: str) -> None:
     from resolvers.auth.errors import AuthError, AuthErrorCode
     from resolvers.auth.password_signin import register_with_password
 
+    await check_database()
     try:
         await register_with_password(username=username, password=password)
     except AuthError as error:
@@ -42,12 +55,14 @@ async def create_admin(username: str, password: str) -> None:
 async def grant(username: str) -> None:
     from resolvers.auth.admin import grant_admin
 
+    await check_database()
     print(await grant_admin(username=username))
 
 
 async def issue_token(name: str, days: int) -> None:
     from resolvers.auth.admin import issue_service_token
 
+    await check_database()
     issued = await issue_service_token(name=name, days=days)
     print(
         f"# credential {issued.credential_id}, expires {issued.expires_at.isoformat()}",
@@ -59,6 +74,7 @@ async def issue_token(name: str, days: int) -> None:
 async def revoke_token(credential_id: str) -> None:
     from resolvers.auth.admin import revoke_service_credential
 
+    await check_database()
     print(
         "revoked"
         if await revoke_service_credential(credential_id=credential_id)

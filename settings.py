@@ -6,11 +6,12 @@ read the same values. Nothing here imports a project layer.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_SQLITE_PATH = ROOT / "var" / "genarrative.sqlite"
@@ -61,6 +62,12 @@ class Settings(BaseSettings):
     )
     max_page_size: int = 100
     max_subscriptions_per_connection: int = 50
+    max_sse_streams_per_user: int = Field(
+        default=50,
+        ge=1,
+        description="Open GraphQL-over-SSE streams per signed-in user (anonymous callers: "
+        "per client address) in one process; one more is refused with 429.",
+    )
     introspection_enabled: bool = True
     graphiql_enabled: bool = True
     ws_allowed_origins: list[str] = Field(
@@ -187,10 +194,42 @@ class Settings(BaseSettings):
     )
 
 
+class ConfigurationError(SystemExit):
+    """A setting this process cannot start with. It ends the process (exit status 1) with
+    one line on stderr, `genarrative: <SETTING>: <problem>; <what to do>`, and no traceback,
+    wherever it is raised: at import (`uvicorn app:app`, `manage.py`) or in the app's
+    lifespan (app.py turns it into uvicorn's one-line startup failure)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"genarrative: {message}")
+
+
+def _problems(error: ValidationError) -> str:
+    parts = []
+    for problem in error.errors():
+        name = ".".join(str(part) for part in problem["loc"]).upper() or "settings"
+        parts.append(f"{name}: {problem['input']!r} is invalid ({problem['msg']}); fix or unset it")
+    return "; ".join(parts)
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings (cached; tests clear the cache after changing the env)."""
-    settings = Settings()  # values come from the environment
+    """The process-wide settings (cached; tests clear the cache after changing the env).
+
+    An invalid value raises ConfigurationError, naming the variable."""
+    try:
+        settings = Settings()  # values come from the environment
+    except ValidationError as error:
+        raise ConfigurationError(_problems(error)) from None
+    except SettingsError as error:
+        field = re.search(r'field "(\w+)"', str(error))
+        name = field.group(1).upper() if field else "settings"
+        raise ConfigurationError(
+            f"{name}: not valid JSON ({error.__cause__}); set it to a JSON list or unset it"
+        ) from None
     if settings.environment == "production" and settings.jwt_secret == DEV_JWT_SECRET:
-        raise RuntimeError("JWT_SECRET must be set in production")
+        raise ConfigurationError(
+            "JWT_SECRET: not set, and ENVIRONMENT=production refuses the development secret; "
+            "set JWT_SECRET to a long random string"
+        )
     return settings

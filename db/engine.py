@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import socket
 import sqlite3
+import warnings
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import asyncpg
 from piccolo.engine.base import Engine as BaseEngine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
 from db.sqlite_pool import PooledSQLiteEngine
+from settings import ConfigurationError
 
 Engine = BaseEngine[Any]
 
@@ -19,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = ROOT / "var" / "genarrative.sqlite"
 # Seconds a SQLite writer waits for the lock before "database is locked".
 SQLITE_BUSY_TIMEOUT = 30
+# Seconds the start-up check waits for PostgreSQL to answer.
+CONNECT_TIMEOUT = 5
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -34,12 +40,60 @@ def build_engine(url: str) -> Engine:
     """The engine for DATABASE_URL: SQLite (WAL, busy timeout) or PostgreSQL (asyncpg)."""
     path = sqlite_path(url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _enable_wal(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _enable_wal(path)
+        except (OSError, sqlite3.Error) as error:
+            raise ConfigurationError(
+                f"DATABASE_URL: cannot open the SQLite file {path} ({error}); "
+                "fix its folder's permissions or set DATABASE_URL"
+            ) from None
         return PooledSQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT)
-    if urlparse(url).scheme not in ("postgres", "postgresql"):
-        raise ValueError("DATABASE_URL must be empty, sqlite:///<path> or postgres://…")
-    return PostgresEngine(config={"dsn": url})
+    scheme = urlparse(url).scheme
+    if scheme not in ("postgres", "postgresql"):
+        raise ConfigurationError(
+            f"DATABASE_URL: unsupported scheme {scheme + '://' if scheme else repr(url)}; "
+            "use sqlite:///<path>, postgres://user@host:5432/db or leave it empty"
+        )
+    # Piccolo asks the server for its version here and only warns when it is down;
+    # check_database() says so in one line when the process starts.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*Unable to (connect|fetch)")
+        return PostgresEngine(config={"dsn": url})
+
+
+async def check_database(engine: Engine) -> None:
+    """Raise ConfigurationError (one line) when the PostgreSQL server behind DATABASE_URL
+    does not answer; SQLite was opened by build_engine already."""
+    if not isinstance(engine, PostgresEngine):
+        return
+    dsn = str(engine.config.get("dsn", ""))
+    parsed = urlparse(dsn)
+    where = f"{parsed.hostname or 'localhost'}:{parsed.port or 5432}"
+    try:
+        connection = await asyncpg.connect(dsn, timeout=CONNECT_TIMEOUT)
+    except ConnectionRefusedError:
+        reason = "connection refused"
+    except socket.gaierror:
+        reason = "unknown host"
+    except TimeoutError:
+        reason = f"no answer within {CONNECT_TIMEOUT} s"
+    except asyncpg.InvalidCatalogNameError:
+        reason = f"database {parsed.path.lstrip('/')!r} does not exist"
+    except (
+        asyncpg.InvalidPasswordError,
+        asyncpg.InvalidAuthorizationSpecificationError,
+    ) as error:
+        reason = f"authentication failed: {error}"
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        reason = str(error) or type(error).__name__
+    else:
+        await connection.close()
+        return
+    raise ConfigurationError(
+        f"DATABASE_URL: cannot connect to PostgreSQL at {where} ({reason}); "
+        "start it or set DATABASE_URL"
+    )
 
 
 def _enable_wal(path: Path) -> None:
@@ -62,6 +116,7 @@ async def start_pool(engine: Engine, *, max_size: int = 10) -> bool:
     if isinstance(engine, PooledSQLiteEngine):
         return engine.open_pool(max_size=max_size)
     if isinstance(engine, PostgresEngine) and engine.pool is None:
+        await check_database(engine)  # down or refused: one line, not asyncpg's traceback
         await engine.start_connection_pool(min_size=1, max_size=max_size)
         return True
     return False
