@@ -28,7 +28,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,37 +38,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
 
+import harness
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 WARMUP_SECONDS = 1.0
 
 
 # --- orchestration (the parent process) ----------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _run(args: list[str], env: dict[str, str], timeout: float) -> str:
-    done = subprocess.run(
-        args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
-
-
-async def _postgres(url: str, statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 def orchestrate(options: argparse.Namespace) -> int:
@@ -81,14 +57,14 @@ def orchestrate(options: argparse.Namespace) -> int:
     try:
         if options.database_url:
             name = f"genarrative_bench_{os.getpid()}_{secrets.token_hex(3)}"
-            asyncio.run(_postgres(options.database_url, f'CREATE DATABASE "{name}"'))
+            asyncio.run(harness.postgres(options.database_url, f'CREATE DATABASE "{name}"'))
             created_database = (options.database_url, name)
             database_url = urlunparse(urlparse(options.database_url)._replace(path=f"/{name}"))
             engine = "postgres"
         else:
             database_url = f"sqlite:///{workdir / 'bench.sqlite'}"
             engine = "sqlite"
-        port = _free_port()
+        port = harness.free_port()
         env = {
             **os.environ,
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
@@ -110,9 +86,9 @@ def orchestrate(options: argparse.Namespace) -> int:
             "GC_FREEZE_AFTER_STARTUP": "true" if options.gc_gen0_threshold else "false",
         }
         print(f"engine: {engine}; preparing the database …", flush=True)
-        _run([PYTHON, "manage.py", "migrate"], env, timeout=120)
+        harness.run([PYTHON, "manage.py", "migrate"], env, timeout=120)
         plan = workdir / "plan.json"
-        _run(
+        harness.run(
             [
                 PYTHON,
                 str(Path(__file__)),
@@ -152,10 +128,10 @@ def orchestrate(options: argparse.Namespace) -> int:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        _wait_healthy(port, server, deadline=min(deadline, time.monotonic() + 30))
+        harness.wait_healthy(port, server, deadline=min(deadline, time.monotonic() + 30))
         print(f"server pid {server.pid} on 127.0.0.1:{port}; running the clients …", flush=True)
         result_path = workdir / "result.json"
-        _run(
+        harness.run(
             [
                 PYTHON,
                 str(Path(__file__)),
@@ -204,22 +180,9 @@ def orchestrate(options: argparse.Namespace) -> int:
                 print("server log:\n" + errors[-4000:], file=sys.stderr)
         if created_database is not None:
             url, name = created_database
-            asyncio.run(_postgres(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            asyncio.run(harness.postgres(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         shutil.rmtree(workdir, ignore_errors=True)
         print(f"total bench time {time.monotonic() - started:.1f} s", flush=True)
-
-
-def _wait_healthy(port: int, server: subprocess.Popen[bytes], *, deadline: float) -> None:
-    import httpx
-
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("the server exited during start-up")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return
-        time.sleep(0.1)
-    raise SystemExit("the server did not start in time")
 
 
 def _report(result: dict[str, Any]) -> None:
@@ -316,17 +279,6 @@ def _rss_kib(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     raise RuntimeError("no VmRSS")
-
-
-def _cpu_times(pid: int) -> tuple[float, float]:
-    """(user, system) CPU seconds of a process."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    tick = os.sysconf("SC_CLK_TCK")
-    return int(fields[11]) / tick, int(fields[12]) / tick
-
-
-def _cpu_seconds(pid: int) -> float:
-    return sum(_cpu_times(pid))
 
 
 class Subscriber:
@@ -449,18 +401,18 @@ async def clients(options: argparse.Namespace, plan: dict[str, Any]) -> dict[str
     async with asyncio.timeout(max(1.0, deadline - time.monotonic())):
         await asyncio.gather(*[s.first_event.wait() for s in live])
     ready_at = time.time() + WARMUP_SECONDS
-    cpu_before, cpu_clock = _cpu_seconds(options.server_pid), time.monotonic()
-    system_before = _cpu_times(options.server_pid)[1]
-    client_before = _cpu_seconds(os.getpid())
+    cpu_before, cpu_clock = harness.cpu_seconds(options.server_pid), time.monotonic()
+    system_before = harness.cpu_times(options.server_pid)[1]
+    client_before = harness.cpu_seconds(os.getpid())
     try:
         async with asyncio.timeout(max(1.0, deadline - time.monotonic())):
             await asyncio.gather(*[s.completed.wait() for s in live])
     except TimeoutError:
         pass
     elapsed = time.monotonic() - cpu_clock
-    cpu = (_cpu_seconds(options.server_pid) - cpu_before) / elapsed
-    system = (_cpu_times(options.server_pid)[1] - system_before) / elapsed
-    client_cpu = (_cpu_seconds(os.getpid()) - client_before) / elapsed
+    cpu = (harness.cpu_seconds(options.server_pid) - cpu_before) / elapsed
+    system = (harness.cpu_times(options.server_pid)[1] - system_before) / elapsed
+    client_cpu = (harness.cpu_seconds(os.getpid()) - client_before) / elapsed
     stop.set()
     await asyncio.wait(running, timeout=10)
 

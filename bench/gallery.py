@@ -27,8 +27,6 @@ import contextlib
 import json
 import os
 import secrets
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +35,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
+
+import harness
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -62,60 +62,11 @@ BASELINE_SQL = (
 # --- orchestration (the parent process) ----------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _run(args: list[str], env: dict[str, str], timeout: float) -> str:
-    done = subprocess.run(
-        args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
-
-
-async def _postgres(url: str, statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-def _wait_healthy(port: int, path: str, server: subprocess.Popen[bytes], deadline: float) -> None:
-    import httpx
-
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("a server exited during start-up")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"http://127.0.0.1:{port}{path}", timeout=1).status_code == 200:
-                return
-        time.sleep(0.1)
-    raise SystemExit("a server did not start in time")
-
-
-def _stop(server: subprocess.Popen[bytes] | None) -> None:
-    if server is None:
-        return
-    server.send_signal(signal.SIGINT)
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
 def orchestrate(options: argparse.Namespace) -> int:
     started = time.monotonic()
     deadline = started + options.timeout
     name = f"genarrative_bench_gallery_{os.getpid()}_{secrets.token_hex(3)}"
-    asyncio.run(_postgres(options.database_url, f'CREATE DATABASE "{name}"'))
+    asyncio.run(harness.postgres(options.database_url, f'CREATE DATABASE "{name}"'))
     database_url = urlunparse(urlparse(options.database_url)._replace(path=f"/{name}"))
     servers: list[subprocess.Popen[bytes]] = []
     logs: list[Path] = []
@@ -131,9 +82,9 @@ def orchestrate(options: argparse.Namespace) -> int:
             "GENERATION_WORKER_ENABLED": "false",
         }
         print("engine: postgres; migrating and seeding …", flush=True)
-        _run([PYTHON, "manage.py", "migrate"], env, timeout=120)
+        harness.run([PYTHON, "manage.py", "migrate"], env, timeout=120)
         plan = json.loads(
-            _run(
+            harness.run(
                 [PYTHON, str(Path(__file__)), "seed", "--works", str(options.works)],
                 env,
                 timeout=max(10.0, deadline - time.monotonic()),
@@ -144,7 +95,7 @@ def orchestrate(options: argparse.Namespace) -> int:
             f"{plan['authors']} authors in {plan['seconds']:.1f} s",
             flush=True,
         )
-        graphql_port, baseline_port = _free_port(), _free_port()
+        graphql_port, baseline_port = harness.free_port(), harness.free_port()
         commands = {
             "graphql": [
                 PYTHON,
@@ -179,10 +130,14 @@ def orchestrate(options: argparse.Namespace) -> int:
                     command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
                 )
             )
-        _wait_healthy(graphql_port, "/healthz", servers[0], min(deadline, time.monotonic() + 30))
-        _wait_healthy(baseline_port, "/healthz", servers[1], min(deadline, time.monotonic() + 30))
+        harness.wait_healthy(
+            graphql_port, servers[0], deadline=min(deadline, time.monotonic() + 30)
+        )
+        harness.wait_healthy(
+            baseline_port, servers[1], deadline=min(deadline, time.monotonic() + 30)
+        )
         result = json.loads(
-            _run(
+            harness.run(
                 [
                     PYTHON,
                     str(Path(__file__)),
@@ -213,14 +168,14 @@ def orchestrate(options: argparse.Namespace) -> int:
         return 0 if result["same_json"] else 1
     finally:
         for server in servers:
-            _stop(server)
+            harness.stop(server)
         for log in logs:
             text = log.read_text(errors="replace").strip() if log.exists() else ""
             if text:
                 print(f"{log.name}:\n{text[-3000:]}", file=sys.stderr)
             log.unlink(missing_ok=True)
         asyncio.run(
-            _postgres(options.database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            harness.postgres(options.database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         )
         print(f"total bench time {time.monotonic() - started:.1f} s", flush=True)
 
@@ -527,12 +482,6 @@ async def _latency(port: int, request: bytes, count: int) -> tuple[float, float,
     return statistics.median(timings), timings[int(len(timings) * 0.99) - 1], len(body)
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc), in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def _throughput(
     port: int, request: bytes, connections: int, seconds: float, pid: int
 ) -> tuple[float, float]:
@@ -551,12 +500,12 @@ async def _throughput(
         stop_at = time.perf_counter() + 1.0  # warm-up
         await asyncio.gather(*(loop(connection) for connection in pool))
         done = 0
-        cpu_before = _cpu_seconds(pid)
+        cpu_before = harness.cpu_seconds(pid)
         began = time.perf_counter()
         stop_at = began + seconds
         await asyncio.gather(*(loop(connection) for connection in pool))
         elapsed = time.perf_counter() - began
-        cpu = _cpu_seconds(pid) - cpu_before
+        cpu = harness.cpu_seconds(pid) - cpu_before
     finally:
         for connection in pool:
             connection.close()

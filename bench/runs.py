@@ -30,8 +30,6 @@ import json
 import os
 import random
 import secrets
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +37,8 @@ import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
+
+import harness
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -62,58 +62,11 @@ SWAP = (
 # --- orchestration (the parent process) ----------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _run(args: list[str], env: dict[str, str], timeout: float) -> str:
-    done = subprocess.run(
-        args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
-
-
-async def _postgres(url: str, statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-def _wait_healthy(port: int, server: subprocess.Popen[bytes], deadline: float) -> None:
-    import httpx
-
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("a server exited during start-up")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return
-        time.sleep(0.1)
-    raise SystemExit("a server did not start in time")
-
-
-def _stop(server: subprocess.Popen[bytes]) -> None:
-    server.send_signal(signal.SIGINT)
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
 def orchestrate(options: argparse.Namespace) -> int:
     started = time.monotonic()
     deadline = started + options.timeout
     name = f"genarrative_bench_runs_{os.getpid()}_{secrets.token_hex(3)}"
-    asyncio.run(_postgres(options.database_url, f'CREATE DATABASE "{name}"'))
+    asyncio.run(harness.postgres(options.database_url, f'CREATE DATABASE "{name}"'))
     database_url = urlunparse(urlparse(options.database_url)._replace(path=f"/{name}"))
     servers: list[subprocess.Popen[bytes]] = []
     logs: list[Path] = []
@@ -132,15 +85,15 @@ def orchestrate(options: argparse.Namespace) -> int:
             "GENERATION_WORKER_ENABLED": "false",
         }
         print("engine: postgres; migrating and seeding …", flush=True)
-        _run([PYTHON, "manage.py", "migrate"], env, timeout=120)
+        harness.run([PYTHON, "manage.py", "migrate"], env, timeout=120)
         plan = json.loads(
-            _run(
+            harness.run(
                 [PYTHON, str(Path(__file__)), "seed", "--players", str(options.players)],
                 env,
                 timeout=max(10.0, deadline - time.monotonic()),
             )
         )
-        ports = {"app": _free_port(), "baseline": _free_port()}
+        ports = {"app": harness.free_port(), "baseline": harness.free_port()}
         commands = {
             "app": [PYTHON, "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port",
                     str(ports["app"]), "--log-level", "warning", "--no-access-log"],
@@ -156,9 +109,9 @@ def orchestrate(options: argparse.Namespace) -> int:
                 )
             )
         for server, port in zip(servers, ports.values(), strict=True):
-            _wait_healthy(port, server, min(deadline, time.monotonic() + 30))
+            harness.wait_healthy(port, server, deadline=min(deadline, time.monotonic() + 30))
         result = json.loads(
-            _run(
+            harness.run(
                 [
                     PYTHON,
                     str(Path(__file__)),
@@ -186,14 +139,14 @@ def orchestrate(options: argparse.Namespace) -> int:
         return 0
     finally:
         for server in servers:
-            _stop(server)
+            harness.stop(server)
         for log in logs:
             text = log.read_text(errors="replace").strip() if log.exists() else ""
             if text:
                 print(f"{log.name}:\n{text[-3000:]}", file=sys.stderr)
             log.unlink(missing_ok=True)
         asyncio.run(
-            _postgres(options.database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            harness.postgres(options.database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         )
         print(f"total bench time {time.monotonic() - started:.1f} s", flush=True)
 
@@ -317,11 +270,6 @@ def baseline(options: argparse.Namespace) -> None:
 # --- the clients (a separate process) --------------------------------------------------------
 
 
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 class Player:
     """One player's open loop: an action due every 1/rate s, each on the last version."""
 
@@ -372,7 +320,7 @@ async def _loop(
     ) as http:
         start = time.monotonic() + 0.5
         # Players are spread over the first second so actions arrive evenly.
-        cpu_before = _cpu_seconds(pid)
+        cpu_before = harness.cpu_seconds(pid)
         await asyncio.gather(
             *(
                 player.play(http, send, start=start + index / len(players) / rate, rate=rate,
@@ -381,7 +329,7 @@ async def _loop(
             )
         )  # fmt: skip
         elapsed = time.monotonic() - start
-        cpu = _cpu_seconds(pid) - cpu_before
+        cpu = harness.cpu_seconds(pid) - cpu_before
     latencies = sorted(value for player in players for value in player.latencies)
     return {
         "actions": len(latencies),

@@ -13,10 +13,11 @@ from datetime import datetime
 
 from db.tables.runs import RunsRun
 from db.transactions import write_transaction
+from resolvers.gallery.model import utc
 from resolvers.runs import played
 from resolvers.runs.model import Run, RunEventKind, RunMode, RunReason, RunStatus
 from resolvers.runs.registry import rules_for
-from resolvers.runs.store import RUNNING, record_event, run_from_row, utc
+from resolvers.runs.store import RUNNING, record_event, run_from_row
 from subscriptions import streams
 from subscriptions.streams import StreamEntry
 

@@ -30,6 +30,7 @@ from db.tables.runs import RunsRun
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.errors import BadUserInput, NotFound
+from resolvers.gallery.model import utc
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
 from resolvers.principal import Principal
@@ -38,7 +39,7 @@ from resolvers.runs.errors import RunError, RunErrorCode
 from resolvers.runs.finishing import end_running, finished, record_elapsed
 from resolvers.runs.model import Run, RunEventKind, RunMode, RunReason, RunStatus
 from resolvers.runs.registry import require_rules
-from resolvers.runs.store import RUNNING, record_event, run_from_row, utc
+from resolvers.runs.store import RUNNING, record_event, run_from_row
 from settings import get_settings
 from subscriptions import streams
 from subscriptions.streams import StreamEntry

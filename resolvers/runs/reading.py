@@ -16,13 +16,14 @@ from db.tables.economy import ProfileDashboardState
 from db.tables.profile import ProfilePlayedWorld
 from db.tables.runs import RunsRun, RunsRunEvent
 from resolvers import clock
+from resolvers.gallery.model import utc
 from resolvers.gallery.play_types import PlayType
 from resolvers.pagination import Page, keyset_page
 from resolvers.principal import Principal
 from resolvers.runs.finishing import expire_run
 from resolvers.runs.model import Run, RunStatus
 from resolvers.runs.registry import rules_for
-from resolvers.runs.store import event_from_row, run_from_row, utc
+from resolvers.runs.store import event_from_row, run_from_row
 
 
 async def run_for_viewer(*, viewer: Principal, run_id: str) -> Run | None:

@@ -24,13 +24,6 @@ from subscriptions.streams import StreamEntry
 RUNNING = RunStatus.RUNNING.value
 
 
-def utc(moment: datetime) -> datetime:
-    """Aware UTC: stored times compare as UTC on both engines."""
-    if moment.tzinfo is None:
-        raise ValueError("times must be timezone-aware")
-    return moment.astimezone(UTC)
-
-
 def _time(value: Any) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)

@@ -21,9 +21,9 @@ from datetime import datetime, timedelta
 from db.tables.runs import RunsRun
 from db.transactions import write_transaction
 from resolvers import clock
+from resolvers.gallery.model import utc
 from resolvers.runs.finishing import expire_run
 from resolvers.runs.model import RunStatus, run_stream
-from resolvers.runs.store import utc
 from settings import Settings
 from subscriptions import streams
 
