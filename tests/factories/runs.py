@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from db.apps import all_tables
+from db.tables.economy import ProfileDashboardState
+from db.tables.gallery import GalleryPublicWork
 from db.tables.runs import RunsRun, RunsRunEvent
 from resolvers.runs.model import Run, run_stream
 from resolvers.runs.store import event_from_row, run_from_row
@@ -36,6 +38,21 @@ PLAYED_WORKS = (
     "pageInfo { hasNextPage endCursor } } } }"
 )
 NODE = f"query($id: ID!) {{ node(id: $id) {{ __typename ... on Run {{ {RUN_FIELDS} }} }} }}"
+
+
+async def play_count(work_id: str) -> int:
+    """The work's plays as the gallery counts them."""
+    row = await GalleryPublicWork.select().where(GalleryPublicWork.work_id == work_id).first()
+    assert row is not None
+    return int(row["play_count"])
+
+
+async def play_time(user_id: str) -> int:
+    """The user's total play time (0 before their first finished PLAY run)."""
+    row = (
+        await ProfileDashboardState.select().where(ProfileDashboardState.user_id == user_id).first()
+    )
+    return int(row["total_play_time_ms"]) if row else 0
 
 
 async def stored_run(run_id: str) -> Run:

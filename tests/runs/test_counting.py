@@ -7,8 +7,6 @@ from typing import Any
 
 import pytest
 
-from db.tables.economy import ProfileDashboardState
-from db.tables.gallery import GalleryPublicWork
 from db.tables.profile import ProfilePlayedWorld
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.gallery.play_types import PlayType
@@ -17,22 +15,9 @@ from resolvers.runs.lifecycle import act, start_run
 from resolvers.runs.model import RunMode, RunStatus
 from tests.factories.auth import make_user
 from tests.factories.gallery import TEST_PLAY_TYPE, publish
-from tests.factories.runs import every_table
+from tests.factories.runs import every_table, play_count, play_time
 from tests.fixtures import FakeClock
 from tests.runs.fake import CounterRules
-
-
-async def _play_count(work_id: str) -> int:
-    row = await GalleryPublicWork.select().where(GalleryPublicWork.work_id == work_id).first()
-    assert row is not None
-    return int(row["play_count"])
-
-
-async def _play_time(user_id: str) -> int:
-    row = (
-        await ProfileDashboardState.select().where(ProfileDashboardState.user_id == user_id).first()
-    )
-    return int(row["total_play_time_ms"]) if row else 0
 
 
 async def test_plays_count_once_per_user_and_work_every_ten_minutes(
@@ -51,13 +36,13 @@ async def test_plays_count_once_per_user_and_work_every_ten_minutes(
     await play(player)
     clock.advance(minutes=9, seconds=59)
     await play(player)
-    counted_within = await _play_count(work_id)
+    counted_within = await play_count(work_id)
     clock.advance(seconds=2)
     await play(player)
     await play(other)
     # then the second run counted nothing, the third and the other player's did
     assert counted_within == 1
-    assert await _play_count(work_id) == 3
+    assert await play_count(work_id) == 3
 
 
 async def test_a_test_run_plays_your_own_draft_and_counts_nothing(
@@ -80,7 +65,7 @@ async def test_a_test_run_plays_your_own_draft_and_counts_nothing(
     # then the run was refereed as usual but no play, played work or play time was written
     assert (won.mode, won.status, won.elapsed_ms) == (RunMode.TEST, RunStatus.WON, 3_000)
     assert await ProfilePlayedWorld.select() == []
-    assert await _play_time(player.user_id) == 0
+    assert await play_time(player.user_id) == 0
     # and someone else's draft is NOT_FOUND, and writes nothing
     before = await every_table()
     with pytest.raises(NotFound):

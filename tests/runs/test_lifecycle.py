@@ -9,8 +9,6 @@ from typing import Any
 
 import pytest
 
-from db.tables.economy import ProfileDashboardState
-from db.tables.gallery import GalleryPublicWork
 from db.tables.profile import ProfilePlayedWorld
 from resolvers.errors import NotFound
 from resolvers.gallery.play_types import PlayType
@@ -19,24 +17,11 @@ from resolvers.runs.lifecycle import abandon_run, act, start_run
 from resolvers.runs.model import RunMode, RunStatus
 from tests.factories.auth import make_user
 from tests.factories.gallery import TEST_PLAY_TYPE, publish
-from tests.factories.runs import events_of, every_table, stored_run
+from tests.factories.runs import events_of, every_table, play_count, play_time, stored_run
 from tests.fixtures import FakeClock
 from tests.runs.fake import LIMIT_MS, CounterRules
 
 ADD = {"kind": "add", "n": 1}
-
-
-async def _play_count(work_id: str) -> int:
-    row = await GalleryPublicWork.select().where(GalleryPublicWork.work_id == work_id).first()
-    assert row is not None
-    return int(row["play_count"])
-
-
-async def _play_time(user_id: str) -> int:
-    row = (
-        await ProfileDashboardState.select().where(ProfileDashboardState.user_id == user_id).first()
-    )
-    return int(row["total_play_time_ms"]) if row else 0
 
 
 async def test_a_play_run_starts_running_and_counts_a_play_and_the_played_work(
@@ -58,7 +43,7 @@ async def test_a_play_run_starts_running_and_counts_a_play_and_the_played_work(
         0,
     )
     assert stored.deadline_at - stored.started_at == timedelta(milliseconds=LIMIT_MS)
-    assert await _play_count(work_id) == 1
+    assert await play_count(work_id) == 1
     played = await ProfilePlayedWorld.select().where(ProfilePlayedWorld.user_id == player.user_id)
     assert [
         (row["world_key"], row["world_title"], row["owner_user_id"], row["world_type"])
@@ -114,7 +99,7 @@ async def test_actions_bump_the_version_until_the_rules_win_the_run(
         ("finished", 3, "won"),
     ]
     # and the play time, the played work and the play type's bookkeeping followed
-    assert await _play_time(player.user_id) == 15_000
+    assert await play_time(player.user_id) == 15_000
     played = await ProfilePlayedWorld.select().where(ProfilePlayedWorld.user_id == player.user_id)
     assert [row["last_observed_play_time_ms"] for row in played] == [15_000]
     assert counter.finished == [(run.run_id, RunStatus.WON)]
@@ -144,7 +129,7 @@ async def test_a_losing_action_ends_the_run_with_the_rules_reason(
         1,
         2_000,
     )
-    assert await _play_time(player.user_id) == 2_000
+    assert await play_time(player.user_id) == 2_000
 
 
 async def test_refused_actions_change_no_table(clock: FakeClock, hub: Any) -> None:
@@ -252,7 +237,7 @@ async def test_a_late_action_expires_the_run_and_never_finishes_it(
     )
     assert counter.counts[run.run_id] == 2
     assert counter.finished == [(run.run_id, RunStatus.EXPIRED)]
-    assert await _play_time(player.user_id) == LIMIT_MS
+    assert await play_time(player.user_id) == LIMIT_MS
     # and a second late request changes nothing more
     before = await every_table()
     with pytest.raises(RunError) as again:

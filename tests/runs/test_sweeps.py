@@ -13,6 +13,7 @@ from resolvers.runs.lifecycle import abandon_run, start_run
 from resolvers.runs.model import RunStatus, run_stream
 from resolvers.runs.sweeps import RunSweeper, purge_finished_events, sweep_expired
 from settings import get_settings
+from subscriptions.channels import stream_channel
 from tests.factories.auth import make_user
 from tests.factories.gallery import TEST_PLAY_TYPE, publish
 from tests.factories.runs import events_of, stored_run
@@ -113,15 +114,13 @@ async def test_the_sweeper_of_the_lifespan_expires_runs_on_its_own(
     get_settings.cache_clear()
     sweeper = RunSweeper(get_settings())
     # when it starts
-    await sweeper.start()
-    try:
-
-        async def expired() -> None:
-            while (await stored_run(run.run_id)).status is RunStatus.RUNNING:
-                await asyncio.sleep(0.01)
-
-        await asyncio.wait_for(expired(), timeout=5)
-    finally:
-        await sweeper.stop()
+    async with hub.subscribe(stream_channel(run_stream(run.run_id))) as events:
+        await sweeper.start()
+        try:
+            # (the expiry publishes the run's FINISHED event after its commit)
+            finished = await asyncio.wait_for(events.get(), timeout=5)
+        finally:
+            await sweeper.stop()
+    assert finished["kind"] == "finished"
     # then the run expired without anyone touching it
     assert (await stored_run(run.run_id)).reason == "TIME_UP"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -158,4 +157,3 @@ async def test_validation_errors_over_sse_are_a_next_then_complete(
         assert name == "next"
         assert data["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
         assert await stream.event() == ("complete", None)
-    await asyncio.sleep(0)
