@@ -48,6 +48,7 @@ from resolvers.auth.tokens import InvalidToken
 from resolvers.ids import new_id
 from schema.context import Context
 from schema.guards import JsonTooDeep, decode_request_json
+from schema.http_rules import GRAPHQL_RESPONSE, request_error_status, response_media_type
 from schema.sse import SseResponse, SseStream, SseStreams, StreamLimitReached, guarded
 from schema.websocket import (
     LegacyWsHandler,
@@ -58,7 +59,6 @@ from settings import Settings
 
 logger = logging.getLogger("genarrative.http")
 
-GRAPHQL_RESPONSE = "application/graphql-response+json"
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -145,7 +145,7 @@ class GraphQLView(GraphQL[Context, None]):
         request = Request(scope=scope, receive=self._limited(receive))
         request_id = _request_id(request)
         request.state.request_id = request_id
-        media_type = _response_media_type(request.headers.get("accept", ""))
+        media_type = response_media_type(request.headers.get("accept", ""))
         try:
             declared = int(request.headers.get("content-length") or 0)
         except ValueError:
@@ -163,7 +163,7 @@ class GraphQLView(GraphQL[Context, None]):
                 media_type=media_type,
             )
         except HTTPException as error:
-            status = _http_error_status(error, request.method, media_type)
+            status = request_error_status(error, request.method, media_type)
             response = error_response(
                 status,
                 error.reason,
@@ -309,52 +309,6 @@ class GraphQLView(GraphQL[Context, None]):
             request.state.request_error = True
             processed.pop("data", None)
         return processed
-
-
-def _http_error_status(error: HTTPException, method: str, media_type: str) -> int:
-    """The status of a request Strawberry refused before executing it (GraphQL-over-HTTP)."""
-    cause = error.__cause__
-    if isinstance(cause, InvalidOperationTypeError) and method == "GET":
-        # GraphQL-over-HTTP: a mutation over GET MUST be a 405 (with `Allow: POST`).
-        return 405 if cause.operation_type.value == "mutation" else error.status_code
-    if isinstance(cause, CannotGetOperationTypeError) and isinstance(
-        cause.operation_name, str | None
-    ):
-        # An unknown or missing operation name is a GraphQL request error (a non-string
-        # `operationName` is a malformed request: 400).
-        return 400 if media_type == GRAPHQL_RESPONSE else 200
-    return error.status_code
-
-
-def _response_media_type(accept: str) -> str:
-    """application/graphql-response+json when the client names it and prefers it to
-    application/json (q-values); else application/json, also for no Accept or `*/*`."""
-    wanted = _quality(accept, GRAPHQL_RESPONSE)
-    if wanted[1] == 2 and wanted[0] > 0 and wanted[0] >= _quality(accept, "application/json")[0]:
-        return GRAPHQL_RESPONSE
-    return "application/json"
-
-
-def _quality(accept: str, media_type: str) -> tuple[float, int]:
-    """The q-value the Accept header gives media_type, and how specific the range that
-    gives it is (2 exact, 1 `type/*`, 0 `*/*`, -1 none)."""
-    ranges = {media_type: 2, media_type.split("/")[0] + "/*": 1, "*/*": 0}
-    found = (0.0, -1)
-    for part in accept.split(","):
-        name, *parameters = (piece.strip() for piece in part.split(";"))
-        specificity = ranges.get(name.lower(), -1)
-        if specificity < 0 or specificity < found[1]:
-            continue
-        quality = 1.0
-        for parameter in parameters:
-            key, _, value = parameter.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        found = (quality, specificity)
-    return found
 
 
 def _request_id(request: Request | WebSocket) -> str:
