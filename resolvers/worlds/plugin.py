@@ -10,21 +10,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from db.tables.worlds import CustomWorldAgentSession
-from db.transactions import write_transaction
-from resolvers import clock
 from resolvers.assets.entities import EntityPolicy
-from resolvers.errors import NotFound
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.contract import PlaySession, PlayTypePlugin
 from resolvers.play_types.gates import Blocker
 from resolvers.principal import Principal
-from resolvers.worlds import reading, sessions, store, works
+from resolvers.worlds import reading, sessions, works
 from resolvers.worlds.adapter import ADAPTER
 from resolvers.worlds.drafts import parse_draft, stored_draft
 from resolvers.worlds.entities import ENTITY_POLICIES
 from resolvers.worlds.gate import IMAGE_CODES, cover_of, evaluate
 from resolvers.worlds.model import WORLD_ENTITY_KIND, AnchorKey
-from subscriptions import streams
 
 
 class CustomWorldPlugin(PlayTypePlugin):
@@ -52,25 +48,14 @@ class CustomWorldPlugin(PlayTypePlugin):
         seed_text: str | None,
         draft: Mapping[str, Any] | None,
     ) -> PlaySession:
-        owner = viewer.require_user()
-        parsed = parse_draft(dict(draft)) if draft is not None else None
-        if seed_text is not None or parsed is None:
-            saved = await sessions.autosave(
-                viewer=viewer,
-                session_id=session_id,
-                fields=sessions.AutosaveInput(seed_text=seed_text),
-            )
-            if parsed is None:
-                return PlaySession(saved.session["session_id"], saved.profile["profile_id"])
-        now = clock.now()
-        async with write_transaction():
-            world = await store.lock_world(session_id=session_id, owner_user_id=owner, now=now)
-            if world is None:
-                raise NotFound(store.NOT_FOUND_SESSION)
-            store.check_gate(world, parsed, await cover_of(world.profile["profile_id"]))
-            saved_world, entries = await store.save_world(world, parsed, now=now)
-        await streams.publish(entries)
-        return PlaySession(saved_world.session["session_id"], saved_world.profile["profile_id"])
+        viewer.require_user()  # anonymous is refused before the draft is even read
+        saved = await sessions.autosave(
+            viewer=viewer,
+            session_id=session_id,
+            fields=sessions.AutosaveInput(seed_text=seed_text),
+            draft=parse_draft(dict(draft)) if draft is not None else None,
+        )
+        return PlaySession(saved.session["session_id"], saved.profile["profile_id"])
 
     async def blockers(self, *, viewer: Principal, work_id: str) -> list[Blocker]:
         profile = await reading.owned_world(viewer=viewer, profile_id=work_id)

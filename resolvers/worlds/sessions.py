@@ -188,8 +188,15 @@ def _changes(fields: AutosaveInput, draft: CustomWorldDraft) -> dict[str, Any]:
     return changes
 
 
-async def autosave(*, viewer: Principal, session_id: str, fields: AutosaveInput) -> SavedWorld:
-    """Save form fields into the session's seed and draft; re-runs the publish gate."""
+async def autosave(
+    *,
+    viewer: Principal,
+    session_id: str,
+    fields: AutosaveInput,
+    draft: CustomWorldDraft | None = None,
+) -> SavedWorld:
+    """Save form fields into the session's seed and draft; re-runs the publish gate.
+    `draft`: a whole new draft the fields apply to (the play-type contract's autosave)."""
     owner = viewer.require_user()
     seed = seed_text(fields.seed_text) if fields.seed_text is not None else None
     now = clock.now()
@@ -197,7 +204,8 @@ async def autosave(*, viewer: Principal, session_id: str, fields: AutosaveInput)
         world = await store.lock_world(session_id=session_id, owner_user_id=owner, now=now)
         if world is None:
             raise NotFound(store.NOT_FOUND_SESSION)
-        draft = replace(world.draft, **_changes(fields, world.draft))
+        base = draft if draft is not None else world.draft
+        draft = replace(base, **_changes(fields, base))
         session_changes: dict[str, Any] = {}
         if seed is not None:
             session_changes["seed_text"] = seed
