@@ -8,11 +8,13 @@ the model only the keys it knows, writing puts the others back.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
 
 
+@cache
 def _known_keys(model: type[BaseModel]) -> frozenset[str]:
     keys: set[str] = set()
     for name, field in model.model_fields.items():
