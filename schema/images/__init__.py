@@ -1,0 +1,1 @@
+"""Image generation on the graph: `imageGenerate`, `workCoverGenerate` (resolvers/images)."""
