@@ -1,0 +1,217 @@
+"""Match3D runs: the Match3D `RunRules` (resolvers/runs/rules.py), `MATCH3D_RUNS`.
+
+The framework (resolvers/runs/lifecycle.py) owns the run's status, version and timing
+(`runs_run`); Match3D's state is its catalog row in `match3d_runtime_run`:
+- A run plays the work's item set: a PLAY run the published work's (`config_json`, with
+  the cut images published), a TEST run the owner's current draft. Its time limit is the
+  work's `timeLimitSeconds`, else MATCH3D_RUN_TIME_LIMIT_SECONDS.
+- `snapshot_json` holds the run's `seed`, the board (resolvers/match3d/board.py: `side`,
+  `layers`, the `pile` and the `tray`) and the item set (`items`: name, size, model
+  references, cut image); the board is dealt from the seed.
+- An action is a pick `{"kind": "pick", "itemId": "<board item id>"}`: an item not on
+  the pile or covered is ILLEGAL_MOVE (nothing is written). Three alike in the tray clear
+  (`clear_count` + 1, `cleared_item_count` + 3); a full tray LOSES (TRAY_FULL); an empty
+  board WINS (COMPLETED).
+- The catalog's status columns (`status`, `snapshot_version`, `started_at_ms`,
+  `duration_limit_ms`, `finished_at_ms`, `elapsed_ms`, `failure_reason`) mirror `runs_run`:
+  written at the start, with every action, and when the run ends however it ends
+  (`on_finished`). `states()` returns the play state only (those mirrors are the
+  framework's fields on the graph).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from db.tables.match3d import Match3dRuntimeRun
+from resolvers.gallery.model import WorkPublicationStatus
+from resolvers.gallery.play_types import PlayType
+from resolvers.match3d import board, drafts, sessions, works
+from resolvers.match3d.adapter import as_json, decoded
+from resolvers.match3d.model import Match3dLossReason
+from resolvers.runs.model import Outcome, Run, RunMode, RunReason, RunStatus
+from resolvers.runs.rules import PlayableWork, RunRules
+from settings import get_settings
+from subscriptions.streams import StreamEntry
+
+MAX_SUBTITLE_LENGTH = 200
+STATE_COLUMNS = (
+    "run_id, profile_id, clear_count, total_item_count, cleared_item_count, snapshot_json"
+)
+_MODEL_KEYS = ("modelSrc", "modelObjectKey")
+
+
+def _millis(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def _items(config: Mapping[str, Any], generated: Any) -> list[dict[str, Any]]:
+    """The item set a run plays: the configured items, with the model references of the
+    work's generated item assets where an item names none itself."""
+    assets = {
+        str(asset.get("itemId")): asset
+        for asset in (generated if isinstance(generated, list) else [])
+        if isinstance(asset, dict)
+    }
+    items = []
+    for item in config.get("items") or []:
+        found = assets.get(str(item["itemId"]), {})
+        items.append(
+            {
+                "itemId": item["itemId"],
+                "name": item.get("name") or "",
+                "count": int(item["count"]),
+                "size": item.get("size", 1.0),
+                **{key: item.get(key) or found.get(key) for key in _MODEL_KEYS},
+                "cutImageAssetId": item.get("cutImageAssetId"),
+            }
+        )
+    return items
+
+
+class Match3dRunRules(RunRules):
+    play_type = PlayType.MATCH3D
+
+    def time_limit_ms(self) -> int:
+        return get_settings().match3d_run_time_limit_seconds * 1000
+
+    async def playable_work(
+        self, *, work_id: str, mode: RunMode, user_id: str
+    ) -> PlayableWork | None:
+        row = (await works.works_by_id([work_id])).get(work_id)
+        if row is None:
+            return None
+        if mode is RunMode.PLAY:
+            if row["publication_status"] != WorkPublicationStatus.PUBLISHED.value:
+                return None
+            config = row["config_json"] or {}
+            title, summary = row["game_name"], row["summary_text"]
+        else:
+            if row["owner_user_id"] != user_id or row["source_session_id"] is None:
+                return None
+            session = (await sessions.sessions_by_id([row["source_session_id"]])).get(
+                row["source_session_id"]
+            )
+            if session is None:
+                return None
+            draft = drafts.stored_draft(session["draft_json"])
+            config, title, summary = drafts.config_json(draft), draft.title, draft.summary
+        items = _items(config, row["generated_item_assets_json"])
+        if not items:
+            return None
+        limit = config.get("timeLimitSeconds")
+        return PlayableWork(
+            work_id=work_id,
+            owner_user_id=row["owner_user_id"],
+            title=title,
+            subtitle=summary[:MAX_SUBTITLE_LENGTH],
+            content={"items": items, "layers": int(config.get("layers") or 1)},
+            time_limit_ms=int(limit) * 1000 if limit else None,
+        )
+
+    async def start(self, *, run: Run, work: PlayableWork, now: datetime) -> dict[str, Any]:
+        items = work.content["items"]
+        seed = secrets.randbits(48)
+        dealt = board.deal(
+            seed, {item["itemId"]: item["count"] for item in items}, work.content["layers"]
+        )
+        total = len(dealt["pile"])
+        snapshot = {"seed": seed, **dealt, "items": items}
+        await Match3dRuntimeRun.raw(
+            "INSERT INTO match3d_runtime_run (run_id, owner_user_id, profile_id, status, "
+            "snapshot_version, started_at_ms, duration_limit_ms, finished_at_ms, elapsed_ms, "
+            "clear_count, total_item_count, cleared_item_count, failure_reason, snapshot_json, "
+            "created_at, updated_at) VALUES ({}, {}, {}, {}, 0, {}, {}, 0, 0, 0, {}, 0, '', {}, "
+            "{}, {})",
+            run.run_id,
+            run.owner_user_id,
+            work.work_id,
+            run.status.value,
+            _millis(run.started_at),
+            run.duration_limit_ms,
+            total,
+            as_json(snapshot),
+            now,
+            now,
+        )
+        return {"totalItemCount": total, "layers": dealt["layers"], "side": dealt["side"]}
+
+    async def apply(self, *, run: Run, action: Mapping[str, Any], now: datetime) -> Outcome:
+        picked = board.checked_pick(action)
+        row = (await self.states([run.run_id]))[run.run_id]
+        snapshot = dict(row["snapshot_json"])
+        after, cleared = board.pick(snapshot, picked)
+        snapshot.update(pile=after["pile"], tray=after["tray"])
+        clears = row["clear_count"] + (1 if cleared else 0)
+        cleared_items = row["cleared_item_count"] + len(cleared)
+        event: dict[str, Any] = {"kind": board.PICK, "itemId": picked, "cleared": cleared}
+        outcome: dict[str, Any] = {}
+        if board.is_won(after):
+            outcome.update(status=RunStatus.WON, reason=RunReason.COMPLETED.value)
+        elif board.is_lost(after):
+            outcome.update(status=RunStatus.LOST, reason=Match3dLossReason.TRAY_FULL.value)
+        await Match3dRuntimeRun.raw(
+            "UPDATE match3d_runtime_run SET snapshot_version = {}, clear_count = {}, "
+            "cleared_item_count = {}, elapsed_ms = {}, snapshot_json = {}, updated_at = {} "
+            "WHERE run_id = {}",
+            run.snapshot_version,
+            clears,
+            cleared_items,
+            run.elapsed_at(now),
+            as_json(snapshot),
+            now,
+            run.run_id,
+        )
+        return Outcome(event=event, **outcome)
+
+    async def on_finished(self, *, run: Run, now: datetime) -> list[StreamEntry]:
+        """Mirror the end into the catalog's columns (the play state is left as it was)."""
+        await Match3dRuntimeRun.raw(
+            "UPDATE match3d_runtime_run SET status = {}, snapshot_version = {}, "
+            "finished_at_ms = {}, elapsed_ms = {}, failure_reason = {}, updated_at = {} "
+            "WHERE run_id = {}",
+            run.status.value,
+            run.snapshot_version,
+            _millis(run.finished_at or now),
+            run.elapsed_at(now),
+            "" if run.status is RunStatus.WON else (run.reason or ""),
+            now,
+            run.run_id,
+        )
+        return []
+
+    async def states(self, run_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        if not run_ids:
+            return {}
+        marks = ", ".join("{}" for _ in run_ids)
+        rows = await Match3dRuntimeRun.raw(
+            f"SELECT {STATE_COLUMNS} FROM match3d_runtime_run WHERE run_id IN ({marks})",
+            *run_ids,
+        )
+        return {row["run_id"]: decoded(row, ("snapshot_json",)) for row in rows}
+
+    def winning_actions(self, state: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The picks a search finds from the current board (every dealt board has some)."""
+        return [
+            board.pick_action(each)
+            for each in board.search(state["snapshot_json"], goal="win") or []
+        ]
+
+    def illegal_action(self, state: Mapping[str, Any]) -> dict[str, Any]:
+        """A covered item when there is one, else an item that is not on the board."""
+        pile = state["snapshot_json"]["pile"]
+        covered = sorted(board.covered_ids(pile))
+        return board.pick_action(covered[0] if covered else "absent.0")
+
+    def losing_actions(self, state: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Picks that fill the tray from the current board (tests play a loss with them)."""
+        return [
+            board.pick_action(each)
+            for each in board.search(state["snapshot_json"], goal="lose") or []
+        ]
+
+
+MATCH3D_RUNS = Match3dRunRules()

@@ -1,0 +1,69 @@
+"""The viewer's Match3D fields: a mixin listed among `Viewer`'s bases (schema/auth/viewer.py)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+
+from resolvers.gallery.model import WorkPublicationStatus
+from resolvers.match3d import sessions, works
+from schema.gallery.loaders import GalleryLoaders
+from schema.match3d.sessions import Match3dSession
+from schema.match3d.types import Match3dWork, build_works
+from schema.relay import Connection, Edge, PageInfo
+
+FIRST = "Page size, 1 to 100 (default 20)."
+AFTER = "`endCursor` of the previous page."
+
+
+@strawberry.type(description="Match3D fields of the viewer.")
+class Match3dViewerFields:
+    row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(
+        description="Your Match3D works, drafts and published, most recently changed first "
+        "(keyset paging). A draft appears as soon as its session starts. A page costs a "
+        "constant number of statements."
+    )
+    async def match3d_works(
+        self,
+        status: Annotated[
+            WorkPublicationStatus | None,
+            strawberry.argument(description="Only drafts, or only published works."),
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+    ) -> Connection[Match3dWork]:
+        page = await works.works_of(
+            user_id=self.row["user_id"],
+            status=WorkPublicationStatus(status.value) if status is not None else None,
+            first=first,
+            after=after,
+        )
+        built = await build_works(page.items, GalleryLoaders(viewer_user_id=self.row["user_id"]))
+        return Connection[Match3dWork](
+            edges=[
+                Edge(cursor=cursor, node=work)
+                for work, cursor in zip(built, page.cursors, strict=True)
+            ],
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                end_cursor=page.cursors[-1] if page.cursors else None,
+            ),
+        )
+
+    @strawberry.field(
+        description="Your Match3D creation sessions, most recently changed first (keyset "
+        "paging); their finished agent turns are applied first."
+    )
+    async def match3d_sessions(
+        self,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+    ) -> Connection[Match3dSession]:
+        page = await sessions.sessions_of(user_id=self.row["user_id"], first=first, after=after)
+        loaders = GalleryLoaders(viewer_user_id=self.row["user_id"])
+        return Connection[Match3dSession].from_page(
+            page, lambda row: Match3dSession.from_row(row, loaders)
+        )
