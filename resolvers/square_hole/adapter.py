@@ -1,0 +1,171 @@
+"""The square hole's creation adapter: how agent turns read and write its sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import orjson
+from pydantic import BaseModel
+
+from db.tables.square_hole import SquareHoleAgentMessage, SquareHoleAgentSession
+from resolvers.creation.adapters import CreationAdapter
+from resolvers.creation.model import ConversationMessage, ReplyOutcome, SessionState
+from resolvers.gallery.model import WorkPublicationStatus
+from resolvers.gallery.play_types import PlayType
+from resolvers.square_hole import drafts
+from resolvers.square_hole.model import SquareHoleStage
+from subscriptions.streams import StreamEntry
+
+SESSION_JSON = ("config_json", "draft_json")
+PROFILE_JSON = ("tags_json", "config_json")
+
+
+def decoded(row: Any, keys: Sequence[str]) -> dict[str, Any]:
+    """A raw row with its JSON columns decoded (raw statements return them as text)."""
+    result = dict(row)
+    for key in keys:
+        value = result.get(key)
+        if isinstance(value, str | bytes):
+            result[key] = orjson.loads(value)
+    return result
+
+
+def as_json(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def session_state(row: Any) -> SessionState:
+    session = decoded(row, SESSION_JSON)
+    return SessionState(
+        session_id=session["session_id"],
+        owner_user_id=session["owner_user_id"],
+        seed_text=session["seed_text"],
+        stage=session["stage"],
+        progress=session["progress_percent"],
+        current_turn=session["current_turn"],
+        draft=session["draft_json"],
+        row=session,
+    )
+
+
+async def lock_session(
+    *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool = False
+) -> SessionState | None:
+    """Lock a session row (conditional UPDATE … RETURNING); None if there is no such
+    session (of that owner)."""
+    turn = ", current_turn = current_turn + 1" if new_turn else ""
+    owner = " AND owner_user_id = {}" if owner_user_id is not None else ""
+    rows = await SquareHoleAgentSession.raw(
+        f"UPDATE square_hole_agent_session SET updated_at = {{}}{turn} "
+        f"WHERE session_id = {{}}{owner} RETURNING *",
+        now,
+        session_id,
+        *([owner_user_id] if owner_user_id is not None else []),
+    )
+    return session_state(rows[0]) if rows else None
+
+
+async def save_draft(
+    *, session_id: str, draft: drafts.SquareHoleDraft, previous: Any, now: datetime
+) -> list[Any]:
+    """Store a draft in the session (`draft_json`, and its config in `config_json`)."""
+    rows: list[Any] = await SquareHoleAgentSession.raw(
+        "UPDATE square_hole_agent_session SET draft_json = {}, config_json = {}, "
+        "updated_at = {} WHERE session_id = {} RETURNING *",
+        as_json(drafts.stored_json(draft, previous)),
+        as_json(draft.config.stored()),
+        now,
+        session_id,
+    )
+    return rows
+
+
+async def mirror_draft(*, session_id: str, draft: drafts.SquareHoleDraft, now: datetime) -> None:
+    """A draft work's card follows its session's draft (a published work keeps what was
+    published until `squareHoleWorkUpdate`)."""
+    columns = drafts.projection(draft)
+    await SquareHoleAgentSession.raw(
+        "UPDATE square_hole_work_profile SET game_name = {}, theme_text = {}, twist_rule = {}, "
+        "summary_text = {}, tags_json = {}, shape_count = {}, difficulty = {}, "
+        "config_json = {}, updated_at = {} "
+        "WHERE source_session_id = {} AND publication_status = {}",
+        columns["game_name"],
+        columns["theme_text"],
+        columns["twist_rule"],
+        columns["summary_text"],
+        as_json(columns["tags_json"]),
+        columns["shape_count"],
+        columns["difficulty"],
+        as_json(columns["config_json"]),
+        now,
+        session_id,
+        WorkPublicationStatus.DRAFT.value,
+    )
+
+
+class SquareHoleAdapter(CreationAdapter):
+    play_type = PlayType.SQUARE_HOLE
+    draft_model = drafts.SquareHoleDraft
+    subject = (
+        "a square-hole game: shapes arrive one by one and the player drops each into a "
+        "hole; a twist rule that contradicts intuition (such as 'every shape fits the "
+        "square hole') decides, written as data: ordered rules {shape, hole, accepts, "
+        "points} and a default, a target score, and how many shapes a run deals"
+    )
+    draft_shape = drafts.DRAFT_SHAPE
+    message_table = SquareHoleAgentMessage
+
+    async def lock_session(
+        self, *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool
+    ) -> SessionState | None:
+        return await lock_session(
+            session_id=session_id, owner_user_id=owner_user_id, now=now, new_turn=new_turn
+        )
+
+    async def save_reply(
+        self, *, session: SessionState, outcome: ReplyOutcome, now: datetime
+    ) -> list[StreamEntry]:
+        draft = outcome.draft
+        if draft is None:
+            await SquareHoleAgentSession.raw(
+                "UPDATE square_hole_agent_session SET last_assistant_reply = {}, "
+                "updated_at = {} WHERE session_id = {}",
+                outcome.assistant_text,
+                now,
+                session.session_id,
+            )
+            return []
+        assert isinstance(draft, drafts.SquareHoleDraft)
+        await SquareHoleAgentSession.raw(
+            "UPDATE square_hole_agent_session SET stage = {}, progress_percent = {}, "
+            "last_assistant_reply = {} WHERE session_id = {}",
+            outcome.stage,
+            outcome.progress,
+            outcome.assistant_text,
+            session.session_id,
+        )
+        await save_draft(
+            session_id=session.session_id, draft=draft, previous=session.draft, now=now
+        )
+        await mirror_draft(session_id=session.session_id, draft=draft, now=now)
+        return []
+
+    def derive_draft(
+        self, session: SessionState, conversation: Sequence[ConversationMessage]
+    ) -> BaseModel:
+        return drafts.derive_draft(
+            seed_text=session.seed_text,
+            previous=drafts.stored_draft(session.draft),
+            conversation=conversation,
+        )
+
+    def stage_and_progress(self, session: SessionState, draft: BaseModel) -> tuple[str, int]:
+        assert isinstance(draft, drafts.SquareHoleDraft)
+        return drafts.stage_and_progress(
+            draft, published=session.stage == SquareHoleStage.PUBLISHED.value
+        )
+
+
+ADAPTER = SquareHoleAdapter()
