@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 
+from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -16,10 +19,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from db.engine import close_pool, start_pool
 from db.tables.auth import UserAccount
+from observability import metrics
+from observability.logs import configure_logging
+from observability.tracing import build_tracer_provider
 from resolvers.ai_tasks.worker import worker_from_settings
+from resolvers.assets.storage import check_storage_dir
 from resolvers.runs.sweeps import sweeper_from_settings
 from schema.assets.http import ROUTES as ASSET_ROUTES
 from schema.build import build_schema
+from schema.failures import ErrorBarrier
+from schema.graphiql.routes import ROUTES as GRAPHIQL_ROUTES
+from schema.metrics_http import metrics_routes, start_pool_sampler
+from schema.request_context import RequestContext
 from schema.view import GraphQLView
 from settings import ConfigurationError, Settings, get_settings
 from subscriptions.bus import Hub, install_hub
@@ -61,17 +72,59 @@ class OneLineStartupFailure:
             await send(message)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+class ShutdownDeadline:
+    """One time budget for the lifespan's shutdown steps: a step still running when it
+    is spent is cancelled (and logged), so SIGTERM ends the process in bounded time."""
+
+    # Left for the last step (terminating the pool's connections) however long the
+    # others took.
+    FLOOR_SECONDS = 0.5
+
+    def __init__(self, seconds: float) -> None:
+        self.ends = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return max(self.ends - time.monotonic(), self.FLOOR_SECONDS)
+
+    async def run(self, what: str, step: Awaitable[object]) -> None:
+        try:
+            await asyncio.wait_for(step, self.left())
+        except TimeoutError:
+            logger.warning("shutdown: stopping %s took too long; cut off", what)
+        except Exception:
+            logger.exception("shutdown: stopping %s failed", what)
+
+
+def create_app(
+    settings: Settings | None = None, *, tracer_provider: TracerProvider | None = None
+) -> Starlette:
     """Assemble the service; the bus, the database pool, the generation worker and the
-    runs sweeper live in the lifespan."""
+    runs sweeper live in the lifespan. `tracer_provider` turns tracing on with it (tests);
+    else TRACING_ENABLED makes one."""
     settings = settings or get_settings()
-    view = GraphQLView(build_schema(settings), settings)
+    owns_provider = tracer_provider is None and settings.tracing_enabled
+    provider = tracer_provider
+    if owns_provider:
+        provider = build_tracer_provider(
+            exporter=settings.tracing_exporter,
+            service_name=settings.otel_service_name,
+            otlp_endpoint=settings.otel_exporter_otlp_endpoint,
+        )
+    view = GraphQLView(build_schema(settings, tracer_provider=provider), settings)
     engine = UserAccount._meta.db
+    # After the engine: Piccolo's version probe logs "Running Postgres version 0.0" when the
+    # server is down, which start-up then says in one line (DATABASE_URL).
+    configure_logging(log_format=settings.log_lines(), level=settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        check_storage_dir(settings.asset_storage_dir)
         owns_pool = await start_pool(engine, max_size=settings.database_pool_size)
-        hub = Hub(settings.broadcast_url, queue_size=settings.realtime_queue_size)
+        hub = Hub(
+            settings.broadcast_url,
+            queue_size=settings.realtime_queue_size,
+            outage_poll_seconds=settings.realtime_outage_poll_seconds,
+        )
         await hub.start()
         install_hub(hub)
         registry = Revocations(hub)
@@ -85,6 +138,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         sweeper = sweeper_from_settings(settings)
         if sweeper is not None:
             await sweeper.start()
+        pool_sampler = start_pool_sampler(engine)  # multiprocess metrics only
         # Fewer, cheaper collections while serving (GC_GEN0_THRESHOLD, GC_FREEZE_AFTER_STARTUP).
         thresholds = gc.get_threshold()
         if settings.gc_gen0_threshold > 0:
@@ -98,16 +152,25 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if settings.gc_freeze_after_startup:
                 gc.unfreeze()
             gc.set_threshold(*thresholds)
+            if pool_sampler is not None:
+                pool_sampler.cancel()
+            # Bounded whatever state the pool and the bus are in: each step gets what is
+            # left of SHUTDOWN_TIMEOUT_SECONDS, the pool's connections are terminated last.
+            deadline = ShutdownDeadline(settings.shutdown_timeout_seconds)
             if sweeper is not None:
-                await sweeper.stop()
+                await deadline.run("the runs sweeper", sweeper.stop())
             if worker is not None:
-                await worker.stop()
+                await deadline.run("the generation worker", worker.stop())
             install_registry(None)
-            await registry.stop()
+            await deadline.run("the revocation listener", registry.stop())
             install_hub(None)
-            await hub.stop()
+            await deadline.run("the bus", hub.stop())
+            if owns_provider and provider is not None:
+                # Exports the spans still batched (a thread: the exporter blocks).
+                await deadline.run("the tracer", asyncio.to_thread(provider.shutdown))
             if owns_pool:
-                await close_pool(engine)
+                await close_pool(engine, within_seconds=deadline.left())
+            metrics.mark_dead()  # multiprocess mode: this process's gauges leave the sums
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -127,11 +190,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", view, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", view),
             *ASSET_ROUTES,
+            *(GRAPHIQL_ROUTES if settings.graphiql_enabled else ()),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *metrics_routes(settings, engine),  # /metrics unless METRICS_ENABLED=false
         ],
         lifespan=lifespan,
-        middleware=[Middleware(OneLineStartupFailure)],
+        # ErrorBarrier: an exception escaping a route is a JSON GraphQL error with the
+        # request id (503 when the database is unreachable), never text/plain.
+        # RequestContext: the request id (and span) every log line of the request carries.
+        middleware=[
+            Middleware(OneLineStartupFailure),
+            Middleware(RequestContext, tracer_provider=provider),
+            Middleware(ErrorBarrier),
+        ],
     )
 
 

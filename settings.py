@@ -6,17 +6,22 @@ read the same values. Nothing here imports a project layer.
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
+from urllib.parse import urlparse
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_SQLITE_PATH = ROOT / "var" / "genarrative.sqlite"
 # A development secret: fine for the embedded default, refused when ENVIRONMENT=production.
 DEV_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef"
+# What subscriptions/backends.py can connect to (checked at start-up, in one line).
+BROADCAST_SCHEMES = ("memory", "redis", "rediss", "postgres", "postgresql")
 
 
 class Settings(BaseSettings):
@@ -80,7 +85,7 @@ class Settings(BaseSettings):
     generation_worker_enabled: bool = Field(
         True, description="Run the generation worker in this process (app lifespan)."
     )
-    generation_backend: str = Field(
+    generation_backend: Literal["embedded", "openai"] = Field(
         "embedded",
         description="`embedded`: the built-in deterministic generator (no network); `openai`: "
         "an OpenAI-compatible chat-completions API (OPENAI_BASE_URL, OPENAI_API_KEY, "
@@ -100,14 +105,25 @@ class Settings(BaseSettings):
     )
     generation_max_concurrency: int = Field(16, description="Generations one worker runs at once.")
     generation_lease_seconds: float = Field(
-        30.0, description="A lease not renewed for this long means its worker stopped."
+        12.0,
+        description="A lease not renewed for this long means its worker stopped: another "
+        "worker takes the task over and continues it.",
     )
-    generation_heartbeat_seconds: float = Field(5.0, description="How often leases are renewed.")
+    generation_heartbeat_seconds: float = Field(
+        4.0, description="How often leases are renewed (well under the lease: 3 tries)."
+    )
+    generation_max_attempts: int = Field(
+        3,
+        description="Takeovers one generation may have (its worker died or shut down); the "
+        "next one fails the task instead.",
+    )
     generation_poll_seconds: float = Field(
         30.0, description="Queue poll when no wake-up arrives on the bus."
     )
     generation_sweep_seconds: float = Field(
-        10.0, description="How often stale leases and idle running tasks are failed."
+        2.0,
+        description="How often expired leases are looked for (and taken over) and idle "
+        "service-driven tasks failed: a dead worker is noticed within lease + this.",
     )
     ai_task_idle_timeout_seconds: float = Field(
         600.0, description="A running task without a lease and without progress this long fails."
@@ -119,6 +135,26 @@ class Settings(BaseSettings):
     realtime_resync_seconds: float = Field(
         30.0, description="A quiet subscription re-reads its stream this often (lost publishes)."
     )
+    realtime_outage_poll_seconds: float = Field(
+        1.0,
+        gt=0,
+        description="While the bus (Redis, PostgreSQL LISTEN) is unreachable, subscribers "
+        "read their streams' logs this often, so live delivery goes on, this much later.",
+    )
+    shutdown_timeout_seconds: float = Field(
+        10.0,
+        gt=0,
+        description="Longest the app's shutdown (worker stop, bus disconnect, database pool "
+        "close) may take; whatever is left then is cut off (the pool's connections "
+        "terminated).",
+    )
+    # Prometheus metrics at /metrics (observability/metrics.py; several processes share
+    # values through PROMETHEUS_MULTIPROC_DIR, which prometheus_client reads itself).
+    metrics_enabled: bool = Field(True, description="Serve Prometheus metrics at /metrics.")
+    metrics_token: str = Field(
+        "",
+        description="When set, /metrics requires `Authorization: Bearer <token>` (else 401).",
+    )
     # Garbage collection of a long-running server (docs/realtime.md): thousands of live
     # sockets make every full collection walk a large heap. Off by default (tests, scripts).
     gc_gen0_threshold: int = Field(
@@ -127,6 +163,47 @@ class Settings(BaseSettings):
     gc_freeze_after_startup: bool = Field(
         False, description="Move what start-up allocated out of the collector's reach."
     )
+
+    # Operating it: logs and tracing (observability/, README "Operate it").
+    log_format: Literal["auto", "json", "text"] = Field(
+        "auto",
+        description="`json`: one JSON object per line (request_id, trace_id, exc_info as "
+        "fields; uvicorn's lines too); `text`: one readable line; `auto`: json when "
+        "ENVIRONMENT=production, else text.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        "INFO", description="The least severe records logged (any case)."
+    )
+    tracing_enabled: bool = Field(
+        False,
+        description="Record OpenTelemetry spans (each HTTP request, GraphQL operation and "
+        "resolver) and export them (TRACING_EXPORTER).",
+    )
+    tracing_exporter: Literal["otlp", "console"] = Field(
+        "otlp",
+        description="`otlp`: OTLP over HTTP to OTEL_EXPORTER_OTLP_ENDPOINT; `console`: "
+        "print spans to stdout.",
+    )
+    otel_service_name: str = Field("genarrative", description="service.name of the spans.")
+    otel_exporter_otlp_endpoint: str = Field(
+        "",
+        description="The collector's base URL (`/v1/traces` is appended); empty: the "
+        "OTel SDK's default, http://localhost:4318.",
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_case_level(cls, value: object) -> object:
+        # `info` is INFO; anything else is refused as the operator wrote it.
+        if isinstance(value, str) and value.upper() in logging.getLevelNamesMapping():
+            return value.upper()
+        return value
+
+    def log_lines(self) -> Literal["json", "text"]:
+        """The log format in use: LOG_FORMAT, with `auto` resolved by ENVIRONMENT."""
+        if self.log_format == "auto":
+            return "json" if self.environment == "production" else "text"
+        return self.log_format
 
     # Assets (docs/domain.md, "Assets").
     asset_storage_dir: str = Field("var/storage", description="Local storage root for asset bytes.")
@@ -148,6 +225,21 @@ class Settings(BaseSettings):
             "audio/wav",
         ],
         description="Content types an upload may declare.",
+    )
+
+    # Image generation, an AI-task kind (docs/images.md).
+    image_backend: Literal["", "embedded", "openai"] = Field(
+        "",
+        description="`embedded`: deterministic PNGs drawn here (no network); `openai`: an "
+        "OpenAI-compatible images API (OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_IMAGE_MODEL); "
+        "empty: the same as GENERATION_BACKEND.",
+    )
+    image_daily_quota: int = Field(
+        50, description="Image generations one user may ask for per Beijing day (a row)."
+    )
+    openai_image_model: str = Field("gpt-image-1", description="The images model to ask.")
+    openai_image_timeout_seconds: float = Field(
+        120.0, description="Longest wait for the provider's image (one whole response)."
     )
 
     # Runs of every play type (docs/runs.md).
@@ -172,6 +264,20 @@ class Settings(BaseSettings):
         1800,
         description="A puzzle run's time limit for all its levels (read at its start); past "
         "it the run is EXPIRED (TIME_UP).",
+    )
+
+    # Match3D runs (docs/match3d.md).
+    match3d_run_time_limit_seconds: int = Field(
+        300,
+        description="A Match3D run's time limit when its work sets none (`timeLimitSeconds`, "
+        "30 to 1800, read at its start); past it the run is EXPIRED (TIME_UP).",
+    )
+
+    # Square-hole runs (docs/square-hole.md).
+    square_hole_run_time_limit_seconds: int = Field(
+        300,
+        description="A square-hole run's time limit (read at its start); past it the run "
+        "is EXPIRED (TIME_UP) with the shapes not dropped yet.",
     )
 
     # Runtime profile (profile / economy / analytics; docs/profile.md).
@@ -231,5 +337,22 @@ def get_settings() -> Settings:
         raise ConfigurationError(
             "JWT_SECRET: not set, and ENVIRONMENT=production refuses the development secret; "
             "set JWT_SECRET to a long random string"
+        )
+    scheme = urlparse(settings.broadcast_url).scheme
+    if scheme not in BROADCAST_SCHEMES:
+        raise ConfigurationError(
+            f"BROADCAST_URL: unsupported scheme "
+            f"{scheme + '://' if scheme else repr(settings.broadcast_url)}; use memory://, "
+            "redis://host:6379/0 or postgres://user@host:5432/db"
+        )
+    if (
+        settings.generation_backend == "openai"
+        and settings.generation_worker_enabled
+        and not settings.openai_api_key
+    ):
+        raise ConfigurationError(
+            "OPENAI_API_KEY: not set, and GENERATION_BACKEND=openai needs it for the "
+            "generation worker; set OPENAI_API_KEY (any value for a local server that asks "
+            "none) or GENERATION_BACKEND=embedded"
         )
     return settings

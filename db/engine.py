@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import socket
 import sqlite3
 import warnings
@@ -14,10 +16,13 @@ from piccolo.engine.base import Engine as BaseEngine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
+from db.postgres_engine import ResilientPostgresEngine
 from db.sqlite_pool import PooledSQLiteEngine
+from observability import metrics
 from settings import ConfigurationError
 
 Engine = BaseEngine[Any]
+logger = logging.getLogger("genarrative.db")
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = ROOT / "var" / "genarrative.sqlite"
@@ -59,7 +64,7 @@ def build_engine(url: str) -> Engine:
     # check_database() says so in one line when the process starts.
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*Unable to (connect|fetch)")
-        return PostgresEngine(config={"dsn": url})
+        return ResilientPostgresEngine(config={"dsn": url})
 
 
 async def check_database(engine: Engine) -> None:
@@ -122,8 +127,32 @@ async def start_pool(engine: Engine, *, max_size: int = 10) -> bool:
     return False
 
 
-async def close_pool(engine: Engine) -> None:
+def record_pool_usage(engine: Engine) -> None:
+    """Put the pool's connections (lent, idle, most) in the metrics; all 0 without one."""
+    in_use = idle = max_size = 0
+    if isinstance(engine, PooledSQLiteEngine) and engine.pool is not None:
+        idle, max_size = len(engine.pool.idle), engine.pool.max_size
+        in_use = len(engine.pool.opened) - idle
+    elif isinstance(engine, PostgresEngine) and engine.pool is not None:
+        idle, max_size = engine.pool.get_idle_size(), engine.pool.get_max_size()
+        in_use = engine.pool.get_size() - idle
+    metrics.record_pool(in_use=in_use, idle=idle, max_size=max_size)
+
+
+async def close_pool(engine: Engine, *, within_seconds: float | None = None) -> None:
+    """Close the pool; with `within_seconds`, within that whatever the pool's state.
+
+    asyncpg's `Pool.close()` waits for every connection to be released and closed
+    gracefully, which has hung for over 60 s after `pg_terminate_backend` (a connection
+    never given back): past the timeout the pool's connections are terminated instead."""
     if isinstance(engine, PooledSQLiteEngine):
-        await engine.close_pool()
-    elif isinstance(engine, PostgresEngine):
-        await engine.close_connection_pool()
+        await asyncio.wait_for(engine.close_pool(), within_seconds)
+    elif isinstance(engine, PostgresEngine) and engine.pool is not None:
+        pool, engine.pool = engine.pool, None
+        try:
+            await asyncio.wait_for(pool.close(), within_seconds)
+        except TimeoutError:
+            logger.warning(
+                "the database pool did not close within %s s; terminating it", within_seconds
+            )
+            pool.terminate()

@@ -44,6 +44,7 @@ class _Pool:
     def __init__(self, connection_kwargs: dict[str, Any], max_size: int) -> None:
         self.loop = asyncio.get_running_loop()
         self.connection_kwargs = connection_kwargs
+        self.max_size = max_size
         self.slots = asyncio.Semaphore(max_size)
         self.idle: list[aiosqlite.Connection] = []
         self.opened: set[aiosqlite.Connection] = set()

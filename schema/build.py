@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 from graphql.error import GraphQLError
+from opentelemetry.sdk.trace import TracerProvider
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -37,7 +38,12 @@ from schema.gallery.queries import GalleryQuery
 from schema.gallery.subscriptions import GallerySubscription
 from schema.gallery.work import Work, registered_work_types
 from schema.guards import ValidationCacheWithNulGuard
+from schema.images.mutations import ImageMutation
+from schema.match3d.mutations import Match3dMutation
+from schema.match3d.queries import Match3dQuery
+from schema.match3d.runs import Match3dRunMutation
 from schema.node import NodeQuery
+from schema.operation_metrics import OperationMetrics
 from schema.play_types import RUN_TYPES, WORK_TYPES, install_run_types, install_work_types
 from schema.profile.mutations import ProfileMutation
 from schema.puzzle.leaderboard import PuzzleLeaderboardQuery, PuzzleLeaderboardSubscription
@@ -49,6 +55,10 @@ from schema.runs.mutations import RunMutation
 from schema.runs.subscriptions import RunSubscription
 from schema.runs.types import Run, registered_run_types
 from schema.shared_events import SharedEventExecutor
+from schema.square_hole.mutations import SquareHoleMutation
+from schema.square_hole.queries import SquareHoleQuery
+from schema.square_hole.runs import SquareHoleRunMutation
+from schema.tracing import GraphQLTracing
 from schema.worlds.mutations import WorldMutation
 from schema.worlds.queries import WorldQuery
 from settings import Settings
@@ -68,6 +78,8 @@ class Query(
     PuzzleQuery,
     PuzzleLeaderboardQuery,
     WorldQuery,
+    Match3dQuery,
+    SquareHoleQuery,
 ):
     pass
 
@@ -83,12 +95,17 @@ class Mutation(
     EconomyMutation,
     AnalyticsMutation,
     AiTaskMutation,
+    ImageMutation,
     GalleryMutation,
     CreationMutation,
     PuzzleMutation,
     PuzzleRunMutation,
     RunMutation,
     WorldMutation,
+    Match3dMutation,
+    Match3dRunMutation,
+    SquareHoleMutation,
+    SquareHoleRunMutation,
 ):
     pass
 
@@ -121,7 +138,12 @@ class Schema(strawberry.Schema):
                     error.extensions = {**(error.extensions or {}), "code": code}
 
 
-def build_schema(settings: Settings, *, only_play_types: bool = False) -> Schema:
+def build_schema(
+    settings: Settings,
+    *,
+    only_play_types: bool = False,
+    tracer_provider: TracerProvider | None = None,
+) -> Schema:
     """The schema. `only_play_types`: its `Work` types are exactly the registered play
     types' (the contract's SDL), without work types a test registered for itself."""
     # The depth and alias rules are built once: each limiter instance makes a new rule
@@ -132,6 +154,7 @@ def build_schema(settings: Settings, *, only_play_types: bool = False) -> Schema
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
     extensions: list[Any] = [
+        OperationMetrics,  # first: it times and counts everything the others do
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: AddValidationRules(limit_rules),
         ParserCache,
@@ -141,6 +164,9 @@ def build_schema(settings: Settings, *, only_play_types: bool = False) -> Schema
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
+    if tracer_provider is not None:
+        # Opt-in (TRACING_ENABLED): a span per operation and per resolver (schema/tracing.py).
+        extensions.append(lambda: GraphQLTracing(tracer_provider=tracer_provider))
     install_work_types()
     install_run_types()
     work_types = list(WORK_TYPES.values()) if only_play_types else registered_work_types()

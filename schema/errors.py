@@ -5,6 +5,9 @@
 - Parse, validation, variable and limit errors get GRAPHQL_PARSE_FAILED,
   GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT, QUERY_TOO_DEEP, TOO_MANY_ALIASES,
   TOO_MANY_TOKENS.
+- A database that cannot be reached or a connection lost (db/faults.py) is
+  SERVICE_UNAVAILABLE with a fixed message and `extensions.requestId`: try again shortly
+  (the view answers 503 with `Retry-After` when nothing else succeeded).
 - Anything else is masked ("Internal server error") and logged with the request id, which
   the error carries as `extensions.requestId`.
 """
@@ -19,9 +22,13 @@ from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
+from db.faults import is_unavailable
 from resolvers.errors import AccessError
 
 logger = logging.getLogger("genarrative.errors")
+
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+UNAVAILABLE_MESSAGE = "The service cannot reach its database right now; try again shortly."
 
 _MESSAGE_CODES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"exceeds maximum operation depth"), "QUERY_TOO_DEEP"),
@@ -42,6 +49,8 @@ def code_for(error: GraphQLError) -> str | None:
         return "OPERATION_NOT_ALLOWED"
     if isinstance(original, AccessError):
         return original.code
+    if original is not None and is_unavailable(original):
+        return SERVICE_UNAVAILABLE
     if original is not None and not isinstance(original, GraphQLError):
         return str(existing) if existing else None
     if existing:
@@ -79,6 +88,23 @@ class ErrorPolicy(MaskErrors):
                             "code": "INTERNAL_SERVER_ERROR",
                             "requestId": request_id,
                         },
+                    )
+                )
+                continue
+            if code == SERVICE_UNAVAILABLE:
+                # Not a bug: one line, no traceback (a lost connection can hit many requests).
+                logger.warning(
+                    "database unavailable (request %s) at %s: %s",
+                    request_id,
+                    error.path,
+                    error.original_error,
+                )
+                processed.append(
+                    GraphQLError(
+                        UNAVAILABLE_MESSAGE,
+                        nodes=error.nodes,
+                        path=error.path,
+                        extensions={"code": code, "requestId": request_id},
                     )
                 )
                 continue

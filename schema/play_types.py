@@ -14,19 +14,27 @@ from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.registry import registered_play_types
 from resolvers.runs.registry import play_types_with_runs
 from schema.gallery.work import Work, register_work_type
+from schema.match3d.runs import Match3dRun
+from schema.match3d.types import Match3dWork
 from schema.puzzle.runs import PuzzleRun
 from schema.puzzle.types import PuzzleWork
 from schema.runs.types import Run, register_run_type, run_type_for
+from schema.square_hole.runs import SquareHoleRun
+from schema.square_hole.types import SquareHoleWork
 from schema.worlds.types import CustomWorldWork
 
 WORK_TYPES: dict[PlayType, type[Work]] = {
     PlayType.CUSTOM_WORLD: CustomWorldWork,
     PlayType.PUZZLE: PuzzleWork,
+    PlayType.MATCH3D: Match3dWork,
+    PlayType.SQUARE_HOLE: SquareHoleWork,
 }
 
 # The run type of every play type whose plugin has run rules.
 RUN_TYPES: dict[PlayType, type[Run]] = {
     PlayType.PUZZLE: PuzzleRun,
+    PlayType.MATCH3D: Match3dRun,
+    PlayType.SQUARE_HOLE: SquareHoleRun,
 }
 
 

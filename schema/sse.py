@@ -27,6 +27,7 @@ from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 from strawberry.http.streaming import SSETransport
 
+from observability import metrics
 from resolvers import clock
 from schema.context import Context
 from subscriptions.revocations import Watch, current_registry
@@ -53,6 +54,7 @@ class SseStream:
             return
         self.released = True
         self.streams._close(self.key)
+        metrics.SSE_STREAMS_OPEN.dec()
         registry = current_registry()
         if registry is not None and self.watch is not None:
             registry.unwatch(self.watch)
@@ -79,6 +81,7 @@ class SseStreams:
         if self._open.get(key, 0) >= self.limit:
             raise StreamLimitReached()
         self._open[key] = self._open.get(key, 0) + 1
+        metrics.SSE_STREAMS_OPEN.inc()
         watch = None
         if principal.is_authenticated:
             watch = Watch(

@@ -8,6 +8,12 @@ per event). A subscriber that falls more than REALTIME_QUEUE_SIZE messages behin
 with 4008 and resumes with its last `sequence` as `after`. Over SSE (no socket,
 schema/sse.py) the stream's guard ends the response instead of the 4401 close, and falling
 behind is a FELL_BEHIND error that ends the stream.
+
+A server-side failure while following (the database still unavailable after the
+follower's retries, a loader that fails) never ends the operation with an error and
+`complete`, which would leave the client without its rest: the socket closes with 4500
+("resubscribe with your last sequence"); over SSE it is a STREAM_INTERRUPTED error that
+says the same, then `complete`.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any, TypeVar
 
 from starlette.websockets import WebSocket, WebSocketState
 
+from db.faults import is_unavailable
 from resolvers.errors import AccessError, BadUserInput
 from schema.context import Context
 from settings import get_settings
@@ -29,6 +36,8 @@ from subscriptions.bus import SubscriberOverflow
 logger = logging.getLogger("genarrative.streaming")
 
 FELL_BEHIND = 4008
+STREAM_INTERRUPTED = 4500
+RESUBSCRIBE = "Stream interrupted: resubscribe with your last sequence."
 EventType = TypeVar("EventType")
 LoadRows = Callable[[list[str]], Awaitable[dict[str, dict[str, Any]]]]
 
@@ -38,6 +47,13 @@ class FellBehind(AccessError):
 
     code = "FELL_BEHIND"
     default_message = "Fell behind: subscribe again with your last sequence as `after`."
+
+
+class StreamInterrupted(AccessError):
+    """An SSE stream failed on the server (a socket is closed with 4500 instead)."""
+
+    code = "STREAM_INTERRUPTED"
+    default_message = "Stream interrupted: subscribe again with your last sequence as `after`."
 
 
 async def check_cursor(stream_key: str, after: int | None) -> None:
@@ -105,4 +121,18 @@ async def deliver(
         await close_socket(
             context, FELL_BEHIND, "Fell behind: resubscribe with your last sequence."
         )
+        await park()
+    except Exception as error:
+        if is_unavailable(error):
+            logger.warning(
+                "stream %s interrupted (request %s): database unavailable: %r",
+                stream_key,
+                context.request_id,
+                error,
+            )
+        else:
+            logger.exception("stream %s failed (request %s)", stream_key, context.request_id)
+        if not isinstance(context.request, WebSocket):
+            raise StreamInterrupted() from None
+        await close_socket(context, STREAM_INTERRUPTED, RESUBSCRIBE)
         await park()

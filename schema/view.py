@@ -11,6 +11,11 @@ On top of Strawberry's view:
 - `Accept: application/graphql-response+json` is honoured when preferred to
   application/json (q-values; GraphQL-over-HTTP);
 - every response carries `X-Request-ID` (taken from the request when it sends one);
+- a database that cannot be reached (db/faults.py) before execution (authenticating the
+  bearer token) is a 503 SERVICE_UNAVAILABLE with `Retry-After`; during execution it is a
+  field error with that code, and the status is 503 only when the result has no data at
+  all (GraphQL-over-HTTP: a response with data is 2xx); anything else that escapes is a
+  500 INTERNAL_SERVER_ERROR body with the request id, never plain text;
 - bearer tokens are verified once per request; a refused token leaves the caller
   anonymous and private fields explain why.
 """
@@ -43,10 +48,14 @@ from strawberry.subscriptions import (
 from strawberry.types.execution import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from observability import metrics
 from resolvers.auth.authenticate import principal_from_token
 from resolvers.auth.tokens import InvalidToken
 from resolvers.ids import new_id
 from schema.context import Context
+from schema.errors import SERVICE_UNAVAILABLE
+from schema.failures import failure_response, retry_after
+from schema.graphiql.page import graphiql_page
 from schema.guards import JsonTooDeep, decode_request_json
 from schema.http_rules import GRAPHQL_RESPONSE, request_error_status, response_media_type
 from schema.sse import SseResponse, SseStream, SseStreams, StreamLimitReached, guarded
@@ -117,6 +126,10 @@ class GraphQLView(GraphQL[Context, None]):
         self.max_body_bytes = settings.max_body_bytes
         self.max_json_depth = settings.max_json_depth
 
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Our page loads the vendored assets from this host, not unpkg (schema/graphiql/).
+        return graphiql_page()
+
     def encode_json(self, data: object) -> str:
         # Text, not bytes: the WebSocket protocols require text frames.
         return orjson.dumps(data).decode()
@@ -143,7 +156,8 @@ class GraphQLView(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope=scope, receive=self._limited(receive))
-        request_id = _request_id(request)
+        # The id RequestContext (schema/request_context.py) chose, bound for logging.
+        request_id = getattr(request.state, "request_id", None) or _request_id(request)
         request.state.request_id = request_id
         media_type = response_media_type(request.headers.get("accept", ""))
         try:
@@ -155,6 +169,7 @@ class GraphQLView(GraphQL[Context, None]):
                 raise BodyTooLarge()
             response = await self.run(request)
         except BodyTooLarge:
+            metrics.record_request(metrics.OTHER, metrics.REQUEST_ERROR, None)
             response = error_response(
                 413,
                 f"Request bodies are limited to {self.max_body_bytes} bytes.",
@@ -163,6 +178,7 @@ class GraphQLView(GraphQL[Context, None]):
                 media_type=media_type,
             )
         except HTTPException as error:
+            metrics.record_request(metrics.OTHER, metrics.REQUEST_ERROR, None)
             status = request_error_status(error, request.method, media_type)
             response = error_response(
                 status,
@@ -174,7 +190,17 @@ class GraphQLView(GraphQL[Context, None]):
             if status == 405:
                 # Strawberry's own 405 refuses other methods; ours, a mutation over GET.
                 response.headers["Allow"] = "GET, POST" if error.status_code == 405 else "POST"
+        except Exception as error:
+            # Outside execution (authentication in get_context, the transport): a 503 when
+            # the database is unreachable, else a logged 500; JSON with the request id.
+            metrics.record_request(metrics.OTHER, metrics.INTERNAL_ERROR, None)
+            response = failure_response(error, request_id=request_id, media_type=media_type)
         else:
+            unavailable = getattr(request.state, "unavailable", None)
+            if unavailable is not None:
+                response.headers["Retry-After"] = retry_after()
+                if unavailable == "all":
+                    response.status_code = 503
             if getattr(request.state, "request_error", False) and media_type == GRAPHQL_RESPONSE:
                 response.status_code = 400
             if response.media_type == "application/json" or response.headers.get(
@@ -308,6 +334,11 @@ class GraphQLView(GraphQL[Context, None]):
         if result.data is None and result.errors and all(not e.path for e in result.errors):
             request.state.request_error = True
             processed.pop("data", None)
+        codes = [(error.extensions or {}).get("code") for error in result.errors or ()]
+        if SERVICE_UNAVAILABLE in codes:
+            # Nothing succeeded (no data) and only the database was missing: 503.
+            every = result.data is None and all(code == SERVICE_UNAVAILABLE for code in codes)
+            request.state.unavailable = "all" if every else "some"
         return processed
 
 

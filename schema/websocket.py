@@ -4,7 +4,9 @@ Both subprotocols (graphql-transport-ws and the legacy graphql-ws) share the sam
 - no token: an anonymous connection (public streams only);
 - a refused token: the socket closes with 4401 instead of being acknowledged;
 - an accepted token: a guard task closes the socket with 4401 at the token's expiry or as
-  soon as a revocation for it arrives on the bus (logout, logout-all, refresh reuse).
+  soon as a revocation for it arrives on the bus (logout, logout-all, refresh reuse);
+- a database that cannot be reached while checking the token: the socket closes with 1013
+  ("try again later") instead of 1011 with the driver's message.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 
+from db.faults import is_unavailable
+from observability import metrics
 from resolvers import clock
 from resolvers.auth.authenticate import principal_from_token
 from resolvers.auth.tokens import InvalidToken
@@ -27,11 +31,17 @@ from schema.context import Context
 from subscriptions.revocations import Watch, current_registry
 
 UNAUTHORIZED = 4401
+TRY_AGAIN_LATER = 1013
+UNAVAILABLE_REASON = "Database unavailable: reconnect shortly."
 TOKEN_KEYS = ("authorization", "Authorization", "token", "accessToken")
 
 
 class TokenRefused(Exception):
     """The token in `connection_init` cannot be accepted."""
+
+
+class CannotCheckToken(Exception):
+    """The database could not be reached to check the token: retry, it is not refused."""
 
 
 def bearer_from_params(params: dict[str, Any] | None) -> str | None:
@@ -51,6 +61,10 @@ async def authenticate_connection(context: Context) -> None:
         principal = await principal_from_token(token)
     except InvalidToken as error:
         raise TokenRefused(str(error)) from error
+    except Exception as error:
+        if is_unavailable(error):
+            raise CannotCheckToken() from error
+        raise
     context.principal = principal
     watch = Watch(
         user_id=principal.user_id,
@@ -92,11 +106,17 @@ def release_connection(context: Context) -> None:
 
 
 class TransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    async def handle(self) -> None:
+        with metrics.WEBSOCKETS_OPEN.track_inprogress():
+            await super().handle()
+
     async def handle_connection_init(self, message: Any) -> None:
         try:
             await super().handle_connection_init(message)
         except TokenRefused:
             await self.websocket.close(code=UNAUTHORIZED, reason="Unauthorized")
+        except CannotCheckToken:
+            await self.websocket.close(code=TRY_AGAIN_LATER, reason=UNAVAILABLE_REASON)
 
     async def shutdown(self) -> None:
         release_connection(self.context)
@@ -110,9 +130,12 @@ class LegacyWsHandler(BaseGraphQLWSHandler[Context, None]):
         except TokenRefused:
             await self.send_message({"type": "connection_error", "payload": {"code": UNAUTHORIZED}})
             await self.websocket.close(code=UNAUTHORIZED, reason="Unauthorized")
+        except CannotCheckToken:
+            await self.websocket.close(code=TRY_AGAIN_LATER, reason=UNAVAILABLE_REASON)
 
     async def handle(self) -> None:
         try:
-            await super().handle()
+            with metrics.WEBSOCKETS_OPEN.track_inprogress():
+                await super().handle()
         finally:
             release_connection(self.context)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from typing import Any
 from urllib.parse import urlparse
 
@@ -185,6 +186,29 @@ class PostgresBackend(BroadcastBackend):
 
     def _on_terminated(self, connection: Any) -> None:
         self._queue.put_nowait(_Failure(ConnectionError("LISTEN connection lost")))
+
+
+def unreachable(url: str, error: BaseException, timeout: float) -> str:
+    """Why the backend at `url` did not connect, in words (never the URL's password):
+    `cannot connect to Redis at host:6379 (connection refused)`."""
+    parsed = urlparse(url)
+    kind, port = ("Redis", 6379) if parsed.scheme.startswith("redis") else ("PostgreSQL", 5432)
+    reason = str(error) or type(error).__name__
+    # redis-py wraps the socket's error (as its context); asyncpg raises it as it is.
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError):
+            reason = "connection refused"
+            break
+        if isinstance(cause, socket.gaierror):
+            reason = "unknown host"
+            break
+        if isinstance(cause, TimeoutError):
+            reason = f"no answer within {timeout:g} s"
+            break
+        cause = cause.__cause__ or cause.__context__
+    where = f"{parsed.hostname or 'localhost'}:{parsed.port or port}"
+    return f"cannot connect to {kind} at {where} ({reason})"
 
 
 def backend_for(url: str) -> BroadcastBackend:

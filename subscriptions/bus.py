@@ -11,6 +11,10 @@
 - A dropped backend connection is supervised: the listener reconnects (with backoff),
   subscribes every live channel again, and sends each subscriber a `{"resync": true}`
   marker; stream followers then read what they missed from the log. Nothing is lost.
+- An outage degrades, never silences (subscriptions/outage.py): subscribing never waits
+  for the backend (a new follower replays from the database at once, its channel is
+  subscribed when the bus is back), subscribers are nudged to read their logs every
+  REALTIME_OUTAGE_POLL_SECONDS meanwhile, and publishing fails quietly (one warning).
 - Messages are small JSON objects (ids and sequences); subscribers load what they render.
 """
 
@@ -19,13 +23,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
 from broadcaster import BroadcastBackend
 
-from subscriptions.backends import backend_for
+from observability import metrics
+from settings import ConfigurationError
+from subscriptions.backends import backend_for, unreachable
+from subscriptions.outage import DEFAULT_POLL_SECONDS, Outage
 
 logger = logging.getLogger("genarrative.bus")
 
@@ -34,6 +42,12 @@ NOTIFY_PAYLOAD_LIMIT = 7900
 RESYNC: dict[str, Any] = {"resync": True}
 RECONNECT_FIRST_DELAY = 0.05
 RECONNECT_MAX_DELAY = 2.0
+# A backend call (subscribe, publish) that takes longer is treated as an outage: a writer
+# must not hang after its commit, nor a new follower before its replay.
+BACKEND_CALL_SECONDS = 2.0
+# Seconds the first connection may take before start-up gives up (BROADCAST_URL).
+CONNECT_TIMEOUT = 5
+SENT_AT = "_sentAt"  # the publisher's time.time(), added to every message on the wire
 
 
 class SubscriberOverflow(Exception):
@@ -58,6 +72,12 @@ class Subscription:
             # Wake a reader blocked in get() so it notices at once.
             self._queue.get_nowait()
             self._queue.put_nowait({})
+
+    def nudge(self, message: dict[str, Any]) -> None:
+        """Offer `message` unless something is already queued (a poll while the bus is
+        down: one pending marker is enough)."""
+        if self._queue.empty():
+            self.offer(message)
 
     def fail(self) -> None:
         """The channel is gone: the next read raises `SubscriberOverflow`."""
@@ -111,6 +131,7 @@ class Hub:
         *,
         queue_size: int = DEFAULT_QUEUE_SIZE,
         backend: BroadcastBackend | None = None,
+        outage_poll_seconds: float = DEFAULT_POLL_SECONDS,
     ) -> None:
         self.url = url
         self.queue_size = queue_size
@@ -119,9 +140,24 @@ class Hub:
         self._lock = asyncio.Lock()
         self._listener: asyncio.Task[None] | None = None
         self.reconnections = 0
+        self.outage = Outage(self._subscriptions, poll_seconds=outage_poll_seconds)
+
+    def _subscriptions(self) -> list[Subscription]:
+        return [each for subscriptions in self._channels.values() for each in subscriptions]
 
     async def start(self) -> None:
-        await self._backend.connect()
+        """Connect; a backend that does not answer fails start-up with one line naming
+        BROADCAST_URL (ConfigurationError) instead of the driver's traceback."""
+        try:
+            async with asyncio.timeout(CONNECT_TIMEOUT):
+                await self._backend.connect()
+        except Exception as error:
+            with contextlib.suppress(Exception):
+                await self._backend.disconnect()
+            raise ConfigurationError(
+                f"BROADCAST_URL: {unreachable(self.url, error, CONNECT_TIMEOUT)}; "
+                "start it or set BROADCAST_URL"
+            ) from None
         self._listener = asyncio.create_task(self._listen())
 
     async def stop(self) -> None:
@@ -129,6 +165,7 @@ class Hub:
             self._listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._listener
+        await self.outage.close()
         for subscriptions in self._channels.values():
             for subscription in subscriptions:
                 subscription.fail()
@@ -136,10 +173,22 @@ class Hub:
         await self._backend.disconnect()
 
     async def publish(self, channel: str, message: dict[str, Any]) -> None:
-        payload = orjson.dumps(message).decode()
+        # The publish time rides along for the delivery-lag metric; `_listen` takes it off,
+        # so subscribers see the message as published (and messages without it still work).
+        payload = orjson.dumps({**message, SENT_AT: time.time()}).decode()
         if len(payload) > NOTIFY_PAYLOAD_LIMIT:
             raise ValueError(f"bus message on {channel} is {len(payload)} bytes; keep it small")
-        await self._backend.publish(channel, payload)
+        if not self.outage.should_try_publish():
+            return
+        try:
+            async with asyncio.timeout(BACKEND_CALL_SECONDS):
+                await self._backend.publish(channel, payload)
+        except Exception as error:
+            # Lost nothing that matters: stream entries are in their logs, and followers
+            # poll them while the bus is down. One warning, not a traceback per publish.
+            self.outage.publish_failed(error)
+            return
+        self.outage.published()
 
     def subscriber_count(self, channel: str) -> int:
         return len(self._channels.get(channel, ()))
@@ -151,7 +200,17 @@ class Hub:
         async with self._lock:
             subscribers = self._channels.get(channel)
             if subscribers is None:
-                await self._backend.subscribe(channel)
+                # While the bus is down the channel is only recorded: the reconnection
+                # subscribes every recorded channel, and the outage poll nudges meanwhile.
+                if self.outage.listening:
+                    try:
+                        async with asyncio.timeout(BACKEND_CALL_SECONDS):
+                            await self._backend.subscribe(channel)
+                    except Exception as error:
+                        # Reconnect now (it subscribes this channel too) rather than
+                        # wait for the listener to notice: polling covers the meantime.
+                        self.outage.listener_lost(error)
+                        self._restart_listener()
                 subscribers = self._channels[channel] = set()
             subscribers.add(subscription)
         try:
@@ -168,19 +227,28 @@ class Hub:
         async with self._lock:
             if channel in self._channels:
                 return  # someone subscribed again meanwhile
+            if not self.outage.listening:
+                return  # the reconnection subscribes only the channels still recorded
             try:
                 await self._backend.unsubscribe(channel)
-            except Exception:
-                logger.warning("unsubscribing %s failed", channel, exc_info=True)
+            except Exception as error:
+                logger.debug("unsubscribing %s failed: %r", channel, error)
 
-    async def _listen(self) -> None:
+    def _restart_listener(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+        self._listener = asyncio.create_task(self._listen(reconnect_first=True))
+
+    async def _listen(self, *, reconnect_first: bool = False) -> None:
+        if reconnect_first:
+            await self._reconnect()
         while True:
             try:
                 event = await self._backend.next_published()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                logger.warning("bus connection lost; reconnecting", exc_info=True)
+            except Exception as error:
+                self.outage.listener_lost(error)  # one warning, then polling
                 await self._reconnect()
                 continue
             try:
@@ -188,24 +256,31 @@ class Hub:
             except orjson.JSONDecodeError:
                 logger.warning("dropped a malformed message on %s", event.channel)
                 continue
+            if isinstance(message, dict):
+                metrics.record_bus_delivery(message.pop(SENT_AT, None))
             for subscription in list(self._channels.get(event.channel, ())):
                 subscription.offer(message)
 
     async def _reconnect(self) -> None:
         delay = RECONNECT_FIRST_DELAY
-        async with self._lock:
-            while True:
+        while True:
+            # The lock is held per attempt, never across the backoff: subscribing must not
+            # wait for the bus (followers replay from the database meanwhile).
+            async with self._lock:
                 try:
                     with contextlib.suppress(Exception):
                         await self._backend.disconnect()
                     await self._backend.connect()
-                    for channel in self._channels:
+                    for channel in list(self._channels):
                         await self._backend.subscribe(channel)
+                except Exception as error:
+                    logger.debug("bus reconnection failed (%r); retrying in %.2fs", error, delay)
+                else:
+                    self.outage.listener_back()
                     break
-                except Exception:
-                    logger.warning("bus reconnection failed; retrying in %.2fs", delay)
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, RECONNECT_MAX_DELAY)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RECONNECT_MAX_DELAY)
+        async with self._lock:
             self.reconnections += 1
             # Whatever was published while we were away is in the streams' logs.
             for subscriptions in self._channels.values():

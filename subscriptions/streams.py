@@ -29,8 +29,10 @@ import weakref
 from collections.abc import AsyncGenerator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
+from db.faults import retrying
 from db.tables.realtime import RealtimeStreamCounter, RealtimeStreamEvent
 from db.transactions import in_transaction
 from subscriptions import bus
@@ -221,6 +223,8 @@ async def follow(
     page, or the live messages queued at once) so the caller loads each batch's events
     with one query. Raises `bus.SubscriberOverflow` when the consumer fell more than the
     queue size behind (or the channel was lost): resume with the last sequence seen.
+    Its reads are retried while the database is unavailable (db/faults.py), then the
+    error is raised: the consumer asks its client to resubscribe from its last sequence.
     """
     hub = hub or bus.current_hub()
     if hub is None:
@@ -230,12 +234,17 @@ async def follow(
         resync.followers.add(live)
         try:
             # Subscribed first: everything committed from now on will also arrive live.
-            last = await current_sequence(stream_key) if after is None else after
+            if after is None:
+                last = await retrying(partial(current_sequence, stream_key))
+            else:
+                last = after
             up_to: int | None = None  # None: read the log to its end
             while True:
                 # Replay or catch up: the log holds every committed entry.
                 while up_to is None or last < up_to:
-                    page = await replay(stream_key, after=last, limit=page_size, up_to=up_to)
+                    page = await retrying(
+                        partial(replay, stream_key, after=last, limit=page_size, up_to=up_to)
+                    )
                     if page:
                         last = page[-1].sequence
                         yield page

@@ -21,7 +21,7 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
-pytest_plugins = ["tests.fixtures"]
+pytest_plugins = ["tests.fixtures", "tests.redis_server"]
 
 _state: dict[str, Any] = {}
 

@@ -86,7 +86,9 @@ class AiTasksWorkerLease(Table, tablename="ai_tasks_worker_lease"):
     """A generation waiting for (lease_owner NULL) or held by a worker process.
 
     The holder renews `lease_expires_at` by heart-beating; a lease past its expiry means
-    the worker stopped, and the sweep fails the task. Terminal transitions delete the row.
+    the worker stopped, and the next claim takes the task over (a stopping worker hands
+    its leases back: owner NULL). `attempts` counts the claims. Only terminal transitions
+    delete the row (resolvers/ai_tasks/leases.py).
     """
 
     task_id = Varchar(length=64, primary_key=True)
@@ -96,6 +98,21 @@ class AiTasksWorkerLease(Table, tablename="ai_tasks_worker_lease"):
     heartbeat_at = Timestamptz(null=True, default=None)
     lease_expires_at = Timestamptz(null=True, default=None, index=True)
     attempts = Integer(default=0)
+
+
+class AiTasksImageQuota(Table, tablename="ai_tasks_image_quota"):
+    """Image generations a user asked for on one Beijing day (resolvers/images/quota.py).
+
+    One row per (user, day), keyed `<user id>:<day key>`; a single conditional upsert
+    counts a request only while `used` is below the quota, so concurrent requests from any
+    number of processes never pass it.
+    """
+
+    quota_id = Varchar(length=96, primary_key=True)
+    user_id = Varchar(length=64)
+    day_key = Integer()
+    used = Integer(default=0)
+    updated_at = Timestamptz(default=TimestamptzNow())
 
 
 # Secondary indexes (catalog: ai_task owner_user_id, status, task_kind; ai_task_stage task_id,

@@ -1,4 +1,9 @@
-"""Appending text chunks to a running stage, with group commit (`_AppendBatcher`)."""
+"""Appending text chunks to a running stage, with group commit (`_AppendBatcher`).
+
+A batch that fails for a transient reason (a lost connection, a deadlock) is retried with
+backoff (`retries.retrying`); one that still fails fails its appends and those of its
+tasks still waiting, so no later chunk of a task is ever written after a lost one.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,11 @@ from typing import Any
 from db.errors import is_unique_violation
 from resolvers import clock
 from resolvers.ai_tasks import reading
-from resolvers.ai_tasks.chunk_batch import ChunkAppend, _Append, _append_batch
+from resolvers.ai_tasks.chunk_batch import BatchWritten, ChunkAppend, _Append, _append_batch
 from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
 from resolvers.ai_tasks.inputs import _identifier
 from resolvers.ai_tasks.model import MAX_DELTA_LENGTH, AiTaskStageKind
+from resolvers.ai_tasks.retries import retrying
 from resolvers.ai_tasks.transactions import writing
 from resolvers.principal import Principal
 from subscriptions import streams
@@ -50,10 +56,13 @@ def append_chunk_soon(
     stage_kind: AiTaskStageKind,
     chunk_id: str,
     delta_text: str,
+    lease_owner: str | None = None,
 ) -> asyncio.Future[ChunkAppend]:
     """`append_chunk` without waiting: the append is queued now (so a writer's appends keep
     their order) and the future settles with its outcome once its batch committed. A
-    streaming writer submits the next chunk without waiting for the last one's commit."""
+    streaming writer submits the next chunk without waiting for the last one's commit.
+    A worker passes its `lease_owner` id: once another worker took the task over, its
+    appends are refused with `LeaseLost` instead of written."""
     viewer.require_service()
     _identifier(chunk_id, field="chunkId", code=AiTaskErrorCode.CHUNK_INVALID)
     if not delta_text or len(delta_text) > MAX_DELTA_LENGTH or "\x00" in delta_text:
@@ -62,7 +71,9 @@ def append_chunk_soon(
             f"`deltaText` takes 1 to {MAX_DELTA_LENGTH} characters.",
             field="deltaText",
         )
-    return _batcher().submit(_Append(task_id, stage_kind, chunk_id, delta_text, clock.now()))
+    return _batcher().submit(
+        _Append(task_id, stage_kind, chunk_id, delta_text, clock.now(), lease_owner=lease_owner)
+    )
 
 
 class _AppendBatcher:
@@ -99,8 +110,7 @@ class _AppendBatcher:
 
     async def _write(self, batch: list[_Append]) -> None:
         try:
-            async with writing():
-                written = await _append_batch(batch)
+            written = await retrying(lambda: _commit(batch), what="appending text chunks")
         except Exception as error:
             if len(batch) > 1 and is_unique_violation(error):
                 # Another process appended one of these chunk ids meanwhile: one at a time,
@@ -108,14 +118,30 @@ class _AppendBatcher:
                 for append in batch:
                     await self._write([append])
                 return
-            for append in batch:
-                _settle(append, error)
+            self._abandon(batch, error)
             return
         # Committed: this process's subscribers render these events without a query.
         reading.remember_events(written.events)
         await streams.publish(written.entries)
         for append, outcome in zip(batch, written.outcomes, strict=True):
             _settle(append, outcome)
+
+    def _abandon(self, batch: list[_Append], error: BaseException) -> None:
+        """Fail a batch that could not be written, and the appends of its tasks still
+        waiting: written after a lost one, they would put a task's text out of order."""
+        for append in batch:
+            _settle(append, error)
+        tasks = {append.task_id for append in batch}
+        waiting = [append for append in self.pending if append.task_id in tasks]
+        self.pending = [append for append in self.pending if append.task_id not in tasks]
+        for append in waiting:
+            _settle(append, error)
+
+
+async def _commit(batch: list[_Append]) -> BatchWritten:
+    # Retried whole: a batch whose commit did happen finds its chunk ids and writes nothing.
+    async with writing():
+        return await _append_batch(batch)
 
 
 def _settle(append: _Append, outcome: ChunkAppend | BaseException) -> None:

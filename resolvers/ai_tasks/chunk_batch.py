@@ -31,6 +31,11 @@ class ChunkAppend:
     appended: bool
 
 
+class LeaseLost(Exception):
+    """A worker's append to a task whose lease another worker holds now (it took the task
+    over): refused, so a worker that was presumed dead never writes after the takeover."""
+
+
 @dataclass(eq=False)
 class _Append:
     task_id: str
@@ -39,6 +44,8 @@ class _Append:
     delta_text: str
     now: datetime
     future: asyncio.Future[ChunkAppend] | None = None
+    # A worker's appends name it: they are written only while it holds the task's lease.
+    lease_owner: str | None = None
 
 
 def _rows(count: int, width: int) -> str:
@@ -87,6 +94,8 @@ async def _append_batch(batch: list[_Append]) -> BatchWritten:
     # 1. Lock the tasks (PostgreSQL; in id order, so batches never wait in a cycle) and read
     #    their status with the chunk ids appended before, read under that lock: those are
     #    no-ops whatever the status. SQLite's transaction already holds the only write lock.
+    #    The lease holder is read with them: a takeover claims the lease, then takes this
+    #    lock (`continuation.resume_task`), so an append fenced here is never lost to it.
     task_ids = sorted({append.task_id for append in batch})
     chunk_ids = sorted({append.chunk_id for append in batch})
     lock = "" if is_sqlite(AiTask._meta.db) else " FOR UPDATE OF t"
@@ -94,8 +103,10 @@ async def _append_batch(batch: list[_Append]) -> BatchWritten:
     existing: dict[tuple[str, str], dict[str, Any]] = {}
     for row in await AiTask.raw(
         "SELECT t.task_id AS owner_task_id, t.owner_user_id, t.status, "
+        "l.lease_owner AS lease_holder, "
         + ", ".join(f"c.{column}" for column in CHUNK_COLUMNS)
-        + " FROM ai_task t LEFT JOIN ai_text_chunk c ON c.task_id = t.task_id "
+        + " FROM ai_task t LEFT JOIN ai_tasks_worker_lease l ON l.task_id = t.task_id "
+        "LEFT JOIN ai_text_chunk c ON c.task_id = t.task_id "
         f"AND c.chunk_id IN ({', '.join('{}' for _ in chunk_ids)}) "
         f"WHERE t.task_id IN ({', '.join('{}' for _ in task_ids)}) ORDER BY t.task_id{lock}",
         *chunk_ids,
@@ -105,6 +116,7 @@ async def _append_batch(batch: list[_Append]) -> BatchWritten:
             "task_id": row["owner_task_id"],
             "owner_user_id": row["owner_user_id"],
             "status": row["status"],
+            "lease_holder": row["lease_holder"],
         }
         if row["text_chunk_row_id"] is not None:
             existing[(row["task_id"], row["chunk_id"])] = {
@@ -123,6 +135,8 @@ async def _append_batch(batch: list[_Append]) -> BatchWritten:
             task = tasks.get(append.task_id)
             if task is None or task["status"] != AiTaskStatus.RUNNING.value:
                 outcomes[number] = _task_refusal(task)
+            elif append.lease_owner is not None and append.lease_owner != task["lease_holder"]:
+                outcomes[number] = LeaseLost(f"the lease of {append.task_id} is not ours")
             else:
                 groups.setdefault((append.task_id, append.stage_kind.value), []).append(number)
     # 2. Advance each (task, stage) group's chunk count, if that stage is running.

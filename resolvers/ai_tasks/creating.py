@@ -166,12 +166,14 @@ async def queue_generation(
     source_module: str,
     source_entity_id: str | None,
     request_payload: dict[str, Any] | None = None,
+    stages: Sequence[StageInput] | None = None,
     now: datetime,
 ) -> tuple[dict[str, Any], list[streams.StreamEntry]]:
     """`request_generation` inside the caller's write transaction, for a domain that queues
     a generation together with rows of its own (a creation turn). The worker sends
     `prompt` (stored as the payload's `prompt`, beside `request_payload`'s keys). After
-    commit the caller publishes the entries and calls `announce_queued(task_id)`."""
+    commit the caller publishes the entries and calls `announce_queued(task_id)`.
+    `stages` default to the one text stage (images have their own, resolvers/images)."""
     text, label = _prompt(prompt)
     source, entity = _source(source_module, source_entity_id)
     payload = _payload({**(request_payload or {}), "prompt": text}, field="requestPayload")
@@ -182,7 +184,7 @@ async def queue_generation(
         source_module=source,
         source_entity_id=entity,
         request_payload=payload,
-        stages=list(DEFAULT_STAGES),
+        stages=_stages(stages),
         now=now,
     )
     await _queue(task["task_id"], now)

@@ -6,8 +6,13 @@ deltas. The worker consumes it in a task of its own and cancels that task to sto
 `finally` / `async with` (an HTTP stream, a client). An OpenAI-compatible client fits as
 is: iterate the server-sent events and yield each `choices[0].delta.content`.
 
+A request taken over from a worker that stopped carries `written_text`, the reply so far:
+the generator continues after it and yields only the rest (the worker appends it after
+the chunks already written).
+
 `EmbeddedGenerator` is the embedded default: no network, the same words for the same
-prompt, streamed word by word at a configurable pace.
+prompt, streamed word by word at a configurable pace. Continued, it yields exactly the
+words after `written_text`, so the whole text is the same with or without a takeover.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ class GenerationRequest:
     task_id: str
     kind: AiTaskKind
     prompt: str
+    # The reply written before this request took the generation over ("" when fresh).
+    written_text: str = ""
 
 
 class TextGenerator(Protocol):
@@ -93,11 +100,31 @@ class EmbeddedGenerator:
 
     async def stream(self, request: GenerationRequest) -> AsyncIterator[str]:
         words = embedded_reply(request.prompt, word_count=self.word_count)
+        deltas = [word if n == len(words) - 1 else word + " " for n, word in enumerate(words)]
+        remaining = remaining_deltas(deltas, request.written_text)
         loop = asyncio.get_running_loop()
         started = loop.time()
-        for number, word in enumerate(words):
+        for number, delta in enumerate(remaining):
             # Paced from the start, so slow writes do not stretch the whole reply.
             delay = started + number * self.interval - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
-            yield word if number == len(words) - 1 else word + " "
+            yield delta
+
+
+def remaining_deltas(deltas: list[str], written: str) -> list[str]:
+    """The deltas that follow `written`: none of its text again, the rest of a delta it
+    ends inside. Text that is not a prefix of the reply (written with another word count,
+    say) is continued after as many words as it holds."""
+    if not written:
+        return deltas
+    if not "".join(deltas).startswith(written):
+        return deltas[len(written.split()) :]
+    remaining: list[str] = []
+    position = 0
+    for delta in deltas:
+        end = position + len(delta)
+        if end > len(written):
+            remaining.append(delta[max(0, len(written) - position) :])
+        position = end
+    return remaining

@@ -15,6 +15,8 @@ class AiTaskKind(StrEnum):
     NPC_DIALOGUE = "npc_dialogue"
     CHARACTER_VISUAL = "character_visual"
     ASSET_GENERATION = "asset_generation"
+    # A picture stored, confirmed and bound to a slot (resolvers/images, `imageGenerate`).
+    IMAGE_GENERATION = "image_generation"
 
 
 class AiTaskStatus(StrEnum):
@@ -61,6 +63,9 @@ class AiTaskEventKind(StrEnum):
     STARTED = "started"
     STAGE_STARTED = "stage_started"
     TEXT_CHUNK = "text_chunk"
+    # Another worker took the generation over (its worker stopped) and continues the text
+    # after what was written: the seam between two workers' chunks.
+    RESUMED = "resumed"
     STAGE_COMPLETED = "stage_completed"
     RESULT_ATTACHED = "result_attached"
     COMPLETED = "completed"

@@ -5,6 +5,11 @@ POST {base_url}/chat/completions with `stream: true`; each server-sent event car
 stream that stops before that, an error status, or an error event raises
 `ProviderError`: the worker fails the task with the message and keeps the text so far.
 Cancelling the consuming task closes the HTTP stream at once (`async with`).
+
+A request taken over from a stopped worker (`written_text`) sends the reply so far as the
+assistant's message and asks, as the user, to continue it where it stops without
+repeating anything: chat-completions APIs have no portable "prefill", but every model
+follows that.
 """
 
 from __future__ import annotations
@@ -22,6 +27,10 @@ ERROR_BODY_LIMIT = 2000
 DEFAULT_SYSTEM_PROMPT = (
     "You are the writing assistant of Genarrative, a platform for small story games. "
     "Answer in the language of the request."
+)
+CONTINUE_PROMPT = (
+    "Your reply above was cut off. Continue it exactly where it stops: do not repeat any of "
+    "it, add no preamble, and start with the very next characters."
 )
 
 
@@ -46,14 +55,16 @@ class OpenAICompatibleGenerator:
         self.system_prompt = system_prompt
 
     async def stream(self, request: GenerationRequest) -> AsyncIterator[str]:
-        body = {
-            "model": self.model,
-            "stream": True,
-            "messages": [
-                {"role": "system", "content": self.system_prompt},
-                {"role": "user", "content": request.prompt},
-            ],
-        }
+        messages = [
+            {"role": "system", "content": self.system_prompt},
+            {"role": "user", "content": request.prompt},
+        ]
+        if request.written_text:
+            messages += [
+                {"role": "assistant", "content": request.written_text},
+                {"role": "user", "content": CONTINUE_PROMPT},
+            ]
+        body = {"model": self.model, "stream": True, "messages": messages}
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         try:
             async with (

@@ -1,20 +1,24 @@
-"""The generation worker: runs queued generations through a `TextGenerator`.
+"""The generation worker: runs queued generations, and takes over those whose worker stopped.
 
 One worker per process (started in the app's lifespan). It
-- claims queued generations with one conditional UPDATE that sets itself as the lease
-  owner with an expiry (`ai_tasks_worker_lease`), so two workers never run the same task;
-- streams the generator's deltas into the task as chunks (the generator runs in a task of
-  its own; writes are never cancelled half-way) and completes the task;
-- heart-beats every few seconds, renewing the lease; a lease that cannot be renewed (the
-  task was failed as orphaned) stops the job;
+- claims generations with one conditional UPDATE (lease owner + expiry,
+  `ai_tasks_worker_lease`; two workers never run one task): queued ones, ones a stopping
+  worker handed back, and ones whose lease expired (their worker was killed, or lost the
+  database for longer than the lease), looking at least every GENERATION_SWEEP_SECONDS;
+- brings a claim to its running stage (`continuation.prepare`): a task another worker had
+  started is taken over, a RESUMED event marks the seam and the generator continues after
+  the text written (one gap-free stream); more than GENERATION_MAX_ATTEMPTS takeovers fail it;
+- streams the deltas into the task as chunks and completes it (`worker_job.stream_job`);
+- heart-beats every GENERATION_HEARTBEAT_SECONDS; a lease not ours any more stops the job;
+- retries transient database errors with bounded backoff (`retries.retrying`); when they
+  persist it hands the task's lease back (or leaves it to expire) and the next claim
+  continues it. Only finishing a task deletes its lease row: a running generation always
+  has one, so none is stuck;
 - learns cancellations from the bus (`ai_tasks.worker`) and stops the generator at once;
   each write also re-checks the task's status, so a lost message costs one word at most;
-- sweeps: a lease past its expiry means its worker stopped (crashed, killed, partitioned):
-  the task is failed with a message saying so. Fresh leases, held by live workers of other
-  processes, are never touched. Running tasks that service callers drive (no lease) are
-  failed after `ai_task_idle_timeout_seconds` without progress, so none runs forever.
-- on shutdown, fails its running tasks ("the server stopped") rather than leaving them to
-  the sweep.
+- fails running service-driven tasks (no lease) idle for `ai_task_idle_timeout_seconds`;
+- on shutdown, lets the chunks in flight commit, hands its leases back and wakes the other
+  processes' workers, which take the tasks over at once.
 """
 
 from __future__ import annotations
@@ -24,25 +28,22 @@ import contextlib
 import logging
 import os
 import socket
-from collections import deque
-from dataclasses import dataclass, field
-from typing import Any
 
-from db.tables.ai_tasks import AiTask
-from resolvers.ai_tasks import chunk_appends, reading, stage_transitions, transitions
-from resolvers.ai_tasks.chunk_batch import ChunkAppend
+from db.errors import is_transient
+from observability.metrics import LEASE_TAKEOVERS
+from resolvers.ai_tasks import transitions
+from resolvers.ai_tasks.chunk_batch import LeaseLost
+from resolvers.ai_tasks.continuation import prepare
 from resolvers.ai_tasks.errors import AiTaskError
-from resolvers.ai_tasks.generation import EmbeddedGenerator, GenerationRequest, TextGenerator
-from resolvers.ai_tasks.leases import claim_next, release_lease, renew_lease, sweep
-from resolvers.ai_tasks.model import (
-    FINISHED_STATUSES,
-    MAX_DELTA_LENGTH,
-    AiTaskKind,
-    AiTaskStageKind,
-)
-from resolvers.ai_tasks.openai_compatible import OpenAICompatibleGenerator
+from resolvers.ai_tasks.events import _tell_workers
+from resolvers.ai_tasks.generation import TextGenerator
+from resolvers.ai_tasks.generators import generator_from_settings
+from resolvers.ai_tasks.leases import Claim, claim_next, renew_lease, sweep
+from resolvers.ai_tasks.retries import retrying
+from resolvers.ai_tasks.worker_job import _Job, hand_back_or_expire, stream_job, task_finished
 from resolvers.errors import AccessError
 from resolvers.ids import new_id
+from resolvers.images.runner import run_image_task
 from resolvers.principal import Principal, Role
 from settings import Settings, get_settings
 from subscriptions import bus
@@ -50,29 +51,12 @@ from subscriptions.channels import AI_TASKS_WORKER
 
 logger = logging.getLogger("genarrative.ai_tasks.worker")
 
-STAGE = AiTaskStageKind.REQUEST_MODEL
+UNEXPECTED_MESSAGE = "The generation failed unexpectedly; ask again."
+# Shutdown waits this long for the chunks in flight (the writer's retries included) before
+# it cancels the runners: their leases then expire and are taken over after the lease.
+STOP_SECONDS = 6.0
 
-SHUTDOWN_MESSAGE = "The server stopped while generating; ask again."
-
-
-_DONE = object()
-
-
-@dataclass(eq=False)
-class _Job:
-    task_id: str
-    deltas: asyncio.Queue[Any] = field(default_factory=asyncio.Queue)
-    stop_reason: str | None = None
-    producer: asyncio.Task[None] | None = None
-    runner: asyncio.Task[None] | None = None
-
-    def stop(self, reason: str) -> None:
-        """Stop generating now (cancellation, lost lease, shutdown); the runner exits."""
-        if self.stop_reason is None:
-            self.stop_reason = reason
-        if self.producer is not None:
-            self.producer.cancel()
-        self.deltas.put_nowait(_DONE)
+__all__ = ["GenerationWorker", "_Job", "generator_from_settings", "worker_from_settings"]
 
 
 class GenerationWorker:
@@ -92,6 +76,7 @@ class GenerationWorker:
         self.max_concurrency = config.generation_max_concurrency
         self.lease_seconds = config.generation_lease_seconds
         self.heartbeat_seconds = config.generation_heartbeat_seconds
+        self.max_takeovers = config.generation_max_attempts
         self.poll_seconds = config.generation_poll_seconds
         self.sweep_seconds = config.generation_sweep_seconds
         self.idle_seconds = config.ai_task_idle_timeout_seconds
@@ -101,7 +86,8 @@ class GenerationWorker:
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
-        """Sweep what stopped workers left, listen to the bus, start claiming."""
+        """Sweep, listen to the bus, start claiming (which takes over what stopped workers
+        left)."""
         try:
             await self.sweep()
         except Exception:
@@ -116,7 +102,7 @@ class GenerationWorker:
         self._tasks.append(asyncio.create_task(self._claim_loop()))
 
     async def stop(self) -> None:
-        """Stop claiming; fail the tasks still generating (the server is going away)."""
+        """Stop claiming; hand the generations still running back to the other workers."""
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -128,12 +114,14 @@ class GenerationWorker:
             job.stop("shutdown")
         runners = [job.runner for job in jobs if job.runner is not None]
         if runners:
-            _, pending = await asyncio.wait(runners, timeout=10)
+            _, pending = await asyncio.wait(runners, timeout=STOP_SECONDS)
             for runner in pending:
-                runner.cancel()
+                runner.cancel()  # its lease expires and another worker takes over then
+            # Another process's worker continues them now, not after the lease.
+            await _tell_workers({"wake": "handed back"})
 
     async def sweep(self) -> list[str]:
-        return await sweep(lease_seconds=self.lease_seconds, idle_seconds=self.idle_seconds)
+        return await sweep(idle_seconds=self.idle_seconds)
 
     def cancel(self, task_id: str) -> bool:
         """Stop generating `task_id` if this worker runs it (its status is already set)."""
@@ -165,53 +153,118 @@ class GenerationWorker:
             self._wake.clear()
             try:
                 while len(self.jobs) < self.max_concurrency:
-                    task_id = await claim_next(
+                    claim = await claim_next(
                         worker_id=self.worker_id, lease_seconds=self.lease_seconds
                     )
-                    if task_id is None:
+                    if claim is None:
                         break
-                    self._launch(task_id)
+                    self._launch(claim)
                 if loop.time() >= next_sweep:
                     next_sweep = loop.time() + self.sweep_seconds
                     await self.sweep()
-            except Exception:
-                logger.exception("claiming or sweeping failed; retrying")
+            except Exception as error:
+                if is_transient(error):
+                    logger.warning("claiming or sweeping failed (%s); retrying", error)
+                else:
+                    logger.exception("claiming or sweeping failed; retrying")
                 await asyncio.sleep(1)
                 continue
+            # Expired leases are found by claiming: look at least every sweep interval.
             wait = max(0.0, min(self.poll_seconds, next_sweep - loop.time()))
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(wait):
                     await self._wake.wait()
 
-    def _launch(self, task_id: str) -> None:
-        job = _Job(task_id=task_id)
-        self.jobs[task_id] = job
-        job.runner = asyncio.create_task(self._run(job))
+    def _launch(self, claim: Claim) -> None:
+        if claim.takeovers > 0:
+            LEASE_TAKEOVERS.inc()
+            logger.info("taking over %s (takeover %d)", claim.task_id, claim.takeovers)
+        job = _Job(task_id=claim.task_id)
+        previous = self.jobs.get(claim.task_id)
+        if previous is not None:
+            # Our own job outlived its lease (its heartbeats failed) and we claimed the task
+            # again: its appends carry our id too, so it stops before the new job reads
+            # what was written; as "lease_lost", so it does not hand the new lease back.
+            previous.stop("lease_lost")
+        self.jobs[claim.task_id] = job
+        job.runner = asyncio.create_task(
+            self._run(job, claim, after=previous.runner if previous else None)
+        )
 
-    async def _run(self, job: _Job) -> None:
+    async def _run(
+        self, job: _Job, claim: Claim, *, after: asyncio.Task[None] | None = None
+    ) -> None:
+        if after is not None:
+            await asyncio.wait({after})
         heartbeat = asyncio.create_task(self._heartbeat(job))
         try:
-            await self._generate(job)
-        except Exception:
-            logger.exception("generation of %s failed unexpectedly", job.task_id)
-            await self._fail(job, "The generation failed unexpectedly; ask again.")
+            # Image tasks (IMAGE_GENERATION) are drawn and stored by resolvers/images, not
+            # streamed as text: None means "not an image task", stream it below.
+            finished = await run_image_task(
+                job.task_id, principal=self.principal, stop_reason=lambda: job.stop_reason
+            )
+            if finished is not None:
+                job.finished = finished
+                return
+            continuation = await retrying(
+                lambda: prepare(
+                    viewer=self.principal,
+                    worker_id=self.worker_id,
+                    claim=claim,
+                    max_takeovers=self.max_takeovers,
+                ),
+                what=f"preparing {job.task_id}",
+            )
+            if continuation is None:
+                job.finished = True  # gone, finished, or failed just now
+            else:
+                await stream_job(
+                    job,
+                    continuation,
+                    generator=self.generator,
+                    viewer=self.principal,
+                    worker_id=self.worker_id,
+                )
+        except (AiTaskError, AccessError):
+            pass  # an append was refused: cancelled or failed meanwhile
+        except LeaseLost:
+            logger.warning("%s was taken over by another worker; stopping", job.task_id)
+            job.stop("lease_lost")
+        except Exception as error:
+            if not is_transient(error):
+                logger.exception("generation of %s failed unexpectedly", job.task_id)
+                await self._fail(job, UNEXPECTED_MESSAGE)
+            else:
+                logger.warning(
+                    "giving %s up for now: the database keeps failing (%s: %s); another "
+                    "attempt continues it",
+                    job.task_id,
+                    type(error).__name__,
+                    error,
+                )
         finally:
             heartbeat.cancel()
             if job.producer is not None:
                 job.producer.cancel()
-            self.jobs.pop(job.task_id, None)
-            with contextlib.suppress(Exception):
-                await release_lease(task_id=job.task_id, worker_id=self.worker_id)
-            self._wake.set()  # capacity is free again
+            if not job.finished and job.stop_reason != "lease_lost":
+                await hand_back_or_expire(
+                    job, worker_id=self.worker_id, lease_seconds=self.lease_seconds
+                )
+            if self.jobs.get(job.task_id) is job:
+                del self.jobs[job.task_id]
+            self._wake.set()  # capacity is free again (and a handed-back task waits)
 
     async def _heartbeat(self, job: _Job) -> None:
         while True:
             await asyncio.sleep(self.heartbeat_seconds)
             try:
-                renewed = await renew_lease(
-                    task_id=job.task_id,
-                    worker_id=self.worker_id,
-                    lease_seconds=self.lease_seconds,
+                renewed = await retrying(
+                    lambda: renew_lease(
+                        task_id=job.task_id,
+                        worker_id=self.worker_id,
+                        lease_seconds=self.lease_seconds,
+                    ),
+                    what=f"renewing the lease of {job.task_id}",
                 )
             except Exception:
                 logger.exception("heartbeat of %s failed", job.task_id)
@@ -219,125 +272,15 @@ class GenerationWorker:
             if not renewed:
                 # Finishing (complete, fail, cancel) deletes the lease in its transaction:
                 # a heartbeat between that commit and the runner's end is no loss.
-                if not await self._finished(job.task_id):
+                if not await task_finished(job.task_id):
                     logger.warning("lost the lease of %s; stopping", job.task_id)
                 job.stop("lease_lost")
                 return
 
-    @staticmethod
-    async def _finished(task_id: str) -> bool:
-        row = (await reading.tasks_by_id([task_id])).get(task_id)
-        return row is None or row["status"] in FINISHED_STATUSES
-
-    async def _produce(self, job: _Job, request: GenerationRequest) -> None:
-        try:
-            async for delta in self.generator.stream(request):
-                for start in range(0, len(delta), MAX_DELTA_LENGTH):
-                    job.deltas.put_nowait(delta[start : start + MAX_DELTA_LENGTH])
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:
-            job.deltas.put_nowait(error)
-        job.deltas.put_nowait(_DONE)
-
-    async def _generate(self, job: _Job) -> None:
-        task = (
-            await AiTask.select()
-            .where(AiTask.task_id == job.task_id)
-            .output(load_json=True)
-            .first()
-        )
-        if task is None:
-            return
-        payload = task["request_payload_json"] or {}
-        request = GenerationRequest(
-            task_id=job.task_id,
-            kind=AiTaskKind(task["task_kind"]),
-            prompt=str(payload.get("prompt", "")),
-        )
-        try:
-            await transitions.start_task(viewer=self.principal, task_id=job.task_id)
-            await stage_transitions.start_stage(
-                viewer=self.principal, task_id=job.task_id, stage_kind=STAGE
-            )
-        except (AiTaskError, AccessError):
-            return  # cancelled or failed before it started: nothing to do
-        job.producer = asyncio.create_task(self._produce(job, request))
-        # Appends are pipelined: each is queued at once, in order, without waiting for the
-        # previous one's commit, so a busy database slows no generation down.
-        in_flight: deque[asyncio.Future[ChunkAppend]] = deque()
-        number = 0
-        while True:
-            item = await job.deltas.get()
-            if job.stop_reason is not None or item is _DONE:
-                break
-            if isinstance(item, Exception):
-                await self._settle(in_flight)
-                await self._fail(job, _generator_failure(item))
-                return
-            if not item:
-                continue
-            number += 1
-            in_flight.append(
-                chunk_appends.append_chunk_soon(
-                    viewer=self.principal,
-                    task_id=job.task_id,
-                    stage_kind=STAGE,
-                    chunk_id=str(number),
-                    delta_text=item,
-                )
-            )
-            while in_flight and in_flight[0].done():
-                if in_flight.popleft().exception() is not None:
-                    return  # the task was cancelled or failed meanwhile: stop quietly
-        if not await self._settle(in_flight):
-            return
-        if job.stop_reason == "shutdown":
-            await self._fail(job, SHUTDOWN_MESSAGE)
-            return
-        if job.stop_reason is not None:
-            return  # cancelled by its owner or swept elsewhere: its status is already set
-        try:
-            await stage_transitions.complete_stage(
-                viewer=self.principal, task_id=job.task_id, stage_kind=STAGE
-            )
-            await transitions.complete_task(viewer=self.principal, task_id=job.task_id)
-        except AiTaskError:
-            return
-
-    @staticmethod
-    async def _settle(in_flight: deque[asyncio.Future[ChunkAppend]]) -> bool:
-        """Wait for the appends still in flight; False if one was refused (the task was
-        cancelled or failed meanwhile)."""
-        outcomes = await asyncio.gather(*in_flight, return_exceptions=True)
-        in_flight.clear()
-        return not any(isinstance(outcome, BaseException) for outcome in outcomes)
-
     async def _fail(self, job: _Job, message: str) -> None:
-        with contextlib.suppress(AiTaskError, AccessError):
+        with contextlib.suppress(Exception):
             await transitions.fail_task(viewer=self.principal, task_id=job.task_id, message=message)
-
-
-def _generator_failure(error: BaseException) -> str:
-    detail = str(error).strip() or type(error).__name__
-    return f"The text generator failed: {detail}"[:1000]
-
-
-def generator_from_settings(settings: Settings) -> TextGenerator:
-    """The generator named by GENERATION_BACKEND (`embedded`: the built-in one)."""
-    if settings.generation_backend == "embedded":
-        return EmbeddedGenerator(
-            words_per_second=settings.generation_words_per_second,
-            word_count=settings.generation_word_count,
-        )
-    if settings.generation_backend == "openai":
-        return OpenAICompatibleGenerator(
-            base_url=settings.openai_base_url,
-            api_key=settings.openai_api_key,
-            model=settings.openai_model,
-            timeout_seconds=settings.openai_timeout_seconds,
-        )
-    raise ValueError(f"unknown GENERATION_BACKEND {settings.generation_backend!r}")
+            job.finished = True
 
 
 def worker_from_settings(settings: Settings) -> GenerationWorker | None:

@@ -23,7 +23,7 @@ from settings import get_settings
 from subscriptions import streams
 
 READ_ACTION = "read"
-SLOT = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
+SLOT = re.compile(r"^[a-z][a-z0-9_.:-]{0,63}$")  # `:` for slot families (`item:<id>`)
 ENTITY_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 
 
@@ -175,35 +175,48 @@ async def bind_object(
         )
     now = clock.now()
     async with write_transaction():
-        rows = await AssetEntityBinding.raw(
-            "INSERT INTO asset_entity_binding (binding_id, asset_object_id, entity_kind, "
-            "entity_id, slot, asset_kind, owner_user_id, profile_id, created_at, updated_at) "
-            "VALUES ({}, {}, {}, {}, {}, {}, {}, NULL, {}, {}) "
-            "ON CONFLICT (entity_kind, entity_id, slot) DO UPDATE SET "
-            "asset_object_id = excluded.asset_object_id, asset_kind = excluded.asset_kind, "
-            "owner_user_id = excluded.owner_user_id, updated_at = excluded.updated_at "
-            "RETURNING binding_id, asset_object_id, entity_kind, entity_id, slot, asset_kind, "
-            "owner_user_id, profile_id, created_at, updated_at",
-            new_id(),
-            asset_object_id,
-            entity_kind,
-            entity_id,
-            slot,
-            asset["asset_kind"],
-            user_id,
-            now,
-            now,
-        )
-        binding = dict(rows[0])
-        entries = await _record_event(
-            kind=AssetEventKind.BOUND,
-            asset=asset,
-            binding=binding,
-            streams_keys=[user_stream(user_id), entity_stream(entity_kind, entity_id)],
-            now=now,
+        binding, entries = await bind_in_transaction(
+            asset=asset, entity_kind=entity_kind, entity_id=entity_id, slot=slot, now=now
         )
     await streams.publish(entries)
     return binding
+
+
+async def bind_in_transaction(
+    *, asset: dict[str, Any], entity_kind: str, entity_id: str, slot: str, now: datetime
+) -> tuple[dict[str, Any], list[streams.StreamEntry]]:
+    """Bind `asset` (its owner's) to the slot, replacing what was there, and record the
+    BOUND event, inside the caller's write transaction (checks are the caller's). The
+    caller publishes the entries after commit."""
+    user_id = asset["owner_user_id"]
+    rows = await AssetEntityBinding.raw(
+        "INSERT INTO asset_entity_binding (binding_id, asset_object_id, entity_kind, "
+        "entity_id, slot, asset_kind, owner_user_id, profile_id, created_at, updated_at) "
+        "VALUES ({}, {}, {}, {}, {}, {}, {}, NULL, {}, {}) "
+        "ON CONFLICT (entity_kind, entity_id, slot) DO UPDATE SET "
+        "asset_object_id = excluded.asset_object_id, asset_kind = excluded.asset_kind, "
+        "owner_user_id = excluded.owner_user_id, updated_at = excluded.updated_at "
+        "RETURNING binding_id, asset_object_id, entity_kind, entity_id, slot, asset_kind, "
+        "owner_user_id, profile_id, created_at, updated_at",
+        new_id(),
+        asset["asset_object_id"],
+        entity_kind,
+        entity_id,
+        slot,
+        asset["asset_kind"],
+        user_id,
+        now,
+        now,
+    )
+    binding = dict(rows[0])
+    entries = await _record_event(
+        kind=AssetEventKind.BOUND,
+        asset=asset,
+        binding=binding,
+        streams_keys=[user_stream(user_id), entity_stream(entity_kind, entity_id)],
+        now=now,
+    )
+    return binding, entries
 
 
 async def _record_event(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from settings import get_settings
+from settings import ConfigurationError, get_settings
 
 CHUNK = 64 * 1024
 
@@ -110,6 +110,23 @@ class LocalStorage:
         await asyncio.to_thread(
             os.replace, self.local_path(bucket, source), self.local_path(bucket, target)
         )
+
+
+def check_storage_dir(directory: str) -> None:
+    """Fail start-up in one line (ConfigurationError) when ASSET_STORAGE_DIR cannot hold
+    files, instead of the first upload failing: it (or the nearest folder above it that
+    exists, where it will be made) must be a writable folder. Nothing is created here."""
+    path = Path(directory).absolute()
+    existing = next(folder for folder in (path, *path.parents) if folder.exists())
+    if not existing.is_dir():
+        problem = f"{existing} is not a folder"
+    elif not os.access(existing, os.W_OK | os.X_OK):
+        problem = f"cannot write to {existing} (permission denied)"
+    else:
+        return
+    raise ConfigurationError(
+        f"ASSET_STORAGE_DIR: {problem}; make it a writable folder or set ASSET_STORAGE_DIR"
+    )
 
 
 _storage: Storage | None = None

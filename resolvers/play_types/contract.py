@@ -51,6 +51,23 @@ class ImageSlot:
     slot: str
 
 
+@dataclass(frozen=True, slots=True)
+class GeneratedSlot:
+    """A slot `imageGenerate` may fill: entity kind, slot, and whether the stored image is
+    PUBLIC_READ (what the published work shows to everyone must be). A slot ending in `:`
+    names a family of slots, one per part (`item:` covers Match3D's `item:<itemId>`)."""
+
+    entity_kind: str
+    slot: str
+    public: bool = True
+
+    def covers(self, slot: str) -> bool:
+        """Whether `slot` is this slot, or one of its family."""
+        if self.slot.endswith(":"):
+            return slot.startswith(self.slot) and len(slot) > len(self.slot)
+        return slot == self.slot
+
+
 class PlayTypePlugin(ABC):
     """One play type's side of the platform. Subclass, fill in, list it in the registry."""
 
@@ -126,3 +143,13 @@ class PlayTypePlugin(ABC):
 
     def cover_slot(self, work_id: str) -> ImageSlot:
         return ImageSlot(self.cover_entity_kind, work_id, COVER_SLOT)
+
+    # --- generated images (resolvers/images) -------------------------------------------
+
+    # The size `workCoverGenerate` asks for (width, height; 64 to 1024 each).
+    cover_size: ClassVar[tuple[int, int]] = (512, 512)
+
+    def generated_slots(self) -> tuple[GeneratedSlot, ...]:
+        """The slots `imageGenerate` may fill for this play type (the entity's own rules,
+        `entity_policies`, decide who). Default: the work's cover; add the others."""
+        return (GeneratedSlot(self.cover_entity_kind, COVER_SLOT),)

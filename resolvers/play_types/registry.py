@@ -14,11 +14,13 @@ from resolvers.ai_tasks.model import AiTaskKind
 from resolvers.assets.entities import EntityPolicy
 from resolvers.creation import turns
 from resolvers.gallery.play_types import PlayType
-from resolvers.play_types.contract import PlayTypePlugin
+from resolvers.match3d.plugin import MATCH3D
+from resolvers.play_types.contract import GeneratedSlot, PlayTypePlugin
 from resolvers.puzzle.plugin import PUZZLE
+from resolvers.square_hole.plugin import SQUARE_HOLE
 from resolvers.worlds.plugin import CUSTOM_WORLD
 
-PLUGINS: tuple[PlayTypePlugin, ...] = (CUSTOM_WORLD, PUZZLE)
+PLUGINS: tuple[PlayTypePlugin, ...] = (CUSTOM_WORLD, PUZZLE, MATCH3D, SQUARE_HOLE)
 
 # What runs when an AI task of a kind finishes (resolvers/ai_tasks/finish_listeners.py).
 FINISH_LISTENERS: dict[AiTaskKind, tuple[FinishListener, ...]] = {
@@ -46,6 +48,29 @@ def plugin_for(play_type: PlayType | str) -> PlayTypePlugin | None:
 
 def registered_play_types() -> list[PlayType]:
     return sorted(_by_play_type())
+
+
+@cache
+def generated_slots() -> dict[tuple[str, str], GeneratedSlot]:
+    """Every plugin's slots that `imageGenerate` may fill, by (entity kind, slot)."""
+    return {
+        (slot.entity_kind, slot.slot): slot
+        for plugin in PLUGINS
+        for slot in plugin.generated_slots()
+    }
+
+
+def generated_slot_for(entity_kind: str, slot: str) -> GeneratedSlot | None:
+    """The rule `imageGenerate` follows for a slot of an entity kind: the exact slot, or
+    the family (a slot ending in `:`) it belongs to; None when no play type offers it."""
+    rules = generated_slots()
+    exact = rules.get((entity_kind, slot))
+    if exact is not None and exact.covers(slot):
+        return exact
+    return next(
+        (rule for (kind, _), rule in rules.items() if kind == entity_kind and rule.covers(slot)),
+        None,
+    )
 
 
 @cache

@@ -8,7 +8,12 @@ from typing import Any
 from db.tables.puzzle import PuzzleAgentSession
 from resolvers.assets.entities import EntityPolicy
 from resolvers.gallery.play_types import PlayType
-from resolvers.play_types.contract import ImageSlot, PlaySession, PlayTypePlugin
+from resolvers.play_types.contract import (
+    GeneratedSlot,
+    ImageSlot,
+    PlaySession,
+    PlayTypePlugin,
+)
 from resolvers.play_types.gates import Blocker
 from resolvers.principal import Principal
 from resolvers.puzzle import drafts, gate, publishing, sessions, works
@@ -78,6 +83,9 @@ class PuzzlePlugin(PlayTypePlugin):
                 {"levelId": "night", "name": "Night", "gridSize": 4},
             ],
         }
+
+    def generated_slots(self) -> tuple[GeneratedSlot, ...]:
+        return (*super().generated_slots(), GeneratedSlot(LEVEL_ENTITY, IMAGE_SLOT))
 
     def example_images(self, *, work_id: str, draft: Mapping[str, Any]) -> list[ImageSlot]:
         return [

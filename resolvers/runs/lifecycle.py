@@ -70,6 +70,8 @@ async def start_run(
         work = await rules.playable_work(work_id=work_id, mode=mode, user_id=user_id)
         if work is None or (mode is RunMode.TEST and work.owner_user_id != user_id):
             raise NotFound("No such work.")
+        if work.time_limit_ms is not None:
+            limit_ms = work.time_limit_ms  # the work chose its own limit
         await played.lock_player(user_id, now)
         unfinished = await RunsRun.count().where(
             (RunsRun.owner_user_id == user_id)

@@ -36,6 +36,9 @@ class PlayableWork:
     title: str
     subtitle: str
     content: Any
+    # The work's own time limit, for play types whose works choose one (Match3D); None:
+    # the rules' `time_limit_ms()`.
+    time_limit_ms: int | None = None
 
 
 class RunRules(ABC):

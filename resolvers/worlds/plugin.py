@@ -12,7 +12,7 @@ from typing import Any
 from db.tables.worlds import CustomWorldAgentSession
 from resolvers.assets.entities import EntityPolicy
 from resolvers.gallery.play_types import PlayType
-from resolvers.play_types.contract import PlaySession, PlayTypePlugin
+from resolvers.play_types.contract import GeneratedSlot, PlaySession, PlayTypePlugin
 from resolvers.play_types.gates import Blocker
 from resolvers.principal import Principal
 from resolvers.worlds import reading, sessions, works
@@ -20,7 +20,12 @@ from resolvers.worlds.adapter import ADAPTER
 from resolvers.worlds.drafts import parse_draft, stored_draft
 from resolvers.worlds.entities import ENTITY_POLICIES
 from resolvers.worlds.gate import IMAGE_CODES, cover_of, evaluate
-from resolvers.worlds.model import WORLD_ENTITY_KIND, AnchorKey
+from resolvers.worlds.model import (
+    CARD_ENTITY_KIND,
+    CARD_IMAGE_SLOT,
+    WORLD_ENTITY_KIND,
+    AnchorKey,
+)
 
 
 class CustomWorldPlugin(PlayTypePlugin):
@@ -72,6 +77,9 @@ class CustomWorldPlugin(PlayTypePlugin):
 
     async def unpublish(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
         return await works.unpublish(viewer=viewer, profile_id=work_id)
+
+    def generated_slots(self) -> tuple[GeneratedSlot, ...]:
+        return (*super().generated_slots(), GeneratedSlot(CARD_ENTITY_KIND, CARD_IMAGE_SLOT))
 
     def example_draft(self) -> dict[str, Any]:
         return {

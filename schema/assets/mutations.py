@@ -41,8 +41,8 @@ class AssetObjectBindInput:
     entity_kind: str = strawberry.field(description="A registered entity kind (`user`, …).")
     entity_id: str = strawberry.field(description=ENTITY_ID)
     slot: str = strawberry.field(
-        description="The slot: 1 to 64 lower-case letters, digits, `_ . -`. Binding a slot "
-        "again replaces its object."
+        description="The slot: 1 to 64 lower-case letters, digits, `_ . : -`, starting "
+        "with a letter (`cover`, `item:<itemId>`). Binding a slot again replaces its object."
     )
 
 

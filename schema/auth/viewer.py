@@ -18,9 +18,11 @@ from schema.auth.user import User
 from schema.economy.types import Wallet
 from schema.economy.viewer import EconomyViewerFields
 from schema.ids import global_id
+from schema.match3d.viewer import Match3dViewerFields
 from schema.profile.viewer import ProfileViewerFields
 from schema.puzzle.viewer import PuzzleViewerFields
 from schema.runs.viewer import RunsViewerFields
+from schema.square_hole.viewer import SquareHoleViewerFields
 from schema.worlds.viewer import WorldsViewerFields
 
 
@@ -32,6 +34,8 @@ class Viewer(
     PuzzleViewerFields,
     RunsViewerFields,
     WorldsViewerFields,
+    Match3dViewerFields,
+    SquareHoleViewerFields,
 ):
     row: strawberry.Private[dict[str, Any]]
     principal: strawberry.Private[Principal]

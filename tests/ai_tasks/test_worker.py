@@ -12,18 +12,16 @@ import pytest
 from db.tables.ai_tasks import AiTask, AiTasksWorkerLease, AiTextChunk
 from resolvers.ai_tasks import chunk_appends, creating, reading, transitions
 from resolvers.ai_tasks.generation import EmbeddedGenerator, GenerationRequest, embedded_reply
-from resolvers.ai_tasks.leases import (
-    claim_next,
-    idle_task_message,
-    renew_lease,
-    stale_lease_message,
-    sweep,
-)
+from resolvers.ai_tasks.leases import Claim, claim_next, idle_task_message, renew_lease, sweep
 from resolvers.ai_tasks.model import AiTaskKind, AiTaskStageKind
-from resolvers.ai_tasks.worker import SHUTDOWN_MESSAGE, GenerationWorker, _Job
+from resolvers.ai_tasks.worker import GenerationWorker, _Job
 from settings import get_settings
 from subscriptions import bus
-from tests.factories.ai_tasks import SERVICE, make_streaming_task
+from tests.factories.ai_tasks import (
+    SERVICE,
+    assert_no_running_task_without_a_lease,
+    make_streaming_task,
+)
 from tests.factories.auth import TestUser, make_user
 from tests.fixtures import FakeClock, GraphQLClient
 
@@ -150,6 +148,7 @@ async def test_cancelling_stops_the_generation_within_a_second(hub: bus.Hub) -> 
     stage = (await reading.stages_of([task_id]))[task_id][0]
     assert stage["status"] == "cancelled"
     assert stage["chunk_count"] == written
+    await assert_no_running_task_without_a_lease()
 
 
 async def test_a_generator_failure_fails_the_task_and_keeps_the_partial_text(
@@ -164,40 +163,18 @@ async def test_a_generator_failure_fails_the_task_and_keeps_the_partial_text(
     stage = (await reading.stages_of([task_id]))[task_id][0]
     assert (stage["status"], stage["text_output"]) == ("failed", "The partial reply")
     assert await AiTasksWorkerLease.count() == 0
-
-
-async def test_a_live_lease_is_never_touched_and_a_stale_one_fails_its_task(
-    hub: bus.Hub, clock: FakeClock
-) -> None:
-    # given a generation claimed by a worker of another process
-    owner = await make_user()
-    task_id = await _generate(owner, "claimed elsewhere")
-    assert await claim_next(worker_id="other-process", lease_seconds=30) == task_id
-    await transitions.start_task(viewer=SERVICE, task_id=task_id)
-    # when a new process starts its worker (its start-up sweep runs)
-    generator = EmbeddedGenerator(words_per_second=400, word_count=3)
-    async with running(GenerationWorker(generator=generator, settings=get_settings())) as worker:
-        # then the task is left alone while its lease is fresh
-        assert (await _task(task_id))["status"] == "running"
-        assert worker.jobs == {}
-        clock.advance(seconds=29)
-        assert await worker.sweep() == []
-        # and once the lease is stale (its worker stopped), the task fails saying so
-        clock.advance(seconds=2)
-        assert await worker.sweep() == [task_id]
-    row = await _task(task_id)
-    assert (row["status"], row["failure_message"]) == ("failed", stale_lease_message(30))
-    assert await AiTasksWorkerLease.count() == 0
+    await assert_no_running_task_without_a_lease()
 
 
 async def test_heartbeats_keep_a_lease_alive(clock: FakeClock) -> None:
     owner = await make_user()
     task_id = await _generate(owner, "long running")
-    assert await claim_next(worker_id="w1", lease_seconds=30) == task_id
+    assert await claim_next(worker_id="w1", lease_seconds=30) == Claim(task_id, attempts=1)
     for _ in range(4):
         clock.advance(seconds=20)
         assert await renew_lease(task_id=task_id, worker_id="w1", lease_seconds=30)
-        assert await sweep(lease_seconds=30, idle_seconds=600) == []
+        assert await sweep(idle_seconds=600) == []
+        assert await claim_next(worker_id="w2", lease_seconds=30) is None  # not takeable
     assert not await renew_lease(task_id=task_id, worker_id="w2", lease_seconds=30)
     assert (await _task(task_id))["status"] == "pending"
 
@@ -208,8 +185,8 @@ async def test_concurrent_workers_never_claim_the_same_generation() -> None:
 
     async def claim_all(worker_id: str) -> list[str]:
         claimed = []
-        while (task_id := await claim_next(worker_id=worker_id, lease_seconds=30)) is not None:
-            claimed.append(task_id)
+        while (claim := await claim_next(worker_id=worker_id, lease_seconds=30)) is not None:
+            claimed.append(claim.task_id)
         return claimed
 
     results = await asyncio.gather(*[claim_all(f"w{number}") for number in range(4)])
@@ -234,23 +211,10 @@ async def test_running_tasks_without_a_lease_fail_after_the_idle_timeout(
         delta_text="still here",
     )
     clock.advance(seconds=2)
-    assert await sweep(lease_seconds=30, idle_seconds=600) == [quiet["task_id"]]
+    assert await sweep(idle_seconds=600) == [quiet["task_id"]]
     row = await _task(quiet["task_id"])
     assert (row["status"], row["failure_message"]) == ("failed", idle_task_message(600))
     assert (await _task(busy["task_id"]))["status"] == "running"
-
-
-async def test_stopping_the_worker_fails_what_it_runs(hub: bus.Hub) -> None:
-    owner = await make_user()
-    generator = EmbeddedGenerator(words_per_second=40, word_count=400)
-    worker = GenerationWorker(generator=generator, settings=get_settings())
-    await worker.start()
-    task_id = await _generate(owner, "interrupted")
-    await _wait_for_chunks(task_id, 2)
-    await worker.stop()
-    row = await _task(task_id)
-    assert (row["status"], row["failure_message"]) == ("failed", SHUTDOWN_MESSAGE)
-    assert await AiTasksWorkerLease.count() == 0
 
 
 @pytest.mark.parametrize("enabled", [True, False])
@@ -265,7 +229,11 @@ async def test_the_worker_is_configured_from_settings(
     assert (worker is not None) is enabled
     if worker is not None:
         assert isinstance(worker.generator, EmbeddedGenerator)
-        assert worker.lease_seconds == 30
+        assert (worker.lease_seconds, worker.heartbeat_seconds, worker.max_takeovers) == (
+            12,
+            4,
+            3,
+        )
 
 
 @pytest.mark.parametrize(
@@ -280,7 +248,7 @@ async def test_a_failed_heartbeat_warns_only_when_the_task_is_still_running(
     task_id = await _generate(owner, "heartbeat")
     worker = GenerationWorker(generator=EmbeddedGenerator(words_per_second=10), worker_id="w1")
     worker.heartbeat_seconds = 0
-    assert await claim_next(worker_id="w1", lease_seconds=30) == task_id
+    assert await claim_next(worker_id="w1", lease_seconds=30) == Claim(task_id, attempts=1)
     # when its lease goes: the task finished (its lease deleted with it), or another
     # worker owns it now
     if finish == "cancel":

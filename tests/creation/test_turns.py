@@ -226,7 +226,7 @@ async def test_only_the_owner_may_talk_to_a_session_and_refusals_write_nothing(h
         assert refused.value.code == code
     with pytest.raises(CreationError) as unsupported:
         await turns.send_message(
-            viewer=owner.principal, play_type=PlayType.MATCH3D, session_id=session_id, text="hi"
+            viewer=owner.principal, play_type=PlayType.BIG_FISH, session_id=session_id, text="hi"
         )
     assert unsupported.value.code == "PLAY_TYPE_UNSUPPORTED"
     assert await _messages(session_id) == []
@@ -235,20 +235,26 @@ async def test_only_the_owner_may_talk_to_a_session_and_refusals_write_nothing(h
     assert (await _stored_session(session_id))["current_turn"] == 0
 
 
-async def test_a_turn_whose_worker_died_fails_when_the_sweep_fails_its_task(
+async def test_a_turn_whose_workers_kept_dying_fails_when_its_task_is_given_up(
     hub: Any, clock: Any
 ) -> None:
-    from resolvers.ai_tasks import leases
+    from resolvers.ai_tasks import continuation, leases
 
-    # given a turn whose task a worker claimed, then stopped heart-beating
+    # given a turn whose task workers claimed and died with, each lease expiring, more
+    # often than GENERATION_MAX_ATTEMPTS (3) takeovers allow
     user = await make_user()
     session_id = await _session(user.principal)
     started = await _send(user.principal, session_id)
-    assert await leases.claim_next(worker_id="gone", lease_seconds=30) == started.task["task_id"]
-    clock.advance(seconds=60)
-    # when a sweep fails the task
-    assert await leases.sweep(lease_seconds=30, idle_seconds=600) == [started.task["task_id"]]
-    # then the turn is FAILED with the sweep's message, and the session can talk again
+    for _ in range(5):
+        claim = await leases.claim_next(worker_id="gone", lease_seconds=30)
+        clock.advance(seconds=60)
+    assert claim == leases.Claim(started.task["task_id"], attempts=5)
+    # when the last claim gives it up
+    assert (
+        await continuation.prepare(viewer=service(), worker_id="gone", claim=claim, max_takeovers=3)
+        is None
+    )
+    # then the turn is FAILED with the task's message, and the session can talk again
     operation = await _operation(started.operation["operation_id"])
     assert operation["status"] == "failed"
     assert "stopped" in operation["error_message"]

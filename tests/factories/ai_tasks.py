@@ -83,3 +83,20 @@ async def task_state(task_id: str) -> dict[str, Any]:
     task = await AiTask.select().where(AiTask.task_id == task_id).first()
     stages = await AiTaskStage.select().where(AiTaskStage.task_id == task_id)
     return {"task": task, "stages": sorted(stages, key=lambda row: row["stage_order"])}
+
+
+async def assert_no_running_task_without_a_lease(*, service_driven: tuple[str, ...] = ()) -> None:
+    """The worker's invariant: every running task has its lease row (held, handed back or
+    expired: a worker sees it and continues the task), except those service callers drive
+    (`service_driven`: created by `make_task`, never queued). A running generation without
+    one would be seen by no worker and no sweep: stuck for good."""
+    running = await AiTask.select(AiTask.task_id, AiTask.source_module).where(
+        AiTask.status == "running"
+    )
+    leased = {row["task_id"] for row in await AiTasksWorkerLease.select(AiTasksWorkerLease.task_id)}
+    orphans = [
+        row
+        for row in running
+        if row["task_id"] not in leased and row["task_id"] not in service_driven
+    ]
+    assert orphans == [], f"running tasks without a lease: {orphans}"

@@ -20,8 +20,8 @@ from schema.gallery.work import Work, register_work_type, work_type_for
 from subscriptions import streams
 from subscriptions.streams import StreamEntry
 
-# A play type no engineer builds in issue 5: its feed items use the test type below.
-TEST_PLAY_TYPE = PlayType.SQUARE_HOLE
+# A play type nobody has built yet: its feed items use the test type below.
+TEST_PLAY_TYPE = PlayType.VISUAL_NOVEL
 _numbers = itertools.count(1)
 
 

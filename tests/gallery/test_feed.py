@@ -60,7 +60,7 @@ async def test_a_feed_item_shows_the_work_its_author_and_counts(
     )
     await _play(work_id, 2, T0)
     like = await gql.execute(
-        f'mutation {{ workLike(playType: SQUARE_HOLE, workId: "{work_id}") {{ errors {{ code }} }} }}',
+        f'mutation {{ workLike(playType: VISUAL_NOVEL, workId: "{work_id}") {{ errors {{ code }} }} }}',
         token=viewer.access_token,
     )
     assert like["data"]["workLike"]["errors"] == []
@@ -73,7 +73,7 @@ async def test_a_feed_item_shows_the_work_its_author_and_counts(
     assert node == {
         "__typename": "GalleryTestWork",
         "workId": work_id,
-        "playType": "SQUARE_HOLE",
+        "playType": "VISUAL_NOVEL",
         "title": "Moon",
         "summary": "S",
         "coverUrl": "https://c/x.png",
@@ -97,7 +97,7 @@ async def test_the_feed_filters_by_play_type_and_theme(gql: GraphQLClient) -> No
     b, _ = await publish(owner.user_id, theme="sky", now=T0 + timedelta(seconds=1))
     # when filtering
     by_theme = await _ids(gql, order="NEWEST", theme="sea")
-    by_type = await _ids(gql, order="NEWEST", playType="SQUARE_HOLE")
+    by_type = await _ids(gql, order="NEWEST", playType="VISUAL_NOVEL")
     other_type = await _ids(gql, order="NEWEST", playType="BIG_FISH")
     # then
     assert by_theme == [a]
@@ -117,7 +117,7 @@ async def test_orders_newest_most_liked_and_hot(gql: GraphQLClient, clock: FakeC
     await _play(new, 1, T0)
     for fan in fans:
         await gql.execute(
-            f'mutation {{ workLike(playType: SQUARE_HOLE, workId: "{middle}") {{ liked }} }}',
+            f'mutation {{ workLike(playType: VISUAL_NOVEL, workId: "{middle}") {{ liked }} }}',
             token=fan.access_token,
         )
     # when / then
@@ -257,7 +257,7 @@ async def test_a_page_costs_the_same_statements_for_one_item_or_fifty(
         await _play(work_id, number % 3, T0)
         if number % 2:
             await gql.execute(
-                f'mutation {{ workLike(playType: SQUARE_HOLE, workId: "{work_id}") {{ liked }} }}',
+                f'mutation {{ workLike(playType: VISUAL_NOVEL, workId: "{work_id}") {{ liked }} }}',
                 token=viewer.access_token,
             )
     await _statements(gql, count_statements, viewer.access_token, 1)  # today's window roll

@@ -35,4 +35,26 @@ def _puzzle_swap(run_id: str, version: int, action: Mapping[str, Any]) -> Action
     )
 
 
-ACTION_MUTATIONS: dict[PlayType, ActionMutation] = {PlayType.PUZZLE: _puzzle_swap}
+def _match3d_pick(run_id: str, version: int, action: Mapping[str, Any]) -> ActionCall:
+    return ActionCall(
+        "mutation($r: ID!, $i: ID!, $v: Int!) { match3dRunPick(runId: $r, itemId: $i, "
+        f"expectedSnapshotVersion: $v) {{ {PAYLOAD} }} }}",
+        {"r": run_id, "i": action["itemId"], "v": version},
+        "match3dRunPick",
+    )
+
+
+def _square_hole_drop(run_id: str, version: int, action: Mapping[str, Any]) -> ActionCall:
+    return ActionCall(
+        "mutation($r: ID!, $s: String!, $h: String!, $v: Int!) { squareHoleRunDrop(runId: $r, "
+        f"shapeId: $s, holeId: $h, expectedSnapshotVersion: $v) {{ {PAYLOAD} }} }}",
+        {"r": run_id, "s": action["shapeId"], "h": action["holeId"], "v": version},
+        "squareHoleRunDrop",
+    )
+
+
+ACTION_MUTATIONS: dict[PlayType, ActionMutation] = {
+    PlayType.PUZZLE: _puzzle_swap,
+    PlayType.MATCH3D: _match3d_pick,
+    PlayType.SQUARE_HOLE: _square_hole_drop,
+}

@@ -21,8 +21,9 @@ from resolvers.ai_tasks.finish_listeners import listeners
 from resolvers.ai_tasks.model import AiTaskKind
 from resolvers.assets.entities import policy_for
 from resolvers.creation.adapters import adapter_for
-print(sorted(type(adapter_for(t)).__name__ for t in ("custom_world", "puzzle")))
-print(sorted(k for k in ("custom_world", "custom_world_card", "puzzle_work", "puzzle_level", "user")
+print(sorted(type(adapter_for(t)).__name__ for t in ("custom_world", "puzzle", "match3d")))
+print(sorted(k for k in ("custom_world", "custom_world_card", "puzzle_work", "puzzle_level",
+                         "match3d_work", "user")
              if policy_for(k) is not None))
 print([f.__name__ for f in listeners()[AiTaskKind.CREATION_AGENT_REPLY]])
 print(sorted({m.split(".")[0] for m in sys.modules} & {"schema", "strawberry"}))
@@ -42,23 +43,31 @@ def test_a_process_that_imports_only_resolvers_finds_every_play_type() -> None:
     # then it found both adapters, every entity kind and the creation listener, without
     # importing the schema
     assert done.stdout.splitlines() == [
-        "['CustomWorldAdapter', 'PuzzleAdapter']",
-        "['custom_world', 'custom_world_card', 'puzzle_level', 'puzzle_work', 'user']",
+        "['CustomWorldAdapter', 'Match3dAdapter', 'PuzzleAdapter']",
+        "['custom_world', 'custom_world_card', 'match3d_work', 'puzzle_level', 'puzzle_work', "
+        "'user']",
         "['on_task_finished']",
         "[]",
     ]
 
 
 def test_each_play_type_has_one_plugin_and_each_entity_kind_one_owner() -> None:
-    assert [plugin.play_type for plugin in PLUGINS] == [PlayType.CUSTOM_WORLD, PlayType.PUZZLE]
+    assert [plugin.play_type for plugin in PLUGINS][:3] == [
+        PlayType.CUSTOM_WORLD,
+        PlayType.PUZZLE,
+        PlayType.MATCH3D,
+    ]
+    assert plugin_for(PlayType.SQUARE_HOLE) is not None
     assert plugin_for("puzzle") is PLUGINS[1]
-    assert plugin_for(PlayType.MATCH3D) is None
+    assert plugin_for(PlayType.BIG_FISH) is None
     assert plugin_for("no such type") is None
     assert sorted(entity_policies()) == [
         "custom_world",
         "custom_world_card",
+        "match3d_work",
         "puzzle_level",
         "puzzle_work",
+        "square_hole_work",
     ]
 
 

@@ -12,7 +12,11 @@ import pytest
 
 from resolvers.ai_tasks.generation import GenerationRequest
 from resolvers.ai_tasks.model import AiTaskKind
-from resolvers.ai_tasks.openai_compatible import OpenAICompatibleGenerator, ProviderError
+from resolvers.ai_tasks.openai_compatible import (
+    CONTINUE_PROMPT,
+    OpenAICompatibleGenerator,
+    ProviderError,
+)
 from tests.factories.auth import make_user
 from tests.fixtures import GraphQLClient
 from tests.providers.fake_openai import API_KEY, NORMAL_REPLY, FakeProvider, running_provider
@@ -53,6 +57,26 @@ async def test_a_normal_stream_yields_every_delta(provider: FakeProvider) -> Non
         True,
         {"role": "user", "content": "normal"},
     )
+
+
+async def test_a_taken_over_request_asks_the_provider_to_continue_the_partial_reply(
+    provider: FakeProvider,
+) -> None:
+    # given a request another worker had written part of the reply for
+    provider.scripted.append(" a time, a fox.")
+    request = GenerationRequest(
+        task_id="t", kind=AiTaskKind.TEXT_GENERATION, prompt="a fox", written_text="Once upon"
+    )
+    # when it is streamed
+    deltas = [delta async for delta in _generator(provider).stream(request)]
+    # then the provider got the partial reply as the assistant's, was asked to go on, and
+    # only its continuation is yielded
+    assert "".join(deltas) == " a time, a fox."
+    assert provider.requests[0]["messages"][1:] == [  # type: ignore[index]
+        {"role": "user", "content": "a fox"},
+        {"role": "assistant", "content": "Once upon"},
+        {"role": "user", "content": CONTINUE_PROMPT},
+    ]
 
 
 @pytest.mark.parametrize(

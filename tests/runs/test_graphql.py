@@ -80,7 +80,7 @@ async def test_a_run_from_start_to_win_on_the_graph(
     assert viewer["totalPlayTimeMs"] == 4_000
     (entry,) = [edge["node"] for edge in viewer["playedWorks"]["edges"]]
     assert {key: entry[key] for key in ("worldKey", "playType", "workId", "title")} == {
-        "worldKey": f"square_hole:{work_id}",
+        "worldKey": f"visual_novel:{work_id}",
         "playType": COUNTER,
         "workId": work_id,
         "title": "Counting Sheep",

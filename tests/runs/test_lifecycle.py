@@ -48,7 +48,7 @@ async def test_a_play_run_starts_running_and_counts_a_play_and_the_played_work(
     assert [
         (row["world_key"], row["world_title"], row["owner_user_id"], row["world_type"])
         for row in played
-    ] == [(f"square_hole:{work_id}", "Counting Sheep", author.user_id, "square_hole")]
+    ] == [(f"visual_novel:{work_id}", "Counting Sheep", author.user_id, "visual_novel")]
     assert await events_of(run.run_id) == [
         {
             "sequence": 1,

@@ -22,7 +22,12 @@ def test_a_play_type_has_runs_when_its_plugin_has_rules(counter: CounterRules) -
     assert rules_for(PlayType.CUSTOM_WORLD) is None
     assert rules_for(PlayType.BIG_FISH) is None
     assert rules_for("no such type") is None
-    assert play_types_with_runs() == [PlayType.PUZZLE, TEST_PLAY_TYPE]
+    assert play_types_with_runs() == [
+        PlayType.MATCH3D,
+        PlayType.PUZZLE,
+        PlayType.SQUARE_HOLE,
+        TEST_PLAY_TYPE,
+    ]
     assert run_type_for(TEST_PLAY_TYPE) is CounterTestRun
 
 
@@ -30,5 +35,5 @@ def test_the_schema_refuses_a_play_type_with_runs_and_no_run_type() -> None:
     # given a play type with runs whose Run type nobody names
     unregister_counter_run_type()
     # when the run types are installed (as build_schema does), it refuses
-    with pytest.raises(RuntimeError, match="square_hole"):
+    with pytest.raises(RuntimeError, match="visual_novel"):
         schema_play_types.install_run_types()

@@ -49,6 +49,36 @@ CASES: dict[str, tuple[dict[str, str | None], str]] = {
         "genarrative: WS_ALLOWED_ORIGINS: not valid JSON (Expecting value: line 1 column 1 "
         "(char 0)); set it to a JSON list or unset it",
     ),
+    "unsupported BROADCAST_URL": (
+        {"BROADCAST_URL": "kafka://bus:9092"},
+        "genarrative: BROADCAST_URL: unsupported scheme kafka://; use memory://, "
+        "redis://host:6379/0 or postgres://user@host:5432/db",
+    ),
+    "GENERATION_BACKEND=openai without a key": (
+        {
+            "GENERATION_BACKEND": "openai",
+            "GENERATION_WORKER_ENABLED": "true",
+            "OPENAI_API_KEY": None,
+        },
+        "genarrative: OPENAI_API_KEY: not set, and GENERATION_BACKEND=openai needs it for the "
+        "generation worker; set OPENAI_API_KEY (any value for a local server that asks none) "
+        "or GENERATION_BACKEND=embedded",
+    ),
+    "unknown GENERATION_BACKEND": (
+        {"GENERATION_BACKEND": "gpt"},
+        "genarrative: GENERATION_BACKEND: 'gpt' is invalid (Input should be 'embedded' or "
+        "'openai'); fix or unset it",
+    ),
+    "unknown LOG_FORMAT": (
+        {"LOG_FORMAT": "xml"},
+        "genarrative: LOG_FORMAT: 'xml' is invalid (Input should be 'auto', 'json' or 'text'); "
+        "fix or unset it",
+    ),
+    "unknown LOG_LEVEL": (
+        {"LOG_LEVEL": "loud"},
+        "genarrative: LOG_LEVEL: 'loud' is invalid (Input should be 'DEBUG', 'INFO', 'WARNING', "
+        "'ERROR' or 'CRITICAL'); fix or unset it",
+    ),
 }
 
 
@@ -113,5 +143,45 @@ def test_uvicorn_postgres_down_fails_startup_with_one_line(tmp_path: Path) -> No
         "INFO:     Started server process [PID]",
         "INFO:     Waiting for application startup.",
         "ERROR:    " + PG_DOWN.format(port=port),
+        "ERROR:    Application startup failed. Exiting.",
+    ]
+
+
+def _startup_failure(setting: str, tmp_path: Path) -> tuple[dict[str, str | None], str]:
+    """A setting the app imports with but cannot start with, and its one line."""
+    port = _closed_port()
+    refused = "(connection refused); start it or set BROADCAST_URL"
+    if setting == "Redis bus down":
+        return (
+            {"BROADCAST_URL": f"redis://127.0.0.1:{port}/0"},
+            f"genarrative: BROADCAST_URL: cannot connect to Redis at 127.0.0.1:{port} {refused}",
+        )
+    if setting == "PostgreSQL bus down":
+        return (
+            {"BROADCAST_URL": f"postgres://postgres@127.0.0.1:{port}/x"},
+            f"genarrative: BROADCAST_URL: cannot connect to PostgreSQL at 127.0.0.1:{port} "
+            + refused,
+        )
+    (tmp_path / "file").write_text("not a folder")
+    return (
+        {"ASSET_STORAGE_DIR": str(tmp_path / "file" / "storage")},
+        f"genarrative: ASSET_STORAGE_DIR: {tmp_path / 'file'} is not a folder; make it a "
+        "writable folder or set ASSET_STORAGE_DIR",
+    )
+
+
+@pytest.mark.parametrize(
+    "setting", ["Redis bus down", "PostgreSQL bus down", "ASSET_STORAGE_DIR not a folder"]
+)
+def test_uvicorn_startup_failure_says_one_line(setting: str, tmp_path: Path) -> None:
+    # given a setting the app cannot start with; when uvicorn starts it
+    changes, line = _startup_failure(setting, tmp_path)
+    status, stderr = _run(_uvicorn(), changes, tmp_path)
+    # then uvicorn's own lines and the one line, exit status 3
+    assert status == 3
+    assert re.sub(r"\[\d+\]", "[PID]", stderr).splitlines() == [
+        "INFO:     Started server process [PID]",
+        "INFO:     Waiting for application startup.",
+        "ERROR:    " + line,
         "ERROR:    Application startup failed. Exiting.",
     ]
