@@ -13,7 +13,7 @@ import orjson
 
 from db.tables.ai_tasks import AiTask
 from resolvers import clock
-from resolvers.ai_tasks.errors import AiTaskErrorCode
+from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
 from resolvers.ai_tasks.events import _record, _tell_workers
 from resolvers.ai_tasks.inputs import (
     DEFAULT_STAGES,
@@ -139,6 +139,13 @@ async def create_task(
 async def request_generation(*, viewer: Principal, kind: AiTaskKind, prompt: str) -> dict[str, Any]:
     """A task that this service's generation worker runs: created pending and queued."""
     owner = viewer.require_user()
+    if kind is AiTaskKind.IMAGE_GENERATION:
+        # An image needs an entity, a slot and a size: only imageGenerate can queue one.
+        raise AiTaskError(
+            AiTaskErrorCode.KIND_INVALID,
+            "Images are asked for with imageGenerate (or workCoverGenerate).",
+            field="kind",
+        )
     text, label = _prompt(prompt)
     now = clock.now()
     async with writing():

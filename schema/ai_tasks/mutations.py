@@ -72,7 +72,9 @@ class AiTaskCreateInput:
 class AiTaskGenerateInput:
     prompt: str = strawberry.field(description="What to write about, 1 to 8000 characters.")
     kind: AiTaskKind = strawberry.field(
-        default=AiTaskKind.TEXT_GENERATION, description="The kind of task to record."
+        default=AiTaskKind.TEXT_GENERATION,
+        description="The kind of task to record. IMAGE_GENERATION is refused with "
+        "KIND_INVALID: images are asked for with imageGenerate or workCoverGenerate.",
     )
 
 

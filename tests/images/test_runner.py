@@ -22,7 +22,7 @@ from resolvers.puzzle.plugin import PUZZLE
 from resolvers.worlds.plugin import CUSTOM_WORLD
 from tests.factories.ai_tasks import SERVICE
 from tests.factories.auth import TestUser, make_user
-from tests.factories.images import EVENTS, finish
+from tests.factories.images import EVENTS
 from tests.fixtures import GraphQLClient
 from tests.ws import graphql_socket
 
@@ -151,22 +151,29 @@ async def test_a_task_of_another_kind_is_not_the_runner_s(hub: Any) -> None:
     assert await _status(task["task_id"]) == "pending"
 
 
-async def test_an_image_task_without_an_image_request_fails_clearly(
+async def test_an_image_task_without_an_image_request_is_refused(
     client: httpx.AsyncClient, gql: GraphQLClient
 ) -> None:
-    # given an IMAGE_GENERATION task asked for through aiTaskGenerate (a prompt only)
+    # given a signed-in user
     owner = await make_user()
+    # when they ask aiTaskGenerate for an IMAGE_GENERATION task (a prompt only)
     result = await gql.execute(
         'mutation { aiTaskGenerate(input: {prompt: "a kite", kind: IMAGE_GENERATION}) '
-        "{ errors { code } task { taskId } } }",
+        "{ errors { code field message } task { taskId } } }",
         token=owner.access_token,
     )
-    task_id = result["data"]["aiTaskGenerate"]["task"]["taskId"]
-    # when the worker picks it up, then it fails saying how to ask for an image
-    events = await finish(client, owner.access_token, task_id)
-    assert events[-1]["kind"] == "FAILED"
-    row = await AiTask.select(AiTask.failure_message).where(AiTask.task_id == task_id).first()
-    assert row == {"failure_message": "This is not an image request; use imageGenerate."}
+    # then it is refused, saying how to ask for an image, and no task was written
+    assert result["data"]["aiTaskGenerate"] == {
+        "errors": [
+            {
+                "code": "KIND_INVALID",
+                "field": "kind",
+                "message": "Images are asked for with imageGenerate (or workCoverGenerate).",
+            }
+        ],
+        "task": None,
+    }
+    assert await AiTask.count() == 0
 
 
 async def test_the_owner_s_cancel_stops_the_drawing(
