@@ -48,8 +48,9 @@ class AiTaskSubscription:
     @strawberry.subscription(
         description="Events of one of your tasks: those after `after` from its history, then "
         "live ones, each `sequence` once and in order (text streams as TEXT_CHUNK events). "
-        "NOT_FOUND for another user's task. Closes with 4008 if you fall 256 events behind "
-        "and 4401 when your token expires or is revoked: reconnect with your last sequence.",
+        "NOT_FOUND for another user's task. Closes with 4008 if you fall 256 events behind, "
+        "4500 if the server lost the stream, and 4401 when your token expires or is revoked: "
+        "reconnect with your last sequence.",
         permission_classes=[IsAuthenticated],
     )
     async def ai_task_events(

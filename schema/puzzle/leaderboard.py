@@ -141,7 +141,7 @@ class PuzzleLeaderboardSubscription:
         description="Improvements of one board (a player's new best time, with nickname and "
         "rank) after `after`, then live ones, each `sequence` once and in order. Public, for "
         "a published work (or your own; NOT_FOUND otherwise). Closes with 4008 if you fall "
-        "behind: resubscribe with your last sequence."
+        "behind, or 4500 if the server lost the stream: resubscribe with your last sequence."
     )
     async def puzzle_leaderboard_changes(
         self,

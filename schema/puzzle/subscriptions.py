@@ -32,7 +32,8 @@ class PuzzleSubscription:
     @strawberry.subscription(
         description="Events of your puzzle works (PUBLISHED, UPDATED, UNPUBLISHED) after "
         "`after`, then live ones, each `sequence` once and in order. Closes with 4008 if "
-        "you fall behind and 4401 when your token expires or is revoked: reconnect with "
+        "you fall behind, 4500 if the server lost the stream and 4401 when your token "
+        "expires or is revoked: reconnect with "
         "your last sequence.",
         permission_classes=[IsAuthenticated],
     )
