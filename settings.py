@@ -355,4 +355,14 @@ def get_settings() -> Settings:
             "generation worker; set OPENAI_API_KEY (any value for a local server that asks "
             "none) or GENERATION_BACKEND=embedded"
         )
+    if (
+        settings.image_backend == "openai"
+        and settings.generation_worker_enabled
+        and not settings.openai_api_key
+    ):
+        raise ConfigurationError(
+            "OPENAI_API_KEY: not set, and IMAGE_BACKEND=openai needs it for the generation "
+            "worker; set OPENAI_API_KEY (any value for a local server that asks none) or "
+            "IMAGE_BACKEND=embedded"
+        )
     return settings

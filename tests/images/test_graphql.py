@@ -232,6 +232,7 @@ async def test_provider_failures_fail_the_task_with_their_message(
         use_settings(
             IMAGE_BACKEND="openai",
             OPENAI_BASE_URL=provider.base_url,
+            OPENAI_API_KEY="sk-fake",
             OPENAI_IMAGE_TIMEOUT_SECONDS="0.5",
         )
         provider.answer = answer

@@ -64,6 +64,12 @@ CASES: dict[str, tuple[dict[str, str | None], str]] = {
         "generation worker; set OPENAI_API_KEY (any value for a local server that asks none) "
         "or GENERATION_BACKEND=embedded",
     ),
+    "IMAGE_BACKEND=openai without a key": (
+        {"IMAGE_BACKEND": "openai", "GENERATION_WORKER_ENABLED": "true", "OPENAI_API_KEY": None},
+        "genarrative: OPENAI_API_KEY: not set, and IMAGE_BACKEND=openai needs it for the "
+        "generation worker; set OPENAI_API_KEY (any value for a local server that asks none) "
+        "or IMAGE_BACKEND=embedded",
+    ),
     "unknown GENERATION_BACKEND": (
         {"GENERATION_BACKEND": "gpt"},
         "genarrative: GENERATION_BACKEND: 'gpt' is invalid (Input should be 'embedded' or "
