@@ -42,20 +42,47 @@ def retry_after() -> str:
     return str(RETRY_AFTER_SECONDS)
 
 
+def error_response(
+    status: int,
+    message: str,
+    code: str,
+    *,
+    request_id: str,
+    media_type: str = "application/json",
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A GraphQL error body (one error with `code` and `requestId`) with `X-Request-ID`."""
+    body = {"errors": [{"message": message, "extensions": {"code": code, "requestId": request_id}}]}
+    return Response(
+        orjson.dumps(body),
+        status_code=status,
+        media_type=media_type,
+        headers={**(headers or {}), "X-Request-ID": request_id},
+    )
+
+
 def failure_response(
     error: BaseException, *, request_id: str, media_type: str = "application/json"
 ) -> Response:
     """The JSON answer to an exception no GraphQL execution shaped."""
-    headers = {"X-Request-ID": request_id}
     if is_unavailable(error):
         logger.warning("database unavailable (request %s): %r", request_id, error)
-        status, code, message = 503, SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE
-        headers["Retry-After"] = retry_after()
-    else:
-        logger.error("unexpected error (request %s)", request_id, exc_info=error)
-        status, code, message = 500, "INTERNAL_SERVER_ERROR", "Internal server error."
-    body = {"errors": [{"message": message, "extensions": {"code": code, "requestId": request_id}}]}
-    return Response(orjson.dumps(body), status_code=status, media_type=media_type, headers=headers)
+        return error_response(
+            503,
+            UNAVAILABLE_MESSAGE,
+            SERVICE_UNAVAILABLE,
+            request_id=request_id,
+            media_type=media_type,
+            headers={"Retry-After": retry_after()},
+        )
+    logger.error("unexpected error (request %s)", request_id, exc_info=error)
+    return error_response(
+        500,
+        "Internal server error.",
+        "INTERNAL_SERVER_ERROR",
+        request_id=request_id,
+        media_type=media_type,
+    )
 
 
 def scope_request_id(scope: Scope) -> str:

@@ -16,6 +16,21 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 
+# The code a refused HTTP request carries in `extensions.code`, by status.
+HTTP_CODES = {
+    400: "BAD_REQUEST",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    413: "REQUEST_TOO_LARGE",
+    429: "TOO_MANY_STREAMS",
+}
+SUBSCRIPTION_NEEDS_SSE = (
+    "Subscriptions over HTTP need `Accept: text/event-stream` (GraphQL over SSE); "
+    "or subscribe over a WebSocket (graphql-transport-ws)."
+)
+
+
 def request_error_status(error: HTTPException, method: str, media_type: str) -> int:
     """The status of a request Strawberry refused before executing it (GraphQL-over-HTTP)."""
     cause = error.__cause__

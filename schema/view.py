@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
@@ -51,13 +50,18 @@ from strawberry.types.graphql import OperationType
 from observability import metrics
 from resolvers.auth.authenticate import principal_from_token
 from resolvers.auth.tokens import InvalidToken
-from resolvers.ids import new_id
 from schema.context import Context
 from schema.errors import SERVICE_UNAVAILABLE
-from schema.failures import failure_response, retry_after
+from schema.failures import error_response, failure_response, retry_after, scope_request_id
 from schema.graphiql.page import graphiql_page
 from schema.guards import JsonTooDeep, decode_request_json
-from schema.http_rules import GRAPHQL_RESPONSE, request_error_status, response_media_type
+from schema.http_rules import (
+    GRAPHQL_RESPONSE,
+    HTTP_CODES,
+    SUBSCRIPTION_NEEDS_SSE,
+    request_error_status,
+    response_media_type,
+)
 from schema.sse import SseResponse, SseStream, SseStreams, StreamLimitReached, guarded
 from schema.websocket import (
     LegacyWsHandler,
@@ -68,42 +72,9 @@ from settings import Settings
 
 logger = logging.getLogger("genarrative.http")
 
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
 
 class BodyTooLarge(Exception):
     pass
-
-
-def error_response(
-    status: int,
-    message: str,
-    code: str,
-    *,
-    request_id: str,
-    media_type: str = "application/json",
-) -> Response:
-    body = {"errors": [{"message": message, "extensions": {"code": code, "requestId": request_id}}]}
-    return Response(
-        orjson.dumps(body),
-        status_code=status,
-        media_type=media_type,
-        headers={"X-Request-ID": request_id},
-    )
-
-
-HTTP_CODES = {
-    400: "BAD_REQUEST",
-    404: "NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    406: "NOT_ACCEPTABLE",
-    413: "REQUEST_TOO_LARGE",
-    429: "TOO_MANY_STREAMS",
-}
-SUBSCRIPTION_NEEDS_SSE = (
-    "Subscriptions over HTTP need `Accept: text/event-stream` (GraphQL over SSE); "
-    "or subscribe over a WebSocket (graphql-transport-ws)."
-)
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -157,7 +128,7 @@ class GraphQLView(GraphQL[Context, None]):
             return
         request = Request(scope=scope, receive=self._limited(receive))
         # The id RequestContext (schema/request_context.py) chose, bound for logging.
-        request_id = getattr(request.state, "request_id", None) or _request_id(request)
+        request_id = scope_request_id(request.scope)
         request.state.request_id = request_id
         media_type = response_media_type(request.headers.get("accept", ""))
         try:
@@ -226,7 +197,7 @@ class GraphQLView(GraphQL[Context, None]):
         return limited_receive
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        request_id = getattr(request.state, "request_id", None) or _request_id(request)
+        request_id = scope_request_id(request.scope)
         context = Context(request=request, response=response, request_id=request_id)
         if isinstance(request, Request):
             authorization = request.headers.get("authorization", "")
@@ -340,8 +311,3 @@ class GraphQLView(GraphQL[Context, None]):
             every = result.data is None and all(code == SERVICE_UNAVAILABLE for code in codes)
             request.state.unavailable = "all" if every else "some"
         return processed
-
-
-def _request_id(request: Request | WebSocket) -> str:
-    given = request.headers.get("x-request-id", "")
-    return given if REQUEST_ID.match(given) else new_id()
