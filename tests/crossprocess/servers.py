@@ -76,6 +76,7 @@ async def serve(log: Path, **settings: str) -> Server:
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline or process.returncode is not None:
-                process.kill()
+                if process.returncode is None:
+                    process.kill()
                 raise RuntimeError(f"server on {port} did not start:\n{server.log_text()}")
             await asyncio.sleep(0.1)

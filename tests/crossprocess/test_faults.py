@@ -36,12 +36,6 @@ APPEND_EVERY = 0.1  # seconds between appends: about 200 publishes during the ou
 FIRST_EVENTS = 3  # CREATED, STARTED, STAGE_STARTED
 
 
-@pytest.fixture
-def postgres_only(engine_name: str) -> None:
-    if engine_name != "postgres":
-        pytest.skip("the processes share the PostgreSQL run's database")
-
-
 async def _streaming_task(user: TestUser) -> tuple[str, str]:
     """A running task with a running stage, and a service token to append to it."""
     service = await issue_service_token(name="fault-test", days=1)

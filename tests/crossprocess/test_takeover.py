@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
-import socket
-import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -33,8 +30,10 @@ from httpx_ws import WebSocketDisconnect
 from db.tables.ai_tasks import AiTask, AiTasksWorkerLease
 from resolvers.ai_tasks.generation import embedded_reply
 from settings import get_settings
+from tests.crossprocess.servers import Server, serve
 from tests.factories.ai_tasks import assert_no_running_task_without_a_lease
 from tests.factories.auth import TestUser, make_user
+from tests.redis_server import RedisServer
 from tests.ws import graphql_socket
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,74 +49,11 @@ TERMINAL = ("COMPLETED", "FAILED", "CANCELLED")
 PROMPT = "a lighthouse keeper's first winter"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class Server:
-    process: asyncio.subprocess.Process
-    base: str
-
-
-async def _serve(broadcast_url: str, **settings: str) -> Server:
-    port = _free_port()
-    environment = {
-        **os.environ,
-        "DATABASE_URL": get_settings().database_url,
-        "BROADCAST_URL": broadcast_url,
-        **settings,
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "app:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        cwd=ROOT,
-        env=environment,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    async with httpx.AsyncClient() as probe:
-        while True:
-            try:
-                if (await probe.get(f"{base}/readyz")).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or process.returncode is not None:
-                process.kill()
-                raise RuntimeError(f"server on {port} did not start")
-            await asyncio.sleep(0.1)
-    return Server(process, base)
-
-
 @pytest.fixture
-async def redis_url(engine_name: str) -> str:
-    import redis.asyncio as aioredis
-    from redis.exceptions import RedisError
-
-    if engine_name != "postgres":
-        pytest.skip("the processes share the PostgreSQL run's database")
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-    client = aioredis.Redis.from_url(url, socket_connect_timeout=2)
-    try:
-        await client.execute_command("PING")
-    except (RedisError, OSError):
-        if os.environ.get("CI") == "true":
-            pytest.fail("Redis is unreachable in CI")
-        pytest.skip("Redis is unreachable")
-    finally:
-        await client.aclose()
-    return url
+async def redis_url(postgres_only: None, own_redis: RedisServer) -> str:
+    """A Redis of the test's own (tests/redis_server.py); the processes share the
+    PostgreSQL run's database, so these tests run in that run only."""
+    return own_redis.url
 
 
 @pytest.fixture
@@ -241,16 +177,16 @@ async def _assert_finished_cleanly(task_id: str) -> None:
 
 
 async def test_kill_9_of_the_generating_process_the_other_takes_over_gap_free(
-    redis_url: str, servers: list[Server]
+    redis_url: str, servers: list[Server], tmp_path: Path
 ) -> None:
     # given process A generating a slow reply (60 words at 6 words/s), process B with a
     # worker of its own, and a client following the task on B
     words = 60
     settings = _worker_settings(words=words, words_per_second=6)
-    servers.append(await _serve(redis_url, **settings))
+    servers.append(await serve(tmp_path / "a.log", BROADCAST_URL=redis_url, **settings))
     user = await make_user()
     task_id = await _generate(servers[0].base, user)
-    servers.append(await _serve(redis_url, **settings))
+    servers.append(await serve(tmp_path / "b.log", BROADCAST_URL=redis_url, **settings))
     followed = Followed()
     follower = asyncio.create_task(_follow(servers[1].base, user.access_token, task_id, followed))
     await _wait_for_text(followed, follower, 10)
@@ -273,15 +209,15 @@ async def test_kill_9_of_the_generating_process_the_other_takes_over_gap_free(
 
 
 async def test_sigterm_of_the_generating_process_hands_the_task_over_at_once(
-    redis_url: str, servers: list[Server]
+    redis_url: str, servers: list[Server], tmp_path: Path
 ) -> None:
     # given process A generating a slow reply, B with a worker, a client following on B
     words = 40
     settings = _worker_settings(words=words, words_per_second=8)
-    servers.append(await _serve(redis_url, **settings))
+    servers.append(await serve(tmp_path / "a.log", BROADCAST_URL=redis_url, **settings))
     user = await make_user()
     task_id = await _generate(servers[0].base, user)
-    servers.append(await _serve(redis_url, **settings))
+    servers.append(await serve(tmp_path / "b.log", BROADCAST_URL=redis_url, **settings))
     followed = Followed()
     follower = asyncio.create_task(_follow(servers[1].base, user.access_token, task_id, followed))
     await _wait_for_text(followed, follower, 8)
@@ -351,14 +287,14 @@ async def _send_requests(bases: list[str], token: str, task_id: str, load: Load)
 
 
 async def test_twelve_connection_terminations_under_a_streaming_task_and_load(
-    redis_url: str, servers: list[Server]
+    redis_url: str, servers: list[Server], tmp_path: Path
 ) -> None:
     # given a task streaming on A (150 words at 6 words/s: longer than the faults), clients
     # following it on A and on B, and 4 clients sending requests to both
     words = 150
     settings = _worker_settings(words=words, words_per_second=6)
-    servers.append(await _serve(redis_url, **settings))
-    servers.append(await _serve(redis_url, **settings))
+    servers.append(await serve(tmp_path / "a.log", BROADCAST_URL=redis_url, **settings))
+    servers.append(await serve(tmp_path / "b.log", BROADCAST_URL=redis_url, **settings))
     user = await make_user()
     task_id = await _generate(servers[0].base, user)
     followers = [Followed(), Followed()]
