@@ -21,9 +21,9 @@ from resolvers.ai_tasks.model import AiTaskKind, AiTaskStageKind
 from resolvers.auth.admin import issue_service_token
 from resolvers.auth.authenticate import principal_from_token
 from settings import get_settings
-from tests.crossprocess.servers import Server, serve
 from tests.factories.auth import TestUser, make_user
 from tests.redis_server import RedisServer
+from tests.servers import Server, serve
 from tests.ws import GraphQLSocket, graphql_socket
 
 EVENTS = "subscription($t: ID!) { aiTaskEvents(taskId: $t, after: 0) { sequence kind } }"

@@ -30,10 +30,10 @@ from httpx_ws import WebSocketDisconnect
 from db.tables.ai_tasks import AiTask, AiTasksWorkerLease
 from resolvers.ai_tasks.generation import embedded_reply
 from settings import get_settings
-from tests.crossprocess.servers import Server, serve
 from tests.factories.ai_tasks import assert_no_running_task_without_a_lease
 from tests.factories.auth import TestUser, make_user
 from tests.redis_server import RedisServer
+from tests.servers import Server, serve
 from tests.ws import graphql_socket
 
 ROOT = Path(__file__).resolve().parents[2]

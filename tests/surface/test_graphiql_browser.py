@@ -11,13 +11,9 @@ a failure (`.ci/run` installs it).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
-import socket
-import sys
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,8 +30,8 @@ from resolvers.ai_tasks.model import AiTaskKind, AiTaskStageKind
 from resolvers.auth.admin import issue_service_token
 from resolvers.auth.authenticate import principal_from_token
 from schema.graphiql.manifest import assets
-from settings import get_settings
 from tests.factories.auth import TestUser, make_user
+from tests.servers import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -66,14 +62,8 @@ RESULT_IS = """(expected) => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
-async def served_base_url(engine_name: str) -> AsyncIterator[str]:
+async def served_base_url(engine_name: str, tmp_path: Path) -> AsyncIterator[str]:
     if engine_name != "postgres":
         pytest.skip("the GraphiQL browser test runs once, in the PostgreSQL run")
     if not CHROMIUM_INSTALLED:
@@ -81,41 +71,12 @@ async def served_base_url(engine_name: str) -> AsyncIterator[str]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{message}; required in CI")
         pytest.skip(message)
-    port = _free_port()
-    environment = {
-        **os.environ,
-        "DATABASE_URL": get_settings().database_url,
-        "GENERATION_WORKER_ENABLED": "false",  # the test drives its task itself
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *("-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", str(port)),
-        *("--log-level", "warning", "--no-access-log"),
-        cwd=ROOT,
-        env=environment,
-    )
-    base = f"http://127.0.0.1:{port}"
+    # The test drives its task itself: no worker (serve's default).
+    server = await serve(tmp_path / "server.log")
     try:
-        deadline = time.monotonic() + 30
-        async with httpx.AsyncClient() as probe:
-            while True:
-                try:
-                    if (await probe.get(f"{base}/readyz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline or process.returncode is not None:
-                    raise RuntimeError(f"the server on port {port} did not start")
-                await asyncio.sleep(0.1)
-        yield base
+        yield server.base
     finally:
-        if process.returncode is None:
-            process.terminate()
-            try:
-                await asyncio.wait_for(process.wait(), timeout=10)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+        await server.terminate(timeout=10)
 
 
 class GraphiQL:

@@ -13,17 +13,13 @@ import asyncio
 import json
 import os
 import shutil
-import socket
-import sys
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from settings import get_settings
+from tests.servers import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 AUDIT = ROOT / "tests" / "http_audit"
@@ -65,59 +61,15 @@ async def _node_with_audit_packages() -> str:
     return node
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
-async def served_graphql_url(engine_name: str) -> AsyncIterator[str]:
+async def served_graphql_url(engine_name: str, tmp_path: Path) -> AsyncIterator[str]:
     if engine_name != "sqlite":
         pytest.skip("the HTTP audit runs once, in the SQLite run")
-    port = _free_port()
-    environment = {
-        **os.environ,
-        "DATABASE_URL": get_settings().database_url,
-        "GENERATION_WORKER_ENABLED": "false",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "app:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-        cwd=ROOT,
-        env=environment,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server = await serve(tmp_path / "server.log")
     try:
-        deadline = time.monotonic() + 30
-        async with httpx.AsyncClient() as probe:
-            while True:
-                try:
-                    if (await probe.get(f"{base}/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline or process.returncode is not None:
-                    raise RuntimeError(f"the server on port {port} did not start")
-                await asyncio.sleep(0.1)
-        yield f"{base}/graphql"
+        yield f"{server.base}/graphql"
     finally:
-        if process.returncode is None:
-            process.terminate()
-            try:
-                await asyncio.wait_for(process.wait(), timeout=10)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+        await server.terminate(timeout=10)
 
 
 async def test_every_must_and_should_audit_of_graphql_http_passes(

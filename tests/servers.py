@@ -1,5 +1,6 @@
-"""uvicorn processes for fault tests: started on the PostgreSQL run's database with extra
-settings, their stderr kept in a file the test reads (log lines), stopped with SIGTERM."""
+"""uvicorn processes for tests that need a real server (fault, two-process, browser and
+HTTP-audit tests): started on the run's database with extra settings, their stderr kept
+in a file the test reads (log lines), stopped with SIGTERM."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import httpx
 from settings import get_settings
 from tests.redis_server import free_port
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass
