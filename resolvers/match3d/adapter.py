@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import orjson
 from pydantic import BaseModel
 
 from db.tables.match3d import Match3dAgentMessage, Match3dAgentSession
@@ -17,38 +16,13 @@ from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.match3d import drafts
 from resolvers.match3d.model import Match3dStage
+from resolvers.play_types.rows import as_json as as_json
+from resolvers.play_types.rows import decoded as decoded
+from resolvers.play_types.rows import lock_session_row
 from subscriptions.streams import StreamEntry
 
 SESSION_JSON = ("config_json", "draft_json")
 PROFILE_JSON = ("tags_json", "config_json", "generated_item_assets_json")
-
-
-def decoded(row: Any, keys: Sequence[str]) -> dict[str, Any]:
-    """A raw row with its JSON columns decoded (raw statements return them as text)."""
-    result = dict(row)
-    for key in keys:
-        value = result.get(key)
-        if isinstance(value, str | bytes):
-            result[key] = orjson.loads(value)
-    return result
-
-
-def as_json(value: Any) -> str:
-    return orjson.dumps(value).decode()
-
-
-def session_state(row: Any) -> SessionState:
-    session = decoded(row, SESSION_JSON)
-    return SessionState(
-        session_id=session["session_id"],
-        owner_user_id=session["owner_user_id"],
-        seed_text=session["seed_text"],
-        stage=session["stage"],
-        progress=session["progress_percent"],
-        current_turn=session["current_turn"],
-        draft=session["draft_json"],
-        row=session,
-    )
 
 
 async def lock_session(
@@ -56,16 +30,14 @@ async def lock_session(
 ) -> SessionState | None:
     """Lock a Match3D session row (conditional UPDATE … RETURNING); None if there is no
     such session (of that owner)."""
-    turn = ", current_turn = current_turn + 1" if new_turn else ""
-    owner = " AND owner_user_id = {}" if owner_user_id is not None else ""
-    rows = await Match3dAgentSession.raw(
-        f"UPDATE match3d_agent_session SET updated_at = {{}}{turn} "
-        f"WHERE session_id = {{}}{owner} RETURNING *",
-        now,
-        session_id,
-        *([owner_user_id] if owner_user_id is not None else []),
+    return await lock_session_row(
+        Match3dAgentSession,
+        json_keys=SESSION_JSON,
+        session_id=session_id,
+        owner_user_id=owner_user_id,
+        now=now,
+        new_turn=new_turn,
     )
-    return session_state(rows[0]) if rows else None
 
 
 async def mirror_draft(*, session_id: str, draft: drafts.Match3dDraft, now: datetime) -> None:

@@ -16,15 +16,16 @@ from resolvers.play_types.contract import (
     GeneratedSlot,
     ImageSlot,
     PlaySession,
-    PlayTypePlugin,
 )
 from resolvers.play_types.gates import Blocker
+from resolvers.play_types.publishing_plugin import PublishingPlugin
 from resolvers.principal import Principal
 
 
-class Match3dPlugin(PlayTypePlugin):
+class Match3dPlugin(PublishingPlugin):
     play_type = PlayType.MATCH3D
     creation = ADAPTER
+    publication = publishing.SPEC
     public_code_prefix = publishing.PUBLIC_CODE_PREFIX
     public_code_length = publishing.PUBLIC_CODE_LENGTH
     cover_entity_kind = WORK_ENTITY
@@ -61,15 +62,6 @@ class Match3dPlugin(PlayTypePlugin):
         session = await sessions.owned_session(viewer=viewer, session_id=found["source_session_id"])
         images = await gate.bound_images([work_id])
         return gate.blockers(drafts.stored_draft(session["draft_json"]), images[work_id])
-
-    async def publish(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
-        return await publishing.publish_work(viewer=viewer, work_id=work_id)
-
-    async def update(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
-        return await publishing.update_work(viewer=viewer, work_id=work_id)
-
-    async def unpublish(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
-        return await publishing.unpublish_work(viewer=viewer, work_id=work_id)
 
     def example_draft(self) -> dict[str, Any]:
         return {

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import orjson
 from pydantic import BaseModel
 
 from db.tables.puzzle import PuzzleAgentMessage, PuzzleAgentSession
@@ -14,6 +13,9 @@ from resolvers.creation.adapters import CreationAdapter
 from resolvers.creation.model import ConversationMessage, ReplyOutcome, SessionState
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
+from resolvers.play_types.rows import as_json as as_json
+from resolvers.play_types.rows import decoded as decoded
+from resolvers.play_types.rows import lock_session_row
 from resolvers.puzzle import drafts
 from resolvers.puzzle.model import PuzzleStage
 from subscriptions.streams import StreamEntry
@@ -22,49 +24,19 @@ SESSION_JSON = ("anchor_pack_json", "draft_json")
 PROFILE_JSON = ("theme_tags_json", "levels_json", "anchor_pack_json")
 
 
-def decoded(row: Any, keys: Sequence[str]) -> dict[str, Any]:
-    """A raw row with its JSON columns decoded (raw statements return them as text)."""
-    result = dict(row)
-    for key in keys:
-        value = result.get(key)
-        if isinstance(value, str | bytes):
-            result[key] = orjson.loads(value)
-    return result
-
-
-def session_state(row: Any) -> SessionState:
-    session = decoded(row, SESSION_JSON)
-    return SessionState(
-        session_id=session["session_id"],
-        owner_user_id=session["owner_user_id"],
-        seed_text=session["seed_text"],
-        stage=session["stage"],
-        progress=session["progress_percent"],
-        current_turn=session["current_turn"],
-        draft=session["draft_json"],
-        row=session,
-    )
-
-
-def as_json(value: Any) -> str:
-    return orjson.dumps(value).decode()
-
-
 async def lock_session(
     *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool = False
 ) -> SessionState | None:
     """Lock a puzzle session row (conditional UPDATE … RETURNING); None if there is no
     such session (of that owner)."""
-    turn = ", current_turn = current_turn + 1" if new_turn else ""
-    owner = " AND owner_user_id = {}" if owner_user_id is not None else ""
-    rows = await PuzzleAgentSession.raw(
-        f"UPDATE puzzle_agent_session SET updated_at = {{}}{turn} "
-        f"WHERE session_id = {{}}{owner} RETURNING *",
-        now,
-        session_id,
-        *([owner_user_id] if owner_user_id is not None else []),
+    return await lock_session_row(
+        PuzzleAgentSession,
+        json_keys=SESSION_JSON,
+        session_id=session_id,
+        owner_user_id=owner_user_id,
+        now=now,
+        new_turn=new_turn,
     )
-    return session_state(rows[0]) if rows else None
 
 
 async def mirror_draft(

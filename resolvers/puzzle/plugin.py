@@ -12,9 +12,9 @@ from resolvers.play_types.contract import (
     GeneratedSlot,
     ImageSlot,
     PlaySession,
-    PlayTypePlugin,
 )
 from resolvers.play_types.gates import Blocker
+from resolvers.play_types.publishing_plugin import PublishingPlugin
 from resolvers.principal import Principal
 from resolvers.puzzle import drafts, gate, publishing, sessions, works
 from resolvers.puzzle.adapter import ADAPTER
@@ -22,9 +22,10 @@ from resolvers.puzzle.model import IMAGE_SLOT, LEVEL_ENTITY, WORK_ENTITY, level_
 from resolvers.puzzle.runs import PUZZLE_RUNS
 
 
-class PuzzlePlugin(PlayTypePlugin):
+class PuzzlePlugin(PublishingPlugin):
     play_type = PlayType.PUZZLE
     creation = ADAPTER
+    publication = publishing.SPEC
     public_code_prefix = publishing.PUBLIC_CODE_PREFIX
     public_code_length = publishing.PUBLIC_CODE_LENGTH
     cover_entity_kind = WORK_ENTITY
@@ -62,15 +63,6 @@ class PuzzlePlugin(PlayTypePlugin):
         draft = drafts.stored_draft(session["draft_json"])
         images = await gate.bound_images({work_id: [level.level_id for level in draft.levels]})
         return gate.blockers(draft, images[work_id])
-
-    async def publish(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
-        return await publishing.publish_work(viewer=viewer, work_id=work_id)
-
-    async def update(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
-        return await publishing.update_work(viewer=viewer, work_id=work_id)
-
-    async def unpublish(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
-        return await publishing.unpublish_work(viewer=viewer, work_id=work_id)
 
     def example_draft(self) -> dict[str, Any]:
         return {

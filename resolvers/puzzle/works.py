@@ -1,25 +1,21 @@
 """Reading puzzle works and events, and who may see or change a work.
 
-A draft work is its owner's alone; a published one is anyone's. Asset bindings follow the
-same rule (entity kinds `puzzle_work`, `puzzle_level`: `ENTITY_POLICIES`, which the plugin
-lists): only the work's owner binds, anyone views a published work's images. Lists cost
-one statement each.
+The work reads are the shared ones (resolvers/play_types/works.py). A draft work is its
+owner's alone; a published one is anyone's. Asset bindings follow the same rule (entity
+kinds `puzzle_work`, `puzzle_level`: `ENTITY_POLICIES`, which the plugin lists): only the
+work's owner binds, anyone views a published work's images. Lists cost one statement
+each.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from db.tables.puzzle import PuzzleEvent, PuzzleWorkProfile
 from resolvers.assets.entities import EntityPolicy
-from resolvers.creation import turns
-from resolvers.errors import BadUserInput, NotFound
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
-from resolvers.pagination import Page, build_page, decode_cursor, page_size
-from resolvers.principal import Principal
+from resolvers.play_types import works as shared
 from resolvers.puzzle import drafts
 from resolvers.puzzle.adapter import decoded
 from resolvers.puzzle.model import (
@@ -29,48 +25,16 @@ from resolvers.puzzle.model import (
 
 NOT_FOUND_MESSAGE = "No such puzzle work."
 
-
-def visible(row: dict[str, Any] | None, user_id: str | None) -> bool:
-    return row is not None and (
-        row["publication_status"] == WorkPublicationStatus.PUBLISHED.value
-        or (user_id is not None and row["owner_user_id"] == user_id)
-    )
-
-
-async def works_by_work_id(work_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    if not work_ids:
-        return {}
-    rows = (
-        await PuzzleWorkProfile.select()
-        .where(PuzzleWorkProfile.profile_id.is_in(list(work_ids)))
-        .output(load_json=True)
-    )
-    return {row["profile_id"]: row for row in rows}
-
-
-async def works_by_session(session_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    if not session_ids:
-        return {}
-    rows = (
-        await PuzzleWorkProfile.select()
-        .where(PuzzleWorkProfile.source_session_id.is_in(list(session_ids)))
-        .output(load_json=True)
-    )
-    return {row["source_session_id"]: row for row in rows}
-
-
-async def visible_work(*, viewer: Principal, work_id: str) -> dict[str, Any]:
-    """A published work, or the viewer's own draft; NOT_FOUND otherwise."""
-    row = (await works_by_work_id([work_id])).get(work_id)
-    if row is not None and row["owner_user_id"] == viewer.user_id and row["source_session_id"]:
-        await turns.settle_sessions(
-            play_type=PlayType.PUZZLE, session_ids=[row["source_session_id"]]
-        )
-        row = (await works_by_work_id([work_id])).get(work_id)
-    if not visible(row, viewer.user_id):
-        raise NotFound(NOT_FOUND_MESSAGE)
-    assert row is not None
-    return row
+READS = shared.WorkReads(
+    play_type=PlayType.PUZZLE,
+    profile_table=PuzzleWorkProfile,
+    not_found_message=NOT_FOUND_MESSAGE,
+)
+visible = shared.visible
+works_by_work_id = READS.works_by_id
+works_by_session = READS.works_by_session
+visible_work = READS.visible_work
+works_of = READS.works_of
 
 
 async def published_work_by_code(public_work_code: str) -> dict[str, Any] | None:
@@ -83,41 +47,6 @@ async def published_work_by_code(public_work_code: str) -> dict[str, Any] | None
         .output(load_json=True)
         .first()
     )
-
-
-async def works_of(
-    *,
-    user_id: str,
-    status: WorkPublicationStatus | None,
-    first: int | None,
-    after: str | None,
-) -> Page[dict[str, Any]]:
-    """The user's works (drafts and published), most recently changed first."""
-    size = page_size(first)
-    await turns.settle_owner(owner_user_id=user_id)
-    query = PuzzleWorkProfile.select().where(PuzzleWorkProfile.owner_user_id == user_id)
-    if status is not None:
-        query = query.where(PuzzleWorkProfile.publication_status == status.value)
-    if after is not None:
-        updated_at, profile_id = decode_cursor(after, size=2)
-        try:
-            moment = datetime.fromisoformat(str(updated_at))
-        except ValueError as error:
-            raise BadUserInput("Invalid cursor.") from error
-        query = query.where(
-            (PuzzleWorkProfile.updated_at < moment)
-            | (
-                (PuzzleWorkProfile.updated_at == moment)
-                & (PuzzleWorkProfile.profile_id < str(profile_id))
-            )
-        )
-    rows = (
-        await query.order_by(PuzzleWorkProfile.updated_at, ascending=False)
-        .order_by(PuzzleWorkProfile.profile_id, ascending=False)
-        .limit(size + 1)
-        .output(load_json=True)
-    )
-    return build_page(rows, size, lambda row: [row["updated_at"].isoformat(), row["profile_id"]])
 
 
 def level_ids_of(row: dict[str, Any]) -> list[str]:

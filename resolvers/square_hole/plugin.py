@@ -8,8 +8,9 @@ from typing import Any
 from db.tables.square_hole import SquareHoleAgentSession
 from resolvers.assets.entities import EntityPolicy
 from resolvers.gallery.play_types import PlayType
-from resolvers.play_types.contract import PlaySession, PlayTypePlugin
+from resolvers.play_types.contract import PlaySession
 from resolvers.play_types.gates import Blocker
+from resolvers.play_types.publishing_plugin import PublishingPlugin
 from resolvers.principal import Principal
 from resolvers.square_hole import drafts, gate, publishing, sessions, works
 from resolvers.square_hole.adapter import ADAPTER
@@ -17,9 +18,10 @@ from resolvers.square_hole.model import WORK_ENTITY
 from resolvers.square_hole.runs import SQUARE_HOLE_RUNS
 
 
-class SquareHolePlugin(PlayTypePlugin):
+class SquareHolePlugin(PublishingPlugin):
     play_type = PlayType.SQUARE_HOLE
     creation = ADAPTER
+    publication = publishing.SPEC
     public_code_prefix = publishing.PUBLIC_CODE_PREFIX
     public_code_length = publishing.PUBLIC_CODE_LENGTH
     cover_entity_kind = WORK_ENTITY
@@ -56,15 +58,6 @@ class SquareHolePlugin(PlayTypePlugin):
         session = await sessions.owned_session(viewer=viewer, session_id=found["source_session_id"])
         draft = drafts.stored_draft(session["draft_json"])
         return gate.blockers(draft, (await gate.bound_covers([work_id])).get(work_id))
-
-    async def publish(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
-        return await publishing.publish_work(viewer=viewer, work_id=work_id)
-
-    async def update(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
-        return await publishing.update_work(viewer=viewer, work_id=work_id)
-
-    async def unpublish(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
-        return await publishing.unpublish_work(viewer=viewer, work_id=work_id)
 
     def example_draft(self) -> dict[str, Any]:
         return {

@@ -1,0 +1,273 @@
+"""Publishing a play type's work: one flow for publish, update and unpublish.
+
+Every draft-and-gate play type (puzzle, Match3D, square hole) publishes the same way, so
+the flow lives here once and each type hands over a `PublicationSpec`: its work profile
+table, its session table and lock, its error class and codes, its public-code prefix and
+two hooks for what differs (the gate and projection written on publish, the mirror of
+the draft written on unpublish). Each call is one transaction that takes the session's
+row lock first, then the work's (the order every writer of a type uses, so none waits
+on another in a cycle):
+- publish: the work must be a draft (the conditional UPDATE on `publication_status`
+  decides: two concurrent publications publish once, one code, one event) and pass the
+  type's gate; the work gets a public work code (kept for good); the session goes to
+  `published`; the gallery's read model is written;
+- update: the same for a published work (the gallery's UPDATED change);
+- unpublish: back to a draft that mirrors the session again; the work leaves the gallery.
+Stream entries are published after commit. A refusal writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Generic, Protocol, TypeVar
+
+from piccolo.columns import Column
+from piccolo.table import Table
+
+from db.transactions import write_transaction
+from resolvers import clock
+from resolvers.creation import turns
+from resolvers.errors import DomainError, NotFound
+from resolvers.gallery import publishing as gallery
+from resolvers.gallery.model import WorkPublicationStatus
+from resolvers.gallery.play_types import PlayType
+from resolvers.play_types.public_codes import assign_public_code
+from resolvers.principal import Principal
+from subscriptions import streams
+
+# Public work codes: the type's prefix and 10 random base32 characters (50 bits).
+PUBLIC_CODE_LENGTH = 10
+
+SessionT = TypeVar("SessionT")
+SessionT_co = TypeVar("SessionT_co", covariant=True)
+
+
+class PublicationEvent(StrEnum):
+    """What happened to a work, for a type that keeps its own event log (puzzle_event)."""
+
+    PUBLISHED = "published"
+    UPDATED = "updated"
+    UNPUBLISHED = "unpublished"
+
+
+class LockSession(Protocol[SessionT_co]):
+    def __call__(
+        self, *, session_id: str, owner_user_id: str | None, now: datetime
+    ) -> Awaitable[SessionT_co | None]: ...
+
+
+@dataclass(frozen=True)
+class Projected:
+    """What the publish hook wrote: the work row (JSON decoded) and the gallery's fields
+    that come from the draft rather than from the row."""
+
+    work: dict[str, Any]
+    theme: str | None
+    tags: list[str]
+
+
+# (session, profile_id, now) -> the projected work; raises the type's PublishBlocked.
+ProjectHook = Callable[[SessionT, str, datetime], Awaitable[Projected]]
+# (session, session_id, now) -> (stage, progress_percent) after mirroring the draft.
+UnprojectHook = Callable[[SessionT, str, datetime], Awaitable[tuple[str, int]]]
+# (event, work row, now) -> stream entries; only for types with an event log.
+RecordHook = Callable[[PublicationEvent, dict[str, Any], datetime], Awaitable[list[Any]]]
+
+
+@dataclass(frozen=True)
+class PublicationSpec(Generic[SessionT]):
+    play_type: PlayType
+    profile_table: type[Table]
+    session_table_name: str
+    published_stage: str
+    lock_session: LockSession[SessionT]
+    project: ProjectHook[SessionT]
+    unproject: UnprojectHook[SessionT]
+    error: type[DomainError]
+    already_published: StrEnum
+    not_published: StrEnum
+    # The GraphQL name prefix of the type's mutations, for the refusal messages.
+    mutation_prefix: str
+    not_found_message: str
+    public_code_prefix: str
+    title_column: str
+    summary_column: str
+    # What the claim UPDATEs return: the puzzle keeps the whole row for its event log.
+    claim_returning: str = "profile_id"
+    # The puzzle's profile has `publish_ready`, cleared on unpublish in the claim itself.
+    clears_publish_ready: bool = False
+    record: RecordHook | None = None
+    # The session table's stage column (visual novel names it `status`).
+    session_stage_column: str = "stage"
+    # Session columns set to NULL on publish (visual novel: the agent's pending action).
+    session_cleared_on_publish: tuple[str, ...] = ()
+
+    def column(self, name: str) -> Column:
+        return self.profile_table._meta.get_column_by_name(name)
+
+    @property
+    def profile_table_name(self) -> str:
+        return self.profile_table._meta.tablename
+
+
+async def owned_work(spec: PublicationSpec[Any], work_id: str, owner: str) -> dict[str, Any]:
+    """The owner's work (profile_id, source_session_id); NotFound otherwise."""
+    profile_id = spec.column("profile_id")
+    row = (
+        await spec.profile_table.select(profile_id, spec.column("source_session_id"))
+        .where((profile_id == work_id) & (spec.column("owner_user_id") == owner))
+        .first()
+    )
+    if row is None or row["source_session_id"] is None:
+        raise NotFound(spec.not_found_message)
+    return row
+
+
+async def _assign_public_code(spec: PublicationSpec[Any], work: dict[str, Any]) -> str:
+    code_column = spec.column("public_work_code")
+
+    async def write(code: str) -> None:
+        await spec.profile_table.update({code_column: code}).where(
+            (spec.column("profile_id") == work["profile_id"]) & code_column.is_null()
+        )
+
+    return await assign_public_code(
+        existing=work["public_work_code"],
+        prefix=spec.public_code_prefix,
+        length=PUBLIC_CODE_LENGTH,
+        write=write,
+    )
+
+
+def _status_error(spec: PublicationSpec[Any], expected: WorkPublicationStatus) -> DomainError:
+    if expected is WorkPublicationStatus.DRAFT:
+        return spec.error(
+            spec.already_published,
+            f"This work is already published: use {spec.mutation_prefix}WorkUpdate.",
+            field="workId",
+        )
+    return spec.error(
+        spec.not_published,
+        f"This work is not published: use {spec.mutation_prefix}WorkPublish.",
+        field="workId",
+    )
+
+
+async def publish(
+    spec: PublicationSpec[SessionT],
+    *,
+    viewer: Principal,
+    work_id: str,
+    expected: WorkPublicationStatus,
+) -> dict[str, Any]:
+    """Publish (expected DRAFT) or update (expected PUBLISHED) the session's draft."""
+    owner = viewer.require_user()
+    found = await owned_work(spec, work_id, owner)
+    session_id = found["source_session_id"]
+    await turns.settle_sessions(play_type=spec.play_type, session_ids=[session_id])
+    now = clock.now()
+    async with write_transaction():
+        session = await spec.lock_session(session_id=session_id, owner_user_id=owner, now=now)
+        if session is None:
+            raise NotFound(spec.not_found_message)
+        claimed = await spec.profile_table.raw(
+            "UPDATE " + spec.profile_table_name + " SET updated_at = {} WHERE profile_id = {} "
+            "AND publication_status = {} RETURNING " + spec.claim_returning,
+            now,
+            found["profile_id"],
+            expected.value,
+        )
+        if not claimed:
+            raise _status_error(spec, expected)
+        projected = await spec.project(session, found["profile_id"], now)
+        work = projected.work
+        work["public_work_code"] = await _assign_public_code(spec, work)
+        cleared = "".join(f", {column} = NULL" for column in spec.session_cleared_on_publish)
+        await spec.profile_table.raw(
+            "UPDATE " + spec.session_table_name + " SET " + spec.session_stage_column + " = {}, "
+            "progress_percent = 100, published_profile_id = {}"
+            + cleared
+            + " WHERE session_id = {}",
+            spec.published_stage,
+            work["profile_id"],
+            session_id,
+        )
+        entries: list[streams.StreamEntry] = []
+        if spec.record is not None:
+            event = (
+                PublicationEvent.PUBLISHED
+                if expected is WorkPublicationStatus.DRAFT
+                else PublicationEvent.UPDATED
+            )
+            entries += await spec.record(event, work, now)
+        entries += await gallery.publish_work(
+            play_type=spec.play_type,
+            # The work's id in the gallery is its profile id (Match3D has no work_id).
+            work_id=found["profile_id"],
+            owner_user_id=owner,
+            title=work[spec.title_column],
+            summary=work[spec.summary_column],
+            cover_image_src=work["cover_image_src"],
+            theme=projected.theme,
+            tags=projected.tags,
+            now=now,
+        )
+    await streams.publish(entries)
+    return work
+
+
+async def unpublish(
+    spec: PublicationSpec[SessionT], *, viewer: Principal, work_id: str
+) -> dict[str, Any]:
+    """Take a published work out of the gallery; it becomes a draft again (code kept)."""
+    owner = viewer.require_user()
+    found = await owned_work(spec, work_id, owner)
+    session_id = found["source_session_id"]
+    now = clock.now()
+    async with write_transaction():
+        session = await spec.lock_session(session_id=session_id, owner_user_id=owner, now=now)
+        if session is None:
+            raise NotFound(spec.not_found_message)
+        ready = "publish_ready = {}, " if spec.clears_publish_ready else ""
+        ready_values: tuple[bool, ...] = (False,) if spec.clears_publish_ready else ()
+        claimed = await spec.profile_table.raw(
+            "UPDATE "
+            + spec.profile_table_name
+            + " SET publication_status = {}, "
+            + ready
+            + "updated_at = {} WHERE profile_id = {} AND publication_status = {} "
+            "RETURNING " + spec.claim_returning,
+            WorkPublicationStatus.DRAFT.value,
+            *ready_values,
+            now,
+            found["profile_id"],
+            WorkPublicationStatus.PUBLISHED.value,
+        )
+        if not claimed:
+            raise spec.error(spec.not_published, "This work is not published.", field="workId")
+        stage, progress = await spec.unproject(session, session_id, now)
+        await spec.profile_table.raw(
+            "UPDATE " + spec.session_table_name + " SET " + spec.session_stage_column + " = {}, "
+            "progress_percent = {} WHERE session_id = {}",
+            stage,
+            progress,
+            session_id,
+        )
+        entries: list[streams.StreamEntry] = []
+        if spec.record is not None:
+            entries += await spec.record(PublicationEvent.UNPUBLISHED, claimed[0], now)
+        entries += await gallery.unpublish_work(
+            play_type=spec.play_type, work_id=found["profile_id"], now=now
+        )
+        current = (
+            await spec.profile_table.select()
+            .where(spec.column("profile_id") == found["profile_id"])
+            .output(load_json=True)
+            .first()
+        )
+    await streams.publish(entries)
+    assert current is not None
+    return current

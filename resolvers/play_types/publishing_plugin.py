@@ -1,0 +1,39 @@
+"""The base of the plugins whose publishing is the shared flow (publication.py).
+
+Puzzle, Match3D and square hole publish, update and unpublish the same way; their plugin
+names its `PublicationSpec` and inherits the three contract methods from here instead of
+forwarding each to a module of its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from resolvers.gallery.model import WorkPublicationStatus
+from resolvers.play_types import publication
+from resolvers.play_types.contract import PlayTypePlugin
+from resolvers.play_types.publication import PublicationSpec
+from resolvers.principal import Principal
+
+
+class PublishingPlugin(PlayTypePlugin):
+    publication: ClassVar[PublicationSpec[Any]]
+
+    async def publish(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
+        """Publish a draft work that passes the gate (PUBLISH_BLOCKED lists what is missing)."""
+        return await publication.publish(
+            self.publication, viewer=viewer, work_id=work_id, expected=WorkPublicationStatus.DRAFT
+        )
+
+    async def update(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
+        """Publish the session's current draft over a published work (gate included)."""
+        return await publication.publish(
+            self.publication,
+            viewer=viewer,
+            work_id=work_id,
+            expected=WorkPublicationStatus.PUBLISHED,
+        )
+
+    async def unpublish(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
+        """Take a published work out of the gallery; it becomes a draft again (code kept)."""
+        return await publication.unpublish(self.publication, viewer=viewer, work_id=work_id)

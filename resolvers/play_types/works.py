@@ -1,0 +1,119 @@
+"""Reading a play type's works: one set of reads for every draft-and-gate play type.
+
+A draft work is its owner's alone; a published one is anyone's. Each read costs one
+statement (a list is one keyset page); a type's works module binds a `WorkReads` to its
+work profile table and keeps only what is its own (the puzzle's level bindings, events).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from piccolo.columns import Column
+from piccolo.table import Table
+
+from resolvers.assets.entities import EntityPolicy
+from resolvers.creation import turns
+from resolvers.errors import NotFound
+from resolvers.gallery.model import WorkPublicationStatus
+from resolvers.gallery.play_types import PlayType
+from resolvers.pagination import Page, keyset_page
+from resolvers.principal import Principal
+
+
+def visible(row: dict[str, Any] | None, user_id: str | None) -> bool:
+    """Published, or the user's own."""
+    return row is not None and (
+        row["publication_status"] == WorkPublicationStatus.PUBLISHED.value
+        or (user_id is not None and row["owner_user_id"] == user_id)
+    )
+
+
+@dataclass(frozen=True)
+class WorkReads:
+    play_type: PlayType
+    profile_table: type[Table]
+    not_found_message: str
+
+    def column(self, name: str) -> Column:
+        return self.profile_table._meta.get_column_by_name(name)
+
+    async def works_by_id(self, work_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        if not work_ids:
+            return {}
+        rows = (
+            await self.profile_table.select()
+            .where(self.column("profile_id").is_in(list(work_ids)))
+            .output(load_json=True)
+        )
+        return {row["profile_id"]: row for row in rows}
+
+    async def works_by_session(self, session_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        if not session_ids:
+            return {}
+        rows = (
+            await self.profile_table.select()
+            .where(self.column("source_session_id").is_in(list(session_ids)))
+            .output(load_json=True)
+        )
+        return {row["source_session_id"]: row for row in rows}
+
+    async def visible_work(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
+        """A published work, or the viewer's own draft; NOT_FOUND otherwise. The owner's
+        pending turns are settled first, so the owner reads the draft the turn wrote."""
+        row = (await self.works_by_id([work_id])).get(work_id)
+        if row is not None and row["owner_user_id"] == viewer.user_id and row["source_session_id"]:
+            await turns.settle_sessions(
+                play_type=self.play_type, session_ids=[row["source_session_id"]]
+            )
+            row = (await self.works_by_id([work_id])).get(work_id)
+        if not visible(row, viewer.user_id):
+            raise NotFound(self.not_found_message)
+        assert row is not None
+        return row
+
+    async def works_of(
+        self,
+        *,
+        user_id: str,
+        status: WorkPublicationStatus | None,
+        first: int | None,
+        after: str | None,
+    ) -> Page[dict[str, Any]]:
+        """The user's works (drafts and published), most recently changed first."""
+        await turns.settle_owner(owner_user_id=user_id)
+        where: Any = self.column("owner_user_id") == user_id
+        if status is not None:
+            where &= self.column("publication_status") == status.value
+        return await keyset_page(
+            self.profile_table,
+            self.column("updated_at"),
+            self.column("profile_id"),
+            first=first,
+            after=after,
+            where=where,
+            load_json=True,
+        )
+
+    async def _work_for_binding(self, work_id: str) -> dict[str, Any] | None:
+        return (
+            await self.profile_table.select(
+                self.column("owner_user_id"), self.column("publication_status")
+            )
+            .where(self.column("profile_id") == work_id)
+            .first()
+        )
+
+    async def _may_bind_work(self, user_id: str, work_id: str) -> bool:
+        row = await self._work_for_binding(work_id)
+        return row is not None and row["owner_user_id"] == user_id
+
+    async def _may_view_work(self, user_id: str | None, work_id: str) -> bool:
+        return visible(await self._work_for_binding(work_id), user_id)
+
+    def work_policy(self) -> EntityPolicy:
+        """The work entity's binding rule: only the owner binds, anyone views a published
+        work's images (types whose other entities need more keep their own policies)."""
+        return EntityPolicy(can_bind=self._may_bind_work, can_view=self._may_view_work)
