@@ -24,6 +24,7 @@ from observability.logs import configure_logging
 from observability.tracing import build_tracer_provider
 from resolvers.ai_tasks.worker import worker_from_settings
 from resolvers.assets.storage import check_storage_dir
+from resolvers.big_fish.live import LIVE_RUNS
 from resolvers.runs.sweeps import sweeper_from_settings
 from schema.assets.http import ROUTES as ASSET_ROUTES
 from schema.build import build_schema
@@ -159,6 +160,8 @@ def create_app(
             deadline = ShutdownDeadline(settings.shutdown_timeout_seconds)
             if sweeper is not None:
                 await deadline.run("the runs sweeper", sweeper.stop())
+            # Live big-fish runs are saved as PAUSED and released (any process resumes).
+            await deadline.run("the big-fish runs", LIVE_RUNS.stop_all())
             if worker is not None:
                 await deadline.run("the generation worker", worker.stop())
             install_registry(None)

@@ -273,11 +273,38 @@ class Settings(BaseSettings):
         "30 to 1800, read at its start); past it the run is EXPIRED (TIME_UP).",
     )
 
+    # Visual-novel runs (docs/visual-novel.md).
+    visual_novel_run_time_limit_seconds: int = Field(
+        3600,
+        description="A visual-novel run's time limit (read at its start); past it the run is "
+        "EXPIRED (TIME_UP). Text turns wait for the AI, so it is longer than a puzzle's.",
+    )
+
     # Square-hole runs (docs/square-hole.md).
     square_hole_run_time_limit_seconds: int = Field(
         300,
         description="A square-hole run's time limit (read at its start); past it the run "
         "is EXPIRED (TIME_UP) with the shapes not dropped yet.",
+    )
+
+    # Big-fish live runs (docs/big-fish.md).
+    big_fish_tick_hz: int = Field(
+        10, ge=1, le=60, description="Ticks per second of a live big-fish run (fixed step 1/hz)."
+    )
+    big_fish_pause_seconds: float = Field(
+        5.0,
+        gt=0,
+        description="A live big-fish run with no frame subscriber for this long is PAUSED "
+        "(its clock stops) and its lease released; any process resumes it.",
+    )
+    big_fish_inputs_per_second: int = Field(
+        30, ge=1, description="Inputs one big-fish run accepts per second (RATE_LIMITED above)."
+    )
+    big_fish_lease_seconds: float = Field(
+        3.0,
+        gt=1,
+        description="The ticking process's lease on a run, renewed at every save (once a "
+        "second): a process that died is replaced after this long.",
     )
 
     # Runtime profile (profile / economy / analytics; docs/profile.md).

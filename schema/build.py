@@ -30,6 +30,10 @@ from schema.auth.admin import AdminUserMutation, AdminUserQuery
 from schema.auth.mutations import AuthMutation
 from schema.auth.queries import AuthQuery
 from schema.auth.user import User
+from schema.big_fish.events import BigFishEventSubscription
+from schema.big_fish.mutations import BigFishMutation
+from schema.big_fish.queries import BigFishQuery
+from schema.big_fish.runs import BigFishRunMutation, BigFishRunSubscription
 from schema.creation.mutations import CreationMutation
 from schema.economy.roots import EconomyMutation, EconomyQuery
 from schema.errors import ErrorPolicy, code_for
@@ -59,6 +63,10 @@ from schema.square_hole.mutations import SquareHoleMutation
 from schema.square_hole.queries import SquareHoleQuery
 from schema.square_hole.runs import SquareHoleRunMutation
 from schema.tracing import GraphQLTracing
+from schema.visual_novel.mutations import VisualNovelMutation
+from schema.visual_novel.queries import VisualNovelQuery
+from schema.visual_novel.runs import VisualNovelRunMutation
+from schema.visual_novel.subscriptions import VisualNovelSubscription
 from schema.worlds.mutations import WorldMutation
 from schema.worlds.queries import WorldQuery
 from settings import Settings
@@ -80,6 +88,8 @@ class Query(
     WorldQuery,
     Match3dQuery,
     SquareHoleQuery,
+    VisualNovelQuery,
+    BigFishQuery,
 ):
     pass
 
@@ -106,6 +116,10 @@ class Mutation(
     Match3dRunMutation,
     SquareHoleMutation,
     SquareHoleRunMutation,
+    VisualNovelMutation,
+    VisualNovelRunMutation,
+    BigFishMutation,
+    BigFishRunMutation,
 ):
     pass
 
@@ -121,6 +135,9 @@ class Subscription(
     PuzzleSubscription,
     PuzzleLeaderboardSubscription,
     RunSubscription,
+    VisualNovelSubscription,
+    BigFishEventSubscription,
+    BigFishRunSubscription,
 ):
     pass
 

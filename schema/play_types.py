@@ -13,6 +13,7 @@ from __future__ import annotations
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.registry import registered_play_types
 from resolvers.runs.registry import play_types_with_runs
+from schema.big_fish.types import BigFishWork
 from schema.gallery.work import Work, register_work_type
 from schema.match3d.runs import Match3dRun
 from schema.match3d.types import Match3dWork
@@ -21,6 +22,8 @@ from schema.puzzle.types import PuzzleWork
 from schema.runs.types import Run, register_run_type, run_type_for
 from schema.square_hole.runs import SquareHoleRun
 from schema.square_hole.types import SquareHoleWork
+from schema.visual_novel.runs import VisualNovelRun
+from schema.visual_novel.types import VisualNovelWork
 from schema.worlds.types import CustomWorldWork
 
 WORK_TYPES: dict[PlayType, type[Work]] = {
@@ -28,6 +31,8 @@ WORK_TYPES: dict[PlayType, type[Work]] = {
     PlayType.PUZZLE: PuzzleWork,
     PlayType.MATCH3D: Match3dWork,
     PlayType.SQUARE_HOLE: SquareHoleWork,
+    PlayType.VISUAL_NOVEL: VisualNovelWork,
+    PlayType.BIG_FISH: BigFishWork,
 }
 
 # The run type of every play type whose plugin has run rules.
@@ -35,6 +40,7 @@ RUN_TYPES: dict[PlayType, type[Run]] = {
     PlayType.PUZZLE: PuzzleRun,
     PlayType.MATCH3D: Match3dRun,
     PlayType.SQUARE_HOLE: SquareHoleRun,
+    PlayType.VISUAL_NOVEL: VisualNovelRun,
 }
 
 

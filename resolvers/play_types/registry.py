@@ -12,19 +12,31 @@ from functools import cache
 from resolvers.ai_tasks.finish_listeners import FinishListener
 from resolvers.ai_tasks.model import AiTaskKind
 from resolvers.assets.entities import EntityPolicy
+from resolvers.big_fish.plugin import BIG_FISH
 from resolvers.creation import turns
 from resolvers.gallery.play_types import PlayType
 from resolvers.match3d.plugin import MATCH3D
 from resolvers.play_types.contract import GeneratedSlot, PlayTypePlugin
 from resolvers.puzzle.plugin import PUZZLE
 from resolvers.square_hole.plugin import SQUARE_HOLE
+from resolvers.visual_novel import narration
+from resolvers.visual_novel.plugin import VISUAL_NOVEL
 from resolvers.worlds.plugin import CUSTOM_WORLD
 
-PLUGINS: tuple[PlayTypePlugin, ...] = (CUSTOM_WORLD, PUZZLE, MATCH3D, SQUARE_HOLE)
+PLUGINS: tuple[PlayTypePlugin, ...] = (
+    CUSTOM_WORLD,
+    PUZZLE,
+    MATCH3D,
+    SQUARE_HOLE,
+    VISUAL_NOVEL,
+    BIG_FISH,
+)
 
 # What runs when an AI task of a kind finishes (resolvers/ai_tasks/finish_listeners.py).
 FINISH_LISTENERS: dict[AiTaskKind, tuple[FinishListener, ...]] = {
     AiTaskKind.CREATION_AGENT_REPLY: (turns.on_task_finished,),
+    # A visual novel's text turn (its AI task's source_module is `visual_novel`).
+    AiTaskKind.STORY_CONTINUATION: (narration.on_task_finished,),
 }
 
 

@@ -16,6 +16,12 @@ class RunErrorCode(StrEnum):
     RUN_FINISHED = "RUN_FINISHED"  # the run has ended (won, lost, abandoned or expired)
     ILLEGAL_MOVE = "ILLEGAL_MOVE"  # the rules refuse the action
     ACTION_INVALID = "ACTION_INVALID"  # malformed action
+    # An action that completes later (a turn answered by an AI task) is still pending.
+    TURN_IN_PROGRESS = "TURN_IN_PROGRESS"
+    # Regenerating a turn whose before-snapshot is no longer kept (visual novels: last 20).
+    REGENERATE_TOO_OLD = "REGENERATE_TOO_OLD"
+    # The kept before-snapshot does not hash to what the turn's history entry recorded.
+    HISTORY_DIVERGED = "HISTORY_DIVERGED"
 
 
 class RunError(DomainError):

@@ -15,6 +15,7 @@ from resolvers.principal import Principal, Role
 from schema.ai_tasks.viewer import AiTasksViewerFields
 from schema.auth.types import AuthSession
 from schema.auth.user import User
+from schema.big_fish.viewer import BigFishViewerFields
 from schema.economy.types import Wallet
 from schema.economy.viewer import EconomyViewerFields
 from schema.ids import global_id
@@ -23,6 +24,7 @@ from schema.profile.viewer import ProfileViewerFields
 from schema.puzzle.viewer import PuzzleViewerFields
 from schema.runs.viewer import RunsViewerFields
 from schema.square_hole.viewer import SquareHoleViewerFields
+from schema.visual_novel.viewer import VisualNovelViewerFields
 from schema.worlds.viewer import WorldsViewerFields
 
 
@@ -36,6 +38,8 @@ class Viewer(
     WorldsViewerFields,
     Match3dViewerFields,
     SquareHoleViewerFields,
+    VisualNovelViewerFields,
+    BigFishViewerFields,
 ):
     row: strawberry.Private[dict[str, Any]]
     principal: strawberry.Private[Principal]

@@ -52,7 +52,7 @@ async def test_an_anonymous_subscriber_sees_publish_update_like_and_unpublish_li
         (3, "LIKE_COUNT_CHANGED", work_id, 1),
         (4, "UNPUBLISHED", work_id, None),
     ]
-    assert all(c["playType"] == "VISUAL_NOVEL" for c in changes)
+    assert all(c["playType"] == TEST_PLAY_TYPE.name for c in changes)
     works = [c["work"] for c in changes]
     assert works[-1] is None
     for work in works[:-1]:

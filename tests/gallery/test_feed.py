@@ -9,7 +9,7 @@ from typing import Any
 from resolvers.gallery.play_types import PlayType
 from resolvers.gallery.publishing import record_play
 from tests.factories.auth import make_user
-from tests.factories.gallery import TEST_PLAY_TYPE, publish
+from tests.factories.gallery import TEST_PLAY_TYPE, gallery_work_type, publish
 from tests.fixtures import FakeClock, GraphQLClient
 
 T0 = datetime(2026, 3, 10, 4, 0, tzinfo=UTC)  # 12:00 in Beijing
@@ -60,7 +60,7 @@ async def test_a_feed_item_shows_the_work_its_author_and_counts(
     )
     await _play(work_id, 2, T0)
     like = await gql.execute(
-        f'mutation {{ workLike(playType: VISUAL_NOVEL, workId: "{work_id}") {{ errors {{ code }} }} }}',
+        f'mutation {{ workLike(playType: {TEST_PLAY_TYPE.name}, workId: "{work_id}") {{ errors {{ code }} }} }}',
         token=viewer.access_token,
     )
     assert like["data"]["workLike"]["errors"] == []
@@ -71,9 +71,9 @@ async def test_a_feed_item_shows_the_work_its_author_and_counts(
     node = mine["data"]["gallery"]["edges"][0]["node"]
     assert node.pop("id") and node["author"].pop("id") and node["author"].pop("publicUserCode")
     assert node == {
-        "__typename": "GalleryTestWork",
+        "__typename": gallery_work_type().__name__,
         "workId": work_id,
-        "playType": "VISUAL_NOVEL",
+        "playType": TEST_PLAY_TYPE.name,
         "title": "Moon",
         "summary": "S",
         "coverUrl": "https://c/x.png",
@@ -97,8 +97,8 @@ async def test_the_feed_filters_by_play_type_and_theme(gql: GraphQLClient) -> No
     b, _ = await publish(owner.user_id, theme="sky", now=T0 + timedelta(seconds=1))
     # when filtering
     by_theme = await _ids(gql, order="NEWEST", theme="sea")
-    by_type = await _ids(gql, order="NEWEST", playType="VISUAL_NOVEL")
-    other_type = await _ids(gql, order="NEWEST", playType="BIG_FISH")
+    by_type = await _ids(gql, order="NEWEST", playType=TEST_PLAY_TYPE.name)
+    other_type = await _ids(gql, order="NEWEST", playType="CUSTOM_WORLD")
     # then
     assert by_theme == [a]
     assert by_type == [b, a]
@@ -117,7 +117,7 @@ async def test_orders_newest_most_liked_and_hot(gql: GraphQLClient, clock: FakeC
     await _play(new, 1, T0)
     for fan in fans:
         await gql.execute(
-            f'mutation {{ workLike(playType: VISUAL_NOVEL, workId: "{middle}") {{ liked }} }}',
+            f'mutation {{ workLike(playType: {TEST_PLAY_TYPE.name}, workId: "{middle}") {{ liked }} }}',
             token=fan.access_token,
         )
     # when / then
@@ -257,7 +257,7 @@ async def test_a_page_costs_the_same_statements_for_one_item_or_fifty(
         await _play(work_id, number % 3, T0)
         if number % 2:
             await gql.execute(
-                f'mutation {{ workLike(playType: VISUAL_NOVEL, workId: "{work_id}") {{ liked }} }}',
+                f'mutation {{ workLike(playType: {TEST_PLAY_TYPE.name}, workId: "{work_id}") {{ liked }} }}',
                 token=viewer.access_token,
             )
     await _statements(gql, count_statements, viewer.access_token, 1)  # today's window roll

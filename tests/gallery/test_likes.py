@@ -24,7 +24,7 @@ mutation($t: PlayType!, $w: ID!) { workUnlike(playType: $t, workId: $w) {
 
 
 def _vars(work_id: str) -> dict[str, Any]:
-    return {"t": "VISUAL_NOVEL", "w": work_id}
+    return {"t": TEST_PLAY_TYPE.name, "w": work_id}
 
 
 async def test_liking_twice_counts_once_and_unliking_twice_removes_once(
@@ -50,8 +50,8 @@ async def test_liking_twice_counts_once_and_unliking_twice_removes_once(
     like = await PublicWorkLike.select().first()
     assert like is not None
     assert (like["like_id"], like["source_type"], like["profile_id"]) == (
-        f"visual_novel:{work_id}:{fan.user_id}",
-        "visual_novel",
+        f"{TEST_PLAY_TYPE.value}:{work_id}:{fan.user_id}",
+        TEST_PLAY_TYPE.value,
         work_id,
     )
     assert (like["owner_user_id"], like["user_id"]) == (owner.user_id, fan.user_id)

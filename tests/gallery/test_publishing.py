@@ -41,8 +41,8 @@ async def test_first_publication_writes_the_read_model_and_a_published_event() -
     row = await read_model(work_id)
     assert row is not None
     assert (row["entry_id"], row["play_type"], row["work_id"]) == (
-        f"visual_novel:{work_id}",
-        "visual_novel",
+        f"{TEST_PLAY_TYPE.value}:{work_id}",
+        TEST_PLAY_TYPE.value,
         work_id,
     )
     assert (row["owner_user_id"], row["title"], row["summary"]) == (
@@ -60,7 +60,7 @@ async def test_first_publication_writes_the_read_model_and_a_published_event() -
     assert (event["event_id"], event["event_kind"], event["play_type"], event["work_id"]) == (
         entries[0].event_id,
         "published",
-        "visual_novel",
+        TEST_PLAY_TYPE.value,
         work_id,
     )
 
@@ -179,11 +179,11 @@ async def test_plays_count_per_beijing_day_and_in_the_read_model() -> None:
     assert beijing_day(next_day) == day + 1
     stats = await PublicWorkPlayDailyStat.select().order_by(PublicWorkPlayDailyStat.played_day)
     assert [(s["stat_id"], s["played_day"], s["play_count"]) for s in stats] == [
-        (f"visual_novel:{work_id}:{day}", day, 2),
-        (f"visual_novel:{work_id}:{day + 1}", day + 1, 1),
+        (f"{TEST_PLAY_TYPE.value}:{work_id}:{day}", day, 2),
+        (f"{TEST_PLAY_TYPE.value}:{work_id}:{day + 1}", day + 1, 1),
     ]
     assert {(s["source_type"], s["profile_id"], s["owner_user_id"]) for s in stats} == {
-        ("visual_novel", work_id, owner.user_id)
+        (TEST_PLAY_TYPE.value, work_id, owner.user_id)
     }
     # and the read model counts 3 plays, 3 in the last 7 days as of the last play's day
     row = await read_model(work_id)

@@ -8,7 +8,7 @@ import strawberry
 from resolvers.gallery.play_types import PlayType
 from schema.gallery.work import Work, register_work_type, work_type_for
 from tests.factories.auth import make_user
-from tests.factories.gallery import TEST_PLAY_TYPE, GalleryTestWork, publish, unpublish
+from tests.factories.gallery import TEST_PLAY_TYPE, gallery_work_type, publish, unpublish
 from tests.fixtures import GraphQLClient
 
 
@@ -18,13 +18,14 @@ class OtherTestWork(Work):
 
 
 def test_a_play_type_keeps_its_first_registered_type() -> None:
-    assert work_type_for(TEST_PLAY_TYPE) is GalleryTestWork
-    register_work_type(TEST_PLAY_TYPE, GalleryTestWork)  # again: a no-op
+    registered = gallery_work_type()
+    assert work_type_for(TEST_PLAY_TYPE) is registered
+    register_work_type(TEST_PLAY_TYPE, registered)  # again: a no-op
     with pytest.raises(ValueError):
         register_work_type(TEST_PLAY_TYPE, OtherTestWork)
     with pytest.raises(TypeError):
         register_work_type(PlayType.BIG_FISH, Work)
-    assert work_type_for(TEST_PLAY_TYPE) is GalleryTestWork
+    assert work_type_for(TEST_PLAY_TYPE) is registered
 
 
 async def test_node_finds_a_published_work_and_not_an_unpublished_one(gql: GraphQLClient) -> None:

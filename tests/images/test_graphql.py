@@ -12,9 +12,10 @@ import pytest
 
 from db.tables.ai_tasks import AiResultReference
 from db.tables.assets import AssetEntityBinding, AssetEvent, AssetObject
+from resolvers.gallery.play_types import PlayType
 from resolvers.images.drawing import draw_png
 from resolvers.play_types.contract import PlaySession, PlayTypePlugin
-from resolvers.play_types.registry import PLUGINS
+from resolvers.play_types.registry import PLUGINS, plugin_for
 from resolvers.puzzle.plugin import PUZZLE
 from resolvers.worlds.plugin import CUSTOM_WORLD
 from tests.factories.auth import TestUser, make_user
@@ -42,6 +43,10 @@ PUBLISH = {
     "MATCH3D": "mutation($w: ID!) { match3dWorkPublish(workId: $w) { errors { code } "
     "work { publicationStatus coverUrl } } }",
     "SQUARE_HOLE": "mutation($w: ID!) { squareHoleWorkPublish(workId: $w) { errors { code } "
+    "work { publicationStatus coverUrl } } }",
+    "VISUAL_NOVEL": "mutation($w: ID!) { visualNovelWorkPublish(workId: $w) { errors { code } "
+    "work { publicationStatus coverUrl } } }",
+    "BIG_FISH": "mutation($w: ID!) { bigFishWorkPublish(sessionId: $w) { errors { code } "
     "work { publicationStatus coverUrl } } }",
 }
 EXPECTED_EVENTS = [
@@ -287,8 +292,11 @@ async def test_invalid_requests_are_refused_and_write_nothing(
 
 
 async def test_a_play_type_without_works_is_refused(gql: GraphQLClient) -> None:
+    unbuilt = [kind for kind in PlayType if plugin_for(kind) is None]
+    if not unbuilt:
+        pytest.skip("every play type has works now")
     owner = await make_user()
-    result = await cover(gql, owner.access_token, "BIG_FISH", "w1", PROMPT)
+    result = await cover(gql, owner.access_token, unbuilt[0].name, "w1", PROMPT)
     payload = result["data"]["workCoverGenerate"]
     assert [error["code"] for error in payload["errors"]] == ["PLAY_TYPE_UNSUPPORTED"]
     assert await image_rows() == {name: 0 for name in await image_rows()}

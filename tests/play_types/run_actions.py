@@ -53,8 +53,18 @@ def _square_hole_drop(run_id: str, version: int, action: Mapping[str, Any]) -> A
     )
 
 
+def _visual_novel_choose(run_id: str, version: int, action: Mapping[str, Any]) -> ActionCall:
+    return ActionCall(
+        "mutation($r: ID!, $c: ID!, $v: Int!) { visualNovelRunChoose(runId: $r, choiceId: $c, "
+        f"expectedSnapshotVersion: $v) {{ {PAYLOAD} }} }}",
+        {"r": run_id, "c": action["choiceId"], "v": version},
+        "visualNovelRunChoose",
+    )
+
+
 ACTION_MUTATIONS: dict[PlayType, ActionMutation] = {
     PlayType.PUZZLE: _puzzle_swap,
     PlayType.MATCH3D: _match3d_pick,
     PlayType.SQUARE_HOLE: _square_hole_drop,
+    PlayType.VISUAL_NOVEL: _visual_novel_choose,
 }

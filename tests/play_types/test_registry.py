@@ -58,16 +58,19 @@ def test_each_play_type_has_one_plugin_and_each_entity_kind_one_owner() -> None:
         PlayType.MATCH3D,
     ]
     assert plugin_for(PlayType.SQUARE_HOLE) is not None
+    assert plugin_for(PlayType.VISUAL_NOVEL) is not None
     assert plugin_for("puzzle") is PLUGINS[1]
-    assert plugin_for(PlayType.BIG_FISH) is None
+    assert plugin_for(PlayType.BIG_FISH) is not None
     assert plugin_for("no such type") is None
     assert sorted(entity_policies()) == [
+        "big_fish_work",
         "custom_world",
         "custom_world_card",
         "match3d_work",
         "puzzle_level",
         "puzzle_work",
         "square_hole_work",
+        "visual_novel_work",
     ]
 
 

@@ -76,11 +76,12 @@ async def test_a_test_run_plays_your_own_draft_and_counts_nothing(
 
 
 async def test_a_play_type_without_runs_is_unsupported(clock: FakeClock) -> None:
-    # given a user / when they start a run of a play type that has no runs
+    # given a user / when they start a run of a play type that has no runs (custom worlds'
+    # runtime is not on the run framework)
     player = await make_user()
     with pytest.raises(RunError) as refused:
         await start_run(
-            viewer=player.principal, play_type=PlayType.BIG_FISH, work_id="w", mode="play"
+            viewer=player.principal, play_type=PlayType.CUSTOM_WORLD, work_id="w", mode="play"
         )
     # then it is PLAY_TYPE_UNSUPPORTED
     assert (refused.value.code, refused.value.field) == (

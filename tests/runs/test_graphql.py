@@ -80,7 +80,7 @@ async def test_a_run_from_start_to_win_on_the_graph(
     assert viewer["totalPlayTimeMs"] == 4_000
     (entry,) = [edge["node"] for edge in viewer["playedWorks"]["edges"]]
     assert {key: entry[key] for key in ("worldKey", "playType", "workId", "title")} == {
-        "worldKey": f"visual_novel:{work_id}",
+        "worldKey": f"{TEST_PLAY_TYPE.value}:{work_id}",
         "playType": COUNTER,
         "workId": work_id,
         "title": "Counting Sheep",
@@ -186,7 +186,9 @@ async def test_start_refusals_are_payloads_or_not_found(
         RUN_START, {"input": {"playType": COUNTER, "workId": work_id}}, token=player.access_token
     )
     unsupported = await gql.execute(
-        RUN_START, {"input": {"playType": "BIG_FISH", "workId": "w"}}, token=player.access_token
+        RUN_START,
+        {"input": {"playType": "CUSTOM_WORLD", "workId": "w"}},
+        token=player.access_token,
     )
     draft = await gql.execute(
         RUN_START,

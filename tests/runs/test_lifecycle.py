@@ -48,7 +48,14 @@ async def test_a_play_run_starts_running_and_counts_a_play_and_the_played_work(
     assert [
         (row["world_key"], row["world_title"], row["owner_user_id"], row["world_type"])
         for row in played
-    ] == [(f"visual_novel:{work_id}", "Counting Sheep", author.user_id, "visual_novel")]
+    ] == [
+        (
+            f"{TEST_PLAY_TYPE.value}:{work_id}",
+            "Counting Sheep",
+            author.user_id,
+            TEST_PLAY_TYPE.value,
+        )
+    ]
     assert await events_of(run.run_id) == [
         {
             "sequence": 1,

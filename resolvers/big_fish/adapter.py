@@ -1,0 +1,145 @@
+"""Big fish's creation adapter: how agent turns read and write its sessions.
+
+The session is the work: an agent reply writes the draft, the anchor pack, the stage and
+the progress on the session row (no separate work card to keep in step).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import orjson
+from pydantic import BaseModel
+
+from db.tables.big_fish import BigFishAgentMessage, BigFishCreationSession
+from resolvers.big_fish import drafts
+from resolvers.big_fish.model import BigFishCreationStage
+from resolvers.creation.adapters import CreationAdapter
+from resolvers.creation.model import ConversationMessage, ReplyOutcome, SessionState
+from resolvers.gallery.play_types import PlayType
+from subscriptions.streams import StreamEntry
+
+SESSION_JSON = ("anchor_pack_json", "draft_json", "asset_coverage_json")
+
+
+def decoded(row: Any, keys: Sequence[str] = SESSION_JSON) -> dict[str, Any]:
+    """A raw row with its JSON columns decoded (raw statements return them as text)."""
+    result = dict(row)
+    for key in keys:
+        value = result.get(key)
+        if isinstance(value, str | bytes):
+            result[key] = orjson.loads(value)
+    return result
+
+
+def as_json(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def session_state(row: Any) -> SessionState:
+    session = decoded(row)
+    return SessionState(
+        session_id=session["session_id"],
+        owner_user_id=session["owner_user_id"],
+        seed_text=session["seed_text"],
+        stage=session["stage"],
+        progress=session["progress_percent"],
+        current_turn=session["current_turn"],
+        draft=session["draft_json"],
+        row=session,
+    )
+
+
+async def lock_session(
+    *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool = False
+) -> SessionState | None:
+    """Lock a session row (conditional UPDATE … RETURNING); None if there is no such
+    session (of that owner)."""
+    turn = ", current_turn = current_turn + 1" if new_turn else ""
+    owner = " AND owner_user_id = {}" if owner_user_id is not None else ""
+    rows = await BigFishCreationSession.raw(
+        f"UPDATE big_fish_creation_session SET updated_at = {{}}{turn} "
+        f"WHERE session_id = {{}}{owner} RETURNING *",
+        now,
+        session_id,
+        *([owner_user_id] if owner_user_id is not None else []),
+    )
+    return session_state(rows[0]) if rows else None
+
+
+async def save_draft(
+    *, session_id: str, draft: drafts.BigFishDraft, previous: Any, now: datetime
+) -> None:
+    """Store a draft and its anchor pack in the session."""
+    await BigFishCreationSession.raw(
+        "UPDATE big_fish_creation_session SET draft_json = {}, anchor_pack_json = {}, "
+        "updated_at = {} WHERE session_id = {}",
+        as_json(drafts.stored_json(draft, previous)),
+        as_json(drafts.anchor_pack(draft)),
+        now,
+        session_id,
+    )
+
+
+class BigFishAdapter(CreationAdapter):
+    play_type = PlayType.BIG_FISH
+    draft_model = drafts.BigFishDraft
+    subject = (
+        "a big-fish-eats-small-fish game: the player's fish swims in a sea of fish of "
+        "ascending levels, eats those of its level or below, grows through the levels by "
+        "the mass it eats, loses when it touches a bigger fish and wins at the win size"
+    )
+    draft_shape = drafts.DRAFT_SHAPE
+    message_table = BigFishAgentMessage
+
+    async def lock_session(
+        self, *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool
+    ) -> SessionState | None:
+        return await lock_session(
+            session_id=session_id, owner_user_id=owner_user_id, now=now, new_turn=new_turn
+        )
+
+    async def save_reply(
+        self, *, session: SessionState, outcome: ReplyOutcome, now: datetime
+    ) -> list[StreamEntry]:
+        draft = outcome.draft
+        if draft is not None:
+            assert isinstance(draft, drafts.BigFishDraft)
+            await BigFishCreationSession.raw(
+                "UPDATE big_fish_creation_session SET stage = {}, progress_percent = {} "
+                "WHERE session_id = {}",
+                outcome.stage,
+                outcome.progress,
+                session.session_id,
+            )
+            await save_draft(
+                session_id=session.session_id, draft=draft, previous=session.draft, now=now
+            )
+        await BigFishCreationSession.raw(
+            "UPDATE big_fish_creation_session SET last_assistant_reply = {}, updated_at = {} "
+            "WHERE session_id = {}",
+            outcome.assistant_text,
+            now,
+            session.session_id,
+        )
+        return []
+
+    def derive_draft(
+        self, session: SessionState, conversation: Sequence[ConversationMessage]
+    ) -> BaseModel:
+        return drafts.derive_draft(
+            seed_text=session.seed_text,
+            previous=drafts.stored_draft(session.draft),
+            conversation=conversation,
+        )
+
+    def stage_and_progress(self, session: SessionState, draft: BaseModel) -> tuple[str, int]:
+        assert isinstance(draft, drafts.BigFishDraft)
+        return drafts.stage_and_progress(
+            draft, published=session.stage == BigFishCreationStage.PUBLISHED.value
+        )
+
+
+ADAPTER = BigFishAdapter()

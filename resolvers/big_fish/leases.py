@@ -1,0 +1,70 @@
+"""The ticking process's lease on a run, and saving its world: single conditional
+statements, correct with any number of processes on either engine.
+
+- `claim` takes a run that is RUNNING or PAUSED and that nobody holds (no owner, or the
+  lease expired: its process died), or that this process holds already: it becomes
+  RUNNING under this process's lease. Only one UPDATE can win a row.
+- `save` writes the world (`snapshot_json`, `tick`, `status`) and renews the lease, only
+  while this process holds it (False: the lease was lost, stop ticking). Saving as PAUSED,
+  WON or LOST releases the lease.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from db.tables.big_fish import BigFishRuntimeRun
+from resolvers import clock
+from resolvers.big_fish.adapter import as_json
+from resolvers.big_fish.model import BigFishRunStatus
+from resolvers.big_fish.runs import RUN_COLUMNS, decoded
+
+
+async def claim(*, run_id: str, holder: str, lease_seconds: float) -> dict[str, Any] | None:
+    now = clock.now()
+    rows = await BigFishRuntimeRun.raw(
+        "UPDATE big_fish_runtime_run SET lease_owner = {}, lease_expires_at = {}, "
+        "status = {}, updated_at = {} WHERE run_id = {} AND status IN ({}, {}) "
+        "AND (lease_owner IS NULL OR lease_owner = {} OR lease_expires_at < {}) "
+        f"RETURNING {RUN_COLUMNS}",
+        holder,
+        now + timedelta(seconds=lease_seconds),
+        BigFishRunStatus.RUNNING.value,
+        now,
+        run_id,
+        BigFishRunStatus.RUNNING.value,
+        BigFishRunStatus.PAUSED.value,
+        holder,
+        now,
+    )
+    return decoded(rows[0]) if rows else None
+
+
+async def save(
+    *,
+    run_id: str,
+    holder: str,
+    world: dict[str, Any],
+    status: BigFishRunStatus,
+    lease_seconds: float,
+) -> bool:
+    now = clock.now()
+    keeps = status is BigFishRunStatus.RUNNING
+    finished = status in (BigFishRunStatus.WON, BigFishRunStatus.LOST)
+    rows = await BigFishRuntimeRun.raw(
+        "UPDATE big_fish_runtime_run SET snapshot_json = {}, tick = {}, status = {}, "
+        "saved_at = {}, updated_at = {}, lease_owner = {}, lease_expires_at = {}, "
+        "finished_at = {} WHERE run_id = {} AND lease_owner = {} RETURNING run_id",
+        as_json(world),
+        int(world["tick"]),
+        status.value,
+        now,
+        now,
+        holder if keeps else None,
+        now + timedelta(seconds=lease_seconds) if keeps else None,
+        now if finished else None,
+        run_id,
+        holder,
+    )
+    return bool(rows)

@@ -1,0 +1,204 @@
+"""Big-fish creation sessions (each one is also its work): the form entry, autosave,
+owner-checked reads, visibility, and the asset entity kind `big_fish_work`.
+
+The form entry creates an empty session from a seed, a draft work at once (publication
+status `draft`, no cover, not publish-ready). Autosave saves the seed and/or the whole
+draft (validated as a `BigFishDraft`). A draft is its owner's alone; a published work is
+anyone's; the cover and sprites (entity `big_fish_work`, the session id) follow that rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from db.tables.big_fish import BigFishCreationSession
+from db.transactions import write_transaction
+from resolvers import clock
+from resolvers.assets.entities import EntityPolicy
+from resolvers.big_fish import drafts
+from resolvers.big_fish.adapter import as_json, decoded, lock_session, save_draft
+from resolvers.big_fish.errors import BigFishError, BigFishErrorCode
+from resolvers.big_fish.model import MAX_SEED_LENGTH, WORK_ENTITY, BigFishCreationStage
+from resolvers.creation import turns
+from resolvers.creation.replies import describe_validation
+from resolvers.errors import NotFound
+from resolvers.gallery.model import WorkPublicationStatus
+from resolvers.gallery.play_types import PlayType
+from resolvers.ids import new_id
+from resolvers.pagination import Page, keyset_page
+from resolvers.principal import Principal
+
+NOT_FOUND_MESSAGE = "No such big-fish session."
+
+
+def _seed(seed_text: str) -> str:
+    cleaned = seed_text.strip()
+    if len(cleaned) > MAX_SEED_LENGTH or "\x00" in cleaned:
+        raise BigFishError(
+            BigFishErrorCode.SEED_INVALID,
+            f"The seed takes at most {MAX_SEED_LENGTH} characters.",
+            field="seedText",
+        )
+    return cleaned
+
+
+def checked_draft(data: dict[str, Any]) -> drafts.BigFishDraft:
+    """A draft from the form, validated; DRAFT_INVALID (nothing written) otherwise."""
+    try:
+        return drafts.BigFishDraft.model_validate(data)
+    except ValidationError as error:
+        raise BigFishError(
+            BigFishErrorCode.DRAFT_INVALID, describe_validation(error), field="draft"
+        ) from None
+
+
+async def _row(session_id: str) -> dict[str, Any]:
+    row = (
+        await BigFishCreationSession.select()
+        .where(BigFishCreationSession.session_id == session_id)
+        .output(load_json=True)
+        .first()
+    )
+    assert row is not None
+    return row
+
+
+async def start_session(*, viewer: Principal, seed_text: str = "") -> dict[str, Any]:
+    """The form entry: an empty session (and draft work) from the seed."""
+    owner = viewer.require_user()
+    seed = _seed(seed_text)
+    now = clock.now()
+    async with write_transaction():
+        rows = await BigFishCreationSession.raw(
+            "INSERT INTO big_fish_creation_session (session_id, owner_user_id, seed_text, "
+            "current_turn, progress_percent, stage, anchor_pack_json, draft_json, "
+            "asset_coverage_json, last_assistant_reply, publish_ready, play_count, "
+            "created_at, updated_at, publication_status, public_work_code, cover_asset_id, "
+            "cover_image_src, published_at) VALUES ({}, {}, {}, 0, 0, {}, {}, NULL, {}, "
+            "NULL, {}, 0, {}, {}, {}, NULL, NULL, NULL, NULL) RETURNING *",
+            new_id(),
+            owner,
+            seed,
+            BigFishCreationStage.COLLECTING_ANCHORS.value,
+            as_json({}),
+            as_json({}),
+            False,
+            now,
+            now,
+            WorkPublicationStatus.DRAFT.value,
+        )
+    return decoded(rows[0])
+
+
+async def autosave(
+    *,
+    viewer: Principal,
+    session_id: str,
+    seed_text: str | None = None,
+    draft: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Save the form: the seed and/or the whole draft (validated). NOT_FOUND for a session
+    that is not the viewer's; a refused draft writes nothing."""
+    owner = viewer.require_user()
+    seed = _seed(seed_text) if seed_text is not None else None
+    checked = checked_draft(draft) if draft is not None else None
+    await turns.settle_sessions(play_type=PlayType.BIG_FISH, session_ids=[session_id])
+    now = clock.now()
+    async with write_transaction():
+        session = await lock_session(session_id=session_id, owner_user_id=owner, now=now)
+        if session is None:
+            raise NotFound(NOT_FOUND_MESSAGE)
+        if seed is not None:
+            await BigFishCreationSession.raw(
+                "UPDATE big_fish_creation_session SET seed_text = {} WHERE session_id = {}",
+                seed,
+                session_id,
+            )
+        if checked is not None:
+            await save_draft(session_id=session_id, draft=checked, previous=session.draft, now=now)
+        return await _row(session_id)
+
+
+async def owned_session(*, viewer: Principal, session_id: str) -> dict[str, Any]:
+    """The viewer's session, its finished turns applied first; NOT_FOUND otherwise."""
+    owner = viewer.require_user()
+    await turns.settle_sessions(play_type=PlayType.BIG_FISH, session_ids=[session_id])
+    row = (await sessions_by_id([session_id])).get(session_id)
+    if row is None or row["owner_user_id"] != owner:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return row
+
+
+async def sessions_of(
+    *,
+    user_id: str,
+    status: WorkPublicationStatus | None = None,
+    first: int | None,
+    after: str | None,
+) -> Page[dict[str, Any]]:
+    """The user's sessions (their works), most recently changed first."""
+    await turns.settle_owner(owner_user_id=user_id)
+    where: Any = BigFishCreationSession.owner_user_id == user_id
+    if status is not None:
+        where &= BigFishCreationSession.publication_status == status.value
+    return await keyset_page(
+        BigFishCreationSession,
+        BigFishCreationSession.updated_at,
+        BigFishCreationSession.session_id,
+        first=first,
+        after=after,
+        where=where,
+        load_json=True,
+    )
+
+
+async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    if not session_ids:
+        return {}
+    rows = (
+        await BigFishCreationSession.select()
+        .where(BigFishCreationSession.session_id.is_in(list(session_ids)))
+        .output(load_json=True)
+    )
+    return {row["session_id"]: row for row in rows}
+
+
+def visible(row: dict[str, Any] | None, user_id: str | None) -> bool:
+    return row is not None and (
+        row["publication_status"] == WorkPublicationStatus.PUBLISHED.value
+        or (user_id is not None and row["owner_user_id"] == user_id)
+    )
+
+
+async def visible_work(*, viewer: Principal, work_id: str) -> dict[str, Any]:
+    """A published work, or the viewer's own draft; NOT_FOUND otherwise."""
+    row = (await sessions_by_id([work_id])).get(work_id)
+    if not visible(row, viewer.user_id):
+        raise NotFound("No such big-fish work.")
+    assert row is not None
+    return row
+
+
+async def _work_for_binding(work_id: str) -> dict[str, Any] | None:
+    return (
+        await BigFishCreationSession.select(
+            BigFishCreationSession.owner_user_id, BigFishCreationSession.publication_status
+        )
+        .where(BigFishCreationSession.session_id == work_id)
+        .first()
+    )
+
+
+async def _may_bind_work(user_id: str, work_id: str) -> bool:
+    row = await _work_for_binding(work_id)
+    return row is not None and row["owner_user_id"] == user_id
+
+
+async def _may_view_work(user_id: str | None, work_id: str) -> bool:
+    return visible(await _work_for_binding(work_id), user_id)
+
+
+ENTITY_POLICIES = {WORK_ENTITY: EntityPolicy(can_bind=_may_bind_work, can_view=_may_view_work)}

@@ -1,0 +1,225 @@
+"""Asset slots: what sprites a draft needs, what is bound, and `big_fish_asset_slot`.
+
+A draft needs a background (`background`), one sprite per level (`fish:<levelId>`) and
+one per motion of the player's fish (`motion:swim`, `motion:eat`), all bound to entity
+`big_fish_work` (the session id) and PUBLIC_READ, like the cover. Images come from
+`imageGenerate` (resolvers/images): `request_missing` queues one generation per slot
+that has no image; a slot with a bound image is READY with its URL (the object's read
+path), else the latest generation for it decides: queued or running PENDING, failed or
+cancelled FAILED, none MISSING. `refresh` writes the rows and the session's coverage from
+the bindings and the generations (a constant number of statements); it runs whenever the
+gate does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from db.tables.ai_tasks import AiTask
+from db.tables.assets import AssetEntityBinding
+from db.tables.big_fish import BigFishAssetSlot
+from resolvers.ai_tasks.model import AiTaskKind, AiTaskStatus
+from resolvers.assets.objects import read_path
+from resolvers.big_fish.adapter import as_json
+from resolvers.big_fish.drafts import BigFishDraft
+from resolvers.big_fish.model import (
+    BACKGROUND_SLOT,
+    COVER_SLOT,
+    FISH_SLOT_PREFIX,
+    MOTION_SLOT_PREFIX,
+    MOTIONS,
+    WORK_ENTITY,
+    BigFishAssetKind,
+    BigFishAssetStatus,
+)
+from resolvers.ids import new_id
+
+SPRITE_SIZE = 256
+
+
+@dataclass(frozen=True, slots=True)
+class SlotSpec:
+    """One sprite a draft needs: its slot key, kind, level (fish) or motion, and prompt."""
+
+    key: str
+    kind: BigFishAssetKind
+    level: int | None
+    motion_key: str | None
+    prompt: str
+
+
+def required_slots(draft: BigFishDraft) -> list[SlotSpec]:
+    theme = draft.theme or "the sea"
+    found = [
+        SlotSpec(BACKGROUND_SLOT, BigFishAssetKind.BACKGROUND, None, None, f"Underwater {theme}")
+    ]
+    for index, level in enumerate(draft.levels):
+        found.append(
+            SlotSpec(
+                f"{FISH_SLOT_PREFIX}{level.level_id}",
+                BigFishAssetKind.FISH,
+                index,
+                None,
+                f"A {level.name or level.level_id} fish sprite, level {index + 1}, {theme}",
+            )
+        )
+    player = draft.levels[draft.player_level].name if draft.player_level < len(draft.levels) else ""
+    for motion in MOTIONS:
+        found.append(
+            SlotSpec(
+                f"{MOTION_SLOT_PREFIX}{motion}",
+                BigFishAssetKind.MOTION,
+                None,
+                motion,
+                f"The player's {player or 'fish'} fish, {motion} motion, {theme}",
+            )
+        )
+    return found
+
+
+async def bound_images(session_ids: Sequence[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Every object bound to a work's slots (cover included), by session and slot: one
+    statement."""
+    if not session_ids:
+        return {}
+    marks = ", ".join("{}" for _ in session_ids)
+    rows = await AssetEntityBinding.raw(
+        "SELECT b.entity_id, b.slot, o.asset_object_id, o.content_type, o.access_policy, "
+        "o.owner_user_id FROM asset_entity_binding b "
+        "JOIN asset_object o ON o.asset_object_id = b.asset_object_id "
+        f"WHERE b.entity_kind = {{}} AND b.entity_id IN ({marks})",
+        WORK_ENTITY,
+        *session_ids,
+    )
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in rows:
+        found.setdefault(row["entity_id"], {})[row["slot"]] = dict(row)
+    return found
+
+
+def coverage(draft: BigFishDraft, bound: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """`asset_coverage_json`: how many sprites the draft needs, how many are bound, which
+    are missing (the cover is counted apart)."""
+    keys = [spec.key for spec in required_slots(draft)]
+    missing = [key for key in keys if key not in bound]
+    return {
+        "required": len(keys),
+        "ready": len(keys) - len(missing),
+        "missing": missing,
+        "cover": COVER_SLOT in bound,
+    }
+
+
+_GENERATING = {AiTaskStatus.PENDING.value, AiTaskStatus.RUNNING.value}
+_FAILED = {AiTaskStatus.FAILED.value, AiTaskStatus.CANCELLED.value}
+
+
+async def generations(*, session_id: str, owner_user_id: str) -> dict[str, str]:
+    """The status of the latest image generation of each slot of a work: one statement."""
+    rows = await AiTask.raw(
+        "SELECT status, request_payload_json FROM ai_task WHERE task_kind = {} "
+        "AND owner_user_id = {} AND source_entity_id = {} ORDER BY created_at, task_id",
+        AiTaskKind.IMAGE_GENERATION.value,
+        owner_user_id,
+        session_id,
+    )
+    latest: dict[str, str] = {}
+    for row in rows:
+        payload = row["request_payload_json"]
+        if isinstance(payload, str | bytes):
+            payload = orjson.loads(payload)
+        if isinstance(payload, dict) and payload.get("entityKind") == WORK_ENTITY:
+            latest[str(payload.get("slot"))] = row["status"]
+    return latest
+
+
+def slot_status(image: dict[str, Any] | None, generation: str | None) -> BigFishAssetStatus:
+    if image is not None:
+        return BigFishAssetStatus.READY
+    if generation in _GENERATING:
+        return BigFishAssetStatus.PENDING
+    if generation in _FAILED:
+        return BigFishAssetStatus.FAILED
+    return BigFishAssetStatus.MISSING
+
+
+async def refresh(
+    *,
+    session_id: str,
+    owner_user_id: str,
+    draft: BigFishDraft,
+    bound: dict[str, dict[str, Any]],
+    now: datetime,
+) -> None:
+    """Write the session's slot rows from the bindings and the generations. Inside a
+    transaction."""
+    existing = {
+        row["slot_key"]
+        for row in await BigFishAssetSlot.select(BigFishAssetSlot.slot_key).where(
+            BigFishAssetSlot.session_id == session_id
+        )
+    }
+    generated = await generations(session_id=session_id, owner_user_id=owner_user_id)
+    specs = required_slots(draft)
+    values: list[Any] = []
+    for spec in specs:
+        image = bound.get(spec.key)
+        status = slot_status(image, generated.get(spec.key))
+        object_id = image["asset_object_id"] if image is not None else None
+        url = read_path(object_id) if object_id is not None else None
+        values += [
+            new_id(),
+            session_id,
+            spec.kind.value,
+            spec.level,
+            spec.motion_key,
+            status.value,
+            url,
+            spec.prompt,
+            now,
+            spec.key,
+            object_id,
+        ]
+    if specs:
+        await BigFishAssetSlot.raw(
+            "INSERT INTO big_fish_asset_slot (slot_id, session_id, asset_kind, level, "
+            "motion_key, status, asset_url, prompt_snapshot, updated_at, slot_key, "
+            "asset_object_id) VALUES "
+            + ", ".join("({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})" for _ in specs)
+            + " ON CONFLICT (session_id, slot_key) DO UPDATE SET asset_kind = "
+            "excluded.asset_kind, level = excluded.level, motion_key = excluded.motion_key, "
+            "status = excluded.status, asset_url = excluded.asset_url, prompt_snapshot = "
+            "excluded.prompt_snapshot, updated_at = excluded.updated_at, asset_object_id = "
+            "excluded.asset_object_id",
+            *values,
+        )
+    stale = [key for key in existing if key not in {spec.key for spec in specs}]
+    if stale:
+        await BigFishAssetSlot.delete().where(
+            (BigFishAssetSlot.session_id == session_id) & BigFishAssetSlot.slot_key.is_in(stale)
+        )
+    await BigFishAssetSlot.raw(
+        "UPDATE big_fish_creation_session SET asset_coverage_json = {} WHERE session_id = {}",
+        as_json(coverage(draft, bound)),
+        session_id,
+    )
+
+
+async def slots_of(session_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """The slot rows of sessions, in slot-key order: one statement."""
+    if not session_ids:
+        return {}
+    rows = (
+        await BigFishAssetSlot.select()
+        .where(BigFishAssetSlot.session_id.is_in(list(session_ids)))
+        .order_by(BigFishAssetSlot.slot_key)
+    )
+    found: dict[str, list[dict[str, Any]]] = {session_id: [] for session_id in session_ids}
+    for row in rows:
+        found[row["session_id"]].append(row)
+    return found

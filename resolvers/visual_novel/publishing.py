@@ -1,0 +1,105 @@
+"""Publishing visual novels: publish, update a published work, unpublish.
+
+The flow is the shared one (resolvers/play_types/publication.py); this module gives it the
+visual novel's pieces: the gate on the session's current draft and the bound images, the
+projection (the draft copied into the work's `draft_json`, with each scene's image id under
+`sceneImages`, and `publish_ready` set) and the mirror on unpublish. The session's stage
+column is `status`, and publishing clears the agent's pending action.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from db.tables.visual_novel import VisualNovelWorkProfile
+from resolvers.assets.objects import read_path
+from resolvers.creation.model import SessionState
+from resolvers.gallery.model import WorkPublicationStatus
+from resolvers.gallery.play_types import PlayType
+from resolvers.play_types import publication
+from resolvers.play_types.publication import Projected, PublicationSpec
+from resolvers.visual_novel import drafts
+from resolvers.visual_novel.adapter import (
+    PROFILE_JSON,
+    STAGE_COLUMN,
+    as_json,
+    decoded,
+    lock_session,
+    mirror_draft,
+)
+from resolvers.visual_novel.errors import (
+    VisualNovelError,
+    VisualNovelErrorCode,
+    VisualNovelPublishBlocked,
+)
+from resolvers.visual_novel.gate import blockers, bound_images
+from resolvers.visual_novel.model import VisualNovelStage
+
+NOT_FOUND_MESSAGE = "No such visual novel."
+# Public work codes: `VN` and 10 random base32 characters, unique by their index.
+PUBLIC_CODE_PREFIX = "VN"
+PUBLIC_CODE_LENGTH = publication.PUBLIC_CODE_LENGTH
+
+
+async def _project(session: SessionState, profile_id: str, now: datetime) -> Projected:
+    draft = drafts.stored_draft(session.draft)
+    images = (await bound_images([profile_id]))[profile_id]
+    found_blockers = blockers(draft, images)
+    if found_blockers:
+        raise VisualNovelPublishBlocked(found_blockers)
+    assert images.cover is not None
+    columns = drafts.projection(draft)
+    published = {
+        **columns["draft_json"],
+        "sceneImages": {key: a["asset_object_id"] for key, a in images.scenes.items()},
+    }
+    rows = await VisualNovelWorkProfile.raw(
+        "UPDATE visual_novel_work_profile SET work_title = {}, work_description = {}, "
+        "tags_json = {}, draft_json = {}, cover_image_src = {}, publication_status = {}, "
+        "publish_ready = {}, published_at = COALESCE(published_at, {}), updated_at = {} "
+        "WHERE profile_id = {} RETURNING *",
+        columns["work_title"],
+        columns["work_description"],
+        as_json(columns["tags_json"]),
+        as_json(published),
+        read_path(images.cover["asset_object_id"]),
+        WorkPublicationStatus.PUBLISHED.value,
+        True,
+        now,
+        now,
+        profile_id,
+    )
+    return Projected(decoded(rows[0], PROFILE_JSON), None, list(draft.tags))
+
+
+async def _unproject(session: SessionState, session_id: str, now: datetime) -> tuple[str, int]:
+    draft = drafts.stored_draft(session.draft)
+    await mirror_draft(session_id=session_id, draft=draft, now=now)
+    return drafts.stage_and_progress(draft, published=False)
+
+
+SPEC: PublicationSpec[SessionState] = PublicationSpec(
+    play_type=PlayType.VISUAL_NOVEL,
+    profile_table=VisualNovelWorkProfile,
+    session_table_name="visual_novel_agent_session",
+    published_stage=VisualNovelStage.PUBLISHED.value,
+    lock_session=lock_session,
+    project=_project,
+    unproject=_unproject,
+    error=VisualNovelError,
+    already_published=VisualNovelErrorCode.ALREADY_PUBLISHED,
+    not_published=VisualNovelErrorCode.NOT_PUBLISHED,
+    mutation_prefix="visualNovel",
+    not_found_message=NOT_FOUND_MESSAGE,
+    public_code_prefix=PUBLIC_CODE_PREFIX,
+    title_column="work_title",
+    summary_column="work_description",
+    clears_publish_ready=True,
+    session_stage_column=STAGE_COLUMN,
+    session_cleared_on_publish=("pending_action_json",),
+)
+
+
+async def owned_work(work_id: str, owner: str) -> dict[str, Any]:
+    return await publication.owned_work(SPEC, work_id, owner)

@@ -1,0 +1,208 @@
+"""Visual-novel creation sessions: start from a seed or from source assets, autosave, and
+owner-checked reads.
+
+`start_session` creates the session and its draft work at once, in one transaction. With
+source assets (`source_mode` = assets) every id must name a confirmed asset object owned by
+the creator (SOURCE_ASSETS_INVALID otherwise, nothing written); the ids are kept on the
+session and the work. Autosave writes the seed and the whole draft (validated as a
+`VisualNovelResultDraft`), and the agent's next proposal (`pending_action_json`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from db.tables.assets import AssetObject
+from db.tables.auth import UserAccount
+from db.tables.visual_novel import VisualNovelAgentSession, VisualNovelWorkProfile
+from db.transactions import write_transaction
+from resolvers import clock
+from resolvers.creation import turns
+from resolvers.creation.replies import describe_validation
+from resolvers.errors import NotFound
+from resolvers.gallery.model import WorkPublicationStatus
+from resolvers.gallery.play_types import PlayType
+from resolvers.ids import new_id
+from resolvers.principal import Principal
+from resolvers.visual_novel import drafts
+from resolvers.visual_novel.adapter import (
+    PROFILE_JSON,
+    SESSION_JSON,
+    as_json,
+    decoded,
+    lock_session,
+    save_draft,
+)
+from resolvers.visual_novel.errors import VisualNovelError, VisualNovelErrorCode
+from resolvers.visual_novel.model import (
+    MAX_SEED_LENGTH,
+    MAX_SOURCE_ASSETS,
+    VisualNovelSourceMode,
+    VisualNovelStage,
+)
+
+NOT_FOUND_MESSAGE = "No such visual-novel session."
+
+
+@dataclass(frozen=True, slots=True)
+class SessionAndWork:
+    session: dict[str, Any]
+    work: dict[str, Any]
+
+
+def _seed(seed_text: str) -> str:
+    cleaned = seed_text.strip()
+    if len(cleaned) > MAX_SEED_LENGTH or "\x00" in cleaned:
+        raise VisualNovelError(
+            VisualNovelErrorCode.SEED_INVALID,
+            f"The seed takes at most {MAX_SEED_LENGTH} characters.",
+            field="seedText",
+        )
+    return cleaned
+
+
+async def _checked_assets(owner: str, asset_ids: Sequence[str]) -> list[str]:
+    """The ids, each a confirmed object of the owner (one statement)."""
+    wanted = list(dict.fromkeys(asset_ids))
+    invalid = VisualNovelError(
+        VisualNovelErrorCode.SOURCE_ASSETS_INVALID,
+        f"Name 1 to {MAX_SOURCE_ASSETS} of your own confirmed assets.",
+        field="sourceAssetIds",
+    )
+    if not 1 <= len(wanted) <= MAX_SOURCE_ASSETS or any(len(a) > 64 for a in wanted):
+        raise invalid
+    rows = await AssetObject.select(AssetObject.asset_object_id).where(
+        AssetObject.asset_object_id.is_in(wanted) & (AssetObject.owner_user_id == owner)
+    )
+    if len(rows) != len(wanted):
+        raise invalid
+    return wanted
+
+
+def checked_draft(data: Any) -> drafts.VisualNovelResultDraft:
+    """A draft from the form, validated; DRAFT_INVALID (nothing written) otherwise."""
+    try:
+        return drafts.VisualNovelResultDraft.model_validate(data)
+    except ValidationError as error:
+        raise VisualNovelError(
+            VisualNovelErrorCode.DRAFT_INVALID, describe_validation(error), field="draft"
+        ) from None
+
+
+async def start_session(
+    *, viewer: Principal, seed_text: str = "", source_asset_ids: Sequence[str] | None = None
+) -> SessionAndWork:
+    """A session and its draft work, from a seed, or from source assets (and a seed)."""
+    owner = viewer.require_user()
+    seed = _seed(seed_text)
+    mode = VisualNovelSourceMode.SEED if source_asset_ids is None else VisualNovelSourceMode.ASSETS
+    now = clock.now()
+    session_id, profile_id = new_id(), new_id()
+    async with write_transaction():
+        assets = [] if source_asset_ids is None else await _checked_assets(owner, source_asset_ids)
+        author = await UserAccount.select(UserAccount.display_name).where(
+            UserAccount.user_id == owner
+        )
+        sessions = await VisualNovelAgentSession.raw(
+            "INSERT INTO visual_novel_agent_session (session_id, owner_user_id, source_mode, "
+            "status, seed_text, source_asset_ids_json, current_turn, progress_percent, "
+            "draft_json, pending_action_json, last_assistant_reply, published_profile_id, "
+            "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, 0, 0, NULL, {}, NULL, "
+            "NULL, {}, {}) RETURNING *",
+            session_id,
+            owner,
+            mode.value,
+            VisualNovelStage.COLLECTING_ANCHORS.value,
+            seed,
+            as_json(assets),
+            as_json(drafts.pending_action(drafts.EMPTY_DRAFT, [])),
+            now,
+            now,
+        )
+        works = await VisualNovelWorkProfile.raw(
+            "INSERT INTO visual_novel_work_profile (profile_id, work_id, owner_user_id, "
+            "source_session_id, author_display_name, work_title, work_description, tags_json, "
+            "cover_image_src, source_asset_ids_json, draft_json, publication_status, "
+            "publish_ready, play_count, created_at, updated_at, published_at, "
+            "public_work_code) VALUES ({}, {}, {}, {}, {}, '', '', '[]', NULL, {}, {}, {}, "
+            "{}, 0, {}, {}, NULL, NULL) RETURNING *",
+            profile_id,
+            profile_id,
+            owner,
+            session_id,
+            author[0]["display_name"] if author else "",
+            as_json(assets),
+            as_json(drafts.EMPTY_DRAFT.stored()),
+            WorkPublicationStatus.DRAFT.value,
+            False,
+            now,
+            now,
+        )
+    return SessionAndWork(
+        session=decoded(sessions[0], SESSION_JSON), work=decoded(works[0], PROFILE_JSON)
+    )
+
+
+async def autosave(
+    *,
+    viewer: Principal,
+    session_id: str,
+    seed_text: str | None = None,
+    draft: Any = None,
+) -> SessionAndWork:
+    """Save the seed and/or the whole draft (validated: a JSON object of the draft format;
+    anything else is DRAFT_INVALID). NOT_FOUND for a session that is
+    not the viewer's; a refused draft writes nothing."""
+    owner = viewer.require_user()
+    seed = _seed(seed_text) if seed_text is not None else None
+    new_draft = checked_draft(draft) if draft is not None else None
+    await turns.settle_sessions(play_type=PlayType.VISUAL_NOVEL, session_ids=[session_id])
+    now = clock.now()
+    async with write_transaction():
+        session = await lock_session(session_id=session_id, owner_user_id=owner, now=now)
+        if session is None:
+            raise NotFound(NOT_FOUND_MESSAGE)
+        chosen = new_draft or drafts.stored_draft(session.draft)
+        new_seed = seed if seed is not None else session.seed_text
+        row = await save_draft(session=session, draft=chosen, now=now, seed_text=new_seed)
+        work = (
+            await VisualNovelWorkProfile.select()
+            .where(VisualNovelWorkProfile.source_session_id == session_id)
+            .output(load_json=True)
+            .first()
+        )
+    assert work is not None
+    return SessionAndWork(session=decoded(row, SESSION_JSON), work=work)
+
+
+async def owned_session(*, viewer: Principal, session_id: str) -> dict[str, Any]:
+    """The viewer's session, its finished turns applied first; NOT_FOUND otherwise."""
+    owner = viewer.require_user()
+    await turns.settle_sessions(play_type=PlayType.VISUAL_NOVEL, session_ids=[session_id])
+    row = (
+        await VisualNovelAgentSession.select()
+        .where(
+            (VisualNovelAgentSession.session_id == session_id)
+            & (VisualNovelAgentSession.owner_user_id == owner)
+        )
+        .output(load_json=True)
+        .first()
+    )
+    if row is None:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return row
+
+
+async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    if not session_ids:
+        return {}
+    rows = (
+        await VisualNovelAgentSession.select()
+        .where(VisualNovelAgentSession.session_id.is_in(list(session_ids)))
+        .output(load_json=True)
+    )
+    return {row["session_id"]: row for row in rows}
