@@ -32,8 +32,10 @@ from resolvers.big_fish.gate import game_blockers
 from resolvers.big_fish.model import FINISHED_RUN_STATUSES, BigFishRunStatus
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.gallery.model import WorkPublicationStatus
+from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
 from resolvers.principal import Principal
+from resolvers.runs.played import count_play_of
 from settings import get_settings
 from subscriptions import bus
 
@@ -121,6 +123,11 @@ async def start_run(*, viewer: Principal, work_id: str) -> dict[str, Any]:
                 "UPDATE big_fish_creation_session SET play_count = play_count + 1 "
                 "WHERE session_id = {}",
                 work_id,
+            )
+            # The gallery counts plays as for framework runs: once per user and work per
+            # 10 minutes (resolvers/runs/played.py).
+            await count_play_of(
+                user_id=owner, play_type=PlayType.BIG_FISH, work_id=work_id, now=now
             )
     return decoded(rows[0])
 

@@ -22,6 +22,7 @@ from db.tables.runs import RunsPlayRecord
 from resolvers.errors import NotFound
 from resolvers.gallery.errors import GalleryError
 from resolvers.gallery.model import entry_key
+from resolvers.gallery.play_types import PlayType
 from resolvers.gallery.publishing import record_play
 from resolvers.ids import new_id
 from resolvers.runs.model import PLAY_COUNT_WINDOW_SECONDS, Run
@@ -48,23 +49,31 @@ async def lock_player(user_id: str, now: datetime) -> None:
 async def count_play(run: Run, now: datetime) -> bool:
     """Count a play of the run's work unless this user's last counted play of it is at most
     10 minutes old. True when it counted."""
+    return await count_play_of(
+        user_id=run.owner_user_id, play_type=run.play_type, work_id=run.work_id, now=now
+    )
+
+
+async def count_play_of(*, user_id: str, play_type: PlayType, work_id: str, now: datetime) -> bool:
+    """`count_play` for a play that is not a framework run (big fish's server-ticked runs),
+    inside the caller's write transaction."""
     window_start = now - timedelta(seconds=PLAY_COUNT_WINDOW_SECONDS)
     moved = await RunsPlayRecord.raw(
         "INSERT INTO runs_play_record (record_id, user_id, play_type, work_id, counted_at) "
         "VALUES ({}, {}, {}, {}, {}) ON CONFLICT (record_id) DO UPDATE SET "
         "counted_at = excluded.counted_at WHERE runs_play_record.counted_at < {} "
         "RETURNING record_id",
-        f"{run.owner_user_id}:{run.play_type.value}:{run.work_id}",
-        run.owner_user_id,
-        run.play_type.value,
-        run.work_id,
+        f"{user_id}:{play_type.value}:{work_id}",
+        user_id,
+        play_type.value,
+        work_id,
         now,
         window_start,
     )
     if not moved:
         return False
     try:
-        await record_play(play_type=run.play_type, work_id=run.work_id, now=now)
+        await record_play(play_type=play_type, work_id=work_id, now=now)
     except GalleryError as error:  # unpublished since the work was read
         raise NotFound("No such work.") from error
     return True

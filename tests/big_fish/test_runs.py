@@ -10,13 +10,15 @@ from typing import Any
 import httpx
 import pytest
 
-from db.tables.big_fish import BigFishRuntimeRun
+from db.tables.big_fish import BigFishCreationSession, BigFishRuntimeRun
 from resolvers.big_fish.live import LIVE_RUNS
 from resolvers.big_fish.plugin import BIG_FISH
 from resolvers.big_fish.ticks import ManualTicks
+from resolvers.gallery.play_types import PlayType
 from settings import get_settings
 from tests.big_fish.graph import FRAMES, RUN_INPUT, RUN_START, data, next_frame
 from tests.factories.auth import TestUser, make_user
+from tests.factories.gallery import read_model
 from tests.factories.play_types import ready_work
 from tests.fixtures import GraphQLClient
 from tests.ws import graphql_socket
@@ -172,3 +174,28 @@ async def test_an_input_to_a_finished_run_is_refused(gql: GraphQLClient) -> None
     # then RUN_FINISHED, and nothing changed
     assert result["data"]["bigFishRunInput"]["errors"] == [{"code": "RUN_FINISHED"}]
     assert await _rows() == before
+
+
+async def test_runs_of_a_published_work_count_gallery_plays_once_per_player_per_window(
+    gql: GraphQLClient,
+) -> None:
+    # given a published big-fish work
+    author, bob, eve = await make_user(), await make_user(), await make_user()
+    started = await ready_work(BIG_FISH, gql, author)
+    await BIG_FISH.publish(viewer=author.principal, work_id=started.work_id)
+    # when bob starts two runs and eve one, within ten minutes
+    for player in (bob, bob, eve):
+        data(
+            await gql.execute(RUN_START, {"w": started.work_id}, token=player.access_token),
+            "bigFishRunStart",
+        )
+    # then the gallery counts two plays (bob's second run is in his window), the session
+    # three runs
+    row = await read_model(started.work_id, PlayType.BIG_FISH)
+    assert row is not None and row["play_count"] == 2
+    session = await (
+        BigFishCreationSession.select(BigFishCreationSession.play_count)
+        .where(BigFishCreationSession.session_id == started.work_id)
+        .first()
+    )
+    assert session == {"play_count": 3}
