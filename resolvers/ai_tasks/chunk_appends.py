@@ -13,7 +13,8 @@ from typing import Any
 from db.errors import is_unique_violation
 from resolvers import clock
 from resolvers.ai_tasks import reading
-from resolvers.ai_tasks.chunk_batch import BatchWritten, ChunkAppend, _Append, _append_batch
+from resolvers.ai_tasks.chunk_batch import BatchWritten, append_batch
+from resolvers.ai_tasks.chunk_plan import ChunkAppend, PendingAppend
 from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
 from resolvers.ai_tasks.inputs import _identifier
 from resolvers.ai_tasks.model import MAX_DELTA_LENGTH, AiTaskStageKind
@@ -72,7 +73,9 @@ def append_chunk_soon(
             field="deltaText",
         )
     return _batcher().submit(
-        _Append(task_id, stage_kind, chunk_id, delta_text, clock.now(), lease_owner=lease_owner)
+        PendingAppend(
+            task_id, stage_kind, chunk_id, delta_text, clock.now(), lease_owner=lease_owner
+        )
     )
 
 
@@ -82,7 +85,7 @@ class _AppendBatcher:
     A stream of appends (a worker's generations, a service's many tasks) would cost a
     transaction each, with eight statements, BEGIN and COMMIT. Appends that arrive while a
     batch is being written wait here and are written together in the next transaction with
-    about eight statements in all (`_append_batch`). Refusals are per append and write
+    about eight statements in all (`append_batch`). Refusals are per append and write
     nothing; sequences, events and their publishing are those of one append at a time, in
     the order the appends were asked for. One batch is written at a time per process.
     """
@@ -91,10 +94,10 @@ class _AppendBatcher:
 
     def __init__(self) -> None:
         self.loop = asyncio.get_running_loop()
-        self.pending: list[_Append] = []
+        self.pending: list[PendingAppend] = []
         self.flusher: asyncio.Task[None] | None = None
 
-    def submit(self, append: _Append) -> asyncio.Future[ChunkAppend]:
+    def submit(self, append: PendingAppend) -> asyncio.Future[ChunkAppend]:
         future: asyncio.Future[ChunkAppend] = self.loop.create_future()
         append.future = future
         self.pending.append(append)
@@ -108,7 +111,7 @@ class _AppendBatcher:
             del self.pending[: self.MAX_BATCH]
             await self._write(batch)
 
-    async def _write(self, batch: list[_Append]) -> None:
+    async def _write(self, batch: list[PendingAppend]) -> None:
         try:
             written = await retrying(lambda: _commit(batch), what="appending text chunks")
         except Exception as error:
@@ -126,7 +129,7 @@ class _AppendBatcher:
         for append, outcome in zip(batch, written.outcomes, strict=True):
             _settle(append, outcome)
 
-    def _abandon(self, batch: list[_Append], error: BaseException) -> None:
+    def _abandon(self, batch: list[PendingAppend], error: BaseException) -> None:
         """Fail a batch that could not be written, and the appends of its tasks still
         waiting: written after a lost one, they would put a task's text out of order."""
         for append in batch:
@@ -138,13 +141,13 @@ class _AppendBatcher:
             _settle(append, error)
 
 
-async def _commit(batch: list[_Append]) -> BatchWritten:
+async def _commit(batch: list[PendingAppend]) -> BatchWritten:
     # Retried whole: a batch whose commit did happen finds its chunk ids and writes nothing.
     async with writing():
-        return await _append_batch(batch)
+        return await append_batch(batch)
 
 
-def _settle(append: _Append, outcome: ChunkAppend | BaseException) -> None:
+def _settle(append: PendingAppend, outcome: ChunkAppend | BaseException) -> None:
     future = append.future
     if future is None or future.done():
         return

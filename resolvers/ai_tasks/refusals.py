@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from db.tables.ai_tasks import AiTask, AiTaskStage
 from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
@@ -66,16 +66,18 @@ async def _refuse_stage(task_id: str, stage_kind: AiTaskStageKind, *, expected: 
     )
 
 
-def _task_refusal(task: dict[str, Any] | None) -> BaseException:
-    if task is None:
+def task_refusal(status_value: str | None) -> BaseException:
+    """Why an append to a task that is missing (None) or not running is refused."""
+    if status_value is None:
         return NotFound(NOT_FOUND_MESSAGE)
-    status = AiTaskStatus(task["status"])
+    status = AiTaskStatus(status_value)
     if status in FINISHED_STATUSES:
         return AiTaskError(AiTaskErrorCode.TASK_FINISHED, f"The task is already {status.value}.")
     return AiTaskError(AiTaskErrorCode.TASK_NOT_RUNNING, "The task has not started yet.")
 
 
-def _stage_refusal(stage_kind: AiTaskStageKind, status: str | None) -> AiTaskError:
+def stage_refusal(stage_kind: AiTaskStageKind, status: str | None) -> AiTaskError:
+    """Why an append to a stage that is missing (None) or not running is refused."""
     if status is None:
         return AiTaskError(
             AiTaskErrorCode.STAGE_NOT_FOUND,

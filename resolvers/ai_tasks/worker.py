@@ -32,7 +32,7 @@ import socket
 from db.errors import is_transient
 from observability.metrics import LEASE_TAKEOVERS
 from resolvers.ai_tasks import transitions
-from resolvers.ai_tasks.chunk_batch import LeaseLost
+from resolvers.ai_tasks.chunk_plan import LeaseLost
 from resolvers.ai_tasks.continuation import prepare
 from resolvers.ai_tasks.errors import AiTaskError
 from resolvers.ai_tasks.events import _tell_workers

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from resolvers.ai_tasks import chunk_appends, reading, stage_transitions, transitions
-from resolvers.ai_tasks.chunk_batch import ChunkAppend
+from resolvers.ai_tasks.chunk_plan import ChunkAppend
 from resolvers.ai_tasks.continuation import STAGE, Continuation
 from resolvers.ai_tasks.errors import AiTaskError
 from resolvers.ai_tasks.generation import GenerationRequest, TextGenerator

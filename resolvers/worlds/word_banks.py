@@ -10,16 +10,16 @@ from resolvers.worlds.model import (
     ThemeMode,
 )
 
-_NAME_FIRST = ["Ash", "Salt", "Lantern", "Hollow", "Ember", "Tide", "Moth", "Iron", "Jade", "Frost"]
-_NAME_SECOND = ["fall", "reach", "mere", "haven", "spire", "vale", "gate", "wood", "crown", "deep"]
-_SUBTITLES = [
+NAME_FIRST = ["Ash", "Salt", "Lantern", "Hollow", "Ember", "Tide", "Moth", "Iron", "Jade", "Frost"]
+NAME_SECOND = ["fall", "reach", "mere", "haven", "spire", "vale", "gate", "wood", "crown", "deep"]
+SUBTITLES = [
     "A world at the edge of the map",
     "Where the old roads end",
     "The last season before the storm",
     "A city that remembers everything",
     "Under a sky of broken lanterns",
 ]
-_ANCHOR_BANK: dict[AnchorKey, list[str]] = {
+ANCHOR_BANK: dict[AnchorKey, list[str]] = {
     AnchorKey.PREMISE: [
         "A drowned empire resurfaces one island at a time.",
         "Every lantern in the city holds a trapped memory.",
@@ -69,7 +69,7 @@ _ANCHOR_BANK: dict[AnchorKey, list[str]] = {
         "Decide whether the frontier belongs to people or to the ship.",
     ],
 }
-_CHARACTER_NAMES = [
+CHARACTER_NAMES = [
     "Mira Vance",
     "Kael Thorn",
     "Old Wen",
@@ -81,8 +81,8 @@ _CHARACTER_NAMES = [
     "The Quiet Boy",
     "Doctor Hale",
 ]
-_ROLES = ["smuggler", "mentor", "rival", "archivist", "guard captain", "healer", "trickster"]
-_PLACE_NAMES = [
+ROLES = ["smuggler", "mentor", "rival", "archivist", "guard captain", "healer", "trickster"]
+PLACE_NAMES = [
     "The Drowned Market",
     "Lantern Spire",
     "Saltglass Docks",
@@ -92,8 +92,8 @@ _PLACE_NAMES = [
     "Tidegate Fort",
     "Jade Terraces",
 ]
-_REGIONS = ["harbour district", "old town", "northern cliffs", "river delta", "the undercity"]
-_CHAPTER_TITLES = [
+REGIONS = ["harbour district", "old town", "northern cliffs", "river delta", "the undercity"]
+CHAPTER_TITLES = [
     "Arrival",
     "The First Favour",
     "Smoke over the Water",
@@ -105,7 +105,7 @@ _CHAPTER_TITLES = [
     "Oaths",
     "The Last Lantern",
 ]
-_TAGS = {
+TAGS = {
     ThemeMode.FANTASY: "fantasy",
     ThemeMode.WUXIA: "wuxia",
     ThemeMode.XIANXIA: "xianxia",
@@ -117,7 +117,7 @@ _TAGS = {
 }
 
 # Directive names (English and Chinese) → anchors.
-_ANCHOR_NAMES: dict[str, AnchorKey] = {
+ANCHOR_NAMES: dict[str, AnchorKey] = {
     "premise": AnchorKey.PREMISE,
     "前提": AnchorKey.PREMISE,
     "核心": AnchorKey.PREMISE,
@@ -137,5 +137,5 @@ _ANCHOR_NAMES: dict[str, AnchorKey] = {
     "stakes": AnchorKey.STAKES,
     "结局": AnchorKey.STAKES,
 }
-_DIRECTIVE = re.compile(r"^\s*([A-Za-z_ ]{3,20}|[\u4e00-\u9fff]{2,4})\s*[:：]\s*(.+?)\s*$")
-_SPLIT = re.compile(r"\s+[-—–]+\s+")
+DIRECTIVE = re.compile(r"^\s*([A-Za-z_ ]{3,20}|[\u4e00-\u9fff]{2,4})\s*[:：]\s*(.+?)\s*$")
+SPLIT = re.compile(r"\s+[-—–]+\s+")

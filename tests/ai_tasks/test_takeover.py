@@ -26,7 +26,8 @@ from resolvers.ai_tasks import (
     stage_transitions,
     transitions,
 )
-from resolvers.ai_tasks.chunk_batch import BatchWritten, _Append
+from resolvers.ai_tasks.chunk_batch import BatchWritten
+from resolvers.ai_tasks.chunk_plan import PendingAppend
 from resolvers.ai_tasks.generation import (
     EmbeddedGenerator,
     GenerationRequest,
@@ -239,7 +240,7 @@ class FlakyCommits:
 
     def __init__(
         self,
-        real: Callable[[list[_Append]], Awaitable[BatchWritten]],
+        real: Callable[[list[PendingAppend]], Awaitable[BatchWritten]],
         error: Exception,
         *,
         before: Collection[int] = (),
@@ -248,7 +249,7 @@ class FlakyCommits:
         self.real, self.error, self.before, self.after = real, error, before, after
         self.calls = 0
 
-    async def __call__(self, batch: list[_Append]) -> BatchWritten:
+    async def __call__(self, batch: list[PendingAppend]) -> BatchWritten:
         self.calls += 1
         if self.calls in self.before:
             raise self.error
