@@ -37,7 +37,7 @@ logger = logging.getLogger("genarrative.sqlite")
 _RETURNING = sqlite3.sqlite_version_info >= (3, 35)
 
 
-class _Pool:
+class ConnectionPool:
     """Connections of one event loop: at most `max_size` lent at once (a semaphore), kept
     open between loans."""
 
@@ -122,10 +122,10 @@ class _Pool:
             self._discard(connection)
 
 
-class _PooledConnection:
+class PooledConnection:
     """A pooled connection lent to a transaction: `close()` gives it back (once)."""
 
-    def __init__(self, pool: _Pool, connection: aiosqlite.Connection) -> None:
+    def __init__(self, pool: ConnectionPool, connection: aiosqlite.Connection) -> None:
         self.pool = pool
         self.connection: aiosqlite.Connection | None = connection
 
@@ -145,8 +145,8 @@ class _PooledConnection:
             self.pool.release(connection)
 
 
-class _PooledTransaction(SQLiteTransaction):
-    write_pool: _Pool | None = None  # the pool whose write lock this transaction holds
+class PooledTransaction(SQLiteTransaction):
+    write_pool: ConnectionPool | None = None  # the pool whose write lock this transaction holds
 
     async def __aenter__(self) -> SQLiteTransaction:
         if self._parent is not None:
@@ -162,7 +162,7 @@ class _PooledTransaction(SQLiteTransaction):
         except BaseException:
             # BEGIN failed (or was cancelled) after the connection was lent.
             connection = getattr(self, "connection", None)
-            if isinstance(connection, _PooledConnection):
+            if isinstance(connection, PooledConnection):
                 connection.give_back()
             self._unlock()
             raise
@@ -175,7 +175,7 @@ class _PooledTransaction(SQLiteTransaction):
             # of a successful exit; if the exit itself failed (a COMMIT refused, a
             # cancellation), both still happen here. A nested transaction owns neither.
             if self._parent is None:
-                if isinstance(self.connection, _PooledConnection):
+                if isinstance(self.connection, PooledConnection):
                     self.connection.give_back()
                 if self.engine.current_transaction.get() is self:
                     self.engine.current_transaction.reset(self.context)
@@ -192,12 +192,12 @@ class PooledSQLiteEngine(SQLiteEngine):
 
     def __init__(self, path: str, **connection_kwargs: Any) -> None:
         super().__init__(path=path, **connection_kwargs)
-        self.pool: _Pool | None = None
+        self.pool: ConnectionPool | None = None
 
     def open_pool(self, *, max_size: int) -> bool:
         if self.pool is not None:
             return False
-        self.pool = _Pool(self.connection_kwargs, max_size)
+        self.pool = ConnectionPool(self.connection_kwargs, max_size)
         return True
 
     async def close_pool(self) -> None:
@@ -205,7 +205,7 @@ class PooledSQLiteEngine(SQLiteEngine):
         if pool is not None:
             await pool.close()
 
-    def usable_pool(self) -> _Pool | None:
+    def usable_pool(self) -> ConnectionPool | None:
         pool = self.pool
         if pool is None or not _RETURNING or pool.loop is not asyncio.get_running_loop():
             return None
@@ -216,7 +216,7 @@ class PooledSQLiteEngine(SQLiteEngine):
         transaction_type: TransactionType = TransactionType.deferred,
         allow_nested: bool = True,
     ) -> SQLiteTransaction:
-        return _PooledTransaction(
+        return PooledTransaction(
             engine=self, transaction_type=transaction_type, allow_nested=allow_nested
         )
 
@@ -224,7 +224,7 @@ class PooledSQLiteEngine(SQLiteEngine):
         pool = self.usable_pool()
         if pool is None:
             return await super().get_connection()
-        return _PooledConnection(pool, await pool.acquire())
+        return PooledConnection(pool, await pool.acquire())
 
     async def _run_in_new_connection(
         self,
@@ -250,7 +250,7 @@ class PooledSQLiteEngine(SQLiteEngine):
         query_type: str = "generic",
         table: Any = None,
     ) -> Any:
-        if not isinstance(connection, _PooledConnection):
+        if not isinstance(connection, PooledConnection):
             return await super()._run_in_existing_connection(
                 connection, query, args, query_type, table
             )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from piccolo.querystring import QueryString
 
-from db.sqlite_pool import PooledSQLiteEngine, _Pool, _PooledTransaction
+from db.sqlite_pool import ConnectionPool, PooledSQLiteEngine, PooledTransaction
 from db.tables.realtime import RealtimeStreamCounter
 from db.transactions import write_transaction
 
@@ -20,7 +20,7 @@ POOL_SIZE = 20  # the test session's pool (tests/conftest.py)
 
 
 @pytest.fixture
-def pool(engine_name: str) -> Iterator[_Pool]:
+def pool(engine_name: str) -> Iterator[ConnectionPool]:
     if engine_name != "sqlite":
         pytest.skip("SQLite only")
     engine = RealtimeStreamCounter._meta.db
@@ -45,12 +45,12 @@ async def _keys() -> list[str]:
     return [row["stream_key"] for row in rows]
 
 
-async def _settled(pool: _Pool) -> None:
+async def _settled(pool: ConnectionPool) -> None:
     """Wait for returned connections that are being rolled back."""
     await asyncio.gather(*list(pool.cleanups))
 
 
-async def _assert_all_free(pool: _Pool) -> None:
+async def _assert_all_free(pool: ConnectionPool) -> None:
     """The write lock is free and every connection can be lent at once."""
     assert not pool.write_lock.locked()
     async with asyncio.timeout(5):
@@ -59,7 +59,7 @@ async def _assert_all_free(pool: _Pool) -> None:
         pool.release(connection)
 
 
-async def test_statements_reuse_the_kept_connections(pool: _Pool) -> None:
+async def test_statements_reuse_the_kept_connections(pool: ConnectionPool) -> None:
     # given the pool after a burst of 60 concurrent statements
     await asyncio.gather(*(_keys() for _ in range(60)))
     first = {id(connection) for connection in pool.idle}
@@ -70,7 +70,7 @@ async def test_statements_reuse_the_kept_connections(pool: _Pool) -> None:
     assert {id(connection) for connection in pool.idle} == first
 
 
-async def test_cancelled_readers_leave_no_stale_snapshot_behind(pool: _Pool) -> None:
+async def test_cancelled_readers_leave_no_stale_snapshot_behind(pool: ConnectionPool) -> None:
     # given 20 readers of a long result, cancelled at different points of their read
     await asyncio.gather(*(_insert(f"k{n:03}") for n in range(200)))
     readers = [asyncio.ensure_future(_keys()) for _ in range(POOL_SIZE)]
@@ -88,7 +88,7 @@ async def test_cancelled_readers_leave_no_stale_snapshot_behind(pool: _Pool) -> 
 
 
 async def test_a_transaction_cancelled_midway_is_rolled_back_and_frees_its_connection(
-    pool: _Pool,
+    pool: ConnectionPool,
 ) -> None:
     # given a write transaction that inserted a row and then waits
     inserted = asyncio.Event()
@@ -114,7 +114,7 @@ async def test_a_transaction_cancelled_midway_is_rolled_back_and_frees_its_conne
     assert await _keys() == ["after"]
 
 
-async def test_in_process_writers_queue_without_losing_an_update(pool: _Pool) -> None:
+async def test_in_process_writers_queue_without_losing_an_update(pool: ConnectionPool) -> None:
     # given a counter
     await _insert("counter", 0)
 
@@ -137,7 +137,7 @@ async def test_in_process_writers_queue_without_losing_an_update(pool: _Pool) ->
 
 
 async def test_a_writer_waiting_longer_than_the_busy_timeout_fails_and_writes_nothing(
-    pool: _Pool, monkeypatch: pytest.MonkeyPatch
+    pool: ConnectionPool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given a write transaction holding the lock, and a short busy timeout
     monkeypatch.setattr(pool, "lock_timeout", 0.05)
@@ -178,13 +178,13 @@ async def test_without_a_started_pool_the_engine_opens_a_connection_per_statemen
 
 
 async def test_a_failed_begin_gives_back_the_connection_and_the_lock(
-    pool: _Pool, monkeypatch: pytest.MonkeyPatch
+    pool: ConnectionPool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given a BEGIN that fails
     async def failing_begin(self: object) -> None:
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(_PooledTransaction, "begin", failing_begin)
+    monkeypatch.setattr(PooledTransaction, "begin", failing_begin)
     # when a write transaction starts
     with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
         async with write_transaction():

@@ -16,7 +16,7 @@ from resolvers.ai_tasks import reading
 from resolvers.ai_tasks.chunk_batch import BatchWritten, append_batch
 from resolvers.ai_tasks.chunk_plan import ChunkAppend, PendingAppend
 from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
-from resolvers.ai_tasks.inputs import _identifier
+from resolvers.ai_tasks.inputs import valid_identifier
 from resolvers.ai_tasks.model import MAX_DELTA_LENGTH, AiTaskStageKind
 from resolvers.ai_tasks.retries import retrying
 from resolvers.ai_tasks.transactions import writing
@@ -65,7 +65,7 @@ def append_chunk_soon(
     A worker passes its `lease_owner` id: once another worker took the task over, its
     appends are refused with `LeaseLost` instead of written."""
     viewer.require_service()
-    _identifier(chunk_id, field="chunkId", code=AiTaskErrorCode.CHUNK_INVALID)
+    valid_identifier(chunk_id, field="chunkId", code=AiTaskErrorCode.CHUNK_INVALID)
     if not delta_text or len(delta_text) > MAX_DELTA_LENGTH or "\x00" in delta_text:
         raise AiTaskError(
             AiTaskErrorCode.CHUNK_INVALID,

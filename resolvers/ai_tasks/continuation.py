@@ -16,7 +16,7 @@ from db.tables.ai_tasks import AiTask
 from resolvers import clock
 from resolvers.ai_tasks import reading, stage_transitions, transitions
 from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
-from resolvers.ai_tasks.events import _record
+from resolvers.ai_tasks.events import record_task_event
 from resolvers.ai_tasks.generation import GenerationRequest
 from resolvers.ai_tasks.leases import Claim, release_lease, takeover_limit_message
 from resolvers.ai_tasks.model import (
@@ -27,7 +27,7 @@ from resolvers.ai_tasks.model import (
     AiTaskStageStatus,
     AiTaskStatus,
 )
-from resolvers.ai_tasks.refusals import _refuse
+from resolvers.ai_tasks.refusals import refuse_task
 from resolvers.ai_tasks.rows import task_row
 from resolvers.ai_tasks.transactions import writing
 from resolvers.errors import AccessError
@@ -117,9 +117,9 @@ async def resume_task(*, viewer: Principal, task_id: str) -> dict[str, Any]:
             AiTaskStatus.RUNNING.value,
         )
         if not rows:
-            await _refuse(task_id, expected=AiTaskStatus.RUNNING)
+            await refuse_task(task_id, expected=AiTaskStatus.RUNNING)
         task = task_row(dict(rows[0]))
-        entries = await _record(
+        entries = await record_task_event(
             task,
             AiTaskEventKind.RESUMED,
             now=now,

@@ -14,15 +14,15 @@ import orjson
 from db.tables.ai_tasks import AiTask
 from resolvers import clock
 from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
-from resolvers.ai_tasks.events import _record, _tell_workers
+from resolvers.ai_tasks.events import record_task_event, tell_workers
 from resolvers.ai_tasks.inputs import (
     DEFAULT_STAGES,
     StageInput,
-    _payload,
-    _prompt,
-    _source,
-    _stages,
-    _text,
+    valid_payload,
+    valid_prompt,
+    valid_source,
+    valid_stages,
+    valid_text,
 )
 from resolvers.ai_tasks.model import (
     MAX_LABEL_LENGTH,
@@ -86,7 +86,7 @@ async def _insert_task(
         *arguments,
     )
     task = task_row(dict(rows[0]))
-    entries = await _record(task, AiTaskEventKind.CREATED, now=now, status=task["status"])
+    entries = await record_task_event(task, AiTaskEventKind.CREATED, now=now, status=task["status"])
     return task, entries
 
 
@@ -111,15 +111,15 @@ async def create_task(
 ) -> dict[str, Any]:
     """A new pending task of the viewer with its stages (default: one `request_model`)."""
     owner = viewer.require_user()
-    label = _text(
+    label = valid_text(
         request_label,
         field="requestLabel",
         code=AiTaskErrorCode.LABEL_INVALID,
         limit=MAX_LABEL_LENGTH,
     )
-    source, entity = _source(source_module, source_entity_id)
-    payload = _payload(request_payload, field="requestPayload")
-    chosen = _stages(stages)
+    source, entity = valid_source(source_module, source_entity_id)
+    payload = valid_payload(request_payload, field="requestPayload")
+    chosen = valid_stages(stages)
     now = clock.now()
     async with writing():
         task, entries = await _insert_task(
@@ -146,7 +146,7 @@ async def request_generation(*, viewer: Principal, kind: AiTaskKind, prompt: str
             "Images are asked for with imageGenerate (or workCoverGenerate).",
             field="kind",
         )
-    text, label = _prompt(prompt)
+    text, label = valid_prompt(prompt)
     now = clock.now()
     async with writing():
         task, entries = await _insert_task(
@@ -161,7 +161,7 @@ async def request_generation(*, viewer: Principal, kind: AiTaskKind, prompt: str
         )
         await _queue(task["task_id"], now)
     await streams.publish(entries)
-    await _tell_workers({"wake": task["task_id"]})
+    await tell_workers({"wake": task["task_id"]})
     return task
 
 
@@ -181,9 +181,9 @@ async def queue_generation(
     `prompt` (stored as the payload's `prompt`, beside `request_payload`'s keys). After
     commit the caller publishes the entries and calls `announce_queued(task_id)`.
     `stages` default to the one text stage (images have their own, resolvers/images)."""
-    text, label = _prompt(prompt)
-    source, entity = _source(source_module, source_entity_id)
-    payload = _payload({**(request_payload or {}), "prompt": text}, field="requestPayload")
+    text, label = valid_prompt(prompt)
+    source, entity = valid_source(source_module, source_entity_id)
+    payload = valid_payload({**(request_payload or {}), "prompt": text}, field="requestPayload")
     task, entries = await _insert_task(
         owner_user_id=owner_user_id,
         kind=kind,
@@ -191,7 +191,7 @@ async def queue_generation(
         source_module=source,
         source_entity_id=entity,
         request_payload=payload,
-        stages=_stages(stages),
+        stages=valid_stages(stages),
         now=now,
     )
     await _queue(task["task_id"], now)
@@ -200,4 +200,4 @@ async def queue_generation(
 
 async def announce_queued(task_id: str) -> None:
     """Wake the workers for a task queued with `queue_generation` (after its commit)."""
-    await _tell_workers({"wake": task_id})
+    await tell_workers({"wake": task_id})

@@ -16,7 +16,7 @@ from subscriptions.channels import AI_TASKS_WORKER
 logger = logging.getLogger("genarrative.ai_tasks")
 
 
-async def _record(
+async def record_task_event(
     task: dict[str, Any],
     kind: AiTaskEventKind,
     *,
@@ -50,7 +50,7 @@ async def _record(
     )
 
 
-async def _tell_workers(message: dict[str, Any]) -> None:
+async def tell_workers(message: dict[str, Any]) -> None:
     try:
         await bus.publish(AI_TASKS_WORKER, message)
     except Exception:  # the workers also poll, and every write re-checks the status

@@ -35,7 +35,7 @@ DEFAULT_STAGES = (
 )
 
 
-def _text(
+def valid_text(
     value: str, *, field: str, code: AiTaskErrorCode, limit: int, allow_empty: bool = False
 ) -> str:
     cleaned = value.strip()
@@ -44,7 +44,7 @@ def _text(
     return cleaned
 
 
-def _identifier(value: str, *, field: str, code: AiTaskErrorCode) -> str:
+def valid_identifier(value: str, *, field: str, code: AiTaskErrorCode) -> str:
     if not value or len(value) > MAX_ID_LENGTH or not value.isprintable():
         raise AiTaskError(
             code, f"`{field}` takes 1 to {MAX_ID_LENGTH} printable characters.", field=field
@@ -52,7 +52,7 @@ def _identifier(value: str, *, field: str, code: AiTaskErrorCode) -> str:
     return value
 
 
-def _payload(value: Any, *, field: str) -> str | None:
+def valid_payload(value: Any, *, field: str) -> str | None:
     """A JSON object (or array) as stored text; None stays None."""
     if value is None:
         return None
@@ -70,7 +70,7 @@ def _payload(value: Any, *, field: str) -> str | None:
     return encoded.decode()
 
 
-def _stages(stages: Sequence[StageInput] | None) -> list[StageInput]:
+def valid_stages(stages: Sequence[StageInput] | None) -> list[StageInput]:
     chosen = list(stages) if stages else list(DEFAULT_STAGES)
     kinds = [stage.kind for stage in chosen]
     if len(chosen) > MAX_STAGES or len(set(kinds)) != len(kinds):
@@ -82,13 +82,13 @@ def _stages(stages: Sequence[StageInput] | None) -> list[StageInput]:
     return [
         StageInput(
             kind=stage.kind,
-            label=_text(
+            label=valid_text(
                 stage.label,
                 field="stages.label",
                 code=AiTaskErrorCode.STAGES_INVALID,
                 limit=MAX_LABEL_LENGTH,
             ),
-            detail=_text(
+            detail=valid_text(
                 stage.detail,
                 field="stages.detail",
                 code=AiTaskErrorCode.STAGES_INVALID,
@@ -100,26 +100,28 @@ def _stages(stages: Sequence[StageInput] | None) -> list[StageInput]:
     ]
 
 
-def _source(source_module: str, source_entity_id: str | None) -> tuple[str, str | None]:
+def valid_source(source_module: str, source_entity_id: str | None) -> tuple[str, str | None]:
     """A new task's `sourceModule` and optional `sourceEntityId`, validated."""
-    source = _text(
+    source = valid_text(
         source_module,
         field="sourceModule",
         code=AiTaskErrorCode.SOURCE_INVALID,
         limit=MAX_SOURCE_LENGTH,
     )
     entity = (
-        _identifier(source_entity_id, field="sourceEntityId", code=AiTaskErrorCode.SOURCE_INVALID)
+        valid_identifier(
+            source_entity_id, field="sourceEntityId", code=AiTaskErrorCode.SOURCE_INVALID
+        )
         if source_entity_id is not None
         else None
     )
     return source, entity
 
 
-def _prompt(prompt: str) -> tuple[str, str]:
+def valid_prompt(prompt: str) -> tuple[str, str]:
     """A generation's prompt, validated, and the request label made of it (one line of at
     most 80 characters)."""
-    text = _text(
+    text = valid_text(
         prompt, field="prompt", code=AiTaskErrorCode.PROMPT_INVALID, limit=MAX_PROMPT_LENGTH
     )
     label = " ".join(text.split())
@@ -127,7 +129,7 @@ def _prompt(prompt: str) -> tuple[str, str]:
     return text, label
 
 
-def _text_output(text_output: str | None) -> None:
+def check_text_output(text_output: str | None) -> None:
     """Refuse a `textOutput` (of a stage or a task) over its limit."""
     if text_output is not None and len(text_output) > MAX_TEXT_OUTPUT_LENGTH:
         raise AiTaskError(

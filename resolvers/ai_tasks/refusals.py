@@ -17,7 +17,9 @@ from resolvers.errors import NotFound
 NOT_FOUND_MESSAGE = "No such AI task."
 
 
-async def _refuse(task_id: str, *, expected: AiTaskStatus, owner: str | None = None) -> NoReturn:
+async def refuse_task(
+    task_id: str, *, expected: AiTaskStatus, owner: str | None = None
+) -> NoReturn:
     """Explain why the conditional update of the task matched nothing."""
     row = (
         await AiTask.select(AiTask.status, AiTask.owner_user_id)
@@ -34,7 +36,7 @@ async def _refuse(task_id: str, *, expected: AiTaskStatus, owner: str | None = N
     raise AiTaskError(AiTaskErrorCode.TASK_NOT_RUNNING, "The task has not started yet.")
 
 
-async def _refuse_stage(task_id: str, stage_kind: AiTaskStageKind, *, expected: str) -> NoReturn:
+async def refuse_stage(task_id: str, stage_kind: AiTaskStageKind, *, expected: str) -> NoReturn:
     stage = (
         await AiTaskStage.select(AiTaskStage.status)
         .where((AiTaskStage.task_id == task_id) & (AiTaskStage.stage_kind == stage_kind.value))

@@ -8,10 +8,10 @@ from typing import Any
 from db.tables.ai_tasks import AiResultReference, AiTask
 from resolvers import clock
 from resolvers.ai_tasks.errors import AiTaskErrorCode
-from resolvers.ai_tasks.events import _record
-from resolvers.ai_tasks.inputs import _identifier, _text
+from resolvers.ai_tasks.events import record_task_event
+from resolvers.ai_tasks.inputs import valid_identifier, valid_text
 from resolvers.ai_tasks.model import MAX_LABEL_LENGTH, AiResultReferenceKind, AiTaskEventKind
-from resolvers.ai_tasks.steps import _touch_running
+from resolvers.ai_tasks.steps import touch_running
 from resolvers.ai_tasks.transactions import writing
 from resolvers.ids import new_id
 from resolvers.principal import Principal
@@ -53,10 +53,10 @@ async def attach_result(
     """Attach an output (asset, work profile, entity) to a running task; the same
     `result_ref_id` again is a no-op returning the first reference."""
     viewer.require_service()
-    _identifier(result_ref_id, field="resultRefId", code=AiTaskErrorCode.REFERENCE_INVALID)
-    _identifier(reference_id, field="referenceId", code=AiTaskErrorCode.REFERENCE_INVALID)
+    valid_identifier(result_ref_id, field="resultRefId", code=AiTaskErrorCode.REFERENCE_INVALID)
+    valid_identifier(reference_id, field="referenceId", code=AiTaskErrorCode.REFERENCE_INVALID)
     clean_label = (
-        _text(label, field="label", code=AiTaskErrorCode.LABEL_INVALID, limit=MAX_LABEL_LENGTH)
+        valid_text(label, field="label", code=AiTaskErrorCode.LABEL_INVALID, limit=MAX_LABEL_LENGTH)
         if label is not None
         else None
     )
@@ -66,7 +66,7 @@ async def attach_result(
             existing = await _existing_result(task_id, result_ref_id)
             if existing is not None:
                 return ResultAttach(result=existing, attached=False)
-            task = await _touch_running(task_id, now)
+            task = await touch_running(task_id, now)
             row_id = new_id()
             rows = await AiTask.raw(
                 "INSERT INTO ai_result_reference (result_reference_row_id, result_ref_id, "
@@ -83,7 +83,7 @@ async def attach_result(
             )
             if not rows:
                 raise _AlreadyWritten()
-            entries = await _record(
+            entries = await record_task_event(
                 task,
                 AiTaskEventKind.RESULT_ATTACHED,
                 now=now,

@@ -11,8 +11,8 @@ import orjson
 from db.tables.ai_tasks import AiTask
 from resolvers import clock
 from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
-from resolvers.ai_tasks.events import _record
-from resolvers.ai_tasks.inputs import _payload, _text, _text_output
+from resolvers.ai_tasks.events import record_task_event
+from resolvers.ai_tasks.inputs import check_text_output, valid_payload, valid_text
 from resolvers.ai_tasks.model import (
     MAX_MESSAGE_LENGTH,
     MAX_WARNINGS,
@@ -20,9 +20,9 @@ from resolvers.ai_tasks.model import (
     AiTaskStageKind,
     AiTaskStageStatus,
 )
-from resolvers.ai_tasks.refusals import _refuse_stage
+from resolvers.ai_tasks.refusals import refuse_stage
 from resolvers.ai_tasks.rows import stage_row
-from resolvers.ai_tasks.steps import _touch_running
+from resolvers.ai_tasks.steps import touch_running
 from resolvers.ai_tasks.transactions import writing
 from resolvers.principal import Principal
 from subscriptions import streams
@@ -35,7 +35,7 @@ async def start_stage(
     viewer.require_service()
     now = clock.now()
     async with writing():
-        task = await _touch_running(task_id, now)
+        task = await touch_running(task_id, now)
         rows = await AiTask.raw(
             "UPDATE ai_task_stage SET status = {}, started_at = {} "
             "WHERE task_id = {} AND stage_kind = {} AND status = {} AND NOT EXISTS ("
@@ -50,8 +50,8 @@ async def start_stage(
             AiTaskStageStatus.COMPLETED.value,
         )
         if not rows:
-            await _refuse_stage(task_id, stage_kind, expected=AiTaskStageStatus.PENDING.value)
-        entries = await _record(
+            await refuse_stage(task_id, stage_kind, expected=AiTaskStageStatus.PENDING.value)
+        entries = await record_task_event(
             task,
             AiTaskEventKind.STAGE_STARTED,
             now=now,
@@ -74,8 +74,8 @@ async def complete_stage(
     """Complete the running stage. Its text output defaults to the chunks appended to it;
     it also becomes the task's latest text output."""
     viewer.require_service()
-    _text_output(text_output)
-    payload = _payload(structured_payload, field="structuredPayload")
+    check_text_output(text_output)
+    payload = valid_payload(structured_payload, field="structuredPayload")
     warnings = None
     if warning_messages is not None:
         if len(warning_messages) > MAX_WARNINGS:
@@ -86,7 +86,7 @@ async def complete_stage(
             )
         warnings = orjson.dumps(
             [
-                _text(
+                valid_text(
                     message,
                     field="warningMessages",
                     code=AiTaskErrorCode.TEXT_INVALID,
@@ -97,7 +97,7 @@ async def complete_stage(
         ).decode()
     now = clock.now()
     async with writing():
-        task = await _touch_running(task_id, now)
+        task = await touch_running(task_id, now)
         rows = await AiTask.raw(
             "UPDATE ai_task_stage SET status = {}, completed_at = {}, "
             "text_output = COALESCE({}, text_output), "
@@ -114,7 +114,7 @@ async def complete_stage(
             AiTaskStageStatus.RUNNING.value,
         )
         if not rows:
-            await _refuse_stage(task_id, stage_kind, expected=AiTaskStageStatus.RUNNING.value)
+            await refuse_stage(task_id, stage_kind, expected=AiTaskStageStatus.RUNNING.value)
         stage = stage_row(dict(rows[0]))
         if stage["text_output"] is not None:
             await AiTask.raw(
@@ -122,7 +122,7 @@ async def complete_stage(
                 stage["text_output"],
                 task_id,
             )
-        entries = await _record(
+        entries = await record_task_event(
             task,
             AiTaskEventKind.STAGE_COMPLETED,
             now=now,

@@ -7,10 +7,10 @@ from typing import Any
 
 from db.tables.ai_tasks import AiTask
 from resolvers.ai_tasks.model import AiTaskStageStatus, AiTaskStatus
-from resolvers.ai_tasks.refusals import _refuse
+from resolvers.ai_tasks.refusals import refuse_task
 
 
-async def _touch_running(task_id: str, now: datetime) -> dict[str, Any]:
+async def touch_running(task_id: str, now: datetime) -> dict[str, Any]:
     """Bump a running task's version (locking its row); refuse any other status."""
     rows = await AiTask.raw(
         "UPDATE ai_task SET version = version + 1, updated_at = {} "
@@ -20,15 +20,15 @@ async def _touch_running(task_id: str, now: datetime) -> dict[str, Any]:
         AiTaskStatus.RUNNING.value,
     )
     if not rows:
-        await _refuse(task_id, expected=AiTaskStatus.RUNNING)
+        await refuse_task(task_id, expected=AiTaskStatus.RUNNING)
     return dict(rows[0])
 
 
-async def _delete_lease(task_id: str) -> None:
+async def delete_lease(task_id: str) -> None:
     await AiTask.raw("DELETE FROM ai_tasks_worker_lease WHERE task_id = {}", task_id)
 
 
-async def _stop_stages(task_id: str, status: AiTaskStageStatus, now: datetime) -> str | None:
+async def stop_stages(task_id: str, status: AiTaskStageStatus, now: datetime) -> str | None:
     """Mark the running stage (if any) failed or cancelled; returns its kind."""
     rows = await AiTask.raw(
         "UPDATE ai_task_stage SET status = {}, completed_at = {} "

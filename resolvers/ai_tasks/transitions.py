@@ -29,18 +29,18 @@ from typing import Any
 from db.tables.ai_tasks import AiTask
 from resolvers import clock
 from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
-from resolvers.ai_tasks.events import _record, _tell_workers
+from resolvers.ai_tasks.events import record_task_event, tell_workers
 from resolvers.ai_tasks.finish_listeners import task_finished
-from resolvers.ai_tasks.inputs import _payload, _text, _text_output
+from resolvers.ai_tasks.inputs import check_text_output, valid_payload, valid_text
 from resolvers.ai_tasks.model import (
     MAX_MESSAGE_LENGTH,
     AiTaskEventKind,
     AiTaskStageStatus,
     AiTaskStatus,
 )
-from resolvers.ai_tasks.refusals import _refuse
+from resolvers.ai_tasks.refusals import refuse_task
 from resolvers.ai_tasks.rows import task_row
-from resolvers.ai_tasks.steps import _delete_lease, _stop_stages
+from resolvers.ai_tasks.steps import delete_lease, stop_stages
 from resolvers.ai_tasks.transactions import writing
 from resolvers.principal import Principal
 from subscriptions import streams
@@ -64,15 +64,15 @@ async def cancel_task(*, viewer: Principal, task_id: str) -> dict[str, Any]:
             AiTaskStatus.RUNNING.value,
         )
         if not rows:
-            await _refuse(task_id, expected=AiTaskStatus.RUNNING, owner=owner)
+            await refuse_task(task_id, expected=AiTaskStatus.RUNNING, owner=owner)
         task = task_row(dict(rows[0]))
-        stage_kind = await _stop_stages(task_id, AiTaskStageStatus.CANCELLED, now)
-        await _delete_lease(task_id)
-        entries = await _record(
+        stage_kind = await stop_stages(task_id, AiTaskStageStatus.CANCELLED, now)
+        await delete_lease(task_id)
+        entries = await record_task_event(
             task, AiTaskEventKind.CANCELLED, now=now, status=task["status"], stage_kind=stage_kind
         )
     await streams.publish(entries)
-    await _tell_workers({"cancel": task_id})
+    await tell_workers({"cancel": task_id})
     await task_finished(task)
     return task
 
@@ -91,9 +91,11 @@ async def start_task(*, viewer: Principal, task_id: str) -> dict[str, Any]:
             AiTaskStatus.PENDING.value,
         )
         if not rows:
-            await _refuse(task_id, expected=AiTaskStatus.PENDING)
+            await refuse_task(task_id, expected=AiTaskStatus.PENDING)
         task = task_row(dict(rows[0]))
-        entries = await _record(task, AiTaskEventKind.STARTED, now=now, status=task["status"])
+        entries = await record_task_event(
+            task, AiTaskEventKind.STARTED, now=now, status=task["status"]
+        )
     await streams.publish(entries)
     return task
 
@@ -107,8 +109,8 @@ async def complete_task(
 ) -> dict[str, Any]:
     """Complete a running task whose stages all completed."""
     viewer.require_service()
-    _text_output(text_output)
-    payload = _payload(structured_payload, field="structuredPayload")
+    check_text_output(text_output)
+    payload = valid_payload(structured_payload, field="structuredPayload")
     now = clock.now()
     async with writing():
         rows = await AiTask.raw(
@@ -133,17 +135,19 @@ async def complete_task(
                     AiTaskErrorCode.STAGES_INCOMPLETE,
                     "Every stage must complete before the task does.",
                 )
-            await _refuse(task_id, expected=AiTaskStatus.RUNNING)
+            await refuse_task(task_id, expected=AiTaskStatus.RUNNING)
         task = task_row(dict(rows[0]))
-        await _delete_lease(task_id)
-        entries = await _record(task, AiTaskEventKind.COMPLETED, now=now, status=task["status"])
+        await delete_lease(task_id)
+        entries = await record_task_event(
+            task, AiTaskEventKind.COMPLETED, now=now, status=task["status"]
+        )
     await streams.publish(entries)
     await task_finished(task)
     return task
 
 
 def failure_text(message: str) -> str:
-    return _text(
+    return valid_text(
         message, field="message", code=AiTaskErrorCode.MESSAGE_INVALID, limit=MAX_MESSAGE_LENGTH
     )
 
@@ -170,9 +174,9 @@ async def fail_in_transaction(
     if not rows:
         return None
     task = task_row(dict(rows[0]))
-    stage_kind = await _stop_stages(task_id, AiTaskStageStatus.FAILED, now)
-    await _delete_lease(task_id)
-    entries = await _record(
+    stage_kind = await stop_stages(task_id, AiTaskStageStatus.FAILED, now)
+    await delete_lease(task_id)
+    entries = await record_task_event(
         task, AiTaskEventKind.FAILED, now=now, status=task["status"], stage_kind=stage_kind
     )
     return task, entries
@@ -187,7 +191,7 @@ async def fail_task(*, viewer: Principal, task_id: str, message: str) -> dict[st
     async with writing():
         failed = await fail_in_transaction(task_id, text, now)
         if failed is None:
-            await _refuse(task_id, expected=AiTaskStatus.RUNNING)
+            await refuse_task(task_id, expected=AiTaskStatus.RUNNING)
         task, entries = failed
     await streams.publish(entries)
     await task_finished(task)

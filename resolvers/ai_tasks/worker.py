@@ -35,12 +35,17 @@ from resolvers.ai_tasks import transitions
 from resolvers.ai_tasks.chunk_plan import LeaseLost
 from resolvers.ai_tasks.continuation import prepare
 from resolvers.ai_tasks.errors import AiTaskError
-from resolvers.ai_tasks.events import _tell_workers
+from resolvers.ai_tasks.events import tell_workers
 from resolvers.ai_tasks.generation import TextGenerator
 from resolvers.ai_tasks.generators import generator_from_settings
 from resolvers.ai_tasks.leases import Claim, claim_next, renew_lease, sweep
 from resolvers.ai_tasks.retries import retrying
-from resolvers.ai_tasks.worker_job import _Job, hand_back_or_expire, stream_job, task_finished
+from resolvers.ai_tasks.worker_job import (
+    GenerationJob,
+    hand_back_or_expire,
+    stream_job,
+    task_finished,
+)
 from resolvers.errors import AccessError
 from resolvers.ids import new_id
 from resolvers.images.runner import run_image_task
@@ -56,7 +61,7 @@ UNEXPECTED_MESSAGE = "The generation failed unexpectedly; ask again."
 # it cancels the runners: their leases then expire and are taken over after the lease.
 STOP_SECONDS = 6.0
 
-__all__ = ["GenerationWorker", "_Job", "generator_from_settings", "worker_from_settings"]
+__all__ = ["GenerationJob", "GenerationWorker", "generator_from_settings", "worker_from_settings"]
 
 
 class GenerationWorker:
@@ -80,7 +85,7 @@ class GenerationWorker:
         self.poll_seconds = config.generation_poll_seconds
         self.sweep_seconds = config.generation_sweep_seconds
         self.idle_seconds = config.ai_task_idle_timeout_seconds
-        self.jobs: dict[str, _Job] = {}
+        self.jobs: dict[str, GenerationJob] = {}
         self._wake = asyncio.Event()
         self._listening = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -118,7 +123,7 @@ class GenerationWorker:
             for runner in pending:
                 runner.cancel()  # its lease expires and another worker takes over then
             # Another process's worker continues them now, not after the lease.
-            await _tell_workers({"wake": "handed back"})
+            await tell_workers({"wake": "handed back"})
 
     async def sweep(self) -> list[str]:
         return await sweep(idle_seconds=self.idle_seconds)
@@ -179,7 +184,7 @@ class GenerationWorker:
         if claim.takeovers > 0:
             LEASE_TAKEOVERS.inc()
             logger.info("taking over %s (takeover %d)", claim.task_id, claim.takeovers)
-        job = _Job(task_id=claim.task_id)
+        job = GenerationJob(task_id=claim.task_id)
         previous = self.jobs.get(claim.task_id)
         if previous is not None:
             # Our own job outlived its lease (its heartbeats failed) and we claimed the task
@@ -192,7 +197,7 @@ class GenerationWorker:
         )
 
     async def _run(
-        self, job: _Job, claim: Claim, *, after: asyncio.Task[None] | None = None
+        self, job: GenerationJob, claim: Claim, *, after: asyncio.Task[None] | None = None
     ) -> None:
         if after is not None:
             await asyncio.wait({after})
@@ -254,7 +259,7 @@ class GenerationWorker:
                 del self.jobs[job.task_id]
             self._wake.set()  # capacity is free again (and a handed-back task waits)
 
-    async def _heartbeat(self, job: _Job) -> None:
+    async def _heartbeat(self, job: GenerationJob) -> None:
         while True:
             await asyncio.sleep(self.heartbeat_seconds)
             try:
@@ -277,7 +282,7 @@ class GenerationWorker:
                 job.stop("lease_lost")
                 return
 
-    async def _fail(self, job: _Job, message: str) -> None:
+    async def _fail(self, job: GenerationJob, message: str) -> None:
         with contextlib.suppress(Exception):
             await transitions.fail_task(viewer=self.principal, task_id=job.task_id, message=message)
             job.finished = True

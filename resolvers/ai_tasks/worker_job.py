@@ -35,7 +35,7 @@ _DONE = object()
 
 
 @dataclass(eq=False)
-class _Job:
+class GenerationJob:
     task_id: str
     deltas: asyncio.Queue[Any] = field(default_factory=asyncio.Queue)
     stop_reason: str | None = None
@@ -55,7 +55,7 @@ class _Job:
 
 
 async def stream_job(
-    job: _Job,
+    job: GenerationJob,
     continuation: Continuation,
     *,
     generator: TextGenerator,
@@ -99,7 +99,9 @@ async def stream_job(
     await _finish(job, viewer, failure=None)
 
 
-async def _produce(job: _Job, generator: TextGenerator, request: GenerationRequest) -> None:
+async def _produce(
+    job: GenerationJob, generator: TextGenerator, request: GenerationRequest
+) -> None:
     try:
         async for delta in generator.stream(request):
             for start in range(0, len(delta), MAX_DELTA_LENGTH):
@@ -128,7 +130,7 @@ async def _settle(in_flight: deque[asyncio.Future[ChunkAppend]]) -> None:
             raise outcome
 
 
-async def _finish(job: _Job, viewer: Principal, *, failure: str | None) -> None:
+async def _finish(job: GenerationJob, viewer: Principal, *, failure: str | None) -> None:
     """Complete the stage and the task, or fail it with `failure`. A refusal means it
     changed meanwhile (cancelled, or a lost commit of ours): the runner hands the lease
     back and the next claim finds where it stands."""
@@ -155,7 +157,7 @@ async def _finish(job: _Job, viewer: Principal, *, failure: str | None) -> None:
     job.finished = True
 
 
-async def hand_back_or_expire(job: _Job, *, worker_id: str, lease_seconds: float) -> None:
+async def hand_back_or_expire(job: GenerationJob, *, worker_id: str, lease_seconds: float) -> None:
     """Give the lease of an unfinished task back; if the database refuses even that, the
     lease expires and the task is taken over then. Never deleted: a running task without
     a lease row would be seen by no worker."""

@@ -14,7 +14,7 @@ from resolvers.ai_tasks import chunk_appends, creating, reading, transitions
 from resolvers.ai_tasks.generation import EmbeddedGenerator, GenerationRequest, embedded_reply
 from resolvers.ai_tasks.leases import Claim, claim_next, idle_task_message, renew_lease, sweep
 from resolvers.ai_tasks.model import AiTaskKind, AiTaskStageKind
-from resolvers.ai_tasks.worker import GenerationWorker, _Job
+from resolvers.ai_tasks.worker import GenerationJob, GenerationWorker
 from settings import get_settings
 from subscriptions import bus
 from tests.factories.ai_tasks import (
@@ -257,7 +257,7 @@ async def test_a_failed_heartbeat_warns_only_when_the_task_is_still_running(
         await AiTasksWorkerLease.update({AiTasksWorkerLease.lease_owner: "w2"}).where(
             AiTasksWorkerLease.task_id == task_id
         )
-    job = _Job(task_id=task_id)
+    job = GenerationJob(task_id=task_id)
     with caplog.at_level("WARNING", logger="genarrative"):
         await worker._heartbeat(job)
     # then the job stops either way, and only a lost lease of a running task is a warning
