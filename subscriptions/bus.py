@@ -141,6 +141,7 @@ class Hub:
         self._listener: asyncio.Task[None] | None = None
         self.reconnections = 0
         self.outage = Outage(self._subscriptions, poll_seconds=outage_poll_seconds)
+        self._awaiting: set[tuple[str, int, asyncio.Future[None]]] = set()
 
     def _subscriptions(self) -> list[Subscription]:
         return [each for subscriptions in self._channels.values() for each in subscriptions]
@@ -193,6 +194,23 @@ class Hub:
     def subscriber_count(self, channel: str) -> int:
         return len(self._channels.get(channel, ()))
 
+    async def subscribed(self, channel: str, count: int = 1) -> None:
+        """Return once `channel` has at least `count` subscribers in this process (tests
+        and tools: the subscription protocols never confirm a subscription)."""
+        if self.subscriber_count(channel) >= count:
+            return
+        entry = (channel, count, asyncio.get_running_loop().create_future())
+        self._awaiting.add(entry)
+        try:
+            await entry[2]
+        finally:
+            self._awaiting.discard(entry)
+
+    def _announce(self, channel: str) -> None:
+        for awaited, count, future in self._awaiting:
+            if awaited == channel and self.subscriber_count(channel) >= count and not future.done():
+                future.set_result(None)
+
     @contextlib.asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[Subscription]:
         """Receive every message published on `channel` from the moment this returns."""
@@ -213,6 +231,7 @@ class Hub:
                         self._restart_listener()
                 subscribers = self._channels[channel] = set()
             subscribers.add(subscription)
+            self._announce(channel)
         try:
             yield subscription
         finally:

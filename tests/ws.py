@@ -57,14 +57,3 @@ async def graphql_socket(
         await session.send_json({"type": "connection_init", "payload": payload})
         assert (await socket.receive())["type"] == "connection_ack"
         yield socket
-
-
-async def wait_for_subscribers(channel: str, count: int = 1, timeout: float = 5) -> None:
-    """The protocol never confirms a subscription: wait until the hub has it."""
-    from subscriptions.bus import current_hub
-
-    hub = current_hub()
-    assert hub is not None
-    async with asyncio.timeout(timeout):
-        while hub.subscriber_count(channel) < count:
-            await asyncio.sleep(0.005)

@@ -16,7 +16,8 @@ from schema.shared_events import execution_key
 from subscriptions.channels import stream_channel
 from tests.factories.ai_tasks import append_words, make_streaming_task
 from tests.factories.auth import make_user
-from tests.ws import graphql_socket, wait_for_subscribers
+from tests.waiting import subscribed
+from tests.ws import graphql_socket
 
 EVENTS = """subscription($t: ID!, $after: Int, $withText: Boolean = true) {
   aiTaskEvents(taskId: $t, after: $after) { sequence kind deltaText @include(if: $withText) } }"""
@@ -102,7 +103,7 @@ async def test_subscribers_with_one_rendering_share_each_execution(
         await first.subscribe(EVENTS, {"t": task_id, "after": None})
         await second.subscribe(EVENTS, {"t": task_id, "after": None})
         await textless.subscribe(EVENTS, {"t": task_id, "after": None, "withText": False})
-        await wait_for_subscribers(channel, 3)
+        await subscribed(channel, 3)
         # when four chunks are appended
         await append_words(task_id, ["a", "b", "c", "d"])
         received = [

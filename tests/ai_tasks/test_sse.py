@@ -17,7 +17,7 @@ from tests.factories.ai_tasks import SERVICE, append_words, make_streaming_task
 from tests.factories.auth import make_user
 from tests.fixtures import GraphQLClient
 from tests.sse import EventStream, streaming_client, subscribe_sse
-from tests.ws import wait_for_subscribers
+from tests.waiting import subscribed
 
 TASK_EVENTS = """subscription($t: ID!, $after: Int) { aiTaskEvents(taskId: $t, after: $after) {
   sequence taskId kind status stageKind deltaText chunkSequence } }"""
@@ -92,13 +92,13 @@ async def test_an_sse_client_that_disconnects_halfway_resumes_with_its_cursor(
     async with subscribe_sse(
         sse, TASK_EVENTS, {"t": task_id, "after": 0}, token=owner.access_token
     ) as stream:
-        await wait_for_subscribers(channel)
+        await subscribed(channel)
         # when five words arrive live and it reads up to sequence 5, then goes away
         await append_words(task_id, ["one ", "two ", "three ", "four ", "five "], prefix="a")
         first = await _events(stream, 5)
     assert [e["sequence"] for e in first] == [1, 2, 3, 4, 5]
     # then its follower is gone (the disconnect ended the operation)
-    await wait_for_subscribers(channel, 0)
+    await subscribed(channel, 0)
     # and meanwhile the task streams on and completes
     await append_words(task_id, ["six ", "seven ", "eight ", "nine ", "ten"], prefix="b")
     await stage_transitions.complete_stage(

@@ -19,7 +19,8 @@ from subscriptions.channels import stream_channel
 from tests.factories.ai_tasks import SERVICE, append_words, make_streaming_task, make_task
 from tests.factories.auth import make_user
 from tests.fixtures import GraphQLClient
-from tests.ws import GraphQLSocket, graphql_socket, wait_for_subscribers
+from tests.waiting import subscribed
+from tests.ws import GraphQLSocket, graphql_socket
 
 TASK_EVENTS = """subscription($t: ID!, $after: Int) { aiTaskEvents(taskId: $t, after: $after) {
   sequence taskId kind status stageKind deltaText chunkSequence failureMessage } }"""
@@ -103,7 +104,7 @@ async def test_a_client_that_disconnects_halfway_resumes_with_its_cursor_and_get
     task_id = task["task_id"]
     async with graphql_socket(client, owner.access_token) as socket:
         await socket.subscribe(TASK_EVENTS, {"t": task_id, "after": 0})
-        await wait_for_subscribers(stream_channel(task_stream(task_id)))
+        await subscribed(stream_channel(task_stream(task_id)))
         # when five words arrive live and it reads up to sequence 5, then goes away
         await append_words(task_id, ["one ", "two ", "three ", "four ", "five "], prefix="a")
         first = await _events(socket, 5)
@@ -270,7 +271,7 @@ async def test_another_users_task_is_not_found_and_their_events_never_arrive(
         assert refused["errors"][0]["extensions"]["code"] == "NOT_FOUND"
         # their own stream never carries the owner's events
         await socket.subscribe(MY_EVENTS, {"after": None})
-        await wait_for_subscribers(stream_channel(owner_stream(intruder.user_id)))
+        await subscribed(stream_channel(owner_stream(intruder.user_id)))
         await append_words(task["task_id"], ["private ", "words"])
         await transitions.cancel_task(viewer=owner.principal, task_id=task["task_id"])
         own = await make_task(intruder)
@@ -322,7 +323,7 @@ async def test_all_my_tasks_arrive_in_one_stream_with_its_own_sequences(
     second = await make_streaming_task(owner)
     async with graphql_socket(client, owner.access_token) as socket:
         await socket.subscribe(MY_EVENTS, {"after": 2})
-        await wait_for_subscribers(stream_channel(owner_stream(owner.user_id)))
+        await subscribed(stream_channel(owner_stream(owner.user_id)))
         await transitions.cancel_task(viewer=owner.principal, task_id=first["task_id"])
         events = await _events(socket, 3)
     assert events == [
@@ -339,7 +340,7 @@ async def test_the_51st_subscription_on_one_connection_is_refused(
     async with graphql_socket(client, owner.access_token) as socket:
         for _ in range(50):
             await socket.subscribe(MY_EVENTS, {"after": None})
-        await wait_for_subscribers(stream_channel(owner_stream(owner.user_id)), count=50)
+        await subscribed(stream_channel(owner_stream(owner.user_id)), count=50)
         await socket.subscribe(MY_EVENTS, {"after": None})
         refused = await socket.receive()
     assert refused["type"] == "error"

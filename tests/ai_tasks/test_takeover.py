@@ -42,6 +42,7 @@ from subscriptions import bus, streams
 from tests.factories.ai_tasks import SERVICE, assert_no_running_task_without_a_lease
 from tests.factories.auth import TestUser, make_user
 from tests.fixtures import FakeClock
+from tests.waiting import eventually
 
 PROMPT = "a lighthouse keeper's first winter"
 WORDS = 12  # GENERATION_WORD_COUNT in tests/ai_tasks/conftest.py
@@ -97,13 +98,14 @@ async def _abandoned(owner: TestUser, *, written: int, claims: int = 1) -> str:
 
 
 async def _finished(task_id: str, timeout: float = 10) -> dict[str, Any]:
-    async with asyncio.timeout(timeout):
-        while True:
-            row = await AiTask.select().where(AiTask.task_id == task_id).first()
-            assert row is not None
-            if row["status"] in ("completed", "failed", "cancelled"):
-                return row
-            await asyncio.sleep(0.01)
+    async def task() -> dict[str, Any]:
+        row = await AiTask.select().where(AiTask.task_id == task_id).first()
+        assert row is not None
+        return row
+
+    return await eventually(
+        task, lambda row: row["status"] in ("completed", "failed", "cancelled"), timeout=timeout
+    )
 
 
 async def _chunks(task_id: str) -> list[tuple[int, str, str]]:
@@ -332,9 +334,7 @@ async def test_a_stopping_worker_hands_its_tasks_back_and_another_continues_at_o
         first = _worker(words_per_second=30, worker_id="first")
         await first.start()
         task_id = await _generate(owner)
-        async with asyncio.timeout(5):
-            while len(await _chunks(task_id)) < 3:
-                await asyncio.sleep(0.01)
+        await eventually(lambda: _chunks(task_id), lambda chunks: len(chunks) >= 3, timeout=5)
         other.max_concurrency = 16
         # when the first one stops (a graceful shutdown)
         loop = asyncio.get_running_loop()
@@ -345,12 +345,14 @@ async def test_a_stopping_worker_hands_its_tasks_back_and_another_continues_at_o
         # continues it at once (not after the lease, nor its next sweep)
         assert 3 <= written < WORDS
         await assert_no_running_task_without_a_lease()
-        async with asyncio.timeout(1):
-            while task_id not in other.jobs:
-                row = await AiTask.select(AiTask.status).where(AiTask.task_id == task_id).first()
-                if row is not None and row["status"] == "completed":
-                    break
-                await asyncio.sleep(0.005)
+
+        async def taken_over() -> bool:
+            if task_id in other.jobs:
+                return True
+            row = await AiTask.select(AiTask.status).where(AiTask.task_id == task_id).first()
+            return row is not None and row["status"] == "completed"
+
+        await eventually(taken_over, timeout=1)
         assert loop.time() - stopped < other.sweep_seconds
         await _finished(task_id)
     await _assert_uninterrupted_text(task_id)
@@ -388,9 +390,7 @@ async def test_a_worker_presumed_dead_writes_nothing_after_the_takeover(hub: bus
     other.max_concurrency = 0  # (before it starts claiming) the zombie claims the task
     async with running(other), running(zombie):
         task_id = await _generate(owner)
-        async with asyncio.timeout(5):
-            while len(await _chunks(task_id)) < 3:
-                await asyncio.sleep(0.01)
+        await eventually(lambda: _chunks(task_id), lambda chunks: len(chunks) >= 3, timeout=5)
         zombie.max_concurrency, other.max_concurrency = 0, 16
         await _expire_lease(task_id)
         # when the other worker takes the task over
@@ -398,9 +398,7 @@ async def test_a_worker_presumed_dead_writes_nothing_after_the_takeover(hub: bus
         row = await _finished(task_id)
         # then the zombie's next append was refused and it stopped, without a word after
         # the takeover: the text is its words up to the seam, then the continuation
-        async with asyncio.timeout(5):
-            while task_id in zombie.jobs:
-                await asyncio.sleep(0.01)
+        await eventually(lambda: task_id not in zombie.jobs, timeout=5)
     chunks = await _chunks(task_id)
     written = sum(delta.startswith("zombie") for _, _, delta in chunks)
     assert row["status"] == "completed"
@@ -428,9 +426,7 @@ async def test_a_worker_that_claims_its_own_expired_lease_again_runs_the_task_on
     owner = await make_user()
     async with running(_worker(words_per_second=30)) as worker:
         task_id = await _generate(owner)
-        async with asyncio.timeout(5):
-            while len(await _chunks(task_id)) < 3:
-                await asyncio.sleep(0.01)
+        await eventually(lambda: _chunks(task_id), lambda chunks: len(chunks) >= 3, timeout=5)
         first_job = worker.jobs[task_id]
         await _expire_lease(task_id)
         # when it claims that task again itself

@@ -24,6 +24,7 @@ from tests.factories.ai_tasks import (
 )
 from tests.factories.auth import TestUser, make_user
 from tests.fixtures import FakeClock, GraphQLClient
+from tests.waiting import eventually
 
 FINISHED = ("completed", "failed", "cancelled")
 
@@ -34,11 +35,25 @@ async def _task(task_id: str) -> dict[str, Any]:
     return row
 
 
+class WatchedGenerator:
+    """A generator that tells when the worker has closed its stream."""
+
+    def __init__(self, inner: EmbeddedGenerator) -> None:
+        self.inner = inner
+        self.closed = asyncio.Event()
+
+    async def stream(self, request: GenerationRequest) -> AsyncIterator[str]:
+        try:
+            async for delta in self.inner.stream(request):
+                yield delta
+        finally:
+            self.closed.set()
+
+
 async def _wait_for(task_id: str, statuses: tuple[str, ...], timeout: float = 5) -> dict[str, Any]:
-    async with asyncio.timeout(timeout):
-        while (row := await _task(task_id))["status"] not in statuses:
-            await asyncio.sleep(0.01)
-    return row
+    return await eventually(
+        lambda: _task(task_id), lambda row: row["status"] in statuses, timeout=timeout
+    )
 
 
 async def _chunks(task_id: str) -> int:
@@ -46,9 +61,7 @@ async def _chunks(task_id: str) -> int:
 
 
 async def _wait_for_chunks(task_id: str, count: int, timeout: float = 5) -> None:
-    async with asyncio.timeout(timeout):
-        while await _chunks(task_id) < count:
-            await asyncio.sleep(0.01)
+    await eventually(lambda: _chunks(task_id), lambda written: written >= count, timeout=timeout)
 
 
 @contextlib.asynccontextmanager
@@ -129,18 +142,18 @@ async def test_a_requested_generation_streams_word_by_word_and_completes(
 async def test_cancelling_stops_the_generation_within_a_second(hub: bus.Hub) -> None:
     # given a worker streaming a long reply slowly
     owner = await make_user()
-    generator = EmbeddedGenerator(words_per_second=40, word_count=400)
+    generator = WatchedGenerator(EmbeddedGenerator(words_per_second=40, word_count=400))
     async with running(GenerationWorker(generator=generator, settings=get_settings())) as worker:
         task_id = await _generate(owner, "a very long saga")
         await _wait_for_chunks(task_id, 3)
         # when its owner cancels it
         await transitions.cancel_task(viewer=owner.principal, task_id=task_id)
-        # then the worker lets go of it within a second and no word follows
-        async with asyncio.timeout(1):
-            while task_id in worker.jobs:
-                await asyncio.sleep(0.005)
         written = await _chunks(task_id)
-        await asyncio.sleep(0.2)  # a running generator would have added ~8 words by now
+        # then the worker closes the generation and lets go of the task within a second
+        await eventually(lambda: task_id not in worker.jobs, timeout=1)
+        async with asyncio.timeout(1):
+            await generator.closed.wait()
+        # and no word followed the cancellation
         assert await _chunks(task_id) == written
         assert written < 400
     row = await _task(task_id)

@@ -10,7 +10,8 @@ from subscriptions.channels import stream_channel
 from tests.factories.assets import BIND, png_bytes, upload
 from tests.factories.auth import make_user
 from tests.fixtures import GraphQLClient
-from tests.ws import graphql_socket, wait_for_subscribers
+from tests.waiting import subscribed
+from tests.ws import graphql_socket
 
 MY_EVENTS = "subscription($after: Int) { assetEvents(after: $after) { sequence kind assetKind slot entityKind } }"
 ENTITY_EVENTS = (
@@ -44,8 +45,8 @@ async def test_an_asset_subscriber_sees_confirmation_and_binding(
     async with graphql_socket(client, user.access_token) as socket:
         await socket.subscribe(MY_EVENTS)
         await socket.subscribe(ENTITY_EVENTS, {"kind": "user", "id": user.user_id})
-        await wait_for_subscribers(stream_channel(user_stream(user.user_id)))
-        await wait_for_subscribers(stream_channel(entity_stream("user", user.user_id)))
+        await subscribed(stream_channel(user_stream(user.user_id)))
+        await subscribed(stream_channel(entity_stream("user", user.user_id)))
         # when they upload, confirm and bind
         await upload(gql, user.access_token, png_bytes())
         await _bind_avatar(gql, user.access_token, user.user_id)

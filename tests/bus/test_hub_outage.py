@@ -10,7 +10,7 @@ import contextlib
 import logging
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -22,14 +22,9 @@ from subscriptions.bus import Hub
 from subscriptions.channels import stream_channel
 from subscriptions.outage import Outage
 from tests.redis_server import RedisServer
+from tests.waiting import eventually
 
 POLL = 0.2
-
-
-async def _wait_for(condition: Callable[[], bool], timeout: float = 5) -> None:
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.01)
 
 
 @contextlib.asynccontextmanager
@@ -70,30 +65,30 @@ async def test_followers_poll_and_replay_while_redis_is_down(
         # given a follower on the reading hub that received events 1-5 live
         first: list[int] = []
         following = [_follow(reader, stream, first)]
-        await _wait_for(lambda: reader.subscriber_count(channel) == 1)
+        await eventually(lambda: reader.subscriber_count(channel) == 1)
         await _write(writer, stream, range(1, 6))
-        await _wait_for(lambda: first == [1, 2, 3, 4, 5])
+        await eventually(lambda: first == [1, 2, 3, 4, 5])
         try:
             # when Redis dies and 20 more events are written (their publishes fail)
             await own_redis.kill()
-            await _wait_for(lambda: not reader.outage.listening)
+            await eventually(lambda: not reader.outage.listening)
             written_at = time.monotonic()
             await _write(writer, stream, range(6, 26))
             # then the follower still receives them, from the log, within a poll or two
-            await _wait_for(lambda: len(first) == 25, timeout=5 * POLL + 1)
+            await eventually(lambda: len(first) == 25, timeout=5 * POLL + 1)
             polled_in = time.monotonic() - written_at
             # and a follower that starts now replays the whole history at once
             second: list[int] = []
             started = time.monotonic()
             following.append(_follow(reader, stream, second))
-            await _wait_for(lambda: len(second) == 25, timeout=2)
+            await eventually(lambda: len(second) == 25, timeout=2)
             replayed_in = time.monotonic() - started
             # when Redis is back
             await own_redis.start()
-            await _wait_for(lambda: reader.outage.listening, timeout=10)
+            await eventually(lambda: reader.outage.listening, timeout=10)
             await _write(writer, stream, range(26, 31))
             # then both get the rest, every sequence once and in order
-            await _wait_for(lambda: len(first) == len(second) == 30)
+            await eventually(lambda: len(first) == len(second) == 30)
         finally:
             for task in following:
                 task.cancel()
@@ -145,7 +140,7 @@ async def test_a_failed_subscribe_does_not_wait_and_the_hub_reconnects_at_once()
     try:
         async with hub.subscribe("flaky") as subscription:
             # then subscribing returned, the hub reconnected and subscribed the channel
-            await _wait_for(lambda: hub.outage.listening and hub.reconnections == 1)
+            await eventually(lambda: hub.outage.listening and hub.reconnections == 1)
             # and messages published from then on arrive live
             await hub.publish("flaky", {"n": 1})
             messages: list[dict[str, object]] = []

@@ -15,6 +15,7 @@ from subscriptions import streams
 from subscriptions.backends import PostgresBackend, RedisBackend
 from subscriptions.bus import Hub
 from subscriptions.channels import stream_channel
+from tests.waiting import eventually
 
 
 async def _append(stream: str, number: int) -> list[streams.StreamEntry]:
@@ -22,12 +23,6 @@ async def _append(stream: str, number: int) -> list[streams.StreamEntry]:
         return await streams.append(
             [stream], kind="test", event_id=f"e{number}", occurred_at=clock.now()
         )
-
-
-async def _wait_for(condition: Callable[[], bool], timeout: float = 5) -> None:
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.01)
 
 
 async def _follow_through_a_drop(
@@ -49,10 +44,10 @@ async def _follow_through_a_drop(
 
     # given a follower that has received 10 events
     follower = asyncio.create_task(follow())
-    await _wait_for(lambda: listening.subscriber_count(channel) == 1)
+    await eventually(lambda: listening.subscriber_count(channel) == 1)
     for number in range(1, 11):
         await write(number)
-    await _wait_for(lambda: len(received) >= 10)
+    await eventually(lambda: len(received) >= 10)
     # when the listening connection drops, and events keep coming meanwhile
     await drop()
     for number in range(11, total + 1):

@@ -21,6 +21,7 @@ from httpx_ws import aconnect_ws
 from prometheus_client.parser import text_string_to_metric_families
 
 from settings import get_settings
+from tests.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 GALLERY = "{ gallery(first: 1) { pageInfo { hasNextPage } } }"
@@ -125,10 +126,9 @@ async def test_every_scrape_sums_both_workers(engine_name: str, tmp_path: Path) 
                 assert samples[sockets] == 3
 
         # And once the sockets close, the gauge falls back to 0
-        deadline = time.monotonic() + 5
-        while (await _scrape(http, base))[sockets] != 0:
-            assert time.monotonic() < deadline, "the socket gauge did not fall back"
-            await asyncio.sleep(0.05)
+        await eventually(
+            lambda: _scrape(http, base), lambda samples: samples[sockets] == 0, timeout=5
+        )
 
         # When the workers stop, then their live gauges leave the folder; counters stay
         process.terminate()

@@ -34,6 +34,7 @@ from tests.factories.ai_tasks import assert_no_running_task_without_a_lease
 from tests.factories.auth import TestUser, make_user
 from tests.redis_server import RedisServer
 from tests.servers import Server, serve
+from tests.waiting import eventually
 from tests.ws import graphql_socket
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,12 +155,14 @@ async def _generate(base: str, user: TestUser) -> str:
 
 async def _wait_for_text(followed: Followed, task: asyncio.Task[None], words: int) -> None:
     """Until the client has `words` chunks (the generation is well under way)."""
-    async with asyncio.timeout(20):
-        while followed.kinds().count("TEXT_CHUNK") < words:
-            if task.done():
-                task.result()
-                raise AssertionError(f"the stream ended early: {followed.kinds()}")
-            await asyncio.sleep(0.02)
+
+    def enough(count: int) -> bool:
+        if count < words and task.done():
+            task.result()
+            raise AssertionError(f"the stream ended early: {followed.kinds()}")
+        return count >= words
+
+    await eventually(lambda: followed.kinds().count("TEXT_CHUNK"), enough, timeout=20)
 
 
 def _assert_gap_free_to_completed(followed: Followed, words: int) -> None:

@@ -3,7 +3,6 @@ agent turns through GraphQL."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -49,16 +48,6 @@ async def send(
     assert "errors" not in result, result
     payload: dict[str, Any] = result["data"]["creationMessageSend"]
     return payload
-
-
-async def until(probe: Any, done: Any, timeout: float = 10) -> Any:
-    """Call `await probe()` until `done(value)`; returns that value."""
-    async with asyncio.timeout(timeout):
-        while True:
-            value = await probe()
-            if done(value):
-                return value
-            await asyncio.sleep(0.02)
 
 
 def service() -> Any:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.factories.creation import send, until
+from tests.factories.creation import send
 from tests.factories.puzzle import bind_image
 from tests.fixtures import GraphQLClient
+from tests.waiting import eventually
 
 WORK_FIELDS = """
   id workId playType title summary coverUrl theme tags publicationStatus publishedAt
@@ -142,7 +143,7 @@ async def turn(gql: GraphQLClient, token: str, session_id: str, text: str) -> di
         return await session(gql, token, session_id)
 
     return dict(
-        await until(
+        await eventually(
             probe,
             lambda found: (
                 found["latestOperation"]["operationId"] == operation_id

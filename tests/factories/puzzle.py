@@ -10,8 +10,9 @@ from strawberry.relay import GlobalID
 
 from tests.factories.assets import BIND, upload
 from tests.factories.assets import png_bytes as png
-from tests.factories.creation import send, until
+from tests.factories.creation import send
 from tests.fixtures import GraphQLClient
+from tests.waiting import eventually
 
 _images = itertools.count(1)
 
@@ -113,13 +114,13 @@ async def turn(
         return await session(gql, token, session_id)
 
     return dict(
-        await until(
+        await eventually(
             probe,
             lambda found: (
                 found["latestOperation"]["operationId"] == operation_id
                 and found["latestOperation"]["status"] != "RUNNING"
             ),
-            timeout,
+            timeout=timeout,
         )
     )
 

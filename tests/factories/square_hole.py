@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.factories.creation import send, until
+from tests.factories.creation import send
 from tests.fixtures import GraphQLClient
+from tests.waiting import eventually
 
 CONFIG_FIELDS = """
   shapes { shapeId name } holes { holeId name }
@@ -130,13 +131,13 @@ async def turn(
         return await session(gql, token, session_id)
 
     return dict(
-        await until(
+        await eventually(
             probe,
             lambda found: (
                 found["latestOperation"]["operationId"] == operation_id
                 and found["latestOperation"]["status"] != "RUNNING"
             ),
-            timeout,
+            timeout=timeout,
         )
     )
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from strawberry import relay
 
 from tests.factories.assets import BIND, png_bytes, upload
 from tests.fixtures import GraphQLClient
+from tests.waiting import eventually
 
 CREATE = """
 mutation($i: CustomWorldAgentSessionCreateInput!) {
@@ -124,13 +124,12 @@ async def finished_turn(
     gql: GraphQLClient, token: str, session_id: str, timeout: float = 15
 ) -> dict[str, Any]:
     """The session once its latest turn has finished (polled through GraphQL)."""
-    async with asyncio.timeout(timeout):
-        while True:
-            found = await session(gql, token, session_id)
-            latest = found["latestOperation"]
-            if latest is not None and latest["status"] != "RUNNING":
-                return found
-            await asyncio.sleep(0.02)
+
+    def finished(found: dict[str, Any]) -> bool:
+        latest = found["latestOperation"]
+        return latest is not None and latest["status"] != "RUNNING"
+
+    return await eventually(lambda: session(gql, token, session_id), finished, timeout=timeout)
 
 
 async def talk(gql: GraphQLClient, token: str, session_id: str, text: str) -> dict[str, Any]:

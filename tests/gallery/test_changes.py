@@ -13,7 +13,8 @@ from resolvers.gallery.model import GALLERY_STREAM
 from subscriptions.channels import stream_channel
 from tests.factories.auth import make_user
 from tests.factories.gallery import TEST_PLAY_TYPE, publish, unpublish
-from tests.ws import GraphQLSocket, graphql_socket, wait_for_subscribers
+from tests.waiting import subscribed
+from tests.ws import GraphQLSocket, graphql_socket
 
 CHANGES = """
 subscription($after: Int) { galleryChanges(after: $after) {
@@ -38,7 +39,7 @@ async def test_an_anonymous_subscriber_sees_publish_update_like_and_unpublish_li
     fan = await make_user()
     async with graphql_socket(client, None) as socket:
         await socket.subscribe(CHANGES)
-        await wait_for_subscribers(stream_channel(GALLERY_STREAM))
+        await subscribed(stream_channel(GALLERY_STREAM))
         # when a work is published, updated, liked and unpublished
         work_id, _ = await publish(owner.user_id, title="First")
         await publish(owner.user_id, work_id=work_id, title="Second")
@@ -72,7 +73,7 @@ async def test_a_cursor_replays_exactly_the_rest_then_follows_live(
     async with graphql_socket(client, fan.access_token) as socket:
         await socket.subscribe(CHANGES, {"after": 2})
         replayed = await _changes(socket, 3)
-        await wait_for_subscribers(stream_channel(GALLERY_STREAM))
+        await subscribed(stream_channel(GALLERY_STREAM))
         await like_work(viewer=fan.principal, play_type=TEST_PLAY_TYPE, work_id=works[0])
         live = await _changes(socket, 1)
     # then 3, 4, 5 were replayed with their works, then 6 arrived live

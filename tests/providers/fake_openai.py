@@ -23,6 +23,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from tests.waiting import eventually
+
 API_KEY = "test-key"
 NORMAL_REPLY = ["Hello", ", brave", " new", " world", "."]
 
@@ -32,6 +34,7 @@ class FakeProvider:
     base_url: str = ""
     requests: list[dict[str, object]] = field(default_factory=list)
     stream_closed_at: float | None = None
+    stream_closed: asyncio.Event = field(default_factory=asyncio.Event)
     # Replies to messages that name no behaviour, in order (creation agents ask for JSON).
     scripted: list[str] = field(default_factory=list)
     prompts: list[str] = field(default_factory=list)
@@ -81,6 +84,7 @@ def build_app(state: FakeProvider) -> Starlette:
                     yield "data: [DONE]\n\n"
             finally:
                 state.stream_closed_at = time.monotonic()
+                state.stream_closed.set()
 
         return StreamingResponse(events(), media_type="text/event-stream")
 
@@ -100,9 +104,7 @@ async def running_provider() -> AsyncIterator[FakeProvider]:
     )
     task = asyncio.create_task(server.serve())
     try:
-        async with asyncio.timeout(10):
-            while not server.started:
-                await asyncio.sleep(0.01)
+        await eventually(lambda: server.started)
         yield state
     finally:
         server.should_exit = True

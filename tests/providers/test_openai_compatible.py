@@ -20,6 +20,7 @@ from resolvers.ai_tasks.openai_compatible import (
 from tests.factories.auth import make_user
 from tests.fixtures import GraphQLClient
 from tests.providers.fake_openai import API_KEY, NORMAL_REPLY, FakeProvider, running_provider
+from tests.waiting import eventually
 
 GENERATE = "mutation($p: String!) { aiTaskGenerate(input: {prompt: $p}) { errors { code } task { taskId } } }"
 TASK = "query($t: ID!) { aiTask(taskId: $t) { status failureMessage text } }"
@@ -108,14 +109,13 @@ async def _generate(gql: GraphQLClient, token: str, prompt: str) -> str:
 async def _until(
     gql: GraphQLClient, token: str, task_id: str, done: Any, timeout: float = 10
 ) -> dict[str, Any]:
-    async with asyncio.timeout(timeout):
-        while True:
-            task: dict[str, Any] = (await gql.execute(TASK, {"t": task_id}, token=token))["data"][
-                "aiTask"
-            ]
-            if done(task):
-                return task
-            await asyncio.sleep(0.02)
+    async def task() -> dict[str, Any]:
+        found: dict[str, Any] = (await gql.execute(TASK, {"t": task_id}, token=token))["data"][
+            "aiTask"
+        ]
+        return found
+
+    return await eventually(task, done, timeout=timeout)
 
 
 async def test_the_worker_streams_a_provider_reply_to_completion(
@@ -166,15 +166,16 @@ async def test_cancelling_a_slow_provider_stops_it_within_a_second(
         token=user.access_token,
     )
     assert result["data"]["aiTaskCancel"] == {"errors": [], "task": {"status": "CANCELLED"}}
-    # then the provider's stream is closed within a second, and no text is added after
-    async with asyncio.timeout(1):
-        while provider.stream_closed_at is None:
-            await asyncio.sleep(0.01)
-    assert provider.stream_closed_at - cancelled_at < 1
-    text_after_cancel = (await gql.execute(TASK, {"t": task_id}, token=user.access_token))["data"][
+    text_at_cancel = (await gql.execute(TASK, {"t": task_id}, token=user.access_token))["data"][
         "aiTask"
     ]["text"]
-    await asyncio.sleep(0.5)  # a slow provider would have sent two more chunks by now
+    # then the provider's stream is closed within a second
+    async with asyncio.timeout(1):
+        await provider.stream_closed.wait()
+    assert provider.stream_closed_at is not None
+    assert provider.stream_closed_at - cancelled_at < 1
+    # and nothing was added while it was still streaming, nor after (an append to a task
+    # that is not running is refused, and nothing streams any more)
     final = (await gql.execute(TASK, {"t": task_id}, token=user.access_token))["data"]["aiTask"]
     assert final["status"] == "CANCELLED"
-    assert final["text"] == text_after_cancel
+    assert final["text"] == text_at_cancel

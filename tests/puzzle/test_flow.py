@@ -17,7 +17,8 @@ from tests.factories import puzzle
 from tests.factories.auth import make_user
 from tests.factories.creation import send
 from tests.fixtures import GraphQLClient
-from tests.ws import graphql_socket, wait_for_subscribers
+from tests.waiting import subscribed
+from tests.ws import graphql_socket
 
 TASK_EVENTS = """
 subscription($t: ID!) { aiTaskEvents(taskId: $t) { sequence kind deltaText } }
@@ -78,8 +79,8 @@ async def test_a_puzzle_from_first_message_to_a_liked_gallery_work(
     ):
         await watcher.subscribe(GALLERY_CHANGES)
         await creator_socket.subscribe(PUZZLE_EVENTS)
-        await wait_for_subscribers(stream_channel(GALLERY_STREAM))
-        await wait_for_subscribers(stream_channel(owner_stream(creator.user_id)))
+        await subscribed(stream_channel(GALLERY_STREAM))
+        await subscribed(stream_channel(owner_stream(creator.user_id)))
         # 5. they fix the blockers with real uploaded images, bound through the assets flow
         await puzzle.bind_everything(gql, token, await puzzle.work(gql, token, work_id))
         # 6. and publish

@@ -15,7 +15,8 @@ from subscriptions.channels import stream_channel
 from tests.factories.auth import TestUser, make_user
 from tests.factories.puzzle_runs import stored_work
 from tests.fixtures import FakeClock
-from tests.ws import graphql_socket, wait_for_subscribers
+from tests.waiting import subscribed
+from tests.ws import graphql_socket
 
 CHANGES = """
 subscription($w: ID!, $g: Int!, $after: Int) {
@@ -69,7 +70,7 @@ async def test_an_anonymous_subscriber_replays_then_follows_improvements(
         # when an anonymous visitor follows the 3x3 board from the start
         await socket.subscribe(CHANGES, {"w": work_id, "g": 3, "after": 0})
         replayed = _changes(await socket.next_payloads(1))
-        await wait_for_subscribers(stream_channel(leaderboard_stream(work_id, 3)))
+        await subscribed(stream_channel(leaderboard_stream(work_id, 3)))
         # and bob solves it in 2 s, ana again in 5 s (no better), then in 1 s
         await _finish(bob, work_id, clock, 2)
         await _finish(ana, work_id, clock, 5)

@@ -20,7 +20,8 @@ from subscriptions.channels import stream_channel
 from tests.factories import puzzle
 from tests.factories.auth import make_user
 from tests.fixtures import GraphQLClient
-from tests.ws import graphql_socket, wait_for_subscribers
+from tests.waiting import subscribed
+from tests.ws import graphql_socket
 
 OPERATIONS: list[tuple[str, str]] = [
     ("query($s: ID!) { puzzleSession(sessionId: $s) { sessionId } }", "session"),
@@ -133,8 +134,8 @@ async def test_puzzle_events_replay_after_a_cursor_then_arrive_live_for_their_ow
         # when the owner subscribes after event 1, and someone else from the start
         await socket.subscribe(EVENTS, {"after": 1})
         await other_socket.subscribe(EVENTS, {"after": 0})
-        await wait_for_subscribers(stream_channel(owner_stream(owner.user_id)))
-        await wait_for_subscribers(stream_channel(owner_stream(other.user_id)))
+        await subscribed(stream_channel(owner_stream(owner.user_id)))
+        await subscribed(stream_channel(owner_stream(other.user_id)))
         replayed = await socket.next_payloads(1)
         # then event 2 is replayed, and event 3 arrives live
         unpublished = await gql.execute(

@@ -64,8 +64,7 @@ async def following(
     follower = Follower(after, resync_seconds)
     task = asyncio.create_task(follower.run())
     async with asyncio.timeout(5):
-        while hub.subscriber_count(stream_channel(STREAM)) < 1:
-            await asyncio.sleep(0.005)
+        await hub.subscribed(stream_channel(STREAM))
     try:
         yield follower
     finally:

@@ -17,7 +17,8 @@ from tests.factories.gallery import TEST_PLAY_TYPE, publish
 from tests.factories.play_types import ready_work
 from tests.factories.runs import RUN_START
 from tests.fixtures import FakeClock, GraphQLClient
-from tests.ws import graphql_socket, wait_for_subscribers
+from tests.waiting import subscribed
+from tests.ws import graphql_socket
 
 RUNS_PAGE = """
 query($first: Int) { viewer { runs(first: $first) { edges { cursor node {
@@ -106,7 +107,7 @@ async def test_run_events_replay_after_a_cursor_then_arrive_live(
         # when the player subscribes after sequence 1, and the run is then won
         await socket.subscribe(RUN_EVENTS, {"id": run_id, "after": 1})
         replayed = [payload["data"]["runEvents"] for payload in await socket.next_payloads(2)]
-        await wait_for_subscribers(stream_channel(run_stream(run_id)))
+        await subscribed(stream_channel(run_stream(run_id)))
         await act(
             viewer=player.principal,
             run_id=run_id,

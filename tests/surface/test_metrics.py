@@ -19,6 +19,7 @@ from settings import Settings
 from tests.factories.auth import make_user
 from tests.fixtures import GraphQLClient
 from tests.sse import streaming_client, subscribe_sse
+from tests.waiting import eventually
 from tests.ws import graphql_socket
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -44,14 +45,6 @@ def value(samples: Samples, name: str, **labels: str) -> float:
 
 def labels_of(samples: Samples, name: str, label: str) -> set[str]:
     return {dict(key)[label] for key_name, key in samples if key_name == name}
-
-
-async def until(probe: Any, condition: Any, timeout: float = 5) -> Any:
-    """Scrape until `condition(samples)` holds (the app updates gauges as tasks run)."""
-    async with asyncio.timeout(timeout):
-        while not condition(samples := await probe()):
-            await asyncio.sleep(0.01)
-    return samples
 
 
 async def test_operations_are_counted_by_root_field_and_outcome(
@@ -160,7 +153,7 @@ async def test_sockets_and_subscriptions_are_gauged_while_open(
         await socket.subscribe("subscription { galleryChanges(after: 0) { sequence } }")
         # Then the socket is counted, and the subscription once it runs
         assert value(opened, "genarrative_websockets_open") == sockets + 1
-        await until(
+        await eventually(
             probe,
             lambda s: (
                 value(s, "genarrative_subscriptions_active", field="galleryChanges") == active + 1
@@ -168,7 +161,7 @@ async def test_sockets_and_subscriptions_are_gauged_while_open(
         )
 
     # And when the socket closes, both fall back, and the subscription counts as ended
-    closed = await until(
+    closed = await eventually(
         probe,
         lambda s: (
             value(s, "genarrative_websockets_open") == sockets
@@ -190,7 +183,7 @@ async def test_sse_streams_are_gauged_while_open(app: Any, client: httpx.AsyncCl
     # When a GraphQL-over-SSE subscription is open, then it is counted twice over
     subscription = "subscription { galleryChanges(after: 0) { sequence } }"
     async with streaming_client(app) as sse, subscribe_sse(sse, subscription):
-        await until(
+        await eventually(
             probe,
             lambda s: (
                 value(s, "genarrative_sse_streams_open") == streams + 1
@@ -200,7 +193,7 @@ async def test_sse_streams_are_gauged_while_open(app: Any, client: httpx.AsyncCl
         )
 
     # And when the client goes away, both fall back
-    await until(
+    await eventually(
         probe,
         lambda s: (
             value(s, "genarrative_sse_streams_open") == streams

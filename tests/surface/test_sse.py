@@ -14,7 +14,7 @@ from subscriptions.channels import stream_channel
 from tests.factories.auth import make_user
 from tests.fixtures import GraphQLClient
 from tests.sse import EventStream, streaming_client, subscribe_sse
-from tests.ws import wait_for_subscribers
+from tests.waiting import subscribed
 
 GALLERY = "subscription { galleryChanges(after: null) { sequence kind } }"
 MY_EVENTS = "subscription { viewerAiTaskEvents(after: null) { sequence kind } }"
@@ -66,9 +66,9 @@ async def test_anonymous_callers_follow_public_streams_over_get(
     ) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
-        await wait_for_subscribers(GALLERY_CHANNEL)
+        await subscribed(GALLERY_CHANNEL)
     # and closing the response ends the operation: no follower is left behind
-    await wait_for_subscribers(GALLERY_CHANNEL, 0)
+    await subscribed(GALLERY_CHANNEL, 0)
 
 
 async def test_private_streams_refuse_anonymous_callers_then_complete(
@@ -87,7 +87,7 @@ async def test_logout_all_ends_the_users_streams_within_a_second(
         subscribe_sse(sse, GALLERY, token=user.access_token) as stream,
         subscribe_sse(sse, GALLERY, token=bystander.access_token) as other,
     ):
-        await wait_for_subscribers(GALLERY_CHANNEL, 2)
+        await subscribed(GALLERY_CHANNEL, 2)
         # when the user logs out everywhere
         started = time.monotonic()
         await gql.execute(
@@ -99,7 +99,7 @@ async def test_logout_all_ends_the_users_streams_within_a_second(
         # and the other stays open
         with pytest.raises(TimeoutError):
             await other.event(timeout=0.2)
-        await wait_for_subscribers(GALLERY_CHANNEL, 1)
+        await subscribed(GALLERY_CHANNEL, 1)
 
 
 async def test_an_expiring_token_ends_the_stream(
@@ -112,7 +112,7 @@ async def test_an_expiring_token_ends_the_stream(
     user = await make_user()
     async with subscribe_sse(sse, GALLERY, token=user.access_token) as stream:
         await _ends_unauthenticated(stream, within=4)
-    await wait_for_subscribers(GALLERY_CHANNEL, 0)
+    await subscribed(GALLERY_CHANNEL, 0)
 
 
 @pytest.fixture
@@ -140,13 +140,13 @@ async def test_sse_streams_count_against_the_per_user_limit(
         assert refused.json()["errors"][0]["extensions"]["code"] == "TOO_MANY_STREAMS"
         # and another user is not affected
         async with subscribe_sse(sse, GALLERY, token=other.access_token):
-            await wait_for_subscribers(GALLERY_CHANNEL, 3)
+            await subscribed(GALLERY_CHANNEL, 3)
     # then closing streams gives the slots back
     async with (
         subscribe_sse(sse, GALLERY, token=user.access_token),
         subscribe_sse(sse, GALLERY, token=user.access_token),
     ):
-        await wait_for_subscribers(GALLERY_CHANNEL, 2)
+        await subscribed(GALLERY_CHANNEL, 2)
 
 
 async def test_validation_errors_over_sse_are_a_next_then_complete(

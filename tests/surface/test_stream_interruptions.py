@@ -22,7 +22,8 @@ from subscriptions.channels import stream_channel
 from tests.factories.ai_tasks import SERVICE, append_words, make_streaming_task
 from tests.factories.auth import make_user
 from tests.sse import streaming_client, subscribe_sse
-from tests.ws import GraphQLSocket, graphql_socket, wait_for_subscribers
+from tests.waiting import subscribed
+from tests.ws import GraphQLSocket, graphql_socket
 
 TASK_EVENTS = """subscription($t: ID!, $after: Int) { aiTaskEvents(taskId: $t, after: $after) {
   sequence kind deltaText } }"""
@@ -81,7 +82,7 @@ async def test_a_failure_mid_stream_closes_the_socket_with_4500_and_resuming_get
     task_id = (await make_streaming_task(owner))["task_id"]
     async with graphql_socket(client, owner.access_token) as socket:
         await socket.subscribe(TASK_EVENTS, {"t": task_id, "after": 0})
-        await wait_for_subscribers(stream_channel(task_stream(task_id)))
+        await subscribed(stream_channel(task_stream(task_id)))
         await append_words(task_id, ["one ", "two "], prefix="a")
         first = await _events(socket, 5)
         last = first[-1]["sequence"]
@@ -118,7 +119,7 @@ async def test_a_brief_database_failure_is_retried_and_the_stream_goes_on(
     task_id = (await make_streaming_task(owner))["task_id"]
     async with graphql_socket(client, owner.access_token) as socket:
         await socket.subscribe(TASK_EVENTS, {"t": task_id, "after": 0})
-        await wait_for_subscribers(stream_channel(task_stream(task_id)))
+        await subscribed(stream_channel(task_stream(task_id)))
         first = await _events(socket, 3)
         # when two log reads fail (a terminated connection, replaced by the pool)
         attempts = _failing_replay(monkeypatch, failures=2)

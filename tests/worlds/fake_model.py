@@ -16,6 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from tests.waiting import eventually
+
 API_KEY = "worlds-test-key"
 
 
@@ -59,9 +61,7 @@ async def running_model() -> AsyncIterator[FakeModel]:
     )
     task = asyncio.create_task(server.serve())
     try:
-        async with asyncio.timeout(10):
-            while not server.started:
-                await asyncio.sleep(0.01)
+        await eventually(lambda: server.started)
         yield state
     finally:
         server.should_exit = True

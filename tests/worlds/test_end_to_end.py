@@ -20,7 +20,8 @@ from tests.factories.worlds import (
     send,
 )
 from tests.fixtures import GraphQLClient
-from tests.ws import graphql_socket, wait_for_subscribers
+from tests.waiting import subscribed
+from tests.ws import graphql_socket
 
 TASK_EVENTS = """
 subscription($t: ID!) { aiTaskEvents(taskId: $t, after: 0) { kind deltaText } }
@@ -51,7 +52,7 @@ async def test_a_custom_world_from_first_message_to_the_gallery(
     async with graphql_socket(client, None) as watcher:
         # given an anonymous subscriber of the gallery's changes
         await watcher.subscribe(CHANGES)
-        await wait_for_subscribers(stream_channel(GALLERY_STREAM))
+        await subscribed(stream_channel(GALLERY_STREAM))
         # when the creator starts a session and sends a message
         created = await create_session(gql, creator.access_token, "Islands that drift at night")
         session_id = created["session"]["sessionId"]
