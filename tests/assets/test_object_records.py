@@ -5,6 +5,7 @@ to; and the uniqueness of `(bucket, object_key)`."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from strawberry import relay
 from db.tables.assets import AssetEntityBinding, AssetEvent, AssetObject, AssetsUploadTicket
 from resolvers.assets.objects import bind_object
 from tests.factories import puzzle
-from tests.factories.assets import CONFIRM, png_bytes, sha256, stored_files, upload
+from tests.factories.assets import png_bytes, sha256, stored_files, upload
 from tests.factories.auth import TestUser, make_user
 from tests.fixtures import GraphQLClient
 
@@ -25,6 +26,10 @@ mutation($i: AssetUploadTicketCreateInput!) {
     ticket { ticketId uploadUrl }
   }
 }
+"""
+CONFIRM_VERSION = """
+mutation($t: ID!) { assetObjectConfirm(ticketId: $t) {
+  errors { code field message } assetObject { id version contentHash createdAt } } }
 """
 OBJECT = """
 query($id: ID!) { node(id: $id) { ... on AssetObject {
@@ -63,7 +68,7 @@ async def _upload_new_version(
 
 
 async def _confirm(gql: GraphQLClient, user: TestUser, ticket_id: str) -> dict[str, Any]:
-    result = await gql.execute(CONFIRM, {"t": ticket_id}, token=user.access_token)
+    result = await gql.execute(CONFIRM_VERSION, {"t": ticket_id}, token=user.access_token)
     payload: dict[str, Any] = result["data"]["assetObjectConfirm"]
     return payload
 
@@ -78,11 +83,17 @@ async def test_confirming_a_new_version_of_an_object_key_bumps_its_version(
     (before,) = await AssetObject.select()
     assert before["version"] == 1
     # when new bytes are uploaded for it twice and confirmed
-    for seed in (2, 3):
+    for version, seed in ((2, 2), (3, 3)):
         ticket_id = await _upload_new_version(gql, user, object_id, png_bytes(seed))
         confirmed = await _confirm(gql, user, ticket_id)
         assert confirmed["errors"] == []
-        assert confirmed["assetObject"]["id"] == first["id"]
+        shown = confirmed["assetObject"]
+        assert (shown["id"], shown["version"], shown["contentHash"]) == (
+            first["id"],
+            version,
+            sha256(png_bytes(seed)),
+        )
+        assert datetime.fromisoformat(shown["createdAt"]) == before["created_at"]
     # then it is one object at version 3, same key, kind and policy, with the last bytes
     (after,) = await AssetObject.select()
     assert (
