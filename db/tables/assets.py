@@ -73,6 +73,9 @@ class AssetsUploadTicket(Table, tablename="assets_upload_ticket"):
     created_at = Timestamptz(default=TimestamptzNow())
     # Why an upload was refused, kept for the confirm step's message.
     last_error = Text(null=True, default=None)
+    # A new version of this object of the owner's: confirming moves the bytes to its key
+    # and bumps its version (docs/tables.md).
+    replaces_asset_object_id = Varchar(length=64, null=True, default=None)
 
 
 # Secondary indexes (catalog: asset_object asset_kind, (bucket, object_key); binding

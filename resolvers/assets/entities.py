@@ -12,12 +12,25 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 
+async def no_profile(entity_id: str) -> str | None:
+    """The entity belongs to no work profile (a user's own slots)."""
+    return None
+
+
+async def entity_is_profile(entity_id: str) -> str | None:
+    """The entity is a work profile itself: its id is the profile id."""
+    return entity_id
+
+
 @dataclass(frozen=True, slots=True)
 class EntityPolicy:
-    """`can_bind(user_id, entity_id)` and `can_view(user_id | None, entity_id)`."""
+    """`can_bind(user_id, entity_id)`, `can_view(user_id | None, entity_id)` and
+    `profile_of(entity_id)`: the work profile a binding records (asset_entity_binding and
+    asset_object `profile_id`), None for an entity of no profile."""
 
     can_bind: Callable[[str, str], Awaitable[bool]]
     can_view: Callable[[str | None, str], Awaitable[bool]]
+    profile_of: Callable[[str], Awaitable[str | None]] = no_profile
 
 
 async def _is_self(user_id: str | None, entity_id: str) -> bool:

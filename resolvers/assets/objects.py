@@ -9,13 +9,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from db.tables.assets import AssetEntityBinding, AssetEvent, AssetObject, AssetsUploadTicket
+from db.tables.assets import AssetEntityBinding, AssetEvent, AssetObject
 from db.transactions import write_transaction
-from resolvers import clock, formats
+from resolvers import clock
 from resolvers.assets import signing
 from resolvers.assets.entities import policy_for
 from resolvers.assets.errors import AssetError, AssetErrorCode
-from resolvers.assets.storage import get_storage
 from resolvers.errors import NotFound
 from resolvers.ids import new_id
 from resolvers.principal import Principal
@@ -46,96 +45,6 @@ def entity_stream(entity_kind: str, entity_id: str) -> str:
     """The stream of one entity's asset events (hashed: channel names are short)."""
     digest = hashlib.sha256(f"{entity_kind}:{entity_id}".encode()).hexdigest()[:32]
     return f"assets:e:{digest}"
-
-
-async def confirm_object(*, viewer: Principal, ticket_id: str) -> dict[str, Any]:
-    """Turn an uploaded ticket into an asset object, after checking the stored bytes.
-
-    Size, SHA-256 and format must match what the ticket declared; otherwise the bytes and
-    the ticket are deleted and nothing is written.
-    """
-    user_id = viewer.require_user()
-    ticket = (
-        await AssetsUploadTicket.select()
-        .where(
-            (AssetsUploadTicket.ticket_id == ticket_id)
-            & (AssetsUploadTicket.owner_user_id == user_id)
-        )
-        .first()
-    )
-    if ticket is None:
-        raise AssetError(
-            AssetErrorCode.TICKET_NOT_FOUND, "No such upload ticket.", field="ticketId"
-        )
-    if ticket["confirmed_at"] is not None:
-        raise AssetError(
-            AssetErrorCode.ALREADY_CONFIRMED, "This upload is already confirmed.", field="ticketId"
-        )
-    if ticket["uploaded_at"] is None:
-        raise AssetError(
-            AssetErrorCode.NOT_UPLOADED,
-            "Upload the bytes to the ticket URL first.",
-            field="ticketId",
-        )
-    storage = get_storage()
-    digest = await storage.digest(ticket["bucket"], ticket["object_key"])
-    problem: AssetError | None = None
-    if digest is None or digest.size != ticket["content_length"]:
-        problem = AssetError(
-            AssetErrorCode.SIZE_MISMATCH, "The stored bytes are not the declared size."
-        )
-    elif digest.sha256 != ticket["content_hash"]:
-        problem = AssetError(
-            AssetErrorCode.HASH_MISMATCH, "The stored bytes do not match the declared SHA-256."
-        )
-    elif not formats.matches(ticket["content_type"], digest.head):
-        problem = AssetError(
-            AssetErrorCode.CONTENT_MISMATCH, f"The bytes are not {ticket['content_type']}."
-        )
-    if problem is not None:
-        await storage.delete(ticket["bucket"], ticket["object_key"])
-        await AssetsUploadTicket.delete().where(AssetsUploadTicket.ticket_id == ticket_id)
-        raise problem
-    now = clock.now()
-    asset_object_id = new_id()
-    async with write_transaction():
-        claimed = await AssetsUploadTicket.raw(
-            "UPDATE assets_upload_ticket SET confirmed_at = {}, asset_object_id = {} "
-            "WHERE ticket_id = {} AND confirmed_at IS NULL RETURNING ticket_id",
-            now,
-            asset_object_id,
-            ticket_id,
-        )
-        if not claimed:
-            raise AssetError(
-                AssetErrorCode.ALREADY_CONFIRMED,
-                "This upload is already confirmed.",
-                field="ticketId",
-            )
-        row = AssetObject(
-            asset_object_id=asset_object_id,
-            bucket=ticket["bucket"],
-            object_key=ticket["object_key"],
-            access_policy=ticket["access_policy"],
-            content_type=ticket["content_type"],
-            content_length=ticket["content_length"],
-            content_hash=ticket["content_hash"],
-            version=1,
-            owner_user_id=user_id,
-            asset_kind=ticket["asset_kind"],
-            created_at=now,
-            updated_at=now,
-        )
-        await row.save()
-        entries = await _record_event(
-            kind=AssetEventKind.CONFIRMED,
-            asset=row.to_dict(),
-            binding=None,
-            streams_keys=[user_stream(user_id)],
-            now=now,
-        )
-    await streams.publish(entries)
-    return row.to_dict()
 
 
 async def bind_object(
@@ -189,13 +98,16 @@ async def bind_in_transaction(
     BOUND event, inside the caller's write transaction (checks are the caller's). The
     caller publishes the entries after commit."""
     user_id = asset["owner_user_id"]
+    policy = policy_for(entity_kind)
+    profile_id = await policy.profile_of(entity_id) if policy is not None else None
     rows = await AssetEntityBinding.raw(
         "INSERT INTO asset_entity_binding (binding_id, asset_object_id, entity_kind, "
         "entity_id, slot, asset_kind, owner_user_id, profile_id, created_at, updated_at) "
-        "VALUES ({}, {}, {}, {}, {}, {}, {}, NULL, {}, {}) "
+        "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
         "ON CONFLICT (entity_kind, entity_id, slot) DO UPDATE SET "
         "asset_object_id = excluded.asset_object_id, asset_kind = excluded.asset_kind, "
-        "owner_user_id = excluded.owner_user_id, updated_at = excluded.updated_at "
+        "owner_user_id = excluded.owner_user_id, profile_id = excluded.profile_id, "
+        "updated_at = excluded.updated_at "
         "RETURNING binding_id, asset_object_id, entity_kind, entity_id, slot, asset_kind, "
         "owner_user_id, profile_id, created_at, updated_at",
         new_id(),
@@ -205,13 +117,23 @@ async def bind_in_transaction(
         slot,
         asset["asset_kind"],
         user_id,
+        profile_id,
         now,
         now,
     )
     binding = dict(rows[0])
+    # The object records where it was bound last (catalog: its profile and entity).
+    updated = await AssetObject.raw(
+        "UPDATE asset_object SET profile_id = {}, entity_id = {}, updated_at = {} "
+        "WHERE asset_object_id = {} RETURNING *",
+        profile_id,
+        entity_id,
+        now,
+        asset["asset_object_id"],
+    )
     entries = await _record_event(
         kind=AssetEventKind.BOUND,
-        asset=asset,
+        asset=dict(updated[0]) if updated else asset,
         binding=binding,
         streams_keys=[user_stream(user_id), entity_stream(entity_kind, entity_id)],
         now=now,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from db.tables.assets import AssetsUploadTicket
+from db.tables.assets import AssetObject, AssetsUploadTicket
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.assets import signing
@@ -43,10 +43,32 @@ async def create_upload_ticket(
     content_length: int,
     sha256: str,
     access_policy: str,
+    replaces_asset_object_id: str | None = None,
 ) -> UploadTicket:
-    """A ticket to PUT exactly `content_length` bytes hashing to `sha256`, for 15 minutes."""
+    """A ticket to PUT exactly `content_length` bytes hashing to `sha256`, for 15 minutes.
+
+    With `replaces_asset_object_id` (an object of the viewer's), confirming the upload makes
+    a new version of that object (its kind and access policy are kept: the ticket takes
+    them from the object)."""
     user_id = viewer.require_user()
     settings = get_settings()
+    if replaces_asset_object_id is not None:
+        replaced = (
+            await AssetObject.select(AssetObject.asset_kind, AssetObject.access_policy)
+            .where(
+                (AssetObject.asset_object_id == replaces_asset_object_id)
+                & (AssetObject.owner_user_id == user_id)
+            )
+            .first()
+        )
+        if replaced is None:
+            raise AssetError(
+                AssetErrorCode.OBJECT_NOT_FOUND,
+                "No such asset object of yours.",
+                field="replacesAssetObjectId",
+            )
+        asset_kind = replaced["asset_kind"]
+        access_policy = replaced["access_policy"]
     if not ASSET_KIND.match(asset_kind):
         raise AssetError(
             AssetErrorCode.ASSET_KIND_INVALID,
@@ -90,6 +112,7 @@ async def create_upload_ticket(
         content_hash=digest,
         expires_at=expires_at,
         created_at=now,
+        replaces_asset_object_id=replaces_asset_object_id,
     ).save()
     return UploadTicket(
         ticket_id=ticket_id,

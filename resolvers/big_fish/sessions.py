@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from db.tables.big_fish import BigFishCreationSession
 from db.transactions import write_transaction
 from resolvers import clock
-from resolvers.assets.entities import EntityPolicy
+from resolvers.assets.entities import EntityPolicy, entity_is_profile
 from resolvers.big_fish import drafts
 from resolvers.big_fish.adapter import as_json, decoded, lock_session, save_draft
 from resolvers.big_fish.errors import BigFishError, BigFishErrorCode
@@ -201,4 +201,8 @@ async def _may_view_work(user_id: str | None, work_id: str) -> bool:
     return visible(await _work_for_binding(work_id), user_id)
 
 
-ENTITY_POLICIES = {WORK_ENTITY: EntityPolicy(can_bind=_may_bind_work, can_view=_may_view_work)}
+ENTITY_POLICIES = {
+    WORK_ENTITY: EntityPolicy(
+        can_bind=_may_bind_work, can_view=_may_view_work, profile_of=entity_is_profile
+    )
+}

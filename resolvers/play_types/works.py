@@ -14,7 +14,7 @@ from typing import Any
 from piccolo.columns import Column
 from piccolo.table import Table
 
-from resolvers.assets.entities import EntityPolicy
+from resolvers.assets.entities import EntityPolicy, entity_is_profile
 from resolvers.creation import turns
 from resolvers.errors import NotFound
 from resolvers.gallery.model import WorkPublicationStatus
@@ -116,4 +116,8 @@ class WorkReads:
     def work_policy(self) -> EntityPolicy:
         """The work entity's binding rule: only the owner binds, anyone views a published
         work's images (types whose other entities need more keep their own policies)."""
-        return EntityPolicy(can_bind=self._may_bind_work, can_view=self._may_view_work)
+        return EntityPolicy(
+            can_bind=self._may_bind_work,
+            can_view=self._may_view_work,
+            profile_of=entity_is_profile,
+        )

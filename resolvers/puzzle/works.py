@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from db.tables.puzzle import PuzzleEvent, PuzzleWorkProfile
-from resolvers.assets.entities import EntityPolicy
+from resolvers.assets.entities import EntityPolicy, entity_is_profile
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types import works as shared
@@ -102,6 +102,11 @@ async def _may_bind_level(user_id: str, entity_id: str) -> bool:
     return parts[1] in known
 
 
+async def _profile_of_level(entity_id: str) -> str | None:
+    parts = _split_level(entity_id)
+    return parts[0] if parts else None
+
+
 async def _may_view_level(user_id: str | None, entity_id: str) -> bool:
     parts = _split_level(entity_id)
     return parts is not None and visible(await _work_for_binding(parts[0]), user_id)
@@ -109,6 +114,10 @@ async def _may_view_level(user_id: str | None, entity_id: str) -> bool:
 
 # The plugin's asset entity kinds (resolvers/puzzle/plugin.py).
 ENTITY_POLICIES = {
-    WORK_ENTITY: EntityPolicy(can_bind=_may_bind_work, can_view=_may_view_work),
-    LEVEL_ENTITY: EntityPolicy(can_bind=_may_bind_level, can_view=_may_view_level),
+    WORK_ENTITY: EntityPolicy(
+        can_bind=_may_bind_work, can_view=_may_view_work, profile_of=entity_is_profile
+    ),
+    LEVEL_ENTITY: EntityPolicy(
+        can_bind=_may_bind_level, can_view=_may_view_level, profile_of=_profile_of_level
+    ),
 }

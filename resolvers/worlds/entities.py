@@ -11,7 +11,7 @@ by the worlds plugin.
 from __future__ import annotations
 
 from db.tables.worlds import CustomWorldProfile
-from resolvers.assets.entities import EntityPolicy
+from resolvers.assets.entities import EntityPolicy, entity_is_profile
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.worlds.model import CARD_ENTITY_KIND, WORLD_ENTITY_KIND
 
@@ -36,6 +36,16 @@ async def _world_of_card(card_id: str) -> dict[str, str] | None:
         card_id,
     )
     return dict(rows[0]) if rows else None
+
+
+async def _profile_of_card(card_id: str) -> str | None:
+    rows = await CustomWorldProfile.raw(
+        "SELECT p.profile_id FROM custom_world_draft_card c "
+        "JOIN custom_world_profile p ON p.source_agent_session_id = c.session_id "
+        "WHERE c.card_id = {}",
+        card_id,
+    )
+    return str(rows[0]["profile_id"]) if rows else None
 
 
 def _may_bind(world: dict[str, str] | None, user_id: str) -> bool:
@@ -69,6 +79,10 @@ async def _view_card(user_id: str | None, entity_id: str) -> bool:
 
 # The plugin's asset entity kinds (resolvers/worlds/plugin.py).
 ENTITY_POLICIES = {
-    WORLD_ENTITY_KIND: EntityPolicy(can_bind=_bind_world, can_view=_view_world),
-    CARD_ENTITY_KIND: EntityPolicy(can_bind=_bind_card, can_view=_view_card),
+    WORLD_ENTITY_KIND: EntityPolicy(
+        can_bind=_bind_world, can_view=_view_world, profile_of=entity_is_profile
+    ),
+    CARD_ENTITY_KIND: EntityPolicy(
+        can_bind=_bind_card, can_view=_view_card, profile_of=_profile_of_card
+    ),
 }

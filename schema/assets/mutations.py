@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.assets import objects, uploads
+from resolvers.assets import confirming, objects, uploads
 from resolvers.assets.objects import AccessPolicy
 from schema.assets.entities import ENTITY_ID, entity_object_id
 from schema.assets.types import AssetBinding, AssetErrorType, AssetObject, AssetUploadTicket
@@ -29,6 +29,13 @@ class AssetUploadTicketCreateInput:
     sha256: str = strawberry.field(description="SHA-256 of the bytes, 64 hex digits.")
     access_policy: AccessPolicy = strawberry.field(
         default=AccessPolicy.PRIVATE, description="PRIVATE (default) or PUBLIC_READ."
+    )
+    replaces_asset_object_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Upload a new version of this object of yours (its `id` or raw id): "
+        "confirming moves the bytes to the object's key and adds 1 to its `version`; its "
+        "id, bindings, kind and access policy stay (`assetKind` and `accessPolicy` are "
+        "ignored). OBJECT_NOT_FOUND if it is not yours.",
     )
 
 
@@ -89,6 +96,11 @@ class AssetMutation:
             content_length=input.content_length,
             sha256=input.sha256,
             access_policy=input.access_policy.value,
+            replaces_asset_object_id=(
+                object_id(input.replaces_asset_object_id, AssetObject)
+                if input.replaces_asset_object_id is not None
+                else None
+            ),
         )
         return AssetUploadTicketCreatePayload(
             errors=[],
@@ -111,7 +123,7 @@ class AssetMutation:
         info: Info,
         ticket_id: Annotated[strawberry.ID, strawberry.argument(description="The ticket.")],
     ) -> AssetObjectConfirmPayload:
-        row = await objects.confirm_object(viewer=info.context.principal, ticket_id=ticket_id)
+        row = await confirming.confirm_object(viewer=info.context.principal, ticket_id=ticket_id)
         return AssetObjectConfirmPayload(errors=[], asset_object=AssetObject.from_row(row))
 
     @strawberry.mutation(

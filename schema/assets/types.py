@@ -27,7 +27,19 @@ class AssetObject(relay.Node):
     content_type: str | None = strawberry.field(description="MIME type, checked against the bytes.")
     content_length: int = strawberry.field(description="Size in bytes.")
     content_hash: str | None = strawberry.field(description="SHA-256 of the bytes (hex).")
-    version: int = strawberry.field(description="Version of the object (1 for a new upload).")
+    version: int = strawberry.field(
+        description="Version of the object: 1 for a new upload, plus 1 for each new version "
+        "confirmed (`replacesAssetObjectId`)."
+    )
+    source_job_id: str | None = strawberry.field(
+        description="The AI task that produced it (an image generation), null for uploads."
+    )
+    profile_id: str | None = strawberry.field(
+        description="The work profile of the entity it was last bound to, if any."
+    )
+    entity_id: str | None = strawberry.field(
+        description="The entity it was last bound to, null before any binding."
+    )
     created_at: datetime = strawberry.field(description="Confirmation time.")
     row: strawberry.Private[dict[str, Any]]
     signed: strawberry.Private[ReadUrl | None] = None
@@ -58,6 +70,9 @@ class AssetObject(relay.Node):
             content_length=row["content_length"],
             content_hash=row["content_hash"],
             version=row["version"],
+            source_job_id=row["source_job_id"],
+            profile_id=row["profile_id"],
+            entity_id=row["entity_id"],
             created_at=row["created_at"],
             row=row,
         )

@@ -40,6 +40,7 @@ async def make_task(
     cycle: TaskCycle = TaskCycle.DAILY,
     enabled: bool = True,
     sort_order: int = 0,
+    scope_kind: TrackingScope = TrackingScope.USER,
 ) -> dict[str, Any]:
     return await upsert_task_config(
         viewer=admin_principal(admin),
@@ -48,7 +49,7 @@ async def make_task(
             title=task_id.replace("_", " "),
             event_key=event_key,
             cycle=cycle,
-            scope_kind=TrackingScope.USER,
+            scope_kind=scope_kind,
             threshold=threshold,
             reward_points=reward_points,
             enabled=enabled,
