@@ -10,7 +10,7 @@ from db.tables.assets import AssetObject, AssetsUploadTicket
 from db.transactions import write_transaction
 from resolvers import clock, formats
 from resolvers.assets.errors import AssetError, AssetErrorCode
-from resolvers.assets.objects import AssetEventKind, _record_event, user_stream
+from resolvers.assets.objects import AssetEventKind, record_asset_event, user_stream
 from resolvers.assets.storage import get_storage
 from resolvers.ids import new_id
 from resolvers.principal import Principal
@@ -88,7 +88,7 @@ async def confirm_object(*, viewer: Principal, ticket_id: str) -> dict[str, Any]
         asset = await _upsert_object(ticket, asset_object_id, target_key, user_id, now)
         if target_key != ticket["object_key"]:
             await storage.move(ticket["bucket"], ticket["object_key"], target_key)
-        entries = await _record_event(
+        entries = await record_asset_event(
             kind=AssetEventKind.CONFIRMED,
             asset=asset,
             binding=None,

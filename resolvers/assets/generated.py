@@ -19,8 +19,8 @@ from resolvers import clock
 from resolvers.assets.objects import (
     AccessPolicy,
     AssetEventKind,
-    _record_event,
     bind_in_transaction,
+    record_asset_event,
     user_stream,
 )
 from resolvers.assets.storage import CHUNK, get_storage
@@ -81,7 +81,7 @@ async def store_and_bind(generated: Generated) -> tuple[dict[str, Any], dict[str
             )
             await row.save()
             asset = row.to_dict()
-            entries = await _record_event(
+            entries = await record_asset_event(
                 kind=AssetEventKind.CONFIRMED,
                 asset=asset,
                 binding=None,

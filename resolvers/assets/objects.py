@@ -131,7 +131,7 @@ async def bind_in_transaction(
         now,
         asset["asset_object_id"],
     )
-    entries = await _record_event(
+    entries = await record_asset_event(
         kind=AssetEventKind.BOUND,
         asset=dict(updated[0]) if updated else asset,
         binding=binding,
@@ -141,7 +141,7 @@ async def bind_in_transaction(
     return binding, entries
 
 
-async def _record_event(
+async def record_asset_event(
     *,
     kind: AssetEventKind,
     asset: dict[str, Any],
