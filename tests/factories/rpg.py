@@ -122,8 +122,10 @@ async def session_events(
 
 async def rows(runtime_session_id: str) -> dict[str, list[dict[str, Any]]]:
     """The session's rows of the four tables, in a stable order."""
-    sessions = await StorySession.select().where(
-        StorySession.runtime_session_id == runtime_session_id
+    sessions = await (
+        StorySession.select()
+        .where(StorySession.runtime_session_id == runtime_session_id)
+        .output(load_json=True)
     )
     ids = [row["story_session_id"] for row in sessions]
     events = (
@@ -133,9 +135,15 @@ async def rows(runtime_session_id: str) -> dict[str, list[dict[str, Any]]]:
         if ids
         else []
     )
-    npcs = await NpcState.select().where(NpcState.runtime_session_id == runtime_session_id)
-    slots = await InventorySlot.select().where(
-        InventorySlot.runtime_session_id == runtime_session_id
+    npcs = await (
+        NpcState.select()
+        .where(NpcState.runtime_session_id == runtime_session_id)
+        .output(load_json=True)
+    )
+    slots = await (
+        InventorySlot.select()
+        .where(InventorySlot.runtime_session_id == runtime_session_id)
+        .output(load_json=True)
     )
     return {
         "story_session": sessions,
@@ -143,3 +151,55 @@ async def rows(runtime_session_id: str) -> dict[str, list[dict[str, Any]]]:
         "npc_state": sorted(npcs, key=lambda r: r["npc_id"]),
         "inventory_slot": sorted(slots, key=lambda r: (r["container_kind"], r["slot_key"])),
     }
+
+
+async def published_world(gql: GraphQLClient, token: str) -> str:
+    """A world made by the embedded agent (3 characters, the first playable, 3 places, 3
+    chapters), with a cover, published: its work id."""
+    from tests.factories import worlds
+
+    ready = await worlds.ready_world(gql, token)
+    published = await worlds.publish(gql, token, ready["profile_id"])
+    assert published["errors"] == [], published
+    return str(ready["profile_id"])
+
+
+TASK_TEXT = "subscription($t: ID!) { aiTaskEvents(taskId: $t, after: 0) { kind deltaText } }"
+
+
+async def streamed_text(client: httpx.AsyncClient, token: str, task_id: str) -> str:
+    """The text an AI task streamed on `aiTaskEvents`, read until it ends (with a deadline)."""
+    kinds: list[str] = []
+    text = ""
+    async with graphql_socket(client, token) as ws, asyncio.timeout(15):
+        await ws.subscribe(TASK_TEXT, {"t": task_id})
+        while not kinds or kinds[-1] not in ("COMPLETED", "FAILED", "CANCELLED"):
+            (payload,) = await ws.next_payloads(1, timeout=15)
+            event = payload["data"]["aiTaskEvents"]
+            kinds.append(event["kind"])
+            text += event["deltaText"] or "" if event["kind"] == "TEXT_CHUNK" else ""
+    assert kinds[-1] == "COMPLETED", kinds
+    return text
+
+
+async def turn(
+    gql: GraphQLClient,
+    client: httpx.AsyncClient,
+    token: str,
+    session: dict[str, Any],
+    **move: Any,
+) -> tuple[str, dict[str, Any]]:
+    """One story turn through the graph: queued, streamed, completed; (text, session)."""
+    answer = await act(
+        gql,
+        token,
+        CONTINUE,
+        storySessionId=session["storySessionId"],
+        expectedVersion=session["version"],
+        **move,
+    )
+    assert answer["errors"] == [], answer
+    queued = answer["storySession"]
+    assert (queued["status"], queued["version"]) == ("NARRATING", session["version"] + 1)
+    text = await streamed_text(client, token, queued["pendingTaskId"])
+    return text, await story(gql, token, session["storySessionId"])
