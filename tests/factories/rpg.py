@@ -203,3 +203,24 @@ async def turn(
     assert (queued["status"], queued["version"]) == ("NARRATING", session["version"] + 1)
     text = await streamed_text(client, token, queued["pendingTaskId"])
     return text, await story(gql, token, session["storySessionId"])
+
+
+async def draft_session(user: Any) -> Any:
+    """Without the app: the user's world with `DRAFT` (two NPCs, two places, two chapters),
+    and a TEST story session on it (resolvers only; no worker answers its turns)."""
+    from resolvers.rpg import actions
+    from resolvers.rpg.store import sessions_by_runs
+    from resolvers.runs.lifecycle import start_run
+    from resolvers.worlds.plugin import CUSTOM_WORLD
+
+    started = await CUSTOM_WORLD.start_session(viewer=user.principal, seed_text="")
+    await CUSTOM_WORLD.autosave(
+        viewer=user.principal, session_id=started.session_id, seed_text=None, draft=DRAFT
+    )
+    run = await start_run(
+        viewer=user.principal, play_type="custom_world", work_id=started.work_id, mode="test"
+    )
+    session = (await sessions_by_runs([run.run_id]))[run.run_id]
+    return await actions.story_session(
+        viewer=user.principal, story_session_id=session["story_session_id"]
+    )
