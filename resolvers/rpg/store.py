@@ -13,10 +13,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+from pydantic import TypeAdapter
 
 from db.tables.rpg import InventorySlot, NpcState, StoryEvent, StorySession
 from resolvers.errors import NotFound
 from resolvers.principal import Principal
+from resolvers.rpg.records import StanceProfile
 
 NOT_FOUND = "No such story session."
 SESSION_JSON = ("content_json", "offered_choices_json", "pending_action_json", "progress_json")
@@ -28,6 +30,14 @@ NPC_JSON = (
 )
 SLOT_JSON = ("tags",)
 HIDDEN = frozenset({"content_json", "initial_prompt"})  # too big for an event
+_STRINGS = TypeAdapter(list[str])
+
+
+def npc_json(key: str, value: Any) -> str | None:
+    """An npc_state JSON column, validated (`Vec<String>` or the stance profile)."""
+    if key == "stance_profile":
+        return dumps(StanceProfile.model_validate(value).as_json())
+    return dumps(_STRINGS.validate_python(value))
 
 
 def dumps(value: Any) -> str | None:
@@ -178,7 +188,7 @@ async def npc_row(runtime_session_id: str, npc_id: str) -> dict[str, Any] | None
 
 async def write_npc(npc_state_id: str, **columns: Any) -> dict[str, Any]:
     names = list(columns)
-    values = [dumps(v) if k in NPC_JSON else v for k, v in columns.items()]
+    values = [npc_json(k, v) if k in NPC_JSON else v for k, v in columns.items()]
     rows = await NpcState.raw(
         "UPDATE npc_state SET "
         + ", ".join(f"{name} = {{}}" for name in names)
