@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 import schema.build  # noqa: F401
+from resolvers.gallery.play_types import PlayType
 from resolvers.rpg.model import (
     CHAT_AFFINITY,
     CHAT_AFFINITY_CHATS,
@@ -20,6 +21,7 @@ from resolvers.rpg.model import (
 )
 from tests.factories import rpg
 from tests.factories.auth import make_user
+from tests.factories.gallery import read_model
 from tests.fixtures import GraphQLClient
 
 
@@ -40,6 +42,8 @@ async def test_a_published_world_played_from_its_opening(
     # when the player starts a story session on it
     started = await rpg.start(gql, token, work_id)
     assert started["errors"] == [], started
+    read = await read_model(work_id, PlayType.CUSTOM_WORLD)
+    assert read is not None and read["play_count"] == 1  # a PLAY session counts a play
     run = started["run"]
     session = run["storySession"]
     run_id = run["runId"]

@@ -242,3 +242,67 @@ async def test_ten_concurrent_uses_of_the_last_item_let_exactly_one_win() -> Non
         await use(3)
     assert gone.value.code is RunErrorCode.ILLEGAL_MOVE
     assert await every_table() == before
+
+
+async def _complete(player: object, sid: str, version: int, function_id: str) -> actions.StoryView:
+    """A story turn on `function_id`, its task answered as a model would (no worker here)."""
+    from db.tables.ai_tasks import AiTask
+
+    principal = player.principal  # type: ignore[attr-defined]
+    queued = await actions.story_continue(
+        viewer=principal,
+        story_session_id=sid,
+        choice_function_id=function_id,
+        text=None,
+        expected_version=version,
+    )
+    await AiTask.update(
+        {AiTask.status: "completed", AiTask.latest_text_output: "On it goes."}
+    ).where(AiTask.task_id == queued.session["pending_task_id"])
+    return await actions.story_session(viewer=principal, story_session_id=sid)
+
+
+async def test_every_choice_function_applies_its_rule_once() -> None:
+    # given a TEST session: offered explore:stacks, meet:oren, chapter:ch1, rest
+    player = await make_user()
+    view = await rpg.draft_session(player)
+    sid = view.session["story_session_id"]
+    # when the player explores, meets, enters the first chapter and rests
+    view = await _complete(player, sid, 0, "explore:stacks")
+    finds = [(s["item_id"], s["source_kind"], s["source_reference_id"]) for s in view.inventory]
+    assert ("find_stacks", "exploration", "stacks") in finds
+    assert [c["functionId"] for c in view.session["offered_choices_json"]] == [
+        "explore:pier",
+        "meet:oren",
+        "chapter:ch1",
+        "rest",
+    ]
+    view = await _complete(player, sid, 2, "meet:oren")
+    assert _npc(view, "oren")["revealed_facts"] == ["Oren is Archivist."]
+    view = await _complete(player, sid, 4, "chapter:ch1")
+    # then the chapter is seen by its cast only (Oren, not Tal), and the next is offered
+    assert (
+        _npc(view, "oren")["seen_backstory_chapter_ids"],
+        _npc(view, "tal")["seen_backstory_chapter_ids"],
+    ) == (["ch1"], [])
+    assert [c["functionId"] for c in view.session["offered_choices_json"]] == [
+        "explore:pier",
+        "meet:tal",
+        "chapter:ch2",
+        "rest",
+    ]
+    before_rest = (view.npcs, view.inventory)
+    view = await _complete(player, sid, 6, "rest")
+    assert (view.npcs, view.inventory) == before_rest
+    assert [(e["turn_index"], e["event_kind"], e["choice_function_id"]) for e in view.events] == [
+        (0, "opening", None),
+        (1, "choice", "explore:stacks"),
+        (2, "choice", "meet:oren"),
+        (3, "choice", "chapter:ch1"),
+        (4, "choice", "rest"),
+    ]
+    assert view.session["progress_json"] == {
+        "exploredPlaceIds": ["stacks"],
+        "metNpcIds": ["oren"],
+        "chapterIndex": 1,
+    }
