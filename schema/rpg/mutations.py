@@ -7,6 +7,8 @@ top-level NOT_FOUND; nothing is written on a refusal.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from resolvers.rpg import actions
@@ -85,7 +87,11 @@ class RpgMutation:
         permission_classes=[IsAuthenticated],
         extensions=[DomainErrorPayload()],
     )
-    async def story_continue(self, info: Info, input: StoryContinueInput) -> StorySessionPayload:
+    async def story_continue(
+        self,
+        info: Info,
+        input: Annotated[StoryContinueInput, strawberry.argument(description="The action.")],
+    ) -> StorySessionPayload:
         view = await actions.story_continue(
             viewer=info.context.principal,
             story_session_id=str(input.story_session_id),
@@ -103,7 +109,9 @@ class RpgMutation:
         extensions=[DomainErrorPayload()],
     )
     async def story_npc_interact(
-        self, info: Info, input: StoryNpcInteractInput
+        self,
+        info: Info,
+        input: Annotated[StoryNpcInteractInput, strawberry.argument(description="The action.")],
     ) -> StorySessionPayload:
         view = await actions.npc_interact(
             viewer=info.context.principal,
@@ -123,7 +131,9 @@ class RpgMutation:
         extensions=[DomainErrorPayload()],
     )
     async def story_inventory_act(
-        self, info: Info, input: StoryInventoryActInput
+        self,
+        info: Info,
+        input: Annotated[StoryInventoryActInput, strawberry.argument(description="The action.")],
     ) -> StorySessionPayload:
         view = await actions.inventory_act(
             viewer=info.context.principal,

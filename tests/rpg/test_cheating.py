@@ -44,6 +44,10 @@ async def test_another_user_and_an_anonymous_caller_are_refused(
         await ws.subscribe(rpg.EVENTS, {"s": sid, "a": 0})
         (refused,) = await ws.next_payloads(1)
     assert refused["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    async with graphql_socket(client, None) as ws:
+        await ws.subscribe(rpg.EVENTS, {"s": sid, "a": 0})
+        (anonymous,) = await ws.next_payloads(1)
+    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     # and nothing was written
     assert await every_table() == before
 
