@@ -5,6 +5,8 @@ draft. Through the real ASGI app."""
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 
 import schema.build  # noqa: F401
@@ -212,3 +214,53 @@ async def test_a_test_session_of_someone_elses_draft_is_not_found(gql: GraphQLCl
     )
     assert answer == {"top": "NOT_FOUND"}
     assert await every_table() == mid
+
+
+async def test_ten_concurrent_uses_of_the_last_draught_through_the_graph(
+    gql: GraphQLClient,
+) -> None:
+    # given a session with one healing draught left
+    creator, player = await make_user(), await make_user()
+    work_id = await rpg.published_world(gql, creator.access_token)
+    token = player.access_token
+    session = (await rpg.start(gql, token, work_id))["run"]["storySession"]
+    sid = session["storySessionId"]
+    slot_id = next(s["slotId"] for s in session["inventory"] if s["itemId"] == "healing_draught")
+    for version in (0, 1):
+        used = await rpg.act(
+            gql,
+            token,
+            rpg.INVENTORY,
+            storySessionId=sid,
+            slotId=slot_id,
+            action="USE",
+            expectedVersion=version,
+        )
+        assert used["errors"] == [], used
+    # when ten requests use it at once
+    answers = await asyncio.gather(
+        *(
+            rpg.act(
+                gql,
+                token,
+                rpg.INVENTORY,
+                storySessionId=sid,
+                slotId=slot_id,
+                action="USE",
+                expectedVersion=2,
+            )
+            for _ in range(10)
+        )
+    )
+    # then exactly one used it, nine were stale at version 3, and the slot is gone
+    won = [a for a in answers if a["errors"] == []]
+    assert len(won) == 1
+    assert (
+        sorted(
+            (a["errors"][0]["code"], a["currentSnapshotVersion"]) for a in answers if a["errors"]
+        )
+        == [("SNAPSHOT_STALE", 3)] * 9
+    )
+    rows = await rpg.rows(session["runtimeSessionId"])
+    assert [r for r in rows["inventory_slot"] if r["slot_id"] == slot_id] == []
+    assert rows["story_session"][0]["version"] == 3
