@@ -55,6 +55,9 @@ from schema.puzzle.mutations import PuzzleMutation
 from schema.puzzle.queries import PuzzleQuery
 from schema.puzzle.runs import PuzzleRunMutation
 from schema.puzzle.subscriptions import PuzzleSubscription
+from schema.rpg.mutations import RpgMutation
+from schema.rpg.queries import RpgQuery
+from schema.rpg.subscriptions import RpgSubscription
 from schema.runs.mutations import RunMutation
 from schema.runs.subscriptions import RunSubscription
 from schema.runs.types import Run, registered_run_types
@@ -90,6 +93,7 @@ class Query(
     SquareHoleQuery,
     VisualNovelQuery,
     BigFishQuery,
+    RpgQuery,
 ):
     pass
 
@@ -120,6 +124,7 @@ class Mutation(
     VisualNovelRunMutation,
     BigFishMutation,
     BigFishRunMutation,
+    RpgMutation,
 ):
     pass
 
@@ -138,6 +143,7 @@ class Subscription(
     VisualNovelSubscription,
     BigFishEventSubscription,
     BigFishRunSubscription,
+    RpgSubscription,
 ):
     pass
 

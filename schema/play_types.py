@@ -19,6 +19,7 @@ from schema.match3d.runs import Match3dRun
 from schema.match3d.types import Match3dWork
 from schema.puzzle.runs import PuzzleRun
 from schema.puzzle.types import PuzzleWork
+from schema.rpg.types import CustomWorldRun
 from schema.runs.types import Run, register_run_type, run_type_for
 from schema.square_hole.runs import SquareHoleRun
 from schema.square_hole.types import SquareHoleWork
@@ -41,6 +42,7 @@ RUN_TYPES: dict[PlayType, type[Run]] = {
     PlayType.MATCH3D: Match3dRun,
     PlayType.SQUARE_HOLE: SquareHoleRun,
     PlayType.VISUAL_NOVEL: VisualNovelRun,
+    PlayType.CUSTOM_WORLD: CustomWorldRun,
 }
 
 

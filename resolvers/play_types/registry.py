@@ -18,6 +18,7 @@ from resolvers.gallery.play_types import PlayType
 from resolvers.match3d.plugin import MATCH3D
 from resolvers.play_types.contract import GeneratedSlot, PlayTypePlugin
 from resolvers.puzzle.plugin import PUZZLE
+from resolvers.rpg import narration as story_narration
 from resolvers.square_hole.plugin import SQUARE_HOLE
 from resolvers.visual_novel import narration
 from resolvers.visual_novel.plugin import VISUAL_NOVEL
@@ -35,8 +36,8 @@ PLUGINS: tuple[PlayTypePlugin, ...] = (
 # What runs when an AI task of a kind finishes (resolvers/ai_tasks/finish_listeners.py).
 FINISH_LISTENERS: dict[AiTaskKind, tuple[FinishListener, ...]] = {
     AiTaskKind.CREATION_AGENT_REPLY: (turns.on_task_finished,),
-    # A visual novel's text turn (its AI task's source_module is `visual_novel`).
-    AiTaskKind.STORY_CONTINUATION: (narration.on_task_finished,),
+    # A visual novel's text turn (source_module `visual_novel`), a story turn (`rpg`).
+    AiTaskKind.STORY_CONTINUATION: (narration.on_task_finished, story_narration.on_task_finished),
 }
 
 

@@ -15,6 +15,7 @@ from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.contract import GeneratedSlot, PlaySession, PlayTypePlugin
 from resolvers.play_types.gates import Blocker
 from resolvers.principal import Principal
+from resolvers.rpg.runs import CUSTOM_WORLD_RUNS
 from resolvers.worlds import reading, sessions, works
 from resolvers.worlds.adapter import ADAPTER
 from resolvers.worlds.drafts import parse_draft, stored_draft
@@ -37,6 +38,7 @@ class CustomWorldPlugin(PlayTypePlugin):
     image_codes = IMAGE_CODES
     session_table = CustomWorldAgentSession
     draft_column = "draft_profile_json"
+    runs = CUSTOM_WORLD_RUNS  # story sessions (docs/rpg.md)
 
     def entity_policies(self) -> Mapping[str, EntityPolicy]:
         return ENTITY_POLICIES

@@ -62,6 +62,13 @@ def _visual_novel_choose(run_id: str, version: int, action: Mapping[str, Any]) -
     )
 
 
+# Play types with runs the contract suite does not play, and why: a custom world's story
+# session has no win yet and no practical time limit (docs/rpg.md); tests/rpg covers its
+# refusals, concurrency and counting.
+NOT_IN_CONTRACT: dict[PlayType, str] = {
+    PlayType.CUSTOM_WORLD: "story sessions: no win, no practical time limit (tests/rpg)",
+}
+
 ACTION_MUTATIONS: dict[PlayType, ActionMutation] = {
     PlayType.PUZZLE: _puzzle_swap,
     PlayType.MATCH3D: _match3d_pick,

@@ -24,9 +24,13 @@ from tests.factories.gallery import read_model
 from tests.factories.play_types import ready_work
 from tests.factories.runs import NODE, PLAYED_WORKS, RUN_ABANDON, RUN_START, every_table
 from tests.fixtures import FakeClock, GraphQLClient
-from tests.play_types.run_actions import ACTION_MUTATIONS
+from tests.play_types.run_actions import ACTION_MUTATIONS, NOT_IN_CONTRACT
 
-RUN_PLUGINS = [plugin for plugin in PLUGINS if plugin.runs is not None]
+RUN_PLUGINS = [
+    plugin
+    for plugin in PLUGINS
+    if plugin.runs is not None and plugin.play_type not in NOT_IN_CONTRACT
+]
 
 
 @pytest.fixture(autouse=True)

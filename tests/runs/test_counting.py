@@ -13,6 +13,7 @@ from resolvers.gallery.play_types import PlayType
 from resolvers.runs.errors import RunError, RunErrorCode
 from resolvers.runs.lifecycle import act, start_run
 from resolvers.runs.model import RunMode, RunStatus
+from resolvers.worlds.plugin import CUSTOM_WORLD
 from tests.factories.auth import make_user
 from tests.factories.gallery import TEST_PLAY_TYPE, publish
 from tests.factories.runs import every_table, play_count, play_time
@@ -75,9 +76,12 @@ async def test_a_test_run_plays_your_own_draft_and_counts_nothing(
     assert await every_table() == before
 
 
-async def test_a_play_type_without_runs_is_unsupported(clock: FakeClock) -> None:
-    # given a user / when they start a run of a play type that has no runs (custom worlds'
-    # runtime is not on the run framework)
+async def test_a_play_type_without_runs_is_unsupported(
+    clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a user and custom worlds made a play type without runs for the test (every
+    # built play type has runs now) / when they start a run of it
+    monkeypatch.setattr(CUSTOM_WORLD, "runs", None)
     player = await make_user()
     with pytest.raises(RunError) as refused:
         await start_run(

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from resolvers.runs.lifecycle import act, start_run
+from resolvers.worlds.plugin import CUSTOM_WORLD
 from tests.factories.auth import make_user
 from tests.factories.gallery import TEST_PLAY_TYPE, publish
 from tests.factories.runs import (
@@ -169,9 +172,11 @@ async def test_reading_a_run_whose_time_is_up_expires_it(
 
 
 async def test_start_refusals_are_payloads_or_not_found(
-    gql: GraphQLClient, clock: FakeClock, counter: CounterRules
+    gql: GraphQLClient, clock: FakeClock, counter: CounterRules, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # given a player at the run limit, and another user's draft
+    # given a player at the run limit, and another user's draft, and custom worlds made a
+    # play type without runs for the test (every built play type has runs now)
+    monkeypatch.setattr(CUSTOM_WORLD, "runs", None)
     author, player = await make_user(), await make_user()
     work_id, _ = await publish(author.user_id)
     counter.drafts["their-draft"] = author.user_id

@@ -17,13 +17,14 @@ def test_a_play_type_has_runs_when_its_plugin_has_rules(counter: CounterRules) -
     # given the registered plugins and the counter rules this test stands in
     puzzle = plugin_for(PlayType.PUZZLE)
     # then puzzles and the counter (standing in for a play type whose plugin has no run
-    # rules) have runs, custom worlds and unknown play types none
+    # rules) have runs, custom worlds too (story sessions), unknown play types none
     assert puzzle is not None and rules_for("puzzle") is puzzle.runs
     assert rules_for(TEST_PLAY_TYPE) is counter
-    assert rules_for(PlayType.CUSTOM_WORLD) is None
+    assert rules_for(PlayType.CUSTOM_WORLD) is plugin_for(PlayType.CUSTOM_WORLD).runs  # type: ignore[union-attr]
     assert rules_for("no such type") is None
     assert play_types_with_runs() == sorted(
         [
+            PlayType.CUSTOM_WORLD,
             PlayType.MATCH3D,
             PlayType.PUZZLE,
             PlayType.SQUARE_HOLE,

@@ -1,0 +1,254 @@
+"""Inventory rules (docs/rpg.md, "Inventory"): backpack and equipment slots of a session.
+
+- Adding items: a stackable item fills the backpack slots of its `stack_key` up to
+  `STACK_LIMIT` (20) units each, then opens new slots; a non-stackable item takes one slot
+  per unit. A backpack slot's key is `<stack_key>#<n>` (the smallest free n from 1).
+- Taking one unit (use, give, equip) is one conditional statement (`quantity = quantity - 1
+  … WHERE quantity >= 1 RETURNING`); a slot at zero is deleted. No such unit: ILLEGAL_MOVE.
+- Equip: a backpack item with an `equipment_slot_id` moves (one unit) to the equipment slot
+  of that id (slot key = the slot id); what was equipped there goes back to the backpack.
+  Unequip: back to the backpack. Use: consumables only, one unit used up.
+Runs inside the run's transaction (resolvers/rpg/store.py).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from db.tables.rpg import InventorySlot
+from resolvers.ids import new_id
+from resolvers.rpg import store
+from resolvers.rpg.model import (
+    STACK_LIMIT,
+    InventoryAction,
+    InventoryContainerKind,
+    InventoryItemSourceKind,
+    ItemCategory,
+)
+from resolvers.rpg.records import ItemSpec
+from resolvers.runs.errors import RunError, RunErrorCode
+
+BACKPACK = InventoryContainerKind.BACKPACK.value
+EQUIPMENT = InventoryContainerKind.EQUIPMENT.value
+TABLE = "inventory_slot"
+
+
+def illegal(message: str, field: str | None = None) -> RunError:
+    return RunError(RunErrorCode.ILLEGAL_MOVE, message, field=field)
+
+
+def spec_of(row: dict[str, Any], quantity: int = 1) -> ItemSpec:
+    return ItemSpec(
+        item_id=row["item_id"],
+        category=row["category"],
+        name=row["name"],
+        description=row["description"],
+        quantity=quantity,
+        rarity=row["rarity"],
+        tags=list(row["tags"]),
+        stackable=bool(row["stackable"]),
+        stack_key=row["stack_key"],
+        equipment_slot_id=row["equipment_slot_id"],
+    )
+
+
+async def _insert(
+    session: dict[str, Any],
+    item: ItemSpec,
+    *,
+    container: str,
+    slot_key: str,
+    quantity: int,
+    source_kind: str,
+    source_reference_id: str | None,
+    now: datetime,
+) -> dict[str, Any]:
+    rows = await InventorySlot.raw(
+        "INSERT INTO inventory_slot (slot_id, runtime_session_id, story_session_id, "
+        "actor_user_id, container_kind, slot_key, item_id, category, name, description, "
+        "quantity, rarity, tags, stackable, stack_key, equipment_slot_id, source_kind, "
+        "source_reference_id, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, "
+        "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING *",
+        new_id(),
+        session["runtime_session_id"],
+        session["story_session_id"],
+        session["actor_user_id"],
+        container,
+        slot_key,
+        item.item_id,
+        item.category.value,
+        item.name,
+        item.description,
+        quantity,
+        item.rarity.value,
+        store.dumps(item.tags),
+        item.stackable,
+        item.stack_key,
+        item.equipment_slot_id.value if item.equipment_slot_id else None,
+        source_kind,
+        source_reference_id,
+        now,
+        now,
+    )
+    return store.loaded(rows[0], store.SLOT_JSON)
+
+
+async def add_items(
+    session: dict[str, Any],
+    items: list[ItemSpec],
+    *,
+    source_kind: InventoryItemSourceKind | str,
+    source_reference_id: str | None,
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """Put `items` into the backpack (stacking); the changes."""
+    changes: list[dict[str, Any]] = []
+    runtime = session["runtime_session_id"]
+    for item in items:
+        existing = await (
+            InventorySlot.select()
+            .where(
+                (InventorySlot.runtime_session_id == runtime)
+                & (InventorySlot.container_kind == BACKPACK)
+                & (InventorySlot.stack_key == item.stack_key)
+            )
+            .order_by(InventorySlot.slot_key)
+        )
+        left = item.quantity
+        if item.stackable:
+            for row in existing:
+                room = STACK_LIMIT - int(row["quantity"])
+                if left == 0 or room <= 0 or not row["stackable"]:
+                    continue
+                added = min(room, left)
+                rows = await InventorySlot.raw(
+                    "UPDATE inventory_slot SET quantity = quantity + {}, updated_at = {} "
+                    "WHERE slot_id = {} RETURNING *",
+                    added,
+                    now,
+                    row["slot_id"],
+                )
+                changes.append(
+                    store.change(TABLE, "update", store.loaded(rows[0], store.SLOT_JSON))
+                )
+                left -= added
+        used = {row["slot_key"] for row in existing}
+        number = 0
+        while left > 0:
+            number += 1
+            key = f"{item.stack_key}#{number}"
+            if key in used:
+                continue
+            quantity = min(left, STACK_LIMIT) if item.stackable else 1
+            row = await _insert(
+                session,
+                item,
+                container=BACKPACK,
+                slot_key=key,
+                quantity=quantity,
+                source_kind=str(source_kind),
+                source_reference_id=source_reference_id,
+                now=now,
+            )
+            changes.append(store.change(TABLE, "insert", row))
+            used.add(key)
+            left -= quantity
+    return changes
+
+
+async def take_one(
+    runtime_session_id: str, slot_id: str, now: datetime, *, container: str = BACKPACK
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One unit out of a slot (deleted at zero): the row before and the changes.
+    ILLEGAL_MOVE when the session has no unit there."""
+    rows = await InventorySlot.raw(
+        "UPDATE inventory_slot SET quantity = quantity - 1, updated_at = {} "
+        "WHERE slot_id = {} AND runtime_session_id = {} AND container_kind = {} "
+        "AND quantity >= 1 RETURNING *",
+        now,
+        slot_id[:64],
+        runtime_session_id,
+        container,
+    )
+    if not rows:
+        raise illegal(f"You have no such item in your {container}.", "slotId")
+    row = store.loaded(rows[0], store.SLOT_JSON)
+    if int(row["quantity"]) == 0:
+        await InventorySlot.raw("DELETE FROM inventory_slot WHERE slot_id = {}", row["slot_id"])
+        return row, [store.change(TABLE, "delete", row)]
+    return row, [store.change(TABLE, "update", row)]
+
+
+async def equip(session: dict[str, Any], slot_id: str, now: datetime) -> list[dict[str, Any]]:
+    runtime = session["runtime_session_id"]
+    row = await store.slot_row(runtime, slot_id)
+    if row is None or row["container_kind"] != BACKPACK:
+        raise illegal("You have no such item in your backpack.", "slotId")
+    if row["equipment_slot_id"] is None:
+        raise illegal(f"{row['name']} cannot be equipped.", "slotId")
+    taken, changes = await take_one(runtime, slot_id, now)
+    worn = (
+        await InventorySlot.select()
+        .where(
+            (InventorySlot.runtime_session_id == runtime)
+            & (InventorySlot.container_kind == EQUIPMENT)
+            & (InventorySlot.slot_key == taken["equipment_slot_id"])
+        )
+        .first()
+    )
+    if worn is not None:
+        worn = store.loaded(worn, store.SLOT_JSON)
+        await InventorySlot.raw("DELETE FROM inventory_slot WHERE slot_id = {}", worn["slot_id"])
+        changes.append(store.change(TABLE, "delete", worn))
+        changes += await add_items(
+            session,
+            [spec_of(worn)],
+            source_kind=worn["source_kind"],
+            source_reference_id=worn["source_reference_id"],
+            now=now,
+        )
+    equipped = await _insert(
+        session,
+        spec_of(taken),
+        container=EQUIPMENT,
+        slot_key=taken["equipment_slot_id"],
+        quantity=1,
+        source_kind=taken["source_kind"],
+        source_reference_id=taken["source_reference_id"],
+        now=now,
+    )
+    return [*changes, store.change(TABLE, "insert", equipped)]
+
+
+async def unequip(session: dict[str, Any], slot_id: str, now: datetime) -> list[dict[str, Any]]:
+    taken, changes = await take_one(
+        session["runtime_session_id"], slot_id, now, container=EQUIPMENT
+    )
+    return changes + await add_items(
+        session,
+        [spec_of(taken)],
+        source_kind=taken["source_kind"],
+        source_reference_id=taken["source_reference_id"],
+        now=now,
+    )
+
+
+async def use(session: dict[str, Any], slot_id: str, now: datetime) -> list[dict[str, Any]]:
+    row = await store.slot_row(session["runtime_session_id"], slot_id)
+    if row is None or row["container_kind"] != BACKPACK:
+        raise illegal("You have no such item in your backpack.", "slotId")
+    if row["category"] != ItemCategory.CONSUMABLE.value:
+        raise illegal(f"{row['name']} cannot be used.", "slotId")
+    _, changes = await take_one(session["runtime_session_id"], slot_id, now)
+    return changes
+
+
+async def act(
+    session: dict[str, Any], action: InventoryAction, slot_id: str, now: datetime
+) -> list[dict[str, Any]]:
+    if action is InventoryAction.EQUIP:
+        return await equip(session, slot_id, now)
+    if action is InventoryAction.UNEQUIP:
+        return await unequip(session, slot_id, now)
+    return await use(session, slot_id, now)
