@@ -12,11 +12,13 @@ import pytest
 
 from db.tables.analytics import TrackingEvent
 from db.tables.auth import AuthIdentity, AuthWechatState, RefreshSession, UserAccount
+from db.tables.economy import ProfileInviteCode, ProfileReferralRelation, ProfileWalletLedger
 from resolvers.auth.errors import AuthError, AuthErrorCode
 from resolvers.auth.wechat_signin import complete_wechat_sign_in, start_wechat_sign_in
 from resolvers.economy.wallet import balance_of
 from tests.auth.conftest import REDIRECT_URI
 from tests.auth.fake_wechat import APP_ID, FakeWechat, WechatUser
+from tests.factories.auth import make_user
 from tests.fixtures import FakeClock
 
 UNIONID = "o6_bmasdasdsad6_2sgVt7hMZOPfL"
@@ -262,3 +264,40 @@ async def test_concurrent_first_sign_ins_of_one_wechat_user_make_one_account(
     assert sorted(result.created for result in results) == [False, False, False, True]
     assert await _written() == (1, 1, 4)
     assert await balance_of(results[0].sign_in.user["user_id"]) == 10
+
+
+async def test_a_new_wechat_account_takes_an_invite_code_like_any_registration(
+    wechat: FakeWechat,
+) -> None:
+    # given an inviter's code
+    inviter = await make_user()
+    invite = await ProfileInviteCode.select().where(ProfileInviteCode.user_id == inviter.user_id)
+    # when a new WeChat user signs in with it
+    result = await complete_wechat_sign_in(
+        code=wechat.web_code(WechatUser(openid="openid-1")),
+        state=await _state(),
+        invite_code=invite[0]["invite_code"],
+    )
+    # then both are rewarded once, as for a password or phone registration
+    assert await balance_of(result.sign_in.user["user_id"]) == 20
+    assert await balance_of(inviter.user_id) == 30
+    assert await ProfileReferralRelation.count() == 1
+
+
+async def test_a_bad_invite_code_refuses_the_wechat_sign_in_and_keeps_the_state(
+    wechat: FakeWechat,
+) -> None:
+    state = await _state()
+    with pytest.raises(AuthError) as refused:
+        await complete_wechat_sign_in(
+            code=wechat.web_code(WechatUser(openid="openid-1")),
+            state=state,
+            invite_code="NOSUCHCODE",
+        )
+    assert (refused.value.code, refused.value.field) == (
+        AuthErrorCode.INVITE_CODE_INVALID,
+        "inviteCode",
+    )
+    assert await _written() == (0, 0, 0)
+    assert await ProfileWalletLedger.count() == 0
+    assert await AuthWechatState.count() == 1
