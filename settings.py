@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 ROOT = Path(__file__).resolve().parent
@@ -55,6 +55,33 @@ class Settings(BaseSettings):
     phone_default_region: str = "CN"
     password_max_failures: int = 10
     password_lockout_seconds: int = 15 * 60
+
+    # WeChat sign-in (docs/wechat.md): web OAuth and mini-program login. The secrets are
+    # SecretStr: never in a repr, a log line or an error message.
+    wechat_api_base_url: str = Field(
+        "https://api.weixin.qq.com", description="Root of `sns/oauth2/access_token` etc."
+    )
+    wechat_authorize_url: str = Field(
+        "https://open.weixin.qq.com/connect/qrconnect",
+        description="Where `authWechatStart` sends the browser (QR login for websites; "
+        "`…/connect/oauth2/authorize` inside WeChat's browser).",
+    )
+    wechat_scope: str = Field("snsapi_login", description="OAuth scope of the authorize URL.")
+    wechat_app_id: str = Field("", description="Web (open platform) app id; empty: off.")
+    wechat_app_secret: SecretStr = Field(SecretStr(""), description="Web app secret.")
+    wechat_mini_app_id: str = Field("", description="Mini-program app id; empty: off.")
+    wechat_mini_app_secret: SecretStr = Field(SecretStr(""), description="Mini-program secret.")
+    wechat_redirect_allowlist: list[str] = Field(
+        default_factory=list,
+        description="URLs `authWechatStart` may redirect to: same scheme, host, port and "
+        "path; the redirectUri may add a query string. Empty: web sign-in refused.",
+    )
+    wechat_state_ttl_seconds: int = Field(
+        600, ge=1, description="How long a `state` from `authWechatStart` stays usable."
+    )
+    wechat_http_timeout_seconds: float = Field(
+        5.0, gt=0, description="Longest wait for each WeChat API answer (then WECHAT_TIMEOUT)."
+    )
 
     max_query_depth: int = 12
     max_aliases: int = 30

@@ -30,6 +30,7 @@ from schema.auth.admin import AdminUserMutation, AdminUserQuery
 from schema.auth.mutations import AuthMutation
 from schema.auth.queries import AuthQuery
 from schema.auth.user import User
+from schema.auth.wechat import AuthWechatMutation
 from schema.big_fish.events import BigFishEventSubscription
 from schema.big_fish.mutations import BigFishMutation
 from schema.big_fish.queries import BigFishQuery
@@ -103,6 +104,7 @@ class Query(
 )
 class Mutation(
     AuthMutation,
+    AuthWechatMutation,
     AssetMutation,
     AdminUserMutation,
     ProfileMutation,

@@ -2,7 +2,7 @@
 
 Catalog tables: user_account, auth_identity, refresh_session. Additions (docs/tables.md):
 auth_user_role, auth_service_credential, auth_phone_code, auth_refresh_token_lineage,
-auth_login_throttle.
+auth_login_throttle, auth_wechat_state.
 """
 
 from piccolo.columns import JSON, BigInt, Boolean, Integer, Text, Timestamptz, Varchar
@@ -102,6 +102,16 @@ class AuthLoginThrottle(Table, tablename="auth_login_throttle"):
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
+class AuthWechatState(Table, tablename="auth_wechat_state"):
+    """A pending WeChat web sign-in: the hash of its `state`, where to return, its expiry.
+    Used once: the callback deletes it with one conditional DELETE … RETURNING."""
+
+    state_hash = Varchar(length=64, primary_key=True)
+    redirect_uri = Text()
+    expires_at = Timestamptz(index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
 # Secondary indexes (catalog: user_account username, public_user_code; auth_identity user_id,
 # (provider, provider_uid); refresh_session user_id, refresh_token_hash). Composite ones are
 # created in migrations with raw SQL (Piccolo has no API for them).
@@ -114,4 +124,5 @@ INDEXES = {
     ("refresh_session", ("user_id",), False),
     ("refresh_session", ("refresh_token_hash",), True),
     ("auth_refresh_token_lineage", ("session_id",), False),
+    ("auth_wechat_state", ("expires_at",), False),
 }

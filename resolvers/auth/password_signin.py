@@ -7,10 +7,10 @@ from datetime import timedelta
 from db.tables.auth import AuthLoginThrottle, UserAccount
 from db.transactions import write_transaction
 from resolvers import clock
-from resolvers.analytics.tracking import record_sign_in
 from resolvers.auth.errors import AuthError, AuthErrorCode
 from resolvers.auth.passwords import hash_password, validate_password, verify_password
-from resolvers.auth.sessions import SignIn, open_session
+from resolvers.auth.sessions import SignIn
+from resolvers.auth.sign_in import sign_in_user
 from resolvers.auth.users import (
     canonical_username,
     create_user,
@@ -49,8 +49,7 @@ async def register_with_password(
             password_hash=password_hash,
             invite_code=invite_code,
         )
-        sign_in = await open_session(user=user, provider=PROVIDER, client_info=client_info)
-        await record_sign_in(user_id=user["user_id"], provider=PROVIDER)
+        sign_in = await sign_in_user(user=user, provider=PROVIDER, client_info=client_info)
         return sign_in
 
 
@@ -83,8 +82,7 @@ async def login_with_password(
         )
     async with write_transaction():
         await AuthLoginThrottle.delete().where(AuthLoginThrottle.throttle_key == throttle_key)
-        sign_in = await open_session(user=user, provider=PROVIDER, client_info=client_info)
-        await record_sign_in(user_id=user["user_id"], provider=PROVIDER)
+        sign_in = await sign_in_user(user=user, provider=PROVIDER, client_info=client_info)
         return sign_in
 
 

@@ -19,9 +19,9 @@ import phonenumbers
 from db.tables.auth import AuthPhoneCode, UserAccount
 from db.transactions import write_transaction
 from resolvers import clock
-from resolvers.analytics.tracking import record_sign_in
 from resolvers.auth.errors import AuthError, AuthErrorCode
-from resolvers.auth.sessions import SignIn, open_session
+from resolvers.auth.sessions import SignIn
+from resolvers.auth.sign_in import sign_in_user
 from resolvers.auth.sms import get_sms_sender
 from resolvers.auth.users import create_user, validate_display_name
 from resolvers.ids import new_id
@@ -115,7 +115,9 @@ async def send_phone_code(*, phone: str) -> CodeSent:
     )
 
 
-class _Check(Enum):
+class CodeCheck(Enum):
+    """What checking a phone code found."""
+
     OK = auto()
     WRONG = auto()
     EXPIRED = auto()
@@ -139,8 +141,8 @@ async def login_with_phone(
     parsed = parse_phone(phone)
     sign_in: SignIn | None = None
     async with write_transaction():
-        check = await _consume_attempt(parsed.e164, code)
-        if check is _Check.OK:
+        check = await consume_code_attempt(parsed.e164, code)
+        if check is CodeCheck.OK:
             user = (
                 await UserAccount.select()
                 .where(UserAccount.phone_number_e164 == parsed.e164)
@@ -159,23 +161,33 @@ async def login_with_phone(
                     phone_masked=parsed.masked,
                     invite_code=invite_code,
                 )
-            sign_in = await open_session(user=user, provider=PROVIDER, client_info=client_info)
-            await record_sign_in(user_id=user["user_id"], provider=PROVIDER)
+            sign_in = await sign_in_user(user=user, provider=PROVIDER, client_info=client_info)
     # Failed attempts stay counted (committed above): that is the throttle.
-    if check is _Check.EXPIRED:
-        raise AuthError(AuthErrorCode.PHONE_CODE_EXPIRED, "The code has expired.", field="code")
-    if check is _Check.EXHAUSTED:
-        raise AuthError(
+    refusal = code_refusal(check)
+    if refusal is not None:
+        raise refusal
+    assert sign_in is not None
+    return sign_in
+
+
+def code_refusal(check: CodeCheck) -> AuthError | None:
+    """The error of a code check that did not pass (None for OK)."""
+    if check is CodeCheck.OK:
+        return None
+    if check is CodeCheck.EXPIRED:
+        return AuthError(AuthErrorCode.PHONE_CODE_EXPIRED, "The code has expired.", field="code")
+    if check is CodeCheck.EXHAUSTED:
+        return AuthError(
             AuthErrorCode.PHONE_CODE_ATTEMPTS_EXHAUSTED,
             "Too many wrong codes; ask for a new one.",
             field="code",
         )
-    if sign_in is None:
-        raise AuthError(AuthErrorCode.PHONE_CODE_INVALID, "Wrong code.", field="code")
-    return sign_in
+    return AuthError(AuthErrorCode.PHONE_CODE_INVALID, "Wrong code.", field="code")
 
 
-async def _consume_attempt(phone_e164: str, code: str) -> _Check:
+async def consume_code_attempt(phone_e164: str, code: str) -> CodeCheck:
+    """Use one attempt of the phone's code (caller's write transaction); OK marks the code
+    consumed, so only one concurrent caller gets OK."""
     now = clock.now()
     rows = await AuthPhoneCode.raw(
         "UPDATE auth_phone_code SET attempts_left = attempts_left - 1 "
@@ -186,7 +198,7 @@ async def _consume_attempt(phone_e164: str, code: str) -> _Check:
     )
     if rows:
         if not hmac.compare_digest(rows[0]["code_hash"], _code_hash(phone_e164, code)):
-            return _Check.WRONG
+            return CodeCheck.WRONG
         # Only one concurrent sign-in may use the code: the first to mark it consumed.
         consumed = await AuthPhoneCode.raw(
             "UPDATE auth_phone_code SET consumed_at = {} "
@@ -194,10 +206,10 @@ async def _consume_attempt(phone_e164: str, code: str) -> _Check:
             now,
             phone_e164,
         )
-        return _Check.OK if consumed else _Check.NONE
+        return CodeCheck.OK if consumed else CodeCheck.NONE
     row = await AuthPhoneCode.select().where(AuthPhoneCode.phone_e164 == phone_e164).first()
     if row is None or row["consumed_at"] is not None:
-        return _Check.NONE
+        return CodeCheck.NONE
     if row["expires_at"] <= now:
-        return _Check.EXPIRED
-    return _Check.EXHAUSTED
+        return CodeCheck.EXPIRED
+    return CodeCheck.EXHAUSTED

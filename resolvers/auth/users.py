@@ -71,6 +71,8 @@ async def create_user(
     phone_e164: str | None = None,
     phone_masked: str | None = None,
     invite_code: str | None = None,
+    avatar_url: str | None = None,
+    provider_union_id: str | None = None,
 ) -> dict[str, Any]:
     """Insert the account, its identity, the registration grant, the user's own invite code
     and, with `invite_code`, the referral and its rewards (caller's transaction).
@@ -93,6 +95,8 @@ async def create_user(
         display_name=display_name,
         phone_number_e164=phone_e164,
         phone_number_masked=phone_masked,
+        avatar_url=avatar_url,
+        wechat_bound=provider == "wechat",
         login_method=login_method,
         password_hash=password_hash,
         password_login_enabled=bool(password_hash),
@@ -110,8 +114,10 @@ async def create_user(
         user_id=user_id,
         provider=provider,
         provider_uid=provider_uid,
+        provider_union_id=provider_union_id,
         phone_e164=phone_e164,
         display_name=display_name,
+        avatar_url=avatar_url,
     ).save()
     await grant_registration_reward(
         user_id=user_id, points=get_settings().registration_reward_points

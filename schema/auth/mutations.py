@@ -25,7 +25,7 @@ from schema.permissions import IsAuthenticated
 CLIENT_INFO = "Optional facts about the device (object of strings, 8 keys at most)."
 
 
-def _client_info(info: Info, given: Any) -> dict[str, str]:
+def client_info_from(info: Info, given: Any) -> dict[str, str]:
     if given is not None and not isinstance(given, dict):
         raise BadUserInput("`clientInfo` must be an object.")
     client_info = {"userAgent": info.context.request.headers.get("user-agent", "")}
@@ -87,7 +87,7 @@ class AuthMutation:
             username=input.username,
             password=input.password,
             display_name=input.display_name,
-            client_info=_client_info(info, input.client_info),
+            client_info=client_info_from(info, input.client_info),
             invite_code=input.invite_code,
         )
         return AuthRegisterPayload.signed_in(sign_in)
@@ -105,7 +105,7 @@ class AuthMutation:
         sign_in = await password_signin.login_with_password(
             username=input.username,
             password=input.password,
-            client_info=_client_info(info, input.client_info),
+            client_info=client_info_from(info, input.client_info),
         )
         return AuthLoginPayload.signed_in(sign_in)
 
@@ -134,7 +134,7 @@ class AuthMutation:
             phone=input.phone,
             code=input.code,
             display_name=input.display_name,
-            client_info=_client_info(info, input.client_info),
+            client_info=client_info_from(info, input.client_info),
             invite_code=input.invite_code,
         )
         return AuthPhoneLoginPayload.signed_in(sign_in)

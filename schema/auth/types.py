@@ -19,7 +19,9 @@ strawberry.enum(Role, description="What a caller may do.")
 class AuthSession:
     id: strawberry.ID = strawberry.field(description="Session id; pass it to `authLogout`.")
     current: bool = strawberry.field(description="True for the session making this request.")
-    issued_by_provider: str = strawberry.field(description="How it signed in: password, phone.")
+    issued_by_provider: str = strawberry.field(
+        description="How it signed in: password, phone or wechat."
+    )
     client_info: JSON = strawberry.field(description="What the client said about itself.")
     created_at: datetime = strawberry.field(description="Sign-in time.")
     last_seen_at: datetime = strawberry.field(description="Last sign-in or token refresh.")

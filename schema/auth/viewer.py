@@ -72,7 +72,7 @@ class Viewer(
         masked = self.row["phone_number_masked"]
         return str(masked) if masked is not None else None
 
-    @strawberry.field(description="How the account was created: password or phone.")
+    @strawberry.field(description="How the account was created: password, phone or wechat.")
     def login_method(self) -> str:
         return str(self.row["login_method"])
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pytest
 
@@ -13,29 +11,11 @@ from resolvers.auth.errors import AuthError, AuthErrorCode
 from resolvers.auth.phone_signin import login_with_phone, mask_phone, parse_phone, send_phone_code
 from resolvers.auth.sms import set_sms_sender
 from resolvers.economy.wallet import balance_of
+from tests.auth.conftest import RecordingSender
 from tests.fixtures import FakeClock
 
 PHONE = "13812345678"
 E164 = "+8613812345678"
-
-
-@dataclass
-class RecordingSender:
-    sent: list[tuple[str, str]] = field(default_factory=list)
-
-    async def send_code(self, *, phone_e164: str, code: str) -> None:
-        self.sent.append((phone_e164, code))
-
-    def last_code(self) -> str:
-        return self.sent[-1][1]
-
-
-@pytest.fixture
-def sms() -> Iterator[RecordingSender]:
-    sender = RecordingSender()
-    previous = set_sms_sender(sender)
-    yield sender
-    set_sms_sender(previous)
 
 
 def test_phones_are_parsed_to_e164_and_masked() -> None:

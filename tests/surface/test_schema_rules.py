@@ -37,6 +37,9 @@ PUBLIC_ROOT_FIELDS = {
     ("Mutation", "authPhoneCodeSend"),
     ("Mutation", "authPhoneLogin"),
     ("Mutation", "authRefresh"),
+    ("Mutation", "authWechatStart"),
+    ("Mutation", "authWechatCallback"),
+    ("Mutation", "authWechatMiniProgramLogin"),
 }
 PUBLIC_ROOT_FIELDS_BY_MODULE: set[tuple[str, str]] = set()
 
