@@ -39,7 +39,7 @@ _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 class Field:
     """One selected field: its response key, how to read it, how to shape its value."""
 
-    __slots__ = ("attribute", "constant", "fast", "key", "read", "shaper")
+    __slots__ = ("attribute", "constant", "fast", "key", "names", "read", "shaper")
 
     def __init__(
         self,
@@ -60,6 +60,8 @@ class Field:
         self.fast = None
         if isinstance(named, GraphQLScalarType):
             self.fast = "int" if named.name == GraphQLInt.name else _FAST.get(named.name)
+        # An enum's names by value, filled by its shaper (`leaf`), read inline.
+        self.names: dict[Any, Any] | None = getattr(shaper, "names", None)
 
 
 def object_shaper(fields: list[Field]) -> Shaper:
@@ -79,6 +81,14 @@ def object_shaper(fields: list[Field]) -> Shaper:
         else:
             env[f"r{number}"] = field.read
             lines.append(f"    v = r{number}(value)")
+        if field.names is not None:
+            env[f"n{number}"] = field.names
+            lines.append(f"    name = n{number}.get(v)")
+            lines.append("    if name is not None:")
+            lines.append(f"        out[{key}] = name")
+            lines.append("    else:")
+            lines.append(f"        slow(out, {key}, v, s{number}, pending)")
+            continue
         if field.fast == "int":
             lines.append(f"    if type(v) is int and {_INT_MIN} <= v <= {_INT_MAX}:")
         elif field.fast is not None:
@@ -105,7 +115,9 @@ def slow(out: dict[str, Any], key: str, value: Any, shaper: Shaper, pending: Pen
 
 
 def leaf(gql_type: GraphQLScalarType | GraphQLEnumType) -> Shaper:
-    """A scalar's or enum's shaper: its serialiser (memoised for enums), null as null."""
+    """A scalar's or enum's shaper: its serialiser (enums memoised in `names`), null as
+    null, and values of the scalar's own Python type (`str`, `bool`, in-range `int`) as
+    they are: what the serialiser returns for them."""
     serialize = gql_type.serialize
     if isinstance(gql_type, GraphQLEnumType):
         names: dict[Any, Any] = {}
@@ -121,11 +133,25 @@ def leaf(gql_type: GraphQLScalarType | GraphQLEnumType) -> Shaper:
             except TypeError:  # unhashable
                 return serialize(value)
 
+        enum.names = names  # type: ignore[attr-defined]
         return enum
+    if gql_type.name == GraphQLInt.name:
+
+        def integer(value: Any, pending: Pending) -> Any:
+            if value is None:
+                return None
+            if type(value) is int and _INT_MIN <= value <= _INT_MAX:
+                return value
+            return serialize(value)
+
+        return integer
+    exact = {"str": str, "bool": bool}.get(_FAST.get(gql_type.name, ""))
 
     def scalar(value: Any, pending: Pending) -> Any:
         if value is None:
             return None
+        if type(value) is exact:
+            return value
         return serialize(value)
 
     return scalar

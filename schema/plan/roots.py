@@ -13,7 +13,9 @@ from typing import Any
 from resolvers.gallery.model import GalleryOrder
 from resolvers.gallery.play_types import PlayType
 from schema.context import Context
+from schema.gallery.loaders import GalleryLoaders
 from schema.gallery.queries import gallery_connection
+from schema.puzzle.queries import public_puzzle_work
 
 RootEntry = Callable[[Context, dict[str, Any]], Awaitable[Any]]
 
@@ -30,4 +32,9 @@ async def _gallery(context: Context, arguments: dict[str, Any]) -> Any:
     )
 
 
-ROOTS: dict[str, RootEntry] = {"gallery": _gallery}
+async def _public_puzzle_work(context: Context, arguments: dict[str, Any]) -> Any:
+    loaders = GalleryLoaders(viewer_user_id=context.principal.user_id)
+    return await public_puzzle_work(arguments["publicWorkCode"], loaders)
+
+
+ROOTS: dict[str, RootEntry] = {"gallery": _gallery, "publicPuzzleWork": _public_puzzle_work}

@@ -104,6 +104,8 @@ class Compiler:
                     raise Unplannable("null in a non-null field: the executor reports it")
                 return inner(value, pending)
 
+            if hasattr(inner, "names"):  # an enum's memo, read inline by object shapers
+                non_null.names = inner.names  # type: ignore[attr-defined]
             return non_null
         if isinstance(gql_type, GraphQLList) and isinstance(gql_type.of_type, GraphQLNonNull):
             # Every shaper keeps null as null, so one look at the result checks the items.
