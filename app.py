@@ -111,7 +111,12 @@ def create_app(
             service_name=settings.otel_service_name,
             otlp_endpoint=settings.otel_exporter_otlp_endpoint,
         )
-    view = GraphQLView(build_schema(settings, tracer_provider=provider), settings)
+    # The fast path skips per-resolver spans, so tracing turns it off.
+    view = GraphQLView(
+        build_schema(settings, tracer_provider=provider),
+        settings,
+        fast_path=settings.fast_path_enabled and provider is None,
+    )
     engine = UserAccount._meta.db
     # After the engine: Piccolo's version probe logs "Running Postgres version 0.0" when the
     # server is down, which start-up then says in one line (DATABASE_URL).

@@ -101,6 +101,12 @@ class Settings(BaseSettings):
         "per client address) in one process; one more is refused with 429.",
     )
     introspection_enabled: bool = True
+    fast_path_enabled: bool = Field(
+        True,
+        description="Serve validated public queries (the gallery feed) by compiled plans "
+        "(schema/plan/, docs/performance.md) instead of field-by-field execution; the "
+        "responses are the same bytes. Off: every operation takes the normal executor.",
+    )
     graphiql_enabled: bool = True
     ws_allowed_origins: list[str] = Field(
         default_factory=list, description="Browser origins allowed to open WebSockets; '*' any."

@@ -62,6 +62,7 @@ from schema.http_rules import (
     request_error_status,
     response_media_type,
 )
+from schema.plan.fast_path import FastPath
 from schema.sse import SseResponse, SseStream, SseStreams, StreamLimitReached, guarded
 from schema.websocket import (
     LegacyWsHandler,
@@ -81,7 +82,7 @@ class GraphQLView(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWsHandler
     graphql_ws_handler_class = LegacyWsHandler
 
-    def __init__(self, schema: BaseSchema, settings: Settings) -> None:
+    def __init__(self, schema: BaseSchema, settings: Settings, *, fast_path: bool = False) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
@@ -96,6 +97,8 @@ class GraphQLView(GraphQL[Context, None]):
         self.sse_streams = SseStreams(settings.max_sse_streams_per_user)
         self.max_body_bytes = settings.max_body_bytes
         self.max_json_depth = settings.max_json_depth
+        # Compiled plans for validated public queries (schema/plan/); None: always execute.
+        self.fast_path = FastPath(schema) if fast_path else None
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Our page loads the vendored assets from this host, not unpkg (schema/graphiql/).
@@ -255,8 +258,15 @@ class GraphQLView(GraphQL[Context, None]):
         # A plain HTTP request (no `text/event-stream` in Accept) cannot carry a
         # subscription: 406 with a message saying how, instead of executing it as a query.
         allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
+        fast_path = self.fast_path
+        if fast_path is not None:
+            planned = await fast_path.execute(
+                request_data.query, request_data.operation_name, request_data.variables, context
+            )
+            if planned is not None:
+                return planned
         try:
-            return await self.schema.execute(
+            result = await self.schema.execute(
                 request_data.query,
                 root_value=root_value,
                 variable_values=request_data.variables,
@@ -273,6 +283,9 @@ class GraphQLView(GraphQL[Context, None]):
             raise HTTPException(400, error.as_http_error_reason()) from error
         except MissingQueryError as error:
             raise HTTPException(400, "No GraphQL query found in the request") from error
+        if fast_path is not None:
+            fast_path.learn(request_data.query, request_data.operation_name, result)
+        return result
 
     async def create_streaming_response(
         self,

@@ -41,7 +41,12 @@ class GalleryOrder(StrEnum):
 
 def entry_key(play_type: PlayType | str, work_id: str) -> str:
     """Primary key of a work's read-model row: `{play_type}:{work_id}`."""
-    return f"{PlayType(play_type).value}:{work_id}"
+    known = _PLAY_TYPE_VALUES.get(play_type)
+    return f"{known if known is not None else PlayType(play_type).value}:{work_id}"
+
+
+# A play type's value by member or value, without Enum.__call__ (hot in feeds).
+_PLAY_TYPE_VALUES: dict[str, str] = {member.value: member.value for member in PlayType}
 
 
 def like_key(play_type: PlayType | str, work_id: str, user_id: str) -> str:

@@ -43,28 +43,47 @@ class GalleryQuery:
             str | None, strawberry.argument(description="`endCursor` of the previous page.")
         ] = None,
     ) -> Connection[Work]:
-        viewer_user_id = info.context.principal.user_id
-        now = clock.now()
-        page = await gallery_page(
-            viewer_user_id=viewer_user_id,
-            play_types=registered_play_types(),
+        return await gallery_connection(
+            viewer_user_id=info.context.principal.user_id,
             play_type=play_type,
             theme=theme,
             order=order,
             first=first,
             after=after,
-            now=now,
         )
-        loaders = GalleryLoaders(viewer_user_id=viewer_user_id, now=now)
-        edges: list[Edge[Work]] = []
-        for row, cursor in zip(page.items, page.cursors, strict=True):
-            cls = work_type_for(row["play_type"])
-            if cls is not None:  # the query only reads registered play types
-                edges.append(Edge(cursor=cursor, node=cls.from_gallery_row(row, loaders)))
-        return Connection[Work](
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                end_cursor=page.cursors[-1] if page.cursors else None,
-            ),
-        )
+
+
+async def gallery_connection(
+    *,
+    viewer_user_id: str | None,
+    play_type: PlayType | None,
+    theme: str | None,
+    order: GalleryOrder,
+    first: int | None,
+    after: str | None,
+) -> Connection[Work]:
+    """The `gallery` field's value, for the field and for its plan (schema/plan/)."""
+    now = clock.now()
+    page = await gallery_page(
+        viewer_user_id=viewer_user_id,
+        play_types=registered_play_types(),
+        play_type=play_type,
+        theme=theme,
+        order=order,
+        first=first,
+        after=after,
+        now=now,
+    )
+    loaders = GalleryLoaders(viewer_user_id=viewer_user_id, now=now)
+    edges: list[Edge[Work]] = []
+    for row, cursor in zip(page.items, page.cursors, strict=True):
+        cls = work_type_for(row["play_type"])
+        if cls is not None:  # the query only reads registered play types
+            edges.append(Edge(cursor=cursor, node=cls.from_gallery_row(row, loaders)))
+    return Connection[Work](
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next_page,
+            end_cursor=page.cursors[-1] if page.cursors else None,
+        ),
+    )

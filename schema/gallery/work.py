@@ -122,22 +122,33 @@ class Work(relay.Node):
         like_count: int,
         published_at: datetime | None,
         loaders: GalleryLoaders,
+        author: Any = None,
+        plays_7d: Any = None,
+        viewer_has_liked: Any = None,
     ) -> dict[str, Any]:
         """Constructor arguments of the `Work` part, for works built from a play type's own
-        rows (add your type's fields and call `YourWork(**fields, …)`)."""
-        status = WorkPublicationStatus(publication_status)
+        rows (add your type's fields and call `YourWork(**fields, …)`). `author`,
+        `plays_7d` and `viewer_has_liked`, when known, are used as they are; otherwise they
+        are loaded if the query selects them."""
+        status = _STATUSES.get(publication_status) or WorkPublicationStatus(publication_status)
         key = entry_key(play_type, work_id)
         published = status is WorkPublicationStatus.PUBLISHED
-        return {
-            "author": Deferred(lambda: _author(loaders, owner_user_id)),
-            "plays_7d": Deferred(lambda: loaders.plays_7d.load(key)) if published else 0,
-            "viewer_has_liked": (
+        if author is None:
+            author = Deferred(lambda: _author(loaders, owner_user_id))
+        if plays_7d is None:
+            plays_7d = Deferred(lambda: loaders.plays_7d.load(key)) if published else 0
+        if viewer_has_liked is None:
+            viewer_has_liked = (
                 Deferred(lambda: loaders.liked.load(key))
                 if published and loaders.viewer_user_id is not None
                 else False
-            ),
+            )
+        return {
+            "author": author,
+            "plays_7d": plays_7d,
+            "viewer_has_liked": viewer_has_liked,
             "node_work_id": work_id,
-            "play_type": PlayType(play_type),
+            "play_type": _play_type(play_type),
             "work_id": strawberry.ID(work_id),
             "title": title,
             "summary": summary,
@@ -156,8 +167,17 @@ class Work(relay.Node):
     def gallery_fields(row: dict[str, Any], loaders: GalleryLoaders) -> dict[str, Any]:
         """Constructor arguments of the `Work` part from a read-model row."""
         tags = row["tags_json"]
-        fields = Work.work_fields(
-            play_type=PlayType(row["play_type"]),
+        author = None
+        if row.get("author_display_name") is not None:
+            author = User(
+                user_id=row["owner_user_id"],
+                public_user_code=row["author_public_user_code"],
+                display_name=row["author_display_name"],
+                avatar_url=row["author_avatar_url"],
+            )
+        liked = row.get("viewer_has_liked")
+        return Work.work_fields(
+            play_type=_play_type(row["play_type"]),
             work_id=row["work_id"],
             owner_user_id=row["owner_user_id"],
             title=row["title"],
@@ -170,20 +190,10 @@ class Work(relay.Node):
             like_count=row["like_count"],
             published_at=row["published_at"],
             loaders=loaders,
+            author=author,
+            plays_7d=stored_plays_7d(row, today=loaders.today),
+            viewer_has_liked=bool(liked) if liked is not None else None,
         )
-        if row.get("author_display_name") is not None:
-            fields["author"] = User(
-                user_id=row["owner_user_id"],
-                public_user_code=row["author_public_user_code"],
-                display_name=row["author_display_name"],
-                avatar_url=row["author_avatar_url"],
-            )
-        plays_7d = stored_plays_7d(row, today=loaders.today)
-        if plays_7d is not None:
-            fields["plays_7d"] = plays_7d
-        if row.get("viewer_has_liked") is not None:
-            fields["viewer_has_liked"] = bool(row["viewer_has_liked"])
-        return fields
 
     @classmethod
     def from_gallery_row(cls: type[W], row: dict[str, Any], loaders: GalleryLoaders) -> W:
@@ -253,7 +263,18 @@ def unregister_work_type(play_type: PlayType) -> None:
 
 
 def work_type_for(play_type: PlayType | str) -> type[Work] | None:
-    return _work_types.get(PlayType(play_type))
+    return _work_types.get(_play_type(play_type))
+
+
+# Enum lookups by value without Enum.__call__ (a StrEnum member hashes as its value).
+_PLAY_TYPES: dict[str, PlayType] = {member.value: member for member in PlayType}
+_STATUSES: dict[str, WorkPublicationStatus] = {
+    member.value: member for member in WorkPublicationStatus
+}
+
+
+def _play_type(value: PlayType | str) -> PlayType:
+    return _PLAY_TYPES.get(value) or PlayType(value)
 
 
 def play_type_of(cls: type[Work]) -> PlayType | None:

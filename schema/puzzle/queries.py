@@ -9,6 +9,7 @@ import strawberry
 
 from resolvers.puzzle import sessions, works
 from schema.context import Info
+from schema.gallery.loaders import GalleryLoaders
 from schema.ids import object_id
 from schema.permissions import IsAuthenticated
 from schema.puzzle.types import PuzzleSession, PuzzleWork, build_works, gallery_loaders
@@ -59,7 +60,12 @@ class PuzzleQuery:
             str, strawberry.argument(description="The code (`PZ` and 10 characters).")
         ],
     ) -> PuzzleWork | None:
-        row = await works.published_work_by_code(public_work_code.strip().upper())
-        if row is None:
-            return None
-        return (await build_works([row], gallery_loaders(info)))[0]
+        return await public_puzzle_work(public_work_code, gallery_loaders(info))
+
+
+async def public_puzzle_work(public_work_code: str, loaders: GalleryLoaders) -> PuzzleWork | None:
+    """The `publicPuzzleWork` field's value, for the field and for its plan (schema/plan/)."""
+    row = await works.published_work_by_code(public_work_code.strip().upper())
+    if row is None:
+        return None
+    return (await build_works([row], loaders))[0]
