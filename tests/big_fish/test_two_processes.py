@@ -1,6 +1,7 @@
 """Two uvicorn processes sharing PostgreSQL and Redis: a run ticked by the process that
 serves its frames, steered through the other (the input crosses the bus), paused when its
-watcher disconnects, and resumed from its saved world on the other process.
+watcher disconnects (its framework row PAUSED, its clock stopped), and resumed from its
+saved world on the other process (the framework row RUNNING, the pause counted as paused).
 
 Runs in the PostgreSQL run of the suite (the processes share its database).
 """
@@ -17,6 +18,7 @@ import httpx
 import pytest
 
 from db.tables.big_fish import BigFishRuntimeRun
+from db.tables.runs import RunsRun
 from resolvers.big_fish import runs
 from resolvers.big_fish.plugin import BIG_FISH
 from tests.big_fish.graph import FRAMES, RUN_INPUT
@@ -66,6 +68,12 @@ async def _row(run_id: str) -> dict[str, Any]:
     return row
 
 
+async def _framework_row(run_id: str) -> dict[str, Any]:
+    row = await RunsRun.select().where(RunsRun.run_id == run_id).first()
+    assert row is not None
+    return row
+
+
 async def _frame(ws: GraphQLSocket) -> dict[str, Any]:
     (payload,) = await ws.next_payloads(1)
     assert "errors" not in payload, payload
@@ -111,12 +119,20 @@ async def test_a_run_steered_across_processes_pauses_and_resumes_on_the_other(
             while (paused := await _row(run_id))["status"] != "paused":
                 await asyncio.sleep(0.1)
         assert paused["lease_owner"] is None
+        # and its framework row is PAUSED too (its clock stopped, it cannot expire)
+        framework = await _framework_row(run_id)
+        assert (framework["status"], framework["paused_ms"]) == ("paused", 0)
+        assert framework["paused_at"] is not None
         # and when he watches on the second process
         async with graphql_socket(client, bob.access_token, url=f"{second.base}/graphql") as ws:
             await ws.subscribe(FRAMES, {"r": run_id})
             resumed, following = await _frame(ws), await _frame(ws)
             taken = await _row(run_id)
+            running = await _framework_row(run_id)
     # then the second process resumes it from the saved world under its own lease
     assert (resumed["tick"], resumed["status"]) == (paused["tick"], "RUNNING")
     assert following["tick"] == paused["tick"] + 1
     assert taken["lease_owner"] not in (None, ticking["lease_owner"])
+    # and the framework's clock runs again, the pause counted as paused time
+    assert (running["status"], running["paused_at"]) == ("running", None)
+    assert running["paused_ms"] > 0
