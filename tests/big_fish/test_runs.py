@@ -22,6 +22,7 @@ from tests.big_fish.graph import FRAMES, RUN_INPUT, RUN_START, data, next_frame
 from tests.factories.auth import TestUser, make_user
 from tests.factories.gallery import read_model
 from tests.factories.play_types import ready_work
+from tests.factories.runs import RUN_ABANDON, every_table
 from tests.fixtures import FakeClock, GraphQLClient
 from tests.ws import graphql_socket
 
@@ -96,25 +97,25 @@ async def test_a_direction_outside_the_unit_disc_is_refused_and_writes_nothing(
     # given bob's run
     bob = await make_user()
     run_id = await _run(gql, bob)
-    before = await _rows()
+    before = await every_table()
     # when he steers outside x² + y² ≤ 1
     result = await gql.execute(RUN_INPUT, {"r": run_id, "x": x, "y": y}, token=bob.access_token)
     # then BAD_USER_INPUT, and nothing changed
     assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-    assert await _rows() == before
+    assert await every_table() == before
 
 
 async def test_a_number_that_is_not_finite_is_refused(gql: GraphQLClient) -> None:
     # given bob's run
     bob = await make_user()
     run_id = await _run(gql, bob)
-    before = await _rows()
+    before = await every_table()
     # when the direction is written as an infinite number
     query = RUN_INPUT.replace("$x: Float!, ", "").replace("x: $x", "x: 1e400")
     result = await gql.execute(query, {"r": run_id, "y": 0.0}, token=bob.access_token)
     # then the request is refused, and nothing changed
     assert "errors" in result
-    assert await _rows() == before
+    assert await every_table() == before
 
 
 async def test_another_users_run_is_not_found_for_inputs_frames_and_reads(
@@ -123,11 +124,12 @@ async def test_another_users_run_is_not_found_for_inputs_frames_and_reads(
     # given bob's run, and alice
     bob, alice = await make_user(), await make_user()
     run_id = await _run(gql, bob)
-    before = await _rows()
-    # when alice steers it, reads it and watches it
+    before = await every_table()
+    # when alice steers it, reads it, abandons it and watches it
     steered = await gql.execute(
         RUN_INPUT, {"r": run_id, "x": 1.0, "y": 0.0}, token=alice.access_token
     )
+    abandoned = await gql.execute(RUN_ABANDON, {"id": run_id}, token=alice.access_token)
     read = await gql.execute(
         "query($r: ID!) { bigFishRun(runId: $r) { status } }",
         {"r": run_id},
@@ -137,9 +139,9 @@ async def test_another_users_run_is_not_found_for_inputs_frames_and_reads(
         await ws.subscribe(FRAMES, {"r": run_id})
         (watched,) = await ws.next_payloads(1)
     # then each is NOT_FOUND, nothing changed and nobody ticks the run
-    for result in (steered, read, watched):
+    for result in (steered, read, abandoned, watched):
         assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND", result
-    assert await _rows() == before
+    assert await every_table() == before
     assert run_id not in LIVE_RUNS.runs
 
 
@@ -200,7 +202,7 @@ async def test_an_anonymous_caller_can_neither_start_steer_nor_watch_a_run(
     bob = await make_user()
     run_id = await _run(gql, bob)
     work_id = (await _rows())[0]["session_id"]
-    before = await _rows()
+    before = await every_table()
     # when a caller without a token starts, steers and watches
     started = await gql.execute(RUN_START, {"w": work_id})
     steered = await gql.execute(RUN_INPUT, {"r": run_id, "x": 1.0, "y": 0.0})
@@ -210,7 +212,7 @@ async def test_an_anonymous_caller_can_neither_start_steer_nor_watch_a_run(
     # then each is refused as unauthenticated, and nothing changed
     for result in (started, steered, watched):
         assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", result
-    assert await _rows() == before
+    assert await every_table() == before
     assert run_id not in LIVE_RUNS.runs
 
 
@@ -221,12 +223,12 @@ async def test_an_input_to_a_finished_run_is_refused(gql: GraphQLClient) -> None
     await BigFishRuntimeRun.update({BigFishRuntimeRun.status: "lost"}).where(
         BigFishRuntimeRun.run_id == run_id
     )
-    before = await _rows()
+    before = await every_table()
     # when he steers it
     result = await gql.execute(RUN_INPUT, {"r": run_id, "x": 1.0, "y": 0.0}, token=bob.access_token)
     # then RUN_FINISHED, and nothing changed
     assert result["data"]["bigFishRunInput"]["errors"] == [{"code": "RUN_FINISHED"}]
-    assert await _rows() == before
+    assert await every_table() == before
 
 
 async def test_runs_of_a_published_work_count_gallery_plays_once_per_player_per_window(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,11 @@ async def _redis_url() -> str:
 async def two_servers(engine_name: str, tmp_path: Path) -> AsyncIterator[tuple[Server, Server]]:
     if engine_name != "postgres":
         pytest.skip("the processes share the PostgreSQL run's database")
-    settings = {"BROADCAST_URL": await _redis_url(), "BIG_FISH_PAUSE_SECONDS": "2"}
+    settings = {
+        "BROADCAST_URL": await _redis_url(),
+        "BIG_FISH_PAUSE_SECONDS": "2",
+        "BIG_FISH_INPUTS_PER_SECOND": "30",
+    }
     servers = (
         await serve(tmp_path / "a.log", **settings),
         await serve(tmp_path / "b.log", **settings),
@@ -136,3 +141,41 @@ async def test_a_run_steered_across_processes_pauses_and_resumes_on_the_other(
     # and the framework's clock runs again, the pause counted as paused time
     assert (running["status"], running["paused_at"]) == ("running", None)
     assert running["paused_ms"] > 0
+
+
+async def test_31_inputs_in_one_second_across_two_processes_take_exactly_30(
+    two_servers: tuple[Server, Server], gql: GraphQLClient
+) -> None:
+    # given bob's run
+    author, bob = await make_user(), await make_user()
+    started = await ready_work(BIG_FISH, gql, author)
+    await BIG_FISH.publish(viewer=author.principal, work_id=started.work_id)
+    run_id = (await runs.start_run(viewer=bob.principal, work_id=started.work_id))["run_id"]
+    headers = {"Authorization": f"Bearer {bob.access_token}"}
+    async with httpx.AsyncClient(timeout=10) as client:
+
+        async def steer(server: Server) -> str | None:
+            body = {"query": RUN_INPUT, "variables": {"r": run_id, "x": 0.0, "y": 1.0}}
+            answer = (
+                await client.post(f"{server.base}/graphql", json=body, headers=headers)
+            ).json()
+            if "errors" in answer:
+                code: str = answer["errors"][0]["extensions"]["code"]
+                return code
+            assert answer["data"]["bigFishRunInput"]["errors"] == []
+            return None
+
+        # when 31 inputs arrive at once, split between the two processes, within one second
+        # of the clock (a burst that straddles a second boundary is sent again in the next)
+        for _ in range(5):
+            await asyncio.sleep(1.0 - time.time() % 1.0)  # the start of a second
+            second = int(time.time())
+            results = await asyncio.gather(*(steer(two_servers[n % 2]) for n in range(31)))
+            if int(time.time()) == second:
+                break
+        else:
+            pytest.fail("no burst of 31 inputs fitted in one second")
+    row = await _row(run_id)
+    # then exactly 30 were taken and one was RATE_LIMITED, whichever process took them
+    assert sorted(results, key=str) == [None] * 30 + ["RATE_LIMITED"]
+    assert (row["input_second"], row["input_count"]) == (second, 30)
