@@ -32,6 +32,7 @@ from resolvers.errors import BadUserInput, NotFound
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.principal import Principal
+from resolvers.runs import lifecycle
 from resolvers.runs.errors import RunError, RunErrorCode
 from resolvers.runs.model import RunMode
 from settings import get_settings
@@ -93,8 +94,6 @@ async def start_run(*, viewer: Principal, work_id: str) -> dict[str, Any]:
             BigFishErrorCode.NOT_PLAYABLE, "The work's game is not complete.", field="workId"
         )
     published = work["publication_status"] == WorkPublicationStatus.PUBLISHED.value
-    from resolvers.runs import lifecycle  # the framework reaches these rules through plugins
-
     try:
         run = await lifecycle.start_run(
             viewer=viewer,

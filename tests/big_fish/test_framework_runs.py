@@ -272,3 +272,35 @@ async def test_concurrent_starts_never_pass_the_run_limit_counting_paused_runs(
     assert (
         await BigFishRuntimeRun.count().where(BigFishRuntimeRun.owner_user_id == bob.user_id) == 3
     )
+
+
+async def test_a_page_of_big_fish_runs_costs_the_same_for_one_run_or_five(
+    gql: GraphQLClient, clock: FakeClock, count_statements: Any
+) -> None:
+    # given bob's five runs of two published works
+    author, bob = await make_user(), await make_user()
+    works = [await _work(gql, author), await _work(gql, author)]
+    for number in range(5):
+        await runs.start_run(viewer=bob.principal, work_id=works[number % 2])
+        clock.advance(seconds=1)
+    query = (
+        "query($first: Int!) { viewer { runs(playType: BIG_FISH, first: $first) { edges { "
+        "node { runId status work { title } ... on BigFishTickedRun { tick snapshot { tick "
+        "player { mass } } } } } } } }"
+    )
+
+    async def page(first: int) -> tuple[int, list[dict[str, Any]]]:
+        with count_statements() as counter:
+            result = await gql.execute(query, {"first": first}, token=bob.access_token)
+        assert "errors" not in result, result
+        edges = result["data"]["viewer"]["runs"]["edges"]
+        return counter.count, [edge["node"] for edge in edges]
+
+    # when pages of one run and of five are read
+    one, first = await page(1)
+    five, every = await page(5)
+    # then both cost the same statements, each run with its saved world and its work
+    assert (len(first), len(every)) == (1, 5)
+    assert one == five
+    assert {node["work"]["title"] for node in every} == {"Reef Climb"}
+    assert all(node["snapshot"] == {"tick": 0, "player": {"mass": 0.0}} for node in every)
