@@ -16,8 +16,8 @@ snapshot and applies the play type's rules (`RunRules`, resolvers/runs/rules.py)
   Two concurrent actions with one version: the guard lets exactly one through. A guard
   that matches nothing writes nothing; one read then decides the refusal (refusals.py).
   An illegal move raises inside the transaction: no row, no event, no version bump.
-- `abandon_run`: the same guard without a version (a PAUSED run too); ABANDONED with
-  reason ABANDONED.
+- `abandon_run`: the same guard without a version (a PAUSED run too, whatever its
+  deadline: it cannot expire while paused); ABANDONED with reason ABANDONED.
 A play type without a time limit (`NO_TIME_LIMIT`) starts its runs with the deadline
 `NO_DEADLINE`; a PAUSED run (resolvers/runs/server_clock.py) counts against the limit.
 Each function publishes its events after its commit; call them outside any transaction.
@@ -224,16 +224,16 @@ async def abandon_run(*, viewer: Principal, run_id: str) -> Run:
             rows = await RunsRun.raw(
                 "UPDATE runs_run SET status = {}, reason = {}, finished_at = {}, "
                 "snapshot_version = snapshot_version + 1, updated_at = {} "
-                "WHERE run_id = {} AND owner_user_id = {} AND deadline_at > {} "
-                "AND status IN ({}, {}) RETURNING *",
+                "WHERE run_id = {} AND owner_user_id = {} "
+                "AND ((status = {} AND deadline_at > {}) OR status = {}) RETURNING *",
                 RunStatus.ABANDONED.value,
                 RunReason.ABANDONED.value,
                 now,
                 now,
                 run_id,
                 user_id,
-                now,
                 RUNNING,
+                now,
                 RunStatus.PAUSED.value,
             )
             if rows:

@@ -88,15 +88,16 @@ async def finish(
     rows = await RunsRun.raw(
         "UPDATE runs_run SET status = {}, reason = {}, finished_at = {}, "
         "snapshot_version = snapshot_version + 1, updated_at = {} "
-        "WHERE run_id = {} AND status IN ({}, {}) AND deadline_at > {} RETURNING *",
+        "WHERE run_id = {} AND ((status = {} AND deadline_at > {}) OR status = {}) "
+        "RETURNING *",
         status.value,
         reason,
         now,
         now,
         run_id,
         RUNNING,
-        PAUSED,
         now,
+        PAUSED,
     )
     if not rows:
         return None
