@@ -29,7 +29,7 @@ from settings import get_settings
 from tests.big_fish.graph import FRAMES, RUN_START, data, next_frame, play
 from tests.factories.auth import TestUser, make_user
 from tests.factories.play_types import ready_work
-from tests.factories.runs import PLAYED_WORKS, RUN_ABANDON, VIEWER_RUNS, events_of
+from tests.factories.runs import PLAYED_WORKS, RUN_ABANDON, VIEWER_RUNS, events_of, every_table
 from tests.factories.runs import RUN_START as FRAMEWORK_RUN_START
 from tests.fixtures import FakeClock, GraphQLClient
 from tests.ws import graphql_socket
@@ -304,3 +304,31 @@ async def test_a_page_of_big_fish_runs_costs_the_same_for_one_run_or_five(
     assert one == five
     assert {node["work"]["title"] for node in every} == {"Reef Climb"}
     assert all(node["snapshot"] == {"tick": 0, "player": {"mass": 0.0}} for node in every)
+
+
+async def test_run_start_refuses_drafts_it_may_not_play_and_writes_nothing(
+    gql: GraphQLClient,
+) -> None:
+    # given alice's complete draft and her draft without levels, and bob
+    alice, bob = await make_user(), await make_user()
+    complete = await _work(gql, alice, publish=False)
+    empty = await BIG_FISH.start_session(viewer=alice.principal, seed_text="an empty sea")
+    before = await every_table()
+
+    async def start(user: TestUser, work_id: str, mode: str) -> Any:
+        variables = {"input": {"playType": "BIG_FISH", "workId": work_id, "mode": mode}}
+        result = await gql.execute(FRAMEWORK_RUN_START, variables, token=user.access_token)
+        if "errors" in result:
+            return result["errors"][0]["extensions"]["code"]
+        return [error["code"] for error in result["data"]["runStart"]["errors"]]
+
+    # when alice PLAYs her unpublished draft, TESTs the empty one, and bob TESTs hers
+    refusals = [
+        await start(alice, complete, "PLAY"),
+        await start(alice, empty.work_id, "TEST"),
+        await start(bob, complete, "TEST"),
+    ]
+    # then NOT_FOUND (not published), NOT_PLAYABLE (no game yet), NOT_FOUND (not his), and
+    # no table changed
+    assert refusals == ["NOT_FOUND", ["NOT_PLAYABLE"], "NOT_FOUND"]
+    assert await every_table() == before
