@@ -7,7 +7,8 @@ statements, correct with any number of processes on either engine.
   (resolvers/runs/server_clock.py), in one transaction. Only one UPDATE can win a row.
 - `save` writes the world (`snapshot_json`, `tick`, `status`) and renews the lease, only
   while this process holds it and the run is RUNNING (False: the lease was lost or the
-  run was abandoned, stop ticking). Saving as PAUSED, WON or LOST releases the lease and,
+  run was abandoned, stop ticking); the once-a-second save of a RUNNING run is that one
+  statement. Saving as PAUSED, WON or LOST releases the lease and,
   in the same transaction, pauses or ends the framework row (the framework's finishing:
   elapsed time, play time and played work in PLAY mode, the FINISHED event, published
   after commit).
@@ -15,7 +16,7 @@ statements, correct with any number of processes on either engine.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from db.tables.big_fish import BigFishRuntimeRun
@@ -68,31 +69,46 @@ async def save(
     lease_seconds: float,
 ) -> bool:
     now = clock.now()
-    keeps = status is BigFishRunStatus.RUNNING
-    finished = status in REASONS
+    if status is BigFishRunStatus.RUNNING:  # the once-a-second save: one statement
+        return await _save_world(run_id, holder, world, status, now, lease_seconds)
     entries: list[StreamEntry] = []
     async with write_transaction():
-        rows = await BigFishRuntimeRun.raw(
-            "UPDATE big_fish_runtime_run SET snapshot_json = {}, tick = {}, status = {}, "
-            "saved_at = {}, updated_at = {}, lease_owner = {}, lease_expires_at = {}, "
-            "finished_at = {} WHERE run_id = {} AND lease_owner = {} AND status = {} "
-            "RETURNING run_id",
-            as_json(world),
-            int(world["tick"]),
-            status.value,
-            now,
-            now,
-            holder if keeps else None,
-            now + timedelta(seconds=lease_seconds) if keeps else None,
-            now if finished else None,
-            run_id,
-            holder,
-            BigFishRunStatus.RUNNING.value,
-        )
-        if rows and status is BigFishRunStatus.PAUSED:
+        kept = await _save_world(run_id, holder, world, status, now, lease_seconds)
+        if kept and status is BigFishRunStatus.PAUSED:
             await server_clock.pause(run_id, now)
-        elif rows and finished:
+        elif kept and status in REASONS:
             ended = await server_clock.finish(run_id, RunStatus(status.value), REASONS[status], now)
             entries = ended[1] if ended is not None else []
     await streams.publish(entries)
+    return kept
+
+
+async def _save_world(
+    run_id: str,
+    holder: str,
+    world: dict[str, Any],
+    status: BigFishRunStatus,
+    now: datetime,
+    lease_seconds: float,
+) -> bool:
+    """The runtime row's save: only while `holder` has the lease and the run is RUNNING (a
+    RUNNING save renews the lease, any other releases it)."""
+    keeps = status is BigFishRunStatus.RUNNING
+    rows = await BigFishRuntimeRun.raw(
+        "UPDATE big_fish_runtime_run SET snapshot_json = {}, tick = {}, status = {}, "
+        "saved_at = {}, updated_at = {}, lease_owner = {}, lease_expires_at = {}, "
+        "finished_at = {} WHERE run_id = {} AND lease_owner = {} AND status = {} "
+        "RETURNING run_id",
+        as_json(world),
+        int(world["tick"]),
+        status.value,
+        now,
+        now,
+        holder if keeps else None,
+        now + timedelta(seconds=lease_seconds) if keeps else None,
+        now if status in REASONS else None,
+        run_id,
+        holder,
+        BigFishRunStatus.RUNNING.value,
+    )
     return bool(rows)
