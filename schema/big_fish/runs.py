@@ -49,7 +49,10 @@ class BigFishFish:
 class BigFishFrame:
     run_id: strawberry.ID = strawberry.field(description="The run.")
     tick: int = strawberry.field(description="Ticks since the start (10 a second while live).")
-    status: BigFishRunStatus = strawberry.field(description="RUNNING, WON or LOST.")
+    status: BigFishRunStatus = strawberry.field(
+        description="RUNNING, WON or LOST; ABANDONED only in the one frame a run given up "
+        "answers with (its last saved world)."
+    )
     player: BigFishPlayer = strawberry.field(description="The player's fish.")
     fish: list[BigFishFish] = strawberry.field(description="The other fish still swimming.")
     eaten: int = strawberry.field(description="Fish eaten so far.")
@@ -171,7 +174,8 @@ class BigFishRunSubscription:
         row = await runs.owned_run(viewer=info.context.principal, run_id=str(run_id))
         run = row["run_id"]
         if BigFishRunStatus(row["status"]) in FINISHED_RUN_STATUSES:
-            yield BigFishFrame.from_world(run, row["snapshot_json"])
+            # (an abandoned run: its last saved world, marked ABANDONED)
+            yield BigFishFrame.from_world(run, {**row["snapshot_json"], "status": row["status"]})
             return
 
         async def is_over() -> bool:

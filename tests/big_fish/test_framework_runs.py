@@ -245,6 +245,12 @@ async def test_a_paused_run_stops_its_clock_and_never_expires(
     assert (runtime["status"], runtime["lease_owner"]) == ("abandoned", None)
     assert run_id not in LIVE_RUNS.runs
     assert (await _played(gql, bob))["totalPlayTimeMs"] == 5000
+    # and watching it again answers its last saved world, ABANDONED, without ticking it
+    async with graphql_socket(client, bob.access_token) as ws:
+        await ws.subscribe(FRAMES, {"r": run_id})
+        last = await next_frame(ws)
+    assert (last["status"], last["tick"]) == ("ABANDONED", runtime["tick"])
+    assert run_id not in LIVE_RUNS.runs
 
 
 async def test_concurrent_starts_never_pass_the_run_limit_counting_paused_runs(
