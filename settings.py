@@ -277,7 +277,8 @@ class Settings(BaseSettings):
 
     # Runs of every play type (docs/runs.md).
     run_limit: int = Field(
-        20, description="Most unfinished (RUNNING) runs one user may have, all play types."
+        20,
+        description="Most unfinished (RUNNING or PAUSED) runs one user may have, all play types.",
     )
     run_sweeper_enabled: bool = Field(
         True, description="Run the periodic expiry sweep and event purge in this process."

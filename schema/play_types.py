@@ -13,6 +13,7 @@ from __future__ import annotations
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.registry import registered_play_types
 from resolvers.runs.registry import play_types_with_runs
+from schema.big_fish.run_type import BigFishTickedRun
 from schema.big_fish.types import BigFishWork
 from schema.gallery.work import Work, register_work_type
 from schema.match3d.runs import Match3dRun
@@ -43,6 +44,7 @@ RUN_TYPES: dict[PlayType, type[Run]] = {
     PlayType.SQUARE_HOLE: SquareHoleRun,
     PlayType.VISUAL_NOVEL: VisualNovelRun,
     PlayType.CUSTOM_WORLD: CustomWorldRun,
+    PlayType.BIG_FISH: BigFishTickedRun,
 }
 
 

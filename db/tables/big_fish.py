@@ -7,7 +7,8 @@ publication columns a separate work profile would hold elsewhere (`publication_s
 `public_work_code` unique, `cover_asset_id`, `cover_image_src`, `published_at`) and an
 (owner_user_id, updated_at) index; on the asset slot, `asset_object_id` (the generated
 object) and `slot_key` (its image slot), unique per session; on the run, `lease_owner`
-and `lease_expires_at` (the one process ticking it), `seed`, `saved_at`, `finished_at`.
+and `lease_expires_at` (the one process ticking it), `seed`, `saved_at`, `finished_at`,
+`input_second` and `input_count` (the inputs-per-second limit, across processes).
 """
 
 from piccolo.columns import (
@@ -102,6 +103,10 @@ class BigFishRuntimeRun(Table, tablename="big_fish_runtime_run"):
     lease_expires_at = Timestamptz(null=True, default=None)
     saved_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)
+    # Additions: the input rate window, the epoch second of the last accepted input and
+    # how many were accepted in it (one conditional UPDATE counts, resolvers/big_fish/runs.py).
+    input_second = BigInt(default=0)
+    input_count = Integer(default=0)
 
 
 # Secondary indexes (catalog: session owner_user_id; message session_id; slot session_id;

@@ -4,7 +4,7 @@ No catalog table holds what every play type's run shares (each play type's catal
 e.g. `puzzle_runtime_run`, keeps its own state), so these are additions (docs/tables.md):
 - `runs_run`: one row per run of any play type: play type, work, owner, mode, status and
   reason, the snapshot version every action is checked against, and the timing (start,
-  deadline, limit, finish, elapsed). Every action is one conditional UPDATE of this row
+  deadline, limit, finish, elapsed, pauses). Every action is one conditional UPDATE of this row
   (`… WHERE run_id AND owner AND snapshot_version = <expected> AND status = 'running' AND
   deadline_at > now RETURNING *`): that statement decides, and its row lock orders the run's
   writers. It is also the cross-type list of a user's runs (one keyset statement).
@@ -39,6 +39,10 @@ class RunsRun(Table, tablename="runs_run"):
     updated_at = Timestamptz(default=TimestamptzNow())
     # When the purge (resolvers/runs/sweeps.py) dropped the run's event stream.
     events_purged_at = Timestamptz(null=True, default=None)
+    # A PAUSED run's clock stopped at `paused_at`; `paused_ms` sums the pauses that ended
+    # (resolvers/runs/server_clock.py).
+    paused_at = Timestamptz(null=True, default=None)
+    paused_ms = BigInt(default=0)
 
 
 class RunsRunEvent(Table, tablename="runs_run_event"):

@@ -3,41 +3,60 @@ statements, correct with any number of processes on either engine.
 
 - `claim` takes a run that is RUNNING or PAUSED and that nobody holds (no owner, or the
   lease expired: its process died), or that this process holds already: it becomes
-  RUNNING under this process's lease. Only one UPDATE can win a row.
+  RUNNING under this process's lease, and a PAUSED framework row resumes its clock
+  (resolvers/runs/server_clock.py), in one transaction. Only one UPDATE can win a row.
 - `save` writes the world (`snapshot_json`, `tick`, `status`) and renews the lease, only
-  while this process holds it (False: the lease was lost, stop ticking). Saving as PAUSED,
-  WON or LOST releases the lease.
+  while this process holds it and the run is RUNNING (False: the lease was lost or the
+  run was abandoned, stop ticking); the once-a-second save of a RUNNING run is that one
+  statement. Saving as PAUSED, WON or LOST releases the lease and,
+  in the same transaction, pauses or ends the framework row (the framework's finishing:
+  elapsed time, play time and played work in PLAY mode, the FINISHED event, published
+  after commit).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from db.tables.big_fish import BigFishRuntimeRun
+from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.big_fish.adapter import as_json
 from resolvers.big_fish.model import BigFishRunStatus
 from resolvers.big_fish.runs import RUN_COLUMNS, decoded
+from resolvers.runs import server_clock
+from resolvers.runs.model import RunReason, RunStatus
+from subscriptions import streams
+from subscriptions.streams import StreamEntry
+
+# The framework's reason for each end the simulation reaches.
+REASONS = {
+    BigFishRunStatus.WON: RunReason.COMPLETED.value,
+    BigFishRunStatus.LOST: "EATEN",  # touched a bigger fish
+}
 
 
 async def claim(*, run_id: str, holder: str, lease_seconds: float) -> dict[str, Any] | None:
     now = clock.now()
-    rows = await BigFishRuntimeRun.raw(
-        "UPDATE big_fish_runtime_run SET lease_owner = {}, lease_expires_at = {}, "
-        "status = {}, updated_at = {} WHERE run_id = {} AND status IN ({}, {}) "
-        "AND (lease_owner IS NULL OR lease_owner = {} OR lease_expires_at < {}) "
-        f"RETURNING {RUN_COLUMNS}",
-        holder,
-        now + timedelta(seconds=lease_seconds),
-        BigFishRunStatus.RUNNING.value,
-        now,
-        run_id,
-        BigFishRunStatus.RUNNING.value,
-        BigFishRunStatus.PAUSED.value,
-        holder,
-        now,
-    )
+    async with write_transaction():
+        rows = await BigFishRuntimeRun.raw(
+            "UPDATE big_fish_runtime_run SET lease_owner = {}, lease_expires_at = {}, "
+            "status = {}, updated_at = {} WHERE run_id = {} AND status IN ({}, {}) "
+            "AND (lease_owner IS NULL OR lease_owner = {} OR lease_expires_at < {}) "
+            f"RETURNING {RUN_COLUMNS}",
+            holder,
+            now + timedelta(seconds=lease_seconds),
+            BigFishRunStatus.RUNNING.value,
+            now,
+            run_id,
+            BigFishRunStatus.RUNNING.value,
+            BigFishRunStatus.PAUSED.value,
+            holder,
+            now,
+        )
+        if rows:
+            await server_clock.resume(run_id, now)
     return decoded(rows[0]) if rows else None
 
 
@@ -50,12 +69,36 @@ async def save(
     lease_seconds: float,
 ) -> bool:
     now = clock.now()
+    if status is BigFishRunStatus.RUNNING:  # the once-a-second save: one statement
+        return await _save_world(run_id, holder, world, status, now, lease_seconds)
+    entries: list[StreamEntry] = []
+    async with write_transaction():
+        kept = await _save_world(run_id, holder, world, status, now, lease_seconds)
+        if kept and status is BigFishRunStatus.PAUSED:
+            await server_clock.pause(run_id, now)
+        elif kept and status in REASONS:
+            ended = await server_clock.finish(run_id, RunStatus(status.value), REASONS[status], now)
+            entries = ended[1] if ended is not None else []
+    await streams.publish(entries)
+    return kept
+
+
+async def _save_world(
+    run_id: str,
+    holder: str,
+    world: dict[str, Any],
+    status: BigFishRunStatus,
+    now: datetime,
+    lease_seconds: float,
+) -> bool:
+    """The runtime row's save: only while `holder` has the lease and the run is RUNNING (a
+    RUNNING save renews the lease, any other releases it)."""
     keeps = status is BigFishRunStatus.RUNNING
-    finished = status in (BigFishRunStatus.WON, BigFishRunStatus.LOST)
     rows = await BigFishRuntimeRun.raw(
         "UPDATE big_fish_runtime_run SET snapshot_json = {}, tick = {}, status = {}, "
         "saved_at = {}, updated_at = {}, lease_owner = {}, lease_expires_at = {}, "
-        "finished_at = {} WHERE run_id = {} AND lease_owner = {} RETURNING run_id",
+        "finished_at = {} WHERE run_id = {} AND lease_owner = {} AND status = {} "
+        "RETURNING run_id",
         as_json(world),
         int(world["tick"]),
         status.value,
@@ -63,8 +106,9 @@ async def save(
         now,
         holder if keeps else None,
         now + timedelta(seconds=lease_seconds) if keeps else None,
-        now if finished else None,
+        now if status in REASONS else None,
         run_id,
         holder,
+        BigFishRunStatus.RUNNING.value,
     )
     return bool(rows)

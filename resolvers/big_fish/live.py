@@ -9,7 +9,9 @@ other), hands every subscriber each frame through a bounded queue (a full queue 
 its oldest frame: a slow client skips frames, the simulation never waits), saves the
 world once a second (never per tick; renewing the lease) and when the run ends. With no
 subscriber for `BIG_FISH_PAUSE_SECONDS` it saves the run as PAUSED and stops: its clock
-stops until someone watches again, on any process.
+stops until someone watches again, on any process. Pausing, resuming (the claim) and the
+end move the run framework's row too, in the save's transaction (leases.py,
+resolvers/runs/server_clock.py).
 """
 
 from __future__ import annotations

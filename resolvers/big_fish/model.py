@@ -77,12 +77,15 @@ class BigFishBlockerCode(StrEnum):
 
 class BigFishRunStatus(StrEnum):
     """RUNNING: ticking (a subscriber is watching); PAUSED: nobody watched for 5 s, the
-    clock stopped; WON / LOST: over."""
+    clock stopped; WON / LOST: over; ABANDONED: given up (`runAbandon`)."""
 
     RUNNING = "running"
     PAUSED = "paused"
     WON = "won"
     LOST = "lost"
+    ABANDONED = "abandoned"
 
 
-FINISHED_RUN_STATUSES = frozenset({BigFishRunStatus.WON, BigFishRunStatus.LOST})
+FINISHED_RUN_STATUSES = frozenset(
+    {BigFishRunStatus.WON, BigFishRunStatus.LOST, BigFishRunStatus.ABANDONED}
+)

@@ -1,8 +1,9 @@
 """Big fish's play-type plugin (resolvers/play_types/contract.py).
 
 The session is the work: `PlaySession(session_id, work_id)` carries the same id twice.
-Runs are server-simulated (resolvers/big_fish/live.py), not the action-by-action runs of
-resolvers/runs/, so `runs` stays None and the run contract suite does not apply.
+Runs are runs of the run framework whose time the server drives (run_rules.py,
+`server_clock`): the server simulates them (live.py) and a client only steers, so the
+action-by-action run contract suite does not apply to them (tests/big_fish/ plays them).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from resolvers.big_fish.model import (
     MOTION_SLOT_PREFIX,
     WORK_ENTITY,
 )
+from resolvers.big_fish.run_rules import BIG_FISH_RUN_RULES
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.contract import GeneratedSlot, ImageSlot, PlaySession, PlayTypePlugin
 from resolvers.play_types.gates import Blocker
@@ -36,6 +38,7 @@ class BigFishPlugin(PlayTypePlugin):
     image_codes = gate.IMAGE_CODES
     session_table = BigFishCreationSession
     draft_column = "draft_json"
+    runs = BIG_FISH_RUN_RULES
 
     def entity_policies(self) -> Mapping[str, EntityPolicy]:
         return sessions.ENTITY_POLICIES

@@ -1,14 +1,14 @@
 """Big-fish runs: starting one, steering it, reading it; the statements of its row.
 
-A run belongs to its starter. `start_run` copies the work's rules into a new world
-(simulation.world) from a fresh seed: a published work for anyone, or the owner's own
-draft (a test run); it is RUNNING at tick 0 and starts ticking when someone watches its
-frames (live.py). `submit_input` checks the direction (finite, x² + y² ≤ 1; else
-BAD_USER_INPUT), the owner (NOT_FOUND otherwise, like a missing run), that the run is not
-over (RUN_FINISHED) and the rate (at most `BIG_FISH_INPUTS_PER_SECOND` per run and
-second in this process; RATE_LIMITED beyond): then `last_input_x/y` is written and the
-input is sent to the ticking process over the bus (channel `bf.in.<runId>`). A refusal
-writes nothing.
+A run belongs to its starter. `start_run` starts it through the run framework
+(run_rules.py places the world from a fresh seed): a published work for anyone (PLAY),
+or the owner's own draft (TEST); it is RUNNING at tick 0 and starts ticking when someone
+watches its frames (live.py). `submit_input` checks the direction (finite, x² + y² ≤ 1;
+else BAD_USER_INPUT), the owner (NOT_FOUND otherwise, like a missing run), that the run is
+not over (RUN_FINISHED) and the rate (at most `BIG_FISH_INPUTS_PER_SECOND` per run in
+each clock second, across processes: one conditional UPDATE counts; RATE_LIMITED beyond):
+then `last_input_x/y` is written and the input is sent to the ticking process over the
+bus (channel `bf.in.<runId>`). A refusal writes nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import secrets
 import time
-from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,24 +24,25 @@ import orjson
 from db.tables.big_fish import BigFishRuntimeRun
 from db.transactions import write_transaction
 from resolvers import clock
-from resolvers.big_fish import drafts, sessions, simulation
-from resolvers.big_fish.adapter import as_json
+from resolvers.big_fish import drafts, sessions
 from resolvers.big_fish.errors import BigFishError, BigFishErrorCode, BigFishRateLimited
 from resolvers.big_fish.gate import game_blockers
 from resolvers.big_fish.model import FINISHED_RUN_STATUSES, BigFishRunStatus
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
-from resolvers.ids import new_id
 from resolvers.principal import Principal
-from resolvers.runs.played import count_play_of
+from resolvers.runs import lifecycle
+from resolvers.runs.errors import RunError, RunErrorCode
+from resolvers.runs.model import RunMode
 from settings import get_settings
 from subscriptions import bus
 
 NOT_FOUND_MESSAGE = "No such big-fish run."
 RUN_COLUMNS = (
     "run_id, session_id, owner_user_id, status, snapshot_json, last_input_x, last_input_y, "
-    "tick, created_at, updated_at, seed, lease_owner, lease_expires_at, saved_at, finished_at"
+    "tick, created_at, updated_at, seed, lease_owner, lease_expires_at, saved_at, finished_at, "
+    "input_second, input_count"
 )
 # Tests choose a run's seed (the world it places) by replacing this.
 new_seed = secrets.randbits
@@ -80,78 +80,38 @@ async def owned_run(*, viewer: Principal, run_id: str) -> dict[str, Any]:
 
 
 async def start_run(*, viewer: Principal, work_id: str) -> dict[str, Any]:
-    """A new run of a published work (or your own draft); NOT_FOUND for a work you may
-    not play, NOT_PLAYABLE for a draft whose game the gate refuses."""
+    """A new run through the run framework (`lifecycle.start_run`, same run id): PLAY a
+    published work (anyone's, counted like every PLAY run), or TEST your own draft
+    (counting nothing). NOT_FOUND for a work you may not play, NOT_PLAYABLE for a draft
+    whose game the gate refuses, RUN_LIMIT_REACHED past `RUN_LIMIT` unfinished runs."""
     owner = viewer.require_user()
     work = (await sessions.sessions_by_id([work_id])).get(work_id)
     if not sessions.visible(work, owner):
         raise NotFound("No such big-fish work.")
     assert work is not None
-    draft = drafts.stored_draft(work["draft_json"])
-    if game_blockers(draft):
+    if game_blockers(drafts.stored_draft(work["draft_json"])):
         raise BigFishError(
             BigFishErrorCode.NOT_PLAYABLE, "The work's game is not complete.", field="workId"
         )
-    seed = new_seed(48)
-    snapshot = simulation.world(
-        seed=seed,
-        levels=[level.model_dump() for level in draft.levels],
-        thresholds=draft.growth_thresholds,
-        start_level=draft.player_level,
-        player_speed=draft.player_speed,
-        win_size=draft.win_size,
-    )
-    now = clock.now()
-    async with write_transaction():
-        rows = await BigFishRuntimeRun.raw(
-            "INSERT INTO big_fish_runtime_run (run_id, session_id, owner_user_id, status, "
-            "snapshot_json, last_input_x, last_input_y, tick, created_at, updated_at, seed, "
-            "lease_owner, lease_expires_at, saved_at, finished_at) VALUES ({}, {}, {}, {}, "
-            f"{{}}, 0, 0, 0, {{}}, {{}}, {{}}, NULL, NULL, {{}}, NULL) RETURNING {RUN_COLUMNS}",
-            new_id(),
-            work_id,
-            owner,
-            BigFishRunStatus.RUNNING.value,
-            as_json(snapshot),
-            now,
-            now,
-            seed,
-            now,
+    published = work["publication_status"] == WorkPublicationStatus.PUBLISHED.value
+    try:
+        run = await lifecycle.start_run(
+            viewer=viewer,
+            play_type=PlayType.BIG_FISH,
+            work_id=work_id,
+            mode=RunMode.PLAY if published else RunMode.TEST,
         )
-        if work["publication_status"] == WorkPublicationStatus.PUBLISHED.value:
-            await BigFishRuntimeRun.raw(
-                "UPDATE big_fish_creation_session SET play_count = play_count + 1 "
-                "WHERE session_id = {}",
-                work_id,
-            )
-            # The gallery counts plays as for framework runs: once per user and work per
-            # 10 minutes (resolvers/runs/played.py).
-            await count_play_of(
-                user_id=owner, play_type=PlayType.BIG_FISH, work_id=work_id, now=now
-            )
-    return decoded(rows[0])
+    except RunError as error:
+        if error.code in BIG_FISH_CODES:
+            raise BigFishError(
+                BigFishErrorCode(error.code), error.message, field=error.field
+            ) from error
+        raise
+    return (await runs_by_id([run.run_id]))[run.run_id]
 
 
-class RateLimiter:
-    """At most `limit` events per key within any second (a sliding window, this process)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, deque[float]] = {}
-
-    def allow(self, key: str, limit: int) -> bool:
-        now = time.monotonic()
-        window = self._seen.setdefault(key, deque())
-        while window and window[0] <= now - 1.0:
-            window.popleft()
-        if len(window) >= limit:
-            return False
-        window.append(now)
-        if len(self._seen) > 10_000:  # forget idle runs
-            self._seen = {k: v for k, v in self._seen.items() if v and v[-1] > now - 1.0}
-        return True
-
-
-LIMITER = RateLimiter()
+# Framework refusals of a start that `bigFishRunStart` answers with its own codes.
+BIG_FISH_CODES = frozenset({RunErrorCode.RUN_LIMIT_REACHED, RunErrorCode.NOT_PLAYABLE})
 
 
 def checked_direction(x: float, y: float) -> tuple[float, float]:
@@ -161,28 +121,39 @@ def checked_direction(x: float, y: float) -> tuple[float, float]:
 
 
 async def submit_input(*, viewer: Principal, run_id: str, x: float, y: float) -> dict[str, Any]:
-    """Steer your run: the new direction, kept until the next input."""
+    """Steer your run: the new direction, kept until the next input. One conditional
+    UPDATE of the run's row writes it and counts it in the current second (`input_second`,
+    `input_count`): it matches nothing once `BIG_FISH_INPUTS_PER_SECOND` inputs were taken
+    in this second, whichever processes took them (PostgreSQL's row lock makes a concurrent
+    writer re-check the count; SQLite's immediate transactions serialize them)."""
     direction = checked_direction(x, y)
     owner = viewer.require_user()
-    if not LIMITER.allow(f"{run_id}:{owner}", get_settings().big_fish_inputs_per_second):
-        await owned_run(viewer=viewer, run_id=run_id)  # a stranger learns nothing more
-        raise BigFishRateLimited()
     now = clock.now()
-    finished = [status.value for status in FINISHED_RUN_STATUSES]
-    rows = await BigFishRuntimeRun.raw(
-        "UPDATE big_fish_runtime_run SET last_input_x = {}, last_input_y = {}, updated_at = {} "
-        "WHERE run_id = {} AND owner_user_id = {} AND status NOT IN ({}, {}) "
-        f"RETURNING {RUN_COLUMNS}",
-        direction[0],
-        direction[1],
-        now,
-        run_id,
-        owner,
-        *finished,
-    )
+    second = int(now.timestamp())
+    async with write_transaction():
+        rows = await BigFishRuntimeRun.raw(
+            "UPDATE big_fish_runtime_run SET last_input_x = {}, last_input_y = {}, "
+            "updated_at = {}, input_count = CASE WHEN input_second = {} "
+            "THEN input_count + 1 ELSE 1 END, input_second = {} "
+            "WHERE run_id = {} AND owner_user_id = {} AND status IN ({}, {}) "
+            f"AND (input_second <> {{}} OR input_count < {{}}) RETURNING {RUN_COLUMNS}",
+            direction[0],
+            direction[1],
+            now,
+            second,
+            second,
+            run_id,
+            owner,
+            BigFishRunStatus.RUNNING.value,
+            BigFishRunStatus.PAUSED.value,
+            second,
+            get_settings().big_fish_inputs_per_second,
+        )
     if not rows:
-        await owned_run(viewer=viewer, run_id=run_id)
-        raise BigFishError(BigFishErrorCode.RUN_FINISHED, "The run is over.", field="runId")
+        row = await owned_run(viewer=viewer, run_id=run_id)  # a stranger learns nothing more
+        if BigFishRunStatus(row["status"]) in FINISHED_RUN_STATUSES:
+            raise BigFishError(BigFishErrorCode.RUN_FINISHED, "The run is over.", field="runId")
+        raise BigFishRateLimited()
     from resolvers.big_fish.live import LIVE_RUNS  # the ticker imports this module
 
     message = {"x": direction[0], "y": direction[1], "at": time.time()}

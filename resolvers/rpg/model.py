@@ -100,7 +100,6 @@ RECRUIT_THRESHOLD = 50  # affinity needed to recruit
 RECRUIT_AFFINITY = 10  # recruiting adds this
 MAX_TEXT_LENGTH = 500  # storyContinue's typed text
 MAX_NARRATIVE_LENGTH = 4000
-RUN_LIMIT_MS = 2**31 - 1  # the framework's deadline: the largest limit the graph can show
 
 SOURCE_MODULE = "rpg"  # the story turn's AI task
 

@@ -24,7 +24,6 @@ from resolvers.ids import new_id
 from resolvers.rpg import inventory, narration, npcs, starting, store, story
 from resolvers.rpg.model import (
     MAX_TEXT_LENGTH,
-    RUN_LIMIT_MS,
     InventoryAction,
     NpcAction,
     StoryEventKind,
@@ -32,7 +31,7 @@ from resolvers.rpg.model import (
 )
 from resolvers.rpg.records import PendingTurn, Progress, WorldContent
 from resolvers.runs.errors import RunError, RunErrorCode
-from resolvers.runs.model import Outcome, Run, RunMode
+from resolvers.runs.model import NO_TIME_LIMIT, Outcome, Run, RunMode
 from resolvers.runs.rules import PlayableWork, RunRules
 
 
@@ -44,7 +43,7 @@ class CustomWorldRunRules(RunRules):
     play_type = PlayType.CUSTOM_WORLD
 
     def time_limit_ms(self) -> int:
-        return RUN_LIMIT_MS
+        return NO_TIME_LIMIT  # a story has no clock
 
     async def playable_work(
         self, *, work_id: str, mode: RunMode, user_id: str

@@ -14,6 +14,8 @@ class RunErrorCode(StrEnum):
     RUN_LIMIT_REACHED = "RUN_LIMIT_REACHED"  # 20 unfinished runs already
     SNAPSHOT_STALE = "SNAPSHOT_STALE"  # expectedSnapshotVersion is not the run's
     RUN_FINISHED = "RUN_FINISHED"  # the run has ended (won, lost, abandoned or expired)
+    RUN_PAUSED = "RUN_PAUSED"  # its clock is stopped (a server-clocked run nobody watches)
+    NOT_PLAYABLE = "NOT_PLAYABLE"  # the work's game is incomplete (a draft's TEST run)
     ILLEGAL_MOVE = "ILLEGAL_MOVE"  # the rules refuse the action
     ACTION_INVALID = "ACTION_INVALID"  # malformed action
     # An action that completes later (a turn answered by an AI task) is still pending.

@@ -16,7 +16,10 @@ snapshot and applies the play type's rules (`RunRules`, resolvers/runs/rules.py)
   Two concurrent actions with one version: the guard lets exactly one through. A guard
   that matches nothing writes nothing; one read then decides the refusal (refusals.py).
   An illegal move raises inside the transaction: no row, no event, no version bump.
-- `abandon_run`: the same guard without a version; ABANDONED with reason ABANDONED.
+- `abandon_run`: the same guard without a version (a PAUSED run too, whatever its
+  deadline: it cannot expire while paused); ABANDONED with reason ABANDONED.
+A play type without a time limit (`NO_TIME_LIMIT`) starts its runs with the deadline
+`NO_DEADLINE`; a PAUSED run (resolvers/runs/server_clock.py) counts against the limit.
 Each function publishes its events after its commit; call them outside any transaction.
 """
 
@@ -37,7 +40,15 @@ from resolvers.principal import Principal
 from resolvers.runs import played, refusals
 from resolvers.runs.errors import RunError, RunErrorCode
 from resolvers.runs.finishing import end_running, finished, record_elapsed
-from resolvers.runs.model import Run, RunEventKind, RunMode, RunReason, RunStatus
+from resolvers.runs.model import (
+    NO_DEADLINE,
+    NO_TIME_LIMIT,
+    Run,
+    RunEventKind,
+    RunMode,
+    RunReason,
+    RunStatus,
+)
 from resolvers.runs.registry import require_rules
 from resolvers.runs.store import RUNNING, record_event, run_from_row
 from settings import get_settings
@@ -64,7 +75,7 @@ async def start_run(
         raise BadUserInput(f"`workId` is 1 to {MAX_WORK_ID_LENGTH} characters.")
     now = utc(clock.now())
     limit_ms = rules.time_limit_ms()
-    if limit_ms <= 0:
+    if limit_ms < 0:
         raise ValueError(f"{rules.play_type} has a time limit of {limit_ms} ms")
     async with write_transaction():
         work = await rules.playable_work(work_id=work_id, mode=mode, user_id=user_id)
@@ -75,8 +86,10 @@ async def start_run(
         await played.lock_player(user_id, now)
         unfinished = await RunsRun.count().where(
             (RunsRun.owner_user_id == user_id)
-            & (RunsRun.status == RUNNING)
-            & (RunsRun.deadline_at > now)
+            & (
+                ((RunsRun.status == RUNNING) & (RunsRun.deadline_at > now))
+                | (RunsRun.status == RunStatus.PAUSED.value)
+            )
         )
         limit = get_settings().run_limit
         if unfinished >= limit:
@@ -94,7 +107,9 @@ async def start_run(
             reason=None,
             snapshot_version=0,
             started_at=now,
-            deadline_at=now + timedelta(milliseconds=limit_ms),
+            deadline_at=(
+                now + timedelta(milliseconds=limit_ms) if limit_ms != NO_TIME_LIMIT else NO_DEADLINE
+            ),
             duration_limit_ms=limit_ms,
             finished_at=None,
             elapsed_ms=None,
@@ -209,8 +224,8 @@ async def abandon_run(*, viewer: Principal, run_id: str) -> Run:
             rows = await RunsRun.raw(
                 "UPDATE runs_run SET status = {}, reason = {}, finished_at = {}, "
                 "snapshot_version = snapshot_version + 1, updated_at = {} "
-                "WHERE run_id = {} AND owner_user_id = {} AND status = {} AND deadline_at > {} "
-                "RETURNING *",
+                "WHERE run_id = {} AND owner_user_id = {} "
+                "AND ((status = {} AND deadline_at > {}) OR status = {}) RETURNING *",
                 RunStatus.ABANDONED.value,
                 RunReason.ABANDONED.value,
                 now,
@@ -219,6 +234,7 @@ async def abandon_run(*, viewer: Principal, run_id: str) -> Run:
                 user_id,
                 RUNNING,
                 now,
+                RunStatus.PAUSED.value,
             )
             if rows:
                 ended = await record_elapsed(run_from_row(rows[0]), now)

@@ -22,7 +22,6 @@ from db.tables.runs import RunsPlayRecord
 from resolvers.errors import NotFound
 from resolvers.gallery.errors import GalleryError
 from resolvers.gallery.model import entry_key
-from resolvers.gallery.play_types import PlayType
 from resolvers.gallery.publishing import record_play
 from resolvers.ids import new_id
 from resolvers.runs.model import PLAY_COUNT_WINDOW_SECONDS, Run
@@ -49,14 +48,7 @@ async def lock_player(user_id: str, now: datetime) -> None:
 async def count_play(run: Run, now: datetime) -> bool:
     """Count a play of the run's work unless this user's last counted play of it is at most
     10 minutes old. True when it counted."""
-    return await count_play_of(
-        user_id=run.owner_user_id, play_type=run.play_type, work_id=run.work_id, now=now
-    )
-
-
-async def count_play_of(*, user_id: str, play_type: PlayType, work_id: str, now: datetime) -> bool:
-    """`count_play` for a play that is not a framework run (big fish's server-ticked runs),
-    inside the caller's write transaction."""
+    user_id, play_type, work_id = run.owner_user_id, run.play_type, run.work_id
     window_start = now - timedelta(seconds=PLAY_COUNT_WINDOW_SECONDS)
     moved = await RunsPlayRecord.raw(
         "INSERT INTO runs_play_record (record_id, user_id, play_type, work_id, counted_at) "

@@ -8,6 +8,7 @@ refused write wrote nothing). In order:
 - a running run past its deadline: it is expired now, in its own transaction (so a late
   request never finishes it), then RUN_FINISHED;
 - a finished run: RUN_FINISHED;
+- a PAUSED run (an action's guard takes RUNNING runs only): RUN_PAUSED;
 - a snapshot version that is not the expected one: SNAPSHOT_STALE.
 Each RunError carries the run's current snapshot version for the payload. When none of
 these holds (the run changed back between the two statements) it returns, and the caller
@@ -63,6 +64,12 @@ async def refuse(
         raise RunError(
             RunErrorCode.RUN_FINISHED,
             f"The run has ended ({run.status.name}).",
+            current_version=run.snapshot_version,
+        )
+    if run.status is RunStatus.PAUSED and expected_version is not None:
+        raise RunError(
+            RunErrorCode.RUN_PAUSED,
+            "The run is paused; its play type resumes it.",
             current_version=run.snapshot_version,
         )
     if expected_version is not None and run.snapshot_version != expected_version:

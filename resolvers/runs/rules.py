@@ -45,10 +45,15 @@ class RunRules(ABC):
     """One play type's run rules. Subclass, fill in, set it as its plugin's `runs`."""
 
     play_type: ClassVar[PlayType]
+    # True: the server drives the runs' time (it ends, pauses and resumes them through
+    # resolvers/runs/server_clock.py) and clients have no actions for `lifecycle.act`,
+    # so the action-by-action run contract suite does not apply.
+    server_clock: ClassVar[bool] = False
 
     @abstractmethod
     def time_limit_ms(self) -> int:
-        """The run's time limit (a setting of the play type, read when a run starts)."""
+        """The run's time limit (a setting of the play type, read when a run starts);
+        `NO_TIME_LIMIT` (0, resolvers/runs/model.py): none."""
 
     @abstractmethod
     async def playable_work(

@@ -55,6 +55,8 @@ def run_from_row(row: Mapping[str, Any]) -> Run:
         finished_at=_time(finished_at) if finished_at is not None else None,
         elapsed_ms=int(elapsed) if elapsed is not None else None,
         updated_at=_time(row["updated_at"]),
+        paused_at=_time(row["paused_at"]) if row.get("paused_at") is not None else None,
+        paused_ms=int(row.get("paused_ms") or 0),
     )
 
 

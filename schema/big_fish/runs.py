@@ -24,7 +24,7 @@ from schema.permissions import IsAuthenticated
 strawberry.enum(
     BigFishRunStatus,
     description="RUNNING: ticking while watched; PAUSED: nobody watched for 5 s, its clock "
-    "stopped (watching resumes it); WON; LOST.",
+    "stopped (watching resumes it); WON; LOST; ABANDONED (`runAbandon`).",
 )
 RUN_ID = "Your big-fish run's `runId`."
 
@@ -49,7 +49,10 @@ class BigFishFish:
 class BigFishFrame:
     run_id: strawberry.ID = strawberry.field(description="The run.")
     tick: int = strawberry.field(description="Ticks since the start (10 a second while live).")
-    status: BigFishRunStatus = strawberry.field(description="RUNNING, WON or LOST.")
+    status: BigFishRunStatus = strawberry.field(
+        description="RUNNING, WON or LOST; ABANDONED only in the one frame a run given up "
+        "answers with (its last saved world)."
+    )
     player: BigFishPlayer = strawberry.field(description="The player's fish.")
     fish: list[BigFishFish] = strawberry.field(description="The other fish still swimming.")
     eaten: int = strawberry.field(description="Fish eaten so far.")
@@ -101,7 +104,8 @@ class BigFishRun:
 @strawberry.type(description="Result of `bigFishRunStart`.")
 class BigFishRunStartPayload:
     errors: list[BigFishErrorType] = strawberry.field(
-        description="Empty on success; NOT_PLAYABLE for a draft whose game is incomplete."
+        description="Empty on success; NOT_PLAYABLE for a draft whose game is incomplete; "
+        "RUN_LIMIT_REACHED with 20 unfinished runs (of any play type)."
     )
     run: BigFishRun | None = strawberry.field(description="The new run; null if refused.")
 
@@ -117,9 +121,11 @@ class BigFishRunInputPayload:
 @strawberry.type
 class BigFishRunMutation:
     @strawberry.mutation(
-        description="Start a run of a published big-fish work (anyone's) or of your own "
-        "draft: a world placed from a fresh seed, RUNNING at tick 0; it ticks while you "
-        "watch `bigFishRunFrames`.",
+        description="Start a run of a published big-fish work (anyone's; a PLAY run of the "
+        "run framework, counted as every PLAY run) or of your own draft (a TEST run, "
+        "counting nothing): a world placed from a fresh seed, RUNNING at tick 0; it ticks "
+        "while you watch `bigFishRunFrames`. The same as `runStart(playType: BIG_FISH)`; "
+        "the run is in `viewer.runs` under the same `runId`.",
         permission_classes=[IsAuthenticated],
         extensions=[DomainErrorPayload()],
     )
@@ -168,7 +174,8 @@ class BigFishRunSubscription:
         row = await runs.owned_run(viewer=info.context.principal, run_id=str(run_id))
         run = row["run_id"]
         if BigFishRunStatus(row["status"]) in FINISHED_RUN_STATUSES:
-            yield BigFishFrame.from_world(run, row["snapshot_json"])
+            # (an abandoned run: its last saved world, marked ABANDONED)
+            yield BigFishFrame.from_world(run, {**row["snapshot_json"], "status": row["status"]})
             return
 
         async def is_over() -> bool:

@@ -42,7 +42,9 @@ strawberry.enum(
 strawberry.enum(
     RunStatus,
     description="RUNNING until the run ends: WON, LOST (by the rules), ABANDONED "
-    "(`runAbandon`) or EXPIRED (the time limit passed).",
+    "(`runAbandon`) or EXPIRED (the time limit passed). PAUSED: its clock is stopped (a "
+    "play type whose server drives the time paused it, e.g. a big-fish run nobody "
+    "watches); it does not expire and its paused time is not played time.",
 )
 strawberry.enum(
     RunEventKind,
@@ -51,8 +53,9 @@ strawberry.enum(
 strawberry.enum(
     RunErrorCode,
     description="Why a run mutation did nothing: PLAY_TYPE_UNSUPPORTED, RUN_LIMIT_REACHED "
-    "(20 unfinished runs), SNAPSHOT_STALE (see `currentSnapshotVersion`), RUN_FINISHED, "
-    "ILLEGAL_MOVE, ACTION_INVALID.",
+    "(20 unfinished runs, PAUSED ones included), SNAPSHOT_STALE (see "
+    "`currentSnapshotVersion`), RUN_FINISHED, RUN_PAUSED (an action on a paused run), "
+    "ILLEGAL_MOVE, ACTION_INVALID, NOT_PLAYABLE (a draft whose game is incomplete).",
 )
 
 R = TypeVar("R", bound="Run")
@@ -102,7 +105,7 @@ class Run(relay.Node):
     play_type: PlayType = strawberry.field(description="The play type of the run's work.")
     work_id: strawberry.ID = strawberry.field(description="The `workId` of the work played.")
     mode: RunMode = strawberry.field(description="PLAY (a published work) or TEST (your draft).")
-    status: RunStatus = strawberry.field(description="RUNNING, or how it ended.")
+    status: RunStatus = strawberry.field(description="RUNNING, PAUSED, or how it ended.")
     reason: str | None = strawberry.field(
         description="Why it ended (COMPLETED, ABANDONED, TIME_UP, or the play type's own "
         "reason for a loss); null while RUNNING."
@@ -113,17 +116,21 @@ class Run(relay.Node):
     )
     started_at: datetime = strawberry.field(description="When the run started.")
     deadline_at: datetime = strawberry.field(
-        description="When its time is up: `startedAt` + `durationLimitMs`."
+        description="When its time is up: `startedAt` + `durationLimitMs` + the time it "
+        "spent PAUSED. A play type without a time limit (big fish, story "
+        "sessions): 9999-01-01T00:00:00Z."
     )
     duration_limit_ms: int = strawberry.field(
         description="Its time limit in milliseconds (a setting of the play type, fixed at "
-        "the start)."
+        "the start); 0: no time limit (big fish, story sessions)."
     )
     finished_at: datetime | None = strawberry.field(
         description="When it ended (an expired run: its deadline); null while RUNNING."
     )
     elapsed_ms: int = strawberry.field(
-        description="Milliseconds played: until now while RUNNING, at most `durationLimitMs`."
+        description="Milliseconds played: from the start until now while RUNNING (until "
+        "the pause while PAUSED), minus the time spent PAUSED, at most `durationLimitMs` "
+        "when there is a limit."
     )
 
     run: strawberry.Private[model.Run]
@@ -216,6 +223,8 @@ class RunEvent:
 
 
 _run_types: dict[PlayType, type[Run]] = {}
+# Tests only: a stand-in run type for a play type (tests/runs/fake.py), ahead of its own.
+_test_run_types: dict[PlayType, type[Run]] = {}
 
 
 def register_run_type(play_type: PlayType, cls: type[Run]) -> None:
@@ -236,19 +245,30 @@ def unregister_run_type(play_type: PlayType) -> None:
 
 
 def run_type_for(play_type: PlayType | str) -> type[Run] | None:
-    return _run_types.get(PlayType(play_type))
+    kind = PlayType(play_type)
+    return _test_run_types.get(kind) or _run_types.get(kind)
+
+
+def register_run_type_for_tests(play_type: PlayType, cls: type[Run] | None) -> None:
+    """Tests only: `cls` stands in for `play_type`'s run type (None: no more)."""
+    if cls is None:
+        _test_run_types.pop(PlayType(play_type), None)
+    else:
+        _test_run_types[PlayType(play_type)] = cls
 
 
 def run_play_type_of(cls: type[Run]) -> PlayType | None:
-    for play_type, registered in _run_types.items():
-        if registered is cls:
-            return play_type
+    for registry in (_test_run_types, _run_types):
+        for play_type, registered in registry.items():
+            if registered is cls:
+                return play_type
     return None
 
 
 def registered_run_types() -> list[type[Run]]:
     """Every registered run type (schema/build.py lists them in the schema's types)."""
-    return [_run_types[play_type] for play_type in PlayType if play_type in _run_types]
+    found = [_run_types[play_type] for play_type in PlayType if play_type in _run_types]
+    return found + [cls for cls in _test_run_types.values() if cls not in found]
 
 
 def run_object_id(value: str) -> str:

@@ -1,5 +1,6 @@
 """Big fish through the real ASGI app: a seed, sprites generated, published, in the
-gallery, then one run steered to a win and one to a loss, frames received each tick."""
+gallery, then one run steered to a win and one to a loss, frames received each tick, both
+runs of the run framework (`viewer.runs`, FINISHED events)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from tests.big_fish.graph import (
 from tests.factories.auth import TestUser, make_user
 from tests.factories.gallery import read_model
 from tests.factories.images import cover, finish
+from tests.factories.runs import VIEWER_RUNS, events_of
 from tests.fixtures import GraphQLClient
 from tests.ws import graphql_socket
 
@@ -115,3 +117,14 @@ async def test_seed_to_sprites_to_gallery_to_a_won_and_a_lost_run(
     assert (won[-1]["status"], won[-1]["player"]["mass"]) == ("WON", 3.2)
     assert [frame["tick"] for frame in lost] == list(range(9))
     assert lost[-1]["status"] == "LOST"
+    # and both are runs of the run framework in bob's runs, ended through its finishing
+    listed = await gql.execute(VIEWER_RUNS, {"first": 10}, token=bob.access_token)
+    nodes = [edge["node"] for edge in listed["data"]["viewer"]["runs"]["edges"]]
+    assert [(node["playType"], node["mode"], node["status"], node["reason"]) for node in nodes] == [
+        ("BIG_FISH", "PLAY", "LOST", "EATEN"),
+        ("BIG_FISH", "PLAY", "WON", "COMPLETED"),
+    ]
+    assert [event["kind"] for event in await events_of(nodes[0]["runId"])] == [
+        "started",
+        "finished",
+    ]

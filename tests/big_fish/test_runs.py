@@ -11,6 +11,8 @@ import httpx
 import pytest
 
 from db.tables.big_fish import BigFishCreationSession, BigFishRuntimeRun
+from resolvers.big_fish import runs
+from resolvers.big_fish.errors import BigFishRateLimited
 from resolvers.big_fish.live import LIVE_RUNS
 from resolvers.big_fish.plugin import BIG_FISH
 from resolvers.big_fish.ticks import ManualTicks
@@ -20,7 +22,8 @@ from tests.big_fish.graph import FRAMES, RUN_INPUT, RUN_START, data, next_frame
 from tests.factories.auth import TestUser, make_user
 from tests.factories.gallery import read_model
 from tests.factories.play_types import ready_work
-from tests.fixtures import GraphQLClient
+from tests.factories.runs import RUN_ABANDON, every_table
+from tests.fixtures import FakeClock, GraphQLClient
 from tests.ws import graphql_socket
 
 
@@ -94,25 +97,25 @@ async def test_a_direction_outside_the_unit_disc_is_refused_and_writes_nothing(
     # given bob's run
     bob = await make_user()
     run_id = await _run(gql, bob)
-    before = await _rows()
+    before = await every_table()
     # when he steers outside x² + y² ≤ 1
     result = await gql.execute(RUN_INPUT, {"r": run_id, "x": x, "y": y}, token=bob.access_token)
     # then BAD_USER_INPUT, and nothing changed
     assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-    assert await _rows() == before
+    assert await every_table() == before
 
 
 async def test_a_number_that_is_not_finite_is_refused(gql: GraphQLClient) -> None:
     # given bob's run
     bob = await make_user()
     run_id = await _run(gql, bob)
-    before = await _rows()
+    before = await every_table()
     # when the direction is written as an infinite number
     query = RUN_INPUT.replace("$x: Float!, ", "").replace("x: $x", "x: 1e400")
     result = await gql.execute(query, {"r": run_id, "y": 0.0}, token=bob.access_token)
     # then the request is refused, and nothing changed
     assert "errors" in result
-    assert await _rows() == before
+    assert await every_table() == before
 
 
 async def test_another_users_run_is_not_found_for_inputs_frames_and_reads(
@@ -121,11 +124,12 @@ async def test_another_users_run_is_not_found_for_inputs_frames_and_reads(
     # given bob's run, and alice
     bob, alice = await make_user(), await make_user()
     run_id = await _run(gql, bob)
-    before = await _rows()
-    # when alice steers it, reads it and watches it
+    before = await every_table()
+    # when alice steers it, reads it, abandons it and watches it
     steered = await gql.execute(
         RUN_INPUT, {"r": run_id, "x": 1.0, "y": 0.0}, token=alice.access_token
     )
+    abandoned = await gql.execute(RUN_ABANDON, {"id": run_id}, token=alice.access_token)
     read = await gql.execute(
         "query($r: ID!) { bigFishRun(runId: $r) { status } }",
         {"r": run_id},
@@ -135,21 +139,21 @@ async def test_another_users_run_is_not_found_for_inputs_frames_and_reads(
         await ws.subscribe(FRAMES, {"r": run_id})
         (watched,) = await ws.next_payloads(1)
     # then each is NOT_FOUND, nothing changed and nobody ticks the run
-    for result in (steered, read, watched):
+    for result in (steered, read, abandoned, watched):
         assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND", result
-    assert await _rows() == before
+    assert await every_table() == before
     assert run_id not in LIVE_RUNS.runs
 
 
 async def test_the_31st_input_within_a_second_is_rate_limited(
-    gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+    gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
 ) -> None:
-    # given bob's run and the real limit of 30 inputs a second
+    # given bob's run and the real limit of 30 inputs a second, the clock within one second
     monkeypatch.setenv("BIG_FISH_INPUTS_PER_SECOND", "30")
     get_settings.cache_clear()
     bob = await make_user()
     run_id = await _run(gql, bob)
-    # when he sends 31 at once
+    # when he sends 31
     results = [
         await gql.execute(RUN_INPUT, {"r": run_id, "x": 0.0, "y": 0.5}, token=bob.access_token)
         for _ in range(31)
@@ -158,7 +162,58 @@ async def test_the_31st_input_within_a_second_is_rate_limited(
     # then 30 are taken and the 31st is RATE_LIMITED (the stored direction is the 30th)
     assert ["errors" in result for result in results] == [False] * 30 + [True]
     assert results[-1]["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
-    assert (row["last_input_x"], row["last_input_y"]) == (0.0, 0.5)
+    assert (row["last_input_x"], row["last_input_y"], row["input_count"]) == (0.0, 0.5, 30)
+    # when the next second comes, then he steers again (the count starts over)
+    clock.advance(seconds=1)
+    again = await gql.execute(RUN_INPUT, {"r": run_id, "x": 1.0, "y": 0.0}, token=bob.access_token)
+    assert again["data"]["bigFishRunInput"]["errors"] == []
+    assert (await _rows())[0]["input_count"] == 1
+
+
+async def test_31_concurrent_inputs_in_one_second_take_exactly_30(
+    gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
+) -> None:
+    # given bob's run, the limit of 30 a second, the clock within one second
+    monkeypatch.setenv("BIG_FISH_INPUTS_PER_SECOND", "30")
+    get_settings.cache_clear()
+    bob = await make_user()
+    run_id = await _run(gql, bob)
+    # when 31 inputs arrive at once (the count is the row's: any process would agree)
+    results = await asyncio.gather(
+        *(runs.submit_input(viewer=bob.principal, run_id=run_id, x=0.0, y=-1.0) for _ in range(31)),
+        return_exceptions=True,
+    )
+    after = await _rows()
+    # then exactly 30 were taken and one was RATE_LIMITED
+    assert sum(isinstance(result, dict) for result in results) == 30
+    refused = [result for result in results if isinstance(result, Exception)]
+    assert [type(error) for error in refused] == [BigFishRateLimited]
+    assert after[0]["input_count"] == 30
+    # when one more comes in that second, then it is refused and writes nothing
+    with pytest.raises(BigFishRateLimited):
+        await runs.submit_input(viewer=bob.principal, run_id=run_id, x=1.0, y=0.0)
+    assert await _rows() == after
+
+
+async def test_an_anonymous_caller_can_neither_start_steer_nor_watch_a_run(
+    client: httpx.AsyncClient, gql: GraphQLClient
+) -> None:
+    # given bob's run
+    bob = await make_user()
+    run_id = await _run(gql, bob)
+    work_id = (await _rows())[0]["session_id"]
+    before = await every_table()
+    # when a caller without a token starts, steers and watches
+    started = await gql.execute(RUN_START, {"w": work_id})
+    steered = await gql.execute(RUN_INPUT, {"r": run_id, "x": 1.0, "y": 0.0})
+    async with graphql_socket(client, None) as ws:
+        await ws.subscribe(FRAMES, {"r": run_id})
+        (watched,) = await ws.next_payloads(1)
+    # then each is refused as unauthenticated, and nothing changed
+    for result in (started, steered, watched):
+        assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", result
+    assert await every_table() == before
+    assert run_id not in LIVE_RUNS.runs
 
 
 async def test_an_input_to_a_finished_run_is_refused(gql: GraphQLClient) -> None:
@@ -168,12 +223,12 @@ async def test_an_input_to_a_finished_run_is_refused(gql: GraphQLClient) -> None
     await BigFishRuntimeRun.update({BigFishRuntimeRun.status: "lost"}).where(
         BigFishRuntimeRun.run_id == run_id
     )
-    before = await _rows()
+    before = await every_table()
     # when he steers it
     result = await gql.execute(RUN_INPUT, {"r": run_id, "x": 1.0, "y": 0.0}, token=bob.access_token)
     # then RUN_FINISHED, and nothing changed
     assert result["data"]["bigFishRunInput"]["errors"] == [{"code": "RUN_FINISHED"}]
-    assert await _rows() == before
+    assert await every_table() == before
 
 
 async def test_runs_of_a_published_work_count_gallery_plays_once_per_player_per_window(

@@ -66,7 +66,7 @@ def _visual_novel_choose(run_id: str, version: int, action: Mapping[str, Any]) -
 # session has no win yet and no practical time limit (docs/rpg.md); tests/rpg covers its
 # refusals, concurrency and counting.
 NOT_IN_CONTRACT: dict[PlayType, str] = {
-    PlayType.CUSTOM_WORLD: "story sessions: no win, no practical time limit (tests/rpg)",
+    PlayType.CUSTOM_WORLD: "story sessions: no win and no time limit (tests/rpg)",
 }
 
 ACTION_MUTATIONS: dict[PlayType, ActionMutation] = {

@@ -1,0 +1,135 @@
+"""Big fish's runs as runs of the run framework (resolvers/runs/): `BigFishRunRules`.
+
+Every big-fish run has its `runs_run` row (the same run id as its `big_fish_runtime_run`
+row), started by `lifecycle.start_run` (`runStart(playType: BIG_FISH)` or
+`bigFishRunStart`): so it is in `viewer.runs`, counts against RUN_LIMIT, and in PLAY mode
+counts the play, the played work and, when it ends, the play time, like every run; a TEST
+run (the owner's draft) counts nothing. Big fish has no time limit (`NO_TIME_LIMIT`: the
+deadline is `NO_DEADLINE`). The server drives its time (`server_clock`): there are no
+client actions (`apply` refuses everything: a client steers with `bigFishRunInput`); the
+ticking process pauses, resumes and ends the framework row through
+resolvers/runs/server_clock.py (leases.py). `runAbandon` ends it like any run:
+`on_finished` marks the runtime row and drops its lease, which stops its ticker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from db.tables.big_fish import BigFishRuntimeRun
+from resolvers.big_fish import drafts, runs, sessions, simulation
+from resolvers.big_fish.adapter import as_json
+from resolvers.big_fish.gate import game_blockers
+from resolvers.big_fish.model import BigFishRunStatus
+from resolvers.gallery.model import WorkPublicationStatus
+from resolvers.gallery.play_types import PlayType
+from resolvers.runs.errors import RunError, RunErrorCode
+from resolvers.runs.model import NO_TIME_LIMIT, Outcome, Run, RunMode
+from resolvers.runs.rules import PlayableWork, RunRules
+from subscriptions.streams import StreamEntry
+
+MAX_SUBTITLE = 256
+# Why a run was lost (the framework's `reason`): the player touched a bigger fish.
+EATEN = "EATEN"
+
+
+class BigFishRunRules(RunRules):
+    play_type = PlayType.BIG_FISH
+    server_clock = True
+
+    def time_limit_ms(self) -> int:
+        return NO_TIME_LIMIT
+
+    async def playable_work(
+        self, *, work_id: str, mode: RunMode, user_id: str
+    ) -> PlayableWork | None:
+        row = (await sessions.sessions_by_id([work_id])).get(work_id)
+        if row is None:
+            return None
+        published = row["publication_status"] == WorkPublicationStatus.PUBLISHED.value
+        if mode is RunMode.PLAY and not published:
+            return None
+        draft = drafts.stored_draft(row["draft_json"])
+        return PlayableWork(
+            work_id=work_id,
+            owner_user_id=row["owner_user_id"],
+            title=draft.title,
+            subtitle=draft.description[:MAX_SUBTITLE],
+            content=draft,
+        )
+
+    async def start(self, *, run: Run, work: PlayableWork, now: datetime) -> dict[str, Any]:
+        draft: drafts.BigFishDraft = work.content
+        if game_blockers(draft):
+            raise RunError(
+                RunErrorCode.NOT_PLAYABLE, "The work's game is not complete.", field="workId"
+            )
+        seed = int(runs.new_seed(48))  # (tests choose it by replacing `runs.new_seed`)
+        world = simulation.world(
+            seed=seed,
+            levels=[level.model_dump() for level in draft.levels],
+            thresholds=draft.growth_thresholds,
+            start_level=draft.player_level,
+            player_speed=draft.player_speed,
+            win_size=draft.win_size,
+        )
+        await BigFishRuntimeRun.raw(
+            "INSERT INTO big_fish_runtime_run (run_id, session_id, owner_user_id, status, "
+            "snapshot_json, last_input_x, last_input_y, tick, created_at, updated_at, seed, "
+            "lease_owner, lease_expires_at, saved_at, finished_at, input_second, input_count) "
+            "VALUES ({}, {}, {}, {}, {}, 0, 0, 0, {}, {}, {}, NULL, NULL, {}, NULL, 0, 0) "
+            f"RETURNING {runs.RUN_COLUMNS}",
+            run.run_id,
+            run.work_id,
+            run.owner_user_id,
+            BigFishRunStatus.RUNNING.value,
+            as_json(world),
+            now,
+            now,
+            seed,
+            now,
+        )
+        if run.mode is RunMode.PLAY:  # the session's own count of runs
+            await BigFishRuntimeRun.raw(
+                "UPDATE big_fish_creation_session SET play_count = play_count + 1 "
+                "WHERE session_id = {}",
+                run.work_id,
+            )
+        return {"seed": seed}
+
+    async def apply(self, *, run: Run, action: Mapping[str, Any], now: datetime) -> Outcome:
+        raise RunError(
+            RunErrorCode.ILLEGAL_MOVE,
+            "A big-fish run is steered with bigFishRunInput; the server moves it.",
+            field="action",
+        )
+
+    async def on_finished(self, *, run: Run, now: datetime) -> list[StreamEntry]:
+        # WON / LOST: the ticker saved the runtime row already. Anything else (runAbandon)
+        # ends it here and drops its lease: the ticker's next save fails and it stops.
+        await BigFishRuntimeRun.raw(
+            "UPDATE big_fish_runtime_run SET status = {}, finished_at = {}, updated_at = {}, "
+            "lease_owner = NULL, lease_expires_at = NULL WHERE run_id = {} "
+            "AND status IN ({}, {})",
+            BigFishRunStatus.ABANDONED.value,
+            now,
+            now,
+            run.run_id,
+            BigFishRunStatus.RUNNING.value,
+            BigFishRunStatus.PAUSED.value,
+        )
+        return []
+
+    async def states(self, run_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        return await runs.runs_by_id(run_ids)
+
+    def winning_actions(self, state: Mapping[str, Any]) -> list[dict[str, Any]]:
+        return []  # no actions: the server plays (tests steer through the graph)
+
+    def illegal_action(self, state: Mapping[str, Any]) -> dict[str, Any]:
+        return {}
+
+
+BIG_FISH_RUN_RULES = BigFishRunRules()
