@@ -6,7 +6,7 @@ import pytest
 
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.registry import plugin_for
-from resolvers.runs.registry import play_types_with_runs, rules_for, rules_for_tests
+from resolvers.runs.registry import play_types_with_runs, rules_for
 from schema import play_types as schema_play_types
 from schema.runs.types import run_type_for
 from tests.factories.gallery import TEST_PLAY_TYPE
@@ -35,13 +35,12 @@ def test_a_play_type_has_runs_when_its_plugin_has_rules(counter: CounterRules) -
     assert run_type_for(TEST_PLAY_TYPE) is CounterTestRun
 
 
-def test_the_schema_refuses_a_play_type_with_runs_and_no_run_type() -> None:
-    # given a play type with runs whose Run type nobody names (custom worlds, which have
-    # neither, given the counter's rules)
-    class CustomWorldCounter(CounterRules):
-        play_type = PlayType.CUSTOM_WORLD
-
-    with rules_for_tests(CustomWorldCounter()):
-        # when the run types are installed (as build_schema does), it refuses
-        with pytest.raises(RuntimeError, match=PlayType.CUSTOM_WORLD.value):
-            schema_play_types.install_run_types()
+def test_the_schema_refuses_a_play_type_with_runs_and_no_run_type(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given a play type with runs whose Run type nobody names (custom worlds' story
+    # sessions, with their run type taken out of RUN_TYPES)
+    monkeypatch.delitem(schema_play_types.RUN_TYPES, PlayType.CUSTOM_WORLD)
+    # when the run types are installed (as build_schema does), it refuses
+    with pytest.raises(RuntimeError, match=PlayType.CUSTOM_WORLD.value):
+        schema_play_types.install_run_types()
