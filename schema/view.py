@@ -62,6 +62,7 @@ from schema.http_rules import (
     request_error_status,
     response_media_type,
 )
+from schema.public_cache import PublicCache
 from schema.sse import SseResponse, SseStream, SseStreams, StreamLimitReached, guarded
 from schema.websocket import (
     LegacyWsHandler,
@@ -81,7 +82,9 @@ class GraphQLView(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWsHandler
     graphql_ws_handler_class = LegacyWsHandler
 
-    def __init__(self, schema: BaseSchema, settings: Settings) -> None:
+    def __init__(
+        self, schema: BaseSchema, settings: Settings, public_cache: PublicCache | None = None
+    ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
@@ -96,6 +99,7 @@ class GraphQLView(GraphQL[Context, None]):
         self.sse_streams = SseStreams(settings.max_sse_streams_per_user)
         self.max_body_bytes = settings.max_body_bytes
         self.max_json_depth = settings.max_json_depth
+        self.public_cache = public_cache
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Our page loads the vendored assets from this host, not unpkg (schema/graphiql/).
@@ -255,7 +259,8 @@ class GraphQLView(GraphQL[Context, None]):
         # A plain HTTP request (no `text/event-stream` in Accept) cannot carry a
         # subscription: 406 with a message saying how, instead of executing it as a query.
         allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
-        try:
+
+        async def run() -> ExecutionResult:
             return await self.schema.execute(
                 request_data.query,
                 root_value=root_value,
@@ -265,6 +270,15 @@ class GraphQLView(GraphQL[Context, None]):
                 allowed_operation_types=allowed,
                 operation_extensions=request_data.extensions,
             )
+
+        try:
+            # Anonymous (no Authorization header at all): the public-response cache may
+            # answer (schema/public_cache.py); a signed-in request never reads nor fills it.
+            if self.public_cache is not None and "authorization" not in request.headers:
+                return await self.public_cache.execute(
+                    request_data.query, request_data.variables, request_data.operation_name, run
+                )
+            return await run()
         except InvalidOperationTypeError as error:
             if error.operation_type is OperationType.SUBSCRIPTION:
                 raise HTTPException(406, SUBSCRIPTION_NEEDS_SSE) from None

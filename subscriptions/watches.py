@@ -1,0 +1,64 @@
+"""Watching channels for a local cache: every message handed to a callback as it arrives.
+
+A watch subscribes its channels on the process's hub with a callback (`Hub.subscribe(…,
+on_offer=…)`): messages, the resync marker the hub sends after it reconnected, the markers
+it sends every poll period while the bus is down, and `{"closed": true}` when the hub stops
+all reach the callback in the hub's listener task, before any other task runs. `start`
+returns once every channel is live, so whatever is published from then on reaches it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from subscriptions.bus import CLOSED, Hub
+
+logger = logging.getLogger("genarrative.bus")
+
+
+class ChannelWatch:
+    def __init__(
+        self, hub: Hub, channels: Sequence[str], on_message: Callable[[dict[str, Any]], None]
+    ) -> None:
+        self.hub = hub
+        self.channels = tuple(channels)
+        self.on_message = on_message
+        self._task: asyncio.Task[None] | None = None
+
+    def _offer(self, message: dict[str, Any]) -> None:
+        try:
+            self.on_message(message)
+        except Exception:  # never into the hub's listener
+            logger.exception("a channel watch failed on %r", message)
+
+    async def start(self) -> None:
+        live: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._task = asyncio.create_task(self._hold(live))
+        await live
+
+    async def _hold(self, live: asyncio.Future[None]) -> None:
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                for channel in self.channels:
+                    await stack.enter_async_context(
+                        self.hub.subscribe(channel, on_offer=self._offer)
+                    )
+                live.set_result(None)
+                await asyncio.Event().wait()  # until stopped
+        except BaseException as error:
+            if not live.done():
+                live.set_exception(error)
+            raise
+        finally:
+            self._offer(CLOSED)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
