@@ -31,6 +31,7 @@ from schema.build import build_schema
 from schema.failures import ErrorBarrier
 from schema.graphiql.routes import ROUTES as GRAPHIQL_ROUTES
 from schema.metrics_http import metrics_routes, start_pool_sampler
+from schema.persisted import persisted_from_settings
 from schema.public_cache import cache_from_settings, start_watch
 from schema.request_context import RequestContext
 from schema.view import GraphQLView
@@ -114,7 +115,7 @@ def create_app(
         )
     schema = build_schema(settings, tracer_provider=provider)
     public_cache = cache_from_settings(schema._schema, settings)
-    view = GraphQLView(schema, settings, public_cache)
+    view = GraphQLView(schema, settings, public_cache, persisted_from_settings(settings))
     engine = UserAccount._meta.db
     # After the engine: Piccolo's version probe logs "Running Postgres version 0.0" when the
     # server is down, which start-up then says in one line (DATABASE_URL).

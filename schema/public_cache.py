@@ -140,8 +140,8 @@ class PublicCache:
         run: Callable[[], Awaitable[ExecutionResult]],
     ) -> ExecutionResult:
         """The result of an anonymous request: from the cache, or `run()` (and kept)."""
-        if not self.ready or not query:
-            return await run()
+        if not self.ready or not query or not isinstance(operation_name, str | None):
+            return await run()  # a malformed operation name: the executor refuses it
         plan = self.plan(query, operation_name)
         if not plan.cacheable:
             return await run()

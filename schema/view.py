@@ -62,6 +62,7 @@ from schema.http_rules import (
     request_error_status,
     response_media_type,
 )
+from schema.persisted import PersistedQueries, PersistedQueryRefused
 from schema.public_cache import PublicCache
 from schema.sse import SseResponse, SseStream, SseStreams, StreamLimitReached, guarded
 from schema.websocket import (
@@ -83,7 +84,11 @@ class GraphQLView(GraphQL[Context, None]):
     graphql_ws_handler_class = LegacyWsHandler
 
     def __init__(
-        self, schema: BaseSchema, settings: Settings, public_cache: PublicCache | None = None
+        self,
+        schema: BaseSchema,
+        settings: Settings,
+        public_cache: PublicCache | None = None,
+        persisted: PersistedQueries | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -100,6 +105,7 @@ class GraphQLView(GraphQL[Context, None]):
         self.max_body_bytes = settings.max_body_bytes
         self.max_json_depth = settings.max_json_depth
         self.public_cache = public_cache
+        self.persisted = persisted
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Our page loads the vendored assets from this host, not unpkg (schema/graphiql/).
@@ -143,6 +149,18 @@ class GraphQLView(GraphQL[Context, None]):
             if declared > self.max_body_bytes:
                 raise BodyTooLarge()
             response = await self.run(request)
+        except PersistedQueryRefused as error:
+            # Apollo's answers: NotFound and NotSupported are 200 whatever the Accept header
+            # (a client retries with the document, or stops hashing), never to be cached.
+            metrics.record_request(metrics.OTHER, metrics.REQUEST_ERROR, None)
+            response = error_response(
+                error.status,
+                error.message,
+                error.code,
+                request_id=request_id,
+                media_type=media_type,
+                headers={"Cache-Control": "private, no-cache, must-revalidate"},
+            )
         except BodyTooLarge:
             metrics.record_request(metrics.OTHER, metrics.REQUEST_ERROR, None)
             response = error_response(
@@ -199,6 +217,20 @@ class GraphQLView(GraphQL[Context, None]):
             return message
 
         return limited_receive
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET with a persisted query's hash and no `query` is an operation, not the IDE.
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        data = await super().parse_http_body(request)
+        if self.persisted is not None:
+            # Persisted operations (schema/persisted.py): the hash stands for the document.
+            for each in data if isinstance(data, list) else [data]:
+                each.query = self.persisted.resolve(each.query, each.extensions)
+        return data
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         request_id = scope_request_id(request.scope)

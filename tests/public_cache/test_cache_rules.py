@@ -224,3 +224,13 @@ async def test_concurrent_identical_misses_execute_once() -> None:
     # then one ran, and all got its result
     assert runs.count == 1
     assert [result["run"] for result in results] == [1] * 5
+
+
+async def test_a_malformed_operation_name_is_left_to_the_executor() -> None:
+    # given an operation name that is not a string (the executor answers 400)
+    cache, runs = _cache(), Runs()
+    # when asked twice
+    for _ in range(2):
+        await cache.execute(PAGE, {}, {"a": 1}, runs)  # type: ignore[arg-type]
+    # then both ran, nothing kept
+    assert (runs.count, len(cache)) == (2, 0)
