@@ -101,6 +101,7 @@ def orchestrate(options: argparse.Namespace) -> int:
             "ARGON2_TIME_COST": "1",
             "ARGON2_MEMORY_COST_KIB": "1024",
             "ARGON2_PARALLELISM": "1",
+            "PUBLIC_CACHE_ENABLED": "false" if options.no_cache else "true",
         }
         print("engine: postgres, bus: redis; migrating and seeding …", flush=True)
         harness.run([PYTHON, "manage.py", "migrate"], env, timeout=120)
@@ -154,6 +155,7 @@ def orchestrate(options: argparse.Namespace) -> int:
                 timeout=max(15.0, deadline - time.monotonic()),
             )
         )
+        result["cache"] = "off" if options.no_cache else "on"
         _report(result, plan)
         if options.json:
             Path(options.json).write_text(json.dumps(result, indent=2))
@@ -175,7 +177,7 @@ def orchestrate(options: argparse.Namespace) -> int:
 def _report(result: dict[str, Any], plan: dict[str, Any]) -> None:
     print()
     print(
-        f"== gallery mix, public-response cache: {plan['works']} works, {PAGE}-item HOT pages, "
+        f"== gallery mix, public-response cache {result['cache']}: {plan['works']} works, {PAGE}-item HOT pages, "
         f"{int(FIRST_SHARE * 100)}% first pages, {100 - int(FIRST_SHARE * 100)}% deeper, one "
         f"write per {READS_PER_WRITE} reads; 2 processes a side; {result['connections']} "
         f"connections × {result['seconds']} s per round"
@@ -596,6 +598,9 @@ def main() -> None:
     )
     parser.add_argument("--redis-url", default="", help="default: a redis-server of its own")
     parser.add_argument("--works", type=int, default=10_000)
+    parser.add_argument(
+        "--no-cache", action="store_true", help="the app with PUBLIC_CACHE_ENABLED=false"
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=8.0, help="per round and side")
     parser.add_argument("--rounds", type=int, default=3)

@@ -17,6 +17,7 @@ import pytest
 from db.tables.gallery import GalleryPublicWork
 from tests.factories.auth import make_user
 from tests.factories.gallery import TEST_PLAY_TYPE, publish
+from tests.redis_server import RedisServer
 from tests.servers import Server, serve
 from tests.ws import graphql_socket
 
@@ -29,11 +30,12 @@ CHANGES = "subscription { galleryChanges(after: 0) { sequence kind likeCount } }
 @pytest.fixture
 async def two_servers(
     postgres_only: None,
-    redis_url_or_skip: str,
+    own_redis: RedisServer,
     tmp_path: Path,
 ) -> AsyncIterator[tuple[Server, Server]]:
-    # A long TTL: only the events may end an entry during the test.
-    settings = {"BROADCAST_URL": redis_url_or_skip, "PUBLIC_CACHE_TTL_SECONDS": "300"}
+    # A Redis of the test's own (no other run's gallery events on it), and a long TTL: only
+    # the events may end an entry during the test.
+    settings = {"BROADCAST_URL": own_redis.url, "PUBLIC_CACHE_TTL_SECONDS": "300"}
     servers = [
         await serve(tmp_path / "writer.log", **settings),
         await serve(tmp_path / "reader.log", **settings),

@@ -98,6 +98,24 @@ async def two_servers(
                 process.kill()
 
 
+@pytest.fixture
+async def redis_url_or_skip() -> str:
+    import redis.asyncio as aioredis
+    from redis.exceptions import RedisError
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    client = aioredis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        await client.execute_command("PING")
+    except (RedisError, OSError):
+        if os.environ.get("CI") == "true":
+            pytest.fail("Redis is unreachable in CI")
+        pytest.skip("Redis is unreachable")
+    finally:
+        await client.aclose()
+    return url
+
+
 async def test_a_chunk_appended_through_one_process_reaches_a_subscriber_on_the_other(
     two_servers: tuple[str, str],
 ) -> None:
