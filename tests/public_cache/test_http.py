@@ -171,3 +171,17 @@ async def test_a_get_request_is_served_from_the_cache_too(
     assert response.headers["content-type"].startswith("application/json")
     assert response.headers["x-request-id"]
     assert _titles(response.json()) == [("Before", 0, False)]
+
+
+async def test_the_cache_can_be_switched_off(http_for: Any) -> None:
+    # given an app with PUBLIC_CACHE_ENABLED=false and an anonymous page read once
+    http = await http_for(PUBLIC_CACHE_ENABLED="false")
+    assert http.app_under_test.state.public_cache is None
+    owner = await make_user()
+    work_id, _ = await publish(owner.user_id, title="Before")
+    first = (await http.post("/graphql", json={"query": PAGE, "variables": {"first": 5}})).json()
+    # when its row changes without an event
+    await _retitle(work_id, "After")
+    again = (await http.post("/graphql", json={"query": PAGE, "variables": {"first": 5}})).json()
+    # then the second read sees it
+    assert (_titles(first), _titles(again)) == ([("Before", 0, False)], [("After", 0, False)])

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from schema.persisted import OPERATIONS_FILE, PersistedQueries, load_operations
 from schema.persisted_list import rendered
-from tests.fixtures import held_in_own_task
 from tests.ws import graphql_socket
 
 QUERY = "{ gallery(first: 1) { pageInfo { hasNextPage } } }"
@@ -29,41 +26,6 @@ def _apq(digest: str = HASH) -> dict[str, Any]:
 def _error(response: httpx.Response) -> tuple[int, str, str]:
     error = response.json()["errors"][0]
     return response.status_code, error["message"], error["extensions"]["code"]
-
-
-@pytest.fixture
-async def app_with(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """An app made with extra settings (environment variables)."""
-
-    async def make(**settings: str) -> Any:
-        from app import create_app
-        from settings import get_settings
-
-        for name, value in settings.items():
-            monkeypatch.setenv(name, value)
-        get_settings.cache_clear()
-        return create_app()
-
-    return make
-
-
-@pytest.fixture
-async def http_for(app_with: Any) -> AsyncIterator[Any]:
-    opened: list[Any] = []
-
-    async def open_client(**settings: str) -> httpx.AsyncClient:
-        application = await app_with(**settings)
-        manager = held_in_own_task(lambda: LifespanManager(application))
-        await manager.__aenter__()
-        opened.append(manager)
-        transport = httpx.ASGITransport(app=application)
-        client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
-        opened.append(client)
-        return client
-
-    yield open_client
-    for each in reversed(opened):
-        await each.__aexit__(None, None, None)
 
 
 async def test_a_hash_alone_is_not_found_then_registered_with_its_document(
