@@ -167,7 +167,9 @@ class Settings(BaseSettings):
     # Hot reads (docs/performance.md): the anonymous public-response cache
     # (schema/public_cache.py) and persisted operations (schema/persisted.py).
     public_cache_enabled: bool = Field(
-        True, description="Share anonymous results of public queries (gallery pages, public works)."
+        True,
+        description="Share anonymous results of public queries (gallery pages, public works, "
+        "leaderboards).",
     )
     public_cache_ttl_seconds: float = Field(
         5.0,

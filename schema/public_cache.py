@@ -3,16 +3,17 @@
 Rules (docs/performance.md, "Public-response cache"):
 - Only anonymous HTTP requests (no `Authorization` header at all: a signed-in result
   carries `viewerHasLiked` and is never shared), and only queries whose every root field is
-  in `PUBLIC_ROOT_FIELDS` (an explicit allow-list of fields that read published data only;
-  tests/public_cache checks none of them reads private data). Keyed by (document, operation
-  name, variables). Results with errors are never stored.
-- Invalidation: the gallery's change events (`galleryChanges`: publish, update, unpublish,
-  like counts), which every process receives through the bus (subscriptions/watches.py),
-  drop results as they arrive, before any other task runs, so once an event has arrived no
-  older result is served. A like-count change names its work (StreamEntry.subject): it drops
-  the results that hold that work and those that cannot say which works they hold (any
-  field but a `gallery` page ordered by HOT or NEWEST); every other event drops everything.
-  A resync (the bus reconnected) or an outage poll drops everything too.
+  in the allow-list (schema/public_queries.py). Keyed by (document, operation name,
+  variables). Results with errors are never stored.
+- Invalidation: the gallery's change events (`galleryChanges`), which every process
+  receives through the bus (subscriptions/watches.py), drop results as they arrive, before
+  any other task runs, so once an event has arrived no older result is served. A
+  like-count change names its work (StreamEntry.subject): it drops the results that show
+  that work and those that cannot say which works they show (any field but a `gallery`
+  page ordered by HOT or NEWEST, or a leaderboard); every other gallery event drops
+  everything. A leaderboard's board is its own stream, followed once a result needs it (that
+  first result is not stored): its events drop the results of that board. A resync (the bus
+  reconnected) or an outage poll drops everything.
 - A result is stored only if no invalidation that concerns it arrived while it was being
   read (a generation counter and a short log of what each invalidation dropped).
 - Entries also expire after PUBLIC_CACHE_TTL_SECONDS (plays emit no event); the cache is
@@ -32,41 +33,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from graphql import FieldNode, GraphQLError, GraphQLSchema, OperationType, get_operation_ast, parse
+from graphql import GraphQLSchema
 from strawberry.types.execution import ExecutionResult
 
 from observability import metrics
 from resolvers.gallery.model import GALLERY_STREAM, GalleryChangeKind
-from schema.operation_metrics import operation_label
+from schema.public_queries import Plan, Plans
 from settings import Settings
 from subscriptions.bus import Hub
 from subscriptions.channels import stream_channel
 from subscriptions.watches import ChannelWatch
 
-# Root fields whose result is the same for every anonymous caller and reads published data
-# only. Never add a field that reads the viewer's or anyone's private rows (drafts,
-# sessions, wallets): tests/public_cache/test_allow_list.py fails.
-PUBLIC_ROOT_FIELDS = frozenset(
-    {"gallery", "publicPuzzleWork", "publicCustomWorld", "publicCustomWorlds"}
-)
-# The one field whose results name their works (note_works), so that a like-count change
-# drops only the pages that show the work.
-NAMING_FIELD = "gallery"
 WATCHED_CHANNELS = (stream_channel(GALLERY_STREAM),)
 LIKE_COUNT_CHANGED = GalleryChangeKind.LIKE_COUNT_CHANGED.value
-PLANS_KEPT = 512
 LOG_KEPT = 1024
+# Streams followed on demand (a leaderboard's board each); past this many, results that
+# depend on another are not stored.
+MAX_WATCHED_STREAMS = 1000
+STREAM_SUBJECT = "stream:"
 
 Key = tuple[str, str, bytes]
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """What the cache makes of one (document, operation name)."""
-
-    cacheable: bool
-    label: str = metrics.OTHER
-    naming_fields: int = 0  # `gallery` fields at the root: each must name its works
 
 
 @dataclass(slots=True)
@@ -83,6 +69,7 @@ class Collector:
     """What the resolvers of one execution said about the works they read."""
 
     subjects: set[str] = field(default_factory=set)
+    streams: set[str] = field(default_factory=set)
     named: int = 0
     unnamed: bool = False
 
@@ -101,6 +88,17 @@ def note_works(entry_keys: Iterable[str], *, complete: bool) -> None:
         collector.named += 1
     else:
         collector.unnamed = True
+
+
+def note_stream(stream_key: str) -> None:
+    """A result depends on one stream's events alone (a leaderboard's board): the cache
+    follows the stream, and an event on it drops the results that noted it."""
+    collector = _collector.get()
+    if collector is None:
+        return
+    collector.streams.add(stream_key)
+    collector.subjects.add(STREAM_SUBJECT + stream_key)
+    collector.named += 1
 
 
 @dataclass(slots=True)
@@ -124,8 +122,10 @@ class PublicCache:
         self._by_subject: dict[str, set[Key]] = {}
         self._unnamed: set[Key] = set()
         self._log: deque[tuple[int, str | None]] = deque(maxlen=LOG_KEPT)
-        self._plans: OrderedDict[tuple[str, str | None], Plan] = OrderedDict()
+        self._plans = Plans(schema)
         self._flights: dict[Key, _Flight] = {}
+        self.watch: ChannelWatch | None = None
+        self._adding: set[asyncio.Task[None]] = set()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -187,39 +187,7 @@ class PublicCache:
         return ExecutionResult(data=data, errors=None)
 
     def plan(self, query: str, operation_name: str | None) -> Plan:
-        """Cacheable: a query whose root selects only allowed fields (and `__typename`)."""
-        memo = (query, operation_name)
-        plan = self._plans.get(memo)
-        if plan is None:
-            plan = self._plan(query, operation_name)
-            self._plans[memo] = plan
-            if len(self._plans) > PLANS_KEPT:
-                self._plans.popitem(last=False)
-        return plan
-
-    def _plan(self, query: str, operation_name: str | None) -> Plan:
-        try:
-            document = parse(query)
-        except GraphQLError:
-            return Plan(cacheable=False)
-        try:
-            operation = get_operation_ast(document, operation_name)
-        except GraphQLError:
-            return Plan(cacheable=False)
-        if operation is None or operation.operation is not OperationType.QUERY:
-            return Plan(cacheable=False)
-        names = []
-        for selection in operation.selection_set.selections:
-            if not isinstance(selection, FieldNode):
-                return Plan(cacheable=False)  # a fragment at the root: not worth resolving
-            names.append(selection.name.value)
-        allowed = [name for name in names if name != "__typename"]
-        if not allowed or any(name not in PUBLIC_ROOT_FIELDS for name in allowed):
-            return Plan(cacheable=False)
-        naming = len(allowed) if all(name == NAMING_FIELD for name in allowed) else 0
-        return Plan(
-            cacheable=True, label=operation_label(operation, self.schema), naming_fields=naming
-        )
+        return self._plans.plan(query, operation_name)
 
     # --- entries -------------------------------------------------------------------------
 
@@ -238,7 +206,7 @@ class PublicCache:
     ) -> None:
         named = plan.naming_fields > 0 and collector.named == plan.naming_fields
         subjects = frozenset(collector.subjects) if named and not collector.unnamed else None
-        if not self._unchanged_since(since, subjects):
+        if not self._unchanged_since(since, subjects) or not self._following(collector.streams):
             return
         size = len(orjson.dumps(data))
         if size > self.max_bytes or self.max_entries <= 0:
@@ -255,6 +223,25 @@ class PublicCache:
                 self._by_subject.setdefault(subject, set()).add(key)
         while len(self._entries) > self.max_entries or self.bytes > self.max_bytes:
             self._drop(next(iter(self._entries)))
+
+    def _following(self, streams: set[str]) -> bool:
+        """Whether the events of every stream the result depends on reach the cache; those
+        not followed yet are followed from now on, and this result is not stored (an event
+        may have been missed while it was read)."""
+        watch = self.watch
+        if not streams:
+            return True
+        if watch is None:
+            return False
+        missing = {stream_channel(stream) for stream in streams} - watch.live
+        if not missing:
+            return True
+        if len(watch.live) + len(missing) <= MAX_WATCHED_STREAMS + len(WATCHED_CHANNELS):
+            for channel in missing:
+                task = asyncio.get_running_loop().create_task(watch.add(channel))
+                self._adding.add(task)
+                task.add_done_callback(self._adding.discard)
+        return False
 
     def _unchanged_since(self, since: int, subjects: frozenset[str] | None) -> bool:
         """No invalidation that concerns `subjects` arrived after generation `since`."""
@@ -289,11 +276,16 @@ class PublicCache:
             self.ready = False
             self.invalidate(None)
             return
-        subject = message.get("subject")
-        if message.get("kind") == LIKE_COUNT_CHANGED and isinstance(subject, str) and subject:
-            self.invalidate(subject)
+        stream, kind, subject = message.get("stream"), message.get("kind"), message.get("subject")
+        if stream == GALLERY_STREAM:
+            if kind == LIKE_COUNT_CHANGED and isinstance(subject, str) and subject:
+                self.invalidate(subject)
+            else:
+                self.invalidate(None)
+        elif isinstance(stream, str) and kind is not None:
+            self.invalidate(STREAM_SUBJECT + stream)  # a followed stream's event (a board's)
         else:
-            self.invalidate(None)  # any other change, a resync, an outage poll
+            self.invalidate(None)  # a resync, an outage poll
 
     def invalidate(self, subject: str | None) -> None:
         """Drop what a change of `subject` (None: of anything) makes stale."""
@@ -324,5 +316,6 @@ async def start_watch(cache: PublicCache, hub: Hub) -> ChannelWatch:
     """Follow the change events on the bus; the cache serves from then on."""
     watch = ChannelWatch(hub, WATCHED_CHANNELS, cache.on_message)
     await watch.start()
+    cache.watch = watch
     cache.ready = True
     return watch

@@ -38,7 +38,7 @@ class Runs:
         self,
         data: dict[str, Any] | None = None,
         *,
-        works: tuple[str, ...] = ("puzzle:w1",),
+        works: tuple[str, ...] | None = ("puzzle:w1",),
         complete: bool = True,
         errors: list[Any] | None = None,
         during: Callable[[], Awaitable[None]] | None = None,
@@ -52,7 +52,8 @@ class Runs:
 
     async def __call__(self) -> ExecutionResult:
         self.count += 1
-        note_works(self.works, complete=self.complete)
+        if self.works is not None:  # None: a field that is not a gallery page
+            note_works(self.works, complete=self.complete)
         if self.during is not None:
             await self.during()
         return ExecutionResult(data={**self.data, "run": self.count}, errors=self.errors)
@@ -232,5 +233,56 @@ async def test_a_malformed_operation_name_is_left_to_the_executor() -> None:
     # when asked twice
     for _ in range(2):
         await cache.execute(PAGE, {}, {"a": 1}, runs)  # type: ignore[arg-type]
+    # then both ran, nothing kept
+    assert (runs.count, len(cache)) == (2, 0)
+
+
+async def test_a_followed_streams_event_drops_only_the_results_that_noted_it() -> None:
+    # given two boards' results kept (their streams followed), and a HOT page
+    cache = _cache()
+
+    class Followed:
+        def __init__(self) -> None:
+            self.live = {"s.gallery", "s.puzzle:lb:w1:4", "s.puzzle:lb:w2:4"}
+
+    cache.watch = Followed()  # type: ignore[assignment]
+
+    def board(stream: str) -> Runs:
+        runs = Runs(works=None)
+
+        async def note() -> None:
+            public_cache.note_stream(stream)
+
+        runs.complete, runs.during = True, note
+        return runs
+
+    one, two, page = board("puzzle:lb:w1:4"), board("puzzle:lb:w2:4"), Runs()
+    query = '{ puzzleLeaderboard(workId: "w", gridSize: 4) { gridSize } }'
+    await _get(cache, one, query, w=1)
+    await _get(cache, two, query, w=2)
+    await _get(cache, page)
+    # when the first board's stream has an event
+    cache.on_message({"stream": "puzzle:lb:w1:4", "sequence": 2, "kind": "improved"})
+    # then only its result is read again
+    assert [
+        (await _get(cache, one, query, w=1))["run"],
+        (await _get(cache, two, query, w=2))["run"],
+    ] == [2, 1]
+    assert (await _get(cache, page))["run"] == 1
+
+
+async def test_a_result_of_a_stream_not_followed_yet_is_not_kept() -> None:
+    # given no watch following the board's stream
+    cache = _cache()
+    runs = Runs(works=None)
+
+    async def note() -> None:
+        public_cache.note_stream("puzzle:lb:w1:4")
+
+    runs.during = note
+    # when its board is read twice
+    query = '{ puzzleLeaderboard(workId: "w", gridSize: 4) { gridSize } }'
+    await _get(cache, runs, query)
+    await _get(cache, runs, query)
     # then both ran, nothing kept
     assert (runs.count, len(cache)) == (2, 0)
