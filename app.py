@@ -31,6 +31,8 @@ from schema.build import build_schema
 from schema.failures import ErrorBarrier
 from schema.graphiql.routes import ROUTES as GRAPHIQL_ROUTES
 from schema.metrics_http import metrics_routes, start_pool_sampler
+from schema.persisted import persisted_from_settings
+from schema.public_cache import cache_from_settings, start_watch
 from schema.request_context import RequestContext
 from schema.view import GraphQLView
 from settings import ConfigurationError, Settings, get_settings
@@ -111,10 +113,14 @@ def create_app(
             service_name=settings.otel_service_name,
             otlp_endpoint=settings.otel_exporter_otlp_endpoint,
         )
+    schema = build_schema(settings, tracer_provider=provider)
+    public_cache = cache_from_settings(schema._schema, settings)
     # The fast path skips per-resolver spans, so tracing turns it off.
     view = GraphQLView(
-        build_schema(settings, tracer_provider=provider),
+        schema,
         settings,
+        public_cache,
+        persisted_from_settings(settings),
         fast_path=settings.fast_path_enabled and provider is None,
     )
     engine = UserAccount._meta.db
@@ -133,6 +139,8 @@ def create_app(
         )
         await hub.start()
         install_hub(hub)
+        # The public-response cache serves once it follows the change events.
+        watch = await start_watch(public_cache, hub) if public_cache is not None else None
         registry = Revocations(hub)
         await registry.start()
         install_registry(registry)
@@ -171,6 +179,8 @@ def create_app(
                 await deadline.run("the generation worker", worker.stop())
             install_registry(None)
             await deadline.run("the revocation listener", registry.stop())
+            if watch is not None:
+                await deadline.run("the public cache's watch", watch.stop())
             install_hub(None)
             await deadline.run("the bus", hub.stop())
             if owns_provider and provider is not None:
@@ -193,7 +203,7 @@ def create_app(
             )
         return JSONResponse({"status": "ok", "database": "reachable"})
 
-    return Starlette(
+    application = Starlette(
         routes=[
             Route("/graphql", view, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", view),
@@ -213,6 +223,8 @@ def create_app(
             Middleware(ErrorBarrier),
         ],
     )
+    application.state.public_cache = public_cache  # tests look into it
+    return application
 
 
 app = create_app()

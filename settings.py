@@ -197,6 +197,33 @@ class Settings(BaseSettings):
         False, description="Move what start-up allocated out of the collector's reach."
     )
 
+    # Hot reads (docs/performance.md): the anonymous public-response cache
+    # (schema/public_cache.py) and persisted operations (schema/persisted.py).
+    public_cache_enabled: bool = Field(
+        True,
+        description="Share anonymous results of public queries (gallery pages, public works, "
+        "leaderboards).",
+    )
+    public_cache_ttl_seconds: float = Field(
+        5.0,
+        description="A cached result is dropped this long after it was read (plays emit no event).",
+    )
+    public_cache_max_entries: int = Field(2000, description="Most results kept per process.")
+    public_cache_max_bytes: int = Field(
+        64 * 1024 * 1024, description="Most bytes of results (as JSON) kept per process."
+    )
+    persisted_queries_enabled: bool = Field(
+        True, description="Accept Apollo's automatic persisted queries (hash, then document)."
+    )
+    persisted_query_cache_size: int = Field(
+        1000, description="Documents remembered by hash per process (least recently used out)."
+    )
+    persisted_operations_only: bool = Field(
+        False,
+        description="Run only the documents of persisted-operations.json (by hash or in full); "
+        "meant for production.",
+    )
+
     # Operating it: logs and tracing (observability/, README "Operate it").
     log_format: Literal["auto", "json", "text"] = Field(
         "auto",

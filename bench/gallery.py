@@ -47,6 +47,8 @@ GRAPHQL_QUERY = (
     "plays7d viewerHasLiked publishedAt author { id displayName avatarUrl } } } "
     "pageInfo { hasNextPage endCursor } } }"
 )
+# bin/persisted-operations lists them in persisted-operations.json.
+PERSISTED_DOCUMENTS = [GRAPHQL_QUERY]
 # The feed's statement for an anonymous HOT page (resolvers/gallery/feed.py), as the baseline
 # runs it.
 BASELINE_SQL = (

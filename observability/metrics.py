@@ -102,6 +102,14 @@ LEASE_TAKEOVERS: Final = Counter(
     "when that worker stopped, or it handed the task back at shutdown): one per such claim.",
     registry=REGISTRY,
 )
+PUBLIC_CACHE_LOOKUPS: Final = Counter(
+    "genarrative_public_cache_lookups",
+    "Anonymous queries the public-response cache could answer, by outcome: `hit` (served "
+    "from the cache, or from a concurrent identical request's execution) or `miss` "
+    "(executed).",
+    ["outcome"],
+    registry=REGISTRY,
+)
 DB_POOL_CONNECTIONS: Final = Gauge(
     "genarrative_db_pool_connections",
     "Database connections of the pool (asyncpg, or the kept SQLite ones), by state: "

@@ -62,7 +62,9 @@ from schema.http_rules import (
     request_error_status,
     response_media_type,
 )
+from schema.persisted import PersistedQueries, PersistedQueryRefused
 from schema.plan.fast_path import FastPath
+from schema.public_cache import PublicCache
 from schema.sse import SseResponse, SseStream, SseStreams, StreamLimitReached, guarded
 from schema.websocket import (
     LegacyWsHandler,
@@ -82,7 +84,15 @@ class GraphQLView(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWsHandler
     graphql_ws_handler_class = LegacyWsHandler
 
-    def __init__(self, schema: BaseSchema, settings: Settings, *, fast_path: bool = False) -> None:
+    def __init__(
+        self,
+        schema: BaseSchema,
+        settings: Settings,
+        public_cache: PublicCache | None = None,
+        persisted: PersistedQueries | None = None,
+        *,
+        fast_path: bool = False,
+    ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
@@ -99,6 +109,8 @@ class GraphQLView(GraphQL[Context, None]):
         self.max_json_depth = settings.max_json_depth
         # Compiled plans for validated public queries (schema/plan/); None: always execute.
         self.fast_path = FastPath(schema) if fast_path else None
+        self.public_cache = public_cache
+        self.persisted = persisted
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Our page loads the vendored assets from this host, not unpkg (schema/graphiql/).
@@ -142,6 +154,18 @@ class GraphQLView(GraphQL[Context, None]):
             if declared > self.max_body_bytes:
                 raise BodyTooLarge()
             response = await self.run(request)
+        except PersistedQueryRefused as error:
+            # Apollo's answers: NotFound and NotSupported are 200 whatever the Accept header
+            # (a client retries with the document, or stops hashing), never to be cached.
+            metrics.record_request(metrics.OTHER, metrics.REQUEST_ERROR, None)
+            response = error_response(
+                error.status,
+                error.message,
+                error.code,
+                request_id=request_id,
+                media_type=media_type,
+                headers={"Cache-Control": "private, no-cache, must-revalidate"},
+            )
         except BodyTooLarge:
             metrics.record_request(metrics.OTHER, metrics.REQUEST_ERROR, None)
             response = error_response(
@@ -198,6 +222,20 @@ class GraphQLView(GraphQL[Context, None]):
             return message
 
         return limited_receive
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET with a persisted query's hash and no `query` is an operation, not the IDE.
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        data = await super().parse_http_body(request)
+        if self.persisted is not None:
+            # Persisted operations (schema/persisted.py): the hash stands for the document.
+            for each in data if isinstance(data, list) else [data]:
+                each.query = self.persisted.resolve(each.query, each.extensions)
+        return data
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         request_id = scope_request_id(request.scope)
@@ -259,13 +297,16 @@ class GraphQLView(GraphQL[Context, None]):
         # subscription: 406 with a message saying how, instead of executing it as a query.
         allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
         fast_path = self.fast_path
-        if fast_path is not None:
-            planned = await fast_path.execute(
-                request_data.query, request_data.operation_name, request_data.variables, context
-            )
-            if planned is not None:
-                return planned
-        try:
+
+        async def run() -> ExecutionResult:
+            # A compiled plan answers a validated public query it covers (schema/plan/);
+            # anything else executes, and a successful execution can be planned next time.
+            if fast_path is not None:
+                planned = await fast_path.execute(
+                    request_data.query, request_data.operation_name, request_data.variables, context
+                )
+                if planned is not None:
+                    return planned
             result = await self.schema.execute(
                 request_data.query,
                 root_value=root_value,
@@ -275,6 +316,18 @@ class GraphQLView(GraphQL[Context, None]):
                 allowed_operation_types=allowed,
                 operation_extensions=request_data.extensions,
             )
+            if fast_path is not None:
+                fast_path.learn(request_data.query, request_data.operation_name, result)
+            return result
+
+        try:
+            # Anonymous (no Authorization header at all): the public-response cache may
+            # answer (schema/public_cache.py); a signed-in request never reads nor fills it.
+            if self.public_cache is not None and "authorization" not in request.headers:
+                return await self.public_cache.execute(
+                    request_data.query, request_data.variables, request_data.operation_name, run
+                )
+            return await run()
         except InvalidOperationTypeError as error:
             if error.operation_type is OperationType.SUBSCRIPTION:
                 raise HTTPException(406, SUBSCRIPTION_NEEDS_SSE) from None
@@ -283,9 +336,6 @@ class GraphQLView(GraphQL[Context, None]):
             raise HTTPException(400, error.as_http_error_reason()) from error
         except MissingQueryError as error:
             raise HTTPException(400, "No GraphQL query found in the request") from error
-        if fast_path is not None:
-            fast_path.learn(request_data.query, request_data.operation_name, result)
-        return result
 
     async def create_streaming_response(
         self,

@@ -14,13 +14,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
+from graphql import GraphQLFormattedError
 from starlette.websockets import WebSocket, WebSocketState
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ErrorMessage as TransportErrorMessage,
+)
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import ErrorMessage as LegacyErrorMessage
 
 from db.faults import is_unavailable
 from observability import metrics
@@ -28,6 +33,7 @@ from resolvers import clock
 from resolvers.auth.authenticate import principal_from_token
 from resolvers.auth.tokens import InvalidToken
 from schema.context import Context
+from schema.persisted import PersistedQueries, PersistedQueryRefused
 from subscriptions.revocations import Watch, current_registry
 
 UNAUTHORIZED = 4401
@@ -105,6 +111,23 @@ def release_connection(context: Context) -> None:
         registry.unwatch(context.watch)
 
 
+def _resolve_persisted(view: Any, message: Any) -> dict[str, Any] | None:
+    """Put the document of a persisted query in the message's payload; the error to send
+    instead when it cannot run."""
+    persisted: PersistedQueries | None = getattr(view, "persisted", None)
+    payload = message.get("payload")
+    if persisted is None or not isinstance(payload, dict):
+        return None
+    extensions = payload.get("extensions")
+    try:
+        payload["query"] = persisted.resolve(
+            payload.get("query"), extensions if isinstance(extensions, dict) else None
+        )
+    except PersistedQueryRefused as error:
+        return {"message": error.message, "extensions": {"code": error.code}}
+    return None
+
+
 class TransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
     async def handle(self) -> None:
         with metrics.WEBSOCKETS_OPEN.track_inprogress():
@@ -118,12 +141,37 @@ class TransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
         except CannotCheckToken:
             await self.websocket.close(code=TRY_AGAIN_LATER, reason=UNAVAILABLE_REASON)
 
+    async def handle_subscribe(self, message: Any) -> None:
+        # Persisted operations (schema/persisted.py): the hash stands for the document.
+        refused = _resolve_persisted(self.view, message)
+        if refused is not None:
+            error: TransportErrorMessage = {
+                "id": message["id"],
+                "type": "error",
+                "payload": [cast(GraphQLFormattedError, refused)],
+            }
+            await self.send_message(error)
+            return
+        await super().handle_subscribe(message)
+
     async def shutdown(self) -> None:
         release_connection(self.context)
         await super().shutdown()
 
 
 class LegacyWsHandler(BaseGraphQLWSHandler[Context, None]):
+    async def handle_start(self, message: Any) -> None:
+        refused = _resolve_persisted(self.view, message)
+        if refused is not None:
+            error: LegacyErrorMessage = {
+                "type": "error",
+                "id": message["id"],
+                "payload": cast(GraphQLFormattedError, refused),
+            }
+            await self.send_message(error)
+            return
+        await super().handle_start(message)
+
     async def handle_connection_init(self, message: Any) -> None:
         try:
             await super().handle_connection_init(message)

@@ -24,7 +24,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import orjson
@@ -40,6 +40,7 @@ logger = logging.getLogger("genarrative.bus")
 DEFAULT_QUEUE_SIZE = 256
 NOTIFY_PAYLOAD_LIMIT = 7900
 RESYNC: dict[str, Any] = {"resync": True}
+CLOSED: dict[str, Any] = {"closed": True}
 RECONNECT_FIRST_DELAY = 0.05
 RECONNECT_MAX_DELAY = 2.0
 # A backend call (subscribe, publish) that takes longer is treated as an outage: a writer
@@ -57,12 +58,23 @@ class SubscriberOverflow(Exception):
 class Subscription:
     """One local subscriber's bounded queue of decoded messages."""
 
-    def __init__(self, channel: str, size: int) -> None:
+    def __init__(
+        self,
+        channel: str,
+        size: int,
+        on_offer: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
         self.channel = channel
         self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=size)
         self.overflowed = False
+        # A watcher's callback runs as the message arrives (nothing is queued): the
+        # public-response cache drops stale results before any other task runs.
+        self._on_offer = on_offer
 
     def offer(self, message: dict[str, Any]) -> None:
+        if self._on_offer is not None:
+            self._on_offer(message)
+            return
         if self.overflowed:
             return
         try:
@@ -80,7 +92,11 @@ class Subscription:
             self.offer(message)
 
     def fail(self) -> None:
-        """The channel is gone: the next read raises `SubscriberOverflow`."""
+        """The channel is gone: the next read raises `SubscriberOverflow` (a watcher's
+        callback gets `{"closed": true}`)."""
+        if self._on_offer is not None:
+            self._on_offer(CLOSED)
+            return
         if self.overflowed:
             return
         self.overflowed = True
@@ -212,9 +228,13 @@ class Hub:
                 future.set_result(None)
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, channel: str) -> AsyncIterator[Subscription]:
-        """Receive every message published on `channel` from the moment this returns."""
-        subscription = Subscription(channel, self.queue_size)
+    async def subscribe(
+        self, channel: str, *, on_offer: Callable[[dict[str, Any]], None] | None = None
+    ) -> AsyncIterator[Subscription]:
+        """Receive every message published on `channel` from the moment this returns.
+        With `on_offer`, each message (and each resync or outage-poll marker) is handed to
+        it at once, in the listener's task, instead of being queued; it must not raise."""
+        subscription = Subscription(channel, self.queue_size, on_offer)
         async with self._lock:
             subscribers = self._channels.get(channel)
             if subscribers is None:

@@ -27,7 +27,7 @@ import asyncio
 import logging
 import weakref
 from collections.abc import AsyncGenerator, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -53,14 +53,21 @@ class StreamEntry:
     sequence: int
     kind: str
     event_id: str
+    # What changed, when the domain names it (a gallery change: its work's entry key); it
+    # rides on the live message only (the public-response cache drops just what it names),
+    # never in the log, so replayed entries have "".
+    subject: str = ""
 
     def message(self) -> dict[str, Any]:
-        return {
+        message = {
             "stream": self.stream,
             "sequence": self.sequence,
             "kind": self.kind,
             "event_id": self.event_id,
         }
+        if self.subject:
+            message["subject"] = self.subject
+        return message
 
     @classmethod
     def from_message(cls, message: dict[str, Any]) -> StreamEntry | None:
@@ -70,6 +77,7 @@ class StreamEntry:
                 sequence=int(message["sequence"]),
                 kind=str(message["kind"]),
                 event_id=str(message["event_id"]),
+                subject=str(message.get("subject", "")),
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -86,11 +94,17 @@ class StreamEvent:
 
 
 async def append(
-    stream_keys: Iterable[str], *, kind: str, event_id: str, occurred_at: datetime
+    stream_keys: Iterable[str],
+    *,
+    kind: str,
+    event_id: str,
+    occurred_at: datetime,
+    subject: str = "",
 ) -> list[StreamEntry]:
-    """Number event `event_id` in each stream; call inside the writer's transaction."""
+    """Number event `event_id` in each stream; call inside the writer's transaction.
+    `subject` (optional) names what changed on the live messages (StreamEntry.subject)."""
     (entries,) = await append_many([StreamEvent(tuple(stream_keys), kind, event_id, occurred_at)])
-    return entries
+    return [replace(entry, subject=subject) for entry in entries] if subject else entries
 
 
 async def append_many(events: Sequence[StreamEvent]) -> list[list[StreamEntry]]:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from db.tables.gallery import GalleryChangeEvent
-from resolvers.gallery.model import GALLERY_STREAM, GalleryChangeKind
+from resolvers.gallery.model import GALLERY_STREAM, GalleryChangeKind, entry_key
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
 from subscriptions import streams
@@ -34,7 +34,13 @@ async def record_change(
         now,
     )
     return await streams.append(
-        [GALLERY_STREAM], kind=kind.value, event_id=event_id, occurred_at=now
+        [GALLERY_STREAM],
+        kind=kind.value,
+        event_id=event_id,
+        occurred_at=now,
+        # The live message names the work: the public-response cache drops only the
+        # results that hold it when its like count changes (schema/public_cache.py).
+        subject=entry_key(play_type, work_id),
     )
 
 

@@ -15,6 +15,8 @@ from typing import Annotated, Any
 import strawberry
 
 from resolvers.puzzle import leaderboard
+from resolvers.puzzle.model import leaderboard_stream
+from schema import public_cache
 from schema.context import Info
 from schema.ids import object_id
 from schema.puzzle.types import PuzzleWork
@@ -121,6 +123,8 @@ class PuzzleLeaderboardQuery:
             first=first,
             after=after,
         )
+        # The public-response cache follows this board's stream for the results it keeps.
+        public_cache.note_stream(leaderboard_stream(board.work_id, board.grid_size))
         return PuzzleLeaderboard(
             work_id=strawberry.ID(board.work_id),
             grid_size=board.grid_size,

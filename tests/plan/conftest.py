@@ -21,10 +21,13 @@ def fresh_hot_window() -> None:
 
 
 @pytest.fixture(autouse=True)
-def no_generation_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+def no_generation_worker_nor_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every request reaches the fast path or the executor: no public-response cache
+    answers the anonymous ones (tests/public_cache covers the cache in front of both)."""
     from settings import get_settings
 
     monkeypatch.setenv("GENERATION_WORKER_ENABLED", "false")
+    monkeypatch.setenv("PUBLIC_CACHE_ENABLED", "false")
     get_settings.cache_clear()
 
 
