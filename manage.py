@@ -13,6 +13,7 @@ python manage.py migration-operator add|remove|list [USERNAME] [--note TEXT]
 python manage.py export FILE                      write the platform's data (NDJSON; secret)
 python manage.py import FILE [--mode EMPTY|UPSERT]
                                                   import an export in one transaction
+python manage.py auth-store import|export FILE    the legacy auth store's JSON document
 """
 
 from __future__ import annotations
@@ -148,6 +149,27 @@ async def import_data(path: str, mode: str) -> None:
     print(f"imported {summary.rows} rows of {summary.tables} tables ({summary.mode})")
 
 
+async def auth_store(action: str, path: str) -> None:
+    from pathlib import Path
+
+    from resolvers.migration.auth_store import export_auth_store, import_auth_store
+    from resolvers.migration.errors import MigrationError
+
+    await check_database()
+    if action == "export":
+        await asyncio.to_thread(Path(path).write_bytes, await export_auth_store())
+        print(f"wrote {path}")
+        return
+    try:
+        summary = await import_auth_store(await asyncio.to_thread(Path(path).read_bytes))
+    except MigrationError as error:
+        raise SystemExit(f"{error.code}: {error.message}") from error
+    print(
+        f"auth store: {summary.users} users, {summary.identities} identities, "
+        f"{summary.refresh_sessions} refresh sessions"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Genarrative operator commands")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -173,6 +195,9 @@ def main(argv: list[str] | None = None) -> None:
     import_file = commands.add_parser("import")
     import_file.add_argument("file")
     import_file.add_argument("--mode", choices=("EMPTY", "UPSERT"), default="EMPTY")
+    store = commands.add_parser("auth-store")
+    store.add_argument("action", choices=("import", "export"))
+    store.add_argument("file")
     args = parser.parse_args(argv)
     if args.command == "migrate":
         asyncio.run(migrate())
@@ -192,6 +217,8 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(export_data(args.file))
     elif args.command == "import":
         asyncio.run(import_data(args.file, args.mode))
+    elif args.command == "auth-store":
+        asyncio.run(auth_store(args.action, args.file))
 
 
 if __name__ == "__main__":

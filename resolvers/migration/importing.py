@@ -117,7 +117,7 @@ async def verify(source: LineSource) -> dict[str, Any]:
     return manifest
 
 
-async def _insert(table: Any, rows: list[dict[str, Any]], mode: ImportMode) -> None:
+async def insert_rows(table: Any, rows: list[dict[str, Any]], mode: ImportMode) -> None:
     columns = columns_of(table)
     names = [str(column._meta.db_column_name) for column in columns]
     key = str(table._meta.primary_key._meta.db_column_name)
@@ -171,7 +171,7 @@ async def _apply(
     async def flush() -> None:
         nonlocal total
         if batch:
-            await _insert(tables[batch_table], batch, mode)
+            await insert_rows(tables[batch_table], batch, mode)
             total += len(batch)
             if progress is not None:
                 progress(batch_table, total)
