@@ -10,6 +10,7 @@ import orjson
 import pytest
 
 import manage
+from resolvers.migration import export as export_module
 from resolvers.migration.export import applied_migrations
 from resolvers.migration.tables import CARRIED
 from tests.factories.auth import make_user
@@ -87,3 +88,14 @@ async def test_the_command_writes_the_same_bytes(
     # then both are byte-identical to the resolver's lines
     assert (tmp_path / "out.ndjson").read_bytes() == response.content == await export_bytes()
     assert capsys.readouterr().out.startswith("exported ")
+
+
+async def test_pages_join_without_gaps_or_repeats(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given users, dates and ledger rows over several pages of 2 rows
+    for _ in range(5):
+        await make_operator()
+    whole = await export_bytes()
+    # when the export reads pages of 2 rows, then it is the same bytes
+    monkeypatch.setattr(export_module, "PAGE_ROWS", 2)
+    assert await export_bytes() == whole
+    assert whole.count(b'"table":"user_account"') == 5

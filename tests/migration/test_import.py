@@ -158,6 +158,22 @@ async def test_on_sqlite_a_serving_process_blocks_imports(engine_name: str) -> N
     assert summary.rows == data.count(b'{"row"')
 
 
+async def test_on_sqlite_a_server_does_not_start_during_an_import(engine_name: str) -> None:
+    if engine_name != "sqlite":
+        pytest.skip("the serving lock is SQLite's")
+    from app import create_app
+    from db.serving import exclusive_import_lock
+    from settings import ConfigurationError
+
+    # given an import holding the database
+    with exclusive_import_lock(UserAccount._meta.db):
+        # when a server starts, then its start-up fails with one line
+        application = create_app()
+        with pytest.raises(ConfigurationError, match="an import holds"):
+            async with application.router.lifespan_context(application):
+                pass
+
+
 async def test_a_resync_goes_out_after_the_commit(hub: Hub) -> None:
     # given an export and a subscriber of the resync channel
     await make_operator()
