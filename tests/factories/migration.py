@@ -19,7 +19,9 @@ from resolvers.migration.importing import LineSource
 from resolvers.migration.operators import add_operator
 from resolvers.migration.tables import project_tables
 from resolvers.play_types.registry import PLUGINS
+from tests.factories.ai_tasks import append_words, make_streaming_task
 from tests.factories.auth import TestUser, make_user
+from tests.factories.economy import make_admin, make_redeem_code
 from tests.factories.play_types import ready_work
 from tests.fixtures import GraphQLClient, held_in_own_task
 
@@ -31,6 +33,7 @@ PUT = """mutation($u: String!, $i: Int!, $n: Int!, $c: String!) {
 COMMIT = """mutation($u: String!, $m: ImportMode!) {
   migrationImportCommit(uploadId: $u, mode: $m) { tables rows errors { code field } }
 }"""
+REDEEM = """mutation($c: String!) { redeemCodeUse(code: $c) { errors { code } } }"""
 LIKE = """mutation($t: PlayType!, $w: ID!) { workLike(playType: $t, workId: $w) {
   errors { code } } }"""
 
@@ -115,10 +118,16 @@ def with_manifest_fixed(data: bytes) -> bytes:
 
 async def populate(gql: GraphQLClient) -> list[TestUser]:
     """Users, and a published work of every play type with images bound through the graph,
-    liked by another user: rows in auth, profile, economy, analytics, assets, creation,
-    every play type and the gallery."""
+    liked by another user, a redeemed code, a streaming AI task: rows in auth, profile,
+    economy, analytics, assets, AI tasks, creation, every play type and the gallery."""
     owner = await make_user()
     fan = await make_user()
+    admin = await make_admin()
+    await make_redeem_code(admin, code="welcome", max_uses=5)
+    redeemed = await gql.execute(REDEEM, {"c": "welcome"}, token=fan.access_token)
+    assert redeemed["data"]["redeemCodeUse"]["errors"] == [], redeemed
+    task = await make_streaming_task(fan)
+    await append_words(task["task_id"], ["once", "upon", "a", "time"])
     for plugin in PLUGINS:
         started = await ready_work(plugin, gql, owner)
         await plugin.publish(viewer=owner.principal, work_id=started.work_id)
@@ -126,4 +135,4 @@ async def populate(gql: GraphQLClient) -> list[TestUser]:
             LIKE, {"t": plugin.play_type.name, "w": started.work_id}, token=fan.access_token
         )
         assert liked["data"]["workLike"]["errors"] == [], liked
-    return [owner, fan]
+    return [owner, fan, admin]

@@ -39,7 +39,7 @@ async def test_an_operator_gets_every_carried_table_with_a_manifest(
     client: httpx.AsyncClient, gql: GraphQLClient
 ) -> None:
     # given a platform with works of every play type and an operator
-    owner, fan = await populate(gql)
+    owner, fan, admin = await populate(gql)
     operator = await make_operator()
     # when the operator exports
     response = await client.get(
@@ -64,7 +64,7 @@ async def test_an_operator_gets_every_carried_table_with_a_manifest(
         assert entry == {"rows": len(mine), "sha256": hashlib.sha256(b"".join(mine)).hexdigest()}
     # and rows are in primary-key order, secrets and read models absent
     users = [r["row"]["user_id"] for r in rows if r["table"] == "user_account"]
-    assert users == sorted([owner.user_id, fan.user_id, operator.user_id])
+    assert users == sorted([owner.user_id, fan.user_id, admin.user_id, operator.user_id])
     assert {r["table"] for r in rows} <= CARRIED
     assert owner.refresh_token.encode() not in response.content
     assert b"gallery_public_work" not in response.content

@@ -102,7 +102,9 @@ async def test_postgres_to_sqlite_and_back_is_byte_identical(
     await manage(empty_postgres, "export", str(tmp_path / "again.ndjson"))
     # then the bytes are the same again
     assert (tmp_path / "again.ndjson").read_bytes() == response.content
-    assert response.content.count(b'"table":"user_account"') == 3
+    assert response.content.count(b'"table":"user_account"') == 4
+    assert response.content.count(b'"table":"ai_text_chunk"') == 4
+    assert response.content.count(b'"table":"profile_redeem_code_usage"') == 1
 
 
 async def test_an_import_killed_mid_commit_changes_nothing(
