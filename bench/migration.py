@@ -2,11 +2,12 @@
 
     .venv/bin/python bench/migration.py                       # 100,000 then 1,000,000 rows
     .venv/bin/python bench/migration.py --sizes 10000 --database-url postgres://…/postgres
+    .venv/bin/python bench/migration.py --engine sqlite      # temporary SQLite files
 
 For each size, in one run:
-1. a new PostgreSQL source database beside --database-url (dropped at the end), migrated,
-   with `size` rows of `tracking_event` made by one SQL statement (generate_series), plus
-   one user;
+1. a new source database (PostgreSQL: beside --database-url, dropped at the end; SQLite: a
+   temporary file), migrated, with `size` rows of `tracking_event` made by one SQL
+   statement (generate_series / a recursive CTE), plus one user;
 2. a child process runs `resolvers.migration.export.export_to_file` (what `manage.py
    export` and `GET /ops/export` run) into a temporary file;
 3. a new empty target database, migrated; a child process runs
@@ -46,15 +47,27 @@ POSTGRES_ROWS = (
     "FROM generate_series(1, {size}) g"
 )
 
+SQLITE_ROWS = (
+    "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < {size}) "
+    "INSERT INTO tracking_event (event_id, event_key, scope_kind, scope_id, day_key, "
+    "user_id, metadata_json, occurred_at) SELECT printf('ev%09d', n), 'bench', 'user', "
+    "'scope-' || (n % 1000), 20000 + n % 30, 'u' || (n % 5000), {{}}, "
+    "strftime('%Y-%m-%d %H:%M:%f000+00:00', 'now', '-' || n || ' seconds') FROM g"
+)
+
 
 class Databases:
-    """New PostgreSQL databases for one run, beside a URL."""
+    """New databases for one run: PostgreSQL ones beside a URL, or SQLite files."""
 
-    def __init__(self, admin_url: str) -> None:
+    def __init__(self, engine: str, admin_url: str, folder: Path) -> None:
+        self.engine = engine
         self.admin_url = admin_url
+        self.folder = folder
         self.made: list[str] = []
 
     def new(self, label: str) -> str:
+        if self.engine == "sqlite":
+            return f"sqlite:///{self.folder / f'{label}.sqlite'}"
         name = f"genarrative_bench_migration_{label}_{os.getpid()}_{secrets.token_hex(3)}"
         asyncio.run(harness.postgres(self.admin_url, f'CREATE DATABASE "{name}"'))
         self.made.append(name)
@@ -99,11 +112,11 @@ def measure_size(databases: Databases, size: int, folder: Path) -> dict[str, Any
 
 def orchestrate(options: argparse.Namespace) -> int:
     folder = Path(tempfile.mkdtemp(prefix="genarrative-bench-migration-"))
-    databases = Databases(options.database_url)
+    databases = Databases(options.engine, options.database_url, folder)
     results = []
     try:
         for size in options.sizes:
-            print(f"engine: postgres; {size} rows …", flush=True)
+            print(f"engine: {options.engine}; {size} rows …", flush=True)
             results.append(measure_size(databases, size, folder))
     finally:
         databases.drop()
@@ -131,19 +144,23 @@ def peak_kib() -> int:
 
 
 async def fill(size: int) -> None:
-    from db.engine import start_pool
+    from piccolo.engine.postgres import PostgresEngine
+
+    from db.engine import close_pool, start_pool
     from db.tables.auth import UserAccount
     from resolvers.auth.password_signin import register_with_password
 
     engine = UserAccount._meta.db
     await start_pool(engine)
     await register_with_password(username="bench", password="a bench password")
-    await UserAccount.raw(POSTGRES_ROWS.format(size=size), '{"n": 1, "tag": "bench"}')
+    template = POSTGRES_ROWS if isinstance(engine, PostgresEngine) else SQLITE_ROWS
+    await UserAccount.raw(template.format(size=size), '{"n": 1, "tag": "bench"}')
+    await close_pool(engine)  # the kept SQLite connections' threads would outlive main
     print(json.dumps({"rows": size}))
 
 
 async def export(path: str) -> None:
-    from db.engine import start_pool
+    from db.engine import close_pool, start_pool
     from db.tables.auth import UserAccount
     from resolvers.migration.export import export_to_file
 
@@ -151,11 +168,12 @@ async def export(path: str) -> None:
     started = time.perf_counter()
     summary = await export_to_file(Path(path))
     seconds = time.perf_counter() - started
+    await close_pool(UserAccount._meta.db)
     print(json.dumps({"rows": summary.rows, "seconds": seconds, "peak_kib": peak_kib()}))
 
 
 async def import_file(path: str) -> None:
-    from db.engine import start_pool
+    from db.engine import close_pool, start_pool
     from db.tables.auth import UserAccount
     from resolvers.migration.importing import ImportMode, file_source, run_import
 
@@ -163,6 +181,7 @@ async def import_file(path: str) -> None:
     started = time.perf_counter()
     summary = await run_import(file_source(path), mode=ImportMode.EMPTY)
     seconds = time.perf_counter() - started
+    await close_pool(UserAccount._meta.db)
     print(json.dumps({"rows": summary.rows, "seconds": seconds, "peak_kib": peak_kib()}))
 
 
@@ -177,6 +196,7 @@ def main() -> int:
             asyncio.run(import_file(argument))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--engine", choices=("postgres", "sqlite"), default="postgres")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     return orchestrate(parser.parse_args())
