@@ -87,7 +87,7 @@ async def verify(source: LineSource) -> dict[str, Any]:
             manifest = _parse(line)
             continue
         name = _parse(line).get("table")
-        if name not in tables:
+        if not isinstance(name, str) or name not in tables:
             raise _refused(MigrationErrorCode.UNKNOWN_TABLE, f"Unknown table {name!r}.")
         if name not in digests:
             digests[name] = hashlib.sha256()

@@ -124,6 +124,10 @@ async def test_malformed_exports_are_refused() -> None:
     assert await refused(b"".join([lines[0], unknown, *lines[1:]])) is (
         MigrationErrorCode.UNKNOWN_TABLE
     )
+    not_a_name = lines[1].replace(b'"table":"', b'"table":["').replace(b'"}\n', b'"]}\n')
+    assert await refused(b"".join([lines[0], not_a_name, *lines[1:]])) is (
+        MigrationErrorCode.UNKNOWN_TABLE
+    )
     wrong_type = with_manifest_fixed(with_row_changed(data, "user_account", "token_version", "x"))
     assert await refused(wrong_type) is MigrationErrorCode.FORMAT_INVALID
     assert set((await row_counts()).values()) == {0}
