@@ -18,6 +18,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from db.engine import close_pool, start_pool
+from db.serving import ImportRunning, serving_lock
 from db.tables.auth import UserAccount
 from observability import metrics
 from observability.logs import configure_logging
@@ -31,6 +32,7 @@ from schema.build import build_schema
 from schema.failures import ErrorBarrier
 from schema.graphiql.routes import ROUTES as GRAPHIQL_ROUTES
 from schema.metrics_http import metrics_routes, start_pool_sampler
+from schema.migration.http import ROUTES as MIGRATION_ROUTES
 from schema.persisted import persisted_from_settings
 from schema.public_cache import cache_from_settings, start_watch
 from schema.request_context import RequestContext
@@ -131,6 +133,12 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         check_storage_dir(settings.asset_storage_dir)
+        # SQLite: held while serving, so `manage.py import` refuses to run (docs/ops.md).
+        serving = serving_lock(engine)
+        try:
+            serving.__enter__()
+        except ImportRunning as error:
+            raise ConfigurationError(f"DATABASE_URL: {error}") from None
         owns_pool = await start_pool(engine, max_size=settings.database_pool_size)
         hub = Hub(
             settings.broadcast_url,
@@ -189,6 +197,7 @@ def create_app(
             if owns_pool:
                 await close_pool(engine, within_seconds=deadline.left())
             metrics.mark_dead()  # multiprocess mode: this process's gauges leave the sums
+            serving.__exit__(None, None, None)
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -208,6 +217,7 @@ def create_app(
             Route("/graphql", view, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", view),
             *ASSET_ROUTES,
+            *MIGRATION_ROUTES,
             *(GRAPHIQL_ROUTES if settings.graphiql_enabled else ()),
             Route("/healthz", healthz),
             Route("/readyz", readyz),

@@ -8,6 +8,12 @@ python manage.py issue-service-token NAME [--days 90]
 python manage.py revoke-service-token CREDENTIAL_ID
 python manage.py export-schema [--check]          write the code's SDL to schema.graphql
                                                   (--check: only say whether it differs)
+python manage.py migration-operator add|remove|list [USERNAME] [--note TEXT]
+                                                  who may export and import (docs/ops.md)
+python manage.py export FILE                      write the platform's data (NDJSON; secret)
+python manage.py import FILE [--mode EMPTY|UPSERT]
+                                                  import an export in one transaction
+python manage.py auth-store import|export FILE    the legacy auth store's JSON document
 """
 
 from __future__ import annotations
@@ -96,6 +102,74 @@ def export_schema(*, check: bool) -> None:
     print(f"wrote {path} ({len(sdl)} bytes)")
 
 
+async def migration_operator(action: str, username: str | None, note: str) -> None:
+    from resolvers.migration import operators
+
+    await check_database()
+    if action == "list":
+        for operator in await operators.list_operators():
+            created = operator.created_at.isoformat()
+            print(f"{operator.username}\t{operator.user_id}\t{created}\t{operator.note}")
+        return
+    if not username:
+        raise SystemExit(f"migration-operator {action} needs a USERNAME")
+    if action == "add":
+        print(
+            f"operator: {username} ({await operators.add_operator(username=username, note=note)})"
+        )
+    elif await operators.remove_operator(username=username):
+        print(f"removed: {username}")
+    else:
+        print(f"{username} was not an operator")
+
+
+async def export_data(path: str) -> None:
+    from pathlib import Path
+
+    from resolvers.migration.export import export_to_file
+
+    await check_database()
+    summary = await export_to_file(Path(path))
+    print(f"exported {summary.rows} rows of {summary.tables} tables ({summary.bytes} bytes)")
+
+
+async def import_data(path: str, mode: str) -> None:
+    from resolvers.migration.errors import MigrationError
+    from resolvers.migration.importing import ImportMode, file_source, run_import
+
+    await check_database()
+
+    def progress(table: str, rows: int) -> None:
+        print(f"importing: {table} ({rows} rows written)", file=sys.stderr, flush=True)
+
+    try:
+        summary = await run_import(file_source(path), mode=ImportMode(mode), progress=progress)
+    except MigrationError as error:
+        raise SystemExit(f"{error.code}: {error.message}") from error
+    print(f"imported {summary.rows} rows of {summary.tables} tables ({summary.mode})")
+
+
+async def auth_store(action: str, path: str) -> None:
+    from pathlib import Path
+
+    from resolvers.migration.auth_store import export_auth_store, import_auth_store
+    from resolvers.migration.errors import MigrationError
+
+    await check_database()
+    if action == "export":
+        await asyncio.to_thread(Path(path).write_bytes, await export_auth_store())
+        print(f"wrote {path}")
+        return
+    try:
+        summary = await import_auth_store(await asyncio.to_thread(Path(path).read_bytes))
+    except MigrationError as error:
+        raise SystemExit(f"{error.code}: {error.message}") from error
+    print(
+        f"auth store: {summary.users} users, {summary.identities} identities, "
+        f"{summary.refresh_sessions} refresh sessions"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Genarrative operator commands")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -112,6 +186,18 @@ def main(argv: list[str] | None = None) -> None:
     revoke.add_argument("credential_id")
     export = commands.add_parser("export-schema")
     export.add_argument("--check", action="store_true")
+    operator = commands.add_parser("migration-operator")
+    operator.add_argument("action", choices=("add", "remove", "list"))
+    operator.add_argument("username", nargs="?")
+    operator.add_argument("--note", default="")
+    export_file = commands.add_parser("export")
+    export_file.add_argument("file")
+    import_file = commands.add_parser("import")
+    import_file.add_argument("file")
+    import_file.add_argument("--mode", choices=("EMPTY", "UPSERT"), default="EMPTY")
+    store = commands.add_parser("auth-store")
+    store.add_argument("action", choices=("import", "export"))
+    store.add_argument("file")
     args = parser.parse_args(argv)
     if args.command == "migrate":
         asyncio.run(migrate())
@@ -125,6 +211,14 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(revoke_token(args.credential_id))
     elif args.command == "export-schema":
         export_schema(check=args.check)
+    elif args.command == "migration-operator":
+        asyncio.run(migration_operator(args.action, args.username, args.note))
+    elif args.command == "export":
+        asyncio.run(export_data(args.file))
+    elif args.command == "import":
+        asyncio.run(import_data(args.file, args.mode))
+    elif args.command == "auth-store":
+        asyncio.run(auth_store(args.action, args.file))
 
 
 if __name__ == "__main__":

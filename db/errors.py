@@ -26,3 +26,11 @@ def is_transient(error: BaseException) -> bool:
     if isinstance(error, asyncpg.PostgresError):
         return str(getattr(error, "sqlstate", "") or "") in _CONFLICT_SQLSTATES
     return isinstance(error, sqlite3.OperationalError) and "database is busy" in str(error)
+
+
+def is_rejected_row(error: BaseException) -> bool:
+    """A row the database refuses: a constraint (unique, not null, check) or a value its
+    column cannot hold."""
+    if isinstance(error, asyncpg.IntegrityConstraintViolationError | asyncpg.DataError):
+        return True
+    return isinstance(error, sqlite3.IntegrityError)

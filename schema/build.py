@@ -47,6 +47,7 @@ from schema.images.mutations import ImageMutation
 from schema.match3d.mutations import Match3dMutation
 from schema.match3d.queries import Match3dQuery
 from schema.match3d.runs import Match3dRunMutation
+from schema.migration.mutations import MigrationMutation
 from schema.node import NodeQuery
 from schema.operation_metrics import OperationMetrics
 from schema.play_types import RUN_TYPES, WORK_TYPES, install_run_types, install_work_types
@@ -127,6 +128,7 @@ class Mutation(
     BigFishMutation,
     BigFishRunMutation,
     RpgMutation,
+    MigrationMutation,
 ):
     pass
 

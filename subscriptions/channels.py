@@ -13,3 +13,7 @@ def stream_channel(stream_key: str) -> str:
     if len(channel.encode()) > MAX_CHANNEL_BYTES:
         raise ValueError(f"stream key too long for a channel: {stream_key!r}")
     return channel
+
+
+# After an import committed (docs/ops.md): subscribers and caches reload what they keep.
+MIGRATION_RESYNC = "migration.resync"

@@ -1,0 +1,5 @@
+"""Piccolo app of the `migration` domain."""
+
+from db.apps import domain_app
+
+APP_CONFIG = domain_app("migration")

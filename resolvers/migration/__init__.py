@@ -1,0 +1,1 @@
+"""Data migration (docs/ops.md): operators, export, import, the legacy auth store."""

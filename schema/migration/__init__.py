@@ -1,0 +1,1 @@
+"""The data-migration surface: import mutations and the export route (docs/ops.md)."""
