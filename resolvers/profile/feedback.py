@@ -15,7 +15,7 @@ from resolvers import clock
 from resolvers.ids import new_id
 from resolvers.pagination import Page
 from resolvers.principal import Principal
-from resolvers.profile import store
+from resolvers.profile import feedback_store as store
 from resolvers.profile.errors import ProfileError, ProfileErrorCode
 from resolvers.profile.evidence import decode_images
 from resolvers.profile.model import Feedback, FeedbackStatus
