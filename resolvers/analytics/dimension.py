@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from datetime import date, datetime
-from typing import Any
+from dataclasses import dataclass
+from datetime import date
 
-from db.tables.analytics import AnalyticsDateDimension, TrackingDailyStat
 from db.transactions import write_transaction
 from resolvers import clock
+from resolvers.analytics import store
 from resolvers.analytics.calendar import (
     MAX_SEED_DAYS,
+    DayKeys,
     Period,
     day_key_of_date,
-    day_keys,
     valid_period_key,
 )
 from resolvers.analytics.errors import AnalyticsError, AnalyticsErrorCode
+from resolvers.analytics.model import DayCount
 
 # Rows per INSERT: 17 columns x 150 rows stays far below SQLite's bound-parameter limit.
 SEED_CHUNK = 150
@@ -28,17 +28,9 @@ PERIOD_COLUMNS = {
 }
 
 
-def _row(day_key: int, now: datetime) -> AnalyticsDateDimension:
-    return AnalyticsDateDimension(**asdict(day_keys(day_key)), created_at=now, updated_at=now)
-
-
 async def ensure_day(day_key: int) -> None:
     """Insert the dimension row of `day_key` unless it exists (joins the caller's transaction)."""
-    await (
-        AnalyticsDateDimension.insert(_row(day_key, clock.now()))
-        .on_conflict(target=AnalyticsDateDimension.date_key, action="DO NOTHING")
-        .run()
-    )
+    await store.insert_day(day_key, clock.now())
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,16 +71,8 @@ async def seed_range(*, start_date: str, end_date: str) -> SeedResult:
     inserted = 0
     async with write_transaction():
         for chunk_start in range(start, end + 1, SEED_CHUNK):
-            rows = [
-                _row(key, now) for key in range(chunk_start, min(chunk_start + SEED_CHUNK, end + 1))
-            ]
-            returned = await (
-                AnalyticsDateDimension.insert(*rows)
-                .on_conflict(target=AnalyticsDateDimension.date_key, action="DO NOTHING")
-                .returning(AnalyticsDateDimension.date_key)
-                .run()
-            )
-            inserted += len(returned)
+            chunk = range(chunk_start, min(chunk_start + SEED_CHUNK, end + 1))
+            inserted += await store.insert_days(chunk, now)
     return SeedResult(
         start_date_key=start, end_date_key=end, day_count=count, inserted_count=inserted
     )
@@ -104,16 +88,9 @@ def _check_period(period: Period, key: int) -> str:
     return PERIOD_COLUMNS[period]
 
 
-async def days_of_period(*, period: Period, key: int) -> list[dict[str, Any]]:
+async def days_of_period(*, period: Period, key: int) -> list[DayKeys]:
     """The seeded days of one week, month, quarter or year, in date order (at most 366)."""
-    column = _check_period(period, key)
-    Dimension = AnalyticsDateDimension
-    return await (
-        Dimension.select()
-        .where(getattr(Dimension, column) == key)
-        .order_by(Dimension.date_key)
-        .limit(366)
-    )
+    return await store.select_days(_check_period(period, key), key)
 
 
 async def event_counts(
@@ -123,23 +100,9 @@ async def event_counts(
     key: int,
     scope_kind: str | None = None,
     scope_id: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[DayCount]:
     """Per seeded day of the period: the day and the event's count (0 when none), one query."""
     column = _check_period(period, key)
-    scope_filter = ""
-    params: list[Any] = [event_key]
-    if scope_kind is not None:
-        scope_filter += " AND s.scope_kind = {}"
-        params.append(scope_kind)
-    if scope_id is not None:
-        scope_filter += " AND s.scope_id = {}"
-        params.append(scope_id)
-    params.append(key)
-    rows: list[dict[str, Any]] = await TrackingDailyStat.raw(
-        "SELECT d.date_key, d.calendar_date, COALESCE(SUM(s.count), 0) AS event_count "
-        "FROM analytics_date_dimension d LEFT JOIN tracking_daily_stat s "
-        "ON s.day_key = d.date_key AND s.event_key = {}" + scope_filter + " "
-        f"WHERE d.{column} = {{}} GROUP BY d.date_key, d.calendar_date ORDER BY d.date_key",
-        *params,
+    return await store.select_day_counts(
+        column=column, key=key, event_key=event_key, scope_kind=scope_kind, scope_id=scope_id
     )
-    return rows

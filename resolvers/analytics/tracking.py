@@ -12,13 +12,14 @@ from typing import Any
 
 import orjson
 
-from db.tables.analytics import TrackingDailyStat, TrackingEvent
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.analytics.calendar import day_key_of
 from resolvers.analytics.dimension import ensure_day
 from resolvers.analytics.errors import AnalyticsError, AnalyticsErrorCode
+from resolvers.analytics.model import TrackedEvent
 from resolvers.analytics.scopes import EVENT_KEY, EVENT_KEY_RULE, TrackingScope
+from resolvers.analytics.store import bump_daily_stat, insert_event
 from resolvers.economy.tasks import advance_task_progress
 from resolvers.ids import new_id
 from resolvers.principal import Principal
@@ -32,10 +33,6 @@ DAILY_LOGIN = "daily_login"
 RESERVED_EVENT_KEYS = frozenset({DAILY_LOGIN})
 
 
-def _stat_id(event_key: str, scope_kind: str, scope_id: str, day_key: int) -> str:
-    return f"{event_key}|{scope_kind}|{scope_id}|{day_key}"
-
-
 async def record_event(
     *,
     event_key: str,
@@ -46,52 +43,32 @@ async def record_event(
     profile_id: str | None = None,
     module_key: str | None = None,
     metadata: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> TrackedEvent:
     """Write one event and everything derived from it (joins the caller's transaction)."""
     now = clock.now()
     day_key = day_key_of(now)
-    row: dict[str, Any] = {
-        "event_id": new_id(),
-        "event_key": event_key,
-        "scope_kind": scope_kind.value,
-        "scope_id": scope_id,
-        "day_key": day_key,
-        "user_id": user_id,
-        "owner_user_id": owner_user_id,
-        "profile_id": profile_id,
-        "module_key": module_key,
-        "metadata_json": metadata or {},
-        "occurred_at": now,
-    }
+    event = TrackedEvent(
+        event_id=new_id(),
+        event_key=event_key,
+        scope_kind=scope_kind,
+        scope_id=scope_id,
+        day_key=day_key,
+        user_id=user_id,
+        owner_user_id=owner_user_id,
+        profile_id=profile_id,
+        module_key=module_key,
+        metadata=metadata or {},
+        occurred_at=now,
+    )
     async with write_transaction():
         await ensure_day(day_key)
-        await TrackingEvent(**row).save()
-        await TrackingDailyStat.raw(
-            "INSERT INTO tracking_daily_stat (stat_id, event_key, scope_kind, scope_id, day_key, "
-            "count, first_occurred_at, last_occurred_at, updated_at) "
-            "VALUES ({}, {}, {}, {}, {}, 1, {}, {}, {}) ON CONFLICT (stat_id) DO UPDATE SET "
-            "count = tracking_daily_stat.count + 1, "
-            "first_occurred_at = CASE WHEN excluded.first_occurred_at "
-            "< tracking_daily_stat.first_occurred_at THEN excluded.first_occurred_at "
-            "ELSE tracking_daily_stat.first_occurred_at END, "
-            "last_occurred_at = CASE WHEN excluded.last_occurred_at "
-            "> tracking_daily_stat.last_occurred_at THEN excluded.last_occurred_at "
-            "ELSE tracking_daily_stat.last_occurred_at END, "
-            "updated_at = excluded.updated_at",
-            _stat_id(event_key, scope_kind.value, scope_id, day_key),
-            event_key,
-            scope_kind.value,
-            scope_id,
-            day_key,
-            now,
-            now,
-            now,
-        )
+        await insert_event(event)
+        await bump_daily_stat(event)
         if user_id is not None:
             await advance_task_progress(
                 user_id=user_id, event_key=event_key, scope_kind=scope_kind.value, day_key=day_key
             )
-    return row
+    return event
 
 
 def _optional_id(value: str | None, field: str) -> str | None:
@@ -137,7 +114,7 @@ async def record_client_event(
     profile_id: str | None = None,
     module_key: str | None = None,
     metadata: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> TrackedEvent:
     """An event sent by a client (anonymous or signed in; the user is always the caller)."""
     if not EVENT_KEY.match(event_key):
         raise AnalyticsError(

@@ -15,20 +15,20 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import orjson
 
 from db.errors import is_unique_violation
-from db.tables.auth import UserAccount
-from db.tables.economy import ProfileInviteCode, ProfileReferralRelation
+from db.tables.economy import ProfileInviteCode
 from db.transactions import write_transaction
 from resolvers import clock
-from resolvers.auth.user_tags import clean_tags, merge_user_tags, tags_of
+from resolvers.auth.user_tags import clean_tags, merge_user_tags
+from resolvers.economy import codes_store as store
 from resolvers.economy.errors import EconomyError, EconomyErrorCode
+from resolvers.economy.model import InviteCode, Referral
 from resolvers.economy.wallet import LedgerSource, apply_wallet_change
 from resolvers.errors import BadUserInput
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page
 from resolvers.principal import Principal
 from settings import get_settings
 
@@ -51,43 +51,22 @@ def is_admin_owner(owner: str) -> bool:
     return owner.startswith(ADMIN_PREFIX)
 
 
-def invite_tags_of(row: dict[str, Any]) -> list[str]:
-    """Tags an admin code grants: `metadata_json.userTags`, or `user_tags` (older rows)."""
-    metadata = row.get("metadata_json")
-    if isinstance(metadata, str):
-        metadata = orjson.loads(metadata)
-    if not isinstance(metadata, dict):
-        return []
-    return tags_of(metadata.get("userTags", metadata.get("user_tags")))
-
-
-async def _own_code(user_id: str) -> dict[str, Any] | None:
-    return await ProfileInviteCode.select().where(ProfileInviteCode.user_id == user_id).first()
-
-
-async def ensure_invite_code(user_id: str) -> dict[str, Any]:
+async def ensure_invite_code(user_id: str) -> InviteCode:
     """The user's invite code, created if missing (joins the caller's transaction).
 
     A random 8-character code; `ON CONFLICT DO NOTHING` covers both a taken code (try
     another) and a concurrent creation for the same user (read theirs).
     """
-    existing = await _own_code(user_id)
+    existing = await store.invite_code_of_user(user_id)
     if existing is not None:
         return existing
     now = clock.now()
     for _ in range(GENERATION_ATTEMPTS):
         async with write_transaction():
-            inserted = await ProfileInviteCode.raw(
-                "INSERT INTO profile_invite_code (user_id, invite_code, metadata_json, "
-                "created_at, updated_at, starts_at, expires_at) "
-                "VALUES ({}, {}, {}, {}, {}, NULL, NULL) ON CONFLICT DO NOTHING RETURNING user_id",
-                user_id,
-                new_invite_code(),
-                "{}",
-                now,
-                now,
+            inserted = await store.insert_own_invite_code(
+                user_id=user_id, code=new_invite_code(), now=now
             )
-            row = await _own_code(user_id)
+            row = await store.invite_code_of_user(user_id)
         if row is not None:
             return row
         assert not inserted
@@ -102,10 +81,8 @@ class InviteSummary:
 
 async def viewer_invite(*, user_id: str) -> InviteSummary:
     row = await ensure_invite_code(user_id)
-    invited = await ProfileReferralRelation.count().where(
-        ProfileReferralRelation.inviter_user_id == user_id
-    )
-    return InviteSummary(invite_code=row["invite_code"], invited_count=invited)
+    invited = await store.invited_count(user_id)
+    return InviteSummary(invite_code=row.invite_code, invited_count=invited)
 
 
 def _refuse(code: EconomyErrorCode, message: str) -> EconomyError:
@@ -121,35 +98,18 @@ async def apply_invite_at_registration(*, user_id: str, invite_code: str) -> Non
     code = normalize_invite_code(invite_code)
     if not INVITE_CODE.match(code):
         raise _refuse(EconomyErrorCode.INVITE_CODE_INVALID, "That is not an invite code.")
-    row = (
-        await ProfileInviteCode.select()
-        .where(ProfileInviteCode.invite_code == code)
-        .output(load_json=True)
-        .first()
-    )
-    if row is None or row["user_id"] == user_id:
+    row = await store.invite_code_named(code)
+    if row is None or row.user_id == user_id:
         raise _refuse(EconomyErrorCode.INVITE_CODE_NOT_FOUND, "No such invite code.")
     now = clock.now()
-    if row["starts_at"] is not None and now < row["starts_at"]:
+    if row.starts_at is not None and now < row.starts_at:
         raise _refuse(
             EconomyErrorCode.INVITE_CODE_NOT_STARTED, "This invite code is not valid yet."
         )
-    if row["expires_at"] is not None and now >= row["expires_at"]:
+    if row.expires_at is not None and now >= row.expires_at:
         raise _refuse(EconomyErrorCode.INVITE_CODE_EXPIRED, "This invite code has expired.")
-    inviter = str(row["user_id"])
-    bound = await ProfileReferralRelation.raw(
-        "INSERT INTO profile_referral_relation (invitee_user_id, inviter_user_id, invite_code, "
-        "inviter_reward_granted, invitee_reward_granted, bound_at) "
-        "VALUES ({}, {}, {}, {}, {}, {}) ON CONFLICT (invitee_user_id) DO NOTHING "
-        "RETURNING invitee_user_id",
-        user_id,
-        inviter,
-        code,
-        False,
-        False,
-        now,
-    )
-    if not bound:
+    inviter = row.user_id
+    if not await store.bind_referral(invitee_id=user_id, inviter_id=inviter, code=code, now=now):
         return
     settings = get_settings()
     invitee_paid = False
@@ -170,13 +130,10 @@ async def apply_invite_at_registration(*, user_id: str, invite_code: str) -> Non
             source=LedgerSource.INVITE_INVITER_REWARD,
         )
         inviter_paid = change.applied
-    await ProfileReferralRelation.update(
-        {
-            ProfileReferralRelation.invitee_reward_granted: invitee_paid,
-            ProfileReferralRelation.inviter_reward_granted: inviter_paid,
-        }
-    ).where(ProfileReferralRelation.invitee_user_id == user_id)
-    tags = invite_tags_of(row) if is_admin_owner(inviter) else []
+    await store.record_referral_rewards(
+        invitee_id=user_id, invitee_paid=invitee_paid, inviter_paid=inviter_paid
+    )
+    tags = list(row.user_tags) if is_admin_owner(inviter) else []
     if tags:
         await merge_user_tags(user_id=user_id, tags=tags)
 
@@ -188,30 +145,9 @@ async def on_user_registered(*, user_id: str, invite_code: str | None) -> None:
         await apply_invite_at_registration(user_id=user_id, invite_code=invite_code)
 
 
-async def referrals(
-    *, user_id: str, first: int | None, after: str | None
-) -> tuple[Page[dict[str, Any]], dict[str, dict[str, Any]]]:
+async def referrals(*, user_id: str, first: int | None, after: str | None) -> Page[Referral]:
     """Users the viewer invited, newest first, with their public profiles (2 statements)."""
-    page = await keyset_page(
-        ProfileReferralRelation,
-        ProfileReferralRelation.bound_at,
-        ProfileReferralRelation.invitee_user_id,
-        first=first,
-        after=after,
-        where=ProfileReferralRelation.inviter_user_id == user_id,
-    )
-    ids = [row["invitee_user_id"] for row in page.items]
-    users = (
-        await UserAccount.select(
-            UserAccount.user_id,
-            UserAccount.public_user_code,
-            UserAccount.display_name,
-            UserAccount.avatar_url,
-        ).where(UserAccount.user_id.is_in(ids))
-        if ids
-        else []
-    )
-    return page, {row["user_id"]: row for row in users}
+    return await store.referral_page(user_id=user_id, first=first, after=after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,9 +158,7 @@ class AdminInviteCodeInput:
     user_tags: tuple[str, ...] = ()
 
 
-async def upsert_admin_invite_code(
-    *, viewer: Principal, code: AdminInviteCodeInput
-) -> dict[str, Any]:
+async def upsert_admin_invite_code(*, viewer: Principal, code: AdminInviteCodeInput) -> InviteCode:
     """Create or change an admin-preset code (`admin:{code}`) (admins)."""
     admin_id = viewer.require_admin()
     name = normalize_invite_code(code.invite_code)
@@ -249,26 +183,19 @@ async def upsert_admin_invite_code(
     metadata = orjson.dumps({"userTags": tags, "updatedBy": admin_id}).decode()
     try:
         async with write_transaction():
-            holder = (
-                await ProfileInviteCode.select(ProfileInviteCode.user_id)
-                .where(ProfileInviteCode.invite_code == name)
-                .first()
-            )
-            if holder is not None and holder["user_id"] != owner:
+            holder = await store.invite_code_holder(name)
+            if holder is not None and holder != owner:
                 raise _refuse(EconomyErrorCode.INVITE_CODE_TAKEN, "A user already owns this code.")
-            await ProfileInviteCode.raw(
-                "INSERT INTO profile_invite_code (user_id, invite_code, metadata_json, created_at, "
-                "updated_at, starts_at, expires_at) VALUES ({}, {}, {}, {}, {}, {}, {}) "
-                "ON CONFLICT (user_id) DO UPDATE SET metadata_json = excluded.metadata_json, "
-                "updated_at = excluded.updated_at, starts_at = excluded.starts_at, "
-                "expires_at = excluded.expires_at",
-                owner,
-                name,
-                metadata,
-                now,
-                now,
-                code.starts_at,
-                code.expires_at,
+            return await store.upsert_admin_invite_code(
+                ProfileInviteCode(
+                    user_id=owner,
+                    invite_code=name,
+                    metadata_json=metadata,
+                    created_at=now,
+                    updated_at=now,
+                    starts_at=code.starts_at,
+                    expires_at=code.expires_at,
+                )
             )
     except Exception as error:
         if is_unique_violation(error):
@@ -276,27 +203,11 @@ async def upsert_admin_invite_code(
                 EconomyErrorCode.INVITE_CODE_TAKEN, "A user already owns this code."
             ) from error
         raise
-    row = (
-        await ProfileInviteCode.select()
-        .where(ProfileInviteCode.user_id == owner)
-        .output(load_json=True)
-        .first()
-    )
-    assert row is not None
-    return row
 
 
 async def admin_invite_codes(
     *, viewer: Principal, first: int | None, after: str | None
-) -> Page[dict[str, Any]]:
+) -> Page[InviteCode]:
     """Admin-preset codes only (never users' own), most recently changed first (admins)."""
     viewer.require_admin()
-    return await keyset_page(
-        ProfileInviteCode,
-        ProfileInviteCode.updated_at,
-        ProfileInviteCode.user_id,
-        first=first,
-        after=after,
-        where=ProfileInviteCode.user_id.like(ADMIN_PREFIX + "%"),
-        load_json=True,
-    )
+    return await store.admin_invite_code_page(owner_prefix=ADMIN_PREFIX, first=first, after=after)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
-from db.tables.economy import ProfileMembership
 from resolvers import clock
+from resolvers.economy import store
+from resolvers.economy.model import MembershipRecord
 from resolvers.economy.products import TIER_RANK, MembershipTier
 
 # Compare-and-set rounds before giving up (each lost round means another order won).
@@ -31,22 +31,22 @@ class MembershipView:
 
 async def membership_of(user_id: str) -> MembershipView:
     """The membership as of now: expired once `expires_at` has passed."""
-    row = await ProfileMembership.select().where(ProfileMembership.user_id == user_id).first()
-    if row is None:
+    record = await store.membership_row(user_id)
+    if record is None:
         return MembershipView(MembershipStatus.NONE, None, None, None)
-    active = row["expires_at"] > clock.now()
+    active = record.expires_at > clock.now()
     return MembershipView(
         status=MembershipStatus.ACTIVE if active else MembershipStatus.EXPIRED,
-        tier=MembershipTier(row["tier"]),
-        started_at=row["started_at"],
-        expires_at=row["expires_at"],
+        tier=record.tier,
+        started_at=record.started_at,
+        expires_at=record.expires_at,
     )
 
 
-def _tier_after(current: dict[str, Any], bought: MembershipTier, now: datetime) -> str:
-    if current["expires_at"] <= now:
+def _tier_after(current: MembershipRecord, bought: MembershipTier, now: datetime) -> str:
+    if current.expires_at <= now:
         return bought.value
-    held = MembershipTier(current["tier"])
+    held = current.tier
     return (held if TIER_RANK[held] >= TIER_RANK[bought] else bought).value
 
 
@@ -59,39 +59,28 @@ async def extend_membership(*, user_id: str, tier: MembershipTier, days: int) ->
     now = clock.now()
     length = timedelta(days=days)
     for _ in range(MAX_ROUNDS):
-        current = (
-            await ProfileMembership.select().where(ProfileMembership.user_id == user_id).first()
-        )
+        current = await store.membership_row(user_id)
         if current is None:
             expires_at = now + length
-            created = await ProfileMembership.raw(
-                "INSERT INTO profile_membership (user_id, status, tier, started_at, expires_at, "
-                "updated_at) VALUES ({}, {}, {}, {}, {}, {}) ON CONFLICT (user_id) DO NOTHING "
-                "RETURNING user_id",
-                user_id,
-                MembershipStatus.ACTIVE.value,
-                tier.value,
-                now,
-                expires_at,
-                now,
-            )
-            if created:
+            if await store.create_membership(
+                user_id=user_id,
+                status=MembershipStatus.ACTIVE.value,
+                tier=tier,
+                now=now,
+                expires_at=expires_at,
+            ):
                 return expires_at
             continue
-        lapsed = current["expires_at"] <= now
-        expires_at = (now if lapsed else current["expires_at"]) + length
-        moved = await ProfileMembership.raw(
-            "UPDATE profile_membership SET status = {}, tier = {}, started_at = {}, "
-            "expires_at = {}, updated_at = {} WHERE user_id = {} AND expires_at = {} "
-            "RETURNING user_id",
-            MembershipStatus.ACTIVE.value,
-            _tier_after(current, tier, now),
-            now if lapsed else current["started_at"],
-            expires_at,
-            now,
-            user_id,
-            current["expires_at"],
-        )
-        if moved:
+        lapsed = current.expires_at <= now
+        expires_at = (now if lapsed else current.expires_at) + length
+        if await store.move_membership(
+            user_id=user_id,
+            read_expires_at=current.expires_at,
+            status=MembershipStatus.ACTIVE.value,
+            tier=_tier_after(current, tier, now),
+            started_at=now if lapsed else current.started_at,
+            expires_at=expires_at,
+            now=now,
+        ):
             return expires_at
     raise RuntimeError("membership kept changing; giving up")

@@ -9,30 +9,26 @@ credits nothing and returns the order as it is (idempotent by order).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
 
 from db.tables.economy import ProfileRechargeOrder
 from db.transactions import write_transaction
 from resolvers import clock
+from resolvers.economy import store
 from resolvers.economy.errors import EconomyError, EconomyErrorCode
 from resolvers.economy.membership import extend_membership
+from resolvers.economy.model import OrderStatus as OrderStatus  # re-exported
+from resolvers.economy.model import RechargeOrder
 from resolvers.economy.products import MembershipTier, ProductKind, product
 from resolvers.economy.wallet import LedgerSource, apply_wallet_change
 from resolvers.ids import new_id
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page
 from resolvers.principal import Principal
 from settings import get_settings
 
 
-class OrderStatus(StrEnum):
-    PENDING = "pending"
-    PAID = "paid"
-
-
 async def create_order(
     *, viewer: Principal, product_id: str, payment_channel: str
-) -> dict[str, Any]:
+) -> RechargeOrder:
     """A pending order at the catalogue price."""
     user_id = viewer.require_user()
     item = product(product_id)
@@ -62,19 +58,12 @@ async def create_order(
         membership_expires_at=None,
     )
     async with write_transaction():
-        await order.save()
-    return order.to_dict()
-
-
-async def _order(order_id: str) -> dict[str, Any] | None:
-    return (
-        await ProfileRechargeOrder.select().where(ProfileRechargeOrder.order_id == order_id).first()
-    )
+        return await store.insert_order(order)
 
 
 @dataclass(frozen=True, slots=True)
 class Confirmation:
-    order: dict[str, Any]
+    order: RechargeOrder
     newly_paid: bool
 
 
@@ -83,48 +72,32 @@ async def confirm_order(*, viewer: Principal, order_id: str) -> Confirmation:
     viewer.require_service()
     now = clock.now()
     async with write_transaction():
-        paid = await ProfileRechargeOrder.raw(
-            "UPDATE profile_recharge_order SET status = {}, paid_at = {} "
-            "WHERE order_id = {} AND status = {} RETURNING order_id",
-            OrderStatus.PAID.value,
-            now,
-            order_id,
-            OrderStatus.PENDING.value,
-        )
+        paid = await store.mark_order_paid(order_id=order_id, now=now)
         if paid:
-            row = await _order(order_id)
+            row = await store.order_by_id(order_id)
             assert row is not None
-            item = product(row["product_id"])
-            assert item is not None, row["product_id"]
-            if row["kind"] == ProductKind.POINTS.value:
+            item = product(row.product_id)
+            assert item is not None, row.product_id
+            if row.kind is ProductKind.POINTS:
                 await apply_wallet_change(
-                    user_id=row["user_id"],
+                    user_id=row.user_id,
                     ledger_id=f"recharge:{order_id}",
-                    delta=int(row["points_delta"]),
+                    delta=row.points_delta,
                     source=LedgerSource.RECHARGE,
                 )
             else:
                 expires_at = await extend_membership(
-                    user_id=row["user_id"],
+                    user_id=row.user_id,
                     tier=item.tier or MembershipTier.MONTHLY,
                     days=item.membership_days,
                 )
-                await ProfileRechargeOrder.update(
-                    {ProfileRechargeOrder.membership_expires_at: expires_at}
-                ).where(ProfileRechargeOrder.order_id == order_id)
-    row = await _order(order_id)
+                await store.set_order_membership_expiry(order_id, expires_at)
+    row = await store.order_by_id(order_id)
     if row is None:
         raise EconomyError(EconomyErrorCode.ORDER_NOT_FOUND, "No such order.", field="orderId")
-    return Confirmation(order=row, newly_paid=bool(paid))
+    return Confirmation(order=row, newly_paid=paid)
 
 
-async def orders(*, user_id: str, first: int | None, after: str | None) -> Page[dict[str, Any]]:
+async def orders(*, user_id: str, first: int | None, after: str | None) -> Page[RechargeOrder]:
     """The user's orders, newest first."""
-    return await keyset_page(
-        ProfileRechargeOrder,
-        ProfileRechargeOrder.created_at,
-        ProfileRechargeOrder.order_id,
-        first=first,
-        after=after,
-        where=ProfileRechargeOrder.user_id == user_id,
-    )
+    return await store.order_page(user_id=user_id, first=first, after=after)

@@ -19,18 +19,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Any
 
 import orjson
 
-from db.tables.auth import UserAccount
-from db.tables.economy import EconomyRedeemThrottle, ProfileRedeemCode, ProfileRedeemCodeUsage
+from db.tables.economy import ProfileRedeemCode
 from db.transactions import write_transaction
 from resolvers import clock
+from resolvers.economy import codes_store as store
 from resolvers.economy.errors import EconomyError, EconomyErrorCode
+from resolvers.economy.model import RedeemCode
+from resolvers.economy.model import RedeemCodeMode as RedeemCodeMode  # re-exported
 from resolvers.economy.wallet import LedgerSource, apply_wallet_change
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page
 from resolvers.principal import Principal
 from settings import get_settings
 
@@ -38,12 +38,6 @@ CODE = re.compile(r"^[A-Z0-9_-]{4,32}$")
 MAX_USES = 1_000_000
 MAX_REWARD = 1_000_000
 MAX_ALLOWED_USERS = 1000
-
-
-class RedeemCodeMode(StrEnum):
-    PUBLIC = "public"
-    UNIQUE = "unique"
-    PRIVATE = "private"
 
 
 def normalize_code(code: str) -> str:
@@ -64,14 +58,7 @@ def _invalid(message: str, field: str) -> EconomyError:
     return EconomyError(EconomyErrorCode.REDEEM_CODE_INVALID, message, field=field)
 
 
-def allowed_ids_of(row: dict[str, Any]) -> list[str]:
-    value = row.get("allowed_user_ids")
-    if isinstance(value, str):
-        value = orjson.loads(value)
-    return [str(item) for item in value] if isinstance(value, list) else []
-
-
-async def upsert_redeem_code(*, viewer: Principal, code: RedeemCodeInput) -> dict[str, Any]:
+async def upsert_redeem_code(*, viewer: Principal, code: RedeemCodeInput) -> RedeemCode:
     """Create a code or change one (admins); its use count is kept."""
     admin_id = viewer.require_admin()
     name = normalize_code(code.code)
@@ -89,46 +76,31 @@ async def upsert_redeem_code(*, viewer: Principal, code: RedeemCodeInput) -> dic
     now = clock.now()
     async with write_transaction():
         if allowed:
-            known = await UserAccount.select(UserAccount.user_id).where(
-                UserAccount.user_id.is_in(allowed)
-            )
-            missing = set(allowed) - {row["user_id"] for row in known}
+            missing = set(allowed) - await store.known_user_ids(allowed)
             if missing:
                 raise _invalid(f"Unknown users: {', '.join(sorted(missing))}.", "allowedUserIds")
-        await ProfileRedeemCode.raw(
-            "INSERT INTO profile_redeem_code (code, mode, reward_points, max_uses, "
-            "global_used_count, enabled, allowed_user_ids, created_by, created_at, updated_at) "
-            "VALUES ({}, {}, {}, {}, 0, {}, {}, {}, {}, {}) ON CONFLICT (code) DO UPDATE SET "
-            "mode = excluded.mode, reward_points = excluded.reward_points, "
-            "max_uses = excluded.max_uses, enabled = excluded.enabled, "
-            "allowed_user_ids = excluded.allowed_user_ids, updated_at = excluded.updated_at",
-            name,
-            code.mode.value,
-            code.reward_points,
-            code.max_uses,
-            code.enabled,
-            orjson.dumps(allowed).decode(),
-            admin_id,
-            now,
-            now,
+        return await store.upsert_redeem_code(
+            ProfileRedeemCode(
+                code=name,
+                mode=code.mode.value,
+                reward_points=code.reward_points,
+                max_uses=code.max_uses,
+                global_used_count=0,
+                enabled=code.enabled,
+                allowed_user_ids=orjson.dumps(allowed).decode(),
+                created_by=admin_id,
+                created_at=now,
+                updated_at=now,
+            )
         )
-        row = await ProfileRedeemCode.select().where(ProfileRedeemCode.code == name).first()
-    assert row is not None
-    return row
 
 
 async def redeem_codes(
     *, viewer: Principal, first: int | None, after: str | None
-) -> Page[dict[str, Any]]:
+) -> Page[RedeemCode]:
     """Every code, most recently changed first (admins)."""
     viewer.require_admin()
-    return await keyset_page(
-        ProfileRedeemCode,
-        ProfileRedeemCode.updated_at,
-        ProfileRedeemCode.code,
-        first=first,
-        after=after,
-    )
+    return await store.redeem_code_page(first=first, after=after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,20 +133,20 @@ async def _redeem(*, user_id: str, code: str) -> Redemption:
         )
     now = clock.now()
     async with write_transaction():
-        row = await ProfileRedeemCode.select().where(ProfileRedeemCode.code == code).first()
+        row = await store.redeem_code(code)
         if row is None:
             raise EconomyError(
                 EconomyErrorCode.REDEEM_CODE_NOT_FOUND, "No such code.", field="code"
             )
-        if not row["enabled"]:
+        if not row.enabled:
             raise EconomyError(
                 EconomyErrorCode.REDEEM_CODE_DISABLED, "This code is disabled.", field="code"
             )
-        points = int(row["reward_points"])
-        if row["mode"] == RedeemCodeMode.PUBLIC.value:
+        points = row.reward_points
+        if row.mode is RedeemCodeMode.PUBLIC:
             usage_id = await _take_public_use(row, user_id=user_id, points=points, now=now)
         else:
-            if row["mode"] == RedeemCodeMode.PRIVATE.value and user_id not in allowed_ids_of(row):
+            if row.mode is RedeemCodeMode.PRIVATE and user_id not in row.allowed_user_ids:
                 raise EconomyError(
                     EconomyErrorCode.REDEEM_CODE_NOT_ALLOWED,
                     "This code is not for your account.",
@@ -190,65 +162,36 @@ async def _redeem(*, user_id: str, code: str) -> Redemption:
     return Redemption(code=code, usage_id=usage_id, points_granted=points, balance=change.balance)
 
 
-async def _insert_usage(
-    *, usage_id: str, code: str, user_id: str, points: int, now: datetime
-) -> bool:
-    """Claim usage id `usage_id`; False when it exists (a concurrent use took it)."""
-    claimed = await ProfileRedeemCodeUsage.raw(
-        "INSERT INTO profile_redeem_code_usage (usage_id, code, user_id, amount_granted, "
-        "created_at) VALUES ({}, {}, {}, {}, {}) ON CONFLICT (usage_id) DO NOTHING "
-        "RETURNING usage_id",
-        usage_id,
-        code,
-        user_id,
-        points,
-        now,
-    )
-    return bool(claimed)
-
-
 async def _take_global_use(code: str, *, user_id: str, points: int, now: datetime) -> str:
-    taken = await ProfileRedeemCode.raw(
-        "UPDATE profile_redeem_code SET global_used_count = global_used_count + 1 "
-        "WHERE code = {} AND enabled = {} AND global_used_count < max_uses "
-        "RETURNING global_used_count",
-        code,
-        True,
-    )
-    if not taken:
+    taken = await store.take_global_use(code)
+    if taken is None:
         raise EconomyError(
             EconomyErrorCode.REDEEM_CODE_EXHAUSTED, "This code has been used up.", field="code"
         )
-    usage_id = f"{code}:#{taken[0]['global_used_count']}"
+    usage_id = f"{code}:#{taken}"
     # The counter row serialises writers, so the n-th id is free.
-    inserted = await _insert_usage(
+    inserted = await store.insert_usage(
         usage_id=usage_id, code=code, user_id=user_id, points=points, now=now
     )
     assert inserted, usage_id
     return usage_id
 
 
-async def _take_public_use(row: dict[str, Any], *, user_id: str, points: int, now: datetime) -> str:
-    code = row["code"]
-    max_uses = int(row["max_uses"])
+async def _take_public_use(row: RedeemCode, *, user_id: str, points: int, now: datetime) -> str:
+    code = row.code
+    max_uses = row.max_uses
     # Each round either inserts the user's n-th use or learns that a concurrent transaction
     # did (the conflicting insert waits for it to commit), so at most max_uses + 1 rounds.
     for _ in range(max_uses + 1):
-        used = await ProfileRedeemCodeUsage.count().where(
-            (ProfileRedeemCodeUsage.code == code) & (ProfileRedeemCodeUsage.user_id == user_id)
-        )
+        used = await store.user_use_count(code=code, user_id=user_id)
         if used >= max_uses:
             break
         usage_id = f"{code}:{user_id}:{used + 1}"
-        if await _insert_usage(
+        if await store.insert_usage(
             usage_id=usage_id, code=code, user_id=user_id, points=points, now=now
         ):
             # The total is informative for public codes (no global cap).
-            await ProfileRedeemCode.raw(
-                "UPDATE profile_redeem_code SET global_used_count = global_used_count + 1 "
-                "WHERE code = {}",
-                code,
-            )
+            await store.count_public_use(code)
             return usage_id
     raise EconomyError(
         EconomyErrorCode.REDEEM_CODE_USER_LIMIT,
@@ -258,12 +201,8 @@ async def _take_public_use(row: dict[str, Any], *, user_id: str, points: int, no
 
 
 async def _check_throttle(user_id: str) -> None:
-    row = (
-        await EconomyRedeemThrottle.select(EconomyRedeemThrottle.locked_until)
-        .where(EconomyRedeemThrottle.user_id == user_id)
-        .first()
-    )
-    if row and row["locked_until"] and row["locked_until"] > clock.now():
+    locked_until = await store.locked_until(user_id)
+    if locked_until and locked_until > clock.now():
         raise EconomyError(
             EconomyErrorCode.REDEEM_THROTTLED,
             "Too many unknown codes; try again later.",
@@ -278,22 +217,8 @@ async def _record_failure(user_id: str) -> None:
     window = timedelta(seconds=settings.redeem_lockout_seconds)
     async with write_transaction():
         # Count the failure (a lapsed lock or window starts a fresh count) …
-        await EconomyRedeemThrottle.raw(
-            "INSERT INTO economy_redeem_throttle (user_id, failures, locked_until, updated_at) "
-            "VALUES ({}, 1, NULL, {}) ON CONFLICT (user_id) DO UPDATE SET "
-            "failures = CASE WHEN economy_redeem_throttle.locked_until IS NOT NULL "
-            "OR economy_redeem_throttle.updated_at < {} THEN 1 "
-            "ELSE economy_redeem_throttle.failures + 1 END, "
-            "locked_until = NULL, updated_at = excluded.updated_at",
-            user_id,
-            now,
-            now - window,
-        )
+        await store.count_failure(user_id=user_id, now=now, window_start=now - window)
         # … and lock once it reaches the limit (a typed parameter: no CASE over timestamps).
-        await EconomyRedeemThrottle.raw(
-            "UPDATE economy_redeem_throttle SET locked_until = {} "
-            "WHERE user_id = {} AND failures >= {}",
-            now + window,
-            user_id,
-            settings.redeem_max_failures,
+        await store.lock_at_limit(
+            user_id=user_id, max_failures=settings.redeem_max_failures, until=now + window
         )

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
 
-from db.tables.economy import ProfileTaskConfig, ProfileTaskProgress, ProfileTaskRewardClaim
+from db.tables.economy import ProfileTaskConfig, ProfileTaskRewardClaim
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.analytics.calendar import day_key_of, week_start_day_key
 from resolvers.analytics.scopes import EVENT_KEY, EVENT_KEY_RULE, TrackingScope
+from resolvers.economy import tasks_store as store
 from resolvers.economy.errors import EconomyError, EconomyErrorCode
+from resolvers.economy.model import TaskConfig
+from resolvers.economy.model import TaskCycle as TaskCycle  # re-exported
+from resolvers.economy.model import TaskStatus as TaskStatus  # re-exported
 from resolvers.economy.wallet import LedgerSource, apply_wallet_change
 from resolvers.principal import Principal
 
@@ -29,17 +31,6 @@ DESCRIPTION_MAX = 500
 THRESHOLD_MAX = 10_000
 REWARD_MAX = 1_000_000
 MAX_TASKS = 200
-
-
-class TaskCycle(StrEnum):
-    DAILY = "daily"
-    WEEKLY = "weekly"
-
-
-class TaskStatus(StrEnum):
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    CLAIMED = "claimed"
 
 
 def cycle_day_key(cycle: str, day_key: int) -> int:
@@ -85,57 +76,36 @@ def _validate(config: TaskConfigInput) -> None:
         raise _invalid(f"Rewards are 1 to {REWARD_MAX} points.", "rewardPoints")
 
 
-async def upsert_task_config(*, viewer: Principal, config: TaskConfigInput) -> dict[str, Any]:
+async def upsert_task_config(*, viewer: Principal, config: TaskConfigInput) -> TaskConfig:
     """Create or replace a task (admins); progress already made in the cycle is kept."""
     admin_id = viewer.require_admin()
     _validate(config)
     now = clock.now()
     async with write_transaction():
-        rows = await ProfileTaskConfig.raw(
-            "INSERT INTO profile_task_config (task_id, title, description, event_key, cycle, "
-            "scope_kind, threshold, reward_points, enabled, sort_order, created_by, created_at, "
-            "updated_by, updated_at) "
-            "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
-            "ON CONFLICT (task_id) DO UPDATE SET title = excluded.title, "
-            "description = excluded.description, event_key = excluded.event_key, "
-            "cycle = excluded.cycle, scope_kind = excluded.scope_kind, "
-            "threshold = excluded.threshold, reward_points = excluded.reward_points, "
-            "enabled = excluded.enabled, sort_order = excluded.sort_order, "
-            "updated_by = excluded.updated_by, updated_at = excluded.updated_at "
-            "RETURNING task_id",
-            config.task_id,
-            config.title.strip(),
-            config.description,
-            config.event_key,
-            config.cycle.value,
-            config.scope_kind.value,
-            config.threshold,
-            config.reward_points,
-            config.enabled,
-            config.sort_order,
-            admin_id,
-            now,
-            admin_id,
-            now,
+        return await store.upsert_config(
+            ProfileTaskConfig(
+                task_id=config.task_id,
+                title=config.title.strip(),
+                description=config.description,
+                event_key=config.event_key,
+                cycle=config.cycle.value,
+                scope_kind=config.scope_kind.value,
+                threshold=config.threshold,
+                reward_points=config.reward_points,
+                enabled=config.enabled,
+                sort_order=config.sort_order,
+                created_by=admin_id,
+                created_at=now,
+                updated_by=admin_id,
+                updated_at=now,
+            )
         )
-        row = await _config(rows[0]["task_id"])
-    assert row is not None
-    return row
 
 
-async def _config(task_id: str) -> dict[str, Any] | None:
-    return await ProfileTaskConfig.select().where(ProfileTaskConfig.task_id == task_id).first()
-
-
-async def task_configs(*, viewer: Principal) -> list[dict[str, Any]]:
+async def task_configs(*, viewer: Principal) -> list[TaskConfig]:
     """Every task, enabled or not, in display order (admins; at most 200)."""
     viewer.require_admin()
-    return await (
-        ProfileTaskConfig.select()
-        .order_by(ProfileTaskConfig.sort_order)
-        .order_by(ProfileTaskConfig.task_id)
-        .limit(MAX_TASKS)
-    )
+    return await store.configs(enabled_only=False, limit=MAX_TASKS)
 
 
 async def advance_task_progress(
@@ -146,34 +116,17 @@ async def advance_task_progress(
     Runs in the tracking transaction; one conditional upsert per task, so concurrent events
     never lose a count. A claimed cycle stays claimed.
     """
-    Config = ProfileTaskConfig
-    tasks = await Config.select(Config.task_id, Config.cycle, Config.threshold).where(
-        (Config.event_key == event_key)
-        & (Config.scope_kind == scope_kind)
-        & (Config.enabled == True)  # noqa: E712
-    )
+    tasks = await store.listening_tasks(event_key=event_key, scope_kind=scope_kind)
     now = clock.now()
-    for task in tasks:
-        cycle_key = cycle_day_key(task["cycle"], day_key)
-        await ProfileTaskProgress.raw(
-            "INSERT INTO profile_task_progress (progress_id, user_id, task_id, day_key, "
-            "progress_count, threshold, status, updated_at) VALUES ({}, {}, {}, {}, 1, {}, {}, {}) "
-            "ON CONFLICT (progress_id) DO UPDATE SET "
-            "progress_count = profile_task_progress.progress_count + 1, "
-            "threshold = excluded.threshold, status = CASE "
-            "WHEN profile_task_progress.status = {} THEN profile_task_progress.status "
-            "WHEN profile_task_progress.progress_count + 1 >= excluded.threshold THEN {} "
-            "ELSE {} END, updated_at = excluded.updated_at",
-            cycle_id(user_id, task["task_id"], cycle_key),
-            user_id,
-            task["task_id"],
-            cycle_key,
-            task["threshold"],
-            (TaskStatus.COMPLETED if task["threshold"] <= 1 else TaskStatus.IN_PROGRESS).value,
-            now,
-            TaskStatus.CLAIMED.value,
-            TaskStatus.COMPLETED.value,
-            TaskStatus.IN_PROGRESS.value,
+    for task_id, cycle, threshold in tasks:
+        cycle_key = cycle_day_key(cycle, day_key)
+        await store.count_progress(
+            progress_id=cycle_id(user_id, task_id, cycle_key),
+            user_id=user_id,
+            task_id=task_id,
+            cycle_key=cycle_key,
+            threshold=threshold,
+            now=now,
         )
 
 
@@ -181,7 +134,7 @@ async def advance_task_progress(
 class TaskView:
     """A task as the viewer sees it in the current cycle."""
 
-    config: dict[str, Any]
+    config: TaskConfig
     cycle_day_key: int
     progress_count: int
     status: TaskStatus
@@ -190,46 +143,31 @@ class TaskView:
 
 async def viewer_tasks(*, user_id: str) -> list[TaskView]:
     """Enabled tasks in display order with the viewer's progress this cycle (3 statements)."""
-    Config = ProfileTaskConfig
-    configs = await (
-        Config.select()
-        .where(Config.enabled == True)  # noqa: E712
-        .order_by(Config.sort_order)
-        .order_by(Config.task_id)
-        .limit(MAX_TASKS)
-    )
+    configs = await store.configs(enabled_only=True, limit=MAX_TASKS)
     today = day_key_of(clock.now())
     ids = {
-        config["task_id"]: cycle_id(
-            user_id, config["task_id"], cycle_day_key(config["cycle"], today)
-        )
+        config.task_id: cycle_id(user_id, config.task_id, cycle_day_key(config.cycle, today))
         for config in configs
     }
-    progress: dict[str, dict[str, Any]] = {}
+    progress: dict[str, int] = {}
     claimed: set[str] = set()
     if ids:
-        rows = await ProfileTaskProgress.select().where(
-            ProfileTaskProgress.progress_id.is_in(list(ids.values()))
-        )
-        progress = {row["progress_id"]: row for row in rows}
-        claims = await ProfileTaskRewardClaim.select(ProfileTaskRewardClaim.claim_id).where(
-            ProfileTaskRewardClaim.claim_id.is_in(list(ids.values()))
-        )
-        claimed = {row["claim_id"] for row in claims}
+        progress = await store.progress_counts(list(ids.values()))
+        claimed = await store.claimed_ids(list(ids.values()))
     views = []
     for config in configs:
-        key = ids[config["task_id"]]
-        count = int(progress[key]["progress_count"]) if key in progress else 0
+        key = ids[config.task_id]
+        count = progress.get(key, 0)
         if key in claimed:
             status = TaskStatus.CLAIMED
-        elif count >= config["threshold"]:
+        elif count >= config.threshold:
             status = TaskStatus.COMPLETED
         else:
             status = TaskStatus.IN_PROGRESS
         views.append(
             TaskView(
                 config=config,
-                cycle_day_key=cycle_day_key(config["cycle"], today),
+                cycle_day_key=cycle_day_key(config.cycle, today),
                 progress_count=count,
                 status=status,
                 claimed=key in claimed,
@@ -253,34 +191,29 @@ async def claim_task_reward(*, viewer: Principal, task_id: str) -> TaskClaim:
     user_id = viewer.require_user()
     today = day_key_of(clock.now())
     async with write_transaction():
-        config = await _config(task_id)
-        if config is None or not config["enabled"]:
+        config = await store.config_of(task_id)
+        if config is None or not config.enabled:
             raise EconomyError(EconomyErrorCode.TASK_NOT_FOUND, "No such task.", field="taskId")
-        cycle_key = cycle_day_key(config["cycle"], today)
+        cycle_key = cycle_day_key(config.cycle, today)
         claim_id = cycle_id(user_id, task_id, cycle_key)
-        progress = (
-            await ProfileTaskProgress.select(ProfileTaskProgress.progress_count)
-            .where(ProfileTaskProgress.progress_id == claim_id)
-            .first()
-        )
-        if progress is None or progress["progress_count"] < config["threshold"]:
+        progress = await store.progress_count(claim_id)
+        if progress is None or progress < config.threshold:
             raise EconomyError(
                 EconomyErrorCode.TASK_NOT_COMPLETED,
                 "This task is not finished yet in this cycle.",
                 field="taskId",
             )
         ledger_id = f"task-reward:{claim_id}"
-        inserted = await ProfileTaskRewardClaim.raw(
-            "INSERT INTO profile_task_reward_claim (claim_id, user_id, task_id, day_key, "
-            "reward_points, wallet_ledger_id, claimed_at) VALUES ({}, {}, {}, {}, {}, {}, {}) "
-            "ON CONFLICT (claim_id) DO NOTHING RETURNING claim_id",
-            claim_id,
-            user_id,
-            task_id,
-            cycle_key,
-            config["reward_points"],
-            ledger_id,
-            clock.now(),
+        inserted = await store.insert_claim(
+            ProfileTaskRewardClaim(
+                claim_id=claim_id,
+                user_id=user_id,
+                task_id=task_id,
+                day_key=cycle_key,
+                reward_points=config.reward_points,
+                wallet_ledger_id=ledger_id,
+                claimed_at=clock.now(),
+            )
         )
         if not inserted:
             raise EconomyError(
@@ -291,17 +224,15 @@ async def claim_task_reward(*, viewer: Principal, task_id: str) -> TaskClaim:
         change = await apply_wallet_change(
             user_id=user_id,
             ledger_id=ledger_id,
-            delta=int(config["reward_points"]),
+            delta=config.reward_points,
             source=LedgerSource.TASK_REWARD,
         )
-        await ProfileTaskProgress.update(
-            {ProfileTaskProgress.status: TaskStatus.CLAIMED.value}
-        ).where(ProfileTaskProgress.progress_id == claim_id)
+        await store.mark_claimed(claim_id)
     return TaskClaim(
         claim_id=claim_id,
         task_id=task_id,
         day_key=cycle_key,
-        reward_points=int(config["reward_points"]),
+        reward_points=config.reward_points,
         wallet_ledger_id=ledger_id,
         balance=change.balance,
     )

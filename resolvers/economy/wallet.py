@@ -14,26 +14,12 @@ PostgreSQL (the unique ledger key and the dashboard row lock order writers) and 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from enum import StrEnum
 
-from db.tables.economy import ProfileDashboardState, ProfileWalletLedger
 from db.transactions import write_transaction
 from resolvers import clock
+from resolvers.economy import store
 from resolvers.economy.errors import EconomyError, EconomyErrorCode
-
-
-class LedgerSource(StrEnum):
-    """Why a balance moved (`profile_wallet_ledger.source_type`)."""
-
-    NEW_USER_REGISTRATION_REWARD = "new_user_registration_reward"
-    TASK_REWARD = "task_reward"
-    REDEEM_CODE = "redeem_code"
-    INVITE_INVITER_REWARD = "invite_inviter_reward"
-    INVITE_INVITEE_REWARD = "invite_invitee_reward"
-    RECHARGE = "recharge"
-    SPEND = "spend"
-    ADMIN_ADJUSTMENT = "admin_adjustment"
+from resolvers.economy.model import LedgerSource as LedgerSource  # re-exported
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,66 +43,28 @@ async def apply_wallet_change(
         raise EconomyError(EconomyErrorCode.INVALID_AMOUNT, "A change moves at least one point.")
     now = clock.now()
     async with write_transaction():
-        claimed = await ProfileWalletLedger.raw(
-            "INSERT INTO profile_wallet_ledger "
-            "(wallet_ledger_id, user_id, amount_delta, balance_after, source_type, created_at) "
-            "VALUES ({}, {}, {}, 0, {}, {}) "
-            "ON CONFLICT (wallet_ledger_id) DO NOTHING RETURNING wallet_ledger_id",
-            ledger_id,
-            user_id,
-            delta,
-            source.value,
-            now,
+        claimed = await store.claim_ledger_id(
+            ledger_id=ledger_id, user_id=user_id, delta=delta, source=source, now=now
         )
         if not claimed:
             return WalletChange(
                 ledger_id=ledger_id, applied=False, balance=await balance_of(user_id)
             )
-        balance = await _move_balance(user_id=user_id, delta=delta, now=now)
-        await ProfileWalletLedger.update({ProfileWalletLedger.balance_after: balance}).where(
-            ProfileWalletLedger.wallet_ledger_id == ledger_id
-        )
+        if delta > 0:
+            balance: int | None = await store.credit_balance(user_id=user_id, delta=delta, now=now)
+        else:
+            balance = await store.debit_balance(user_id=user_id, delta=delta, now=now)
+        if balance is None:
+            raise EconomyError(
+                EconomyErrorCode.INSUFFICIENT_BALANCE, "Not enough points.", field="amount"
+            )
+        await store.set_balance_after(ledger_id, balance)
     return WalletChange(ledger_id=ledger_id, applied=True, balance=balance)
-
-
-async def _move_balance(*, user_id: str, delta: int, now: datetime) -> int:
-    if delta > 0:
-        rows = await ProfileDashboardState.raw(
-            "INSERT INTO profile_dashboard_state "
-            "(user_id, wallet_balance, total_play_time_ms, created_at, updated_at) "
-            "VALUES ({}, {}, 0, {}, {}) ON CONFLICT (user_id) DO UPDATE SET "
-            "wallet_balance = profile_dashboard_state.wallet_balance + excluded.wallet_balance, "
-            "updated_at = excluded.updated_at RETURNING wallet_balance",
-            user_id,
-            delta,
-            now,
-            now,
-        )
-    else:
-        rows = await ProfileDashboardState.raw(
-            "UPDATE profile_dashboard_state SET wallet_balance = wallet_balance + {}, "
-            "updated_at = {} WHERE user_id = {} AND wallet_balance + {} >= 0 "
-            "RETURNING wallet_balance",
-            delta,
-            now,
-            user_id,
-            delta,
-        )
-    if not rows:
-        raise EconomyError(
-            EconomyErrorCode.INSUFFICIENT_BALANCE, "Not enough points.", field="amount"
-        )
-    return int(rows[0]["wallet_balance"])
 
 
 async def balance_of(user_id: str) -> int:
     """The current balance (0 for a user without a dashboard row)."""
-    row = (
-        await ProfileDashboardState.select(ProfileDashboardState.wallet_balance)
-        .where(ProfileDashboardState.user_id == user_id)
-        .first()
-    )
-    return int(row["wallet_balance"]) if row else 0
+    return await store.balance_of(user_id)
 
 
 def registration_ledger_id(user_id: str) -> str:

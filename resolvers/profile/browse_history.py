@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
 
 from db.tables.profile import UserBrowseHistory
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.ids import new_id
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page
 from resolvers.principal import Principal
-from resolvers.profile import checks
+from resolvers.profile import checks, store
+from resolvers.profile.model import BrowseThemeMode, VisitedWorld
 
 ID_MAX = 64
 NAME_MAX = 128
@@ -20,11 +19,6 @@ SUBTITLE_MAX = 256
 SUMMARY_MAX = 2000
 URL_MAX = 2048
 AUTHOR_MAX = 64
-
-
-class BrowseThemeMode(StrEnum):
-    LIGHT = "light"
-    DARK = "dark"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,68 +33,46 @@ class BrowseVisit:
     author_display_name: str = ""
 
 
-async def record_visit(*, viewer: Principal, visit: BrowseVisit) -> dict[str, Any]:
+async def record_visit(*, viewer: Principal, visit: BrowseVisit) -> VisitedWorld:
     """Upsert the (owner, profile) row of the viewer with `visited_at` = now."""
     user_id = viewer.require_user()
-    values = (
-        checks.text(visit.owner_user_id, field="ownerUserId", maximum=ID_MAX, required=True),
-        checks.text(visit.profile_id, field="profileId", maximum=ID_MAX, required=True),
-        checks.text(visit.world_name, field="worldName", maximum=NAME_MAX, required=True),
-        checks.text(visit.subtitle, field="subtitle", maximum=SUBTITLE_MAX),
-        checks.text(visit.summary_text, field="summaryText", maximum=SUMMARY_MAX),
-        checks.optional_text(visit.cover_image_src, field="coverImageSrc", maximum=URL_MAX),
-        visit.theme_mode.value,
-        checks.text(visit.author_display_name, field="authorDisplayName", maximum=AUTHOR_MAX),
-    )
     now = clock.now()
+    row = UserBrowseHistory(
+        browse_history_id=new_id(),
+        user_id=user_id,
+        owner_user_id=checks.text(
+            visit.owner_user_id, field="ownerUserId", maximum=ID_MAX, required=True
+        ),
+        profile_id=checks.text(visit.profile_id, field="profileId", maximum=ID_MAX, required=True),
+        world_name=checks.text(
+            visit.world_name, field="worldName", maximum=NAME_MAX, required=True
+        ),
+        subtitle=checks.text(visit.subtitle, field="subtitle", maximum=SUBTITLE_MAX),
+        summary_text=checks.text(visit.summary_text, field="summaryText", maximum=SUMMARY_MAX),
+        cover_image_src=checks.optional_text(
+            visit.cover_image_src, field="coverImageSrc", maximum=URL_MAX
+        ),
+        theme_mode=visit.theme_mode.value,
+        author_display_name=checks.text(
+            visit.author_display_name, field="authorDisplayName", maximum=AUTHOR_MAX
+        ),
+        visited_at=now,
+        created_at=now,
+        updated_at=now,
+    )
     async with write_transaction():
-        rows = await UserBrowseHistory.raw(
-            "INSERT INTO user_browse_history (browse_history_id, user_id, owner_user_id, "
-            "profile_id, world_name, subtitle, summary_text, cover_image_src, theme_mode, "
-            "author_display_name, visited_at, created_at, updated_at) "
-            "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
-            "ON CONFLICT (user_id, owner_user_id, profile_id) DO UPDATE SET "
-            "world_name = excluded.world_name, subtitle = excluded.subtitle, "
-            "summary_text = excluded.summary_text, cover_image_src = excluded.cover_image_src, "
-            "theme_mode = excluded.theme_mode, author_display_name = excluded.author_display_name, "
-            "visited_at = excluded.visited_at, updated_at = excluded.updated_at "
-            "RETURNING browse_history_id",
-            new_id(),
-            user_id,
-            *values,
-            now,
-            now,
-            now,
-        )
-        row = (
-            await UserBrowseHistory.select()
-            .where(UserBrowseHistory.browse_history_id == rows[0]["browse_history_id"])
-            .first()
-        )
-    assert row is not None
-    return row
+        return await store.upsert_visit(row)
 
 
 async def browse_history(
     *, user_id: str, first: int | None, after: str | None
-) -> Page[dict[str, Any]]:
+) -> Page[VisitedWorld]:
     """The user's visited worlds, most recent visit first."""
-    return await keyset_page(
-        UserBrowseHistory,
-        UserBrowseHistory.visited_at,
-        UserBrowseHistory.browse_history_id,
-        first=first,
-        after=after,
-        where=UserBrowseHistory.user_id == user_id,
-    )
+    return await store.visited_worlds(user_id=user_id, first=first, after=after)
 
 
 async def clear_browse_history(*, viewer: Principal) -> int:
     """Delete every row of the viewer's history; returns how many there were."""
     user_id = viewer.require_user()
     async with write_transaction():
-        deleted = await UserBrowseHistory.raw(
-            "DELETE FROM user_browse_history WHERE user_id = {} RETURNING browse_history_id",
-            user_id,
-        )
-    return len(deleted)
+        return await store.delete_visits(user_id)

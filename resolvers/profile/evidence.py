@@ -15,6 +15,7 @@ from typing import Any
 
 from resolvers import formats
 from resolvers.profile.errors import ProfileError, ProfileErrorCode
+from resolvers.profile.model import EvidenceMeta
 from settings import get_settings
 
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
@@ -34,7 +35,17 @@ class Evidence:
     sha256: str
     data_url: str
 
-    def meta(self) -> dict[str, Any]:
+    @property
+    def meta(self) -> EvidenceMeta:
+        return EvidenceMeta(
+            index=self.index,
+            content_type=self.content_type,
+            byte_size=self.byte_size,
+            sha256=self.sha256,
+        )
+
+    def stored_meta(self) -> dict[str, Any]:
+        """The metadata as `evidence_json.meta` stores it."""
         return {
             "index": self.index,
             "contentType": self.content_type,

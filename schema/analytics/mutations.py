@@ -80,7 +80,7 @@ class AnalyticsMutation:
     ) -> TrackingEventRecordPayload:
         if input.metadata is not None and not isinstance(input.metadata, dict):
             raise BadUserInput("`metadata` must be a JSON object.")
-        row = await tracking.record_client_event(
+        event = await tracking.record_client_event(
             viewer=info.context.principal,
             event_key=input.event_key,
             scope_kind=input.scope_kind,
@@ -90,7 +90,7 @@ class AnalyticsMutation:
             module_key=input.module_key,
             metadata=input.metadata,
         )
-        return TrackingEventRecordPayload(errors=[], event=TrackingEventType.from_row(row))
+        return TrackingEventRecordPayload(errors=[], event=TrackingEventType.from_event(event))
 
     @strawberry.mutation(
         description=f"Ensure every business day of a closed date range exists (at most "

@@ -39,7 +39,7 @@ class AnalyticsQuery:
             rows = await dimension.days_of_period(period=period, key=key)
         except AnalyticsError as error:
             raise BadUserInput(error.message) from error
-        return [AnalyticsDate.from_row(row) for row in rows]
+        return [AnalyticsDate.from_day(day) for day in rows]
 
     @strawberry.field(
         description="An event's daily counts (from the daily stats) over one period's seeded "
@@ -71,11 +71,9 @@ class AnalyticsQuery:
             raise BadUserInput(error.message) from error
         days = [
             AnalyticsDayCount(
-                date_key=int(row["date_key"]),
-                calendar_date=str(row["calendar_date"]),
-                count=int(row["event_count"]),
+                date_key=day.date_key, calendar_date=day.calendar_date, count=day.count
             )
-            for row in rows
+            for day in rows
         ]
         return AnalyticsEventCounts(
             event_key=event_key, total=sum(day.count for day in days), days=days

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import strawberry
 
-from resolvers.analytics.calendar import Period
+from resolvers.analytics.calendar import DayKeys, Period
 from resolvers.analytics.errors import AnalyticsErrorCode
+from resolvers.analytics.model import TrackedEvent
 from resolvers.analytics.scopes import TrackingScope as TrackingScope  # re-exported
 from schema.gallery.work import work_object_id
 
@@ -43,14 +43,14 @@ class TrackingEventType:
     occurred_at: datetime = strawberry.field(description="When it was recorded (UTC).")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> TrackingEventType:
+    def from_event(cls, event: TrackedEvent) -> TrackingEventType:
         return cls(
-            id=strawberry.ID(row["event_id"]),
-            event_key=row["event_key"],
-            scope_kind=TrackingScope(row["scope_kind"]),
-            scope_id=row["scope_id"],
-            day_key=row["day_key"],
-            occurred_at=row["occurred_at"],
+            id=strawberry.ID(event.event_id),
+            event_key=event.event_key,
+            scope_kind=event.scope_kind,
+            scope_id=event.scope_id,
+            day_key=event.day_key,
+            occurred_at=event.occurred_at,
         )
 
 
@@ -73,8 +73,8 @@ class AnalyticsDate:
     year_end_date_key: int = strawberry.field(description="31 December.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> AnalyticsDate:
-        return cls(**{name: row[name] for name in cls.__annotations__})
+    def from_day(cls, day: DayKeys) -> AnalyticsDate:
+        return cls(**{name: getattr(day, name) for name in cls.__annotations__})
 
 
 @strawberry.type(description="How often an event happened on one business day.")

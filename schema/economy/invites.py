@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
-from resolvers.economy import invites
-from resolvers.economy.invites import AdminInviteCodeInput, invite_tags_of
+from resolvers.economy import invites, model
+from resolvers.economy.invites import AdminInviteCodeInput
+from resolvers.economy.model import InviteCode
 from schema.auth.user import User
 from schema.context import Info
 from schema.economy.errors import ERRORS, EconomyErrorType
@@ -36,14 +37,21 @@ class Referral:
     invitee_reward_granted: bool = strawberry.field(description="Whether they were rewarded.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], users: dict[str, dict[str, Any]]) -> Referral:
-        user = users.get(row["invitee_user_id"])
+    def from_referral(cls, referral: model.Referral) -> Referral:
+        user = referral.invitee
         return cls(
-            invitee=User.from_row(user) if user else None,
-            invite_code=row["invite_code"],
-            bound_at=row["bound_at"],
-            inviter_reward_granted=row["inviter_reward_granted"],
-            invitee_reward_granted=row["invitee_reward_granted"],
+            invitee=User(
+                user_id=user.user_id,
+                public_user_code=user.public_user_code,
+                display_name=user.display_name,
+                avatar_url=user.avatar_url,
+            )
+            if user
+            else None,
+            invite_code=referral.invite_code,
+            bound_at=referral.bound_at,
+            inviter_reward_granted=referral.inviter_reward_granted,
+            invitee_reward_granted=referral.invitee_reward_granted,
         )
 
 
@@ -60,15 +68,15 @@ class AdminInviteCode:
     updated_at: datetime = strawberry.field(description="Last change.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> AdminInviteCode:
+    def from_code(cls, code: InviteCode) -> AdminInviteCode:
         return cls(
-            invite_code=row["invite_code"],
-            owner_id=row["user_id"],
-            starts_at=row["starts_at"],
-            expires_at=row["expires_at"],
-            user_tags=invite_tags_of(row),
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
+            invite_code=code.invite_code,
+            owner_id=code.user_id,
+            starts_at=code.starts_at,
+            expires_at=code.expires_at,
+            user_tags=list(code.user_tags),
+            created_at=code.created_at,
+            updated_at=code.updated_at,
         )
 
 
@@ -113,7 +121,7 @@ class InviteQuery:
         page = await invites.admin_invite_codes(
             viewer=info.context.principal, first=first, after=after
         )
-        return Connection[AdminInviteCode].from_page(page, AdminInviteCode.from_row)
+        return Connection[AdminInviteCode].from_page(page, AdminInviteCode.from_code)
 
 
 @strawberry.type
@@ -137,4 +145,4 @@ class InviteMutation:
                 user_tags=tuple(input.user_tags),
             ),
         )
-        return AdminInviteCodeUpsertPayload(errors=[], invite_code=AdminInviteCode.from_row(row))
+        return AdminInviteCodeUpsertPayload(errors=[], invite_code=AdminInviteCode.from_code(row))

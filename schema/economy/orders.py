@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
-from resolvers.economy import orders
+from resolvers.economy import model, orders
 from resolvers.economy.membership import MembershipStatus, MembershipView
-from resolvers.economy.orders import OrderStatus
+from resolvers.economy.model import OrderStatus
 from resolvers.economy.products import PRODUCTS, MembershipTier, Product, ProductKind
 from schema.context import Info
 from schema.economy.errors import ERRORS, EconomyErrorType
@@ -62,19 +62,19 @@ class RechargeOrder:
     )
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> RechargeOrder:
+    def from_order(cls, order: model.RechargeOrder) -> RechargeOrder:
         return cls(
-            id=strawberry.ID(row["order_id"]),
-            product_id=row["product_id"],
-            product_title=row["product_title"],
-            kind=ProductKind(row["kind"]),
-            amount_cents=row["amount_cents"],
-            status=OrderStatus(row["status"]),
-            payment_channel=row["payment_channel"],
-            paid_at=row["paid_at"],
-            created_at=row["created_at"],
-            points_delta=row["points_delta"],
-            membership_expires_at=row["membership_expires_at"],
+            id=strawberry.ID(order.order_id),
+            product_id=order.product_id,
+            product_title=order.product_title,
+            kind=order.kind,
+            amount_cents=order.amount_cents,
+            status=order.status,
+            payment_channel=order.payment_channel,
+            paid_at=order.paid_at,
+            created_at=order.created_at,
+            points_delta=order.points_delta,
+            membership_expires_at=order.membership_expires_at,
         )
 
 
@@ -140,7 +140,7 @@ class OrderMutation:
             product_id=product_id,
             payment_channel=payment_channel,
         )
-        return RechargeOrderCreatePayload(errors=[], order=RechargeOrder.from_row(row))
+        return RechargeOrderCreatePayload(errors=[], order=RechargeOrder.from_order(row))
 
     @strawberry.mutation(
         description="Confirm an order's payment: credits the points (ledger source RECHARGE) "
@@ -156,5 +156,5 @@ class OrderMutation:
     ) -> RechargeOrderConfirmPayload:
         done = await orders.confirm_order(viewer=info.context.principal, order_id=str(order_id))
         return RechargeOrderConfirmPayload(
-            errors=[], order=RechargeOrder.from_row(done.order), newly_paid=done.newly_paid
+            errors=[], order=RechargeOrder.from_order(done.order), newly_paid=done.newly_paid
         )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from resolvers.economy import redeem_codes
-from resolvers.economy.redeem_codes import RedeemCodeInput, RedeemCodeMode, allowed_ids_of
+from resolvers.economy.model import RedeemCode, RedeemCodeMode
+from resolvers.economy.redeem_codes import RedeemCodeInput
 from schema.auth.user import User
 from schema.context import Info
 from schema.economy.errors import ERRORS, EconomyErrorType
@@ -38,18 +39,18 @@ class AdminRedeemCode:
     updated_at: datetime = strawberry.field(description="Last change by an admin.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> AdminRedeemCode:
+    def from_code(cls, code: RedeemCode) -> AdminRedeemCode:
         return cls(
-            code=row["code"],
-            mode=RedeemCodeMode(row["mode"]),
-            reward_points=row["reward_points"],
-            max_uses=row["max_uses"],
-            global_used_count=row["global_used_count"],
-            enabled=row["enabled"],
-            allowed_user_ids=allowed_ids_of(row),
-            created_by=row["created_by"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
+            code=code.code,
+            mode=code.mode,
+            reward_points=code.reward_points,
+            max_uses=code.max_uses,
+            global_used_count=code.global_used_count,
+            enabled=code.enabled,
+            allowed_user_ids=list(code.allowed_user_ids),
+            created_by=code.created_by,
+            created_at=code.created_at,
+            updated_at=code.updated_at,
         )
 
 
@@ -99,7 +100,7 @@ class RedeemCodeQuery:
         page = await redeem_codes.redeem_codes(
             viewer=info.context.principal, first=first, after=after
         )
-        return Connection[AdminRedeemCode].from_page(page, AdminRedeemCode.from_row)
+        return Connection[AdminRedeemCode].from_page(page, AdminRedeemCode.from_code)
 
 
 @strawberry.type
@@ -125,7 +126,7 @@ class RedeemCodeMutation:
                 allowed_user_ids=tuple(object_id(user, User) for user in input.allowed_user_ids),
             ),
         )
-        return RedeemCodeUpsertPayload(errors=[], redeem_code=AdminRedeemCode.from_row(row))
+        return RedeemCodeUpsertPayload(errors=[], redeem_code=AdminRedeemCode.from_code(row))
 
     @strawberry.mutation(
         description="Use a redeem code: points through the ledger (source REDEEM_CODE). "

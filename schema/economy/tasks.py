@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from resolvers.economy import tasks
-from resolvers.economy.tasks import TaskConfigInput, TaskCycle, TaskStatus, TaskView
+from resolvers.economy.model import TaskConfig, TaskCycle, TaskStatus
+from resolvers.economy.tasks import TaskConfigInput, TaskView
 from schema.analytics.types import TrackingScope  # registered there, once
 from schema.context import Info
 from schema.economy.errors import ERRORS, EconomyErrorType
@@ -38,13 +39,13 @@ class ProfileTask:
     def from_view(cls, view: TaskView) -> ProfileTask:
         config = view.config
         return cls(
-            task_id=config["task_id"],
-            title=config["title"],
-            description=config["description"],
-            event_key=config["event_key"],
-            cycle=TaskCycle(config["cycle"]),
-            threshold=config["threshold"],
-            reward_points=config["reward_points"],
+            task_id=config.task_id,
+            title=config.title,
+            description=config.description,
+            event_key=config.event_key,
+            cycle=config.cycle,
+            threshold=config.threshold,
+            reward_points=config.reward_points,
             cycle_day_key=view.cycle_day_key,
             progress_count=view.progress_count,
             status=view.status,
@@ -69,22 +70,22 @@ class AdminTaskConfig:
     updated_at: datetime = strawberry.field(description="Last change.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> AdminTaskConfig:
+    def from_config(cls, config: TaskConfig) -> AdminTaskConfig:
         return cls(
-            task_id=row["task_id"],
-            title=row["title"],
-            description=row["description"],
-            event_key=row["event_key"],
-            cycle=TaskCycle(row["cycle"]),
-            scope_kind=TrackingScope(row["scope_kind"]),
-            threshold=row["threshold"],
-            reward_points=row["reward_points"],
-            enabled=row["enabled"],
-            sort_order=row["sort_order"],
-            created_by=row["created_by"],
-            updated_by=row["updated_by"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
+            task_id=config.task_id,
+            title=config.title,
+            description=config.description,
+            event_key=config.event_key,
+            cycle=config.cycle,
+            scope_kind=config.scope_kind,
+            threshold=config.threshold,
+            reward_points=config.reward_points,
+            enabled=config.enabled,
+            sort_order=config.sort_order,
+            created_by=config.created_by,
+            updated_by=config.updated_by,
+            created_at=config.created_at,
+            updated_at=config.updated_at,
         )
 
 
@@ -136,7 +137,7 @@ class TaskQuery:
     )
     async def task_configs(self, info: Info) -> list[AdminTaskConfig]:
         rows = await tasks.task_configs(viewer=info.context.principal)
-        return [AdminTaskConfig.from_row(row) for row in rows]
+        return [AdminTaskConfig.from_config(config) for config in rows]
 
 
 @strawberry.type
@@ -166,7 +167,7 @@ class TaskMutation:
                 description=input.description,
             ),
         )
-        return TaskConfigUpsertPayload(errors=[], task_config=AdminTaskConfig.from_row(row))
+        return TaskConfigUpsertPayload(errors=[], task_config=AdminTaskConfig.from_config(row))
 
     @strawberry.mutation(
         description="Collect a finished task's reward: once per cycle, through the ledger "

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from resolvers.economy.ledger import wallet_ledger
-from resolvers.economy.wallet import LedgerSource, balance_of
+from resolvers.economy.model import LedgerEntry, LedgerSource
+from resolvers.economy.wallet import balance_of
 from schema.relay import Connection
 
 strawberry.enum(LedgerSource, description="Why a wallet balance moved.")
@@ -26,13 +27,13 @@ class WalletLedgerEntry:
     created_at: datetime = strawberry.field(description="When the change was applied.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> WalletLedgerEntry:
+    def from_entry(cls, entry: LedgerEntry) -> WalletLedgerEntry:
         return cls(
-            id=strawberry.ID(row["wallet_ledger_id"]),
-            amount_delta=row["amount_delta"],
-            balance_after=row["balance_after"],
-            source_type=LedgerSource(row["source_type"]),
-            created_at=row["created_at"],
+            id=strawberry.ID(entry.wallet_ledger_id),
+            amount_delta=entry.amount_delta,
+            balance_after=entry.balance_after,
+            source_type=entry.source_type,
+            created_at=entry.created_at,
         )
 
 
@@ -57,4 +58,4 @@ class Wallet:
         ] = None,
     ) -> Connection[WalletLedgerEntry]:
         page = await wallet_ledger(user_id=self.user_id, first=first, after=after)
-        return Connection[WalletLedgerEntry].from_page(page, WalletLedgerEntry.from_row)
+        return Connection[WalletLedgerEntry].from_page(page, WalletLedgerEntry.from_entry)

@@ -12,7 +12,7 @@ from resolvers.economy.tasks import viewer_tasks
 from schema.economy.invites import Referral, ViewerInviteCode
 from schema.economy.orders import Membership, RechargeOrder
 from schema.economy.tasks import ProfileTask
-from schema.relay import Connection, Edge, PageInfo
+from schema.relay import Connection
 
 FIRST = "Page size, 1 to 100 (default 20)."
 AFTER = "`endCursor` of the previous page."
@@ -42,18 +42,8 @@ class EconomyViewerFields:
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[Referral]:
-        page, users = await invites.referrals(user_id=self.row["user_id"], first=first, after=after)
-        edges = [
-            Edge(cursor=cursor, node=Referral.from_row(item, users))
-            for item, cursor in zip(page.items, page.cursors, strict=True)
-        ]
-        return Connection[Referral](
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                end_cursor=page.cursors[-1] if page.cursors else None,
-            ),
-        )
+        page = await invites.referrals(user_id=self.row["user_id"], first=first, after=after)
+        return Connection[Referral].from_page(page, Referral.from_referral)
 
     @strawberry.field(description="Membership status, tier and expiry.")
     async def membership(self) -> Membership:
@@ -66,4 +56,4 @@ class EconomyViewerFields:
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[RechargeOrder]:
         page = await orders.orders(user_id=self.row["user_id"], first=first, after=after)
-        return Connection[RechargeOrder].from_page(page, RechargeOrder.from_row)
+        return Connection[RechargeOrder].from_page(page, RechargeOrder.from_order)

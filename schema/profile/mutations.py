@@ -8,8 +8,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from resolvers.profile import archives, browse_history, feedback, runtime_settings, snapshot
-from resolvers.profile.browse_history import BrowseThemeMode, BrowseVisit
-from resolvers.profile.runtime_settings import PlatformTheme
+from resolvers.profile.browse_history import BrowseVisit
+from resolvers.profile.model import BrowseThemeMode, PlatformTheme
 from schema.auth.user import User
 from schema.context import Info
 from schema.gallery.work import work_object_id
@@ -204,7 +204,9 @@ class ProfileMutation:
             game_state=input.game_state,
             current_story=input.current_story,
         )
-        return RuntimeSnapshotPayload(errors=[], runtime_snapshot=RuntimeSnapshotType.from_row(row))
+        return RuntimeSnapshotPayload(
+            errors=[], runtime_snapshot=RuntimeSnapshotType.from_snapshot(row)
+        )
 
     @strawberry.mutation(
         description="Record a visit: one row per (owner, profile), moved to the top.",
@@ -229,7 +231,7 @@ class ProfileMutation:
                 author_display_name=input.author_display_name,
             ),
         )
-        return BrowseHistoryRecordPayload(errors=[], entry=BrowseHistoryEntry.from_row(row))
+        return BrowseHistoryRecordPayload(errors=[], entry=BrowseHistoryEntry.from_visit(row))
 
     @strawberry.mutation(
         description="Remove every row of the viewer's browse history.",
@@ -266,7 +268,7 @@ class ProfileMutation:
                 cover_image_src=input.cover_image_src,
             ),
         )
-        return SaveArchiveUpsertPayload(errors=[], save_archive=SaveArchive.from_row(row))
+        return SaveArchiveUpsertPayload(errors=[], save_archive=SaveArchive.from_slot(row))
 
     @strawberry.mutation(
         description="Copy a save slot into the current snapshot (version + 1).",
@@ -281,7 +283,9 @@ class ProfileMutation:
         row = await archives.resume_archive(
             viewer=info.context.principal, archive_id=str(archive_id)
         )
-        return RuntimeSnapshotPayload(errors=[], runtime_snapshot=RuntimeSnapshotType.from_row(row))
+        return RuntimeSnapshotPayload(
+            errors=[], runtime_snapshot=RuntimeSnapshotType.from_snapshot(row)
+        )
 
     @strawberry.mutation(
         description="Delete a save slot.",
@@ -318,5 +322,5 @@ class ProfileMutation:
             images=input.images,
         )
         return FeedbackSubmissionCreatePayload(
-            errors=[], feedback_submission=FeedbackSubmission.from_row(row)
+            errors=[], feedback_submission=FeedbackSubmission.from_feedback(row)
         )

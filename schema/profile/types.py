@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from resolvers.auth.phone_signin import mask_phone
-from resolvers.profile.browse_history import BrowseThemeMode
-from resolvers.profile.checks import loaded
 from resolvers.profile.errors import ProfileErrorCode
-from resolvers.profile.feedback import FeedbackStatus
-from resolvers.profile.runtime_settings import PlatformTheme, RuntimeSettings
+from resolvers.profile.model import (
+    ArchiveSlot,
+    BrowseThemeMode,
+    EvidenceMeta,
+    Feedback,
+    FeedbackStatus,
+    PlatformTheme,
+    RuntimeSettings,
+    Snapshot,
+    VisitedWorld,
+)
 
 strawberry.enum(ProfileErrorCode, description="Why a profile mutation was refused.")
 strawberry.enum(PlatformTheme, description="The platform's colour theme.")
@@ -59,13 +65,13 @@ class RuntimeSnapshotType:
     )
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> RuntimeSnapshotType:
+    def from_snapshot(cls, snapshot: Snapshot) -> RuntimeSnapshotType:
         return cls(
-            version=row["version"],
-            saved_at=row["saved_at"],
-            bottom_tab=row["bottom_tab"],
-            game_state=loaded(row["game_state_json"]),
-            current_story=loaded(row["current_story_json"]),
+            version=snapshot.version,
+            saved_at=snapshot.saved_at,
+            bottom_tab=snapshot.bottom_tab,
+            game_state=snapshot.game_state,
+            current_story=snapshot.current_story,
         )
 
 
@@ -83,18 +89,18 @@ class BrowseHistoryEntry:
     visited_at: datetime = strawberry.field(description="Last visit.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> BrowseHistoryEntry:
+    def from_visit(cls, visit: VisitedWorld) -> BrowseHistoryEntry:
         return cls(
-            id=strawberry.ID(row["browse_history_id"]),
-            owner_user_id=row["owner_user_id"],
-            profile_id=row["profile_id"],
-            world_name=row["world_name"],
-            subtitle=row["subtitle"],
-            summary_text=row["summary_text"],
-            cover_image_src=row["cover_image_src"],
-            theme_mode=BrowseThemeMode(row["theme_mode"]),
-            author_display_name=row["author_display_name"],
-            visited_at=row["visited_at"],
+            id=strawberry.ID(visit.browse_history_id),
+            owner_user_id=visit.owner_user_id,
+            profile_id=visit.profile_id,
+            world_name=visit.world_name,
+            subtitle=visit.subtitle,
+            summary_text=visit.summary_text,
+            cover_image_src=visit.cover_image_src,
+            theme_mode=visit.theme_mode,
+            author_display_name=visit.author_display_name,
+            visited_at=visit.visited_at,
         )
 
 
@@ -117,20 +123,20 @@ class SaveArchive:
     created_at: datetime = strawberry.field(description="When the slot was first written.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> SaveArchive:
+    def from_slot(cls, slot: ArchiveSlot) -> SaveArchive:
         return cls(
-            id=strawberry.ID(row["archive_id"]),
-            world_key=row["world_key"],
-            owner_user_id=row["owner_user_id"],
-            profile_id=row["profile_id"],
-            world_type=row["world_type"],
-            world_name=row["world_name"],
-            subtitle=row["subtitle"],
-            summary_text=row["summary_text"],
-            cover_image_src=row["cover_image_src"],
-            bottom_tab=row["bottom_tab"],
-            saved_at=row["saved_at"],
-            created_at=row["created_at"],
+            id=strawberry.ID(slot.archive_id),
+            world_key=slot.world_key,
+            owner_user_id=slot.owner_user_id,
+            profile_id=slot.profile_id,
+            world_type=slot.world_type,
+            world_name=slot.world_name,
+            subtitle=slot.subtitle,
+            summary_text=slot.summary_text,
+            cover_image_src=slot.cover_image_src,
+            bottom_tab=slot.bottom_tab,
+            saved_at=slot.saved_at,
+            created_at=slot.created_at,
         )
 
 
@@ -144,12 +150,12 @@ class FeedbackEvidence:
     sha256: str = strawberry.field(description="SHA-256 of the decoded bytes, hex.")
 
     @classmethod
-    def from_meta(cls, meta: dict[str, Any]) -> FeedbackEvidence:
+    def from_meta(cls, meta: EvidenceMeta) -> FeedbackEvidence:
         return cls(
-            index=int(meta["index"]),
-            content_type=str(meta["contentType"]),
-            byte_size=int(meta["byteSize"]),
-            sha256=str(meta["sha256"]),
+            index=meta.index,
+            content_type=meta.content_type,
+            byte_size=meta.byte_size,
+            sha256=meta.sha256,
         )
 
 
@@ -167,13 +173,13 @@ class FeedbackSubmission:
     created_at: datetime = strawberry.field(description="When it was sent.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> FeedbackSubmission:
-        phone = row["contact_phone"]
+    def from_feedback(cls, feedback: Feedback) -> FeedbackSubmission:
+        phone = feedback.contact_phone
         return cls(
-            id=strawberry.ID(row["feedback_id"]),
-            description=row["description"],
+            id=strawberry.ID(feedback.feedback_id),
+            description=feedback.description,
             contact_phone_masked=mask_phone(phone) if phone else None,
-            status=FeedbackStatus(row["status"]),
-            evidence=[FeedbackEvidence.from_meta(meta) for meta in row["evidence"]],
-            created_at=row["created_at"],
+            status=feedback.status,
+            evidence=[FeedbackEvidence.from_meta(meta) for meta in feedback.evidence],
+            created_at=feedback.created_at,
         )

@@ -34,8 +34,8 @@ class ProfileViewerFields:
 
     @strawberry.field(description="The current game snapshot; null before the first save.")
     async def runtime_snapshot(self) -> RuntimeSnapshotType | None:
-        row = await snapshot_of(self.row["user_id"])
-        return RuntimeSnapshotType.from_row(row) if row else None
+        snapshot = await snapshot_of(self.row["user_id"])
+        return RuntimeSnapshotType.from_snapshot(snapshot) if snapshot else None
 
     @strawberry.field(description="Worlds entered, most recent visit first (one per world).")
     async def browse_history(
@@ -44,7 +44,7 @@ class ProfileViewerFields:
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[BrowseHistoryEntry]:
         page = await browse_history(user_id=self.row["user_id"], first=first, after=after)
-        return Connection[BrowseHistoryEntry].from_page(page, BrowseHistoryEntry.from_row)
+        return Connection[BrowseHistoryEntry].from_page(page, BrowseHistoryEntry.from_visit)
 
     @strawberry.field(description="Save slots, most recently saved first.")
     async def save_archives(
@@ -53,7 +53,7 @@ class ProfileViewerFields:
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[SaveArchive]:
         page = await archives(user_id=self.row["user_id"], first=first, after=after)
-        return Connection[SaveArchive].from_page(page, SaveArchive.from_row)
+        return Connection[SaveArchive].from_page(page, SaveArchive.from_slot)
 
     @strawberry.field(description="Feedback sent, newest first (evidence metadata only).")
     async def feedback_submissions(
@@ -62,4 +62,4 @@ class ProfileViewerFields:
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[FeedbackSubmission]:
         page = await feedback_submissions(user_id=self.row["user_id"], first=first, after=after)
-        return Connection[FeedbackSubmission].from_page(page, FeedbackSubmission.from_row)
+        return Connection[FeedbackSubmission].from_page(page, FeedbackSubmission.from_feedback)

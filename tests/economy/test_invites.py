@@ -76,7 +76,7 @@ async def test_every_user_gets_an_invite_code_and_older_accounts_get_one_on_read
     lazily = result["data"]["viewer"]["inviteCode"]
     assert lazily["invitedCount"] == 0
     assert lazily["inviteCode"] == await _code_of(user.user_id) != code
-    assert (await ensure_invite_code(user.user_id))["invite_code"] == lazily["inviteCode"]
+    assert (await ensure_invite_code(user.user_id)).invite_code == lazily["inviteCode"]
 
 
 async def test_registering_with_an_invite_code_binds_and_rewards_both_once(

@@ -91,7 +91,7 @@ async def test_concurrent_confirmations_of_one_order_credit_once() -> None:
         viewer=user.principal, product_id="points_60", payment_channel="mock"
     )
     results = await asyncio.gather(
-        *[confirm_order(viewer=SERVICE, order_id=order["order_id"]) for _ in range(10)]
+        *[confirm_order(viewer=SERVICE, order_id=order.order_id) for _ in range(10)]
     )
     assert sum(result.newly_paid for result in results) == 1
     assert await balance_of(user.user_id) == 70
@@ -109,7 +109,7 @@ async def test_membership_orders_extend_the_expiry_and_keep_the_higher_tier(
     yearly = await create_order(
         viewer=user.principal, product_id="membership_yearly", payment_channel="mock"
     )
-    await confirm_order(viewer=SERVICE, order_id=yearly["order_id"])
+    await confirm_order(viewer=SERVICE, order_id=yearly.order_id)
     monthly = await _create(gql, user.access_token, "membership_monthly")
     confirmed = await gql.execute(CONFIRM, {"o": monthly["order"]["id"]}, token=token)
     start = clock.current
@@ -127,7 +127,7 @@ async def test_membership_orders_extend_the_expiry_and_keep_the_higher_tier(
     again = await create_order(
         viewer=user.principal, product_id="membership_monthly", payment_channel="mock"
     )
-    await confirm_order(viewer=SERVICE, order_id=again["order_id"])
+    await confirm_order(viewer=SERVICE, order_id=again.order_id)
     row = await ProfileMembership.select().first()
     assert row is not None
     assert (row["tier"], row["started_at"], row["expires_at"]) == (
@@ -209,7 +209,7 @@ async def test_membership_orders_confirmed_at_once_both_count(clock: FakeClock) 
         for _ in range(4)
     ]
     await asyncio.gather(
-        *[confirm_order(viewer=SERVICE, order_id=order["order_id"]) for order in orders]
+        *[confirm_order(viewer=SERVICE, order_id=order.order_id) for order in orders]
     )
     row = await ProfileMembership.select().first()
     assert row is not None
