@@ -13,8 +13,9 @@ import pytest
 from asgi_lifespan import LifespanManager
 from piccolo.engine.postgres import PostgresEngine
 
-from app import ShutdownDeadline, create_app
+from app import create_app
 from db.engine import close_pool
+from services import ShutdownDeadline
 from settings import get_settings
 
 
@@ -66,7 +67,7 @@ async def test_the_app_shuts_down_within_the_timeout_when_its_worker_hangs(
     # given an app whose generation worker never stops, and a 1 s shutdown budget
     monkeypatch.setenv("SHUTDOWN_TIMEOUT_SECONDS", "1")
     get_settings.cache_clear()
-    monkeypatch.setattr("app.worker_from_settings", lambda settings: StuckWorker())
+    monkeypatch.setattr("services.worker_from_settings", lambda settings: StuckWorker())
     application = create_app()
     manager: Any = LifespanManager(application, shutdown_timeout=10)
     await manager.__aenter__()

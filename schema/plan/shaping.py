@@ -97,64 +97,23 @@ class Compiler:
     def output(self, gql_type: GraphQLOutputType, nodes: list[FieldNode]) -> Shaper:
         """The shaper of a value of `gql_type` selected by `nodes`."""
         if isinstance(gql_type, GraphQLNonNull):
-            inner = self.output(gql_type.of_type, nodes)
-
-            def non_null(value: Any, pending: Pending) -> Any:
-                if value is None:
-                    raise Unplannable("null in a non-null field: the executor reports it")
-                return inner(value, pending)
-
-            if hasattr(inner, "names"):  # an enum's memo, read inline by object shapers
-                non_null.names = inner.names  # type: ignore[attr-defined]
-            return non_null
+            return _non_null(self.output(gql_type.of_type, nodes))
         if isinstance(gql_type, GraphQLList) and isinstance(gql_type.of_type, GraphQLNonNull):
-            # Every shaper keeps null as null, so one look at the result checks the items.
-            required = self.output(gql_type.of_type.of_type, nodes)
-
-            def listed_non_null(value: Any, pending: Pending) -> Any:
-                if value is None:
-                    return None
-                shaped = [required(element, pending) for element in value]
-                if None in shaped:
-                    raise Unplannable("null in a list of non-null items")
-                return shaped
-
-            return listed_non_null
+            return _listed_non_null(self.output(gql_type.of_type.of_type, nodes))
         if isinstance(gql_type, GraphQLList):
-            item = self.output(gql_type.of_type, nodes)
-
-            def listed(value: Any, pending: Pending) -> Any:
-                if value is None:
-                    return None
-                return [item(element, pending) for element in value]
-
-            return listed
+            return _listed(self.output(gql_type.of_type, nodes))
         if isinstance(gql_type, GraphQLScalarType | GraphQLEnumType):
             return leaf(gql_type)
         selection_sets = [node.selection_set for node in nodes if node.selection_set]
         if isinstance(gql_type, GraphQLObjectType):
             return self._object(gql_type, selection_sets)
         if isinstance(gql_type, GraphQLInterfaceType | GraphQLUnionType):
-            by_name = {
-                possible.name: self._object(possible, selection_sets)
-                for possible in self.schema.get_possible_types(gql_type)
-            }
-
-            by_class: dict[type, Shaper] = {}
-
-            def abstract(value: Any, pending: Pending) -> Any:
-                if value is None:
-                    return None
-                shaper = by_class.get(type(value))
-                if shaper is None:
-                    definition = getattr(type(value), "__strawberry_definition__", None)
-                    shaper = by_name.get(getattr(definition, "name", ""))
-                    if shaper is None:
-                        raise Unplannable("a value of a type the plan does not know")
-                    by_class[type(value)] = shaper
-                return shaper(value, pending)
-
-            return abstract
+            return _abstract(
+                {
+                    possible.name: self._object(possible, selection_sets)
+                    for possible in self.schema.get_possible_types(gql_type)
+                }
+            )
         raise Unplannable(f"type {gql_type}")
 
     def _object(
@@ -218,3 +177,56 @@ async def settle(pending: Pending) -> None:
 
 async def _awaited(value: Any) -> Any:
     return await value
+
+
+def _non_null(inner: Shaper) -> Shaper:
+    def non_null(value: Any, pending: Pending) -> Any:
+        if value is None:
+            raise Unplannable("null in a non-null field: the executor reports it")
+        return inner(value, pending)
+
+    if hasattr(inner, "names"):  # an enum's memo, read inline by object shapers
+        non_null.names = inner.names  # type: ignore[attr-defined]
+    return non_null
+
+
+def _listed_non_null(required: Shaper) -> Shaper:
+    # Every shaper keeps null as null, so one look at the result checks the items.
+    def listed_non_null(value: Any, pending: Pending) -> Any:
+        if value is None:
+            return None
+        shaped = [required(element, pending) for element in value]
+        if None in shaped:
+            raise Unplannable("null in a list of non-null items")
+        return shaped
+
+    return listed_non_null
+
+
+def _listed(item: Shaper) -> Shaper:
+    def listed(value: Any, pending: Pending) -> Any:
+        if value is None:
+            return None
+        return [item(element, pending) for element in value]
+
+    return listed
+
+
+def _abstract(by_name: dict[str, Shaper]) -> Shaper:
+    """An interface or union: the shaper of the value's own type (looked up once per
+    class)."""
+    by_class: dict[type, Shaper] = {}
+
+    def abstract(value: Any, pending: Pending) -> Any:
+        if value is None:
+            return None
+        shaper = by_class.get(type(value))
+        if shaper is None:
+            definition = getattr(type(value), "__strawberry_definition__", None)
+            shaper = by_name.get(getattr(definition, "name", ""))
+            if shaper is None:
+                raise Unplannable("a value of a type the plan does not know")
+            by_class[type(value)] = shaper
+        return shaper(value, pending)
+
+    return abstract
