@@ -21,6 +21,7 @@ from itertools import pairwise
 from typing import Any
 
 from db.tables.big_fish import BigFishEvent
+from resolvers.assets.bound import BoundAsset
 from resolvers.big_fish import slots
 from resolvers.big_fish.adapter import as_json
 from resolvers.big_fish.drafts import BigFishDraft
@@ -91,7 +92,7 @@ def game_blockers(draft: BigFishDraft) -> list[Blocker]:
     return found
 
 
-def blockers(draft: BigFishDraft, bound: dict[str, dict[str, Any]]) -> list[Blocker]:
+def blockers(draft: BigFishDraft, bound: dict[str, BoundAsset]) -> list[Blocker]:
     """Every reason the draft cannot be published with these bindings (empty: ready)."""
     found: list[Blocker] = []
     if not draft.title:

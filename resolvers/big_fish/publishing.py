@@ -125,8 +125,8 @@ async def _publish(
                 "publication_status = {}, published_at = COALESCE(published_at, {}), "
                 "stage = {}, progress_percent = 100, updated_at = {} WHERE session_id = {} "
                 "RETURNING *",
-                cover["asset_object_id"],
-                read_path(cover["asset_object_id"]),
+                cover.asset_object_id,
+                read_path(cover.asset_object_id),
                 WorkPublicationStatus.PUBLISHED.value,
                 now,
                 BigFishCreationStage.PUBLISHED.value,

@@ -21,9 +21,9 @@ from typing import Any
 import orjson
 
 from db.tables.ai_tasks import AiTask
-from db.tables.assets import AssetEntityBinding
 from db.tables.big_fish import BigFishAssetSlot
 from resolvers.ai_tasks.model import AiTaskKind, AiTaskStatus
+from resolvers.assets.bound import BindingTarget, BoundAsset, bound_assets
 from resolvers.assets.objects import read_path
 from resolvers.big_fish.adapter import as_json
 from resolvers.big_fish.drafts import BigFishDraft
@@ -82,27 +82,16 @@ def required_slots(draft: BigFishDraft) -> list[SlotSpec]:
     return found
 
 
-async def bound_images(session_ids: Sequence[str]) -> dict[str, dict[str, dict[str, Any]]]:
+async def bound_images(session_ids: Sequence[str]) -> dict[str, dict[str, BoundAsset]]:
     """Every object bound to a work's slots (cover included), by session and slot: one
     statement."""
-    if not session_ids:
-        return {}
-    marks = ", ".join("{}" for _ in session_ids)
-    rows = await AssetEntityBinding.raw(
-        "SELECT b.entity_id, b.slot, o.asset_object_id, o.content_type, o.access_policy, "
-        "o.owner_user_id FROM asset_entity_binding b "
-        "JOIN asset_object o ON o.asset_object_id = b.asset_object_id "
-        f"WHERE b.entity_kind = {{}} AND b.entity_id IN ({marks})",
-        WORK_ENTITY,
-        *session_ids,
-    )
-    found: dict[str, dict[str, dict[str, Any]]] = {}
-    for row in rows:
-        found.setdefault(row["entity_id"], {})[row["slot"]] = dict(row)
+    found: dict[str, dict[str, BoundAsset]] = {}
+    for asset in await bound_assets([BindingTarget(WORK_ENTITY, session_ids)]):
+        found.setdefault(asset.entity_id, {})[asset.slot] = asset
     return found
 
 
-def coverage(draft: BigFishDraft, bound: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def coverage(draft: BigFishDraft, bound: dict[str, BoundAsset]) -> dict[str, Any]:
     """`asset_coverage_json`: how many sprites the draft needs, how many are bound, which
     are missing (the cover is counted apart)."""
     keys = [spec.key for spec in required_slots(draft)]
@@ -138,7 +127,7 @@ async def generations(*, session_id: str, owner_user_id: str) -> dict[str, str]:
     return latest
 
 
-def slot_status(image: dict[str, Any] | None, generation: str | None) -> BigFishAssetStatus:
+def slot_status(image: BoundAsset | None, generation: str | None) -> BigFishAssetStatus:
     if image is not None:
         return BigFishAssetStatus.READY
     if generation in _GENERATING:
@@ -153,7 +142,7 @@ async def refresh(
     session_id: str,
     owner_user_id: str,
     draft: BigFishDraft,
-    bound: dict[str, dict[str, Any]],
+    bound: dict[str, BoundAsset],
     now: datetime,
 ) -> None:
     """Write the session's slot rows from the bindings and the generations. Inside a
@@ -170,7 +159,7 @@ async def refresh(
     for spec in specs:
         image = bound.get(spec.key)
         status = slot_status(image, generated.get(spec.key))
-        object_id = image["asset_object_id"] if image is not None else None
+        object_id = image.asset_object_id if image is not None else None
         url = read_path(object_id) if object_id is not None else None
         values += [
             new_id(),

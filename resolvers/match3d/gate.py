@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from db.tables.assets import AssetEntityBinding
+from resolvers.assets.bound import BindingTarget, BoundAsset, bound_assets
 from resolvers.match3d.drafts import Match3dDraft
 from resolvers.match3d.model import (
     COVER_SLOT,
@@ -30,31 +29,19 @@ from resolvers.play_types.gates import Blocker, ImageCodes, public_image_blocker
 class WorkImages:
     """The objects bound to a work's cover and its items' cut images (asset rows)."""
 
-    cover: dict[str, Any] | None = None
-    items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cover: BoundAsset | None = None
+    items: dict[str, BoundAsset] = field(default_factory=dict)
 
 
 async def bound_images(work_ids: Sequence[str]) -> dict[str, WorkImages]:
     """Bound covers and item images of works, one statement for any number."""
     found = {work_id: WorkImages() for work_id in work_ids}
-    if not work_ids:
-        return found
-    marks = ", ".join("{}" for _ in work_ids)
-    rows = await AssetEntityBinding.raw(
-        "SELECT b.entity_id, b.slot, o.asset_object_id, o.content_type, o.access_policy, "
-        "o.owner_user_id FROM asset_entity_binding b JOIN asset_object o "
-        "ON o.asset_object_id = b.asset_object_id "
-        f"WHERE b.entity_kind = {{}} AND b.entity_id IN ({marks})",
-        WORK_ENTITY,
-        *work_ids,
-    )
-    for row in rows:
-        asset = dict(row)
-        images = found[asset["entity_id"]]
-        if asset["slot"] == COVER_SLOT:
+    for asset in await bound_assets([BindingTarget(WORK_ENTITY, work_ids)]):
+        images = found[asset.entity_id]
+        if asset.slot == COVER_SLOT:
             images.cover = asset
-        elif asset["slot"].startswith(ITEM_SLOT_PREFIX):
-            images.items[asset["slot"].removeprefix(ITEM_SLOT_PREFIX)] = asset
+        elif asset.slot.startswith(ITEM_SLOT_PREFIX):
+            images.items[asset.slot.removeprefix(ITEM_SLOT_PREFIX)] = asset
     return found
 
 

@@ -38,7 +38,7 @@ async def _project(session: SessionState, profile_id: str, now: datetime) -> Pro
         raise Match3dPublishBlocked(found_blockers)
     assert images.cover is not None
     columns = drafts.projection(draft)
-    item_images = {item_id: asset["asset_object_id"] for item_id, asset in images.items.items()}
+    item_images = {item_id: asset.asset_object_id for item_id, asset in images.items.items()}
     rows = await Match3dWorkProfile.raw(
         "UPDATE match3d_work_profile SET game_name = {}, theme_text = {}, "
         "summary_text = {}, tags_json = {}, clear_count = {}, difficulty = {}, "
@@ -52,8 +52,8 @@ async def _project(session: SessionState, profile_id: str, now: datetime) -> Pro
         columns["clear_count"],
         columns["difficulty"],
         as_json(drafts.config_json(draft, item_images)),
-        images.cover["asset_object_id"],
-        read_path(images.cover["asset_object_id"]),
+        images.cover.asset_object_id,
+        read_path(images.cover.asset_object_id),
         WorkPublicationStatus.PUBLISHED.value,
         now,
         now,

@@ -12,10 +12,9 @@ are confirmed ones by construction (an object exists only after its upload is co
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Protocol
 
 from resolvers.assets.objects import AccessPolicy
 
@@ -46,8 +45,18 @@ class ImageCodes:
     not_public: StrEnum
 
 
+class ImageFacts(Protocol):
+    """What the public-image rule reads of a bound object."""
+
+    @property
+    def content_type(self) -> str | None: ...
+
+    @property
+    def access_policy(self) -> str: ...
+
+
 def public_image_blockers(
-    asset: Mapping[str, Any],
+    asset: ImageFacts,
     *,
     codes: ImageCodes,
     what: str,
@@ -57,7 +66,7 @@ def public_image_blockers(
     """Why a bound object (an asset row with `content_type` and `access_policy`) cannot be
     shown by a published work: not an image, or not PUBLIC_READ."""
     problems: list[Blocker] = []
-    content_type = str(asset.get("content_type") or "")
+    content_type = asset.content_type or ""
     if not content_type.startswith("image/"):
         problems.append(
             Blocker(
@@ -67,7 +76,7 @@ def public_image_blockers(
                 part_id=part_id,
             )
         )
-    if asset.get("access_policy") != AccessPolicy.PUBLIC_READ.value:
+    if asset.access_policy != AccessPolicy.PUBLIC_READ.value:
         problems.append(
             Blocker(
                 codes.not_public,

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from db.tables.assets import AssetEntityBinding
+from resolvers.assets.bound import BindingTarget, BoundAsset, bound_assets
 from resolvers.play_types.gates import Blocker, ImageCodes, public_image_blockers
 from resolvers.puzzle.drafts import PuzzleDraft
 from resolvers.puzzle.model import (
@@ -32,46 +31,27 @@ from resolvers.puzzle.model import (
 class WorkImages:
     """The objects bound to a work's cover and its levels' images (asset rows)."""
 
-    cover: dict[str, Any] | None = None
-    levels: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-
-def _marks(values: Sequence[Any]) -> str:
-    return ", ".join("{}" for _ in values)
+    cover: BoundAsset | None = None
+    levels: dict[str, BoundAsset] = field(default_factory=dict)
 
 
 async def bound_images(level_ids: Mapping[str, Sequence[str]]) -> dict[str, WorkImages]:
     """Bound cover and level images of works (`{work_id: [level ids]}`), one statement."""
     found = {work_id: WorkImages() for work_id in level_ids}
-    if not level_ids:
-        return found
-    work_ids = list(level_ids)
     level_entities = {
         level_entity_id(work_id, level_id): (work_id, level_id)
         for work_id, levels in level_ids.items()
         for level_id in levels
     }
-    clauses = [f"(b.entity_kind = {{}} AND b.slot = {{}} AND b.entity_id IN ({_marks(work_ids)}))"]
-    arguments: list[Any] = [WORK_ENTITY, COVER_SLOT, *work_ids]
-    if level_entities:
-        clauses.append(
-            f"(b.entity_kind = {{}} AND b.slot = {{}} AND b.entity_id IN "
-            f"({_marks(list(level_entities))}))"
-        )
-        arguments += [LEVEL_ENTITY, IMAGE_SLOT, *level_entities]
-    rows = await AssetEntityBinding.raw(
-        "SELECT b.entity_kind, b.entity_id, o.asset_object_id, o.content_type, "
-        "o.access_policy, o.owner_user_id FROM asset_entity_binding b "
-        "JOIN asset_object o ON o.asset_object_id = b.asset_object_id WHERE "
-        + " OR ".join(clauses),
-        *arguments,
-    )
-    for row in rows:
-        asset = dict(row)
-        if asset["entity_kind"] == WORK_ENTITY:
-            found[asset["entity_id"]].cover = asset
-        elif asset["entity_id"] in level_entities:
-            work_id, level_id = level_entities[asset["entity_id"]]
+    targets = [
+        BindingTarget(WORK_ENTITY, list(level_ids), COVER_SLOT),
+        BindingTarget(LEVEL_ENTITY, list(level_entities), IMAGE_SLOT),
+    ]
+    for asset in await bound_assets(targets):
+        if asset.entity_kind == WORK_ENTITY:
+            found[asset.entity_id].cover = asset
+        elif asset.entity_id in level_entities:
+            work_id, level_id = level_entities[asset.entity_id]
             found[work_id].levels[level_id] = asset
     return found
 

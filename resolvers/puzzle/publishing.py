@@ -64,7 +64,7 @@ async def _project(session: SessionState, profile_id: str, now: datetime) -> Pro
         raise PuzzlePublishBlocked(found_blockers)
     assert images.cover is not None
     columns = drafts.projection(draft, session.seed_text)
-    level_images = {level_id: asset["asset_object_id"] for level_id, asset in images.levels.items()}
+    level_images = {level_id: asset.asset_object_id for level_id, asset in images.levels.items()}
     rows = await PuzzleWorkProfile.raw(
         "UPDATE puzzle_work_profile SET work_title = {}, work_description = {}, "
         "level_name = {}, summary = {}, theme_tags_json = {}, levels_json = {}, "
@@ -79,8 +79,8 @@ async def _project(session: SessionState, profile_id: str, now: datetime) -> Pro
         as_json(columns["theme_tags_json"]),
         as_json(drafts.levels_json(draft, level_images)),
         as_json(columns["anchor_pack_json"]),
-        images.cover["asset_object_id"],
-        read_path(images.cover["asset_object_id"]),
+        images.cover.asset_object_id,
+        read_path(images.cover.asset_object_id),
         WorkPublicationStatus.PUBLISHED.value,
         True,
         now,

@@ -10,9 +10,8 @@ whichever shapes a run deals (`RuleBook.guaranteed_score`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from db.tables.assets import AssetEntityBinding
+from resolvers.assets.bound import BindingTarget, BoundAsset, bound_assets
 from resolvers.play_types.gates import Blocker, ImageCodes, public_image_blockers
 from resolvers.square_hole.drafts import SquareHoleDraft
 from resolvers.square_hole.model import (
@@ -31,21 +30,10 @@ IMAGE_CODES = ImageCodes(
 Code = SquareHoleBlockerCode
 
 
-async def bound_covers(work_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """The objects bound to the covers of works (asset rows), one statement."""
-    if not work_ids:
-        return {}
-    marks = ", ".join("{}" for _ in work_ids)
-    rows = await AssetEntityBinding.raw(
-        "SELECT b.entity_id, o.asset_object_id, o.content_type, o.access_policy, "
-        "o.owner_user_id FROM asset_entity_binding b "
-        "JOIN asset_object o ON o.asset_object_id = b.asset_object_id "
-        f"WHERE b.entity_kind = {{}} AND b.slot = {{}} AND b.entity_id IN ({marks})",
-        WORK_ENTITY,
-        COVER_SLOT,
-        *work_ids,
-    )
-    return {row["entity_id"]: dict(row) for row in rows}
+async def bound_covers(work_ids: Sequence[str]) -> dict[str, BoundAsset]:
+    """The objects bound to the covers of works, one statement."""
+    covers = await bound_assets([BindingTarget(WORK_ENTITY, work_ids, COVER_SLOT)])
+    return {asset.entity_id: asset for asset in covers}
 
 
 def _rule_blockers(draft: SquareHoleDraft) -> list[Blocker]:
@@ -74,7 +62,7 @@ def _rule_blockers(draft: SquareHoleDraft) -> list[Blocker]:
     return found
 
 
-def blockers(draft: SquareHoleDraft, cover: dict[str, Any] | None) -> list[Blocker]:
+def blockers(draft: SquareHoleDraft, cover: BoundAsset | None) -> list[Blocker]:
     """Every reason the draft cannot be published with this cover (empty: ready)."""
     config = draft.config
     found: list[Blocker] = []

@@ -52,7 +52,7 @@ async def _project(session: SessionState, profile_id: str, now: datetime) -> Pro
     columns = drafts.projection(draft)
     published = {
         **columns["draft_json"],
-        "sceneImages": {key: a["asset_object_id"] for key, a in images.scenes.items()},
+        "sceneImages": {key: a.asset_object_id for key, a in images.scenes.items()},
     }
     rows = await VisualNovelWorkProfile.raw(
         "UPDATE visual_novel_work_profile SET work_title = {}, work_description = {}, "
@@ -63,7 +63,7 @@ async def _project(session: SessionState, profile_id: str, now: datetime) -> Pro
         columns["work_description"],
         as_json(columns["tags_json"]),
         as_json(published),
-        read_path(images.cover["asset_object_id"]),
+        read_path(images.cover.asset_object_id),
         WorkPublicationStatus.PUBLISHED.value,
         True,
         now,

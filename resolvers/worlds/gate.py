@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from db.tables.assets import AssetEntityBinding
+from resolvers.assets.bound import BindingTarget, bound_assets
 from resolvers.assets.objects import AccessPolicy
 from resolvers.play_types.gates import Blocker, ImageCodes, public_image_blockers
 from resolvers.worlds.drafts import CustomWorldDraft
@@ -74,25 +74,14 @@ def cover_object_id(src: str | None) -> str | None:
 
 async def covers_of(profile_ids: list[str]) -> dict[str, Cover]:
     """The cover bound to each world (one statement)."""
-    if not profile_ids:
-        return {}
-    placeholders = ", ".join("{}" for _ in profile_ids)
-    rows = await AssetEntityBinding.raw(
-        "SELECT b.entity_id, o.asset_object_id, o.content_type, o.access_policy "
-        "FROM asset_entity_binding b "
-        "JOIN asset_object o ON o.asset_object_id = b.asset_object_id "
-        f"WHERE b.entity_kind = {{}} AND b.slot = {{}} AND b.entity_id IN ({placeholders})",
-        WORLD_ENTITY_KIND,
-        COVER_SLOT,
-        *profile_ids,
-    )
+    covers = await bound_assets([BindingTarget(WORLD_ENTITY_KIND, profile_ids, COVER_SLOT)])
     return {
-        row["entity_id"]: Cover(
-            asset_object_id=row["asset_object_id"],
-            content_type=row["content_type"],
-            access_policy=row["access_policy"],
+        asset.entity_id: Cover(
+            asset_object_id=asset.asset_object_id,
+            content_type=asset.content_type,
+            access_policy=asset.access_policy,
         )
-        for row in rows
+        for asset in covers
     }
 
 
@@ -136,7 +125,7 @@ def evaluate(draft: CustomWorldDraft, cover: Cover | None) -> list[Blocker]:
         )
     else:
         blockers += public_image_blockers(
-            {"content_type": cover.content_type, "access_policy": cover.access_policy},
+            cover,
             codes=IMAGE_CODES,
             what="cover",
             field="cover",

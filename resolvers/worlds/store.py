@@ -26,6 +26,7 @@ import orjson
 
 from db.tables.auth import UserAccount
 from db.tables.worlds import CustomWorldAgentSession, CustomWorldDraftCard, CustomWorldProfile
+from resolvers.assets.bound import BindingTarget, bound_assets
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.gallery.publishing import publish_work
@@ -287,15 +288,8 @@ async def card_images(card_ids: list[str]) -> set[str]:
     """Which of these cards have an image bound (one statement)."""
     if not card_ids:
         return set()
-    placeholders = ", ".join("{}" for _ in card_ids)
-    rows = await CustomWorldDraftCard.raw(
-        "SELECT entity_id FROM asset_entity_binding WHERE entity_kind = {} AND slot = {} "
-        f"AND entity_id IN ({placeholders})",
-        CARD_ENTITY_KIND,
-        CARD_IMAGE_SLOT,
-        *card_ids,
-    )
-    return {row["entity_id"] for row in rows}
+    bound = await bound_assets([BindingTarget(CARD_ENTITY_KIND, card_ids, CARD_IMAGE_SLOT)])
+    return {asset.entity_id for asset in bound}
 
 
 def asset_status_of(kind: CardKind, has_image: bool) -> tuple[AssetStatus | None, str | None]:

@@ -167,7 +167,7 @@ class Match3dWork(Work):
             images = {str(item["itemId"]): item.get("cutImageAssetId") for item in stored}
         else:
             bound = await match3d_loaders(self.loaders).images.load(str(self.work_id))
-            images = {item_id: asset["asset_object_id"] for item_id, asset in bound.items.items()}
+            images = {item_id: asset.asset_object_id for item_id, asset in bound.items.items()}
         return [
             Match3dItem(
                 item_id=strawberry.ID(str(item["itemId"])),
@@ -265,7 +265,7 @@ async def build_works(rows: Sequence[dict[str, Any]], loaders: GalleryLoaders) -
     drafted = [row for row in rows if row["profile_id"] not in counts]
     bound = await scoped.images.load_many([row["profile_id"] for row in drafted])
     covers = {
-        row["profile_id"]: images.cover["asset_object_id"] if images.cover else None
+        row["profile_id"]: images.cover.asset_object_id if images.cover else None
         for row, images in zip(drafted, bound, strict=True)
     }
     built: list[Match3dWork] = []

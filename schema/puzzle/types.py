@@ -224,9 +224,7 @@ class PuzzleWork(Work):
             images = {str(level["levelId"]): level.get("imageAssetId") for level in stored}
         else:
             bound = await self._puzzle.images.load((str(self.work_id), _level_ids(stored)))
-            images = {
-                level_id: asset["asset_object_id"] for level_id, asset in bound.levels.items()
-            }
+            images = {level_id: asset.asset_object_id for level_id, asset in bound.levels.items()}
         return [
             PuzzleLevel(
                 level_id=strawberry.ID(str(level["levelId"])),
@@ -298,7 +296,7 @@ async def build_works(rows: Sequence[dict[str, Any]], loaders: GalleryLoaders) -
         [(row["profile_id"], _level_ids(row["levels_json"])) for row in drafted]
     )
     covers = {
-        row["profile_id"]: images.cover["asset_object_id"] if images.cover else None
+        row["profile_id"]: images.cover.asset_object_id if images.cover else None
         for row, images in zip(drafted, bound, strict=True)
     }
     built: list[PuzzleWork] = []

@@ -7,6 +7,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from resolvers.assets.bound import BoundAsset
 from resolvers.play_types.gates import Blocker
 from resolvers.square_hole import drafts, sessions, works
 from resolvers.square_hole.gate import blockers, bound_covers
@@ -20,7 +21,7 @@ class SquareHoleLoaders:
             load_fn=self._works_by_session
         )
         self.sessions = DataLoader[str, dict[str, Any] | None](load_fn=self._sessions)
-        self.covers = DataLoader[str, dict[str, Any] | None](load_fn=self._covers)
+        self.covers = DataLoader[str, BoundAsset | None](load_fn=self._covers)
         # The gate of each (work id, session id): one batch for a whole list, so its
         # sessions and covers are one statement each, however the fields resolve.
         self.gates = DataLoader[tuple[str, str], list[Blocker]](load_fn=self._gates)
@@ -50,6 +51,6 @@ class SquareHoleLoaders:
         ]
 
     @staticmethod
-    async def _covers(work_ids: list[str]) -> list[dict[str, Any] | None]:
+    async def _covers(work_ids: list[str]) -> list[BoundAsset | None]:
         rows = await bound_covers(work_ids)
         return [rows.get(work_id) for work_id in work_ids]

@@ -202,7 +202,8 @@ async def build_works(
         gallery_row = counts.get(row["profile_id"])
         cover = row["cover_asset_id"] if row["profile_id"] in counts else None
         if row["profile_id"] in bound:
-            cover = (bound[row["profile_id"]] or {}).get("asset_object_id")
+            bound_cover = bound[row["profile_id"]]
+            cover = bound_cover.asset_object_id if bound_cover is not None else None
         built.append(
             SquareHoleWork(
                 **Work.work_fields(

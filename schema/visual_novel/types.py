@@ -190,7 +190,7 @@ class VisualNovelWork(Work):
             images = dict(stored.get("sceneImages") or {})
         else:
             bound = await vn_loaders(self.loaders).images.load(str(self.work_id))
-            images = {key: asset["asset_object_id"] for key, asset in bound.scenes.items()}
+            images = {key: asset.asset_object_id for key, asset in bound.scenes.items()}
         return [
             VisualNovelScene(
                 scene_id=strawberry.ID(scene["sceneId"]),
@@ -264,7 +264,7 @@ async def build_works(
     drafted = [row for row in rows if row["profile_id"] not in counts]
     bound = await scoped.images.load_many([row["profile_id"] for row in drafted])
     covers = {
-        row["profile_id"]: images.cover["asset_object_id"] if images.cover else None
+        row["profile_id"]: images.cover.asset_object_id if images.cover else None
         for row, images in zip(drafted, bound, strict=True)
     }
     built: list[VisualNovelWork] = []
