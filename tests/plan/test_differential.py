@@ -23,6 +23,7 @@ from schema.plan.allowlist import TYPE_FIELDS, WORK_FIELDS
 from tests.factories.auth import TestUser, make_user
 from tests.factories.gallery import TEST_PLAY_TYPE, publish
 from tests.fixtures import FakeClock
+from tests.plan.compare import same_bytes
 from tests.plan.conftest import graphql_view
 
 T0 = datetime(2026, 3, 10, 4, 0, tzinfo=UTC)
@@ -167,29 +168,6 @@ async def _post(
     return response.json()
 
 
-async def _both(
-    fast: httpx.AsyncClient,
-    normal: httpx.AsyncClient,
-    query: str,
-    variables: dict[str, Any],
-    token: str | None,
-) -> bytes:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    body = {"query": query, "variables": variables}
-    # twice on the fast app: the first run executes and plans, the second uses the plan
-    await fast.post("/graphql", json=body, headers=headers)
-    planned = await fast.post("/graphql", json=body, headers=headers)
-    executed = await normal.post("/graphql", json=body, headers=headers)
-    assert planned.status_code == executed.status_code
-    # (a masked error names its own request: the one difference allowed)
-    assert _same_request(planned.content) == _same_request(executed.content), (query, variables)
-    return executed.content
-
-
-def _same_request(body: bytes) -> bytes:
-    return re.sub(rb'"requestId":"[^"]*"', b'"requestId":"-"', body)
-
-
 async def test_every_gallery_query_of_the_suite_gives_the_same_bytes(
     app: Any, client: httpx.AsyncClient, normal_client: httpx.AsyncClient, clock: FakeClock
 ) -> None:
@@ -206,7 +184,7 @@ async def test_every_gallery_query_of_the_suite_gives_the_same_bytes(
     for query in queries:
         for token in (None, users[-1].access_token):
             for variables in ({}, {"first": 2, "order": "NEWEST"}):
-                await _both(client, normal_client, query, variables, token)
+                await same_bytes(client, normal_client, query, variables, token)
     # then every response was the same bytes, and the plans served the plain ones
     assert view.fast_path.served - served_before >= 4 * 4
 
@@ -225,10 +203,10 @@ async def test_random_selections_give_the_same_bytes_on_every_page(
     # when each runs on its first page and the next, anonymous or signed in
     for query, variables in random_queries(60):
         token = users[-1].access_token if rng.random() < 0.5 else None
-        first = await _both(client, normal_client, query, variables, token)
+        first = await same_bytes(client, normal_client, query, variables, token)
         cursor = re.search(rb'"endCursor":"([^"]+)"', first)
         if cursor is not None:
-            await _both(
+            await same_bytes(
                 client, normal_client, query, {**variables, "after": cursor[1].decode()}, token
             )
     # then all were the same bytes, and every one of them was served by a plan

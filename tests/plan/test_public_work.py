@@ -11,8 +11,8 @@ from resolvers.play_types.registry import plugin_for
 from tests.factories.auth import make_user
 from tests.factories.play_types import ready_work
 from tests.fixtures import GraphQLClient
+from tests.plan.compare import same_bytes
 from tests.plan.conftest import graphql_view
-from tests.plan.test_differential import _both
 
 PUBLIC = (
     "query($c: String!) { publicPuzzleWork(publicWorkCode: $c) { __typename id workId "
@@ -44,11 +44,11 @@ async def test_a_public_work_with_its_author_gives_the_same_bytes(
     # when it is read by its code (and by an unknown code), anonymous and signed in
     for variables in ({"c": code}, {"c": code.lower()}, {"c": "PZNOSUCHCODE"}):
         for token in (None, reader.access_token):
-            body = await _both(client, normal_client, PUBLIC, variables, token)
+            body = await same_bytes(client, normal_client, PUBLIC, variables, token)
             # then the plan's bytes are the executor's
             if variables["c"] == code:
                 assert b'"displayName":"puzzler"' in body
-            await _both(client, normal_client, MIXED, variables, token)
+            await same_bytes(client, normal_client, MIXED, variables, token)
     # and the plain selection was served by its plan after its first execution (12 requests
     # on the fast app), the one with levels never
     assert view.fast_path.served - served == 11
