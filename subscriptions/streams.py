@@ -41,6 +41,14 @@ from subscriptions.channels import stream_channel
 logger = logging.getLogger("genarrative.streams")
 
 DEFAULT_PAGE_SIZE = 200
+
+
+def stream_log(alias: str) -> str:
+    """The stream log table as `alias`, for a domain's statement that pages its events in
+    one statement with their stream positions (`ai_tasks.reading`)."""
+    return f"realtime_stream_event {alias}"
+
+
 DEFAULT_RESYNC_SECONDS = 30.0
 LIVE_BATCH_LIMIT = 64
 

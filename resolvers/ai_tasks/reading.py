@@ -23,6 +23,7 @@ from resolvers.ai_tasks.rows import stage_row
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.pagination import Page, build_page, decode_cursor, page_size
 from resolvers.principal import Principal
+from subscriptions import streams
 
 
 def _placeholders(values: Sequence[Any]) -> str:
@@ -213,7 +214,7 @@ async def event_pages(
     rows = await AiTask.raw(
         "SELECT * FROM (SELECT l.sequence, "
         f"{EVENT_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY l.stream_key ORDER BY l.sequence) "
-        "AS position FROM realtime_stream_event l "
+        f"AS position FROM {streams.stream_log('l')} "
         f"JOIN ai_task_event e ON e.event_id = l.event_id {EVENT_JOINS} "
         f"WHERE l.stream_key IN ({_placeholders(keys)}) AND l.sequence > {{}}) ranked "
         f"WHERE position <= {size + 1} ORDER BY task_id, sequence",

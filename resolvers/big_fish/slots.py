@@ -18,11 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import orjson
-
-from db.tables.ai_tasks import AiTask
 from db.tables.big_fish import BigFishAssetSlot
 from resolvers.ai_tasks.model import AiTaskKind, AiTaskStatus
+from resolvers.ai_tasks.sources import tasks_from_source
 from resolvers.assets.bound import BindingTarget, BoundAsset, bound_assets
 from resolvers.assets.objects import read_path
 from resolvers.big_fish.adapter import as_json
@@ -110,20 +108,13 @@ _FAILED = {AiTaskStatus.FAILED.value, AiTaskStatus.CANCELLED.value}
 
 async def generations(*, session_id: str, owner_user_id: str) -> dict[str, str]:
     """The status of the latest image generation of each slot of a work: one statement."""
-    rows = await AiTask.raw(
-        "SELECT status, request_payload_json FROM ai_task WHERE task_kind = {} "
-        "AND owner_user_id = {} AND source_entity_id = {} ORDER BY created_at, task_id",
-        AiTaskKind.IMAGE_GENERATION.value,
-        owner_user_id,
-        session_id,
-    )
     latest: dict[str, str] = {}
-    for row in rows:
-        payload = row["request_payload_json"]
-        if isinstance(payload, str | bytes):
-            payload = orjson.loads(payload)
-        if isinstance(payload, dict) and payload.get("entityKind") == WORK_ENTITY:
-            latest[str(payload.get("slot"))] = row["status"]
+    for task in await tasks_from_source(
+        kind=AiTaskKind.IMAGE_GENERATION, owner_user_id=owner_user_id, source_entity_id=session_id
+    ):
+        payload = task.request_payload or {}
+        if payload.get("entityKind") == WORK_ENTITY:
+            latest[str(payload.get("slot"))] = task.status
     return latest
 
 

@@ -30,6 +30,7 @@ from db.tables.creation import CreationAgentOperation
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.ai_tasks import creating
+from resolvers.ai_tasks.fragments import task_join
 from resolvers.ai_tasks.model import AiTaskKind, AiTaskStatus
 from resolvers.creation.adapters import adapter_for
 from resolvers.creation.errors import CreationError, CreationErrorCode
@@ -169,7 +170,7 @@ async def apply_operation(operation_id: str) -> bool:
     found = await CreationAgentOperation.raw(
         "SELECT o.play_type, o.session_id, o.reply_format, t.status AS task_status, "
         "t.latest_text_output, t.failure_message FROM creation_agent_operation o "
-        "JOIN ai_task t ON t.task_id = o.task_id WHERE o.operation_id = {} AND o.status = {}",
+        f"{task_join('o.task_id')} WHERE o.operation_id = {{}} AND o.status = {{}}",
         operation_id,
         OperationStatus.RUNNING.value,
     )
@@ -249,7 +250,7 @@ async def _apply_all(operation_ids: Sequence[str]) -> None:
 
 _FINISHED_JOIN = (
     "SELECT o.operation_id FROM creation_agent_operation o "
-    "JOIN ai_task t ON t.task_id = o.task_id WHERE o.status = {} "
+    f"{task_join('o.task_id')} WHERE o.status = {{}} "
     f"AND t.status IN ({', '.join('{}' for _ in _FINISHED_TASK)})"
 )
 

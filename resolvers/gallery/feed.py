@@ -17,11 +17,12 @@ from datetime import datetime
 from typing import Any
 
 from db.tables.gallery import GalleryPublicWork
+from resolvers.auth.fragments import AUTHOR_COLUMNS, user_join
 from resolvers.errors import BadUserInput
 from resolvers.gallery.hot import ensure_hot_window
 from resolvers.gallery.model import GalleryOrder
 from resolvers.gallery.play_types import PlayType
-from resolvers.gallery.reading import AUTHOR_COLUMNS, WORK_COLUMNS
+from resolvers.gallery.reading import WORK_COLUMNS
 from resolvers.pagination import Page, build_page, decode_cursor, page_size
 
 _SORT_COLUMNS = {
@@ -83,7 +84,7 @@ async def gallery_page(
     await ensure_hot_window(now)
     arguments: list[Any] = []
     columns = f"{WORK_COLUMNS}, {AUTHOR_COLUMNS}"
-    joins = "LEFT JOIN user_account u ON u.user_id = g.owner_user_id"
+    joins = user_join("g.owner_user_id")
     if viewer_user_id is not None:
         columns += ", (l.like_id IS NOT NULL) AS viewer_has_liked"
         joins += " LEFT JOIN public_work_like l ON l.like_id = g.entry_id || ':' || {}"

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from db.tables.gallery import GalleryPublicWork
+from resolvers.auth.fragments import AUTHOR_COLUMNS, user_join
 from resolvers.gallery.model import beijing_day, entry_key, hot_window_start
 from resolvers.gallery.play_types import PlayType
 
@@ -16,10 +17,6 @@ WORK_COLUMNS = (
     "g.like_count, g.plays_7d, g.plays_7d_day"
 )
 # Public author columns joined onto feed rows (never private ones).
-AUTHOR_COLUMNS = (
-    "u.public_user_code AS author_public_user_code, u.display_name AS author_display_name, "
-    "u.avatar_url AS author_avatar_url"
-)
 
 
 def _placeholders(count: int) -> str:
@@ -33,7 +30,7 @@ async def works_by_keys(entry_ids: list[str]) -> dict[str, dict[str, Any]]:
         return {}
     rows = await GalleryPublicWork.raw(
         f"SELECT {WORK_COLUMNS}, {AUTHOR_COLUMNS} FROM gallery_public_work g "
-        "LEFT JOIN user_account u ON u.user_id = g.owner_user_id "
+        f"{user_join('g.owner_user_id')} "
         f"WHERE g.entry_id IN ({_placeholders(len(keys))})",
         *keys,
     )

@@ -10,6 +10,7 @@ from datetime import datetime
 from db.tables.auth import UserAccount
 from db.tables.migration import DatabaseMigrationOperator
 from resolvers import clock
+from resolvers.auth.fragments import user_join
 from resolvers.auth.users import canonical_username
 from resolvers.errors import Forbidden, NotFound
 from resolvers.principal import Principal
@@ -81,7 +82,7 @@ async def list_operators() -> list[Operator]:
     rows = await DatabaseMigrationOperator.raw(
         "SELECT o.operator_identity, u.username, o.created_at, o.created_by, o.note "
         "FROM database_migration_operator o "
-        "LEFT JOIN user_account u ON u.user_id = o.operator_identity "
+        f"{user_join('o.operator_identity')} "
         "ORDER BY o.operator_identity"
     )
     return [

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from db.tables.puzzle import PuzzleLeaderboardEntry, PuzzleLeaderboardEvent
+from resolvers.auth.fragments import DISPLAY_NAME_OF
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.ids import new_id
 from resolvers.pagination import Page, build_page, decode_cursor, page_size
@@ -127,7 +128,7 @@ async def record_time(
     rows = await PuzzleLeaderboardEntry.raw(
         "INSERT INTO puzzle_leaderboard_entry (entry_id, profile_id, grid_size, user_id, "
         "nickname, best_elapsed_ms, last_run_id, updated_at) VALUES ({}, {}, {}, {}, "
-        "COALESCE((SELECT display_name FROM user_account WHERE user_id = {}), ''), {}, {}, {}) "
+        f"COALESCE({DISPLAY_NAME_OF}, ''), {{}}, {{}}, {{}}) "
         "ON CONFLICT (user_id, profile_id, grid_size) DO UPDATE SET "
         "best_elapsed_ms = excluded.best_elapsed_ms, nickname = excluded.nickname, "
         "last_run_id = excluded.last_run_id, updated_at = excluded.updated_at "

@@ -21,6 +21,7 @@ from db.tables.worlds import (
     CustomWorldSession,
 )
 from resolvers.creation import turns
+from resolvers.creation.fragments import operation_join
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.pagination import Page, build_page, decode_cursor, page_size
@@ -116,8 +117,8 @@ async def operations_of(session_ids: Sequence[str]) -> dict[str, list[dict[str, 
     rows = await CustomWorldAgentOperation.raw(
         "SELECT * FROM (SELECT o.*, c.task_id, ROW_NUMBER() OVER (PARTITION BY o.session_id "
         "ORDER BY o.created_at DESC, o.operation_id DESC) AS position "
-        "FROM custom_world_agent_operation o LEFT JOIN creation_agent_operation c "
-        f"ON c.operation_id = o.operation_id WHERE o.session_id IN ({_placeholders(ids)})) "
+        f"FROM custom_world_agent_operation o {operation_join('o.operation_id')} "
+        f"WHERE o.session_id IN ({_placeholders(ids)})) "
         f"ranked WHERE position <= {MAX_OPERATIONS} "
         "ORDER BY session_id, created_at DESC, operation_id DESC",
         *ids,
