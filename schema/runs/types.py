@@ -249,6 +249,11 @@ def run_type_for(play_type: PlayType | str) -> type[Run] | None:
     return _test_run_types.get(kind) or _run_types.get(kind)
 
 
+def stand_in_run_type(play_type: PlayType | str) -> type[Run] | None:
+    """The run type a test registered for `play_type` with `register_run_type_for_tests`."""
+    return _test_run_types.get(PlayType(play_type))
+
+
 def register_run_type_for_tests(play_type: PlayType, cls: type[Run] | None) -> None:
     """Tests only: `cls` stands in for `play_type`'s run type (None: no more)."""
     if cls is None:
