@@ -82,6 +82,9 @@ def orchestrate(options: argparse.Namespace) -> int:
             "JWT_SECRET": "bench-secret-" + "x" * 40,
             "DATABASE_POOL_SIZE": str(options.connections),
             "GENERATION_WORKER_ENABLED": "false",
+            # Target 1 is uncached: every request runs (the cache has its own bench,
+            # bench/gallery_cached.py).
+            "PUBLIC_CACHE_ENABLED": "false",
         }
         print("engine: postgres; migrating and seeding …", flush=True)
         harness.run([PYTHON, "manage.py", "migrate"], env, timeout=120)

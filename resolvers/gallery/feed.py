@@ -13,8 +13,12 @@ not across requests (a work whose count changes may move across the cursor).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from piccolo.querystring import QueryString
 
 from db.tables.gallery import GalleryPublicWork
 from resolvers.auth.fragments import AUTHOR_COLUMNS, user_join
@@ -23,7 +27,7 @@ from resolvers.gallery.hot import ensure_hot_window
 from resolvers.gallery.model import GalleryOrder
 from resolvers.gallery.play_types import PlayType
 from resolvers.gallery.reading import WORK_COLUMNS
-from resolvers.pagination import Page, build_page, decode_cursor, page_size
+from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
 
 _SORT_COLUMNS = {
     GalleryOrder.NEWEST: ("g.published_at", "g.entry_id"),
@@ -59,6 +63,27 @@ def _cursor_values(order: GalleryOrder, after: str) -> list[Any]:
     return values
 
 
+@dataclass(frozen=True, slots=True)
+class FeedRows:
+    """A page's rows as the statement returned them (asyncpg records on PostgreSQL, dicts
+    on SQLite), fetched with LIMIT size+1; cursors are computed only when asked for."""
+
+    rows: Sequence[Any]
+    size: int
+    order: GalleryOrder
+
+    @property
+    def items(self) -> Sequence[Any]:
+        return self.rows[: self.size]
+
+    @property
+    def has_next_page(self) -> bool:
+        return len(self.rows) > self.size
+
+    def cursor(self, row: Any) -> str:
+        return encode_cursor(_sort_key(self.order, row))
+
+
 async def gallery_page(
     *,
     viewer_user_id: str | None,
@@ -71,8 +96,41 @@ async def gallery_page(
     now: datetime,
 ) -> Page[dict[str, Any]]:
     """A page of published works of `play_types` (those with a GraphQL type), filtered by
-    play type and theme, in `order`, after the cursor `after`. One statement (plus, once a
-    day per process, the hot window's roll)."""
+    play type and theme, in `order`, after the cursor `after`, as dicts with their cursors.
+    One statement (plus, once a day per process, the hot window's roll)."""
+    feed = await feed_rows(
+        viewer_user_id=viewer_user_id,
+        play_types=play_types,
+        play_type=play_type,
+        theme=theme,
+        order=order,
+        first=first,
+        after=after,
+        now=now,
+    )
+    engine = GalleryPublicWork._meta.db
+    items: list[dict[str, Any]] = engine.transform_response_to_dicts(feed.items)
+    return Page(
+        items=items,
+        cursors=[feed.cursor(row) for row in items],
+        has_next_page=feed.has_next_page,
+    )
+
+
+async def feed_rows(
+    *,
+    viewer_user_id: str | None,
+    play_types: list[PlayType],
+    play_type: PlayType | None,
+    theme: str | None,
+    order: GalleryOrder,
+    first: int | None,
+    after: str | None,
+    now: datetime,
+) -> FeedRows:
+    """`gallery_page`'s statement, its rows as they come (the fast path shapes them
+    directly, schema/plan/feed.py). Piccolo's cheapest path: the engine runs the statement
+    (in the task's transaction if any), no query object, no copy of the rows."""
     size = page_size(first)
     order = GalleryOrder(order)
     cursor = _cursor_values(order, after) if after else None
@@ -80,7 +138,7 @@ async def gallery_page(
     if play_type is not None:
         shown = [value for value in shown if value is PlayType(play_type)]
     if not shown:
-        return Page(items=[], cursors=[], has_next_page=False)
+        return FeedRows(rows=[], size=size, order=order)
     await ensure_hot_window(now)
     arguments: list[Any] = []
     columns = f"{WORK_COLUMNS}, {AUTHOR_COLUMNS}"
@@ -98,10 +156,11 @@ async def gallery_page(
     if cursor is not None:
         conditions.append(f"({', '.join(sort)}) < ({', '.join('{}' for _ in sort)})")
         arguments += cursor
-    rows = await GalleryPublicWork.raw(
+    statement = QueryString(
         f"SELECT {columns} FROM gallery_public_work g {joins} "
         f"WHERE {' AND '.join(conditions)} "
         f"ORDER BY {', '.join(f'{column} DESC' for column in sort)} LIMIT {size + 1}",
         *arguments,
     )
-    return build_page(rows, size, lambda row: _sort_key(order, row))
+    rows = await GalleryPublicWork._meta.db.run_querystring(statement)
+    return FeedRows(rows=rows or [], size=size, order=order)
