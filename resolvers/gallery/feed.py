@@ -13,11 +13,13 @@ not across requests (a work whose count changes may move across the cursor).
 
 from __future__ import annotations
 
+import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 from piccolo.querystring import QueryString
 
 from db.tables.gallery import GalleryPublicWork
@@ -27,7 +29,7 @@ from resolvers.gallery.hot import ensure_hot_window
 from resolvers.gallery.model import GalleryOrder
 from resolvers.gallery.play_types import PlayType
 from resolvers.gallery.reading import WORK_COLUMNS
-from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from resolvers.pagination import Page, decode_cursor, page_size
 
 _SORT_COLUMNS = {
     GalleryOrder.NEWEST: ("g.published_at", "g.entry_id"),
@@ -35,14 +37,8 @@ _SORT_COLUMNS = {
     GalleryOrder.HOT: ("g.plays_7d", "g.published_at", "g.entry_id"),
 }
 _COUNT_COLUMN = {GalleryOrder.MOST_LIKED: "like_count", GalleryOrder.HOT: "plays_7d"}
-
-
-def _sort_key(order: GalleryOrder, row: dict[str, Any]) -> list[Any]:
-    published_at = row["published_at"]
-    key: list[Any] = [order.value]
-    if order in _COUNT_COLUMN:
-        key.append(int(row[_COUNT_COLUMN[order]]))
-    return [*key, published_at.isoformat(), row["entry_id"]]
+# base64's urlsafe alphabet from the standard one (what base64.urlsafe_b64encode does).
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 
 def _cursor_values(order: GalleryOrder, after: str) -> list[Any]:
@@ -81,7 +77,16 @@ class FeedRows:
         return len(self.rows) > self.size
 
     def cursor(self, row: Any) -> str:
-        return encode_cursor(_sort_key(self.order, row))
+        """The row's position: `resolvers.pagination.encode_cursor` of its sort key
+        (`[order, count?, published_at, entry_id]`), inlined (the same bytes)."""
+        order = self.order
+        column = _COUNT_COLUMN.get(order)
+        if column is None:
+            key = [order.value, row["published_at"].isoformat(), row["entry_id"]]
+        else:
+            key = [order.value, int(row[column]), row["published_at"].isoformat(), row["entry_id"]]
+        encoded = binascii.b2a_base64(orjson.dumps(key), newline=False)
+        return encoded.translate(_URLSAFE).decode().rstrip("=")
 
 
 async def gallery_page(

@@ -36,8 +36,10 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLScalarType,
     SelectionSetNode,
 )
+from strawberry.schema.types.base_scalars import isoformat
 
 from resolvers import clock
 from resolvers.gallery.feed import FeedRows, feed_rows
@@ -290,6 +292,7 @@ def _work(
         "plays": stored_plays_7d,
         "key": entry_key,
         "pt": play_type,
+        "datetime": datetime,
     }
     fields: list[Field] = []
     for key, nodes in compiler.collect(gql_type, selection_sets).items():
@@ -307,6 +310,10 @@ def _work(
         elif name == "author":
             env["author"] = _user(compiler, _object_type(field.type), nodes)
             fields.append(Field(key, shaper, code=_AUTHOR, stores=True))
+        elif name == "tags":  # a list of str is what the list's shaper would return
+            fields.append(Field(key, shaper, code=_TAGS, stores=True))
+        elif name == "publishedAt" and _serialises_isoformat(field.type):
+            fields.append(Field(key, shaper, code=_PUBLISHED_AT, stores=True))
         elif name in _WORK_CODE:
             code = _WORK_CODE[name]
             if name == "id":
@@ -324,10 +331,9 @@ _WORK_CODE: dict[str, list[str]] = {
     "summary": ["v = value['summary']"],
     "coverUrl": ["v = cover(value['cover_image_src'])"],
     "theme": ["v = value['theme']"],
-    "tags": ["v = tags(value['tags_json'])"],
     "playCount": ["v = value['play_count']", "if type(v) is not int:", "    v = int(v)"],
     "likeCount": ["v = value['like_count']", "if type(v) is not int:", "    v = int(v)"],
-    "publishedAt": ["v = value['published_at']"],
+    "publishedAt": ["v = value['published_at']"],  # when not serialised by isoformat
     "plays7d": [
         "v = plays(value, today=page.today)",
         "if v is None:",
@@ -343,6 +349,27 @@ _WORK_CODE: dict[str, list[str]] = {
         "    v = False",
     ],
 }
+
+_TAGS = [
+    "v = tags(value['tags_json'])",
+    "if type(v) is list and all(type(tag) is str for tag in v):",
+    "    out[@K] = v",
+    "else:",
+    "    slow(out, @K, v, @S, pending)",
+]
+_PUBLISHED_AT = [
+    "v = value['published_at']",
+    "if type(v) is datetime:",
+    "    out[@K] = v.isoformat()",
+    "else:",
+    "    slow(out, @K, v, @S, pending)",
+]
+
+
+def _serialises_isoformat(gql_type: GraphQLOutputType) -> bool:
+    named = _named(gql_type)
+    return isinstance(named, GraphQLScalarType) and named.serialize is isoformat
+
 
 # The joined author (public columns), else the loader's (null when the account is gone).
 _AUTHOR = [
