@@ -45,9 +45,7 @@ def test_row_cursors_are_the_sort_keys_cursors(order: GalleryOrder) -> None:
         cursor = FeedRows(rows=[row], size=1, order=order).cursor(row)
         # then it is the cursor of its sort key, as pages of objects have it
         count = {GalleryOrder.HOT: [1234567], GalleryOrder.MOST_LIKED: [7]}.get(order, [])
-        assert cursor == encode_cursor(
-            [order.value, *count, published.isoformat(), "puzzle:w+/1"]
-        )
+        assert cursor == encode_cursor([order.value, *count, published.isoformat(), "puzzle:w+/1"])
 
 
 def test_a_type_that_builds_its_own_feed_items_takes_the_object_plan(
