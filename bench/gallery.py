@@ -7,7 +7,8 @@ In one run, bounded in time (--timeout):
 1. a new PostgreSQL database beside the URL given (dropped at the end), migrated;
 2. 10,000 published works (--works) of the registered play types by 1,000 authors, seeded
    directly with SQL: read-model rows with counts and 7-day plays, today's daily stats;
-3. two servers, one process each, on loopback: the app (`uvicorn app:app`) and a baseline
+3. two servers, one process each, on loopback: the app (`uvicorn app:app`, with the
+   public-response cache off: this is the uncached target) and a baseline
    (Starlette + asyncpg, no GraphQL) that runs the feed's SQL statement and returns the same
    JSON (checked byte for byte after decoding before measuring);
 4. against each, from a separate client process (a minimal keep-alive HTTP/1.1 client, so
@@ -82,6 +83,9 @@ def orchestrate(options: argparse.Namespace) -> int:
             "JWT_SECRET": "bench-secret-" + "x" * 40,
             "DATABASE_POOL_SIZE": str(options.connections),
             "GENERATION_WORKER_ENABLED": "false",
+            # Target 1 is uncached: every request runs (the cache has its own bench,
+            # bench/gallery_cached.py).
+            "PUBLIC_CACHE_ENABLED": "false",
         }
         print("engine: postgres; migrating and seeding …", flush=True)
         harness.run([PYTHON, "manage.py", "migrate"], env, timeout=120)

@@ -13,8 +13,14 @@ not across requests (a work whose count changes may move across the cursor).
 
 from __future__ import annotations
 
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+import orjson
+from piccolo.querystring import QueryString
 
 from db.tables.gallery import GalleryPublicWork
 from resolvers.auth.fragments import AUTHOR_COLUMNS, user_join
@@ -23,7 +29,7 @@ from resolvers.gallery.hot import ensure_hot_window
 from resolvers.gallery.model import GalleryOrder
 from resolvers.gallery.play_types import PlayType
 from resolvers.gallery.reading import WORK_COLUMNS
-from resolvers.pagination import Page, build_page, decode_cursor, page_size
+from resolvers.pagination import Page, decode_cursor, page_size
 
 _SORT_COLUMNS = {
     GalleryOrder.NEWEST: ("g.published_at", "g.entry_id"),
@@ -31,14 +37,8 @@ _SORT_COLUMNS = {
     GalleryOrder.HOT: ("g.plays_7d", "g.published_at", "g.entry_id"),
 }
 _COUNT_COLUMN = {GalleryOrder.MOST_LIKED: "like_count", GalleryOrder.HOT: "plays_7d"}
-
-
-def _sort_key(order: GalleryOrder, row: dict[str, Any]) -> list[Any]:
-    published_at = row["published_at"]
-    key: list[Any] = [order.value]
-    if order in _COUNT_COLUMN:
-        key.append(int(row[_COUNT_COLUMN[order]]))
-    return [*key, published_at.isoformat(), row["entry_id"]]
+# base64's urlsafe alphabet from the standard one (what base64.urlsafe_b64encode does).
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 
 def _cursor_values(order: GalleryOrder, after: str) -> list[Any]:
@@ -59,6 +59,36 @@ def _cursor_values(order: GalleryOrder, after: str) -> list[Any]:
     return values
 
 
+@dataclass(frozen=True, slots=True)
+class FeedRows:
+    """A page's rows as the statement returned them (asyncpg records on PostgreSQL, dicts
+    on SQLite), fetched with LIMIT size+1; cursors are computed only when asked for."""
+
+    rows: Sequence[Any]
+    size: int
+    order: GalleryOrder
+
+    @property
+    def items(self) -> Sequence[Any]:
+        return self.rows[: self.size]
+
+    @property
+    def has_next_page(self) -> bool:
+        return len(self.rows) > self.size
+
+    def cursor(self, row: Any) -> str:
+        """The row's position: `resolvers.pagination.encode_cursor` of its sort key
+        (`[order, count?, published_at, entry_id]`), inlined (the same bytes)."""
+        order = self.order
+        column = _COUNT_COLUMN.get(order)
+        if column is None:
+            key = [order.value, row["published_at"].isoformat(), row["entry_id"]]
+        else:
+            key = [order.value, int(row[column]), row["published_at"].isoformat(), row["entry_id"]]
+        encoded = binascii.b2a_base64(orjson.dumps(key), newline=False)
+        return encoded.translate(_URLSAFE).decode().rstrip("=")
+
+
 async def gallery_page(
     *,
     viewer_user_id: str | None,
@@ -71,8 +101,41 @@ async def gallery_page(
     now: datetime,
 ) -> Page[dict[str, Any]]:
     """A page of published works of `play_types` (those with a GraphQL type), filtered by
-    play type and theme, in `order`, after the cursor `after`. One statement (plus, once a
-    day per process, the hot window's roll)."""
+    play type and theme, in `order`, after the cursor `after`, as dicts with their cursors.
+    One statement (plus, once a day per process, the hot window's roll)."""
+    feed = await feed_rows(
+        viewer_user_id=viewer_user_id,
+        play_types=play_types,
+        play_type=play_type,
+        theme=theme,
+        order=order,
+        first=first,
+        after=after,
+        now=now,
+    )
+    engine = GalleryPublicWork._meta.db
+    items: list[dict[str, Any]] = engine.transform_response_to_dicts(feed.items)
+    return Page(
+        items=items,
+        cursors=[feed.cursor(row) for row in items],
+        has_next_page=feed.has_next_page,
+    )
+
+
+async def feed_rows(
+    *,
+    viewer_user_id: str | None,
+    play_types: list[PlayType],
+    play_type: PlayType | None,
+    theme: str | None,
+    order: GalleryOrder,
+    first: int | None,
+    after: str | None,
+    now: datetime,
+) -> FeedRows:
+    """`gallery_page`'s statement, its rows as they come (the fast path shapes them
+    directly, schema/plan/feed.py). Piccolo's cheapest path: the engine runs the statement
+    (in the task's transaction if any), no query object, no copy of the rows."""
     size = page_size(first)
     order = GalleryOrder(order)
     cursor = _cursor_values(order, after) if after else None
@@ -80,7 +143,7 @@ async def gallery_page(
     if play_type is not None:
         shown = [value for value in shown if value is PlayType(play_type)]
     if not shown:
-        return Page(items=[], cursors=[], has_next_page=False)
+        return FeedRows(rows=[], size=size, order=order)
     await ensure_hot_window(now)
     arguments: list[Any] = []
     columns = f"{WORK_COLUMNS}, {AUTHOR_COLUMNS}"
@@ -98,10 +161,11 @@ async def gallery_page(
     if cursor is not None:
         conditions.append(f"({', '.join(sort)}) < ({', '.join('{}' for _ in sort)})")
         arguments += cursor
-    rows = await GalleryPublicWork.raw(
+    statement = QueryString(
         f"SELECT {columns} FROM gallery_public_work g {joins} "
         f"WHERE {' AND '.join(conditions)} "
         f"ORDER BY {', '.join(f'{column} DESC' for column in sort)} LIMIT {size + 1}",
         *arguments,
     )
-    return build_page(rows, size, lambda row: _sort_key(order, row))
+    rows = await GalleryPublicWork._meta.db.run_querystring(statement)
+    return FeedRows(rows=rows or [], size=size, order=order)

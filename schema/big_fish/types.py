@@ -173,10 +173,8 @@ class BigFishSession:
 )
 class BigFishWork(Work):
     @classmethod
-    def from_gallery_row(cls, row: dict[str, Any], loaders: GalleryLoaders) -> BigFishWork:
-        fields = Work.gallery_fields(row, loaders)
-        fields["cover_url"] = signed_src(fields["cover_url"])
-        return cls(**fields)
+    def gallery_cover(cls, src: str | None) -> str | None:
+        return signed_src(src)
 
     @classmethod
     def from_session(cls, row: dict[str, Any], loaders: GalleryLoaders) -> BigFishWork:

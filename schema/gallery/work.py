@@ -134,7 +134,7 @@ class Work(relay.Node):
         key = entry_key(play_type, work_id)
         published = status is WorkPublicationStatus.PUBLISHED
         if author is None:
-            author = Deferred(lambda: _author(loaders, owner_user_id))
+            author = Deferred(lambda: load_author(loaders, owner_user_id))
         if plays_7d is None:
             plays_7d = Deferred(lambda: loaders.plays_7d.load(key)) if published else 0
         if viewer_has_liked is None:
@@ -196,10 +196,20 @@ class Work(relay.Node):
         )
 
     @classmethod
+    def gallery_cover(cls, src: str | None) -> str | None:
+        """The cover URL shown for a read-model row's `cover_image_src`: the play type's
+        cover rule (signing asset paths, say), a pure function of the source. The fast path
+        applies it to rows directly (schema/plan/feed.py)."""
+        return src
+
+    @classmethod
     def from_gallery_row(cls: type[W], row: dict[str, Any], loaders: GalleryLoaders) -> W:
         """A feed item from a read-model row. Types with their own required fields
-        override this (load those fields through `loaders.scoped(...)`)."""
-        return cls(**Work.gallery_fields(row, loaders))
+        override this (load those fields through `loaders.scoped(...)`); such a type's
+        feed items are then built as objects, never shaped from rows by the fast path."""
+        fields = Work.gallery_fields(row, loaders)
+        fields["cover_url"] = cls.gallery_cover(fields["cover_url"])
+        return cls(**fields)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -232,7 +242,8 @@ class Deferred:
         return self._start().__await__()
 
 
-async def _author(loaders: GalleryLoaders, user_id: str) -> User | None:
+async def load_author(loaders: GalleryLoaders, user_id: str) -> User | None:
+    """A work's author through the operation's loader (null if the account is gone)."""
     row = await loaders.authors.load(user_id)
     return User.from_row(row) if row is not None else None
 

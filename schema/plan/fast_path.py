@@ -37,7 +37,7 @@ from schema.context import Context
 from schema.guards import holds_nul
 from schema.operation_metrics import operation_label
 from schema.plan.objects import Pending, Shaper
-from schema.plan.roots import ROOTS, RootEntry
+from schema.plan.roots import ROOTS, ROW_ROOTS, RootEntry
 from schema.plan.shaping import Compiler, Unplannable, settle
 
 logger = logging.getLogger("genarrative.plan")
@@ -121,7 +121,7 @@ class FastPath:
             field = root.fields.get(name)
             if entry is None or field is None:
                 raise Unplannable(f"Query.{name} has no plan")
-            steps.append(RootStep(key, field, nodes[0], entry, compiler.output(field.type, nodes)))
+            steps.append(_root_step(compiler, key, field, nodes, entry))
         return Plan(
             label=operation_label(operation, self.schema),
             variables=tuple(operation.variable_definitions or ()),
@@ -168,6 +168,20 @@ class FastPath:
             data[step.key] = step.shape(await step.entry(context, arguments), pending)
         await settle(pending)
         return data
+
+
+def _root_step(
+    compiler: Compiler, key: str, field: GraphQLField, nodes: list[FieldNode], entry: RootEntry
+) -> RootStep:
+    """A root field's step: shaping rows when it has a row plan that covers the selection,
+    else shaping the objects its resolver's function returns."""
+    rows = ROW_ROOTS.get(nodes[0].name.value)
+    if rows is not None:
+        try:
+            return RootStep(key, field, nodes[0], rows[0], rows[1](compiler, field, nodes))
+        except Unplannable as reason:
+            logger.debug("no row plan: %s", reason)
+    return RootStep(key, field, nodes[0], entry, compiler.output(field.type, nodes))
 
 
 def _query_name(name: str) -> Shaper:

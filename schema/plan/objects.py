@@ -39,7 +39,17 @@ _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 class Field:
     """One selected field: its response key, how to read it, how to shape its value."""
 
-    __slots__ = ("attribute", "constant", "fast", "key", "names", "read", "shaper")
+    __slots__ = (
+        "attribute",
+        "code",
+        "constant",
+        "fast",
+        "key",
+        "names",
+        "read",
+        "shaper",
+        "stores",
+    )
 
     def __init__(
         self,
@@ -50,12 +60,19 @@ class Field:
         read: Callable[[Any], Any] | None = None,
         gql_type: GraphQLOutputType | None = None,
         constant: str | None = None,
+        code: list[str] | None = None,
+        stores: bool = False,
     ) -> None:
         self.key = key
         self.shaper = shaper
         self.attribute = attribute
         self.read = read
         self.constant = constant
+        # Row shapers (schema/plan/feed.py): lines that set `v` from the row `value` (and
+        # `page`), or, when `stores`, that store the field into `out` themselves (`@K`
+        # stands for the response key, `@S` for the field's shaper).
+        self.code = code
+        self.stores = stores
         named = gql_type.of_type if isinstance(gql_type, GraphQLNonNull) else gql_type
         self.fast = None
         if isinstance(named, GraphQLScalarType):
@@ -64,10 +81,13 @@ class Field:
         self.names: dict[Any, Any] | None = getattr(shaper, "names", None)
 
 
-def object_shaper(fields: list[Field]) -> Shaper:
-    """The generated shaper of an object with these fields (None stays None)."""
-    env: dict[str, Any] = {"slow": slow}
-    lines = ["def shape(value, pending):", "    if value is None:", "        return None"]
+def object_shaper(
+    fields: list[Field], *, parameters: str = "value, pending", env: dict[str, Any] | None = None
+) -> Shaper:
+    """The generated shaper of an object with these fields (None stays None). Row shapers
+    take `value, pending, page` and name their helpers in `env`."""
+    env = {**(env or {}), "slow": slow}
+    lines = [f"def shape({parameters}):", "    if value is None:", "        return None"]
     lines.append("    out = {}")
     for number, field in enumerate(fields):
         key = repr(field.key)
@@ -76,7 +96,14 @@ def object_shaper(fields: list[Field]) -> Shaper:
             continue
         env[f"s{number}"] = field.shaper
         attribute = field.attribute
-        if attribute is not None and attribute.isidentifier() and not keyword.iskeyword(attribute):
+        if field.code is not None:
+            code = [line.replace("@K", key).replace("@S", f"s{number}") for line in field.code]
+            lines.extend(f"    {line}" for line in code)
+            if field.stores:
+                continue
+        elif (
+            attribute is not None and attribute.isidentifier() and not keyword.iskeyword(attribute)
+        ):
             lines.append(f"    v = value.{attribute}")
         else:
             env[f"r{number}"] = field.read
@@ -103,6 +130,10 @@ def object_shaper(fields: list[Field]) -> Shaper:
     exec("\n".join(lines), env)
     shape: Shaper = env["shape"]
     return shape
+
+
+def _plain_name(attribute: str | None) -> bool:
+    return attribute is not None and attribute.isidentifier() and not keyword.iskeyword(attribute)
 
 
 def slow(out: dict[str, Any], key: str, value: Any, shaper: Shaper, pending: Pending) -> None:

@@ -10,14 +10,20 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from graphql import FieldNode, GraphQLField
+
 from resolvers.gallery.model import GalleryOrder
 from resolvers.gallery.play_types import PlayType
 from schema.context import Context
 from schema.gallery.loaders import GalleryLoaders
 from schema.gallery.queries import gallery_connection
+from schema.plan.feed import compile_feed, gallery_rows
+from schema.plan.objects import Shaper
+from schema.plan.shaping import Compiler
 from schema.puzzle.queries import public_puzzle_work
 
 RootEntry = Callable[[Context, dict[str, Any]], Awaitable[Any]]
+RowCompiler = Callable[[Compiler, GraphQLField, list[FieldNode]], Shaper]
 
 
 async def _gallery(context: Context, arguments: dict[str, Any]) -> Any:
@@ -38,3 +44,8 @@ async def _public_puzzle_work(context: Context, arguments: dict[str, Any]) -> An
 
 
 ROOTS: dict[str, RootEntry] = {"gallery": _gallery, "publicPuzzleWork": _public_puzzle_work}
+
+# Root fields whose plan shapes rows directly (no objects): the entry returns the rows, the
+# compiler builds their shaper. When it cannot (`Unplannable`), the field's `ROOTS` entry
+# and the object shapers serve it.
+ROW_ROOTS: dict[str, tuple[RootEntry, RowCompiler]] = {"gallery": (gallery_rows, compile_feed)}

@@ -161,10 +161,8 @@ class PuzzleWork(Work):
     profile_row: strawberry.Private[dict[str, Any] | None] = None
 
     @classmethod
-    def from_gallery_row(cls, row: dict[str, Any], loaders: GalleryLoaders) -> PuzzleWork:
-        fields = Work.gallery_fields(row, loaders)
-        fields["cover_url"] = signed_src(fields["cover_url"])
-        return cls(**fields)
+    def gallery_cover(cls, src: str | None) -> str | None:
+        return signed_src(src)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

@@ -112,12 +112,10 @@ class VisualNovelWork(Work):
     profile_row: strawberry.Private[dict[str, Any] | None] = None
 
     @classmethod
-    def from_gallery_row(cls, row: dict[str, Any], loaders: GalleryLoaders) -> VisualNovelWork:
-        fields = Work.gallery_fields(row, loaders)
-        src = fields["cover_url"]
+    def gallery_cover(cls, src: str | None) -> str | None:
         if src is not None and src.startswith(ASSET_PATH):
-            fields["cover_url"] = signed_url(src.removeprefix(ASSET_PATH))
-        return cls(**fields)
+            return signed_url(src.removeprefix(ASSET_PATH))
+        return src
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

@@ -23,7 +23,7 @@ from subscriptions.streams import StreamEntry
 
 # A play type nobody has built yet (the first without a plugin): its feed items use the
 # test type below. Once every play type is built: big fish, whose work type renders any
-# read-model row as it is (schema/big_fish/types.py `from_gallery_row`).
+# read-model row as it is (schema/big_fish/types.py, `gallery_cover`).
 TEST_PLAY_TYPE = next((kind for kind in PlayType if plugin_for(kind) is None), PlayType.BIG_FISH)
 _numbers = itertools.count(1)
 

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 from graphql import FieldNode, OperationDefinitionNode, parse
 
+from resolvers.assets.objects import read_path
 from resolvers.gallery.play_types import PlayType
 from resolvers.gallery.publishing import record_play
 from schema.plan.allowlist import TYPE_FIELDS, WORK_FIELDS
@@ -77,7 +78,12 @@ async def _world(gql_post: Any, clock: FakeClock) -> list[TestUser]:
             play_type=play_type,
             title=f"Work {number} \u00e9\u6f22 \U0001f600",
             summary=f"Summary {number}" if number % 5 else "",
-            cover_image_src=f"https://c/{number}.png" if number % 2 else None,
+            # URLs, asset paths (each play type's cover rule signs them) and none
+            cover_image_src=(
+                f"{read_path('')}cover-{number}",
+                f"https://c/{number}.png",
+                None,
+            )[number % 3],
             theme=("sea", "sky", None)[number % 3],
             tags=[f"t{number}", "shared"][: number % 3],
             now=T0 - timedelta(hours=number),

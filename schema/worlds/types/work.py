@@ -23,7 +23,6 @@ from resolvers.worlds.model import (
 )
 from resolvers.worlds.reading import visible
 from schema.context import Info
-from schema.gallery.loaders import GalleryLoaders
 from schema.gallery.work import Work
 from schema.worlds.loaders import WorldLoaders
 from schema.worlds.types import agent as agent_types
@@ -40,10 +39,8 @@ class CustomWorldWork(Work):
     profile: strawberry.Private[dict[str, Any] | None] = None
 
     @classmethod
-    def from_gallery_row(cls, row: dict[str, Any], loaders: GalleryLoaders) -> CustomWorldWork:
-        fields = Work.gallery_fields(row, loaders)
-        fields["cover_url"] = signed_cover_url(row["cover_image_src"])
-        return cls(**fields)
+    def gallery_cover(cls, src: str | None) -> str | None:
+        return signed_cover_url(src)
 
     @classmethod
     def from_profile(
