@@ -150,6 +150,8 @@ def orchestrate(options: argparse.Namespace) -> int:
                 str(options.tasks),
                 "--timeout",
                 str(max(10.0, deadline - time.monotonic() - 5)),
+                "--rate",
+                str(options.rate),
             ],
             env,
             timeout=max(15.0, deadline - time.monotonic()),
@@ -210,6 +212,14 @@ def _report(result: dict[str, Any]) -> None:
         f"CPU while streaming: server {result['server_cpu_percent']:.0f}% (kernel "
         f"{result['server_system_cpu_percent']:.0f}%), clients "
         f"{result['client_cpu_percent']:.0f}% of one core"
+    )
+    print(
+        f"task phases: up to {result['tasks_ticking_within_10ms']} of {result['tasks']} "
+        "generations tick within 10 ms of each other"
+    )
+    print(
+        f"server CPU per delivery: {result['server_cpu_us_per_delivery']:.0f} µs "
+        f"({result['deliveries_in_cpu_span']} deliveries over the CPU span)"
     )
     if result["errors"] or result["incomplete"]:
         print(f"incomplete subscribers: {result['incomplete']}; errors: {result['errors']}")
@@ -289,6 +299,7 @@ class Subscriber:
         self.sequences: list[int] = []
         self.latencies: list[tuple[float, float]] = []  # (arrival, delay)
         self.arrivals: list[float] = []
+        self.occurred: list[float] = []  # occurredAt of the TEXT_CHUNK events
         self.completed = asyncio.Event()
         self.ready = asyncio.Event()
         self.first_event = asyncio.Event()
@@ -351,6 +362,7 @@ class Subscriber:
             if event["kind"] == "TEXT_CHUNK":
                 occurred = datetime.fromisoformat(event["occurredAt"]).timestamp()
                 self.latencies.append((arrival, arrival - occurred))
+                self.occurred.append(occurred)
                 self.arrivals.append(arrival)
             if event["kind"] in ("COMPLETED", "FAILED", "CANCELLED"):
                 self.completed.set()
@@ -402,6 +414,7 @@ async def clients(options: argparse.Namespace, plan: dict[str, Any]) -> dict[str
         await asyncio.gather(*[s.first_event.wait() for s in live])
     ready_at = time.time() + WARMUP_SECONDS
     cpu_before, cpu_clock = harness.cpu_seconds(options.server_pid), time.monotonic()
+    cpu_wall_start = time.time()
     system_before = harness.cpu_times(options.server_pid)[1]
     client_before = harness.cpu_seconds(os.getpid())
     try:
@@ -410,7 +423,9 @@ async def clients(options: argparse.Namespace, plan: dict[str, Any]) -> dict[str
     except TimeoutError:
         pass
     elapsed = time.monotonic() - cpu_clock
-    cpu = (harness.cpu_seconds(options.server_pid) - cpu_before) / elapsed
+    cpu_wall_end = time.time()
+    cpu_spent = harness.cpu_seconds(options.server_pid) - cpu_before
+    cpu = cpu_spent / elapsed
     system = (harness.cpu_times(options.server_pid)[1] - system_before) / elapsed
     client_cpu = (harness.cpu_seconds(os.getpid()) - client_before) / elapsed
     stop.set()
@@ -430,7 +445,23 @@ async def clients(options: argparse.Namespace, plan: dict[str, Any]) -> dict[str
         duplicates += len(s.sequences) - len(seen)
         out_of_order += sum(1 for a, b in zip(s.sequences, s.sequences[1:], strict=False) if b <= a)
     window = [a for a in arrivals if a >= ready_at]
+    # Server CPU time per delivery, over the same span the CPU was measured on (every
+    # delivery in it, chunks and lifecycle events alike are a few: chunks counted).
+    in_cpu_span = sum(1 for a in arrivals if cpu_wall_start <= a <= cpu_wall_end)
     window_s = (window[-1] - window[0]) if len(window) > 1 else 0.0
+
+    # Each generation paces its chunks from its own start: tasks whose ticks coincide send
+    # their 25 frames each in the same burst. How many tick within 10 ms of each other?
+    phases: list[float] = []
+    for task_id in {s.task_id for s in live}:
+        first = next((s for s in live if s.task_id == task_id and s.occurred), None)
+        if first is not None and options.rate > 0:
+            interval = 1.0 / options.rate
+            phases.append(statistics.median(t % interval for t in first.occurred) / interval)
+    clustered = max(
+        (sum(1 for q in phases if (q - p) % 1.0 < 0.01 * options.rate) for p in phases),
+        default=0,
+    )
 
     def percentile(q: float) -> float:
         return delays[min(len(delays) - 1, int(len(delays) * q))] * 1000 if delays else 0.0
@@ -456,6 +487,9 @@ async def clients(options: argparse.Namespace, plan: dict[str, Any]) -> dict[str
         "rss_after_mib": rss_after / 1024,
         "idle_kib_per_subscription": (rss_after - rss_before) / max(1, len(idle_items) - head),
         "server_cpu_percent": cpu * 100,
+        "tasks_ticking_within_10ms": clustered,
+        "server_cpu_us_per_delivery": cpu_spent / in_cpu_span * 1e6 if in_cpu_span else 0.0,
+        "deliveries_in_cpu_span": in_cpu_span,
         "server_system_cpu_percent": system * 100,
         "client_cpu_percent": client_cpu * 100,
     }
@@ -495,6 +529,7 @@ def main() -> None:
     client_parser.add_argument("--subscribers", type=int, required=True)
     client_parser.add_argument("--tasks", type=int, required=True)
     client_parser.add_argument("--timeout", type=float, required=True)
+    client_parser.add_argument("--rate", type=float, required=True)
     options = parser.parse_args()
     if options.command == "setup":
         Path(options.plan).write_text(json.dumps(asyncio.run(setup(options))))

@@ -7,16 +7,19 @@ In one run, bounded in time (--timeout):
 1. a new PostgreSQL database beside the URL given (dropped at the end), migrated;
 2. 10,000 published works (--works) of the registered play types by 1,000 authors, seeded
    directly with SQL: read-model rows with counts and 7-day plays, today's daily stats;
-3. two servers, one process each, on loopback: the app (`uvicorn app:app`, with the
-   public-response cache off: this is the uncached target) and a baseline
+3. two servers, one process each, on loopback (with --workers N > 1 the app runs as
+   `uvicorn --workers N`, and a one-worker app runs beside it for comparison): the app
+   (`uvicorn app:app`, with the public-response cache off unless the environment sets
+   `PUBLIC_CACHE_ENABLED`: this is the uncached target) and a baseline
    (Starlette + asyncpg, no GraphQL) that runs the feed's SQL statement and returns the same
    JSON (checked byte for byte after decoding before measuring);
 4. against each, from a separate client process (a minimal keep-alive HTTP/1.1 client, so
    the client costs little): the unloaded latency (p50, p99 of --sequential requests one at
    a time) and the throughput (requests per second with --connections concurrent
    connections for --seconds), anonymous, 50-item HOT pages with authors and counts;
-and prints both, the server CPU time per request (from /proc, which moves less than
-throughput when other processes share the machine), and the ratios GraphQL / baseline.
+and prints both, the server CPU time per request (from /proc, the server's process and
+all its workers, which moves less than throughput when other processes share the machine),
+and the ratios GraphQL / baseline (and N workers / one worker).
 """
 
 from __future__ import annotations
@@ -84,8 +87,8 @@ def orchestrate(options: argparse.Namespace) -> int:
             "DATABASE_POOL_SIZE": str(options.connections),
             "GENERATION_WORKER_ENABLED": "false",
             # Target 1 is uncached: every request runs (the cache has its own bench,
-            # bench/gallery_cached.py).
-            "PUBLIC_CACHE_ENABLED": "false",
+            # bench/gallery_cached.py); PUBLIC_CACHE_ENABLED=true measures cache hits.
+            "PUBLIC_CACHE_ENABLED": os.environ.get("PUBLIC_CACHE_ENABLED", "false"),
         }
         print("engine: postgres; migrating and seeding …", flush=True)
         harness.run([PYTHON, "manage.py", "migrate"], env, timeout=120)
@@ -102,20 +105,9 @@ def orchestrate(options: argparse.Namespace) -> int:
             flush=True,
         )
         graphql_port, baseline_port = harness.free_port(), harness.free_port()
+        single_port = harness.free_port() if options.workers > 1 else 0
         commands = {
-            "graphql": [
-                PYTHON,
-                "-m",
-                "uvicorn",
-                "app:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(graphql_port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
+            "graphql": _app_command(graphql_port, options.workers),
             "baseline": [
                 PYTHON,
                 str(Path(__file__)),
@@ -128,6 +120,8 @@ def orchestrate(options: argparse.Namespace) -> int:
                 str(options.connections),
             ],
         }
+        if single_port:
+            commands["graphql_1w"] = _app_command(single_port, 1)
         for label, command in commands.items():
             log = Path(f"/tmp/{name}-{label}.log")
             logs.append(log)
@@ -142,6 +136,10 @@ def orchestrate(options: argparse.Namespace) -> int:
         harness.wait_healthy(
             baseline_port, servers[1], deadline=min(deadline, time.monotonic() + 30)
         )
+        if single_port:
+            harness.wait_healthy(
+                single_port, servers[2], deadline=min(deadline, time.monotonic() + 30)
+            )
         result = json.loads(
             harness.run(
                 [
@@ -160,14 +158,16 @@ def orchestrate(options: argparse.Namespace) -> int:
                     str(options.sequential),
                     "--rounds",
                     str(options.rounds),
+                    "--single-port",
+                    str(single_port),
                     "--pids",
-                    f"{servers[0].pid},{servers[1].pid}",
+                    ",".join(str(server.pid) for server in servers),
                 ],
                 env,
                 timeout=max(15.0, deadline - time.monotonic()),
             )
         )
-        result.update(plan=plan)
+        result.update(plan=plan, workers=options.workers)
         _report(result)
         if options.json:
             Path(options.json).write_text(json.dumps(result, indent=2))
@@ -186,6 +186,12 @@ def orchestrate(options: argparse.Namespace) -> int:
         print(f"total bench time {time.monotonic() - started:.1f} s", flush=True)
 
 
+def _app_command(port: int, workers: int) -> list[str]:
+    command = [PYTHON, "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--log-level", "warning", "--no-access-log"]
+    return command + (["--workers", str(workers)] if workers > 1 else [])
+
+
 def _report(result: dict[str, Any]) -> None:
     graphql, baseline = result["graphql"], result["baseline"]
     print()
@@ -195,7 +201,11 @@ def _report(result: dict[str, Any]) -> None:
         f"best of {result['rounds']} rounds"
     )
     print(f"same JSON from both: {'yes' if result['same_json'] else 'NO'}")
-    for label, numbers in (("graphql ", graphql), ("baseline", baseline)):
+    rows = [("graphql ", graphql), ("baseline", baseline)]
+    if "graphql_1w" in result:
+        rows[0] = (f"graphql ({result['workers']} workers)", graphql)
+        rows.append(("graphql (1 worker)", result["graphql_1w"]))
+    for label, numbers in rows:
         print(
             f"{label}: {numbers['rps']:8.0f} requests/s; unloaded p50 {numbers['p50_ms']:.2f} ms, "
             f"p99 {numbers['p99_ms']:.2f} ms; server CPU {numbers['cpu_ms']:.2f} ms per request "
@@ -206,6 +216,13 @@ def _report(result: dict[str, Any]) -> None:
         f"unloaded p50 latency {baseline['p50_ms'] / graphql['p50_ms']:.3f} (baseline/graphql), "
         f"server CPU per request {baseline['cpu_ms'] / graphql['cpu_ms']:.3f} (baseline/graphql)"
     )
+    if "graphql_1w" in result:
+        single = result["graphql_1w"]
+        print(
+            f"{result['workers']} workers / 1 worker: server CPU per request "
+            f"{graphql['cpu_ms'] / single['cpu_ms']:.3f}, throughput "
+            f"{graphql['rps'] / single['rps']:.3f}"
+        )
 
 
 # --- seed (a child process with the bench's environment) ------------------------------------
@@ -460,7 +477,9 @@ class Connection:
             self.writer.close()
 
 
-def _requests(graphql_port: int, baseline_port: int) -> dict[str, tuple[int, bytes]]:
+def _requests(
+    graphql_port: int, baseline_port: int, single_port: int = 0
+) -> dict[str, tuple[int, bytes]]:
     payload = json.dumps({"query": GRAPHQL_QUERY, "variables": {"first": PAGE}}).encode()
     graphql = (
         b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -468,7 +487,10 @@ def _requests(graphql_port: int, baseline_port: int) -> dict[str, tuple[int, byt
         + payload
     )
     base = f"GET /gallery?first={PAGE} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
-    return {"graphql": (graphql_port, graphql), "baseline": (baseline_port, base)}
+    requests = {"graphql": (graphql_port, graphql), "baseline": (baseline_port, base)}
+    if single_port:
+        requests["graphql_1w"] = (single_port, graphql)
+    return requests
 
 
 async def _latency(port: int, request: bytes, count: int) -> tuple[float, float, int]:
@@ -506,12 +528,12 @@ async def _throughput(
         stop_at = time.perf_counter() + 1.0  # warm-up
         await asyncio.gather(*(loop(connection) for connection in pool))
         done = 0
-        cpu_before = harness.cpu_seconds(pid)
+        cpu_before = harness.tree_cpu_seconds(pid)
         began = time.perf_counter()
         stop_at = began + seconds
         await asyncio.gather(*(loop(connection) for connection in pool))
         elapsed = time.perf_counter() - began
-        cpu = harness.cpu_seconds(pid) - cpu_before
+        cpu = harness.tree_cpu_seconds(pid) - cpu_before
     finally:
         for connection in pool:
             connection.close()
@@ -519,7 +541,7 @@ async def _throughput(
 
 
 async def clients(options: argparse.Namespace) -> dict[str, Any]:
-    requests = _requests(options.graphql_port, options.baseline_port)
+    requests = _requests(options.graphql_port, options.baseline_port, options.single_port)
     pids = dict(zip(requests, map(int, options.pids.split(",")), strict=True))
     bodies = {}
     for label, (port, request) in requests.items():
@@ -569,6 +591,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds, all in")
     parser.add_argument("--json", default="", help="also write the result here")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="uvicorn --workers for the app; above 1, a one-worker app is measured beside it",
+    )
     seed_parser = commands.add_parser("seed")
     seed_parser.add_argument("--works", type=int, required=True)
     baseline_parser = commands.add_parser("baseline")
@@ -582,7 +610,10 @@ def main() -> None:
     client_parser.add_argument("--connections", type=int, required=True)
     client_parser.add_argument("--sequential", type=int, required=True)
     client_parser.add_argument("--rounds", type=int, required=True)
-    client_parser.add_argument("--pids", required=True, help="graphql,baseline server pids")
+    client_parser.add_argument("--single-port", type=int, default=0)
+    client_parser.add_argument(
+        "--pids", required=True, help="graphql,baseline[,graphql_1w] server pids"
+    )
     options = parser.parse_args()
     if options.command == "seed":
         print(json.dumps(asyncio.run(seed(options))))

@@ -14,7 +14,9 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
+    SchemaExtension,
 )
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.types.execution import ExecutionContext
 
 from schema.ai_tasks.mutations import AiTaskMutation
@@ -38,6 +40,7 @@ from schema.big_fish.runs import BigFishRunMutation, BigFishRunSubscription
 from schema.creation.mutations import CreationMutation
 from schema.economy.roots import EconomyMutation, EconomyQuery
 from schema.errors import ErrorPolicy, code_for
+from schema.extension_runner import LeanExtensionsRunner
 from schema.gallery.mutations import GalleryMutation
 from schema.gallery.queries import GalleryQuery
 from schema.gallery.subscriptions import GallerySubscription
@@ -153,6 +156,12 @@ class Subscription(
 
 
 class Schema(strawberry.Schema):
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        # Only the per-result hooks some extension defines (schema/extension_runner.py).
+        return LeanExtensionsRunner(execution_context=execution_context, extensions=extensions)
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:

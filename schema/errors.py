@@ -67,6 +67,19 @@ class ErrorPolicy(MaskErrors):
     def __init__(self) -> None:
         super().__init__(should_mask_error=lambda error: code_for(error) is None)
 
+    def _process_result(self, result: object) -> None:
+        # MaskErrors' test, `isinstance(result, <runtime Protocol with errors>)`, is a
+        # hasattr walk costing more than the rest of a streamed event: the same test.
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
+
+    def process_stream_result(self, result: Any) -> None:
+        """MaskErrors.on_stream_result without the context manager: all its work happens
+        before the result is yielded (schema/extension_runner.py calls this instead)."""
+        self._stream_result_processed = True
+        self._process_stream_result(result)
+
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         request_id = getattr(self.execution_context.context, "request_id", "-")
         processed: list[GraphQLError] = []
