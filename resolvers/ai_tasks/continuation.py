@@ -28,7 +28,7 @@ from resolvers.ai_tasks.model import (
     AiTaskStatus,
 )
 from resolvers.ai_tasks.refusals import refuse_task
-from resolvers.ai_tasks.rows import task_row
+from resolvers.ai_tasks.rows import AiTaskStageRow, task_row
 from resolvers.ai_tasks.transactions import writing
 from resolvers.errors import AccessError
 from resolvers.principal import Principal
@@ -74,18 +74,18 @@ async def prepare(
                 started_here = True
                 continue
             stage = await _stage(claim.task_id)
-            if stage is None or stage["status"] in (
-                AiTaskStageStatus.FAILED.value,
-                AiTaskStageStatus.CANCELLED.value,
+            if stage is None or stage.status in (
+                AiTaskStageStatus.FAILED,
+                AiTaskStageStatus.CANCELLED,
             ):
                 await _fail(viewer, claim.task_id, "The generation lost its stage; ask again.")
                 return None
-            if stage["status"] == AiTaskStageStatus.PENDING.value:
+            if stage.status == AiTaskStageStatus.PENDING:
                 await stage_transitions.start_stage(
                     viewer=viewer, task_id=claim.task_id, stage_kind=STAGE
                 )
                 continue
-            if stage["status"] == AiTaskStageStatus.COMPLETED.value:
+            if stage.status == AiTaskStageStatus.COMPLETED:
                 # Its worker stopped between completing the stage and the task.
                 await transitions.complete_task(viewer=viewer, task_id=claim.task_id)
                 return None
@@ -102,7 +102,7 @@ async def prepare(
     return None
 
 
-async def resume_task(*, viewer: Principal, task_id: str) -> dict[str, Any]:
+async def resume_task(*, viewer: Principal, task_id: str) -> AiTaskStageRow:
     """Record that a worker took a running task over (RESUMED): its next chunk continues
     the text of the worker before it. Returns the resumed stage as read under the task's
     row lock (taken by the RESUMED update), so it holds every chunk written before."""
@@ -133,21 +133,21 @@ async def resume_task(*, viewer: Principal, task_id: str) -> dict[str, Any]:
     return stage
 
 
-async def _stage(task_id: str) -> dict[str, Any] | None:
+async def _stage(task_id: str) -> AiTaskStageRow | None:
     stages = (await reading.stages_of([task_id]))[task_id]
-    return next((stage for stage in stages if stage["stage_kind"] == STAGE.value), None)
+    return next((stage for stage in stages if stage.stage_kind == STAGE), None)
 
 
-def _continuation(task: dict[str, Any], stage: dict[str, Any], *, resumed: bool) -> Continuation:
+def _continuation(task: dict[str, Any], stage: AiTaskStageRow, *, resumed: bool) -> Continuation:
     payload = task["request_payload_json"] or {}
     return Continuation(
         request=GenerationRequest(
             task_id=task["task_id"],
             kind=AiTaskKind(task["task_kind"]),
             prompt=str(payload.get("prompt", "")),
-            written_text=stage["text_output"] or "",
+            written_text=stage.text_output or "",
         ),
-        chunk_count=int(stage["chunk_count"]),
+        chunk_count=stage.chunk_count,
         resumed=resumed,
     )
 

@@ -172,14 +172,13 @@ async def run_image_task(
     try:
         if task["status"] == AiTaskStatus.PENDING.value:
             await transitions.start_task(viewer=principal, task_id=task_id)
-        stages = {row["stage_kind"]: row for row in (await reading.stages_of([task_id]))[task_id]}
-        status = {kind: str(row["status"]) for kind, row in stages.items()}
-        if status.get(DRAW.value) == PENDING:
+        stages = {row.stage_kind: row for row in (await reading.stages_of([task_id]))[task_id]}
+        status = {kind: str(row.status) for kind, row in stages.items()}
+        if status.get(DRAW) == PENDING:
             await stage_transitions.start_stage(viewer=principal, task_id=task_id, stage_kind=DRAW)
         asset = await _stored(task_id)
-        facts: dict[str, Any] = dict(
-            stages.get(DRAW.value, {}).get("structured_payload_json") or {}
-        )
+        drawn = stages.get(DRAW)
+        facts: dict[str, Any] = dict((drawn.structured_payload_json if drawn else None) or {})
         image: GeneratedImage | None = None
         if asset is None:
             try:
@@ -194,11 +193,11 @@ async def run_image_task(
                 "width": width,
                 "height": height,
             }
-        if status.get(DRAW.value) != COMPLETED:
+        if status.get(DRAW) != COMPLETED:
             await stage_transitions.complete_stage(
                 viewer=principal, task_id=task_id, stage_kind=DRAW, structured_payload=facts
             )
-        if status.get(STORE.value) in (None, PENDING):
+        if status.get(STORE) in (None, PENDING):
             await stage_transitions.start_stage(viewer=principal, task_id=task_id, stage_kind=STORE)
         if image is not None:
             policy = policy_for(target.entity_kind)
@@ -217,7 +216,7 @@ async def run_image_task(
             reference_id=asset["asset_object_id"],
             label=f"{target.entity_kind} {target.slot}",
         )
-        if status.get(STORE.value) != COMPLETED:
+        if status.get(STORE) != COMPLETED:
             await stage_transitions.complete_stage(
                 viewer=principal, task_id=task_id, stage_kind=STORE, structured_payload=stored
             )

@@ -92,19 +92,19 @@ async def test_a_task_runs_through_its_whole_life_cycle() -> None:
         viewer=SERVICE, task_id=task_id, structured_payload={"words": 3}
     )
     # then the task, its stages, chunks and events tell the whole story
-    assert stage["text_output"] == "Once upon a time"
+    assert stage.text_output == "Once upon a time"
     assert attached.attached is True
     assert done["status"] == "completed"
     assert done["latest_text_output"] == "Once upon a time"
     assert done["latest_structured_payload_json"] == {"words": 3}
     assert done["version"] == 1 + 10  # one per change after creation
     stages = (await reading.stages_of([task_id]))[task_id]
-    assert [(s["stage_kind"], s["status"], s["chunk_count"]) for s in stages] == [
+    assert [(s.stage_kind, s.status, s.chunk_count) for s in stages] == [
         ("prepare_prompt", "completed", 0),
         ("request_model", "completed", 3),
     ]
-    assert stages[0]["warning_messages"] == ["trimmed"]
-    assert stages[0]["structured_payload_json"] == {"tokens": 12}
+    assert stages[0].warning_messages == ["trimmed"]
+    assert stages[0].structured_payload_json == {"tokens": 12}
     chunks = await AiTextChunk.select(AiTextChunk.sequence, AiTextChunk.delta_text).order_by(
         AiTextChunk.sequence
     )
@@ -245,7 +245,7 @@ async def test_stages_start_only_in_their_order() -> None:
     stage = await stage_transitions.start_stage(
         viewer=SERVICE, task_id=task_id, stage_kind=GENERATE
     )
-    assert (stage["stage_kind"], stage["status"], stage["stage_order"]) == (
+    assert (stage.stage_kind, stage.status, stage.stage_order) == (
         "request_model",
         "running",
         2,
@@ -263,8 +263,8 @@ async def test_the_same_chunk_id_twice_is_a_no_op() -> None:
         viewer=SERVICE, task_id=task["task_id"], stage_kind=GENERATE, chunk_id="c1", delta_text="b"
     )
     assert (first.appended, again.appended) == (True, False)
-    assert again.chunk["text_chunk_row_id"] == first.chunk["text_chunk_row_id"]
-    assert again.chunk["delta_text"] == "a"
+    assert again.chunk.text_chunk_row_id == first.chunk.text_chunk_row_id
+    assert again.chunk.delta_text == "a"
     assert await row_counts() == counts
     # and still after the task finished (a retried write never fails)
     await transitions.fail_task(viewer=SERVICE, task_id=task["task_id"], message="stopped")
@@ -301,8 +301,8 @@ async def test_concurrent_appends_get_gap_free_sequences_and_duplicates_apply_on
         range(1, 34)
     )
     stage = (await reading.stages_of([task["task_id"]]))[task["task_id"]][0]
-    assert stage["chunk_count"] == 30
-    assert len(stage["text_output"].split()) == 30
+    assert stage.chunk_count == 30
+    assert len(stage.text_output.split()) == 30
 
 
 async def test_failing_mid_stream_keeps_the_partial_text() -> None:
@@ -314,7 +314,7 @@ async def test_failing_mid_stream_keeps_the_partial_text() -> None:
     )
     assert (failed["status"], failed["failure_message"]) == ("failed", "The model went away.")
     stage = (await reading.stages_of([task["task_id"]]))[task["task_id"]][0]
-    assert (stage["status"], stage["text_output"]) == ("failed", "half a reply")
+    assert (stage.status, stage.text_output) == ("failed", "half a reply")
     assert await AiTextChunk.count() == 3
 
 
@@ -406,10 +406,10 @@ async def test_appends_written_together_keep_their_own_outcomes() -> None:
     )
     # then each has its own outcome, in order, and only the live task's chunks were written
     first, finished, second, not_running, unknown, repeat, no_stage = outcomes
-    assert (first.appended, first.chunk["sequence"]) == (True, 1)  # type: ignore[attr-defined]
-    assert (second.appended, second.chunk["sequence"]) == (True, 2)  # type: ignore[attr-defined]
+    assert (first.appended, first.chunk.sequence) == (True, 1)  # type: ignore[attr-defined]
+    assert (second.appended, second.chunk.sequence) == (True, 2)  # type: ignore[attr-defined]
     assert repeat.appended is False  # type: ignore[attr-defined]
-    assert repeat.chunk["text_chunk_row_id"] == first.chunk["text_chunk_row_id"]  # type: ignore[attr-defined]
+    assert repeat.chunk.text_chunk_row_id == first.chunk.text_chunk_row_id  # type: ignore[attr-defined]
     assert isinstance(finished, AiTaskError) and finished.code is AiTaskErrorCode.TASK_FINISHED
     assert isinstance(not_running, AiTaskError)
     assert not_running.code is AiTaskErrorCode.STAGE_NOT_RUNNING

@@ -77,7 +77,7 @@ async def test_a_work_profile_result_reference_is_attached_and_read_back(
     )
     # then the reference is stored with its kind and the owner reads it back
     assert attached.attached is True
-    assert (attached.result["reference_kind"], attached.result["reference_id"]) == (
+    assert (attached.result.reference_kind, attached.result.reference_id) == (
         "work_profile",
         "profile-42",
     )
@@ -115,7 +115,7 @@ async def test_attaching_the_same_result_ref_id_again_is_a_no_op() -> None:
     )
     # then nothing is written and the first reference comes back
     assert (first.attached, again.attached) == (True, False)
-    assert again.result["reference_id"] == "asset-1"
+    assert again.result.reference_id == "asset-1"
     rows = await AiResultReference.select(AiResultReference.reference_id)
     assert rows == [{"reference_id": "asset-1"}]
     assert await AiTaskEvent.count() == events

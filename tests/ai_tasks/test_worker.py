@@ -159,8 +159,8 @@ async def test_cancelling_stops_the_generation_within_a_second(hub: bus.Hub) -> 
     row = await _task(task_id)
     assert row["status"] == "cancelled"
     stage = (await reading.stages_of([task_id]))[task_id][0]
-    assert stage["status"] == "cancelled"
-    assert stage["chunk_count"] == written
+    assert stage.status == "cancelled"
+    assert stage.chunk_count == written
     await assert_no_running_task_without_a_lease()
 
 
@@ -174,7 +174,7 @@ async def test_a_generator_failure_fails_the_task_and_keeps_the_partial_text(
     assert row["status"] == "failed"
     assert row["failure_message"] == "The text generator failed: model connection reset"
     stage = (await reading.stages_of([task_id]))[task_id][0]
-    assert (stage["status"], stage["text_output"]) == ("failed", "The partial reply")
+    assert (stage.status, stage.text_output) == ("failed", "The partial reply")
     assert await AiTasksWorkerLease.count() == 0
     await assert_no_running_task_without_a_lease()
 
