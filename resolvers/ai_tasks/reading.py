@@ -22,6 +22,7 @@ from resolvers.ai_tasks.refusals import NOT_FOUND_MESSAGE
 from resolvers.ai_tasks.rows import (
     AiResultReferenceRow,
     AiTaskEventRow,
+    AiTaskRow,
     AiTaskStageRow,
     AiTextChunkRow,
     StreamedAiTaskEvent,
@@ -36,7 +37,7 @@ def _placeholders(values: Sequence[Any]) -> str:
     return ", ".join("{}" for _ in values)
 
 
-async def owned_task(*, viewer: Principal, task_id: str) -> dict[str, Any]:
+async def owned_task(*, viewer: Principal, task_id: str) -> AiTaskRow:
     """The viewer's task; NOT_FOUND for an unknown task and for another user's."""
     owner = viewer.require_user()
     row = (
@@ -47,14 +48,14 @@ async def owned_task(*, viewer: Principal, task_id: str) -> dict[str, Any]:
     )
     if row is None:
         raise NotFound(NOT_FOUND_MESSAGE)
-    return row
+    return AiTaskRow.from_row(row)
 
 
-async def tasks_by_id(task_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+async def tasks_by_id(task_ids: Sequence[str]) -> dict[str, AiTaskRow]:
     if not task_ids:
         return {}
     rows = await AiTask.select().where(AiTask.task_id.is_in(list(task_ids))).output(load_json=True)
-    return {row["task_id"]: row for row in rows}
+    return {row["task_id"]: AiTaskRow.from_row(row) for row in rows}
 
 
 async def tasks_of(
@@ -64,7 +65,7 @@ async def tasks_of(
     kind: AiTaskKind | None,
     first: int | None,
     after: str | None,
-) -> Page[dict[str, Any]]:
+) -> Page[AiTaskRow]:
     """The user's tasks, newest first (by creation; ids are time-sorted), one statement."""
     size = page_size(first)
     query = AiTask.select().where(AiTask.owner_user_id == user_id)
@@ -78,7 +79,8 @@ async def tasks_of(
     rows = (
         await query.order_by(AiTask.task_id, ascending=False).limit(size + 1).output(load_json=True)
     )
-    return build_page(rows, size, lambda row: [row["task_id"]])
+    tasks = [AiTaskRow.from_row(row) for row in rows]
+    return build_page(tasks, size, lambda task: [task.task_id])
 
 
 async def stages_of(task_ids: Sequence[str]) -> dict[str, list[AiTaskStageRow]]:

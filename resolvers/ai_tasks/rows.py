@@ -1,5 +1,5 @@
 """AI-task rows: JSON columns of raw statements decoded like `load_json=True`, and the typed
-rows the schema reads (stages, text chunks, result references, events), each built in
+rows the schema reads (tasks, stages, text chunks, result references, events), each built in
 `from_row`."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import orjson
 from resolvers.ai_tasks.model import (
     AiResultReferenceKind,
     AiTaskEventKind,
+    AiTaskKind,
     AiTaskStageKind,
     AiTaskStageStatus,
     AiTaskStatus,
@@ -181,3 +182,48 @@ class StreamedAiTaskEvent:
 
     sequence: int
     event: AiTaskEventRow
+
+
+@dataclass(frozen=True, slots=True)
+class AiTaskRow:
+    """One AI task (`ai_task`), JSON columns decoded."""
+
+    task_id: str
+    task_kind: AiTaskKind
+    owner_user_id: str
+    request_label: str
+    source_module: str
+    source_entity_id: str | None
+    request_payload_json: Any
+    status: AiTaskStatus
+    failure_message: str | None
+    latest_text_output: str | None
+    latest_structured_payload_json: Any
+    version: int
+    created_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> AiTaskRow:
+        """From a selected or returned row (JSON columns decoded or still text)."""
+        loaded = _loaded(dict(row), TASK_JSON)
+        return cls(
+            task_id=loaded["task_id"],
+            task_kind=AiTaskKind(loaded["task_kind"]),
+            owner_user_id=loaded["owner_user_id"],
+            request_label=loaded["request_label"],
+            source_module=loaded["source_module"],
+            source_entity_id=loaded["source_entity_id"],
+            request_payload_json=loaded["request_payload_json"],
+            status=AiTaskStatus(loaded["status"]),
+            failure_message=loaded["failure_message"],
+            latest_text_output=loaded["latest_text_output"],
+            latest_structured_payload_json=loaded["latest_structured_payload_json"],
+            version=int(loaded["version"]),
+            created_at=loaded["created_at"],
+            started_at=loaded["started_at"],
+            completed_at=loaded["completed_at"],
+            updated_at=loaded["updated_at"],
+        )

@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 
 from resolvers.ai_tasks import reading
+from resolvers.ai_tasks.rows import AiTaskRow
 from schema.ai_tasks.loaders import AiTaskLoaders
 from schema.ai_tasks.types import (
     AiResultReference,
@@ -30,7 +31,7 @@ class AiTaskPayload:
     async def task(self) -> AiTask | None:
         loaders = AiTaskLoaders()
         if self.task_row is not None:
-            return AiTask.from_row(self.task_row, loaders)
+            return AiTask.from_row(AiTaskRow.from_row(self.task_row), loaders)
         if self.errors or self.task_key is None:
             return None
         row = (await reading.tasks_by_id([self.task_key])).get(self.task_key)

@@ -70,7 +70,7 @@ class AiTaskSubscription:
         ] = 0,
     ) -> AsyncIterator[AiTaskEvent]:
         task = await reading.owned_task(viewer=info.context.principal, task_id=task_key(task_id))
-        stream_key = task_stream(task["task_id"])
+        stream_key = task_stream(task.task_id)
         await check_cursor(stream_key, after)
         return deliver(info.context, stream_key, after, load_rows=_load_rows, convert=_convert)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -23,6 +23,7 @@ from resolvers.ai_tasks.model import (
 from resolvers.ai_tasks.rows import (
     AiResultReferenceRow,
     AiTaskEventRow,
+    AiTaskRow,
     AiTaskStageRow,
     AiTextChunkRow,
 )
@@ -241,25 +242,25 @@ class AiTask(relay.Node):
     updated_at: datetime = strawberry.field(description="Its last change.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], loaders: AiTaskLoaders) -> AiTask:
+    def from_row(cls, row: AiTaskRow, loaders: AiTaskLoaders) -> AiTask:
         return cls(
-            node_key=row["task_id"],
+            node_key=row.task_id,
             loaders=loaders,
-            task_id=strawberry.ID(row["task_id"]),
-            kind=AiTaskKind(row["task_kind"]),
-            status=AiTaskStatus(row["status"]),
-            request_label=row["request_label"],
-            source_module=row["source_module"],
-            source_entity_id=row["source_entity_id"],
-            request_payload=row["request_payload_json"],
-            failure_message=row["failure_message"],
-            latest_text_output=row["latest_text_output"],
-            latest_structured_payload=row["latest_structured_payload_json"],
-            version=row["version"],
-            created_at=row["created_at"],
-            started_at=row["started_at"],
-            completed_at=row["completed_at"],
-            updated_at=row["updated_at"],
+            task_id=strawberry.ID(row.task_id),
+            kind=row.task_kind,
+            status=row.status,
+            request_label=row.request_label,
+            source_module=row.source_module,
+            source_entity_id=row.source_entity_id,
+            request_payload=row.request_payload_json,
+            failure_message=row.failure_message,
+            latest_text_output=row.latest_text_output,
+            latest_structured_payload=row.latest_structured_payload_json,
+            version=row.version,
+            created_at=row.created_at,
+            started_at=row.started_at,
+            completed_at=row.completed_at,
+            updated_at=row.updated_at,
         )
 
     @classmethod
@@ -273,7 +274,7 @@ class AiTask(relay.Node):
         loaders = AiTaskLoaders()
         return [
             cls.from_row(row, loaders)
-            if (row := rows.get(node_id)) is not None and row["owner_user_id"] == viewer
+            if (row := rows.get(node_id)) is not None and row.owner_user_id == viewer
             else None
             for node_id in ids
         ]
