@@ -3,8 +3,6 @@ otherwise (and then nothing was written)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from resolvers.ai_tasks import reading
@@ -24,14 +22,14 @@ ERRORS = "Empty on success; otherwise why nothing was written."
 @strawberry.type(description="Fields shared by every AI-task payload.")
 class AiTaskPayload:
     errors: list[AiTaskErrorType] = strawberry.field(description=ERRORS)
-    task_row: strawberry.Private[dict[str, Any] | None] = None
+    task_row: strawberry.Private[AiTaskRow | None] = None
     task_key: strawberry.Private[str | None] = None
 
     @strawberry.field(description="The task after the change; null when refused.")
     async def task(self) -> AiTask | None:
         loaders = AiTaskLoaders()
         if self.task_row is not None:
-            return AiTask.from_row(AiTaskRow.from_row(self.task_row), loaders)
+            return AiTask.from_row(self.task_row, loaders)
         if self.errors or self.task_key is None:
             return None
         row = (await reading.tasks_by_id([self.task_key])).get(self.task_key)

@@ -77,7 +77,7 @@ async def _generate(owner: TestUser, prompt: str) -> str:
     task = await creating.request_generation(
         viewer=owner.principal, kind=AiTaskKind.TEXT_GENERATION, prompt=prompt
     )
-    return str(task["task_id"])
+    return str(task.task_id)
 
 
 class FailingGenerator:
@@ -218,16 +218,16 @@ async def test_running_tasks_without_a_lease_fail_after_the_idle_timeout(
     clock.advance(seconds=599)
     await chunk_appends.append_chunk(
         viewer=SERVICE,
-        task_id=busy["task_id"],
+        task_id=busy.task_id,
         stage_kind=AiTaskStageKind.REQUEST_MODEL,
         chunk_id="1",
         delta_text="still here",
     )
     clock.advance(seconds=2)
-    assert await sweep(idle_seconds=600) == [quiet["task_id"]]
-    row = await _task(quiet["task_id"])
+    assert await sweep(idle_seconds=600) == [quiet.task_id]
+    row = await _task(quiet.task_id)
     assert (row["status"], row["failure_message"]) == ("failed", idle_task_message(600))
-    assert (await _task(busy["task_id"]))["status"] == "running"
+    assert (await _task(busy.task_id))["status"] == "running"
 
 
 @pytest.mark.parametrize("enabled", [True, False])
