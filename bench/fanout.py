@@ -266,7 +266,7 @@ async def setup(options: argparse.Namespace) -> dict[str, Any]:
                 request_label=f"idle {number}",
                 source_module="bench",
             )
-            idle.append({"task_id": task["task_id"], "token": token})
+            idle.append({"task_id": task.task_id, "token": token})
         return {"live": live, "idle": idle}
     finally:
         await close_pool(engine)

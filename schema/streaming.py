@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from starlette.websockets import WebSocket, WebSocketState
 
@@ -39,7 +39,8 @@ FELL_BEHIND = 4008
 STREAM_INTERRUPTED = 4500
 RESUBSCRIBE = "Stream interrupted: resubscribe with your last sequence."
 EventType = TypeVar("EventType")
-LoadRows = Callable[[list[str]], Awaitable[dict[str, dict[str, Any]]]]
+RowType = TypeVar("RowType")
+LoadRows = Callable[[list[str]], Awaitable[dict[str, RowType]]]
 
 
 class FellBehind(AccessError):
@@ -90,8 +91,8 @@ async def deliver(
     stream_key: str,
     after: int | None,
     *,
-    load_rows: LoadRows,
-    convert: Callable[[dict[str, Any], int], EventType],
+    load_rows: LoadRows[RowType],
+    convert: Callable[[RowType, int], EventType],
 ) -> AsyncIterator[EventType]:
     """Every event of the stream after `after`, then live ones, each once and in order."""
     settings = get_settings()

@@ -4,7 +4,6 @@ plan of what to write is `chunk_plan`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from db.engine import is_sqlite
 from db.sql import marks, parameter_table, value_rows
@@ -24,6 +23,7 @@ from resolvers.ai_tasks.model import (
     AiTaskStageStatus,
 )
 from resolvers.ai_tasks.refusals import stage_refusal
+from resolvers.ai_tasks.rows import AiTaskEventRow, AiTextChunkRow
 from subscriptions import streams
 
 
@@ -34,7 +34,7 @@ class BatchWritten:
 
     outcomes: list[ChunkAppend | BaseException]
     entries: list[streams.StreamEntry]
-    events: list[dict[str, Any]]
+    events: list[AiTaskEventRow]
 
 
 CHUNK_COLUMNS = (
@@ -61,7 +61,7 @@ async def append_batch(batch: list[PendingAppend]) -> BatchWritten:
 
 async def _lock_tasks(
     batch: list[PendingAppend],
-) -> tuple[dict[str, LockedTask], dict[tuple[str, str], dict[str, Any]]]:
+) -> tuple[dict[str, LockedTask], dict[tuple[str, str], AiTextChunkRow]]:
     """Step 1: lock the tasks (PostgreSQL; in id order, so batches never wait in a cycle)
     and read their status with the chunk ids appended before, read under that lock: those
     are no-ops whatever the status. SQLite's transaction already holds the only write lock.
@@ -71,7 +71,7 @@ async def _lock_tasks(
     chunk_ids = sorted({append.chunk_id for append in batch})
     lock = "" if is_sqlite(AiTask._meta.db) else " FOR UPDATE OF t"
     tasks: dict[str, LockedTask] = {}
-    existing: dict[tuple[str, str], dict[str, Any]] = {}
+    existing: dict[tuple[str, str], AiTextChunkRow] = {}
     for row in await AiTask.raw(
         "SELECT t.task_id AS owner_task_id, t.owner_user_id, t.status, "
         "l.lease_owner AS lease_holder, "
@@ -90,9 +90,7 @@ async def _lock_tasks(
             lease_holder=row["lease_holder"],
         )
         if row["text_chunk_row_id"] is not None:
-            existing[(row["task_id"], row["chunk_id"])] = {
-                column: row[column] for column in CHUNK_COLUMNS
-            }
+            existing[(row["task_id"], row["chunk_id"])] = AiTextChunkRow.from_row(row)
     return tasks, existing
 
 
@@ -155,7 +153,7 @@ async def _write(plan: AppendPlan, rows: PlannedRows) -> list[streams.StreamEntr
         *[value for task_id in task_keys for value in (task_id, rows.added_per_task[task_id])],
     )
     inserted = {
-        row["text_chunk_row_id"]: dict(row)
+        row["text_chunk_row_id"]: AiTextChunkRow.from_row(row)
         for row in await AiTask.raw(
             "INSERT INTO ai_text_chunk (text_chunk_row_id, chunk_id, task_id, stage_kind, "
             f"sequence, delta_text, created_at) VALUES {value_rows(len(rows.chunks), 7)} "

@@ -16,6 +16,7 @@ from resolvers.ai_tasks.model import (
     task_stream,
 )
 from resolvers.ai_tasks.refusals import task_refusal
+from resolvers.ai_tasks.rows import AiTaskEventRow, AiTextChunkRow
 from resolvers.ids import new_id
 from subscriptions import streams
 
@@ -24,7 +25,7 @@ from subscriptions import streams
 class ChunkAppend:
     """`appended` is False when the chunk id had been appended before (nothing written)."""
 
-    chunk: dict[str, Any]
+    chunk: AiTextChunkRow
     appended: bool
 
 
@@ -76,14 +77,14 @@ class PlannedRows:
     events: list[list[Any]]
     stream_events: list[streams.StreamEvent]
     placed: list[tuple[int, str]]
-    written: list[dict[str, Any]]
+    written: list[AiTaskEventRow]
     added_per_task: dict[str, int]
 
 
 def plan_appends(
     batch: list[PendingAppend],
     tasks: dict[str, LockedTask],
-    existing: dict[tuple[str, str], dict[str, Any]],
+    existing: dict[tuple[str, str], AiTextChunkRow],
 ) -> AppendPlan:
     """Settle what needs no write (chunk ids appended before, tasks not running, a lease
     another worker holds) and group the rest by (task, stage)."""
@@ -176,24 +177,24 @@ def _add_rows(
     )
     rows.added_per_task[append.task_id] = rows.added_per_task.get(append.task_id, 0) + 1
     rows.written.append(
-        {
-            "event_id": event_id,
-            "task_id": append.task_id,
-            "owner_user_id": owner,
-            "event_kind": AiTaskEventKind.TEXT_CHUNK.value,
-            "task_status": AiTaskStatus.RUNNING.value,
-            "stage_kind": stage_kind,
-            "text_chunk_row_id": row_id,
-            "result_reference_row_id": None,
-            "occurred_at": append.now,
-            "chunk_sequence": sequence,
-            "delta_text": append.delta_text,
-            "result_ref_id": None,
-            "reference_kind": None,
-            "reference_id": None,
-            "reference_label": None,
-            "failure_message": None,
-        }
+        AiTaskEventRow(
+            event_id=event_id,
+            task_id=append.task_id,
+            owner_user_id=owner,
+            event_kind=AiTaskEventKind.TEXT_CHUNK,
+            task_status=AiTaskStatus.RUNNING,
+            stage_kind=AiTaskStageKind(stage_kind),
+            text_chunk_row_id=row_id,
+            result_reference_row_id=None,
+            occurred_at=append.now,
+            chunk_sequence=sequence,
+            delta_text=append.delta_text,
+            result_ref_id=None,
+            reference_kind=None,
+            reference_id=None,
+            reference_label=None,
+            failure_message=None,
+        )
     )
 
 

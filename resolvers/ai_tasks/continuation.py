@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from db.tables.ai_tasks import AiTask
 from resolvers import clock
@@ -22,13 +21,12 @@ from resolvers.ai_tasks.leases import Claim, release_lease, takeover_limit_messa
 from resolvers.ai_tasks.model import (
     FINISHED_STATUSES,
     AiTaskEventKind,
-    AiTaskKind,
     AiTaskStageKind,
     AiTaskStageStatus,
     AiTaskStatus,
 )
 from resolvers.ai_tasks.refusals import refuse_task
-from resolvers.ai_tasks.rows import task_row
+from resolvers.ai_tasks.rows import AiTaskRow, AiTaskStageRow, task_row
 from resolvers.ai_tasks.transactions import writing
 from resolvers.errors import AccessError
 from resolvers.principal import Principal
@@ -61,7 +59,7 @@ async def prepare(
     started_here = False
     for _ in range(PREPARE_ROUNDS):
         task = (await reading.tasks_by_id([claim.task_id])).get(claim.task_id)
-        if task is None or task["status"] in FINISHED_STATUSES:
+        if task is None or task.status in FINISHED_STATUSES:
             await release_lease(task_id=claim.task_id, worker_id=worker_id)
             return None
         if claim.takeovers > max_takeovers:
@@ -69,23 +67,23 @@ async def prepare(
             await _fail(viewer, claim.task_id, takeover_limit_message(max_takeovers))
             return None
         try:
-            if task["status"] == AiTaskStatus.PENDING.value:
+            if task.status == AiTaskStatus.PENDING:
                 await transitions.start_task(viewer=viewer, task_id=claim.task_id)
                 started_here = True
                 continue
             stage = await _stage(claim.task_id)
-            if stage is None or stage["status"] in (
-                AiTaskStageStatus.FAILED.value,
-                AiTaskStageStatus.CANCELLED.value,
+            if stage is None or stage.status in (
+                AiTaskStageStatus.FAILED,
+                AiTaskStageStatus.CANCELLED,
             ):
                 await _fail(viewer, claim.task_id, "The generation lost its stage; ask again.")
                 return None
-            if stage["status"] == AiTaskStageStatus.PENDING.value:
+            if stage.status == AiTaskStageStatus.PENDING:
                 await stage_transitions.start_stage(
                     viewer=viewer, task_id=claim.task_id, stage_kind=STAGE
                 )
                 continue
-            if stage["status"] == AiTaskStageStatus.COMPLETED.value:
+            if stage.status == AiTaskStageStatus.COMPLETED:
                 # Its worker stopped between completing the stage and the task.
                 await transitions.complete_task(viewer=viewer, task_id=claim.task_id)
                 return None
@@ -102,7 +100,7 @@ async def prepare(
     return None
 
 
-async def resume_task(*, viewer: Principal, task_id: str) -> dict[str, Any]:
+async def resume_task(*, viewer: Principal, task_id: str) -> AiTaskStageRow:
     """Record that a worker took a running task over (RESUMED): its next chunk continues
     the text of the worker before it. Returns the resumed stage as read under the task's
     row lock (taken by the RESUMED update), so it holds every chunk written before."""
@@ -133,21 +131,21 @@ async def resume_task(*, viewer: Principal, task_id: str) -> dict[str, Any]:
     return stage
 
 
-async def _stage(task_id: str) -> dict[str, Any] | None:
+async def _stage(task_id: str) -> AiTaskStageRow | None:
     stages = (await reading.stages_of([task_id]))[task_id]
-    return next((stage for stage in stages if stage["stage_kind"] == STAGE.value), None)
+    return next((stage for stage in stages if stage.stage_kind == STAGE), None)
 
 
-def _continuation(task: dict[str, Any], stage: dict[str, Any], *, resumed: bool) -> Continuation:
-    payload = task["request_payload_json"] or {}
+def _continuation(task: AiTaskRow, stage: AiTaskStageRow, *, resumed: bool) -> Continuation:
+    payload = task.request_payload_json or {}
     return Continuation(
         request=GenerationRequest(
-            task_id=task["task_id"],
-            kind=AiTaskKind(task["task_kind"]),
+            task_id=task.task_id,
+            kind=task.task_kind,
             prompt=str(payload.get("prompt", "")),
-            written_text=stage["text_output"] or "",
+            written_text=stage.text_output or "",
         ),
-        chunk_count=int(stage["chunk_count"]),
+        chunk_count=stage.chunk_count,
         resumed=resumed,
     )
 

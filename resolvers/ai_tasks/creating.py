@@ -31,7 +31,7 @@ from resolvers.ai_tasks.model import (
     AiTaskStageStatus,
     AiTaskStatus,
 )
-from resolvers.ai_tasks.rows import task_row
+from resolvers.ai_tasks.rows import AiTaskRow, task_row
 from resolvers.ai_tasks.transactions import writing
 from resolvers.ids import new_id
 from resolvers.principal import Principal
@@ -108,7 +108,7 @@ async def create_task(
     source_entity_id: str | None = None,
     request_payload: Any = None,
     stages: Sequence[StageInput] | None = None,
-) -> dict[str, Any]:
+) -> AiTaskRow:
     """A new pending task of the viewer with its stages (default: one `request_model`)."""
     owner = viewer.require_user()
     label = valid_text(
@@ -133,10 +133,10 @@ async def create_task(
             now=now,
         )
     await streams.publish(entries)
-    return task
+    return AiTaskRow.from_row(task)
 
 
-async def request_generation(*, viewer: Principal, kind: AiTaskKind, prompt: str) -> dict[str, Any]:
+async def request_generation(*, viewer: Principal, kind: AiTaskKind, prompt: str) -> AiTaskRow:
     """A task that this service's generation worker runs: created pending and queued."""
     owner = viewer.require_user()
     if kind is AiTaskKind.IMAGE_GENERATION:
@@ -162,7 +162,7 @@ async def request_generation(*, viewer: Principal, kind: AiTaskKind, prompt: str
         await _queue(task["task_id"], now)
     await streams.publish(entries)
     await tell_workers({"wake": task["task_id"]})
-    return task
+    return AiTaskRow.from_row(task)
 
 
 async def queue_generation(

@@ -19,7 +19,14 @@ from resolvers.ai_tasks.model import (
     task_stream,
 )
 from resolvers.ai_tasks.refusals import NOT_FOUND_MESSAGE
-from resolvers.ai_tasks.rows import stage_row
+from resolvers.ai_tasks.rows import (
+    AiResultReferenceRow,
+    AiTaskEventRow,
+    AiTaskRow,
+    AiTaskStageRow,
+    AiTextChunkRow,
+    StreamedAiTaskEvent,
+)
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.pagination import Page, build_page, decode_cursor, page_size
 from resolvers.principal import Principal
@@ -30,7 +37,7 @@ def _placeholders(values: Sequence[Any]) -> str:
     return ", ".join("{}" for _ in values)
 
 
-async def owned_task(*, viewer: Principal, task_id: str) -> dict[str, Any]:
+async def owned_task(*, viewer: Principal, task_id: str) -> AiTaskRow:
     """The viewer's task; NOT_FOUND for an unknown task and for another user's."""
     owner = viewer.require_user()
     row = (
@@ -41,14 +48,14 @@ async def owned_task(*, viewer: Principal, task_id: str) -> dict[str, Any]:
     )
     if row is None:
         raise NotFound(NOT_FOUND_MESSAGE)
-    return row
+    return AiTaskRow.from_row(row)
 
 
-async def tasks_by_id(task_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+async def tasks_by_id(task_ids: Sequence[str]) -> dict[str, AiTaskRow]:
     if not task_ids:
         return {}
     rows = await AiTask.select().where(AiTask.task_id.is_in(list(task_ids))).output(load_json=True)
-    return {row["task_id"]: row for row in rows}
+    return {row["task_id"]: AiTaskRow.from_row(row) for row in rows}
 
 
 async def tasks_of(
@@ -58,7 +65,7 @@ async def tasks_of(
     kind: AiTaskKind | None,
     first: int | None,
     after: str | None,
-) -> Page[dict[str, Any]]:
+) -> Page[AiTaskRow]:
     """The user's tasks, newest first (by creation; ids are time-sorted), one statement."""
     size = page_size(first)
     query = AiTask.select().where(AiTask.owner_user_id == user_id)
@@ -72,12 +79,13 @@ async def tasks_of(
     rows = (
         await query.order_by(AiTask.task_id, ascending=False).limit(size + 1).output(load_json=True)
     )
-    return build_page(rows, size, lambda row: [row["task_id"]])
+    tasks = [AiTaskRow.from_row(row) for row in rows]
+    return build_page(tasks, size, lambda task: [task.task_id])
 
 
-async def stages_of(task_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+async def stages_of(task_ids: Sequence[str]) -> dict[str, list[AiTaskStageRow]]:
     """Stages of each task in their order."""
-    grouped: dict[str, list[dict[str, Any]]] = {task_id: [] for task_id in task_ids}
+    grouped: dict[str, list[AiTaskStageRow]] = {task_id: [] for task_id in task_ids}
     if not task_ids:
         return grouped
     rows = (
@@ -88,13 +96,13 @@ async def stages_of(task_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         .output(load_json=True)
     )
     for row in rows:
-        grouped[row["task_id"]].append(stage_row(row))
+        grouped[row["task_id"]].append(AiTaskStageRow.from_row(row))
     return grouped
 
 
-async def results_of(task_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+async def results_of(task_ids: Sequence[str]) -> dict[str, list[AiResultReferenceRow]]:
     """Result references of each task, oldest first."""
-    grouped: dict[str, list[dict[str, Any]]] = {task_id: [] for task_id in task_ids}
+    grouped: dict[str, list[AiResultReferenceRow]] = {task_id: [] for task_id in task_ids}
     if not task_ids:
         return grouped
     rows = (
@@ -105,7 +113,7 @@ async def results_of(task_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]
         .order_by(AiResultReference.result_reference_row_id)
     )
     for row in rows:
-        grouped[row["task_id"]].append(row)
+        grouped[row["task_id"]].append(AiResultReferenceRow.from_row(row))
     return grouped
 
 
@@ -115,7 +123,7 @@ async def chunk_pages(
     stage_kind: AiTaskStageKind | None,
     first: int | None,
     after: str | None,
-) -> dict[str, Page[dict[str, Any]]]:
+) -> dict[str, Page[AiTextChunkRow]]:
     """A page of each task's chunks in text order (stage order, then sequence)."""
     size = page_size(first)
     if not task_ids:
@@ -144,10 +152,15 @@ async def chunk_pages(
     grouped: dict[str, list[dict[str, Any]]] = {task_id: [] for task_id in task_ids}
     for row in rows:
         grouped[row["task_id"]].append(row)
-    return {
-        task_id: build_page(items, size, lambda row: [row["stage_order"], row["sequence"]])
-        for task_id, items in grouped.items()
-    }
+    pages: dict[str, Page[AiTextChunkRow]] = {}
+    for task_id, items in grouped.items():
+        page = build_page(items, size, lambda row: [row["stage_order"], row["sequence"]])
+        pages[task_id] = Page(
+            items=[AiTextChunkRow.from_row(row) for row in page.items],
+            cursors=page.cursors,
+            has_next_page=page.has_next_page,
+        )
+    return pages
 
 
 # One event with what a client renders: the chunk's text, the result reference, and the
@@ -165,7 +178,7 @@ EVENT_JOINS = (
 )
 
 
-async def load_events(event_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+async def load_events(event_ids: Sequence[str]) -> dict[str, AiTaskEventRow]:
     """Event rows by id, ready to render (one statement)."""
     if not event_ids:
         return {}
@@ -174,7 +187,7 @@ async def load_events(event_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         f"WHERE e.event_id IN ({_placeholders(event_ids)})",
         *event_ids,
     )
-    found = {row["event_id"]: row for row in rows}
+    found = {row["event_id"]: AiTaskEventRow.from_row(row) for row in rows}
     remember_events(found.values())
     return found
 
@@ -183,24 +196,24 @@ async def load_events(event_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
 # are kept here, so its subscribers render a text chunk it just wrote without a query, and
 # any other event with one query for all of them (schema/ai_tasks/loaders.py).
 RECENT_EVENTS_KEPT = 4096
-_recent_events: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_recent_events: OrderedDict[str, AiTaskEventRow] = OrderedDict()
 
 
-def remember_events(rows: Iterable[dict[str, Any]]) -> None:
-    """Keep committed event rows (shaped like `load_events`'s)."""
+def remember_events(rows: Iterable[AiTaskEventRow]) -> None:
+    """Keep committed event rows."""
     for row in rows:
-        _recent_events[row["event_id"]] = row
+        _recent_events[row.event_id] = row
     while len(_recent_events) > RECENT_EVENTS_KEPT:
         _recent_events.popitem(last=False)
 
 
-def recent_event(event_id: str) -> dict[str, Any] | None:
+def recent_event(event_id: str) -> AiTaskEventRow | None:
     return _recent_events.get(event_id)
 
 
 async def event_pages(
     task_ids: Sequence[str], *, first: int | None, after: str | None
-) -> dict[str, Page[dict[str, Any]]]:
+) -> dict[str, Page[StreamedAiTaskEvent]]:
     """A page of each task's events in the order of the task's stream."""
     size = page_size(first)
     if not task_ids:
@@ -221,10 +234,12 @@ async def event_pages(
         *keys,
         sequence,
     )
-    grouped: dict[str, list[dict[str, Any]]] = {task_id: [] for task_id in task_ids}
+    grouped: dict[str, list[StreamedAiTaskEvent]] = {task_id: [] for task_id in task_ids}
     for row in rows:
-        grouped[row["task_id"]].append(row)
+        grouped[row["task_id"]].append(
+            StreamedAiTaskEvent(sequence=int(row["sequence"]), event=AiTaskEventRow.from_row(row))
+        )
     return {
-        task_id: build_page(items, size, lambda row: [row["sequence"]])
+        task_id: build_page(items, size, lambda streamed: [streamed.sequence])
         for task_id, items in grouped.items()
     }

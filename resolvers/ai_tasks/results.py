@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from db.tables.ai_tasks import AiResultReference, AiTask
 from resolvers import clock
@@ -11,6 +10,7 @@ from resolvers.ai_tasks.errors import AiTaskErrorCode
 from resolvers.ai_tasks.events import record_task_event
 from resolvers.ai_tasks.inputs import valid_identifier, valid_text
 from resolvers.ai_tasks.model import MAX_LABEL_LENGTH, AiResultReferenceKind, AiTaskEventKind
+from resolvers.ai_tasks.rows import AiResultReferenceRow
 from resolvers.ai_tasks.steps import touch_running
 from resolvers.ai_tasks.transactions import writing
 from resolvers.ids import new_id
@@ -22,7 +22,7 @@ from subscriptions import streams
 class ResultAttach:
     """`attached` is False when the reference id had been attached before."""
 
-    result: dict[str, Any]
+    result: AiResultReferenceRow
     attached: bool
 
 
@@ -30,8 +30,8 @@ class _AlreadyWritten(Exception):
     """Rolls back a transaction that found its idempotency key taken."""
 
 
-async def _existing_result(task_id: str, result_ref_id: str) -> dict[str, Any] | None:
-    return (
+async def _existing_result(task_id: str, result_ref_id: str) -> AiResultReferenceRow | None:
+    row = (
         await AiResultReference.select()
         .where(
             (AiResultReference.task_id == task_id)
@@ -39,6 +39,7 @@ async def _existing_result(task_id: str, result_ref_id: str) -> dict[str, Any] |
         )
         .first()
     )
+    return AiResultReferenceRow.from_row(row) if row is not None else None
 
 
 async def attach_result(
@@ -95,4 +96,4 @@ async def attach_result(
         assert existing is not None
         return ResultAttach(result=existing, attached=False)
     await streams.publish(entries)
-    return ResultAttach(result=dict(rows[0]), attached=True)
+    return ResultAttach(result=AiResultReferenceRow.from_row(rows[0]), attached=True)

@@ -21,7 +21,7 @@ from resolvers.ai_tasks.model import (
     AiTaskStageStatus,
 )
 from resolvers.ai_tasks.refusals import refuse_stage
-from resolvers.ai_tasks.rows import stage_row
+from resolvers.ai_tasks.rows import AiTaskStageRow
 from resolvers.ai_tasks.steps import touch_running
 from resolvers.ai_tasks.transactions import writing
 from resolvers.principal import Principal
@@ -30,7 +30,7 @@ from subscriptions import streams
 
 async def start_stage(
     *, viewer: Principal, task_id: str, stage_kind: AiTaskStageKind
-) -> dict[str, Any]:
+) -> AiTaskStageRow:
     """Start a pending stage once every earlier stage completed."""
     viewer.require_service()
     now = clock.now()
@@ -59,7 +59,7 @@ async def start_stage(
             stage_kind=stage_kind.value,
         )
     await streams.publish(entries)
-    return stage_row(dict(rows[0]))
+    return AiTaskStageRow.from_row(rows[0])
 
 
 async def complete_stage(
@@ -70,7 +70,7 @@ async def complete_stage(
     text_output: str | None = None,
     structured_payload: Any = None,
     warning_messages: Sequence[str] | None = None,
-) -> dict[str, Any]:
+) -> AiTaskStageRow:
     """Complete the running stage. Its text output defaults to the chunks appended to it;
     it also becomes the task's latest text output."""
     viewer.require_service()
@@ -115,11 +115,11 @@ async def complete_stage(
         )
         if not rows:
             await refuse_stage(task_id, stage_kind, expected=AiTaskStageStatus.RUNNING.value)
-        stage = stage_row(dict(rows[0]))
-        if stage["text_output"] is not None:
+        stage = AiTaskStageRow.from_row(rows[0])
+        if stage.text_output is not None:
             await AiTask.raw(
                 "UPDATE ai_task SET latest_text_output = {} WHERE task_id = {}",
-                stage["text_output"],
+                stage.text_output,
                 task_id,
             )
         entries = await record_task_event(

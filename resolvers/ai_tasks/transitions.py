@@ -39,14 +39,14 @@ from resolvers.ai_tasks.model import (
     AiTaskStatus,
 )
 from resolvers.ai_tasks.refusals import refuse_task
-from resolvers.ai_tasks.rows import task_row
+from resolvers.ai_tasks.rows import AiTaskRow, task_row
 from resolvers.ai_tasks.steps import delete_lease, stop_stages
 from resolvers.ai_tasks.transactions import writing
 from resolvers.principal import Principal
 from subscriptions import streams
 
 
-async def cancel_task(*, viewer: Principal, task_id: str) -> dict[str, Any]:
+async def cancel_task(*, viewer: Principal, task_id: str) -> AiTaskRow:
     """The owner stops a pending or running task; a worker running it stops within a second."""
     owner = viewer.require_user()
     now = clock.now()
@@ -74,10 +74,10 @@ async def cancel_task(*, viewer: Principal, task_id: str) -> dict[str, Any]:
     await streams.publish(entries)
     await tell_workers({"cancel": task_id})
     await task_finished(task)
-    return task
+    return AiTaskRow.from_row(task)
 
 
-async def start_task(*, viewer: Principal, task_id: str) -> dict[str, Any]:
+async def start_task(*, viewer: Principal, task_id: str) -> AiTaskRow:
     viewer.require_service()
     now = clock.now()
     async with writing():
@@ -97,7 +97,7 @@ async def start_task(*, viewer: Principal, task_id: str) -> dict[str, Any]:
             task, AiTaskEventKind.STARTED, now=now, status=task["status"]
         )
     await streams.publish(entries)
-    return task
+    return AiTaskRow.from_row(task)
 
 
 async def complete_task(
@@ -106,7 +106,7 @@ async def complete_task(
     task_id: str,
     text_output: str | None = None,
     structured_payload: Any = None,
-) -> dict[str, Any]:
+) -> AiTaskRow:
     """Complete a running task whose stages all completed."""
     viewer.require_service()
     check_text_output(text_output)
@@ -143,7 +143,7 @@ async def complete_task(
         )
     await streams.publish(entries)
     await task_finished(task)
-    return task
+    return AiTaskRow.from_row(task)
 
 
 def failure_text(message: str) -> str:
@@ -182,7 +182,7 @@ async def fail_in_transaction(
     return task, entries
 
 
-async def fail_task(*, viewer: Principal, task_id: str, message: str) -> dict[str, Any]:
+async def fail_task(*, viewer: Principal, task_id: str, message: str) -> AiTaskRow:
     """Fail a pending or running task with a message for its owner. Chunks already
     appended stay readable (the partial text survives)."""
     viewer.require_service()
@@ -195,4 +195,4 @@ async def fail_task(*, viewer: Principal, task_id: str, message: str) -> dict[st
         task, entries = failed
     await streams.publish(entries)
     await task_finished(task)
-    return task
+    return AiTaskRow.from_row(task)

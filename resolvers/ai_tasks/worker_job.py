@@ -177,7 +177,7 @@ async def hand_back_or_expire(job: GenerationJob, *, worker_id: str, lease_secon
 
 async def task_finished(task_id: str) -> bool:
     row = (await reading.tasks_by_id([task_id])).get(task_id)
-    return row is None or row["status"] in FINISHED_STATUSES
+    return row is None or row.status in FINISHED_STATUSES
 
 
 def _generator_failure(error: BaseException) -> str:

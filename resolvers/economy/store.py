@@ -1,4 +1,4 @@
-"""The wallet, ledger, membership and order statements of the economy.
+"""The wallet, dashboard, ledger, membership and order statements of the economy.
 
 Every write here is one conditional statement (a claimed key, a guarded update, a
 compare-and-set), so callers keep their guarantees under concurrency on both engines; all
@@ -74,6 +74,37 @@ async def credit_balance(*, user_id: str, delta: int, now: datetime) -> int:
         now,
     )
     return int(rows[0]["wallet_balance"])
+
+
+async def lock_dashboard(*, user_id: str, now: datetime) -> None:
+    """Take the user's dashboard row lock (creating the row if needed), inside the caller's
+    transaction: whatever the caller does next for this user is serialized (run starts)."""
+    # Raw: the no-op `DO UPDATE` that takes the lock names the table's own column.
+    await Dashboard.raw(
+        "INSERT INTO profile_dashboard_state "
+        "(user_id, wallet_balance, total_play_time_ms, created_at, updated_at) "
+        "VALUES ({}, 0, 0, {}, {}) ON CONFLICT (user_id) DO UPDATE SET "
+        "updated_at = profile_dashboard_state.updated_at",
+        user_id,
+        now,
+        now,
+    )
+
+
+async def add_play_time(*, user_id: str, elapsed_ms: int, now: datetime) -> None:
+    """Add `elapsed_ms` to the user's total play time, creating the dashboard row."""
+    # Raw: Piccolo's on_conflict writes `total_play_time_ms + …` unqualified (ambiguous on PG).
+    await Dashboard.raw(
+        "INSERT INTO profile_dashboard_state "
+        "(user_id, wallet_balance, total_play_time_ms, created_at, updated_at) "
+        "VALUES ({}, 0, {}, {}, {}) ON CONFLICT (user_id) DO UPDATE SET "
+        "total_play_time_ms = profile_dashboard_state.total_play_time_ms + "
+        "excluded.total_play_time_ms, updated_at = excluded.updated_at",
+        user_id,
+        elapsed_ms,
+        now,
+        now,
+    )
 
 
 async def debit_balance(*, user_id: str, delta: int, now: datetime) -> int | None:

@@ -38,6 +38,7 @@ from resolvers.ai_tasks.model import (
     AiTaskStageStatus,
     AiTaskStatus,
 )
+from resolvers.ai_tasks.rows import AiTaskRow
 from resolvers.assets.entities import policy_for
 from resolvers.assets.generated import Generated, store_and_bind
 from resolvers.assets.objects import AccessPolicy
@@ -115,18 +116,18 @@ async def _fail(principal: Principal, task_id: str, message: str) -> bool:
     return True
 
 
-def _request(task: dict[str, Any]) -> tuple[ImageRequest, Generated] | None:
+def _request(task: AiTaskRow) -> tuple[ImageRequest, Generated] | None:
     """What to draw and where it goes, from the task's payload (None: not an image task)."""
-    payload = task["request_payload_json"] or {}
+    payload = task.request_payload_json or {}
     try:
         request = ImageRequest(
-            task_id=task["task_id"],
+            task_id=task.task_id,
             prompt=str(payload["prompt"]),
             width=int(payload["width"]),
             height=int(payload["height"]),
         )
         target = Generated(
-            owner_user_id=task["owner_user_id"],
+            owner_user_id=task.owner_user_id,
             asset_kind=ASSET_KIND,
             content_type="",
             data=b"",
@@ -134,7 +135,7 @@ def _request(task: dict[str, Any]) -> tuple[ImageRequest, Generated] | None:
             entity_kind=str(payload["entityKind"]),
             entity_id=str(payload["entityId"]),
             slot=str(payload["slot"]),
-            source_job_id=task["task_id"],
+            source_job_id=task.task_id,
         )
     except (KeyError, TypeError, ValueError):
         return None
@@ -161,25 +162,24 @@ async def run_image_task(
     left half-way (a takeover): each step reads where the task stands, and an image
     already stored is not redrawn."""
     task = (await reading.tasks_by_id([task_id])).get(task_id)
-    if task is None or task["task_kind"] != AiTaskKind.IMAGE_GENERATION.value:
+    if task is None or task.task_kind != AiTaskKind.IMAGE_GENERATION:
         return None
-    if task["status"] in FINISHED_STATUSES:
+    if task.status in FINISHED_STATUSES:
         return False
     parsed = _request(task)
     if parsed is None:
         return await _fail(principal, task_id, "This is not an image request; use imageGenerate.")
     request, target = parsed
     try:
-        if task["status"] == AiTaskStatus.PENDING.value:
+        if task.status == AiTaskStatus.PENDING:
             await transitions.start_task(viewer=principal, task_id=task_id)
-        stages = {row["stage_kind"]: row for row in (await reading.stages_of([task_id]))[task_id]}
-        status = {kind: str(row["status"]) for kind, row in stages.items()}
-        if status.get(DRAW.value) == PENDING:
+        stages = {row.stage_kind: row for row in (await reading.stages_of([task_id]))[task_id]}
+        status = {kind: str(row.status) for kind, row in stages.items()}
+        if status.get(DRAW) == PENDING:
             await stage_transitions.start_stage(viewer=principal, task_id=task_id, stage_kind=DRAW)
         asset = await _stored(task_id)
-        facts: dict[str, Any] = dict(
-            stages.get(DRAW.value, {}).get("structured_payload_json") or {}
-        )
+        drawn = stages.get(DRAW)
+        facts: dict[str, Any] = dict((drawn.structured_payload_json if drawn else None) or {})
         image: GeneratedImage | None = None
         if asset is None:
             try:
@@ -194,11 +194,11 @@ async def run_image_task(
                 "width": width,
                 "height": height,
             }
-        if status.get(DRAW.value) != COMPLETED:
+        if status.get(DRAW) != COMPLETED:
             await stage_transitions.complete_stage(
                 viewer=principal, task_id=task_id, stage_kind=DRAW, structured_payload=facts
             )
-        if status.get(STORE.value) in (None, PENDING):
+        if status.get(STORE) in (None, PENDING):
             await stage_transitions.start_stage(viewer=principal, task_id=task_id, stage_kind=STORE)
         if image is not None:
             policy = policy_for(target.entity_kind)
@@ -217,7 +217,7 @@ async def run_image_task(
             reference_id=asset["asset_object_id"],
             label=f"{target.entity_kind} {target.slot}",
         )
-        if status.get(STORE.value) != COMPLETED:
+        if status.get(STORE) != COMPLETED:
             await stage_transitions.complete_stage(
                 viewer=principal, task_id=task_id, stage_kind=STORE, structured_payload=stored
             )

@@ -9,21 +9,23 @@
   ends (`last_observed_play_time_ms`, last played).
 - Play time: `profile_dashboard_state.total_play_time_ms` grows by the run's elapsed time in
   its finishing transaction.
-Every function here runs inside the run's transaction.
+Every function here runs inside the run's transaction; the statements on the profile's and
+the economy's tables are theirs (`resolvers/profile/played_store.py`,
+`resolvers/economy/store.py`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from db.tables.economy import ProfileDashboardState
-from db.tables.profile import ProfilePlayedWorld
 from db.tables.runs import RunsPlayRecord
+from resolvers.economy.store import add_play_time, lock_dashboard
 from resolvers.errors import NotFound
 from resolvers.gallery.errors import GalleryError
 from resolvers.gallery.model import entry_key
 from resolvers.gallery.publishing import record_play
 from resolvers.ids import new_id
+from resolvers.profile.played_store import record_play_time, record_played
 from resolvers.runs.model import PLAY_COUNT_WINDOW_SECONDS, Run
 from resolvers.runs.rules import PlayableWork
 
@@ -34,15 +36,7 @@ MAX_SUBTITLE = 256
 async def lock_player(user_id: str, now: datetime) -> None:
     """Take the user's dashboard row lock (creating the row if needed): a user's run starts
     are serialized, so counting their unfinished runs and inserting one cannot race."""
-    await ProfileDashboardState.raw(
-        "INSERT INTO profile_dashboard_state "
-        "(user_id, wallet_balance, total_play_time_ms, created_at, updated_at) "
-        "VALUES ({}, 0, 0, {}, {}) ON CONFLICT (user_id) DO UPDATE SET "
-        "updated_at = profile_dashboard_state.updated_at",
-        user_id,
-        now,
-        now,
-    )
+    await lock_dashboard(user_id=user_id, now=now)
 
 
 async def count_play(run: Run, now: datetime) -> bool:
@@ -73,51 +67,26 @@ async def count_play(run: Run, now: datetime) -> bool:
 
 async def played(run: Run, work: PlayableWork, now: datetime) -> None:
     """The user played this work now (a PLAY run started)."""
-    await ProfilePlayedWorld.raw(
-        "INSERT INTO profile_played_world (played_world_id, user_id, world_key, "
-        "owner_user_id, profile_id, world_type, world_title, world_subtitle, "
-        "first_played_at, last_played_at, last_observed_play_time_ms) "
-        "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0) "
-        "ON CONFLICT (user_id, world_key) DO UPDATE SET "
-        "owner_user_id = excluded.owner_user_id, world_title = excluded.world_title, "
-        "world_subtitle = excluded.world_subtitle, last_played_at = CASE WHEN "
-        "profile_played_world.last_played_at < excluded.last_played_at "
-        "THEN excluded.last_played_at ELSE profile_played_world.last_played_at END",
-        new_id(),
-        run.owner_user_id,
-        entry_key(run.play_type, run.work_id),
-        work.owner_user_id,
-        run.work_id,
-        run.play_type.value,
-        work.title[:MAX_TITLE],
-        work.subtitle[:MAX_SUBTITLE],
-        now,
-        now,
+    await record_played(
+        user_id=run.owner_user_id,
+        world_key=entry_key(run.play_type, run.work_id),
+        owner_user_id=work.owner_user_id,
+        profile_id=run.work_id,
+        world_type=run.play_type.value,
+        title=work.title[:MAX_TITLE],
+        subtitle=work.subtitle[:MAX_SUBTITLE],
+        played_world_id=new_id(),
+        now=now,
     )
 
 
 async def finished_playing(run: Run, now: datetime) -> None:
     """A PLAY run ended: its elapsed time joins the user's total and their played work."""
     elapsed = run.elapsed_ms or 0
-    ended = min(now, run.deadline_at)
-    await ProfileDashboardState.raw(
-        "INSERT INTO profile_dashboard_state "
-        "(user_id, wallet_balance, total_play_time_ms, created_at, updated_at) "
-        "VALUES ({}, 0, {}, {}, {}) ON CONFLICT (user_id) DO UPDATE SET "
-        "total_play_time_ms = profile_dashboard_state.total_play_time_ms + "
-        "excluded.total_play_time_ms, updated_at = excluded.updated_at",
-        run.owner_user_id,
-        elapsed,
-        now,
-        now,
-    )
-    await ProfilePlayedWorld.raw(
-        "UPDATE profile_played_world SET last_observed_play_time_ms = {}, "
-        "last_played_at = CASE WHEN last_played_at < {} THEN {} ELSE last_played_at END "
-        "WHERE user_id = {} AND world_key = {}",
-        elapsed,
-        ended,
-        ended,
-        run.owner_user_id,
-        entry_key(run.play_type, run.work_id),
+    await add_play_time(user_id=run.owner_user_id, elapsed_ms=elapsed, now=now)
+    await record_play_time(
+        user_id=run.owner_user_id,
+        world_key=entry_key(run.play_type, run.work_id),
+        elapsed_ms=elapsed,
+        ended=min(now, run.deadline_at),
     )

@@ -20,6 +20,13 @@ from strawberry.dataloader import DataLoader
 
 from resolvers.ai_tasks import reading
 from resolvers.ai_tasks.model import AiTaskStageKind
+from resolvers.ai_tasks.rows import (
+    AiResultReferenceRow,
+    AiTaskEventRow,
+    AiTaskStageRow,
+    AiTextChunkRow,
+    StreamedAiTaskEvent,
+)
 from resolvers.pagination import Page
 from schema.shared_events import wait_shared
 
@@ -29,24 +36,24 @@ EventKey = tuple[str, int | None, str | None]
 
 class AiTaskLoaders:
     def __init__(self) -> None:
-        self.stages = DataLoader[str, list[dict[str, Any]]](load_fn=self._stages)
-        self.results = DataLoader[str, list[dict[str, Any]]](load_fn=self._results)
-        self.chunks = DataLoader[ChunkKey, Page[dict[str, Any]]](load_fn=self._chunks)
-        self.events = DataLoader[EventKey, Page[dict[str, Any]]](load_fn=self._events)
+        self.stages = DataLoader[str, list[AiTaskStageRow]](load_fn=self._stages)
+        self.results = DataLoader[str, list[AiResultReferenceRow]](load_fn=self._results)
+        self.chunks = DataLoader[ChunkKey, Page[AiTextChunkRow]](load_fn=self._chunks)
+        self.events = DataLoader[EventKey, Page[StreamedAiTaskEvent]](load_fn=self._events)
 
     @staticmethod
-    async def _stages(task_ids: list[str]) -> list[list[dict[str, Any]]]:
+    async def _stages(task_ids: list[str]) -> list[list[AiTaskStageRow]]:
         grouped = await reading.stages_of(task_ids)
         return [grouped[task_id] for task_id in task_ids]
 
     @staticmethod
-    async def _results(task_ids: list[str]) -> list[list[dict[str, Any]]]:
+    async def _results(task_ids: list[str]) -> list[list[AiResultReferenceRow]]:
         grouped = await reading.results_of(task_ids)
         return [grouped[task_id] for task_id in task_ids]
 
     @staticmethod
-    async def _chunks(keys: list[ChunkKey]) -> list[Page[dict[str, Any]]]:
-        pages: dict[ChunkKey, Page[dict[str, Any]]] = {}
+    async def _chunks(keys: list[ChunkKey]) -> list[Page[AiTextChunkRow]]:
+        pages: dict[ChunkKey, Page[AiTextChunkRow]] = {}
         for stage_kind, first, after in {key[1:] for key in keys}:
             task_ids = sorted({key[0] for key in keys if key[1:] == (stage_kind, first, after)})
             found = await reading.chunk_pages(
@@ -57,8 +64,8 @@ class AiTaskLoaders:
         return [pages[key] for key in keys]
 
     @staticmethod
-    async def _events(keys: list[EventKey]) -> list[Page[dict[str, Any]]]:
-        pages: dict[EventKey, Page[dict[str, Any]]] = {}
+    async def _events(keys: list[EventKey]) -> list[Page[StreamedAiTaskEvent]]:
+        pages: dict[EventKey, Page[StreamedAiTaskEvent]] = {}
         for first, after in {key[1:] for key in keys}:
             task_ids = sorted({key[0] for key in keys if key[1:] == (first, after)})
             found = await reading.event_pages(task_ids, first=first, after=after)
@@ -72,13 +79,13 @@ class EventRows:
 
     def __init__(self) -> None:
         self.loop = asyncio.get_running_loop()
-        self._inflight: dict[str, asyncio.Future[dict[str, Any] | None]] = {}
+        self._inflight: dict[str, asyncio.Future[AiTaskEventRow | None]] = {}
         self._pending: list[str] = []
         self._flushing = False
 
-    async def load_many(self, event_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
-        waiting: dict[str, asyncio.Future[dict[str, Any] | None]] = {}
+    async def load_many(self, event_ids: Sequence[str]) -> dict[str, AiTaskEventRow]:
+        found: dict[str, AiTaskEventRow] = {}
+        waiting: dict[str, asyncio.Future[AiTaskEventRow | None]] = {}
         for event_id in event_ids:
             row = reading.recent_event(event_id)
             if row is not None:

@@ -3,11 +3,10 @@ otherwise (and then nothing was written)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from resolvers.ai_tasks import reading
+from resolvers.ai_tasks.rows import AiTaskRow
 from schema.ai_tasks.loaders import AiTaskLoaders
 from schema.ai_tasks.types import (
     AiResultReference,
@@ -23,7 +22,7 @@ ERRORS = "Empty on success; otherwise why nothing was written."
 @strawberry.type(description="Fields shared by every AI-task payload.")
 class AiTaskPayload:
     errors: list[AiTaskErrorType] = strawberry.field(description=ERRORS)
-    task_row: strawberry.Private[dict[str, Any] | None] = None
+    task_row: strawberry.Private[AiTaskRow | None] = None
     task_key: strawberry.Private[str | None] = None
 
     @strawberry.field(description="The task after the change; null when refused.")

@@ -16,12 +16,13 @@ A subscriber that falls more than `REALTIME_QUEUE_SIZE` messages behind is close
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from resolvers.ai_tasks import reading
 from resolvers.ai_tasks.model import owner_stream, task_stream
+from resolvers.ai_tasks.rows import AiTaskEventRow
 from schema.ai_tasks.loaders import event_rows
 from schema.ai_tasks.types import AiTaskEvent, task_key
 from schema.context import Info
@@ -30,15 +31,15 @@ from schema.shared_events import shared_event
 from schema.streaming import check_cursor, deliver
 
 
-async def _load_rows(event_ids: list[str]) -> dict[str, dict[str, Any]]:
+async def _load_rows(event_ids: list[str]) -> dict[str, AiTaskEventRow]:
     return await event_rows().load_many(event_ids)
 
 
-def _convert(row: dict[str, Any], sequence: int) -> AiTaskEvent:
+def _convert(row: AiTaskEventRow, sequence: int) -> AiTaskEvent:
     # An event at a stream position never changes: one object (and one execution per
     # operation and viewer) for all of this process's subscribers (schema/shared_events.py).
     return shared_event(
-        ("ai_task_event", row["event_id"], sequence),
+        ("ai_task_event", row.event_id, sequence),
         lambda: AiTaskEvent.from_row(row, sequence=sequence),
     )
 
@@ -69,7 +70,7 @@ class AiTaskSubscription:
         ] = 0,
     ) -> AsyncIterator[AiTaskEvent]:
         task = await reading.owned_task(viewer=info.context.principal, task_id=task_key(task_id))
-        stream_key = task_stream(task["task_id"])
+        stream_key = task_stream(task.task_id)
         await check_cursor(stream_key, after)
         return deliver(info.context, stream_key, after, load_rows=_load_rows, convert=_convert)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -19,6 +19,13 @@ from resolvers.ai_tasks.model import (
     AiTaskStageKind,
     AiTaskStageStatus,
     AiTaskStatus,
+)
+from resolvers.ai_tasks.rows import (
+    AiResultReferenceRow,
+    AiTaskEventRow,
+    AiTaskRow,
+    AiTaskStageRow,
+    AiTextChunkRow,
 )
 from schema.ai_tasks.loaders import AiTaskLoaders
 from schema.context import Info
@@ -74,20 +81,20 @@ class AiTaskStage:
     completed_at: datetime | None = strawberry.field(description="When it ended, if it has.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> AiTaskStage:
+    def from_row(cls, row: AiTaskStageRow) -> AiTaskStage:
         return cls(
-            id=strawberry.ID(row["task_stage_id"]),
-            kind=AiTaskStageKind(row["stage_kind"]),
-            label=row["label"],
-            detail=row["detail"],
-            order=row["stage_order"],
-            status=AiTaskStageStatus(row["status"]),
-            text_output=row["text_output"],
-            structured_payload=row["structured_payload_json"],
-            warning_messages=list(row["warning_messages"] or []),
-            chunk_count=row["chunk_count"],
-            started_at=row["started_at"],
-            completed_at=row["completed_at"],
+            id=strawberry.ID(row.task_stage_id),
+            kind=row.stage_kind,
+            label=row.label,
+            detail=row.detail,
+            order=row.stage_order,
+            status=row.status,
+            text_output=row.text_output,
+            structured_payload=row.structured_payload_json,
+            warning_messages=list(row.warning_messages),
+            chunk_count=row.chunk_count,
+            started_at=row.started_at,
+            completed_at=row.completed_at,
         )
 
 
@@ -103,14 +110,14 @@ class AiTextChunk:
     created_at: datetime = strawberry.field(description="When it was appended.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> AiTextChunk:
+    def from_row(cls, row: AiTextChunkRow) -> AiTextChunk:
         return cls(
-            id=strawberry.ID(row["text_chunk_row_id"]),
-            chunk_id=row["chunk_id"],
-            stage_kind=AiTaskStageKind(row["stage_kind"]),
-            sequence=row["sequence"],
-            delta_text=row["delta_text"],
-            created_at=row["created_at"],
+            id=strawberry.ID(row.text_chunk_row_id),
+            chunk_id=row.chunk_id,
+            stage_kind=row.stage_kind,
+            sequence=row.sequence,
+            delta_text=row.delta_text,
+            created_at=row.created_at,
         )
 
 
@@ -126,14 +133,14 @@ class AiResultReference:
     created_at: datetime = strawberry.field(description="When it was attached.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> AiResultReference:
+    def from_row(cls, row: AiResultReferenceRow) -> AiResultReference:
         return cls(
-            id=strawberry.ID(row["result_reference_row_id"]),
-            result_ref_id=row["result_ref_id"],
-            kind=AiResultReferenceKind(row["reference_kind"]),
-            reference_id=row["reference_id"],
-            label=row["label"],
-            created_at=row["created_at"],
+            id=strawberry.ID(row.result_reference_row_id),
+            result_ref_id=row.result_ref_id,
+            kind=row.reference_kind,
+            reference_id=row.reference_id,
+            label=row.label,
+            created_at=row.created_at,
         )
 
 
@@ -165,30 +172,35 @@ class AiTaskEvent:
     occurred_at: datetime = strawberry.field(description="When it happened.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], *, sequence: int) -> AiTaskEvent:
-        kind = AiTaskEventKind(row["event_kind"])
+    def from_row(cls, row: AiTaskEventRow, *, sequence: int) -> AiTaskEvent:
+        kind = row.event_kind
         reference = None
-        if row["result_reference_row_id"] is not None and row["result_ref_id"] is not None:
+        if (
+            row.result_reference_row_id is not None
+            and row.result_ref_id is not None
+            and row.reference_kind is not None
+            and row.reference_id is not None
+        ):
             reference = AiResultReference(
-                id=strawberry.ID(row["result_reference_row_id"]),
-                result_ref_id=row["result_ref_id"],
-                kind=AiResultReferenceKind(row["reference_kind"]),
-                reference_id=row["reference_id"],
-                label=row["reference_label"],
-                created_at=row["occurred_at"],
+                id=strawberry.ID(row.result_reference_row_id),
+                result_ref_id=row.result_ref_id,
+                kind=row.reference_kind,
+                reference_id=row.reference_id,
+                label=row.reference_label,
+                created_at=row.occurred_at,
             )
         return cls(
-            id=strawberry.ID(row["event_id"]),
+            id=strawberry.ID(row.event_id),
             sequence=sequence,
-            task_id=strawberry.ID(row["task_id"]),
+            task_id=strawberry.ID(row.task_id),
             kind=kind,
-            status=AiTaskStatus(row["task_status"]),
-            stage_kind=AiTaskStageKind(row["stage_kind"]) if row["stage_kind"] else None,
-            delta_text=row["delta_text"],
-            chunk_sequence=row["chunk_sequence"],
+            status=row.task_status,
+            stage_kind=row.stage_kind,
+            delta_text=row.delta_text,
+            chunk_sequence=row.chunk_sequence,
             result_reference=reference,
-            failure_message=row["failure_message"] if kind is AiTaskEventKind.FAILED else None,
-            occurred_at=row["occurred_at"],
+            failure_message=row.failure_message if kind is AiTaskEventKind.FAILED else None,
+            occurred_at=row.occurred_at,
         )
 
 
@@ -230,25 +242,25 @@ class AiTask(relay.Node):
     updated_at: datetime = strawberry.field(description="Its last change.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], loaders: AiTaskLoaders) -> AiTask:
+    def from_row(cls, row: AiTaskRow, loaders: AiTaskLoaders) -> AiTask:
         return cls(
-            node_key=row["task_id"],
+            node_key=row.task_id,
             loaders=loaders,
-            task_id=strawberry.ID(row["task_id"]),
-            kind=AiTaskKind(row["task_kind"]),
-            status=AiTaskStatus(row["status"]),
-            request_label=row["request_label"],
-            source_module=row["source_module"],
-            source_entity_id=row["source_entity_id"],
-            request_payload=row["request_payload_json"],
-            failure_message=row["failure_message"],
-            latest_text_output=row["latest_text_output"],
-            latest_structured_payload=row["latest_structured_payload_json"],
-            version=row["version"],
-            created_at=row["created_at"],
-            started_at=row["started_at"],
-            completed_at=row["completed_at"],
-            updated_at=row["updated_at"],
+            task_id=strawberry.ID(row.task_id),
+            kind=row.task_kind,
+            status=row.status,
+            request_label=row.request_label,
+            source_module=row.source_module,
+            source_entity_id=row.source_entity_id,
+            request_payload=row.request_payload_json,
+            failure_message=row.failure_message,
+            latest_text_output=row.latest_text_output,
+            latest_structured_payload=row.latest_structured_payload_json,
+            version=row.version,
+            created_at=row.created_at,
+            started_at=row.started_at,
+            completed_at=row.completed_at,
+            updated_at=row.updated_at,
         )
 
     @classmethod
@@ -262,7 +274,7 @@ class AiTask(relay.Node):
         loaders = AiTaskLoaders()
         return [
             cls.from_row(row, loaders)
-            if (row := rows.get(node_id)) is not None and row["owner_user_id"] == viewer
+            if (row := rows.get(node_id)) is not None and row.owner_user_id == viewer
             else None
             for node_id in ids
         ]
@@ -278,7 +290,7 @@ class AiTask(relay.Node):
     )
     async def text(self) -> str:
         rows = await self.loaders.stages.load(str(self.task_id))
-        return "".join(row["text_output"] or "" for row in rows)
+        return "".join(row.text_output or "" for row in rows)
 
     @strawberry.field(description="Result references, oldest first (at most a few per task).")
     async def results(self) -> list[AiResultReference]:
@@ -309,7 +321,7 @@ class AiTask(relay.Node):
     ) -> Connection[AiTaskEvent]:
         page = await self.loaders.events.load((str(self.task_id), first, after))
         return Connection[AiTaskEvent].from_page(
-            page, lambda row: AiTaskEvent.from_row(row, sequence=row["sequence"])
+            page, lambda streamed: AiTaskEvent.from_row(streamed.event, sequence=streamed.sequence)
         )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from resolvers.ai_tasks import reading as ai_reading
+from resolvers.ai_tasks.rows import AiTaskRow
 from resolvers.creation import reading
 from resolvers.gallery.play_types import PlayType
 from resolvers.pagination import Page
@@ -22,7 +23,7 @@ class CreationLoaders:
         self.messages = DataLoader[PageKey, Page[dict[str, Any]]](load_fn=self._messages)
         self.operations = DataLoader[PageKey, Page[dict[str, Any]]](load_fn=self._operations)
         self.latest = DataLoader[SessionKey, dict[str, Any] | None](load_fn=self._latest)
-        self.tasks = DataLoader[str, dict[str, Any] | None](load_fn=self._tasks)
+        self.tasks = DataLoader[str, AiTaskRow | None](load_fn=self._tasks)
         self.ai_tasks = AiTaskLoaders()
 
     @staticmethod
@@ -66,6 +67,6 @@ class CreationLoaders:
         return [found.get(key) for key in keys]
 
     @staticmethod
-    async def _tasks(task_ids: list[str]) -> list[dict[str, Any] | None]:
+    async def _tasks(task_ids: list[str]) -> list[AiTaskRow | None]:
         rows = await ai_reading.tasks_by_id(task_ids)
         return [rows.get(task_id) for task_id in task_ids]

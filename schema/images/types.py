@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 
+from resolvers.ai_tasks.rows import AiTaskRow
 from resolvers.images.errors import ImageErrorCode
 from resolvers.images.model import MAX_PROMPT_LENGTH, MAX_SIDE, MIN_SIDE
 from schema.ai_tasks.loaders import AiTaskLoaders
@@ -67,7 +68,7 @@ class ImagePayload:
     def task(self) -> AiTask | None:
         if self.task_row is None:
             return None
-        return AiTask.from_row(self.task_row, AiTaskLoaders())
+        return AiTask.from_row(AiTaskRow.from_row(self.task_row), AiTaskLoaders())
 
 
 @strawberry.type(description="Result of `imageGenerate`.")

@@ -244,18 +244,16 @@ async def test_illegal_transitions_are_payload_errors_and_write_nothing(
 ) -> None:
     owner = await make_user()
     ordered = await make_task(owner, stages=TWO_STAGES)
-    await transitions.start_task(viewer=SERVICE, task_id=ordered["task_id"])
+    await transitions.start_task(viewer=SERVICE, task_id=ordered.task_id)
     cancelled = await make_streaming_task(owner)
-    await transitions.cancel_task(viewer=owner.principal, task_id=cancelled["task_id"])
+    await transitions.cancel_task(viewer=owner.principal, task_id=cancelled.task_id)
     finished = await make_streaming_task(owner)
     await stage_transitions.complete_stage(
-        viewer=SERVICE, task_id=finished["task_id"], stage_kind=AiTaskStageKind.REQUEST_MODEL
+        viewer=SERVICE, task_id=finished.task_id, stage_kind=AiTaskStageKind.REQUEST_MODEL
     )
     counts = await row_counts()
     # completing a cancelled task
-    result = await gql.execute(
-        COMPLETE, {"i": {"taskId": cancelled["task_id"]}}, token=service_token
-    )
+    result = await gql.execute(COMPLETE, {"i": {"taskId": cancelled.task_id}}, token=service_token)
     assert result["data"]["aiTaskComplete"]["errors"][0]["code"] == "TASK_FINISHED"
     assert result["data"]["aiTaskComplete"]["task"] is None
     # appending to a completed stage
@@ -263,7 +261,7 @@ async def test_illegal_transitions_are_payload_errors_and_write_nothing(
         APPEND,
         {
             "i": {
-                "taskId": finished["task_id"],
+                "taskId": finished.task_id,
                 "stageKind": "REQUEST_MODEL",
                 "chunkId": "late",
                 "deltaText": "late",
@@ -276,16 +274,16 @@ async def test_illegal_transitions_are_payload_errors_and_write_nothing(
     ]
     # starting stages out of order
     result = await gql.execute(
-        STAGE_START, {"t": ordered["task_id"], "s": "REQUEST_MODEL"}, token=service_token
+        STAGE_START, {"t": ordered.task_id, "s": "REQUEST_MODEL"}, token=service_token
     )
     assert result["data"]["aiTaskStageStart"]["errors"] == [
         {"code": "STAGE_OUT_OF_ORDER", "field": "stageKind"}
     ]
     # cancelling twice, failing a finished task, invalid input
-    result = await gql.execute(CANCEL, {"t": cancelled["task_id"]}, token=owner.access_token)
+    result = await gql.execute(CANCEL, {"t": cancelled.task_id}, token=owner.access_token)
     assert result["data"]["aiTaskCancel"]["errors"][0]["code"] == "TASK_FINISHED"
     result = await gql.execute(
-        FAIL, {"i": {"taskId": cancelled["task_id"], "message": "x"}}, token=service_token
+        FAIL, {"i": {"taskId": cancelled.task_id, "message": "x"}}, token=service_token
     )
     assert result["data"]["aiTaskFail"]["errors"] == [{"code": "TASK_FINISHED"}]
     result = await gql.execute(
@@ -308,7 +306,7 @@ async def test_viewer_ai_tasks_filters_by_status_and_kind_and_pages(gql: GraphQL
     drafts = [await make_task(owner, kind=AiTaskKind.WORLD_DRAFT) for _ in range(3)]
     story = await make_task(owner, kind=AiTaskKind.STORY_CONTINUATION)
     await make_task(other)
-    await transitions.cancel_task(viewer=owner.principal, task_id=drafts[0]["task_id"])
+    await transitions.cancel_task(viewer=owner.principal, task_id=drafts[0].task_id)
 
     async def listing(**variables: Any) -> dict[str, Any]:
         result = await gql.execute(LIST, variables, token=owner.access_token)
@@ -316,14 +314,14 @@ async def test_viewer_ai_tasks_filters_by_status_and_kind_and_pages(gql: GraphQL
         return connection
 
     everything = await listing()
-    newest_first = [story["task_id"], *[d["task_id"] for d in reversed(drafts)]]
+    newest_first = [story.task_id, *[d.task_id for d in reversed(drafts)]]
     assert [e["node"]["taskId"] for e in everything["edges"]] == newest_first
     cancelled = await listing(status="CANCELLED")
-    assert [e["node"]["taskId"] for e in cancelled["edges"]] == [drafts[0]["task_id"]]
+    assert [e["node"]["taskId"] for e in cancelled["edges"]] == [drafts[0].task_id]
     pending_drafts = await listing(status="PENDING", kind="WORLD_DRAFT")
     assert [e["node"]["taskId"] for e in pending_drafts["edges"]] == [
-        drafts[2]["task_id"],
-        drafts[1]["task_id"],
+        drafts[2].task_id,
+        drafts[1].task_id,
     ]
     page = await listing(first=3)
     assert page["pageInfo"]["hasNextPage"] is True
@@ -338,14 +336,14 @@ async def test_another_users_task_is_not_found_and_stays_untouched(gql: GraphQLC
     owner = await make_user()
     intruder = await make_user()
     task = await make_streaming_task(owner)
-    await append_words(task["task_id"], ["secret"])
+    await append_words(task.task_id, ["secret"])
     counts = await row_counts()
-    read = await gql.execute(TASK, {"t": task["task_id"]}, token=intruder.access_token)
+    read = await gql.execute(TASK, {"t": task.task_id}, token=intruder.access_token)
     assert read["data"] is None
     assert read["errors"][0]["extensions"]["code"] == "NOT_FOUND"
-    cancel = await gql.execute(CANCEL, {"t": task["task_id"]}, token=intruder.access_token)
+    cancel = await gql.execute(CANCEL, {"t": task.task_id}, token=intruder.access_token)
     assert cancel["errors"][0]["extensions"]["code"] == "NOT_FOUND"
-    global_id = str(relay.GlobalID("AiTask", task["task_id"]))
+    global_id = str(relay.GlobalID("AiTask", task.task_id))
     node = await gql.execute(
         "query($id: ID!) { node(id: $id) { ... on AiTask { text } } }",
         {"id": global_id},
@@ -400,8 +398,8 @@ async def _refusals(
     codes = []
     for operation, variables in operations:
         result = await gql.execute(
-            operation.replace('"T"', f'"{task["task_id"]}"'),
-            _on(task["task_id"], variables),
+            operation.replace('"T"', f'"{task.task_id}"'),
+            _on(task.task_id, variables),
             token=token,
         )
         codes.append(result["errors"][0]["extensions"]["code"])
@@ -427,7 +425,7 @@ async def test_users_cannot_drive_tasks_not_even_their_own(gql: GraphQLClient) -
     counts = await row_counts()
     for operation, variables in SERVICE_OPERATIONS:
         result = await gql.execute(
-            operation, _on(task["task_id"], variables), token=owner.access_token
+            operation, _on(task.task_id, variables), token=owner.access_token
         )
         assert result["errors"][0]["extensions"]["code"] == "FORBIDDEN", operation
     assert await row_counts() == counts
@@ -446,10 +444,10 @@ async def test_a_list_of_tasks_costs_the_same_statements_for_2_or_10_tasks(
         owner = await make_user()
         for _ in range(owner_tasks):
             task = await make_streaming_task(owner)
-            await append_words(task["task_id"], ["a ", "b ", "c ", "d"])
+            await append_words(task.task_id, ["a ", "b ", "c ", "d"])
             await results.attach_result(
                 viewer=SERVICE,
-                task_id=task["task_id"],
+                task_id=task.task_id,
                 result_ref_id="r",
                 kind=AiResultReferenceKind.ENTITY,
                 reference_id="e",

@@ -62,8 +62,8 @@ async def test_a_task_runs_through_its_whole_life_cycle() -> None:
     # given a user's task with two stages
     owner = await make_user()
     task = await make_task(owner, stages=TWO_STAGES)
-    task_id = task["task_id"]
-    assert (task["status"], task["version"]) == ("pending", 1)
+    task_id = task.task_id
+    assert (task.status, task.version) == ("pending", 1)
     # when the service drives it to completion
     await transitions.start_task(viewer=SERVICE, task_id=task_id)
     await stage_transitions.start_stage(viewer=SERVICE, task_id=task_id, stage_kind=PREPARE)
@@ -92,19 +92,19 @@ async def test_a_task_runs_through_its_whole_life_cycle() -> None:
         viewer=SERVICE, task_id=task_id, structured_payload={"words": 3}
     )
     # then the task, its stages, chunks and events tell the whole story
-    assert stage["text_output"] == "Once upon a time"
+    assert stage.text_output == "Once upon a time"
     assert attached.attached is True
-    assert done["status"] == "completed"
-    assert done["latest_text_output"] == "Once upon a time"
-    assert done["latest_structured_payload_json"] == {"words": 3}
-    assert done["version"] == 1 + 10  # one per change after creation
+    assert done.status == "completed"
+    assert done.latest_text_output == "Once upon a time"
+    assert done.latest_structured_payload_json == {"words": 3}
+    assert done.version == 1 + 10  # one per change after creation
     stages = (await reading.stages_of([task_id]))[task_id]
-    assert [(s["stage_kind"], s["status"], s["chunk_count"]) for s in stages] == [
+    assert [(s.stage_kind, s.status, s.chunk_count) for s in stages] == [
         ("prepare_prompt", "completed", 0),
         ("request_model", "completed", 3),
     ]
-    assert stages[0]["warning_messages"] == ["trimmed"]
-    assert stages[0]["structured_payload_json"] == {"tokens": 12}
+    assert stages[0].warning_messages == ["trimmed"]
+    assert stages[0].structured_payload_json == {"tokens": 12}
     chunks = await AiTextChunk.select(AiTextChunk.sequence, AiTextChunk.delta_text).order_by(
         AiTextChunk.sequence
     )
@@ -135,31 +135,31 @@ async def test_the_owner_stream_numbers_events_of_all_their_tasks() -> None:
     owner = await make_user()
     first = await make_task(owner)
     second = await make_task(owner)
-    await transitions.cancel_task(viewer=owner.principal, task_id=first["task_id"])
+    await transitions.cancel_task(viewer=owner.principal, task_id=first.task_id)
     assert await _stream(owner_stream(owner.user_id)) == [
         (1, "created"),
         (2, "created"),
         (3, "cancelled"),
     ]
-    assert await _stream(task_stream(second["task_id"])) == [(1, "created")]
+    assert await _stream(task_stream(second.task_id)) == [(1, "created")]
 
 
 async def test_completing_a_cancelled_task_is_refused_and_writes_nothing() -> None:
     # given a cancelled task
     owner = await make_user()
     task = await make_streaming_task(owner)
-    await transitions.cancel_task(viewer=owner.principal, task_id=task["task_id"])
-    before, counts = await task_state(task["task_id"]), await row_counts()
+    await transitions.cancel_task(viewer=owner.principal, task_id=task.task_id)
+    before, counts = await task_state(task.task_id), await row_counts()
     # when the service tries to complete it, append to it or fail it
     await _refused(
         AiTaskErrorCode.TASK_FINISHED,
-        transitions.complete_task(viewer=SERVICE, task_id=task["task_id"]),
+        transitions.complete_task(viewer=SERVICE, task_id=task.task_id),
     )
     await _refused(
         AiTaskErrorCode.TASK_FINISHED,
         chunk_appends.append_chunk(
             viewer=SERVICE,
-            task_id=task["task_id"],
+            task_id=task.task_id,
             stage_kind=GENERATE,
             chunk_id="late",
             delta_text="too late",
@@ -167,14 +167,14 @@ async def test_completing_a_cancelled_task_is_refused_and_writes_nothing() -> No
     )
     await _refused(
         AiTaskErrorCode.TASK_FINISHED,
-        transitions.fail_task(viewer=SERVICE, task_id=task["task_id"], message="boom"),
+        transitions.fail_task(viewer=SERVICE, task_id=task.task_id, message="boom"),
     )
     await _refused(
         AiTaskErrorCode.TASK_FINISHED,
-        transitions.cancel_task(viewer=owner.principal, task_id=task["task_id"]),
+        transitions.cancel_task(viewer=owner.principal, task_id=task.task_id),
     )
     # then nothing changed
-    assert await task_state(task["task_id"]) == before
+    assert await task_state(task.task_id) == before
     assert await row_counts() == counts
     assert before["stages"][0]["status"] == "cancelled"
 
@@ -182,7 +182,7 @@ async def test_completing_a_cancelled_task_is_refused_and_writes_nothing() -> No
 async def test_appending_to_a_completed_stage_is_refused_and_writes_nothing() -> None:
     owner = await make_user()
     task = await make_task(owner, stages=TWO_STAGES)
-    task_id = task["task_id"]
+    task_id = task.task_id
     await transitions.start_task(viewer=SERVICE, task_id=task_id)
     await stage_transitions.start_stage(viewer=SERVICE, task_id=task_id, stage_kind=PREPARE)
     await stage_transitions.complete_stage(viewer=SERVICE, task_id=task_id, stage_kind=PREPARE)
@@ -218,7 +218,7 @@ async def test_appending_to_a_completed_stage_is_refused_and_writes_nothing() ->
 async def test_stages_start_only_in_their_order() -> None:
     owner = await make_user()
     task = await make_task(owner, stages=TWO_STAGES)
-    task_id = task["task_id"]
+    task_id = task.task_id
     # a pending task has no running stages
     await _refused(
         AiTaskErrorCode.TASK_NOT_RUNNING,
@@ -245,7 +245,7 @@ async def test_stages_start_only_in_their_order() -> None:
     stage = await stage_transitions.start_stage(
         viewer=SERVICE, task_id=task_id, stage_kind=GENERATE
     )
-    assert (stage["stage_kind"], stage["status"], stage["stage_order"]) == (
+    assert (stage.stage_kind, stage.status, stage.stage_order) == (
         "request_model",
         "running",
         2,
@@ -256,20 +256,20 @@ async def test_the_same_chunk_id_twice_is_a_no_op() -> None:
     owner = await make_user()
     task = await make_streaming_task(owner)
     first = await chunk_appends.append_chunk(
-        viewer=SERVICE, task_id=task["task_id"], stage_kind=GENERATE, chunk_id="c1", delta_text="a"
+        viewer=SERVICE, task_id=task.task_id, stage_kind=GENERATE, chunk_id="c1", delta_text="a"
     )
     counts = await row_counts()
     again = await chunk_appends.append_chunk(
-        viewer=SERVICE, task_id=task["task_id"], stage_kind=GENERATE, chunk_id="c1", delta_text="b"
+        viewer=SERVICE, task_id=task.task_id, stage_kind=GENERATE, chunk_id="c1", delta_text="b"
     )
     assert (first.appended, again.appended) == (True, False)
-    assert again.chunk["text_chunk_row_id"] == first.chunk["text_chunk_row_id"]
-    assert again.chunk["delta_text"] == "a"
+    assert again.chunk.text_chunk_row_id == first.chunk.text_chunk_row_id
+    assert again.chunk.delta_text == "a"
     assert await row_counts() == counts
     # and still after the task finished (a retried write never fails)
-    await transitions.fail_task(viewer=SERVICE, task_id=task["task_id"], message="stopped")
+    await transitions.fail_task(viewer=SERVICE, task_id=task.task_id, message="stopped")
     late = await chunk_appends.append_chunk(
-        viewer=SERVICE, task_id=task["task_id"], stage_kind=GENERATE, chunk_id="c1", delta_text="a"
+        viewer=SERVICE, task_id=task.task_id, stage_kind=GENERATE, chunk_id="c1", delta_text="a"
     )
     assert late.appended is False
 
@@ -282,7 +282,7 @@ async def test_concurrent_appends_get_gap_free_sequences_and_duplicates_apply_on
     async def append(number: int) -> bool:
         result = await chunk_appends.append_chunk(
             viewer=SERVICE,
-            task_id=task["task_id"],
+            task_id=task.task_id,
             stage_kind=GENERATE,
             chunk_id=f"c{number % 30}",
             delta_text=f"{number % 30} ",
@@ -294,27 +294,27 @@ async def test_concurrent_appends_get_gap_free_sequences_and_duplicates_apply_on
     # then each id was appended once, with sequences 1..30 and 30 events numbered after 3
     assert sum(outcomes) == 30
     chunks = await AiTextChunk.select(AiTextChunk.sequence).where(
-        AiTextChunk.task_id == task["task_id"]
+        AiTextChunk.task_id == task.task_id
     )
     assert sorted(row["sequence"] for row in chunks) == list(range(1, 31))
-    assert [sequence for sequence, _ in await _stream(task_stream(task["task_id"]))] == list(
+    assert [sequence for sequence, _ in await _stream(task_stream(task.task_id))] == list(
         range(1, 34)
     )
-    stage = (await reading.stages_of([task["task_id"]]))[task["task_id"]][0]
-    assert stage["chunk_count"] == 30
-    assert len(stage["text_output"].split()) == 30
+    stage = (await reading.stages_of([task.task_id]))[task.task_id][0]
+    assert stage.chunk_count == 30
+    assert len(stage.text_output.split()) == 30
 
 
 async def test_failing_mid_stream_keeps_the_partial_text() -> None:
     owner = await make_user()
     task = await make_streaming_task(owner)
-    await append_words(task["task_id"], ["half ", "a ", "reply"])
+    await append_words(task.task_id, ["half ", "a ", "reply"])
     failed = await transitions.fail_task(
-        viewer=SERVICE, task_id=task["task_id"], message="  The model went away.  "
+        viewer=SERVICE, task_id=task.task_id, message="  The model went away.  "
     )
-    assert (failed["status"], failed["failure_message"]) == ("failed", "The model went away.")
-    stage = (await reading.stages_of([task["task_id"]]))[task["task_id"]][0]
-    assert (stage["status"], stage["text_output"]) == ("failed", "half a reply")
+    assert (failed.status, failed.failure_message) == ("failed", "The model went away.")
+    stage = (await reading.stages_of([task.task_id]))[task.task_id][0]
+    assert (stage.status, stage.text_output) == ("failed", "half a reply")
     assert await AiTextChunk.count() == 3
 
 
@@ -324,19 +324,19 @@ async def test_only_the_owner_cancels_and_only_service_callers_drive() -> None:
     task = await make_task(owner)
     counts = await row_counts()
     with pytest.raises(NotFound):
-        await transitions.cancel_task(viewer=intruder.principal, task_id=task["task_id"])
+        await transitions.cancel_task(viewer=intruder.principal, task_id=task.task_id)
     with pytest.raises(NotFound):
         await transitions.cancel_task(viewer=owner.principal, task_id="unknown")
     with pytest.raises(NotAuthenticated):
-        await transitions.cancel_task(viewer=ANONYMOUS, task_id=task["task_id"])
+        await transitions.cancel_task(viewer=ANONYMOUS, task_id=task.task_id)
     with pytest.raises(Forbidden):
-        await transitions.start_task(viewer=owner.principal, task_id=task["task_id"])
+        await transitions.start_task(viewer=owner.principal, task_id=task.task_id)
     with pytest.raises(NotAuthenticated):
-        await transitions.fail_task(viewer=ANONYMOUS, task_id=task["task_id"], message="x")
+        await transitions.fail_task(viewer=ANONYMOUS, task_id=task.task_id, message="x")
     with pytest.raises(NotFound):
         await transitions.start_task(viewer=SERVICE, task_id="unknown")
     with pytest.raises(NotFound):
-        await reading.owned_task(viewer=intruder.principal, task_id=task["task_id"])
+        await reading.owned_task(viewer=intruder.principal, task_id=task.task_id)
     assert await row_counts() == counts
     assert (await AiTask.select(AiTask.status).first()) == {"status": "pending"}
 
@@ -377,9 +377,9 @@ async def test_appends_written_together_keep_their_own_outcomes() -> None:
     owner = await make_user()
     live = await make_streaming_task(owner)
     cancelled = await make_streaming_task(owner)
-    await transitions.cancel_task(viewer=owner.principal, task_id=cancelled["task_id"])
+    await transitions.cancel_task(viewer=owner.principal, task_id=cancelled.task_id)
     waiting = await make_task(owner, stages=TWO_STAGES)
-    await transitions.start_task(viewer=SERVICE, task_id=waiting["task_id"])
+    await transitions.start_task(viewer=SERVICE, task_id=waiting.task_id)
     counts = await row_counts()
 
     async def append(task_id: str, chunk_id: str, stage: AiTaskStageKind = GENERATE) -> object:
@@ -396,20 +396,20 @@ async def test_appends_written_together_keep_their_own_outcomes() -> None:
 
     # when they are all asked for at once (one batch)
     outcomes = await asyncio.gather(
-        append(live["task_id"], "a"),
-        append(cancelled["task_id"], "x"),
-        append(live["task_id"], "b"),
-        append(waiting["task_id"], "y", PREPARE),
+        append(live.task_id, "a"),
+        append(cancelled.task_id, "x"),
+        append(live.task_id, "b"),
+        append(waiting.task_id, "y", PREPARE),
         append("unknown", "z"),
-        append(live["task_id"], "a"),
-        append(waiting["task_id"], "w", AiTaskStageKind.PERSIST_RESULT),
+        append(live.task_id, "a"),
+        append(waiting.task_id, "w", AiTaskStageKind.PERSIST_RESULT),
     )
     # then each has its own outcome, in order, and only the live task's chunks were written
     first, finished, second, not_running, unknown, repeat, no_stage = outcomes
-    assert (first.appended, first.chunk["sequence"]) == (True, 1)  # type: ignore[attr-defined]
-    assert (second.appended, second.chunk["sequence"]) == (True, 2)  # type: ignore[attr-defined]
+    assert (first.appended, first.chunk.sequence) == (True, 1)  # type: ignore[attr-defined]
+    assert (second.appended, second.chunk.sequence) == (True, 2)  # type: ignore[attr-defined]
     assert repeat.appended is False  # type: ignore[attr-defined]
-    assert repeat.chunk["text_chunk_row_id"] == first.chunk["text_chunk_row_id"]  # type: ignore[attr-defined]
+    assert repeat.chunk.text_chunk_row_id == first.chunk.text_chunk_row_id  # type: ignore[attr-defined]
     assert isinstance(finished, AiTaskError) and finished.code is AiTaskErrorCode.TASK_FINISHED
     assert isinstance(not_running, AiTaskError)
     assert not_running.code is AiTaskErrorCode.STAGE_NOT_RUNNING
@@ -418,7 +418,7 @@ async def test_appends_written_together_keep_their_own_outcomes() -> None:
     after = await row_counts()
     assert after["ai_text_chunk"] == counts["ai_text_chunk"] + 2
     assert after["ai_task_event"] == counts["ai_task_event"] + 2
-    assert await _stream(task_stream(live["task_id"])) == [
+    assert await _stream(task_stream(live.task_id)) == [
         (1, "created"),
         (2, "started"),
         (3, "stage_started"),
@@ -426,5 +426,5 @@ async def test_appends_written_together_keep_their_own_outcomes() -> None:
         (5, "text_chunk"),
     ]
     tasks = {row["task_id"]: row for row in await AiTask.select(AiTask.task_id, AiTask.version)}
-    assert tasks[live["task_id"]]["version"] == 3 + 2
-    assert tasks[waiting["task_id"]]["version"] == 2
+    assert tasks[live.task_id]["version"] == 3 + 2
+    assert tasks[waiting.task_id]["version"] == 2

@@ -93,7 +93,7 @@ async def test_subscribers_with_one_rendering_share_each_execution(
     # different cursors), one does not
     owner = await make_user()
     task = await make_streaming_task(owner)
-    task_id = task["task_id"]
+    task_id = task.task_id
     channel = stream_channel(task_stream(task_id))
     async with (
         graphql_socket(client, owner.access_token) as first,

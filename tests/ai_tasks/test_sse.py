@@ -87,7 +87,7 @@ async def test_an_sse_client_that_disconnects_halfway_resumes_with_its_cursor(
     # given a streaming task (events 1-3) and an SSE subscriber
     owner = await make_user()
     task = await make_streaming_task(owner)
-    task_id = task["task_id"]
+    task_id = task.task_id
     channel = stream_channel(task_stream(task_id))
     async with subscribe_sse(
         sse, TASK_EVENTS, {"t": task_id, "after": 0}, token=owner.access_token
@@ -122,7 +122,7 @@ async def test_another_users_task_over_sse_is_not_found_then_complete(
     owner, stranger = await make_user(), await make_user()
     task = await make_streaming_task(owner)
     async with subscribe_sse(
-        sse, TASK_EVENTS, {"t": task["task_id"], "after": 0}, token=stranger.access_token
+        sse, TASK_EVENTS, {"t": task.task_id, "after": 0}, token=stranger.access_token
     ) as stream:
         name, data = await stream.event()
         assert name == "next"
@@ -145,7 +145,7 @@ async def test_an_sse_consumer_that_falls_behind_gets_fell_behind_and_resumes(
     # given an SSE subscriber whose first load of events is held up
     owner = await make_user()
     task = await make_streaming_task(owner)
-    task_id = task["task_id"]
+    task_id = task.task_id
     load_events = reading.load_events
     held, release = asyncio.Event(), asyncio.Event()
 

@@ -101,7 +101,7 @@ async def test_a_client_that_disconnects_halfway_resumes_with_its_cursor_and_get
     # given a streaming task (events 1-3) and a subscriber
     owner = await make_user()
     task = await make_streaming_task(owner)
-    task_id = task["task_id"]
+    task_id = task.task_id
     async with graphql_socket(client, owner.access_token) as socket:
         await socket.subscribe(TASK_EVENTS, {"t": task_id, "after": 0})
         await subscribed(stream_channel(task_stream(task_id)))
@@ -131,7 +131,7 @@ async def test_reconnecting_over_and_over_while_writers_race_delivers_every_sequ
     # given a streaming task (events 1-3), four writers appending 25 chunks each at once
     owner = await make_user()
     task = await make_streaming_task(owner)
-    task_id = task["task_id"]
+    task_id = task.task_id
     chooser = random.Random(20261123)
     writers_per_task, chunks_per_writer = 4, 25
     total = 3 + writers_per_task * chunks_per_writer + 2
@@ -191,7 +191,7 @@ async def test_a_consumer_that_falls_behind_is_closed_with_4008_and_resumes_from
     # given a subscriber whose first load of events is held up
     owner = await make_user()
     task = await make_streaming_task(owner)
-    task_id = task["task_id"]
+    task_id = task.task_id
     load_events = reading.load_events
     held, release = asyncio.Event(), asyncio.Event()
 
@@ -266,17 +266,17 @@ async def test_another_users_task_is_not_found_and_their_events_never_arrive(
     task = await make_streaming_task(owner)
     async with graphql_socket(client, intruder.access_token) as socket:
         # subscribing to someone else's task is NOT_FOUND
-        await socket.subscribe(TASK_EVENTS, {"t": task["task_id"]})
+        await socket.subscribe(TASK_EVENTS, {"t": task.task_id})
         (refused,) = await socket.next_payloads(1)
         assert refused["errors"][0]["extensions"]["code"] == "NOT_FOUND"
         # their own stream never carries the owner's events
         await socket.subscribe(MY_EVENTS, {"after": None})
         await subscribed(stream_channel(owner_stream(intruder.user_id)))
-        await append_words(task["task_id"], ["private ", "words"])
-        await transitions.cancel_task(viewer=owner.principal, task_id=task["task_id"])
+        await append_words(task.task_id, ["private ", "words"])
+        await transitions.cancel_task(viewer=owner.principal, task_id=task.task_id)
         own = await make_task(intruder)
         (first,) = await _events(socket, 1)
-        assert first == {"sequence": 1, "taskId": own["task_id"], "kind": "CREATED"}
+        assert first == {"sequence": 1, "taskId": own.task_id, "kind": "CREATED"}
 
 
 @pytest.mark.parametrize("query", [TASK_EVENTS, MY_EVENTS])
@@ -287,7 +287,7 @@ async def test_anonymous_and_service_sockets_are_refused(
     task = await make_task(owner)
     for token, code in [(None, "UNAUTHENTICATED"), (service_token, "FORBIDDEN")]:
         async with graphql_socket(client, token) as socket:
-            await socket.subscribe(query, {"t": task["task_id"], "after": 0})
+            await socket.subscribe(query, {"t": task.task_id, "after": 0})
             (refused,) = await socket.next_payloads(1)
             assert refused["errors"][0]["extensions"]["code"] == code
 
@@ -296,7 +296,7 @@ async def test_a_cursor_beyond_the_stream_is_refused(client: httpx.AsyncClient) 
     owner = await make_user()
     task = await make_task(owner)
     async with graphql_socket(client, owner.access_token) as socket:
-        await socket.subscribe(TASK_EVENTS, {"t": task["task_id"], "after": 5})
+        await socket.subscribe(TASK_EVENTS, {"t": task.task_id, "after": 5})
         (refused,) = await socket.next_payloads(1)
         assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
@@ -307,7 +307,7 @@ async def test_logging_out_closes_the_subscription_with_4401(
     owner = await make_user()
     task = await make_streaming_task(owner)
     async with graphql_socket(client, owner.access_token) as socket:
-        await socket.subscribe(TASK_EVENTS, {"t": task["task_id"], "after": 0})
+        await socket.subscribe(TASK_EVENTS, {"t": task.task_id, "after": 0})
         assert len(await _events(socket, 3)) == 3
         await gql.execute(
             "mutation { authLogoutAll { endedSessionCount } }", token=owner.access_token
@@ -324,12 +324,12 @@ async def test_all_my_tasks_arrive_in_one_stream_with_its_own_sequences(
     async with graphql_socket(client, owner.access_token) as socket:
         await socket.subscribe(MY_EVENTS, {"after": 2})
         await subscribed(stream_channel(owner_stream(owner.user_id)))
-        await transitions.cancel_task(viewer=owner.principal, task_id=first["task_id"])
+        await transitions.cancel_task(viewer=owner.principal, task_id=first.task_id)
         events = await _events(socket, 3)
     assert events == [
-        {"sequence": 3, "taskId": second["task_id"], "kind": "STARTED"},
-        {"sequence": 4, "taskId": second["task_id"], "kind": "STAGE_STARTED"},
-        {"sequence": 5, "taskId": first["task_id"], "kind": "CANCELLED"},
+        {"sequence": 3, "taskId": second.task_id, "kind": "STARTED"},
+        {"sequence": 4, "taskId": second.task_id, "kind": "STAGE_STARTED"},
+        {"sequence": 5, "taskId": first.task_id, "kind": "CANCELLED"},
     ]
 
 

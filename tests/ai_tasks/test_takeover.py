@@ -72,7 +72,7 @@ async def _generate(owner: TestUser) -> str:
     task = await creating.request_generation(
         viewer=owner.principal, kind=AiTaskKind.TEXT_GENERATION, prompt=PROMPT
     )
-    return str(task["task_id"])
+    return str(task.task_id)
 
 
 async def _abandoned(owner: TestUser, *, written: int, claims: int = 1) -> str:

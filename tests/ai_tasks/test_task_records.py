@@ -33,8 +33,8 @@ async def _write(task_id: str, stage: AiTaskStageKind, words: list[str]) -> None
 async def test_chunk_sequences_restart_at_one_for_each_stage_of_a_task() -> None:
     # given a running task of two stages, and another task
     owner = await make_user()
-    task_id = (await make_task(owner, stages=TWO_STAGES))["task_id"]
-    other_id = (await make_task(owner, stages=TWO_STAGES))["task_id"]
+    task_id = (await make_task(owner, stages=TWO_STAGES)).task_id
+    other_id = (await make_task(owner, stages=TWO_STAGES)).task_id
     for started in (task_id, other_id):
         await transitions.start_task(viewer=SERVICE, task_id=started)
     # when each stage streams its own chunks
@@ -64,7 +64,7 @@ async def test_a_work_profile_result_reference_is_attached_and_read_back(
 ) -> None:
     # given a running task of a user's
     owner = await make_user()
-    task_id = (await make_task(owner, stages=TWO_STAGES))["task_id"]
+    task_id = (await make_task(owner, stages=TWO_STAGES)).task_id
     await transitions.start_task(viewer=SERVICE, task_id=task_id)
     # when the worker attaches the work profile it wrote
     attached = await results.attach_result(
@@ -77,7 +77,7 @@ async def test_a_work_profile_result_reference_is_attached_and_read_back(
     )
     # then the reference is stored with its kind and the owner reads it back
     assert attached.attached is True
-    assert (attached.result["reference_kind"], attached.result["reference_id"]) == (
+    assert (attached.result.reference_kind, attached.result.reference_id) == (
         "work_profile",
         "profile-42",
     )
@@ -95,7 +95,7 @@ async def test_a_work_profile_result_reference_is_attached_and_read_back(
 async def test_attaching_the_same_result_ref_id_again_is_a_no_op() -> None:
     # given a running task with a result attached as `cover`
     owner = await make_user()
-    task_id = (await make_task(owner, stages=TWO_STAGES))["task_id"]
+    task_id = (await make_task(owner, stages=TWO_STAGES)).task_id
     await transitions.start_task(viewer=SERVICE, task_id=task_id)
     first = await results.attach_result(
         viewer=SERVICE,
@@ -115,7 +115,7 @@ async def test_attaching_the_same_result_ref_id_again_is_a_no_op() -> None:
     )
     # then nothing is written and the first reference comes back
     assert (first.attached, again.attached) == (True, False)
-    assert again.result["reference_id"] == "asset-1"
+    assert again.result.reference_id == "asset-1"
     rows = await AiResultReference.select(AiResultReference.reference_id)
     assert rows == [{"reference_id": "asset-1"}]
     assert await AiTaskEvent.count() == events

@@ -77,7 +77,7 @@ async def _generate(owner: TestUser, prompt: str) -> str:
     task = await creating.request_generation(
         viewer=owner.principal, kind=AiTaskKind.TEXT_GENERATION, prompt=prompt
     )
-    return str(task["task_id"])
+    return str(task.task_id)
 
 
 class FailingGenerator:
@@ -159,8 +159,8 @@ async def test_cancelling_stops_the_generation_within_a_second(hub: bus.Hub) -> 
     row = await _task(task_id)
     assert row["status"] == "cancelled"
     stage = (await reading.stages_of([task_id]))[task_id][0]
-    assert stage["status"] == "cancelled"
-    assert stage["chunk_count"] == written
+    assert stage.status == "cancelled"
+    assert stage.chunk_count == written
     await assert_no_running_task_without_a_lease()
 
 
@@ -174,7 +174,7 @@ async def test_a_generator_failure_fails_the_task_and_keeps_the_partial_text(
     assert row["status"] == "failed"
     assert row["failure_message"] == "The text generator failed: model connection reset"
     stage = (await reading.stages_of([task_id]))[task_id][0]
-    assert (stage["status"], stage["text_output"]) == ("failed", "The partial reply")
+    assert (stage.status, stage.text_output) == ("failed", "The partial reply")
     assert await AiTasksWorkerLease.count() == 0
     await assert_no_running_task_without_a_lease()
 
@@ -218,16 +218,16 @@ async def test_running_tasks_without_a_lease_fail_after_the_idle_timeout(
     clock.advance(seconds=599)
     await chunk_appends.append_chunk(
         viewer=SERVICE,
-        task_id=busy["task_id"],
+        task_id=busy.task_id,
         stage_kind=AiTaskStageKind.REQUEST_MODEL,
         chunk_id="1",
         delta_text="still here",
     )
     clock.advance(seconds=2)
-    assert await sweep(idle_seconds=600) == [quiet["task_id"]]
-    row = await _task(quiet["task_id"])
+    assert await sweep(idle_seconds=600) == [quiet.task_id]
+    row = await _task(quiet.task_id)
     assert (row["status"], row["failure_message"]) == ("failed", idle_task_message(600))
-    assert (await _task(busy["task_id"]))["status"] == "running"
+    assert (await _task(busy.task_id))["status"] == "running"
 
 
 @pytest.mark.parametrize("enabled", [True, False])

@@ -131,14 +131,14 @@ async def test_a_chunk_appended_through_one_process_reaches_a_subscriber_on_the_
         source_module="test",
         stages=[inputs.StageInput(kind=AiTaskStageKind.REQUEST_MODEL, label="write")],
     )
-    await transitions.start_task(viewer=worker, task_id=task["task_id"])
+    await transitions.start_task(viewer=worker, task_id=task.task_id)
     await stage_transitions.start_stage(
-        viewer=worker, task_id=task["task_id"], stage_kind=AiTaskStageKind.REQUEST_MODEL
+        viewer=worker, task_id=task.task_id, stage_kind=AiTaskStageKind.REQUEST_MODEL
     )
     async with httpx.AsyncClient() as client:
         # and a subscriber on the reader process
         async with graphql_socket(client, user.access_token, url=f"{reader}/graphql") as subscriber:
-            await subscriber.subscribe(EVENTS, {"t": task["task_id"]})
+            await subscriber.subscribe(EVENTS, {"t": task.task_id})
             # when chunks are appended through the writer process (until one arrives: the
             # protocol never says when the reader's subscription is live)
             received: list[str] = []
@@ -152,7 +152,7 @@ async def test_a_chunk_appended_through_one_process_reaches_a_subscriber_on_the_
                             "query": APPEND,
                             "variables": {
                                 "i": {
-                                    "taskId": task["task_id"],
+                                    "taskId": task.task_id,
                                     "stageKind": "REQUEST_MODEL",
                                     "chunkId": f"c{number}",
                                     "deltaText": f"word{number} ",

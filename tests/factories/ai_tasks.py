@@ -16,6 +16,7 @@ from db.tables.realtime import RealtimeStreamCounter, RealtimeStreamEvent
 from resolvers.ai_tasks import chunk_appends, creating, stage_transitions, transitions
 from resolvers.ai_tasks.inputs import StageInput
 from resolvers.ai_tasks.model import AiTaskKind, AiTaskStageKind
+from resolvers.ai_tasks.rows import AiTaskRow
 from resolvers.principal import Principal, Role
 from tests.factories.auth import TestUser
 
@@ -42,7 +43,7 @@ async def make_task(
     kind: AiTaskKind = AiTaskKind.STORY_CONTINUATION,
     stages: list[StageInput] | None = None,
     label: str = "Continue the story",
-) -> dict[str, Any]:
+) -> AiTaskRow:
     return await creating.create_task(
         viewer=owner.principal,
         kind=kind,
@@ -54,11 +55,11 @@ async def make_task(
 
 async def make_streaming_task(
     owner: TestUser, *, stage: AiTaskStageKind = AiTaskStageKind.REQUEST_MODEL
-) -> dict[str, Any]:
+) -> AiTaskRow:
     """A running task whose (single) `stage` is running: ready for chunks."""
     task = await make_task(owner, stages=[StageInput(stage, "Generate")])
-    await transitions.start_task(viewer=SERVICE, task_id=task["task_id"])
-    await stage_transitions.start_stage(viewer=SERVICE, task_id=task["task_id"], stage_kind=stage)
+    await transitions.start_task(viewer=SERVICE, task_id=task.task_id)
+    await stage_transitions.start_stage(viewer=SERVICE, task_id=task.task_id, stage_kind=stage)
     return task
 
 

@@ -127,7 +127,7 @@ async def populate(gql: GraphQLClient) -> list[TestUser]:
     redeemed = await gql.execute(REDEEM, {"c": "welcome"}, token=fan.access_token)
     assert redeemed["data"]["redeemCodeUse"]["errors"] == [], redeemed
     task = await make_streaming_task(fan)
-    await append_words(task["task_id"], ["once", "upon", "a", "time"])
+    await append_words(task.task_id, ["once", "upon", "a", "time"])
     for plugin in PLUGINS:
         started = await ready_work(plugin, gql, owner)
         await plugin.publish(viewer=owner.principal, work_id=started.work_id)

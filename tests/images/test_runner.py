@@ -147,8 +147,8 @@ async def test_a_task_of_another_kind_is_not_the_runner_s(hub: Any) -> None:
     task = await creating.request_generation(
         viewer=owner.principal, kind=AiTaskKind.TEXT_GENERATION, prompt="hello"
     )
-    assert await run_image_task(task["task_id"], principal=SERVICE) is None
-    assert await _status(task["task_id"]) == "pending"
+    assert await run_image_task(task.task_id, principal=SERVICE) is None
+    assert await _status(task.task_id) == "pending"
 
 
 async def test_an_image_task_without_an_image_request_is_refused(

@@ -170,11 +170,11 @@ async def running_task(user: TestUser) -> tuple[str, str]:
         source_module="test",
         stages=[inputs.StageInput(kind=AiTaskStageKind.REQUEST_MODEL, label="write")],
     )
-    await transitions.start_task(viewer=worker, task_id=task["task_id"])
+    await transitions.start_task(viewer=worker, task_id=task.task_id)
     await stage_transitions.start_stage(
-        viewer=worker, task_id=task["task_id"], stage_kind=AiTaskStageKind.REQUEST_MODEL
+        viewer=worker, task_id=task.task_id, stage_kind=AiTaskStageKind.REQUEST_MODEL
     )
-    return task["task_id"], service.token
+    return task.task_id, service.token
 
 
 async def append_chunk(

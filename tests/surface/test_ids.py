@@ -223,12 +223,12 @@ async def test_ai_tasks_are_named_by_global_or_raw_ids(gql: GraphQLClient) -> No
     query = "query($t: ID!) { aiTask(taskId: $t) { taskId } }"
     # when it is read by its global id, its raw id, and a User id
     by_global = await gql.execute(
-        query, {"t": gid("AiTask", task["task_id"])}, token=user.access_token
+        query, {"t": gid("AiTask", task.task_id)}, token=user.access_token
     )
-    by_raw = await gql.execute(query, {"t": task["task_id"]}, token=user.access_token)
-    wrong = await gql.execute(query, {"t": gid("User", task["task_id"])}, token=user.access_token)
+    by_raw = await gql.execute(query, {"t": task.task_id}, token=user.access_token)
+    wrong = await gql.execute(query, {"t": gid("User", task.task_id)}, token=user.access_token)
     # then the first two find it; the last is BAD_USER_INPUT
-    assert by_global["data"] == by_raw["data"] == {"aiTask": {"taskId": task["task_id"]}}
+    assert by_global["data"] == by_raw["data"] == {"aiTask": {"taskId": task.task_id}}
     assert _code(wrong) == "BAD_USER_INPUT"
 
 

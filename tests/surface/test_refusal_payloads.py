@@ -60,7 +60,7 @@ async def test_a_refused_chunk_keeps_the_payloads_defaults_and_writes_nothing(
     task = await make_streaming_task(await make_user())
     before = await row_counts()
     # when a service appends an empty chunk
-    chunk = {"taskId": task["task_id"], "stageKind": "REQUEST_MODEL", "chunkId": "c1"}
+    chunk = {"taskId": task.task_id, "stageKind": "REQUEST_MODEL", "chunkId": "c1"}
     result = await gql.execute(
         APPEND, {"i": {**chunk, "deltaText": ""}}, token=await service_token()
     )

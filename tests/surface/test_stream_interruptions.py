@@ -79,7 +79,7 @@ async def test_a_failure_mid_stream_closes_the_socket_with_4500_and_resuming_get
 ) -> None:
     # given a subscriber that has received events 1-5 of a streaming task
     owner = await make_user()
-    task_id = (await make_streaming_task(owner))["task_id"]
+    task_id = (await make_streaming_task(owner)).task_id
     async with graphql_socket(client, owner.access_token) as socket:
         await socket.subscribe(TASK_EVENTS, {"t": task_id, "after": 0})
         await subscribed(stream_channel(task_stream(task_id)))
@@ -116,7 +116,7 @@ async def test_a_brief_database_failure_is_retried_and_the_stream_goes_on(
 ) -> None:
     # given a subscriber that has received events 1-3
     owner = await make_user()
-    task_id = (await make_streaming_task(owner))["task_id"]
+    task_id = (await make_streaming_task(owner)).task_id
     async with graphql_socket(client, owner.access_token) as socket:
         await socket.subscribe(TASK_EVENTS, {"t": task_id, "after": 0})
         await subscribed(stream_channel(task_stream(task_id)))
@@ -137,7 +137,7 @@ async def test_a_failure_mid_sse_stream_ends_it_with_stream_interrupted(
 ) -> None:
     # given an SSE subscriber that has received events 1-3
     owner = await make_user()
-    task_id = (await make_streaming_task(owner))["task_id"]
+    task_id = (await make_streaming_task(owner)).task_id
     async with streaming_client(app) as http:
         async with subscribe_sse(
             http, TASK_EVENTS, {"t": task_id, "after": 0}, token=owner.access_token
