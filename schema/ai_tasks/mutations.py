@@ -16,6 +16,7 @@ from strawberry.scalars import JSON
 from resolvers.ai_tasks import chunk_appends, creating, results, stage_transitions, transitions
 from resolvers.ai_tasks.inputs import StageInput
 from resolvers.ai_tasks.model import AiResultReferenceKind, AiTaskKind, AiTaskStageKind
+from schema.ai_tasks.parts import AiResultReference, AiTaskStage, AiTextChunk
 from schema.ai_tasks.payloads import (
     AiTaskCancelPayload,
     AiTaskChunkAppendPayload,
@@ -28,12 +29,7 @@ from schema.ai_tasks.payloads import (
     AiTaskStageStartPayload,
     AiTaskStartPayload,
 )
-from schema.ai_tasks.types import (
-    AiResultReference,
-    AiTaskStage,
-    AiTextChunk,
-    task_key,
-)
+from schema.ai_tasks.types import task_key
 from schema.context import Info
 from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated, IsService

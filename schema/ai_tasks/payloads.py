@@ -8,13 +8,8 @@ import strawberry
 from resolvers.ai_tasks import reading
 from resolvers.ai_tasks.rows import AiTaskRow
 from schema.ai_tasks.loaders import AiTaskLoaders
-from schema.ai_tasks.types import (
-    AiResultReference,
-    AiTask,
-    AiTaskErrorType,
-    AiTaskStage,
-    AiTextChunk,
-)
+from schema.ai_tasks.parts import AiResultReference, AiTaskStage, AiTextChunk
+from schema.ai_tasks.types import AiTask, AiTaskErrorType
 
 ERRORS = "Empty on success; otherwise why nothing was written."
 
