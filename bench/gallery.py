@@ -35,6 +35,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -68,10 +69,18 @@ BASELINE_SQL = (
 # --- orchestration (the parent process) ----------------------------------------------------
 
 
-def orchestrate(options: argparse.Namespace) -> int:
+def orchestrate(
+    options: argparse.Namespace,
+    *,
+    script: Path = Path(__file__),
+    report: Callable[[dict[str, Any]], None] | None = None,
+    label: str = "gallery",
+) -> int:
+    """Database, seed, servers, clients, report: `script`'s `seed`, `baseline` and `clients`
+    subcommands do the parts (bench/reads.py passes its own)."""
     started = time.monotonic()
     deadline = started + options.timeout
-    name = f"genarrative_bench_gallery_{os.getpid()}_{secrets.token_hex(3)}"
+    name = f"genarrative_bench_{label}_{os.getpid()}_{secrets.token_hex(3)}"
     asyncio.run(harness.postgres(options.database_url, f'CREATE DATABASE "{name}"'))
     database_url = urlunparse(urlparse(options.database_url)._replace(path=f"/{name}"))
     servers: list[subprocess.Popen[bytes]] = []
@@ -94,7 +103,7 @@ def orchestrate(options: argparse.Namespace) -> int:
         harness.run([PYTHON, "manage.py", "migrate"], env, timeout=120)
         plan = json.loads(
             harness.run(
-                [PYTHON, str(Path(__file__)), "seed", "--works", str(options.works)],
+                [PYTHON, str(script), "seed", "--works", str(options.works)],
                 env,
                 timeout=max(10.0, deadline - time.monotonic()),
             )
@@ -110,7 +119,7 @@ def orchestrate(options: argparse.Namespace) -> int:
             "graphql": _app_command(graphql_port, options.workers),
             "baseline": [
                 PYTHON,
-                str(Path(__file__)),
+                str(script),
                 "baseline",
                 "--port",
                 str(baseline_port),
@@ -144,7 +153,7 @@ def orchestrate(options: argparse.Namespace) -> int:
             harness.run(
                 [
                     PYTHON,
-                    str(Path(__file__)),
+                    str(script),
                     "clients",
                     "--graphql-port",
                     str(graphql_port),
@@ -162,13 +171,15 @@ def orchestrate(options: argparse.Namespace) -> int:
                     str(single_port),
                     "--pids",
                     ",".join(str(server.pid) for server in servers),
+                    "--plan",
+                    json.dumps(plan),
                 ],
                 env,
                 timeout=max(15.0, deadline - time.monotonic()),
             )
         )
         result.update(plan=plan, workers=options.workers)
-        _report(result)
+        (report or _report)(result)
         if options.json:
             Path(options.json).write_text(json.dumps(result, indent=2))
         return 0 if result["same_json"] else 1
@@ -193,13 +204,18 @@ def _app_command(port: int, workers: int) -> list[str]:
 
 
 def _report(result: dict[str, Any]) -> None:
-    graphql, baseline = result["graphql"], result["baseline"]
     print()
     print(
         f"== gallery: {result['plan']['works']} works, {PAGE}-item HOT pages with authors and "
         f"counts, anonymous; {result['connections']} connections × {result['seconds']} s, "
         f"best of {result['rounds']} rounds"
     )
+    print_numbers(result)
+
+
+def print_numbers(result: dict[str, Any]) -> None:
+    """Whether the JSON matched, each server's numbers and the ratios."""
+    graphql, baseline = result["graphql"], result["baseline"]
     print(f"same JSON from both: {'yes' if result['same_json'] else 'NO'}")
     rows = [("graphql ", graphql), ("baseline", baseline)]
     if "graphql_1w" in result:
@@ -447,11 +463,13 @@ def baseline(options: argparse.Namespace) -> None:
 
 
 class Connection:
-    """A keep-alive HTTP/1.1 connection sending one prepared request at a time."""
+    """A keep-alive HTTP/1.1 connection sending one prepared request at a time (given a
+    list, each in turn: distinct requests)."""
 
-    def __init__(self, port: int, request: bytes) -> None:
+    def __init__(self, port: int, request: bytes | list[bytes]) -> None:
         self.port = port
-        self.request = request
+        self.requests = request if isinstance(request, list) else [request]
+        self.sent = 0
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
@@ -460,7 +478,8 @@ class Connection:
 
     async def fetch(self) -> bytes:
         assert self.reader is not None and self.writer is not None
-        self.writer.write(self.request)
+        self.writer.write(self.requests[self.sent % len(self.requests)])
+        self.sent += 1
         head = await self.reader.readuntil(b"\r\n\r\n")
         status = head.split(b" ", 2)[1]
         length = 0
@@ -493,7 +512,7 @@ def _requests(
     return requests
 
 
-async def _latency(port: int, request: bytes, count: int) -> tuple[float, float, int]:
+async def _latency(port: int, request: bytes | list[bytes], count: int) -> tuple[float, float, int]:
     connection = Connection(port, request)
     await connection.open()
     try:
@@ -511,7 +530,7 @@ async def _latency(port: int, request: bytes, count: int) -> tuple[float, float,
 
 
 async def _throughput(
-    port: int, request: bytes, connections: int, seconds: float, pid: int
+    port: int, request: bytes | list[bytes], connections: int, seconds: float, pid: int
 ) -> tuple[float, float]:
     pool = [Connection(port, request) for _ in range(connections)]
     await asyncio.gather(*(connection.open() for connection in pool))
@@ -551,8 +570,17 @@ async def clients(options: argparse.Namespace) -> dict[str, Any]:
         connection.close()
     if "errors" in bodies["graphql"]:
         raise SystemExit(f"GraphQL errors: {bodies['graphql']['errors']}")
+    result: dict[str, Any] = {"same_json": bodies["graphql"] == bodies["baseline"]}
+    result.update(await measure(requests, pids, options))
+    return result
+
+
+async def measure(
+    requests: dict[str, tuple[int, Any]], pids: dict[str, int], options: argparse.Namespace
+) -> dict[str, Any]:
+    """Each server's unloaded latency, throughput and CPU per request, interleaved rounds,
+    the best of each kept (`requests`: label -> (port, request or list of requests))."""
     result: dict[str, Any] = {
-        "same_json": bodies["graphql"] == bodies["baseline"],
         "connections": options.connections,
         "seconds": options.seconds,
         "rounds": options.rounds,
@@ -576,8 +604,9 @@ async def clients(options: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def build_parser(description: str) -> argparse.ArgumentParser:
+    """The options and subcommands (bench/reads.py shares them)."""
+    parser = argparse.ArgumentParser(description=description)
     commands = parser.add_subparsers(dest="command")
     parser.add_argument(
         "--database-url",
@@ -611,10 +640,15 @@ def main() -> None:
     client_parser.add_argument("--sequential", type=int, required=True)
     client_parser.add_argument("--rounds", type=int, required=True)
     client_parser.add_argument("--single-port", type=int, default=0)
+    client_parser.add_argument("--plan", default="{}", help="what the seed made")
     client_parser.add_argument(
         "--pids", required=True, help="graphql,baseline[,graphql_1w] server pids"
     )
-    options = parser.parse_args()
+    return parser
+
+
+def main() -> None:
+    options = build_parser(__doc__.split("\n")[0]).parse_args()
     if options.command == "seed":
         print(json.dumps(asyncio.run(seed(options))))
     elif options.command == "baseline":
