@@ -64,6 +64,43 @@ WORK_SQL = (
     "LEFT JOIN user_account u ON u.user_id = p.owner_user_id "
     "WHERE p.public_work_code = $1 AND p.publication_status = 'published'"
 )
+VIEWERS = 20  # signed-in viewers (authors of puzzle works) the works-list requests cycle through
+WORKS_QUERY = (
+    "query Mine { viewer { puzzleWorks(first: 20) { edges { cursor node { __typename id "
+    "workId playType title summary coverUrl theme tags publicationStatus playCount likeCount "
+    "publishedAt plays7d viewerHasLiked author { __typename id publicUserCode displayName "
+    "avatarUrl } } } pageInfo { hasNextPage endCursor } } } }"
+)
+# Some of the seeded works are liked by their authors, so `viewerHasLiked` varies.
+LIKES_SQL = (
+    "INSERT INTO public_work_like (like_id, source_type, owner_user_id, profile_id, user_id) "
+    "SELECT 'puzzle:' || profile_id || ':' || owner_user_id, 'puzzle', owner_user_id, "
+    "profile_id, owner_user_id FROM puzzle_work_profile WHERE right(profile_id, 1) IN ('1', '3')"
+)
+# The works list's baseline statements: the token's check (resolvers/auth/authenticate.py's),
+# the finished agent turns to settle (resolvers/creation/turns.py's `settle_owner`, built in
+# the server), the page with counts, like and author, then the page's 7-day plays.
+AUTH_SQL = (
+    "SELECT u.token_version, s.revoked_at, r.role FROM user_account u "
+    "LEFT JOIN refresh_session s ON s.session_id = $1 AND s.user_id = u.user_id "
+    "LEFT JOIN auth_user_role r ON r.user_id = u.user_id WHERE u.user_id = $2"
+)
+PAGE_SQL = (
+    "SELECT p.profile_id, p.owner_user_id, p.work_title, p.work_description, "
+    "p.theme_tags_json, p.anchor_pack_json, p.published_at, p.updated_at, "
+    "p.publication_status, g.play_count, g.like_count, l.like_id, "
+    "u.public_user_code, u.display_name, u.avatar_url "
+    "FROM puzzle_work_profile p "
+    "JOIN gallery_public_work g ON g.entry_id = 'puzzle:' || p.profile_id "
+    "LEFT JOIN public_work_like l ON l.like_id = 'puzzle:' || p.profile_id || ':' || $1 "
+    "LEFT JOIN user_account u ON u.user_id = p.owner_user_id "
+    "WHERE p.owner_user_id = $1 ORDER BY p.updated_at DESC, p.profile_id DESC LIMIT $2"
+)
+PAGE_PLAYS_SQL = (
+    "SELECT profile_id, SUM(play_count) AS plays FROM public_work_play_daily_stat "
+    "WHERE source_type = 'puzzle' AND profile_id = ANY($1::varchar[]) "
+    "AND played_day >= $2 AND played_day <= $3 GROUP BY profile_id"
+)
 PLAYS_SQL = (
     "SELECT SUM(play_count) AS plays FROM public_work_play_daily_stat "
     "WHERE source_type = 'puzzle' AND profile_id = $1 AND played_day >= $2 AND played_day <= $3"
@@ -84,15 +121,44 @@ def codes_of(plan: dict[str, Any], count: int) -> list[str]:
 async def seed(options: argparse.Namespace) -> dict[str, Any]:
     import asyncpg
 
+    from resolvers.auth.tokens import issue_access_token
+
     plan = await gallery.seed(options)
     started = time.monotonic()
     connection = await asyncpg.connect(os.environ["DATABASE_URL"])
     try:
         status = await connection.execute(PROFILES_SQL)
-        await connection.execute("ANALYZE puzzle_work_profile")
+        await connection.execute(LIKES_SQL)
+        viewers = await connection.fetch(
+            "SELECT p.owner_user_id, u.token_version, count(*) AS works "
+            "FROM puzzle_work_profile p JOIN user_account u ON u.user_id = p.owner_user_id "
+            "GROUP BY p.owner_user_id, u.token_version ORDER BY p.owner_user_id LIMIT $1",
+            VIEWERS,
+        )
+        tokens = []
+        for number, viewer in enumerate(viewers):
+            session_id = f"bench-session-{number:03d}"
+            await connection.execute(
+                "INSERT INTO refresh_session (session_id, user_id, refresh_token_hash, "
+                "issued_by_provider, expires_at) VALUES ($1, $2, $3, 'password', "
+                "now() + interval '1 day')",
+                session_id,
+                viewer["owner_user_id"],
+                f"bench-hash-{number:03d}",
+            )
+            tokens.append(
+                issue_access_token(
+                    user_id=viewer["owner_user_id"],
+                    session_id=session_id,
+                    token_version=int(viewer["token_version"]),
+                ).token
+            )
+        await connection.execute("ANALYZE")
     finally:
         await connection.close()
     plan["profiles"] = int(status.rsplit(" ", 1)[1])
+    plan["tokens"] = tokens
+    plan["viewer_works"] = [int(viewer["works"]) for viewer in viewers]
     plan["seconds"] += time.monotonic() - started
     return plan
 
@@ -109,16 +175,102 @@ def baseline(options: argparse.Namespace) -> None:
     from starlette.responses import Response
     from starlette.routing import Route
 
+    from resolvers.auth.tokens import InvalidToken, decode_token
+    from resolvers.creation.model import OperationStatus
+    from resolvers.creation.turns import _FINISHED_JOIN, _FINISHED_TASK
     from resolvers.gallery.model import beijing_day, hot_window_start
 
     plan = json.loads(options.plan)
     type_name: str = plan["type_names"]["puzzle"]
     pool: asyncpg.Pool | None = None
+    numbered = iter(range(1, 100))
+    settle_sql = (
+        _FINISHED_JOIN.replace("{}", "${}").format(
+            *(next(numbered) for _ in range(1 + len(_FINISHED_TASK)))
+        )
+        + f" AND o.owner_user_id = ${1 + len(_FINISHED_TASK) + 1} ORDER BY o.operation_id"
+    )
+    settle_arguments = (OperationStatus.RUNNING.value, *_FINISHED_TASK)
+
+    def node(row: Any, plays: int, liked: bool) -> dict[str, Any]:
+        anchor = orjson.loads(row["anchor_pack_json"] or "{}")
+        return {
+            "__typename": type_name,
+            "id": gallery._global_id(type_name, row["profile_id"]),
+            "workId": row["profile_id"],
+            "playType": "PUZZLE",
+            "title": row["work_title"],
+            "summary": row["work_description"],
+            "coverUrl": None,
+            "theme": anchor.get("theme") or None,
+            "tags": orjson.loads(row["theme_tags_json"] or "[]"),
+            "publicationStatus": "PUBLISHED",
+            "playCount": row["play_count"],
+            "likeCount": row["like_count"],
+            "publishedAt": row["published_at"].isoformat(),
+            "plays7d": plays,
+            "viewerHasLiked": liked,
+            "author": {
+                "__typename": "User",
+                "id": gallery._global_id("User", row["owner_user_id"]),
+                "publicUserCode": row["public_user_code"],
+                "displayName": row["display_name"],
+                "avatarUrl": row["avatar_url"],
+            }
+            if row["display_name"] is not None
+            else None,
+        }
+
+    async def works(request: Request) -> Response:
+        """The signed-in viewer's puzzle works (all seeded ones are published)."""
+        try:
+            claims = decode_token(request.headers["authorization"].removeprefix("Bearer "))
+        except InvalidToken:
+            return Response(b"unauthenticated", status_code=401)
+        assert pool is not None
+        first = 20
+        async with pool.acquire() as connection:
+            found = await connection.fetchrow(AUTH_SQL, claims.session_id, claims.subject)
+            if (
+                found is None
+                or int(found["token_version"]) != claims.token_version
+                or found["revoked_at"] is not None
+            ):
+                return Response(b"unauthenticated", status_code=401)
+            if await connection.fetch(settle_sql, *settle_arguments, claims.subject):
+                raise RuntimeError("the bench seeds no agent turns to settle")
+            rows = await connection.fetch(PAGE_SQL, claims.subject, first + 1)
+            day = beijing_day(datetime.now(UTC))
+            plays = {
+                row["profile_id"]: int(row["plays"])
+                for row in await connection.fetch(
+                    PAGE_PLAYS_SQL,
+                    [row["profile_id"] for row in rows[:first]],
+                    hot_window_start(day),
+                    day,
+                )
+            }
+        edges = [
+            {
+                "cursor": gallery._cursor([row["updated_at"].isoformat(), row["profile_id"]]),
+                "node": node(row, plays.get(row["profile_id"], 0), row["like_id"] is not None),
+            }
+            for row in rows[:first]
+        ]
+        connection_body = {
+            "edges": edges,
+            "pageInfo": {
+                "hasNextPage": len(rows) > first,
+                "endCursor": edges[-1]["cursor"] if edges else None,
+            },
+        }
+        body = orjson.dumps({"data": {"viewer": {"puzzleWorks": connection_body}}})
+        return Response(body, media_type="application/json")
 
     async def work(request: Request) -> Response:
         code = request.query_params["code"].strip().upper()
         assert pool is not None
-        node: dict[str, Any] | None = None
+        found: dict[str, Any] | None = None
         async with pool.acquire() as connection:
             row = await connection.fetchrow(WORK_SQL, code)
             if row is not None:
@@ -126,34 +278,8 @@ def baseline(options: argparse.Namespace) -> None:
                 plays = await connection.fetchval(
                     PLAYS_SQL, row["profile_id"], hot_window_start(day), day
                 )
-                anchor = orjson.loads(row["anchor_pack_json"] or "{}")
-                node = {
-                    "__typename": type_name,
-                    "id": gallery._global_id(type_name, row["profile_id"]),
-                    "workId": row["profile_id"],
-                    "playType": "PUZZLE",
-                    "title": row["work_title"],
-                    "summary": row["work_description"],
-                    "coverUrl": None,
-                    "theme": anchor.get("theme") or None,
-                    "tags": orjson.loads(row["theme_tags_json"] or "[]"),
-                    "publicationStatus": "PUBLISHED",
-                    "playCount": row["play_count"],
-                    "likeCount": row["like_count"],
-                    "publishedAt": row["published_at"].isoformat(),
-                    "plays7d": int(plays or 0),
-                    "viewerHasLiked": False,
-                    "author": {
-                        "__typename": "User",
-                        "id": gallery._global_id("User", row["owner_user_id"]),
-                        "publicUserCode": row["public_user_code"],
-                        "displayName": row["display_name"],
-                        "avatarUrl": row["avatar_url"],
-                    }
-                    if row["display_name"] is not None
-                    else None,
-                }
-        body = orjson.dumps({"data": {"publicPuzzleWork": node}})
+                found = node(row, int(plays or 0), False)
+        body = orjson.dumps({"data": {"publicPuzzleWork": found}})
         return Response(body, media_type="application/json")
 
     async def healthz(request: Request) -> Response:
@@ -168,24 +294,29 @@ def baseline(options: argparse.Namespace) -> None:
         yield
         await pool.close()
 
-    app = Starlette(routes=[Route("/work", work), Route("/healthz", healthz)], lifespan=lifespan)
+    app = Starlette(
+        routes=[Route("/work", work), Route("/works", works), Route("/healthz", healthz)],
+        lifespan=lifespan,
+    )
     uvicorn.run(app, host="127.0.0.1", port=options.port, log_level="warning", access_log=False)
 
 
 # --- clients ------------------------------------------------------------------------------------
 
 
-def _graphql_request(code: str) -> bytes:
-    payload = json.dumps({"query": QUERY, "variables": {"c": code}}).encode()
+def _graphql_request(query: str, variables: dict[str, Any], token: str = "") -> bytes:
+    payload = json.dumps({"query": query, "variables": variables}).encode()
+    auth = f"Authorization: Bearer {token}\r\n" if token else ""
     return (
         b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        + f"Content-Length: {len(payload)}\r\n\r\n".encode()
+        + f"{auth}Content-Length: {len(payload)}\r\n\r\n".encode()
         + payload
     )
 
 
-def _baseline_request(code: str) -> bytes:
-    return f"GET /work?code={code} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+def _baseline_request(target: str, token: str = "") -> bytes:
+    auth = f"Authorization: Bearer {token}\r\n" if token else ""
+    return f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}\r\n".encode()
 
 
 async def _answer(port: int, request: bytes) -> Any:
@@ -197,42 +328,81 @@ async def _answer(port: int, request: bytes) -> Any:
         connection.close()
 
 
-async def clients(options: argparse.Namespace) -> dict[str, Any]:
-    codes = codes_of(json.loads(options.plan), CODES)
-    graphql = [_graphql_request(code) for code in codes]
+async def _read(
+    options: argparse.Namespace, graphql: list[bytes], baseline: list[bytes]
+) -> dict[str, Any]:
+    """Every request's answers compared (after decoding), then the measurement."""
     requests: dict[str, tuple[int, Any]] = {
         "graphql": (options.graphql_port, graphql),
-        "baseline": (options.baseline_port, [_baseline_request(code) for code in codes]),
+        "baseline": (options.baseline_port, baseline),
     }
     if options.single_port:
         requests["graphql_1w"] = (options.single_port, graphql)
     pids = dict(zip(requests, map(int, options.pids.split(",")), strict=True))
-    same, found = True, 0
-    for code in codes:
-        app = await _answer(options.graphql_port, _graphql_request(code))
+    same, answers = True, []
+    for app_request, base_request in zip(graphql, baseline, strict=True):
+        app = await _answer(options.graphql_port, app_request)
         if "errors" in app:
             raise SystemExit(f"GraphQL errors: {app['errors']}")
-        base = await _answer(options.baseline_port, _baseline_request(code))
+        base = await _answer(options.baseline_port, base_request)
         if app != base:
-            print(f"{code}: app {app}\nbaseline {base}", file=sys.stderr)
+            print(f"app {app}\nbaseline {base}", file=sys.stderr)
             same = False
-        found += app["data"]["publicPuzzleWork"] is not None
-    if found != len(codes) - 1:
-        raise SystemExit(f"only {found} of {len(codes) - 1} seeded codes were found")
-    result: dict[str, Any] = {"same_json": same, "codes": len(codes)}
+        answers.append(app["data"])
+    result: dict[str, Any] = {"same_json": same, "answers": answers}
     result.update(await gallery.measure(requests, pids, options))
     return result
 
 
+async def clients(options: argparse.Namespace) -> dict[str, Any]:
+    plan = json.loads(options.plan)
+    codes = codes_of(plan, CODES)
+    work = await _read(
+        options,
+        [_graphql_request(QUERY, {"c": code}) for code in codes],
+        [_baseline_request(f"/work?code={code}") for code in codes],
+    )
+    found = sum(answer["publicPuzzleWork"] is not None for answer in work.pop("answers"))
+    if found != len(codes) - 1:
+        raise SystemExit(f"only {found} of {len(codes) - 1} seeded codes were found")
+    tokens = plan["tokens"]
+    works = await _read(
+        options,
+        [_graphql_request(WORKS_QUERY, {}, token) for token in tokens],
+        [_baseline_request("/works", token) for token in tokens],
+    )
+    pages = [answer["viewer"]["puzzleWorks"]["edges"] for answer in works.pop("answers")]
+    if [len(edges) for edges in pages] != plan["viewer_works"]:
+        raise SystemExit(f"listed {[len(edges) for edges in pages]}, seeded {plan['viewer_works']}")
+    liked = {edge["node"]["viewerHasLiked"] for edges in pages for edge in edges}
+    if liked != {True, False}:
+        raise SystemExit(f"viewerHasLiked was only {liked}")
+    return {
+        "same_json": work["same_json"] and works["same_json"],
+        "codes": len(codes),
+        "work": work,
+        "works": works,
+    }
+
+
 def _report(result: dict[str, Any]) -> None:
+    work, works = result["work"], result["works"]
     print()
     print(
         f"== publicPuzzleWork: {result['plan']['profiles']} published puzzle works, a work "
         f"with its author by code, anonymous, cycling through {result['codes']} codes (one "
-        f"unknown); {result['connections']} connections × {result['seconds']} s, best of "
-        f"{result['rounds']} rounds"
+        f"unknown); {work['connections']} connections × {work['seconds']} s, best of "
+        f"{work['rounds']} rounds"
     )
-    gallery.print_numbers(result)
+    gallery.print_numbers({**work, "workers": result["workers"]})
+    print()
+    print(
+        f"== viewer {{ puzzleWorks(first: 20) }}: signed in, cycling through "
+        f"{len(result['plan']['tokens'])} viewers with {min(result['plan']['viewer_works'])} "
+        f"to {max(result['plan']['viewer_works'])} works each (some liked); the same "
+        f"connections, seconds and rounds"
+    )
+    gallery.print_numbers({**works, "workers": result["workers"]})
 
 
 def main() -> None:
