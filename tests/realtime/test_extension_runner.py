@@ -146,9 +146,9 @@ async def test_socket_frames_are_identical_with_strawberrys_runner(
     # given a task with chunks, and a second subscription that fails (an unknown task)
     owner = await make_user()
     task = await make_streaming_task(owner)
-    await append_words(task["task_id"], ["one", "two", "three"])
+    await append_words(task.task_id, ["one", "two", "three"])
     # when the same two subscriptions are followed with the lean runner
-    lean = await _frames(client, owner.access_token, task["task_id"])
+    lean = await _frames(client, owner.access_token, task.task_id)
     # and with Strawberry's
     monkeypatch.setattr(
         Schema,
@@ -157,7 +157,7 @@ async def test_socket_frames_are_identical_with_strawberrys_runner(
             execution_context=execution_context, extensions=extensions
         ),
     )
-    original = await _frames(client, owner.access_token, task["task_id"])
+    original = await _frames(client, owner.access_token, task.task_id)
     # then every frame is the same, ids included
     assert lean == original
     assert {frame["id"] for frame in lean} == {"1", "2"}
