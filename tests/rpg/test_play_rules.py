@@ -1,22 +1,27 @@
 """Part 2's rules through the resolvers: the damage model is deterministic per battle, the
-XP curve and pace bands, and a TEST session plays battles and quests but writes no
-progression."""
+XP curve and pace bands, a TEST session plays battles and quests but writes no
+progression, concurrent grants add up, and a quest moves only on its own signal."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from db.tables.rpg import ChapterProgression, PlayerProgression
-from resolvers.rpg import actions, damage_model, play_actions
+from db.transactions import write_transaction
+from resolvers import clock
+from resolvers.rpg import actions, damage_model, play_actions, progression, quests
 from resolvers.rpg.model import (
     SKILL_MANA,
     BattleAction,
     ChapterPaceBand,
+    PlayerProgressionGrantSource,
     level_for,
     pace_band,
     pseudo_level_millis,
     xp_to_next,
 )
+from resolvers.rpg.records import WorldContent
 from tests.factories import rpg
 from tests.factories.auth import make_user
 
@@ -113,3 +118,65 @@ async def test_a_test_session_plays_battles_and_quests_but_writes_no_progression
     assert view.progression is None
     assert await PlayerProgression.count() == 0
     assert await ChapterProgression.count() == 0
+
+
+async def test_ten_concurrent_grants_to_one_player_add_up() -> None:
+    # given a PLAY session's player (the grant of two of its chapters' hostiles)
+    player = await make_user()
+    view = await rpg.draft_session(player)
+    session = view.session | {"mode": "play"}
+    content = WorldContent.model_validate(session["content_json"])
+
+    async def grant() -> None:
+        async with write_transaction():
+            await progression.grant(
+                session=session,
+                content=content,
+                xp=25,
+                source=PlayerProgressionGrantSource.HOSTILE_DEFEAT,
+                chapter_id="ch1",
+                now=clock.now(),
+            )
+
+    # when ten grants of 25 XP race
+    await asyncio.gather(*(grant() for _ in range(10)))
+    # then they add up on the player's row (level 2, 150 of 200) and the chapter's
+    (row,) = await PlayerProgression.select().where(PlayerProgression.user_id == player.user_id)
+    assert (row["total_xp"], row["level"], row["current_level_xp"], row["pending_level_ups"]) == (
+        250,
+        2,
+        150,
+        1,
+    )
+    (chapter,) = await ChapterProgression.select()
+    world = session["world_profile_id"]
+    assert (chapter["chapter_id"], chapter["actual_hostile_xp"]) == (f"{world}:ch1", 250)
+    assert chapter["actual_hostile_defeat_count"] == 10
+    # ch1 plans oren's quest (50) and hostile_stacks (25): 250 of 75 is ahead
+    assert (chapter["planned_total_xp"], chapter["pace_band"]) == (75, "ahead")
+
+
+async def test_a_collect_signal_completes_a_matching_quest_only() -> None:
+    # given tal's accepted quest (collect the pier's relic) in a TEST session
+    player = await make_user()
+    view = await rpg.draft_session(player)
+    sid = view.session["story_session_id"]
+    view = await play_actions.quest_accept(
+        viewer=player.principal, story_session_id=sid, npc_id="tal", expected_version=0
+    )
+    session = view.session
+    # when signals arrive: another item, then the relic
+    async with write_transaction():
+        missed = await quests.signal(session, "collect", "find_stacks", clock.now())
+        changes = await quests.signal(session, "collect", "find_pier", clock.now())
+    # then only the relic moved it on, to completed (a progressed and a completed log)
+    assert missed == []
+    logs = [c["row"]["event_kind"] for c in changes if c["table"] == "quest_log"]
+    assert logs == ["progressed", "completed"]
+    view = await actions.story_session(viewer=player.principal, story_session_id=sid)
+    (quest,) = view.quests
+    assert (quest["status"], quest["completion_notified"], quest["active_step_id"]) == (
+        "completed",
+        True,
+        None,
+    )
