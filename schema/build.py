@@ -61,6 +61,7 @@ from schema.puzzle.queries import PuzzleQuery
 from schema.puzzle.runs import PuzzleRunMutation
 from schema.puzzle.subscriptions import PuzzleSubscription
 from schema.rpg.mutations import RpgMutation
+from schema.rpg.play_mutations import RpgPlayMutation
 from schema.rpg.queries import RpgQuery
 from schema.rpg.subscriptions import RpgSubscription
 from schema.runs.mutations import RunMutation
@@ -131,6 +132,7 @@ class Mutation(
     BigFishMutation,
     BigFishRunMutation,
     RpgMutation,
+    RpgPlayMutation,
     MigrationMutation,
 ):
     pass

@@ -99,6 +99,12 @@ CARRIED: frozenset[str] = frozenset(
         "story_event",
         "npc_state",
         "inventory_slot",
+        "battle_state",
+        "treasure_record",
+        "quest_record",
+        "quest_log",
+        "player_progression",
+        "chapter_progression",
     }
 )
 

@@ -23,12 +23,19 @@ from resolvers.runs import lifecycle
 
 @dataclass(frozen=True, slots=True)
 class StoryView:
-    """A story session with its NPCs, inventory and story events (rows, JSON decoded)."""
+    """A story session with its NPCs, inventory, story events, battles, treasure records,
+    quests and quest logs, and its player's progression (rows, JSON decoded)."""
 
     session: dict[str, Any]
     npcs: list[dict[str, Any]]
     inventory: list[dict[str, Any]]
     events: list[dict[str, Any]]
+    battles: list[dict[str, Any]]
+    treasures: list[dict[str, Any]]
+    quests: list[dict[str, Any]]
+    quest_logs: list[dict[str, Any]]
+    progression: dict[str, Any] | None
+    chapters: list[dict[str, Any]]
 
 
 def view_of(state: dict[str, Any]) -> StoryView:
@@ -37,6 +44,12 @@ def view_of(state: dict[str, Any]) -> StoryView:
         npcs=state["npcs"],
         inventory=state["inventory"],
         events=state["events"],
+        battles=state["battles"],
+        treasures=state["treasures"],
+        quests=state["quests"],
+        quest_logs=state["quest_logs"],
+        progression=state["progression"],
+        chapters=state["chapters"],
     )
 
 
@@ -51,7 +64,7 @@ async def story_session(*, viewer: Principal, story_session_id: str) -> StoryVie
     return await _view(session["runtime_session_id"])
 
 
-async def _act(
+async def act(
     viewer: Principal, story_session_id: str, expected_version: int, action: dict[str, Any]
 ) -> StoryView:
     session = await store.owned_session(viewer=viewer, story_session_id=story_session_id)
@@ -85,7 +98,7 @@ async def story_continue(
         action["choiceFunctionId"] = choice_function_id
     if text is not None:
         action["text"] = text
-    return await _act(viewer, story_session_id, expected_version, action)
+    return await act(viewer, story_session_id, expected_version, action)
 
 
 async def npc_interact(
@@ -100,7 +113,7 @@ async def npc_interact(
     move: dict[str, Any] = {"kind": "npc", "npcId": npc_id, "action": action.value}
     if slot_id is not None:
         move["slotId"] = slot_id
-    return await _act(viewer, story_session_id, expected_version, move)
+    return await act(viewer, story_session_id, expected_version, move)
 
 
 async def inventory_act(
@@ -112,4 +125,4 @@ async def inventory_act(
     expected_version: int,
 ) -> StoryView:
     move = {"kind": "inventory", "slotId": slot_id, "action": action.value}
-    return await _act(viewer, story_session_id, expected_version, move)
+    return await act(viewer, story_session_id, expected_version, move)

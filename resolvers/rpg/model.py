@@ -114,3 +114,109 @@ def relation_for(affinity: int, recruited: bool) -> NpcRelationState:
     if affinity >= 10:
         return NpcRelationState.ACQUAINTED
     return NpcRelationState.DISTANT
+
+
+# --- part 2: battles, treasure, quests, progression (docs/rpg.md) ---------------------------
+
+
+class BattleMode(StrEnum):
+    HOSTILE = "hostile"  # against one of the session's hostile NPCs (the only mode yet)
+
+
+class BattleStatus(StrEnum):
+    ACTIVE = "active"
+    WON = "won"
+    LOST = "lost"
+    FLED = "fled"
+
+
+class BattleAction(StrEnum):
+    ATTACK = "attack"
+    SKILL = "skill"
+    ITEM = "item"
+    FLEE = "flee"
+
+
+class CombatOutcome(StrEnum):
+    STARTED = "started"  # no turn yet
+    ONGOING = "ongoing"  # both sides still stand
+    VICTORY = "victory"
+    DEFEAT = "defeat"
+    FLED = "fled"
+
+
+class TreasureInteractionAction(StrEnum):
+    OPEN = "open"  # once per encounter per session: its rewards
+    INSPECT = "inspect"  # a hint, no reward
+    LEAVE = "leave"  # nothing
+
+
+class QuestStatus(StrEnum):
+    ACTIVE = "active"
+    COMPLETED = "completed"  # every step done, reward not taken yet
+    TURNED_IN = "turned_in"
+
+
+class QuestLogEventKind(StrEnum):
+    ACCEPTED = "accepted"
+    PROGRESSED = "progressed"
+    COMPLETED = "completed"
+    TURNED_IN = "turned_in"
+
+
+class QuestSignalKind(StrEnum):
+    DEFEAT = "defeat"  # a battle won against the target hostile
+    COLLECT = "collect"  # the target item entered the backpack
+    TALK = "talk"  # a chat with the target NPC
+    REACH = "reach"  # the target place explored
+
+
+class ChapterPaceBand(StrEnum):
+    BEHIND = "behind"  # actual XP < 50% of the chapter's planned XP
+    ON_PACE = "on_pace"  # 50%..100%
+    AHEAD = "ahead"  # > 100%
+
+
+class PlayerProgressionGrantSource(StrEnum):
+    HOSTILE_DEFEAT = "hostile_defeat"
+    QUEST_TURN_IN = "quest_turn_in"
+
+
+PLAYER_MAX_HP = 100
+PLAYER_MAX_MANA = 30
+ATTACK_BASE = 8  # player damage: ATTACK_BASE + roll 0..3
+SKILL_MULTIPLIER = 2  # a skill deals twice an attack
+SKILL_MANA = 10  # what a skill costs
+TARGET_ROLL = 2  # the hostile deals its attack + roll 0..TARGET_ROLL
+ITEM_HEAL = 25  # a consumable used in battle heals this much (up to max hp)
+XP_CURVE_BASE = 100  # XP from level n to n + 1: XP_CURVE_BASE * n
+PACE_BEHIND_MILLIS, PACE_AHEAD_MILLIS = 500, 1000
+
+
+def xp_to_next(level: int) -> int:
+    """The server-side curve: reaching level n + 1 from n takes 100 * n XP."""
+    return XP_CURVE_BASE * level
+
+
+def level_for(total_xp: int) -> tuple[int, int]:
+    """(level, xp within it) for a total."""
+    level, left = 1, total_xp
+    while left >= xp_to_next(level):
+        left -= xp_to_next(level)
+        level += 1
+    return level, left
+
+
+def pseudo_level_millis(total_xp: int) -> int:
+    """The level a total reaches, in thousandths (level 2 halfway to 3: 2500)."""
+    level, left = level_for(total_xp)
+    return level * 1000 + left * 1000 // xp_to_next(level)
+
+
+def pace_band(actual_xp: int, planned_xp: int) -> ChapterPaceBand:
+    ratio = actual_xp * 1000 // planned_xp if planned_xp else 1000
+    if ratio < PACE_BEHIND_MILLIS:
+        return ChapterPaceBand.BEHIND
+    if ratio <= PACE_AHEAD_MILLIS:
+        return ChapterPaceBand.ON_PACE
+    return ChapterPaceBand.AHEAD

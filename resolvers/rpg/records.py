@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from resolvers.rpg.model import (
+    PLAYER_MAX_HP,
+    PLAYER_MAX_MANA,
     InventoryEquipmentSlot,
     InventoryItemRarity,
     ItemCategory,
@@ -157,3 +159,40 @@ class PendingTurn(_Model):
     task_id: str
     choice_function_id: str | None = None
     text: str | None = None
+
+
+class Vitals(_Model):
+    """`story_session.vitals_json` (part 2): the player's hp, mana and currency; an empty
+    object is a fresh player (full hp and mana, no currency)."""
+
+    hp: int = PLAYER_MAX_HP
+    max_hp: int = PLAYER_MAX_HP
+    mana: int = PLAYER_MAX_MANA
+    max_mana: int = PLAYER_MAX_MANA
+    currency: int = 0
+
+
+class QuestStep(_Model):
+    """One step of a quest (`quest_record.steps`): `required` signals of `kind` on
+    `target_id`; `progress` counts them."""
+
+    step_id: str
+    kind: str
+    target_id: str
+    required: int
+    progress: int = 0
+
+
+class QuestReward(_Model):
+    """`quest_record.reward`: what turning it in grants."""
+
+    xp: int
+    items: list[ItemSpec]
+
+
+class QuestSignal(_Model):
+    """`quest_log.signal`: what moved a quest on."""
+
+    kind: str
+    target_id: str
+    amount: int = 1

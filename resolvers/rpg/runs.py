@@ -7,7 +7,9 @@ The framework owns status, version and timing (`runs_run`); the run is a story s
   a choice function must be offered now (ILLEGAL_MOVE), text is 1 to 500 characters;
 - `{"kind": "narrate", "taskId"}`: the server completing it (story.py's rules);
 - `{"kind": "npc", "npcId", "action", "slotId"}`: npcs.py;
-- `{"kind": "inventory", "slotId", "action"}`: inventory.py.
+- `{"kind": "inventory", "slotId", "action"}`: inventory.py;
+- part 2's battle, treasure and quest actions: play.py (a chat and an explored place also
+  send quest signals).
 While a story turn is pending every other action is TURN_IN_PROGRESS. Every applied action
 sets the session's `version` and returns its changes in the ACTION event
 (`storySessionEvents`).
@@ -21,7 +23,7 @@ from typing import Any
 
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
-from resolvers.rpg import inventory, narration, npcs, starting, store, story
+from resolvers.rpg import inventory, narration, npcs, play, play_store, starting, store, story
 from resolvers.rpg.model import (
     MAX_TEXT_LENGTH,
     InventoryAction,
@@ -65,6 +67,9 @@ class CustomWorldRunRules(RunRules):
         content = WorldContent.model_validate(session["content_json"])
         if kind == "continue":
             return await self._continue(run, session, action, now)
+        if kind in play.KINDS:
+            event_kind, changes, columns = await play.apply(session, content, action, now)
+            return await self._applied(run, session, event_kind, changes, now, **columns)
         if kind == "npc":
             try:
                 npc_action = NpcAction(str(action.get("action")))
@@ -78,6 +83,8 @@ class CustomWorldRunRules(RunRules):
                 slot_id=action.get("slotId"),
                 now=now,
             )
+            if npc_action is NpcAction.CHAT:
+                changes += await play.chat_signals(session, str(action.get("npcId") or ""), now)
             return await self._applied(run, session, f"npc_{npc_action.value}", changes, now)
         if kind == "inventory":
             try:
@@ -160,6 +167,7 @@ class CustomWorldRunRules(RunRules):
                 session, content, pending.choice_function_id, now
             )
             progress = moved.as_json()
+            changes += await play.story_signals(session, content, pending.choice_function_id, now)
         turn = int(session["turn_count"]) + 1
         event = await store.insert_event(
             event_id=new_id(),
@@ -199,17 +207,36 @@ class CustomWorldRunRules(RunRules):
         return []
 
     async def states(self, run_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """The session, its NPCs, inventory and story events (four statements)."""
+        """The session, its NPCs, inventory, story events, battles, treasure records, quests
+        quest logs, and
+        the player's progression and chapter progressions (ten statements)."""
         sessions = await store.sessions_by_runs(run_ids)
         npc_rows = await store.npcs_of(list(sessions))
         slot_rows = await store.slots_of(list(sessions))
         events = await store.events_of([s["story_session_id"] for s in sessions.values()])
+        battles = await play_store.battles_of(list(sessions))
+        treasures = await play_store.treasures_of(list(sessions))
+        quest_rows = await play_store.quests_of(list(sessions))
+        logs = await play_store.quest_logs_of(list(sessions))
+        users = sorted({s["actor_user_id"] for s in sessions.values()})
+        progressions = await play_store.progressions_of(users)
+        chapters = await play_store.chapters_of(users)
         return {
             run_id: {
                 "session": session,
                 "npcs": npc_rows[run_id],
                 "inventory": slot_rows[run_id],
                 "events": events[session["story_session_id"]],
+                "battles": battles[run_id],
+                "treasures": treasures[run_id],
+                "quests": quest_rows[run_id],
+                "quest_logs": logs[run_id],
+                "progression": progressions.get(session["actor_user_id"]),
+                "chapters": [
+                    row
+                    for row in chapters[session["actor_user_id"]]
+                    if row["chapter_id"].startswith(f"{session['world_profile_id']}:")
+                ],
             }
             for run_id, session in sessions.items()
         }

@@ -21,7 +21,13 @@ from resolvers.principal import Principal
 from resolvers.rpg.records import StanceProfile
 
 NOT_FOUND = "No such story session."
-SESSION_JSON = ("content_json", "offered_choices_json", "pending_action_json", "progress_json")
+SESSION_JSON = (
+    "content_json",
+    "offered_choices_json",
+    "pending_action_json",
+    "progress_json",
+    "vitals_json",
+)
 NPC_JSON = (
     "revealed_facts",
     "known_attribute_rumors",

@@ -29,7 +29,8 @@ class StorySessionEvent:
     kind: str = strawberry.field(
         description="session_started, turn_queued, turn_applied, turn_failed, npc_chat, "
         "npc_gift, npc_help, npc_recruit, inventory_equip, inventory_unequip, inventory_use, "
-        "finished."
+        "battle_start, battle_attack, battle_skill, battle_item, battle_flee, treasure_open, "
+        "treasure_inspect, treasure_leave, quest_accept, quest_turn_in, finished."
     )
     snapshot_version: int = strawberry.field(description="The session's version after it.")
     payload: JSON = strawberry.field(

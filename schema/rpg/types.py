@@ -23,6 +23,15 @@ from resolvers.rpg.model import (
     StorySessionStatus,
 )
 from resolvers.runs import model as runs_model
+from schema.rpg.play_types import (
+    BattleStateType,
+    ChapterProgressionType,
+    PlayerProgressionType,
+    PlayerVitalsType,
+    QuestLogType,
+    QuestRecordType,
+    TreasureRecordType,
+)
 from schema.runs.types import Run, RunLoaders
 
 strawberry.enum(
@@ -200,6 +209,19 @@ class StorySessionType:
         description="Backpack then equipment slots, by slot key."
     )
     events: list[StoryEventType] = strawberry.field(description="The story so far, in order.")
+    vitals: PlayerVitalsType = strawberry.field(description="Your hp, mana and currency.")
+    battles: list[BattleStateType] = strawberry.field(description="Your battles, oldest first.")
+    treasure_records: list[TreasureRecordType] = strawberry.field(
+        description="Your treasure interactions, oldest first."
+    )
+    quests: list[QuestRecordType] = strawberry.field(description="Quests you accepted.")
+    quest_logs: list[QuestLogType] = strawberry.field(description="Every quest change.")
+    player_progression: PlayerProgressionType | None = strawberry.field(
+        description="Your level and XP (null before any XP; TEST sessions grant none)."
+    )
+    chapter_progressions: list[ChapterProgressionType] = strawberry.field(
+        description="This world's chapters you earned XP in."
+    )
     updated_at: datetime = strawberry.field(description="Its last change.")
 
     @classmethod
@@ -227,6 +249,15 @@ class StorySessionType:
             npcs=[NpcStateType.from_row(npc) for npc in view.npcs],
             inventory=[InventorySlotType.from_row(slot) for slot in view.inventory],
             events=[StoryEventType.from_row(event) for event in view.events],
+            vitals=PlayerVitalsType.from_json(row.get("vitals_json")),
+            battles=[BattleStateType.from_row(b) for b in view.battles],
+            treasure_records=[TreasureRecordType.from_row(t) for t in view.treasures],
+            quests=[QuestRecordType.from_row(q) for q in view.quests],
+            quest_logs=[QuestLogType.from_row(log) for log in view.quest_logs],
+            player_progression=PlayerProgressionType.from_row(view.progression)
+            if view.progression
+            else None,
+            chapter_progressions=[ChapterProgressionType.from_row(c) for c in view.chapters],
             updated_at=row["updated_at"],
         )
 

@@ -1,0 +1,192 @@
+"""Battles (docs/rpg.md, "Battles"): one `battle_state` per fight against a hostile NPC.
+
+- start: a hostile of the session (`hostile_<placeId>`), no other battle active
+  (BATTLE_IN_PROGRESS): the player's hp and mana from the session's vitals, the hostile's
+  from its derivation; status `active`, outcome `started`, version 0.
+- a turn (`battle_turn`, damage_model.py): ATTACK, SKILL (costs mana), ITEM (a consumable
+  the player has in the backpack, by item id: one unit used up, heals) or FLEE; the hostile
+  strikes back while it stands. Every turn bumps the battle's `version` and `turn_index`.
+- victory (target at 0 hp): status `won`; the hostile's XP is granted (progression.py) and
+  its reward items enter the backpack (source `battle`), a `defeat` quest signal is sent,
+  all in the action's transaction. Defeat (player at 0 hp): status `lost`, the player is
+  left at 1 hp. Fleeing: status `fled`, nothing granted. The session's vitals follow.
+- acting in a battle that is not active is BATTLE_FINISHED; another session's battle is
+  NOT_FOUND (the mutation checks the owner before the run's guard).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from resolvers.ids import new_id
+from resolvers.rpg import damage_model, inventory, play_store, progression, quests, store
+from resolvers.rpg.errors import RpgError, RpgErrorCode
+from resolvers.rpg.model import (
+    BattleAction,
+    BattleMode,
+    BattleStatus,
+    CombatOutcome,
+    InventoryItemSourceKind,
+    ItemCategory,
+    PlayerProgressionGrantSource,
+    QuestSignalKind,
+)
+from resolvers.rpg.records import ItemSpec, Vitals, WorldContent
+
+TABLE = "battle_state"
+
+
+def vitals_of(session: dict[str, Any]) -> Vitals:
+    return Vitals.model_validate(session.get("vitals_json") or {})
+
+
+async def start(
+    session: dict[str, Any], content: WorldContent, target_npc_id: str, now: datetime
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The changes and the session columns to write (none)."""
+    hostile = next((h for h in content.hostiles if h.npc_id == target_npc_id), None)
+    if hostile is None:
+        raise RpgError(RpgErrorCode.ILLEGAL_MOVE, "No such adversary here.", field="targetNpcId")
+    active = await play_store.one(
+        TABLE,
+        "runtime_session_id = {} AND status = {}",
+        session["runtime_session_id"],
+        BattleStatus.ACTIVE.value,
+    )
+    if active is not None:
+        raise RpgError(
+            RpgErrorCode.BATTLE_IN_PROGRESS, "Finish your current battle first.", field="battleId"
+        )
+    vitals = vitals_of(session)
+    row = await play_store.insert(
+        TABLE,
+        {
+            "battle_state_id": new_id(),
+            "story_session_id": session["story_session_id"],
+            "runtime_session_id": session["runtime_session_id"],
+            "actor_user_id": session["actor_user_id"],
+            "chapter_id": hostile.chapter_id,
+            "target_npc_id": hostile.npc_id,
+            "target_name": hostile.name,
+            "battle_mode": BattleMode.HOSTILE.value,
+            "status": BattleStatus.ACTIVE.value,
+            "player_hp": vitals.hp,
+            "player_max_hp": vitals.max_hp,
+            "player_mana": vitals.mana,
+            "player_max_mana": vitals.max_mana,
+            "target_hp": hostile.hp,
+            "target_max_hp": hostile.hp,
+            "experience_reward": hostile.experience_reward,
+            "reward_items": [item.as_json() for item in hostile.reward_items],
+            "turn_index": 0,
+            "last_outcome": CombatOutcome.STARTED.value,
+            "version": 0,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    return [store.change(TABLE, "insert", row)], {}
+
+
+async def _use_item(
+    session: dict[str, Any], item_id: str | None, now: datetime
+) -> tuple[str, list[dict[str, Any]]]:
+    """One unit of a consumable the player has (by item id): its name and the changes."""
+    slots = (await store.slots_of([session["runtime_session_id"]]))[session["runtime_session_id"]]
+    slot = next(
+        (
+            s
+            for s in slots
+            if s["item_id"] == item_id
+            and s["container_kind"] == inventory.BACKPACK
+            and s["category"] == ItemCategory.CONSUMABLE.value
+        ),
+        None,
+    )
+    if slot is None:
+        raise RpgError(RpgErrorCode.ILLEGAL_MOVE, "You have no such item to use.", field="itemId")
+    taken, changes = await inventory.take_one(session["runtime_session_id"], slot["slot_id"], now)
+    return str(taken["name"]), changes
+
+
+async def act(
+    session: dict[str, Any],
+    content: WorldContent,
+    battle_id: str,
+    action: BattleAction,
+    item_id: str | None,
+    now: datetime,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """One turn: the changes and the session columns to write (vitals after the battle)."""
+    battle = await play_store.one(
+        TABLE,
+        "battle_state_id = {} AND runtime_session_id = {}",
+        battle_id[:64],
+        session["runtime_session_id"],
+    )
+    if battle is None:
+        raise RpgError(RpgErrorCode.ILLEGAL_MOVE, "No such battle in this story.", field="battleId")
+    if battle["status"] != BattleStatus.ACTIVE.value:
+        raise RpgError(
+            RpgErrorCode.BATTLE_FINISHED,
+            f"This battle is over ({battle['status']}).",
+            field="battleId",
+        )
+    changes: list[dict[str, Any]] = []
+    item_name = None
+    if action is BattleAction.ITEM:
+        item_name, changes = await _use_item(session, item_id, now)
+    hostile = next(h for h in content.hostiles if h.npc_id == battle["target_npc_id"])
+    turn = damage_model.turn(session["seed"], battle, action, item_name, hostile.attack)
+    if turn.refusal is not None:
+        raise RpgError(RpgErrorCode.ILLEGAL_MOVE, turn.refusal, field="action")
+    after = await play_store.update(
+        TABLE,
+        battle["battle_state_id"],
+        status=turn.status.value,
+        player_hp=turn.player_hp,
+        player_mana=turn.player_mana,
+        target_hp=turn.target_hp,
+        turn_index=int(battle["turn_index"]) + 1,
+        last_action_function_id=action.value,
+        last_action_text=turn.action_text,
+        last_result_text=turn.result_text,
+        last_damage_dealt=turn.dealt,
+        last_damage_taken=turn.taken,
+        last_outcome=turn.outcome.value,
+        version=int(battle["version"]) + 1,
+        updated_at=now,
+    )
+    changes.append(store.change(TABLE, "update", after))
+    if turn.status is BattleStatus.ACTIVE:
+        return changes, {}
+    vitals = vitals_of(session).model_copy(update={"hp": turn.player_hp, "mana": turn.player_mana})
+    if turn.status is BattleStatus.WON:
+        changes += await _victory(session, content, after, now)
+    return changes, {"vitals_json": vitals.as_json()}
+
+
+async def _victory(
+    session: dict[str, Any], content: WorldContent, battle: dict[str, Any], now: datetime
+) -> list[dict[str, Any]]:
+    items = [ItemSpec.model_validate(item) for item in battle["reward_items"]]
+    changes = await inventory.add_items(
+        session,
+        items,
+        source_kind=InventoryItemSourceKind.BATTLE,
+        source_reference_id=battle["target_npc_id"],
+        now=now,
+    )
+    changes += await progression.grant(
+        session=session,
+        content=content,
+        xp=int(battle["experience_reward"]),
+        source=PlayerProgressionGrantSource.HOSTILE_DEFEAT,
+        chapter_id=battle["chapter_id"],
+        now=now,
+    )
+    changes += await quests.signal(session, QuestSignalKind.DEFEAT, battle["target_npc_id"], now)
+    for item in items:
+        changes += await quests.signal(session, QuestSignalKind.COLLECT, item.item_id, now)
+    return changes

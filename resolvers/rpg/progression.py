@@ -1,0 +1,188 @@
+"""Progression (docs/rpg.md, "Progression"): XP granted by a won battle or a turned-in
+quest goes to the player's `player_progression` and to the chapter's `chapter_progression`,
+inside the action's transaction (one grant, one transaction, every row it touches).
+
+- Levels come from the server-side curve (`model.xp_to_next`: level n to n + 1 takes
+  100 * n XP), never from numbers a creator wrote; `pending_level_ups` counts the levels
+  gained.
+- The total is added with one conditional statement (`total_xp = total_xp + n … RETURNING`),
+  which also locks the row on PostgreSQL: two sessions of one user granting at once add up.
+- A chapter's row (`chapter_id` = `<worldProfileId>:<chapterId>`, unique per user) plans the
+  XP of the chapter's quests and hostiles and counts what was earned; its pace band comes
+  from actual / planned XP (`model.pace_band`). `level_at_exit` is set once the plan is met.
+- A TEST session grants nothing (`granted` returns no change).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from resolvers.ids import new_id
+from resolvers.rpg import play_store, store
+from resolvers.rpg.model import (
+    PlayerProgressionGrantSource,
+    level_for,
+    pace_band,
+    pseudo_level_millis,
+    xp_to_next,
+)
+from resolvers.rpg.records import WorldContent
+
+PLAYER = "player_progression"
+CHAPTER = "chapter_progression"
+
+
+def _planned(content: WorldContent, chapter_id: str) -> tuple[int, int, int]:
+    """(planned quest XP, planned hostile XP, hostiles) of a chapter."""
+    quest_xp = sum(q.reward_xp for q in content.quests if q.chapter_id == chapter_id)
+    hostiles = [h for h in content.hostiles if h.chapter_id == chapter_id]
+    return quest_xp, sum(h.experience_reward for h in hostiles), len(hostiles)
+
+
+def _planned_before(content: WorldContent, chapter_id: str) -> int:
+    total = 0
+    for each in content.chapter_ids:
+        if each == chapter_id:
+            break
+        quest_xp, hostile_xp, _ = _planned(content, each)
+        total += quest_xp + hostile_xp
+    return total
+
+
+async def _grant_player(
+    user_id: str, xp: int, source: PlayerProgressionGrantSource, now: datetime
+) -> tuple[dict[str, Any], str]:
+    inserted = await play_store.insert_new(
+        PLAYER,
+        {
+            "user_id": user_id,
+            "level": 1,
+            "current_level_xp": 0,
+            "total_xp": 0,
+            "xp_to_next_level": xp_to_next(1),
+            "pending_level_ups": 0,
+            "last_granted_source": None,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    rows = await play_store.raw(
+        "UPDATE player_progression SET total_xp = total_xp + {} WHERE user_id = {} RETURNING *",
+        xp,
+        user_id,
+    )
+    before_level = int(rows[0]["level"])
+    level, within = level_for(int(rows[0]["total_xp"]))
+    after = await play_store.update(
+        PLAYER,
+        user_id,
+        level=level,
+        current_level_xp=within,
+        xp_to_next_level=xp_to_next(level) - within,
+        pending_level_ups=int(rows[0]["pending_level_ups"]) + max(0, level - before_level),
+        last_granted_source=source.value,
+        updated_at=now,
+    )
+    return after, "insert" if inserted is not None else "update"
+
+
+async def _grant_chapter(
+    *,
+    user_id: str,
+    session: dict[str, Any],
+    content: WorldContent,
+    chapter_id: str,
+    level: int,
+    quest_xp: int,
+    hostile_xp: int,
+    now: datetime,
+) -> dict[str, Any]:
+    qualified = f"{session['world_profile_id']}:{chapter_id}"
+    planned_quest, planned_hostile, hostiles = _planned(content, chapter_id)
+    before = _planned_before(content, chapter_id)
+    entry = pseudo_level_millis(before)
+    exit_ = pseudo_level_millis(before + planned_quest + planned_hostile)
+    inserted = await play_store.insert_new(
+        CHAPTER,
+        {
+            "chapter_progression_id": new_id(),
+            "user_id": user_id,
+            "chapter_id": qualified,
+            "chapter_index": content.chapter_ids.index(chapter_id)
+            if chapter_id in content.chapter_ids
+            else 0,
+            "total_chapters": len(content.chapter_ids),
+            "entry_pseudo_level_millis": entry,
+            "exit_pseudo_level_millis": exit_,
+            "entry_level": entry // 1000,
+            "exit_level": exit_ // 1000,
+            "planned_total_xp": planned_quest + planned_hostile,
+            "planned_quest_xp": planned_quest,
+            "planned_hostile_xp": planned_hostile,
+            "actual_quest_xp": 0,
+            "actual_hostile_xp": 0,
+            "expected_hostile_defeat_count": hostiles,
+            "actual_hostile_defeat_count": 0,
+            "level_at_entry": level,
+            "level_at_exit": None,
+            "pace_band": pace_band(0, planned_quest + planned_hostile).value,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    rows = await play_store.raw(
+        "UPDATE chapter_progression SET actual_quest_xp = actual_quest_xp + {}, "
+        "actual_hostile_xp = actual_hostile_xp + {}, "
+        "actual_hostile_defeat_count = actual_hostile_defeat_count + {} "
+        "WHERE user_id = {} AND chapter_id = {} RETURNING *",
+        quest_xp,
+        hostile_xp,
+        1 if hostile_xp else 0,
+        user_id,
+        qualified,
+    )
+    row = rows[0]
+    actual = int(row["actual_quest_xp"]) + int(row["actual_hostile_xp"])
+    planned = int(row["planned_total_xp"])
+    done = planned > 0 and actual >= planned
+    after = await play_store.update(
+        CHAPTER,
+        row["chapter_progression_id"],
+        level_at_exit=row["level_at_exit"] or (level if done else None),
+        pace_band=pace_band(actual, planned).value,
+        updated_at=now,
+    )
+    return store.change(CHAPTER, "insert" if inserted is not None else "update", after)
+
+
+async def grant(
+    *,
+    session: dict[str, Any],
+    content: WorldContent,
+    xp: int,
+    source: PlayerProgressionGrantSource,
+    chapter_id: str | None,
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """Grant `xp` (a won battle or a turned-in quest); the changes. TEST sessions: none."""
+    if session["mode"] == "test" or xp <= 0:
+        return []
+    user_id = session["actor_user_id"]
+    player, op = await _grant_player(user_id, xp, source, now)
+    changes = [store.change(PLAYER, op, player)]
+    if chapter_id is not None:
+        hostile = source is PlayerProgressionGrantSource.HOSTILE_DEFEAT
+        changes.append(
+            await _grant_chapter(
+                user_id=user_id,
+                session=session,
+                content=content,
+                chapter_id=chapter_id,
+                level=int(player["level"]),
+                quest_xp=0 if hostile else xp,
+                hostile_xp=xp if hostile else 0,
+                now=now,
+            )
+        )
+    return changes
