@@ -103,7 +103,7 @@ def test_every_table_has_an_owning_package() -> None:
     # then the owner is a resolvers package or subscriptions
     packages = {path.name for path in RESOLVERS.iterdir() if (path / "__init__.py").exists()}
     owners = table_owners()
-    assert len(owners) == 91
+    assert len(owners) == 97
     assert {owner for owner in owners.values()} - packages == {"subscriptions"}
 
 
