@@ -41,13 +41,9 @@ def vitals_of(session: dict[str, Any]) -> Vitals:
     return Vitals.model_validate(session.get("vitals_json") or {})
 
 
-async def start(
-    session: dict[str, Any], content: WorldContent, target_npc_id: str, now: datetime
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The changes and the session columns to write (none)."""
-    hostile = next((h for h in content.hostiles if h.npc_id == target_npc_id), None)
-    if hostile is None:
-        raise RpgError(RpgErrorCode.ILLEGAL_MOVE, "No such adversary here.", field="targetNpcId")
+async def refuse_during_battle(session: dict[str, Any]) -> None:
+    """BATTLE_IN_PROGRESS while the session has an active battle: its end writes the
+    player's hp and mana from the battle, which would overwrite anything gained meanwhile."""
     active = await play_store.one(
         TABLE,
         "runtime_session_id = {} AND status = {}",
@@ -58,6 +54,16 @@ async def start(
         raise RpgError(
             RpgErrorCode.BATTLE_IN_PROGRESS, "Finish your current battle first.", field="battleId"
         )
+
+
+async def start(
+    session: dict[str, Any], content: WorldContent, target_npc_id: str, now: datetime
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The changes and the session columns to write (none)."""
+    hostile = next((h for h in content.hostiles if h.npc_id == target_npc_id), None)
+    if hostile is None:
+        raise RpgError(RpgErrorCode.ILLEGAL_MOVE, "No such adversary here.", field="targetNpcId")
+    await refuse_during_battle(session)
     vitals = vitals_of(session)
     row = await play_store.insert(
         TABLE,

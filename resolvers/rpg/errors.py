@@ -24,7 +24,7 @@ class RpgErrorCode(StrEnum):
     TURN_IN_PROGRESS = "TURN_IN_PROGRESS"
     # part 2
     BATTLE_FINISHED = "BATTLE_FINISHED"  # acting in a battle that was won, lost or fled
-    BATTLE_IN_PROGRESS = "BATTLE_IN_PROGRESS"  # starting a battle while one is active
+    BATTLE_IN_PROGRESS = "BATTLE_IN_PROGRESS"  # a battle or a treasure open during a battle
     TREASURE_ALREADY_OPENED = "TREASURE_ALREADY_OPENED"  # a second open of an encounter
     QUEST_ALREADY_ACCEPTED = "QUEST_ALREADY_ACCEPTED"
     QUEST_NOT_ACCEPTED = "QUEST_NOT_ACCEPTED"

@@ -6,6 +6,7 @@
   hold it under any concurrency): its items enter the backpack (source `treasure`), its hp
   and mana are added to the session's vitals (up to their maximum), its currency to the
   vitals' currency; a `collect` quest signal per item.
+  Not during an active battle (BATTLE_IN_PROGRESS): the battle's end writes the vitals.
 - INSPECT: a record with the story hint (what it holds), no reward.
 - LEAVE: a record, nothing else.
 """
@@ -17,7 +18,7 @@ from typing import Any
 
 from resolvers.ids import new_id
 from resolvers.rpg import inventory, play_store, quests, store
-from resolvers.rpg.battle import vitals_of
+from resolvers.rpg.battle import refuse_during_battle, vitals_of
 from resolvers.rpg.errors import RpgError, RpgErrorCode
 from resolvers.rpg.model import InventoryItemSourceKind, QuestSignalKind, TreasureInteractionAction
 from resolvers.rpg.records import WorldContent
@@ -41,6 +42,8 @@ async def interact(
     if spec is None:
         raise RpgError(RpgErrorCode.ILLEGAL_MOVE, "No such encounter here.", field="encounterId")
     opening = action is TreasureInteractionAction.OPEN
+    if opening:
+        await refuse_during_battle(session)
     place = content.place(spec.place_id)
     row = {
         "treasure_record_id": new_id(),

@@ -181,6 +181,35 @@ async def test_rule_refusals_write_nothing(gql: GraphQLClient) -> None:
     assert await every_table() == before
 
 
+async def test_a_treasure_is_not_opened_during_a_battle(gql: GraphQLClient) -> None:
+    # given a player in an active battle
+    player, session, content = await _started(gql)
+    sid, token = session["storySessionId"], player.access_token
+    started = await rpg.act(
+        gql,
+        token,
+        rpg_play.BATTLE_START,
+        storySessionId=sid,
+        targetNpcId=content["hostiles"][0]["npcId"],
+        expectedVersion=0,
+    )
+    assert started["errors"] == [], started
+    before = await every_table()
+    # when they open a treasure
+    answer = await rpg.act(
+        gql,
+        token,
+        rpg_play.TREASURE,
+        storySessionId=sid,
+        encounterId=content["encounters"][0]["encounterId"],
+        action="OPEN",
+        expectedVersion=1,
+    )
+    # then BATTLE_IN_PROGRESS, and nothing was written
+    assert (_codes(answer), answer["storySession"]) == (["BATTLE_IN_PROGRESS"], None)
+    assert await every_table() == before
+
+
 async def test_ten_concurrent_opens_of_one_treasure_give_exactly_one(gql: GraphQLClient) -> None:
     # given a player's session and one of its encounters
     player, session, content = await _started(gql)
