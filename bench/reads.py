@@ -177,7 +177,7 @@ def baseline(options: argparse.Namespace) -> None:
 
     from resolvers.auth.tokens import InvalidToken, decode_token
     from resolvers.creation.model import OperationStatus
-    from resolvers.creation.turns import _FINISHED_JOIN, _FINISHED_TASK
+    from resolvers.creation.turns import FINISHED_JOIN, FINISHED_TASK
     from resolvers.gallery.model import beijing_day, hot_window_start
 
     plan = json.loads(options.plan)
@@ -185,12 +185,12 @@ def baseline(options: argparse.Namespace) -> None:
     pool: asyncpg.Pool | None = None
     numbered = iter(range(1, 100))
     settle_sql = (
-        _FINISHED_JOIN.replace("{}", "${}").format(
-            *(next(numbered) for _ in range(1 + len(_FINISHED_TASK)))
+        FINISHED_JOIN.replace("{}", "${}").format(
+            *(next(numbered) for _ in range(1 + len(FINISHED_TASK)))
         )
-        + f" AND o.owner_user_id = ${1 + len(_FINISHED_TASK) + 1} ORDER BY o.operation_id"
+        + f" AND o.owner_user_id = ${1 + len(FINISHED_TASK) + 1} ORDER BY o.operation_id"
     )
-    settle_arguments = (OperationStatus.RUNNING.value, *_FINISHED_TASK)
+    settle_arguments = (OperationStatus.RUNNING.value, *FINISHED_TASK)
 
     def node(row: Any, plays: int, liked: bool) -> dict[str, Any]:
         anchor = orjson.loads(row["anchor_pack_json"] or "{}")

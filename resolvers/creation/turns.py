@@ -63,7 +63,7 @@ _OUTCOMES = {
     AiTaskStatus.FAILED: OperationStatus.FAILED,
     AiTaskStatus.CANCELLED: OperationStatus.CANCELLED,
 }
-_FINISHED_TASK = tuple(status.value for status in _OUTCOMES)
+FINISHED_TASK = tuple(status.value for status in _OUTCOMES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +174,7 @@ async def apply_operation(operation_id: str) -> bool:
         operation_id,
         OperationStatus.RUNNING.value,
     )
-    if not found or found[0]["task_status"] not in _FINISHED_TASK:
+    if not found or found[0]["task_status"] not in FINISHED_TASK:
         return False
     turn = found[0]
     adapter = adapter_for(turn["play_type"])
@@ -248,10 +248,10 @@ async def _apply_all(operation_ids: Sequence[str]) -> None:
             logger.exception("applying creation turn %s failed", operation_id)
 
 
-_FINISHED_JOIN = (
+FINISHED_JOIN = (
     "SELECT o.operation_id FROM creation_agent_operation o "
     f"{task_join('o.task_id')} WHERE o.status = {{}} "
-    f"AND t.status IN ({', '.join('{}' for _ in _FINISHED_TASK)})"
+    f"AND t.status IN ({', '.join('{}' for _ in FINISHED_TASK)})"
 )
 
 
@@ -260,12 +260,12 @@ async def settle_sessions(*, play_type: PlayType, session_ids: Sequence[str]) ->
     if not session_ids:
         return
     rows = await CreationAgentOperation.raw(
-        _FINISHED_JOIN
+        FINISHED_JOIN
         + " AND o.play_type = {} AND o.session_id IN ("
         + ", ".join("{}" for _ in session_ids)
         + ") ORDER BY o.operation_id",
         OperationStatus.RUNNING.value,
-        *_FINISHED_TASK,
+        *FINISHED_TASK,
         PlayType(play_type).value,
         *session_ids,
     )
@@ -276,9 +276,9 @@ async def settle_owner(*, owner_user_id: str) -> None:
     """Apply the finished, unapplied turns of all of a user's sessions (one statement if
     none): lists of sessions and works call this before reading."""
     rows = await CreationAgentOperation.raw(
-        _FINISHED_JOIN + " AND o.owner_user_id = {} ORDER BY o.operation_id",
+        FINISHED_JOIN + " AND o.owner_user_id = {} ORDER BY o.operation_id",
         OperationStatus.RUNNING.value,
-        *_FINISHED_TASK,
+        *FINISHED_TASK,
         owner_user_id,
     )
     await _apply_all([row["operation_id"] for row in rows])
@@ -287,9 +287,9 @@ async def settle_owner(*, owner_user_id: str) -> None:
 async def settle_all(*, limit: int = 100) -> int:
     """Apply up to `limit` finished, unapplied turns of anyone (operators, maintenance)."""
     rows = await CreationAgentOperation.raw(
-        _FINISHED_JOIN + f" ORDER BY o.operation_id LIMIT {int(limit)}",
+        FINISHED_JOIN + f" ORDER BY o.operation_id LIMIT {int(limit)}",
         OperationStatus.RUNNING.value,
-        *_FINISHED_TASK,
+        *FINISHED_TASK,
     )
     await _apply_all([row["operation_id"] for row in rows])
     return len(rows)
