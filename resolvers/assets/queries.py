@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from db.tables.assets import AssetEntityBinding, AssetEvent, AssetObject
+from resolvers.assets.rows import AssetObjectRow
 
 
-async def objects_by_ids(ids: list[str]) -> dict[str, dict[str, Any]]:
+async def objects_by_ids(ids: list[str]) -> dict[str, AssetObjectRow]:
     if not ids:
         return {}
     rows = await AssetObject.select().where(AssetObject.asset_object_id.is_in(ids))
-    return {row["asset_object_id"]: row for row in rows}
+    return {row["asset_object_id"]: AssetObjectRow.from_row(row) for row in rows}
 
 
 async def events_by_ids(ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -57,12 +57,12 @@ async def read(request: Request) -> Response:
         )
     except NotFound as error:
         return _error(404, "NOT_FOUND", str(error))
-    path = get_storage().local_path(asset["bucket"], asset["object_key"])
+    path = get_storage().local_path(asset.bucket, asset.object_key)
     if not path.is_file():
         return _error(404, "NOT_FOUND", "The object's bytes are missing.")
     return FileResponse(
         path,
-        media_type=asset["content_type"] or "application/octet-stream",
+        media_type=asset.content_type or "application/octet-stream",
         headers={"Cache-Control": "private, max-age=600", "X-Content-Type-Options": "nosniff"},
     )
 

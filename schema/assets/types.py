@@ -12,6 +12,7 @@ from strawberry import relay
 from resolvers.assets.errors import AssetErrorCode
 from resolvers.assets.objects import AccessPolicy, AssetEventKind, ReadUrl, can_read, read_url
 from resolvers.assets.queries import objects_by_ids
+from resolvers.assets.rows import AssetObjectRow
 from schema.context import Info
 
 strawberry.enum(AssetErrorCode, description="Why an assets mutation was refused.")
@@ -41,13 +42,13 @@ class AssetObject(relay.Node):
         description="The entity it was last bound to, null before any binding."
     )
     created_at: datetime = strawberry.field(description="Confirmation time.")
-    row: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[AssetObjectRow]
     signed: strawberry.Private[ReadUrl | None] = None
 
     def _signed(self) -> ReadUrl:
         # One signature per object, so `readUrl` and `readUrlExpiresAt` always agree.
         if self.signed is None:
-            self.signed = read_url(self.row)
+            self.signed = read_url(self.row.asset_object_id)
         return self.signed
 
     @strawberry.field(
@@ -61,19 +62,19 @@ class AssetObject(relay.Node):
         return self._signed().expires_at
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> AssetObject:
+    def from_row(cls, row: AssetObjectRow) -> AssetObject:
         return cls(
-            asset_object_id=row["asset_object_id"],
-            asset_kind=row["asset_kind"],
-            access_policy=AccessPolicy(row["access_policy"]),
-            content_type=row["content_type"],
-            content_length=row["content_length"],
-            content_hash=row["content_hash"],
-            version=row["version"],
-            source_job_id=row["source_job_id"],
-            profile_id=row["profile_id"],
-            entity_id=row["entity_id"],
-            created_at=row["created_at"],
+            asset_object_id=row.asset_object_id,
+            asset_kind=row.asset_kind,
+            access_policy=AccessPolicy(row.access_policy),
+            content_type=row.content_type,
+            content_length=row.content_length,
+            content_hash=row.content_hash,
+            version=row.version,
+            source_job_id=row.source_job_id,
+            profile_id=row.profile_id,
+            entity_id=row.entity_id,
+            created_at=row.created_at,
             row=row,
         )
 
