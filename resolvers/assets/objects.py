@@ -15,7 +15,7 @@ from resolvers import clock
 from resolvers.assets import signing
 from resolvers.assets.entities import policy_for
 from resolvers.assets.errors import AssetError, AssetErrorCode
-from resolvers.assets.rows import AssetObjectRow
+from resolvers.assets.rows import AssetBindingRow, AssetObjectRow
 from resolvers.errors import NotFound
 from resolvers.ids import new_id
 from resolvers.principal import Principal
@@ -50,7 +50,7 @@ def entity_stream(entity_kind: str, entity_id: str) -> str:
 
 async def bind_object(
     *, viewer: Principal, asset_object_id: str, entity_kind: str, entity_id: str, slot: str
-) -> dict[str, Any]:
+) -> AssetBindingRow:
     """Bind the viewer's object to `(entity_kind, entity_id, slot)`, replacing what was there."""
     user_id = viewer.require_user()
     if not SLOT.match(slot):
@@ -89,7 +89,7 @@ async def bind_object(
             asset=asset, entity_kind=entity_kind, entity_id=entity_id, slot=slot, now=now
         )
     await streams.publish(entries)
-    return binding
+    return AssetBindingRow.from_row(binding)
 
 
 async def bind_in_transaction(

@@ -1,5 +1,5 @@
-"""The typed row the schema reads for an asset object (`asset_object`), built in `from_row`
-from a select or a raw `RETURNING *`."""
+"""The typed rows the schema reads from the assets domain (objects, bindings, events), each
+built in `from_row` from a select or a raw `RETURNING`."""
 
 from __future__ import annotations
 
@@ -47,4 +47,68 @@ class AssetObjectRow:
             asset_kind=row["asset_kind"],
             created_at=row["created_at"],
             updated_at=row["updated_at"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AssetBindingRow:
+    """An object bound to an entity's slot (`asset_entity_binding`)."""
+
+    binding_id: str
+    asset_object_id: str
+    entity_kind: str
+    entity_id: str
+    slot: str
+    asset_kind: str
+    owner_user_id: str | None
+    profile_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> AssetBindingRow:
+        return cls(
+            binding_id=row["binding_id"],
+            asset_object_id=row["asset_object_id"],
+            entity_kind=row["entity_kind"],
+            entity_id=row["entity_id"],
+            slot=row["slot"],
+            asset_kind=row["asset_kind"],
+            owner_user_id=row["owner_user_id"],
+            profile_id=row["profile_id"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AssetEventRow:
+    """One event of an asset stream (`asset_event`): CONFIRMED, or BOUND with its binding."""
+
+    event_id: str
+    asset_object_id: str
+    binding_id: str | None
+    event_kind: str
+    asset_kind: str
+    owner_user_id: str | None
+    profile_id: str | None
+    entity_kind: str | None
+    entity_id: str | None
+    slot: str | None
+    occurred_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> AssetEventRow:
+        return cls(
+            event_id=row["event_id"],
+            asset_object_id=row["asset_object_id"],
+            binding_id=row["binding_id"],
+            event_kind=row["event_kind"],
+            asset_kind=row["asset_kind"],
+            owner_user_id=row["owner_user_id"],
+            profile_id=row["profile_id"],
+            entity_kind=row["entity_kind"],
+            entity_id=row["entity_id"],
+            slot=row["slot"],
+            occurred_at=row["occurred_at"],
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -12,7 +11,7 @@ from strawberry import relay
 from resolvers.assets.errors import AssetErrorCode
 from resolvers.assets.objects import AccessPolicy, AssetEventKind, ReadUrl, can_read, read_url
 from resolvers.assets.queries import objects_by_ids
-from resolvers.assets.rows import AssetObjectRow
+from resolvers.assets.rows import AssetBindingRow, AssetEventRow, AssetObjectRow
 from schema.context import Info
 
 strawberry.enum(AssetErrorCode, description="Why an assets mutation was refused.")
@@ -102,15 +101,15 @@ class AssetBinding:
     updated_at: datetime = strawberry.field(description="When the slot last changed.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> AssetBinding:
+    def from_row(cls, row: AssetBindingRow) -> AssetBinding:
         return cls(
-            id=strawberry.ID(row["binding_id"]),
-            asset_object_id=strawberry.ID(row["asset_object_id"]),
-            entity_kind=row["entity_kind"],
-            entity_id=row["entity_id"],
-            slot=row["slot"],
-            asset_kind=row["asset_kind"],
-            updated_at=row["updated_at"],
+            id=strawberry.ID(row.binding_id),
+            asset_object_id=strawberry.ID(row.asset_object_id),
+            entity_kind=row.entity_kind,
+            entity_id=row.entity_id,
+            slot=row.slot,
+            asset_kind=row.asset_kind,
+            updated_at=row.updated_at,
         )
 
 
@@ -127,18 +126,18 @@ class AssetEvent:
     occurred_at: datetime = strawberry.field(description="When it happened.")
 
     @classmethod
-    def from_row(cls, sequence: int, row: dict[str, Any]) -> AssetEvent:
-        binding = row["binding_id"]
+    def from_row(cls, sequence: int, row: AssetEventRow) -> AssetEvent:
+        binding = row.binding_id
         return cls(
             sequence=sequence,
-            kind=AssetEventKind(row["event_kind"]),
-            asset_object_id=strawberry.ID(row["asset_object_id"]),
-            asset_kind=row["asset_kind"],
+            kind=AssetEventKind(row.event_kind),
+            asset_object_id=strawberry.ID(row.asset_object_id),
+            asset_kind=row.asset_kind,
             binding_id=strawberry.ID(binding) if binding else None,
-            entity_kind=row["entity_kind"],
-            entity_id=row["entity_id"],
-            slot=row["slot"],
-            occurred_at=row["occurred_at"],
+            entity_kind=row.entity_kind,
+            entity_id=row.entity_id,
+            slot=row.slot,
+            occurred_at=row.occurred_at,
         )
 
 
