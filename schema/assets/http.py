@@ -40,9 +40,7 @@ async def upload(request: Request) -> Response:
     except AssetError as error:
         return _error(STATUS.get(AssetErrorCode(error.code), 400), str(error.code), error.message)
     return Response(
-        orjson.dumps(
-            {"ticketId": result["ticket_id"], "size": result["size"], "sha256": result["sha256"]}
-        ),
+        orjson.dumps({"ticketId": result.ticket_id, "size": result.size, "sha256": result.sha256}),
         status_code=200,
         media_type="application/json",
     )
