@@ -11,13 +11,14 @@ from db.transactions import write_transaction
 from resolvers import clock, formats
 from resolvers.assets.errors import AssetError, AssetErrorCode
 from resolvers.assets.objects import AssetEventKind, record_asset_event, user_stream
+from resolvers.assets.rows import AssetObjectRow
 from resolvers.assets.storage import get_storage
 from resolvers.ids import new_id
 from resolvers.principal import Principal
 from subscriptions import streams
 
 
-async def confirm_object(*, viewer: Principal, ticket_id: str) -> dict[str, Any]:
+async def confirm_object(*, viewer: Principal, ticket_id: str) -> AssetObjectRow:
     """Turn an uploaded ticket into an asset object, after checking the stored bytes.
 
     Size, SHA-256 and format must match what the ticket declared; otherwise the bytes and
@@ -96,7 +97,7 @@ async def confirm_object(*, viewer: Principal, ticket_id: str) -> dict[str, Any]
             now=now,
         )
     await streams.publish(entries)
-    return asset
+    return AssetObjectRow.from_row(asset)
 
 
 async def _replaced_object(ticket: dict[str, Any], user_id: str) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from resolvers import clock
 from resolvers.assets import signing
 from resolvers.assets.entities import policy_for
 from resolvers.assets.errors import AssetError, AssetErrorCode
+from resolvers.assets.rows import AssetBindingRow, AssetObjectRow
 from resolvers.errors import NotFound
 from resolvers.ids import new_id
 from resolvers.principal import Principal
@@ -49,7 +50,7 @@ def entity_stream(entity_kind: str, entity_id: str) -> str:
 
 async def bind_object(
     *, viewer: Principal, asset_object_id: str, entity_kind: str, entity_id: str, slot: str
-) -> dict[str, Any]:
+) -> AssetBindingRow:
     """Bind the viewer's object to `(entity_kind, entity_id, slot)`, replacing what was there."""
     user_id = viewer.require_user()
     if not SLOT.match(slot):
@@ -88,7 +89,7 @@ async def bind_object(
             asset=asset, entity_kind=entity_kind, entity_id=entity_id, slot=slot, now=now
         )
     await streams.publish(entries)
-    return binding
+    return AssetBindingRow.from_row(binding)
 
 
 async def bind_in_transaction(
@@ -166,17 +167,18 @@ async def record_asset_event(
     return await streams.append(streams_keys, kind=kind.value, event_id=event_id, occurred_at=now)
 
 
-async def visible_object(*, viewer: Principal, asset_object_id: str) -> dict[str, Any]:
+async def visible_object(*, viewer: Principal, asset_object_id: str) -> AssetObjectRow:
     """The object if the viewer may read it (public, or theirs); NotFound otherwise."""
-    asset = await AssetObject.select().where(AssetObject.asset_object_id == asset_object_id).first()
+    row = await AssetObject.select().where(AssetObject.asset_object_id == asset_object_id).first()
+    asset = AssetObjectRow.from_row(row) if row is not None else None
     if asset is None or not can_read(viewer, asset):
         raise NotFound("No such asset object.")
     return asset
 
 
-def can_read(viewer: Principal, asset: dict[str, Any]) -> bool:
-    return asset["access_policy"] == AccessPolicy.PUBLIC_READ or (
-        viewer.user_id is not None and asset["owner_user_id"] == viewer.user_id
+def can_read(viewer: Principal, asset: AssetObjectRow) -> bool:
+    return asset.access_policy == AccessPolicy.PUBLIC_READ or (
+        viewer.user_id is not None and asset.owner_user_id == viewer.user_id
     )
 
 
@@ -190,23 +192,24 @@ def read_path(asset_object_id: str) -> str:
     return f"/assets/objects/{asset_object_id}"
 
 
-def read_url(asset: dict[str, Any]) -> ReadUrl:
+def read_url(asset_object_id: str) -> ReadUrl:
     """A signed URL to the object's bytes (call only after `can_read`)."""
     expires_at = clock.now() + timedelta(seconds=get_settings().asset_read_url_ttl_seconds)
-    subject = asset["asset_object_id"]
     return ReadUrl(
-        url=signing.signed_path(read_path(subject), READ_ACTION, subject, expires_at),
+        url=signing.signed_path(
+            read_path(asset_object_id), READ_ACTION, asset_object_id, expires_at
+        ),
         expires_at=expires_at,
     )
 
 
 async def object_for_read_url(
     *, asset_object_id: str, expires: str | None, signature: str | None
-) -> dict[str, Any]:
+) -> AssetObjectRow:
     """The object behind a signed read URL; NotFound for a bad, expired or unknown one."""
     if signing.check(READ_ACTION, asset_object_id, expires, signature) is not None:
         raise NotFound("This link is invalid or has expired.")
     asset = await AssetObject.select().where(AssetObject.asset_object_id == asset_object_id).first()
     if asset is None:
         raise NotFound("No such asset object.")
-    return asset
+    return AssetObjectRow.from_row(asset)

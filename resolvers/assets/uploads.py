@@ -6,7 +6,6 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from db.tables.assets import AssetObject, AssetsUploadTicket
 from db.transactions import write_transaction
@@ -21,6 +20,15 @@ from settings import get_settings
 ASSET_KIND = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 UPLOAD_ACTION = "upload"
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedUpload:
+    """An upload the ticket accepted: its size and SHA-256 (hex)."""
+
+    ticket_id: str
+    size: int
+    sha256: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +138,7 @@ async def receive_upload(
     expires: str | None,
     signature: str | None,
     chunks: AsyncIterator[bytes],
-) -> dict[str, Any]:
+) -> ReceivedUpload:
     """Store the bytes of a ticket's upload; they must match the declared size and hash.
 
     Refused uploads leave no file behind. A ticket takes one successful upload.
@@ -181,4 +189,4 @@ async def receive_upload(
     except BaseException:
         await storage.delete(ticket["bucket"], attempt_key)
         raise
-    return {"ticket_id": ticket_id, "size": digest.size, "sha256": digest.sha256}
+    return ReceivedUpload(ticket_id=ticket_id, size=digest.size, sha256=digest.sha256)

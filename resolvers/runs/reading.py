@@ -23,6 +23,7 @@ from resolvers.principal import Principal
 from resolvers.runs.finishing import expire_run
 from resolvers.runs.model import Run, RunStatus
 from resolvers.runs.registry import rules_for
+from resolvers.runs.rows import PlayedWorkRow, RunEventRow
 from resolvers.runs.store import event_from_row, run_from_row
 
 
@@ -83,7 +84,7 @@ async def states_of(runs: Sequence[Run]) -> dict[str, dict[str, Any]]:
     return states
 
 
-async def events_by_ids(event_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+async def events_by_ids(event_ids: Sequence[str]) -> dict[str, RunEventRow]:
     """Run events by id (one statement), JSON decoded."""
     if not event_ids:
         return {}
@@ -93,15 +94,20 @@ async def events_by_ids(event_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
 
 async def played_works_of(
     *, user_id: str, first: int | None = None, after: str | None = None
-) -> Page[dict[str, Any]]:
+) -> Page[PlayedWorkRow]:
     """The works the user played in PLAY runs, most recently played first."""
-    return await keyset_page(
+    page = await keyset_page(
         ProfilePlayedWorld,
         ProfilePlayedWorld.last_played_at,
         ProfilePlayedWorld.played_world_id,
         first=first,
         after=after,
         where=ProfilePlayedWorld.user_id == user_id,
+    )
+    return Page(
+        items=[PlayedWorkRow.from_row(row) for row in page.items],
+        cursors=page.cursors,
+        has_next_page=page.has_next_page,
     )
 
 

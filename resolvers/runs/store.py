@@ -9,7 +9,7 @@ entries after commit.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -18,22 +18,11 @@ from db.tables.runs import RunsRunEvent
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
 from resolvers.runs.model import Run, RunEventKind, RunMode, RunStatus, run_stream
+from resolvers.runs.rows import RunEventRow, utc_time
 from subscriptions import streams
 from subscriptions.streams import StreamEntry
 
 RUNNING = RunStatus.RUNNING.value
-
-
-def _time(value: Any) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if not isinstance(value, datetime):
-        raise TypeError(f"not a time: {value!r}")
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _json(value: Any) -> Any:
-    return orjson.loads(value) if isinstance(value, str | bytes) else value
 
 
 def run_from_row(row: Mapping[str, Any]) -> Run:
@@ -49,24 +38,20 @@ def run_from_row(row: Mapping[str, Any]) -> Run:
         status=RunStatus(row["status"]),
         reason=row["reason"],
         snapshot_version=int(row["snapshot_version"]),
-        started_at=_time(row["started_at"]),
-        deadline_at=_time(row["deadline_at"]),
+        started_at=utc_time(row["started_at"]),
+        deadline_at=utc_time(row["deadline_at"]),
         duration_limit_ms=int(row["duration_limit_ms"]),
-        finished_at=_time(finished_at) if finished_at is not None else None,
+        finished_at=utc_time(finished_at) if finished_at is not None else None,
         elapsed_ms=int(elapsed) if elapsed is not None else None,
-        updated_at=_time(row["updated_at"]),
-        paused_at=_time(row["paused_at"]) if row.get("paused_at") is not None else None,
+        updated_at=utc_time(row["updated_at"]),
+        paused_at=utc_time(row["paused_at"]) if row.get("paused_at") is not None else None,
         paused_ms=int(row.get("paused_ms") or 0),
     )
 
 
-def event_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
+def event_from_row(row: Mapping[str, Any]) -> RunEventRow:
     """A `runs_run_event` row with its JSON decoded and its time in UTC."""
-    event = dict(row)
-    event["action_json"] = _json(event["action_json"]) or {}
-    event["payload_json"] = _json(event["payload_json"]) or {}
-    event["occurred_at"] = _time(event["occurred_at"])
-    return event
+    return RunEventRow.from_row(row)
 
 
 async def record_event(

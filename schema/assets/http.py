@@ -40,9 +40,7 @@ async def upload(request: Request) -> Response:
     except AssetError as error:
         return _error(STATUS.get(AssetErrorCode(error.code), 400), str(error.code), error.message)
     return Response(
-        orjson.dumps(
-            {"ticketId": result["ticket_id"], "size": result["size"], "sha256": result["sha256"]}
-        ),
+        orjson.dumps({"ticketId": result.ticket_id, "size": result.size, "sha256": result.sha256}),
         status_code=200,
         media_type="application/json",
     )
@@ -57,12 +55,12 @@ async def read(request: Request) -> Response:
         )
     except NotFound as error:
         return _error(404, "NOT_FOUND", str(error))
-    path = get_storage().local_path(asset["bucket"], asset["object_key"])
+    path = get_storage().local_path(asset.bucket, asset.object_key)
     if not path.is_file():
         return _error(404, "NOT_FOUND", "The object's bytes are missing.")
     return FileResponse(
         path,
-        media_type=asset["content_type"] or "application/octet-stream",
+        media_type=asset.content_type or "application/octet-stream",
         headers={"Cache-Control": "private, max-age=600", "X-Content-Type-Options": "nosniff"},
     )
 

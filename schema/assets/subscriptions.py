@@ -7,13 +7,14 @@ then live, each sequence once and in order; 4401 on revocation, 4008 when fallin
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from resolvers.assets.entities import policy_for
 from resolvers.assets.objects import entity_stream, user_stream
 from resolvers.assets.queries import events_by_ids
+from resolvers.assets.rows import AssetEventRow
 from resolvers.errors import BadUserInput, NotFound
 from schema.assets.entities import ENTITY_ID, entity_object_id
 from schema.assets.types import AssetEvent
@@ -65,5 +66,5 @@ class AssetSubscription:
         return deliver(info.context, stream_key, after, load_rows=events_by_ids, convert=_convert)
 
 
-def _convert(row: dict[str, Any], sequence: int) -> AssetEvent:
+def _convert(row: AssetEventRow, sequence: int) -> AssetEvent:
     return AssetEvent.from_row(sequence, row)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -12,6 +11,7 @@ from strawberry import relay
 from resolvers.assets.errors import AssetErrorCode
 from resolvers.assets.objects import AccessPolicy, AssetEventKind, ReadUrl, can_read, read_url
 from resolvers.assets.queries import objects_by_ids
+from resolvers.assets.rows import AssetBindingRow, AssetEventRow, AssetObjectRow
 from schema.context import Info
 
 strawberry.enum(AssetErrorCode, description="Why an assets mutation was refused.")
@@ -41,13 +41,13 @@ class AssetObject(relay.Node):
         description="The entity it was last bound to, null before any binding."
     )
     created_at: datetime = strawberry.field(description="Confirmation time.")
-    row: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[AssetObjectRow]
     signed: strawberry.Private[ReadUrl | None] = None
 
     def _signed(self) -> ReadUrl:
         # One signature per object, so `readUrl` and `readUrlExpiresAt` always agree.
         if self.signed is None:
-            self.signed = read_url(self.row)
+            self.signed = read_url(self.row.asset_object_id)
         return self.signed
 
     @strawberry.field(
@@ -61,19 +61,19 @@ class AssetObject(relay.Node):
         return self._signed().expires_at
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> AssetObject:
+    def from_row(cls, row: AssetObjectRow) -> AssetObject:
         return cls(
-            asset_object_id=row["asset_object_id"],
-            asset_kind=row["asset_kind"],
-            access_policy=AccessPolicy(row["access_policy"]),
-            content_type=row["content_type"],
-            content_length=row["content_length"],
-            content_hash=row["content_hash"],
-            version=row["version"],
-            source_job_id=row["source_job_id"],
-            profile_id=row["profile_id"],
-            entity_id=row["entity_id"],
-            created_at=row["created_at"],
+            asset_object_id=row.asset_object_id,
+            asset_kind=row.asset_kind,
+            access_policy=AccessPolicy(row.access_policy),
+            content_type=row.content_type,
+            content_length=row.content_length,
+            content_hash=row.content_hash,
+            version=row.version,
+            source_job_id=row.source_job_id,
+            profile_id=row.profile_id,
+            entity_id=row.entity_id,
+            created_at=row.created_at,
             row=row,
         )
 
@@ -101,15 +101,15 @@ class AssetBinding:
     updated_at: datetime = strawberry.field(description="When the slot last changed.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> AssetBinding:
+    def from_row(cls, row: AssetBindingRow) -> AssetBinding:
         return cls(
-            id=strawberry.ID(row["binding_id"]),
-            asset_object_id=strawberry.ID(row["asset_object_id"]),
-            entity_kind=row["entity_kind"],
-            entity_id=row["entity_id"],
-            slot=row["slot"],
-            asset_kind=row["asset_kind"],
-            updated_at=row["updated_at"],
+            id=strawberry.ID(row.binding_id),
+            asset_object_id=strawberry.ID(row.asset_object_id),
+            entity_kind=row.entity_kind,
+            entity_id=row.entity_id,
+            slot=row.slot,
+            asset_kind=row.asset_kind,
+            updated_at=row.updated_at,
         )
 
 
@@ -126,18 +126,18 @@ class AssetEvent:
     occurred_at: datetime = strawberry.field(description="When it happened.")
 
     @classmethod
-    def from_row(cls, sequence: int, row: dict[str, Any]) -> AssetEvent:
-        binding = row["binding_id"]
+    def from_row(cls, sequence: int, row: AssetEventRow) -> AssetEvent:
+        binding = row.binding_id
         return cls(
             sequence=sequence,
-            kind=AssetEventKind(row["event_kind"]),
-            asset_object_id=strawberry.ID(row["asset_object_id"]),
-            asset_kind=row["asset_kind"],
+            kind=AssetEventKind(row.event_kind),
+            asset_object_id=strawberry.ID(row.asset_object_id),
+            asset_kind=row.asset_kind,
             binding_id=strawberry.ID(binding) if binding else None,
-            entity_kind=row["entity_kind"],
-            entity_id=row["entity_id"],
-            slot=row["slot"],
-            occurred_at=row["occurred_at"],
+            entity_kind=row.entity_kind,
+            entity_id=row.entity_id,
+            slot=row.slot,
+            occurred_at=row.occurred_at,
         )
 
 

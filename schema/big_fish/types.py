@@ -41,7 +41,7 @@ ASSET_PATH = read_path("")
 def signed_src(src: str | None) -> str | None:
     """Stored sources are asset paths (`/assets/objects/<id>`): sign them."""
     if src is not None and src.startswith(ASSET_PATH):
-        return read_url({"asset_object_id": src.removeprefix(ASSET_PATH)}).url
+        return read_url(src.removeprefix(ASSET_PATH)).url
     return src
 
 

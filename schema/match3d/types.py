@@ -47,7 +47,7 @@ ASSET_PATH = read_path("")
 
 def signed_url(asset_object_id: str | None) -> str | None:
     """A fresh signed read URL of an object (call only for objects the viewer may read)."""
-    return read_url({"asset_object_id": asset_object_id}).url if asset_object_id else None
+    return read_url(asset_object_id).url if asset_object_id else None
 
 
 def gallery_loaders(info: Info) -> GalleryLoaders:

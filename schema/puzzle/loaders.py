@@ -8,6 +8,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from resolvers.assets.queries import objects_by_ids
+from resolvers.assets.rows import AssetObjectRow
 from resolvers.puzzle import sessions, works
 from resolvers.puzzle.gate import WorkImages, bound_images
 from schema.creation.loaders import CreationLoaders
@@ -23,7 +24,7 @@ class PuzzleLoaders:
         )
         self.sessions = DataLoader[str, dict[str, Any] | None](load_fn=self._sessions)
         self.images = DataLoader[ImagesKey, WorkImages](load_fn=self._images)
-        self.assets = DataLoader[str, dict[str, Any] | None](load_fn=self._assets)
+        self.assets = DataLoader[str, AssetObjectRow | None](load_fn=self._assets)
         self.creation = CreationLoaders()
 
     @staticmethod
@@ -50,6 +51,6 @@ class PuzzleLoaders:
         return [found[work_id] for work_id, _ in keys]
 
     @staticmethod
-    async def _assets(asset_ids: list[str]) -> list[dict[str, Any] | None]:
+    async def _assets(asset_ids: list[str]) -> list[AssetObjectRow | None]:
         rows = await objects_by_ids(asset_ids)
         return [rows.get(asset_id) for asset_id in asset_ids]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
@@ -17,6 +17,7 @@ from strawberry.scalars import JSON
 from resolvers.rpg import narration, store
 from resolvers.runs.model import run_stream
 from resolvers.runs.reading import events_by_ids
+from resolvers.runs.rows import RunEventRow
 from schema.context import Info
 from schema.permissions import IsAuthenticated
 from schema.streaming import check_cursor, deliver
@@ -40,15 +41,15 @@ class StorySessionEvent:
     occurred_at: datetime = strawberry.field(description="When it was applied.")
 
 
-def _convert(row: dict[str, Any], sequence: int) -> StorySessionEvent:
-    payload = row["payload_json"] or {}
+def _convert(row: RunEventRow, sequence: int) -> StorySessionEvent:
+    payload = row.payload_json or {}
     return StorySessionEvent(
         sequence=sequence,
-        event_id=strawberry.ID(row["event_id"]),
-        kind=str(payload.get("kind") or row["event_kind"]),
-        snapshot_version=int(row["snapshot_version"]),
+        event_id=strawberry.ID(row.event_id),
+        kind=str(payload.get("kind") or row.event_kind),
+        snapshot_version=row.snapshot_version,
         payload=JSON(payload),
-        occurred_at=row["occurred_at"],
+        occurred_at=row.occurred_at,
     )
 
 

@@ -10,20 +10,21 @@ nothing.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from resolvers.runs.model import run_stream
 from resolvers.runs.reading import events_by_ids
 from resolvers.runs.refusals import owned_run
+from resolvers.runs.rows import RunEventRow
 from schema.context import Info
 from schema.permissions import IsAuthenticated
 from schema.runs.types import RunEvent, run_object_id
 from schema.streaming import check_cursor, deliver
 
 
-async def _load_rows(event_ids: list[str]) -> dict[str, dict[str, Any]]:
+async def _load_rows(event_ids: list[str]) -> dict[str, RunEventRow]:
     return await events_by_ids(event_ids)
 
 
@@ -59,5 +60,5 @@ class RunSubscription:
         return deliver(info.context, stream_key, after, load_rows=_load_rows, convert=_convert)
 
 
-def _convert(row: dict[str, Any], sequence: int) -> RunEvent:
+def _convert(row: RunEventRow, sequence: int) -> RunEvent:
     return RunEvent.from_row(row, sequence)

@@ -30,6 +30,7 @@ from resolvers.runs import model
 from resolvers.runs.errors import RunErrorCode
 from resolvers.runs.model import RunEventKind, RunMode, RunStatus
 from resolvers.runs.reading import run_for_viewer, states_of
+from resolvers.runs.rows import RunEventRow
 from schema.context import Info
 from schema.gallery.work import Work, work_type_for
 from schema.ids import object_id
@@ -207,18 +208,18 @@ class RunEvent:
     occurred_at: datetime = strawberry.field(description="When it was applied.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], sequence: int) -> RunEvent:
+    def from_row(cls, row: RunEventRow, sequence: int) -> RunEvent:
         return cls(
             sequence=sequence,
-            event_id=strawberry.ID(row["event_id"]),
-            run_id=strawberry.ID(row["run_id"]),
-            kind=RunEventKind(row["event_kind"]),
-            snapshot_version=int(row["snapshot_version"]),
-            status=RunStatus(row["status"]),
-            reason=row["reason"],
-            action=row["action_json"],
-            payload=row["payload_json"],
-            occurred_at=row["occurred_at"],
+            event_id=strawberry.ID(row.event_id),
+            run_id=strawberry.ID(row.run_id),
+            kind=row.event_kind,
+            snapshot_version=row.snapshot_version,
+            status=row.status,
+            reason=row.reason,
+            action=row.action_json,
+            payload=row.payload_json,
+            occurred_at=row.occurred_at,
         )
 
 

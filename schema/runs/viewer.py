@@ -11,6 +11,7 @@ import strawberry
 from resolvers.gallery.play_types import PlayType
 from resolvers.runs import reading
 from resolvers.runs.model import RunStatus
+from resolvers.runs.rows import PlayedWorkRow
 from schema.context import Info
 from schema.gallery.work import Work
 from schema.relay import Connection, Edge, PageInfo
@@ -45,17 +46,17 @@ class PlayedWork:
         return await self.loaders.works.load((self.play_type, str(self.work_id)))
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], loaders: RunLoaders) -> PlayedWork:
+    def from_row(cls, row: PlayedWorkRow, loaders: RunLoaders) -> PlayedWork:
         return cls(
-            id=strawberry.ID(row["played_world_id"]),
-            world_key=row["world_key"],
-            play_type=PlayType(row["world_type"]),
-            work_id=strawberry.ID(row["profile_id"]),
-            title=row["world_title"],
-            subtitle=row["world_subtitle"],
-            first_played_at=row["first_played_at"],
-            last_played_at=row["last_played_at"],
-            last_observed_play_time_ms=int(row["last_observed_play_time_ms"]),
+            id=strawberry.ID(row.played_world_id),
+            world_key=row.world_key,
+            play_type=row.world_type,
+            work_id=strawberry.ID(row.profile_id),
+            title=row.world_title,
+            subtitle=row.world_subtitle,
+            first_played_at=row.first_played_at,
+            last_played_at=row.last_played_at,
+            last_observed_play_time_ms=row.last_observed_play_time_ms,
             loaders=loaders,
         )
 

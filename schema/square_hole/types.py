@@ -40,7 +40,7 @@ def signed_url(asset_object_id: str | None) -> str | None:
     """A fresh signed read URL of an object (only for objects the viewer may read)."""
     if not asset_object_id:
         return None
-    return read_url({"asset_object_id": asset_object_id}).url
+    return read_url(asset_object_id).url
 
 
 def signed_src(src: str | None) -> str | None:

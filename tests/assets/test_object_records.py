@@ -222,7 +222,7 @@ async def test_binding_records_the_entity_and_its_work_profile_on_object_binding
             slot=slot,
         )
         # then the binding, the object and the BOUND event record the entity and profile
-        assert binding["profile_id"] == profile_id
+        assert binding.profile_id == profile_id
         (asset,) = await AssetObject.select(AssetObject.profile_id, AssetObject.entity_id)
         assert asset == {"profile_id": profile_id, "entity_id": entity_id}
         event = (

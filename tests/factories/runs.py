@@ -70,10 +70,10 @@ async def events_of(run_id: str) -> list[dict[str, Any]]:
     return [
         {
             "sequence": entry.sequence,
-            "kind": by_id[entry.event_id]["event_kind"],
-            "version": by_id[entry.event_id]["snapshot_version"],
-            "status": by_id[entry.event_id]["status"],
-            "payload": by_id[entry.event_id]["payload_json"],
+            "kind": by_id[entry.event_id].event_kind,
+            "version": by_id[entry.event_id].snapshot_version,
+            "status": by_id[entry.event_id].status,
+            "payload": by_id[entry.event_id].payload_json,
         }
         for entry in entries
     ]

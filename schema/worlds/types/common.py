@@ -19,7 +19,7 @@ def signed_cover_url(src: str | None) -> str | None:
     asset_object_id = cover_object_id(src)
     if asset_object_id is None:
         return src
-    return read_url({"asset_object_id": asset_object_id}).url
+    return read_url(asset_object_id).url
 
 
 @strawberry.type(name="CustomWorldError", description="Why a custom-world mutation did nothing.")

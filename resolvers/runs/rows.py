@@ -1,0 +1,87 @@
+"""Typed rows the schema reads from the runs domain: a run's events (`runs_run_event`) and
+the works a user played (`profile_played_world`), each built in `from_row` on both engines
+(raw statements give JSON as text and times as text on SQLite)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from resolvers.gallery.play_types import PlayType
+from resolvers.runs.model import RunEventKind, RunStatus
+
+
+def utc_time(value: Any) -> datetime:
+    """A stored time (a datetime, or ISO text from a raw statement) in UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        raise TypeError(f"not a time: {value!r}")
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def json_value(value: Any) -> Any:
+    """A JSON column as Python (raw statements return it as text)."""
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
+@dataclass(frozen=True, slots=True)
+class RunEventRow:
+    """One applied change of a run (`runs_run_event`), its JSON decoded, its time in UTC."""
+
+    event_id: str
+    run_id: str
+    event_kind: RunEventKind
+    snapshot_version: int
+    status: RunStatus
+    reason: str | None
+    action_json: Any
+    payload_json: Any
+    occurred_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> RunEventRow:
+        return cls(
+            event_id=row["event_id"],
+            run_id=row["run_id"],
+            event_kind=RunEventKind(row["event_kind"]),
+            snapshot_version=int(row["snapshot_version"]),
+            status=RunStatus(row["status"]),
+            reason=row["reason"],
+            action_json=json_value(row["action_json"]) or {},
+            payload_json=json_value(row["payload_json"]) or {},
+            occurred_at=utc_time(row["occurred_at"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PlayedWorkRow:
+    """A work the user played in PLAY runs (`profile_played_world`)."""
+
+    played_world_id: str
+    world_key: str
+    world_type: PlayType
+    profile_id: str
+    world_title: str
+    world_subtitle: str
+    first_played_at: datetime
+    last_played_at: datetime
+    last_observed_play_time_ms: int
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> PlayedWorkRow:
+        return cls(
+            played_world_id=row["played_world_id"],
+            world_key=row["world_key"],
+            world_type=PlayType(row["world_type"]),
+            profile_id=row["profile_id"],
+            world_title=row["world_title"],
+            world_subtitle=row["world_subtitle"],
+            first_played_at=row["first_played_at"],
+            last_played_at=row["last_played_at"],
+            last_observed_play_time_ms=int(row["last_observed_play_time_ms"]),
+        )
