@@ -23,6 +23,15 @@ from schema.rpg.types import StorySessionType
 VERSION = "The session's `version` this action was made on (every action bumps it)."
 
 
+BATTLE_START_INPUT = "The session, the hostile NPC to fight and the session version you last saw."
+BATTLE_ACT_INPUT = (
+    "The battle, the action (an item id for ITEM) and the session version you last saw."
+)
+TREASURE_INPUT = "The session, the encounter, the action and the session version you last saw."
+QUEST_ACCEPT_INPUT = "The session, the NPC offering the quest and the session version you last saw."
+QUEST_TURN_IN_INPUT = "The session, the quest and the session version you last saw."
+
+
 @strawberry.input(description="Start a battle against a hostile NPC of your session.")
 class BattleStartInput:
     story_session_id: strawberry.ID = strawberry.field(description="Your story session.")
@@ -91,7 +100,9 @@ class RpgPlayMutation:
         extensions=[DomainErrorPayload()],
     )
     async def battle_start(
-        self, info: Info, input: Annotated[BattleStartInput, strawberry.argument(description="It.")]
+        self,
+        info: Info,
+        input: Annotated[BattleStartInput, strawberry.argument(description=BATTLE_START_INPUT)],
     ) -> StoryPlayPayload:
         view = await play_actions.battle_start(
             viewer=info.context.principal,
@@ -109,7 +120,9 @@ class RpgPlayMutation:
         extensions=[DomainErrorPayload()],
     )
     async def battle_act(
-        self, info: Info, input: Annotated[BattleActInput, strawberry.argument(description="It.")]
+        self,
+        info: Info,
+        input: Annotated[BattleActInput, strawberry.argument(description=BATTLE_ACT_INPUT)],
     ) -> StoryPlayPayload:
         view = await play_actions.battle_act(
             viewer=info.context.principal,
@@ -128,7 +141,7 @@ class RpgPlayMutation:
     async def treasure_interact(
         self,
         info: Info,
-        input: Annotated[TreasureInteractInput, strawberry.argument(description="It.")],
+        input: Annotated[TreasureInteractInput, strawberry.argument(description=TREASURE_INPUT)],
     ) -> StoryPlayPayload:
         view = await play_actions.treasure_interact(
             viewer=info.context.principal,
@@ -145,7 +158,9 @@ class RpgPlayMutation:
         extensions=[DomainErrorPayload()],
     )
     async def quest_accept(
-        self, info: Info, input: Annotated[QuestAcceptInput, strawberry.argument(description="It.")]
+        self,
+        info: Info,
+        input: Annotated[QuestAcceptInput, strawberry.argument(description=QUEST_ACCEPT_INPUT)],
     ) -> StoryPlayPayload:
         view = await play_actions.quest_accept(
             viewer=info.context.principal,
@@ -161,7 +176,9 @@ class RpgPlayMutation:
         extensions=[DomainErrorPayload()],
     )
     async def quest_turn_in(
-        self, info: Info, input: Annotated[QuestTurnInInput, strawberry.argument(description="It.")]
+        self,
+        info: Info,
+        input: Annotated[QuestTurnInInput, strawberry.argument(description=QUEST_TURN_IN_INPUT)],
     ) -> StoryPlayPayload:
         view = await play_actions.quest_turn_in(
             viewer=info.context.principal,
