@@ -162,6 +162,11 @@ def _failing_code(wechat: FakeWechat, monkeypatch: pytest.MonkeyPatch, case: str
         monkeypatch.setenv("WECHAT_API_BASE_URL", f"http://127.0.0.1:{free_port()}")
     elif case == "wrong-secret":
         monkeypatch.setenv("WECHAT_APP_SECRET" if web else "WECHAT_MINI_APP_SECRET", "wrong")
+    elif case == "slow":
+        # the fake holds its answer until the test ends, so a short wait is certain to expire
+        monkeypatch.setenv("WECHAT_HTTP_TIMEOUT_SECONDS", "0.5")
+        get_settings.cache_clear()
+        return case
     else:
         return case
     get_settings.cache_clear()

@@ -238,7 +238,9 @@ async def test_provider_failures_fail_the_task_with_their_message(
             IMAGE_BACKEND="openai",
             OPENAI_BASE_URL=provider.base_url,
             OPENAI_API_KEY="sk-fake",
-            OPENAI_IMAGE_TIMEOUT_SECONDS="0.5",
+            # only the unanswered request waits out a short timeout; the others get a long one
+            # so a loaded machine cannot turn their answer into a timeout
+            OPENAI_IMAGE_TIMEOUT_SECONDS="0.5" if answer == "hang" else "30",
         )
         provider.answer = answer
         owner = await make_user()
