@@ -70,7 +70,7 @@ async def complete_turn(run_id: str, task_id: str) -> bool:
 async def settle_session(run_id: str) -> None:
     """Complete the session's pending turn if its task has finished (one read when not)."""
     session = (await store.sessions_by_runs([run_id])).get(run_id)
-    task_id = session["pending_task_id"] if session else None
+    task_id = session.pending_task_id if session else None
     if task_id and await finished_task(task_id) is not None:
         await complete_turn(run_id, task_id)
 
