@@ -157,9 +157,9 @@ class CustomWorldRunRules(RunRules):
             "pending_action_json": None,
             "status": StorySessionStatus.ACTIVE.value,
         }
-        if task["status"] != "completed":
+        if task.status != "completed":
             return await self._applied(run, session, "turn_failed", [], now, **clear)
-        narrative = story.read_reply(task["latest_text_output"] or "")
+        narrative = story.read_reply(task.latest_text_output or "")
         content = WorldContent.model_validate(session.content_json)
         changes: list[dict[str, Any]] = []
         progress = session.progress_json
