@@ -9,6 +9,7 @@ ILLEGAL_MOVE; nothing is written then.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,14 @@ from resolvers.gallery.play_types import PlayType
 from resolvers.principal import Principal
 from resolvers.rpg import narration, store
 from resolvers.rpg.model import InventoryAction, NpcAction
+from resolvers.rpg.play_rows import (
+    BattleStateRow,
+    ChapterProgressionRow,
+    PlayerProgressionRow,
+    TreasureRecordRow,
+)
+from resolvers.rpg.quest_rows import QuestLogRow, QuestRecordRow
+from resolvers.rpg.rows import InventorySlotRow, NpcStateRow, StoryEventRow, StorySessionRow
 from resolvers.rpg.runs import CUSTOM_WORLD_RUNS
 from resolvers.runs import lifecycle
 
@@ -24,21 +33,22 @@ from resolvers.runs import lifecycle
 @dataclass(frozen=True, slots=True)
 class StoryView:
     """A story session with its NPCs, inventory, story events, battles, treasure records,
-    quests and quest logs, and its player's progression (rows, JSON decoded)."""
+    quests and quest logs, and its player's progression (typed rows, JSON decoded)."""
 
-    session: dict[str, Any]
-    npcs: list[dict[str, Any]]
-    inventory: list[dict[str, Any]]
-    events: list[dict[str, Any]]
-    battles: list[dict[str, Any]]
-    treasures: list[dict[str, Any]]
-    quests: list[dict[str, Any]]
-    quest_logs: list[dict[str, Any]]
-    progression: dict[str, Any] | None
-    chapters: list[dict[str, Any]]
+    session: StorySessionRow
+    npcs: list[NpcStateRow]
+    inventory: list[InventorySlotRow]
+    events: list[StoryEventRow]
+    battles: list[BattleStateRow]
+    treasures: list[TreasureRecordRow]
+    quests: list[QuestRecordRow]
+    quest_logs: list[QuestLogRow]
+    progression: PlayerProgressionRow | None
+    chapters: list[ChapterProgressionRow]
 
 
-def view_of(state: dict[str, Any]) -> StoryView:
+def view_of(state: Mapping[str, Any]) -> StoryView:
+    """The view of a run's state (`CUSTOM_WORLD_RUNS.states`: its typed rows by name)."""
     return StoryView(
         session=state["session"],
         npcs=state["npcs"],
@@ -60,15 +70,15 @@ async def _view(run_id: str) -> StoryView:
 async def story_session(*, viewer: Principal, story_session_id: str) -> StoryView:
     """The viewer's story session (a finished pending turn applied first); NOT_FOUND else."""
     session = await store.owned_session(viewer=viewer, story_session_id=story_session_id)
-    await narration.settle_session(session["runtime_session_id"])
-    return await _view(session["runtime_session_id"])
+    await narration.settle_session(session.runtime_session_id)
+    return await _view(session.runtime_session_id)
 
 
 async def act(
     viewer: Principal, story_session_id: str, expected_version: int, action: dict[str, Any]
 ) -> StoryView:
     session = await store.owned_session(viewer=viewer, story_session_id=story_session_id)
-    run_id = session["runtime_session_id"]
+    run_id = session.runtime_session_id
     await narration.settle_session(run_id)
     await lifecycle.act(
         viewer=viewer,
@@ -78,8 +88,8 @@ async def act(
         play_type=PlayType.CUSTOM_WORLD,
     )
     view = await _view(run_id)
-    if view.session["pending_task_id"] is not None:
-        await creating.announce_queued(view.session["pending_task_id"])  # wake the workers
+    if view.session.pending_task_id is not None:
+        await creating.announce_queued(view.session.pending_task_id)  # wake the workers
     return view
 
 

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -32,22 +33,24 @@ from resolvers.rpg.model import (
     PlayerProgressionGrantSource,
     QuestSignalKind,
 )
+from resolvers.rpg.play_rows import BattleStateRow
 from resolvers.rpg.records import ItemSpec, Vitals, WorldContent
+from resolvers.rpg.rows import StorySessionRow
 
-TABLE = "battle_state"
-
-
-def vitals_of(session: dict[str, Any]) -> Vitals:
-    return Vitals.model_validate(session.get("vitals_json") or {})
+TABLE = BattleStateRow.TABLE
 
 
-async def refuse_during_battle(session: dict[str, Any]) -> None:
+def vitals_of(session: StorySessionRow) -> Vitals:
+    return session.vitals
+
+
+async def refuse_during_battle(session: StorySessionRow) -> None:
     """BATTLE_IN_PROGRESS while the session has an active battle: its end writes the
     player's hp and mana from the battle, which would overwrite anything gained meanwhile."""
     active = await play_store.one(
-        TABLE,
+        BattleStateRow,
         "runtime_session_id = {} AND status = {}",
-        session["runtime_session_id"],
+        session.runtime_session_id,
         BattleStatus.ACTIVE.value,
     )
     if active is not None:
@@ -57,7 +60,7 @@ async def refuse_during_battle(session: dict[str, Any]) -> None:
 
 
 async def start(
-    session: dict[str, Any], content: WorldContent, target_npc_id: str, now: datetime
+    session: StorySessionRow, content: WorldContent, target_npc_id: str, now: datetime
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The changes and the session columns to write (none)."""
     hostile = next((h for h in content.hostiles if h.npc_id == target_npc_id), None)
@@ -66,12 +69,12 @@ async def start(
     await refuse_during_battle(session)
     vitals = vitals_of(session)
     row = await play_store.insert(
-        TABLE,
+        BattleStateRow,
         {
             "battle_state_id": new_id(),
-            "story_session_id": session["story_session_id"],
-            "runtime_session_id": session["runtime_session_id"],
-            "actor_user_id": session["actor_user_id"],
+            "story_session_id": session.story_session_id,
+            "runtime_session_id": session.runtime_session_id,
+            "actor_user_id": session.actor_user_id,
             "chapter_id": hostile.chapter_id,
             "target_npc_id": hostile.npc_id,
             "target_name": hostile.name,
@@ -96,28 +99,28 @@ async def start(
 
 
 async def _use_item(
-    session: dict[str, Any], item_id: str | None, now: datetime
+    session: StorySessionRow, item_id: str | None, now: datetime
 ) -> tuple[str, list[dict[str, Any]]]:
     """One unit of a consumable the player has (by item id): its name and the changes."""
-    slots = (await store.slots_of([session["runtime_session_id"]]))[session["runtime_session_id"]]
+    slots = (await store.slots_of([session.runtime_session_id]))[session.runtime_session_id]
     slot = next(
         (
             s
             for s in slots
-            if s["item_id"] == item_id
-            and s["container_kind"] == inventory.BACKPACK
-            and s["category"] == ItemCategory.CONSUMABLE.value
+            if s.item_id == item_id
+            and s.container_kind == inventory.BACKPACK
+            and s.category == ItemCategory.CONSUMABLE.value
         ),
         None,
     )
     if slot is None:
         raise RpgError(RpgErrorCode.ILLEGAL_MOVE, "You have no such item to use.", field="itemId")
-    taken, changes = await inventory.take_one(session["runtime_session_id"], slot["slot_id"], now)
-    return str(taken["name"]), changes
+    taken, changes = await inventory.take_one(session.runtime_session_id, slot.slot_id, now)
+    return str(taken.name), changes
 
 
 async def act(
-    session: dict[str, Any],
+    session: StorySessionRow,
     content: WorldContent,
     battle_id: str,
     action: BattleAction,
@@ -126,42 +129,44 @@ async def act(
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """One turn: the changes and the session columns to write (vitals after the battle)."""
     battle = await play_store.one(
-        TABLE,
+        BattleStateRow,
         "battle_state_id = {} AND runtime_session_id = {}",
         battle_id[:64],
-        session["runtime_session_id"],
+        session.runtime_session_id,
     )
     if battle is None:
         raise RpgError(RpgErrorCode.ILLEGAL_MOVE, "No such battle in this story.", field="battleId")
-    if battle["status"] != BattleStatus.ACTIVE.value:
+    if battle.status != BattleStatus.ACTIVE.value:
         raise RpgError(
             RpgErrorCode.BATTLE_FINISHED,
-            f"This battle is over ({battle['status']}).",
+            f"This battle is over ({battle.status}).",
             field="battleId",
         )
     changes: list[dict[str, Any]] = []
     item_name = None
     if action is BattleAction.ITEM:
         item_name, changes = await _use_item(session, item_id, now)
-    hostile = next(h for h in content.hostiles if h.npc_id == battle["target_npc_id"])
-    turn = damage_model.turn(session["seed"], battle, action, item_name, hostile.attack)
+    hostile = next(h for h in content.hostiles if h.npc_id == battle.target_npc_id)
+    # the damage model is a pure function of the battle's numbers, which its tests give
+    # as a partial mapping
+    turn = damage_model.turn(session.seed, asdict(battle), action, item_name, hostile.attack)
     if turn.refusal is not None:
         raise RpgError(RpgErrorCode.ILLEGAL_MOVE, turn.refusal, field="action")
     after = await play_store.update(
-        TABLE,
-        battle["battle_state_id"],
+        BattleStateRow,
+        battle.battle_state_id,
         status=turn.status.value,
         player_hp=turn.player_hp,
         player_mana=turn.player_mana,
         target_hp=turn.target_hp,
-        turn_index=int(battle["turn_index"]) + 1,
+        turn_index=int(battle.turn_index) + 1,
         last_action_function_id=action.value,
         last_action_text=turn.action_text,
         last_result_text=turn.result_text,
         last_damage_dealt=turn.dealt,
         last_damage_taken=turn.taken,
         last_outcome=turn.outcome.value,
-        version=int(battle["version"]) + 1,
+        version=int(battle.version) + 1,
         updated_at=now,
     )
     changes.append(store.change(TABLE, "update", after))
@@ -174,25 +179,25 @@ async def act(
 
 
 async def _victory(
-    session: dict[str, Any], content: WorldContent, battle: dict[str, Any], now: datetime
+    session: StorySessionRow, content: WorldContent, battle: BattleStateRow, now: datetime
 ) -> list[dict[str, Any]]:
-    items = [ItemSpec.model_validate(item) for item in battle["reward_items"]]
+    items = [ItemSpec.model_validate(item) for item in battle.reward_items]
     changes = await inventory.add_items(
         session,
         items,
         source_kind=InventoryItemSourceKind.BATTLE,
-        source_reference_id=battle["target_npc_id"],
+        source_reference_id=battle.target_npc_id,
         now=now,
     )
     changes += await progression.grant(
         session=session,
         content=content,
-        xp=int(battle["experience_reward"]),
+        xp=int(battle.experience_reward),
         source=PlayerProgressionGrantSource.HOSTILE_DEFEAT,
-        chapter_id=battle["chapter_id"],
+        chapter_id=battle.chapter_id,
         now=now,
     )
-    changes += await quests.signal(session, QuestSignalKind.DEFEAT, battle["target_npc_id"], now)
+    changes += await quests.signal(session, QuestSignalKind.DEFEAT, battle.target_npc_id, now)
     for item in items:
         changes += await quests.signal(session, QuestSignalKind.COLLECT, item.item_id, now)
     return changes

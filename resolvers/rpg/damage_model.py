@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +54,7 @@ def turn_rng(seed: str, battle_id: str, turn_index: int) -> random.Random:
 
 def turn(
     seed: str,
-    battle: dict[str, Any],
+    battle: Mapping[str, Any],
     action: BattleAction,
     item_name: str | None,
     target_attack: int,

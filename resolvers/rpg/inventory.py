@@ -27,6 +27,7 @@ from resolvers.rpg.model import (
     ItemCategory,
 )
 from resolvers.rpg.records import ItemSpec
+from resolvers.rpg.rows import InventorySlotRow, StorySessionRow
 from resolvers.runs.errors import RunError, RunErrorCode
 
 BACKPACK = InventoryContainerKind.BACKPACK.value
@@ -38,23 +39,23 @@ def illegal(message: str, field: str | None = None) -> RunError:
     return RunError(RunErrorCode.ILLEGAL_MOVE, message, field=field)
 
 
-def spec_of(row: dict[str, Any], quantity: int = 1) -> ItemSpec:
+def spec_of(row: InventorySlotRow, quantity: int = 1) -> ItemSpec:
     return ItemSpec(
-        item_id=row["item_id"],
-        category=row["category"],
-        name=row["name"],
-        description=row["description"],
+        item_id=row.item_id,
+        category=row.category,
+        name=row.name,
+        description=row.description,
         quantity=quantity,
-        rarity=row["rarity"],
-        tags=list(row["tags"]),
-        stackable=bool(row["stackable"]),
-        stack_key=row["stack_key"],
-        equipment_slot_id=row["equipment_slot_id"],
+        rarity=row.rarity,
+        tags=list(row.tags),
+        stackable=bool(row.stackable),
+        stack_key=row.stack_key,
+        equipment_slot_id=row.equipment_slot_id,
     )
 
 
 async def _insert(
-    session: dict[str, Any],
+    session: StorySessionRow,
     item: ItemSpec,
     *,
     container: str,
@@ -63,7 +64,7 @@ async def _insert(
     source_kind: str,
     source_reference_id: str | None,
     now: datetime,
-) -> dict[str, Any]:
+) -> InventorySlotRow:
     rows = await InventorySlot.raw(
         "INSERT INTO inventory_slot (slot_id, runtime_session_id, story_session_id, "
         "actor_user_id, container_kind, slot_key, item_id, category, name, description, "
@@ -71,9 +72,9 @@ async def _insert(
         "source_reference_id, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, "
         "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING *",
         new_id(),
-        session["runtime_session_id"],
-        session["story_session_id"],
-        session["actor_user_id"],
+        session.runtime_session_id,
+        session.story_session_id,
+        session.actor_user_id,
         container,
         slot_key,
         item.item_id,
@@ -91,11 +92,11 @@ async def _insert(
         now,
         now,
     )
-    return store.loaded(rows[0], store.SLOT_JSON)
+    return InventorySlotRow.from_row(rows[0])
 
 
 async def add_items(
-    session: dict[str, Any],
+    session: StorySessionRow,
     items: list[ItemSpec],
     *,
     source_kind: InventoryItemSourceKind | str,
@@ -104,9 +105,9 @@ async def add_items(
 ) -> list[dict[str, Any]]:
     """Put `items` into the backpack (stacking); the changes."""
     changes: list[dict[str, Any]] = []
-    runtime = session["runtime_session_id"]
+    runtime = session.runtime_session_id
     for item in items:
-        existing = await (
+        stacked = await (
             InventorySlot.select()
             .where(
                 (InventorySlot.runtime_session_id == runtime)
@@ -115,11 +116,12 @@ async def add_items(
             )
             .order_by(InventorySlot.slot_key)
         )
+        existing = [InventorySlotRow.from_row(found) for found in stacked]
         left = item.quantity
         if item.stackable:
             for row in existing:
-                room = STACK_LIMIT - int(row["quantity"])
-                if left == 0 or room <= 0 or not row["stackable"]:
+                room = STACK_LIMIT - int(row.quantity)
+                if left == 0 or room <= 0 or not row.stackable:
                     continue
                 added = min(room, left)
                 rows = await InventorySlot.raw(
@@ -127,13 +129,11 @@ async def add_items(
                     "WHERE slot_id = {} RETURNING *",
                     added,
                     now,
-                    row["slot_id"],
+                    row.slot_id,
                 )
-                changes.append(
-                    store.change(TABLE, "update", store.loaded(rows[0], store.SLOT_JSON))
-                )
+                changes.append(store.change(TABLE, "update", InventorySlotRow.from_row(rows[0])))
                 left -= added
-        used = {row["slot_key"] for row in existing}
+        used = {row.slot_key for row in existing}
         number = 0
         while left > 0:
             number += 1
@@ -159,7 +159,7 @@ async def add_items(
 
 async def take_one(
     runtime_session_id: str, slot_id: str, now: datetime, *, container: str = BACKPACK
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+) -> tuple[InventorySlotRow, list[dict[str, Any]]]:
     """One unit out of a slot (deleted at zero): the row before and the changes.
     ILLEGAL_MOVE when the session has no unit there."""
     rows = await InventorySlot.raw(
@@ -173,79 +173,78 @@ async def take_one(
     )
     if not rows:
         raise illegal(f"You have no such item in your {container}.", "slotId")
-    row = store.loaded(rows[0], store.SLOT_JSON)
-    if int(row["quantity"]) == 0:
-        await InventorySlot.raw("DELETE FROM inventory_slot WHERE slot_id = {}", row["slot_id"])
+    row = InventorySlotRow.from_row(rows[0])
+    if int(row.quantity) == 0:
+        await InventorySlot.raw("DELETE FROM inventory_slot WHERE slot_id = {}", row.slot_id)
         return row, [store.change(TABLE, "delete", row)]
     return row, [store.change(TABLE, "update", row)]
 
 
-async def equip(session: dict[str, Any], slot_id: str, now: datetime) -> list[dict[str, Any]]:
-    runtime = session["runtime_session_id"]
+async def equip(session: StorySessionRow, slot_id: str, now: datetime) -> list[dict[str, Any]]:
+    runtime = session.runtime_session_id
     row = await store.slot_row(runtime, slot_id)
-    if row is None or row["container_kind"] != BACKPACK:
+    if row is None or row.container_kind != BACKPACK:
         raise illegal("You have no such item in your backpack.", "slotId")
-    if row["equipment_slot_id"] is None:
-        raise illegal(f"{row['name']} cannot be equipped.", "slotId")
+    if row.equipment_slot_id is None:
+        raise illegal(f"{row.name} cannot be equipped.", "slotId")
+    worn_key = row.equipment_slot_id.value  # the equipment slot's key is its id
     taken, changes = await take_one(runtime, slot_id, now)
-    worn = (
+    found = (
         await InventorySlot.select()
         .where(
             (InventorySlot.runtime_session_id == runtime)
             & (InventorySlot.container_kind == EQUIPMENT)
-            & (InventorySlot.slot_key == taken["equipment_slot_id"])
+            & (InventorySlot.slot_key == worn_key)
         )
         .first()
     )
-    if worn is not None:
-        worn = store.loaded(worn, store.SLOT_JSON)
-        await InventorySlot.raw("DELETE FROM inventory_slot WHERE slot_id = {}", worn["slot_id"])
+    if found is not None:
+        worn = InventorySlotRow.from_row(found)
+        await InventorySlot.raw("DELETE FROM inventory_slot WHERE slot_id = {}", worn.slot_id)
         changes.append(store.change(TABLE, "delete", worn))
         changes += await add_items(
             session,
             [spec_of(worn)],
-            source_kind=worn["source_kind"],
-            source_reference_id=worn["source_reference_id"],
+            source_kind=worn.source_kind,
+            source_reference_id=worn.source_reference_id,
             now=now,
         )
     equipped = await _insert(
         session,
         spec_of(taken),
         container=EQUIPMENT,
-        slot_key=taken["equipment_slot_id"],
+        slot_key=worn_key,
         quantity=1,
-        source_kind=taken["source_kind"],
-        source_reference_id=taken["source_reference_id"],
+        source_kind=taken.source_kind.value,
+        source_reference_id=taken.source_reference_id,
         now=now,
     )
     return [*changes, store.change(TABLE, "insert", equipped)]
 
 
-async def unequip(session: dict[str, Any], slot_id: str, now: datetime) -> list[dict[str, Any]]:
-    taken, changes = await take_one(
-        session["runtime_session_id"], slot_id, now, container=EQUIPMENT
-    )
+async def unequip(session: StorySessionRow, slot_id: str, now: datetime) -> list[dict[str, Any]]:
+    taken, changes = await take_one(session.runtime_session_id, slot_id, now, container=EQUIPMENT)
     return changes + await add_items(
         session,
         [spec_of(taken)],
-        source_kind=taken["source_kind"],
-        source_reference_id=taken["source_reference_id"],
+        source_kind=taken.source_kind,
+        source_reference_id=taken.source_reference_id,
         now=now,
     )
 
 
-async def use(session: dict[str, Any], slot_id: str, now: datetime) -> list[dict[str, Any]]:
-    row = await store.slot_row(session["runtime_session_id"], slot_id)
-    if row is None or row["container_kind"] != BACKPACK:
+async def use(session: StorySessionRow, slot_id: str, now: datetime) -> list[dict[str, Any]]:
+    row = await store.slot_row(session.runtime_session_id, slot_id)
+    if row is None or row.container_kind != BACKPACK:
         raise illegal("You have no such item in your backpack.", "slotId")
-    if row["category"] != ItemCategory.CONSUMABLE.value:
-        raise illegal(f"{row['name']} cannot be used.", "slotId")
-    _, changes = await take_one(session["runtime_session_id"], slot_id, now)
+    if row.category != ItemCategory.CONSUMABLE.value:
+        raise illegal(f"{row.name} cannot be used.", "slotId")
+    _, changes = await take_one(session.runtime_session_id, slot_id, now)
     return changes
 
 
 async def act(
-    session: dict[str, Any], action: InventoryAction, slot_id: str, now: datetime
+    session: StorySessionRow, action: InventoryAction, slot_id: str, now: datetime
 ) -> list[dict[str, Any]]:
     if action is InventoryAction.EQUIP:
         return await equip(session, slot_id, now)

@@ -12,6 +12,7 @@ finished while its listener did not run (`settle_session`).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -48,7 +49,16 @@ async def queue_turn(
     return str(task["task_id"]), entries
 
 
-async def finished_task(task_id: str) -> dict[str, Any] | None:
+@dataclass(frozen=True, slots=True)
+class FinishedTask:
+    """A turn's AI task once it finished: its status (completed, failed or cancelled) and
+    the text it wrote."""
+
+    status: str
+    latest_text_output: str | None
+
+
+async def finished_task(task_id: str) -> FinishedTask | None:
     """The task's status and text once it finished; None while it runs."""
     row = (
         await AiTask.select(AiTask.status, AiTask.latest_text_output)
@@ -57,7 +67,7 @@ async def finished_task(task_id: str) -> dict[str, Any] | None:
     )
     if row is None or row["status"] not in _FINISHED:
         return None
-    return row
+    return FinishedTask(status=row["status"], latest_text_output=row["latest_text_output"])
 
 
 async def complete_turn(run_id: str, task_id: str) -> bool:
@@ -70,7 +80,7 @@ async def complete_turn(run_id: str, task_id: str) -> bool:
 async def settle_session(run_id: str) -> None:
     """Complete the session's pending turn if its task has finished (one read when not)."""
     session = (await store.sessions_by_runs([run_id])).get(run_id)
-    task_id = session["pending_task_id"] if session else None
+    task_id = session.pending_task_id if session else None
     if task_id and await finished_task(task_id) is not None:
         await complete_turn(run_id, task_id)
 

@@ -36,6 +36,7 @@ from resolvers.rpg.model import (
     relation_for,
 )
 from resolvers.rpg.records import NpcSpec, WorldContent
+from resolvers.rpg.rows import NpcStateRow, StorySessionRow
 
 TABLE = "npc_state"
 
@@ -51,24 +52,24 @@ def _affinity(value: int) -> int:
 
 
 async def reveal(
-    row: dict[str, Any], spec: NpcSpec, now: datetime, *, chapter_id: str | None = None
+    row: NpcStateRow, spec: NpcSpec, now: datetime, *, chapter_id: str | None = None
 ) -> list[dict[str, Any]]:
     """The story's reveals: a meeting shows the first fact, a chapter marks it seen."""
-    facts = _next_new(spec.facts[:1], row["revealed_facts"])
-    seen = list(row["seen_backstory_chapter_ids"])
+    facts = _next_new(spec.facts[:1], row.revealed_facts)
+    seen = list(row.seen_backstory_chapter_ids)
     if chapter_id is not None and chapter_id not in seen:
         seen.append(chapter_id)
-    if facts == row["revealed_facts"] and seen == row["seen_backstory_chapter_ids"]:
+    if facts == row.revealed_facts and seen == row.seen_backstory_chapter_ids:
         return []
     after = await store.write_npc(
-        row["npc_state_id"], revealed_facts=facts, seen_backstory_chapter_ids=seen, updated_at=now
+        row.npc_state_id, revealed_facts=facts, seen_backstory_chapter_ids=seen, updated_at=now
     )
     return [store.change(TABLE, "update", after)]
 
 
 async def interact(
     *,
-    session: dict[str, Any],
+    session: StorySessionRow,
     content: WorldContent,
     npc_id: str,
     action: NpcAction,
@@ -76,32 +77,32 @@ async def interact(
     now: datetime,
 ) -> list[dict[str, Any]]:
     spec = content.npc(npc_id)
-    row = await store.npc_row(session["runtime_session_id"], npc_id[:64])
+    row = await store.npc_row(session.runtime_session_id, npc_id[:64])
     if spec is None or row is None:
         raise inventory.illegal("No such character in this story.", "npcId")
-    affinity = int(row["affinity"])
-    recruited = bool(row["recruited"])
+    affinity = int(row.affinity)
+    recruited = bool(row.recruited)
     columns: dict[str, Any] = {}
     changes: list[dict[str, Any]] = []
     if action is NpcAction.CHAT:
-        chats = int(row["chatted_count"])
+        chats = int(row.chatted_count)
         if chats < CHAT_AFFINITY_CHATS:
             affinity += CHAT_AFFINITY
         columns["chatted_count"] = chats + 1
-        columns["revealed_facts"] = _next_new(spec.facts, row["revealed_facts"])
+        columns["revealed_facts"] = _next_new(spec.facts, row.revealed_facts)
         columns["seen_backstory_chapter_ids"] = _next_new(
-            spec.backstory_chapter_ids, row["seen_backstory_chapter_ids"]
+            spec.backstory_chapter_ids, row.seen_backstory_chapter_ids
         )
     elif action is NpcAction.GIFT:
         if not slot_id:
             raise inventory.illegal("Name the backpack slot of the gift.", "slotId")
-        given, changes = await inventory.take_one(session["runtime_session_id"], slot_id, now)
-        liked = spec.likes in given["tags"]
+        given, changes = await inventory.take_one(session.runtime_session_id, slot_id, now)
+        liked = spec.likes in given.tags
         affinity += LIKED_GIFT_AFFINITY if liked else GIFT_AFFINITY
-        columns["gifts_given"] = int(row["gifts_given"]) + 1
-        columns["known_attribute_rumors"] = _next_new(spec.rumors, row["known_attribute_rumors"])
+        columns["gifts_given"] = int(row.gifts_given) + 1
+        columns["known_attribute_rumors"] = _next_new(spec.rumors, row.known_attribute_rumors)
     elif action is NpcAction.HELP:
-        if row["help_used"]:
+        if row.help_used:
             raise inventory.illegal(f"{spec.name} has already helped you.", "npcId")
         if affinity < HELP_THRESHOLD:
             raise inventory.illegal(
@@ -131,7 +132,7 @@ async def interact(
         columns["recruited"] = True
     affinity = _affinity(affinity)
     after = await store.write_npc(
-        row["npc_state_id"],
+        row.npc_state_id,
         **columns,
         affinity=affinity,
         relation_state=relation_for(affinity, recruited).value,

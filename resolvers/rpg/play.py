@@ -20,6 +20,7 @@ from resolvers.rpg import battle, quests, treasure
 from resolvers.rpg.errors import RpgError, RpgErrorCode
 from resolvers.rpg.model import BattleAction, QuestSignalKind, TreasureInteractionAction
 from resolvers.rpg.records import WorldContent
+from resolvers.rpg.rows import StorySessionRow
 
 KINDS = frozenset({"battle_start", "battle_act", "treasure", "quest_accept", "quest_turn_in"})
 E = TypeVar("E", BattleAction, TreasureInteractionAction)
@@ -38,7 +39,7 @@ def _enum(kind: type[E], action: Mapping[str, Any]) -> E:
 
 
 async def apply(
-    session: dict[str, Any], content: WorldContent, action: Mapping[str, Any], now: datetime
+    session: StorySessionRow, content: WorldContent, action: Mapping[str, Any], now: datetime
 ) -> Applied:
     kind = str(action.get("kind"))
     if kind == "battle_start":
@@ -73,7 +74,7 @@ async def apply(
 
 
 async def story_signals(
-    session: dict[str, Any], content: WorldContent, choice_function_id: str | None, now: datetime
+    session: StorySessionRow, content: WorldContent, choice_function_id: str | None, now: datetime
 ) -> list[dict[str, Any]]:
     """The quest signals of a story choice: exploring a place reaches it and collects its
     find."""
@@ -86,5 +87,7 @@ async def story_signals(
     return changes + await quests.signal(session, QuestSignalKind.COLLECT, place.find.item_id, now)
 
 
-async def chat_signals(session: dict[str, Any], npc_id: str, now: datetime) -> list[dict[str, Any]]:
+async def chat_signals(
+    session: StorySessionRow, npc_id: str, now: datetime
+) -> list[dict[str, Any]]:
     return await quests.signal(session, QuestSignalKind.TALK, npc_id, now)

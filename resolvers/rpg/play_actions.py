@@ -14,6 +14,7 @@ from resolvers.principal import Principal
 from resolvers.rpg import actions, play_store
 from resolvers.rpg.actions import StoryView
 from resolvers.rpg.model import BattleAction, TreasureInteractionAction
+from resolvers.rpg.play_rows import BattleStateRow
 
 NO_BATTLE = "No such battle."
 
@@ -35,13 +36,13 @@ async def battle_act(
 ) -> StoryView:
     """A turn of one of the viewer's battles (NOT_FOUND for another user's)."""
     user_id = viewer.require_user()
-    battle = await play_store.one("battle_state", "battle_state_id = {}", battle_id[:64])
-    if battle is None or battle["actor_user_id"] != user_id:
+    battle = await play_store.one(BattleStateRow, "battle_state_id = {}", battle_id[:64])
+    if battle is None or battle.actor_user_id != user_id:
         raise NotFound(NO_BATTLE)
     move: dict[str, Any] = {"kind": "battle_act", "battleId": battle_id, "action": action.value}
     if item_id is not None:
         move["itemId"] = item_id
-    return await actions.act(viewer, battle["story_session_id"], expected_version, move)
+    return await actions.act(viewer, battle.story_session_id, expected_version, move)
 
 
 async def treasure_interact(

@@ -27,10 +27,12 @@ from resolvers.rpg.model import (
     pseudo_level_millis,
     xp_to_next,
 )
+from resolvers.rpg.play_rows import ChapterProgressionRow, PlayerProgressionRow
 from resolvers.rpg.records import WorldContent
+from resolvers.rpg.rows import StorySessionRow
 
-PLAYER = "player_progression"
-CHAPTER = "chapter_progression"
+PLAYER = PlayerProgressionRow.TABLE
+CHAPTER = ChapterProgressionRow.TABLE
 
 
 def _planned(content: WorldContent, chapter_id: str) -> tuple[int, int, int]:
@@ -52,9 +54,9 @@ def _planned_before(content: WorldContent, chapter_id: str) -> int:
 
 async def _grant_player(
     user_id: str, xp: int, source: PlayerProgressionGrantSource, now: datetime
-) -> tuple[dict[str, Any], str]:
+) -> tuple[PlayerProgressionRow, str]:
     inserted = await play_store.insert_new(
-        PLAYER,
+        PlayerProgressionRow,
         {
             "user_id": user_id,
             "level": 1,
@@ -75,7 +77,7 @@ async def _grant_player(
     before_level = int(rows[0]["level"])
     level, within = level_for(int(rows[0]["total_xp"]))
     after = await play_store.update(
-        PLAYER,
+        PlayerProgressionRow,
         user_id,
         level=level,
         current_level_xp=within,
@@ -90,7 +92,7 @@ async def _grant_player(
 async def _grant_chapter(
     *,
     user_id: str,
-    session: dict[str, Any],
+    session: StorySessionRow,
     content: WorldContent,
     chapter_id: str,
     level: int,
@@ -98,13 +100,13 @@ async def _grant_chapter(
     hostile_xp: int,
     now: datetime,
 ) -> dict[str, Any]:
-    qualified = f"{session['world_profile_id']}:{chapter_id}"
+    qualified = f"{session.world_profile_id}:{chapter_id}"
     planned_quest, planned_hostile, hostiles = _planned(content, chapter_id)
     before = _planned_before(content, chapter_id)
     entry = pseudo_level_millis(before)
     exit_ = pseudo_level_millis(before + planned_quest + planned_hostile)
     inserted = await play_store.insert_new(
-        CHAPTER,
+        ChapterProgressionRow,
         {
             "chapter_progression_id": new_id(),
             "user_id": user_id,
@@ -147,7 +149,7 @@ async def _grant_chapter(
     planned = int(row["planned_total_xp"])
     done = planned > 0 and actual >= planned
     after = await play_store.update(
-        CHAPTER,
+        ChapterProgressionRow,
         row["chapter_progression_id"],
         level_at_exit=row["level_at_exit"] or (level if done else None),
         pace_band=pace_band(actual, planned).value,
@@ -158,7 +160,7 @@ async def _grant_chapter(
 
 async def grant(
     *,
-    session: dict[str, Any],
+    session: StorySessionRow,
     content: WorldContent,
     xp: int,
     source: PlayerProgressionGrantSource,
@@ -166,9 +168,9 @@ async def grant(
     now: datetime,
 ) -> list[dict[str, Any]]:
     """Grant `xp` (a won battle or a turned-in quest); the changes. TEST sessions: none."""
-    if session["mode"] == "test" or xp <= 0:
+    if session.mode == "test" or xp <= 0:
         return []
-    user_id = session["actor_user_id"]
+    user_id = session.actor_user_id
     player, op = await _grant_player(user_id, xp, source, now)
     changes = [store.change(PLAYER, op, player)]
     if chapter_id is not None:
@@ -179,7 +181,7 @@ async def grant(
                 session=session,
                 content=content,
                 chapter_id=chapter_id,
-                level=int(player["level"]),
+                level=int(player.level),
                 quest_xp=0 if hostile else xp,
                 hostile_xp=xp if hostile else 0,
                 now=now,

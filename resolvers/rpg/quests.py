@@ -16,6 +16,7 @@ signals, completed, turned in. Every change writes one `quest_log` row.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,13 +29,15 @@ from resolvers.rpg.model import (
     QuestLogEventKind,
     QuestStatus,
 )
+from resolvers.rpg.quest_rows import QuestLogRow, QuestRecordRow
 from resolvers.rpg.records import QuestReward, QuestSignal, QuestStep, WorldContent
+from resolvers.rpg.rows import StorySessionRow
 
-QUEST, LOG = "quest_record", "quest_log"
+QUEST, LOG = QuestRecordRow.TABLE, QuestLogRow.TABLE
 
 
 async def _log(
-    quest: dict[str, Any],
+    quest: QuestRecordRow,
     kind: QuestLogEventKind,
     now: datetime,
     *,
@@ -42,14 +45,14 @@ async def _log(
     step: QuestStep | None = None,
 ) -> dict[str, Any]:
     row = await play_store.insert(
-        LOG,
+        QuestLogRow,
         {
             "log_id": new_id(),
-            "quest_id": quest["quest_id"],
-            "runtime_session_id": quest["runtime_session_id"],
-            "actor_user_id": quest["actor_user_id"],
+            "quest_id": quest.quest_id,
+            "runtime_session_id": quest.runtime_session_id,
+            "actor_user_id": quest.actor_user_id,
             "event_kind": kind.value,
-            "status_after": quest["status"],
+            "status_after": quest.status.value,
             "signal_kind": signal.kind if signal else None,
             "signal": signal.as_json() if signal else None,
             "step_id": step.step_id if step else None,
@@ -60,17 +63,17 @@ async def _log(
     return store.change(LOG, "insert", row)
 
 
-async def _quest(session: dict[str, Any], quest_key: str) -> dict[str, Any] | None:
+async def _quest(session: StorySessionRow, quest_key: str) -> QuestRecordRow | None:
     return await play_store.one(
-        QUEST,
+        QuestRecordRow,
         "runtime_session_id = {} AND quest_key = {}",
-        session["runtime_session_id"],
+        session.runtime_session_id,
         quest_key[:128],
     )
 
 
 async def accept(
-    session: dict[str, Any], content: WorldContent, npc_id: str, now: datetime
+    session: StorySessionRow, content: WorldContent, npc_id: str, now: datetime
 ) -> list[dict[str, Any]]:
     spec = next((q for q in content.quests if q.issuer_npc_id == npc_id), None)
     npc = content.npc(npc_id)
@@ -86,13 +89,13 @@ async def accept(
     )
     reward = QuestReward(xp=spec.reward_xp, items=spec.reward_items)
     row = await play_store.insert(
-        QUEST,
+        QuestRecordRow,
         {
             "quest_id": new_id(),
             "quest_key": spec.quest_id,
-            "runtime_session_id": session["runtime_session_id"],
-            "story_session_id": session["story_session_id"],
-            "actor_user_id": session["actor_user_id"],
+            "runtime_session_id": session.runtime_session_id,
+            "story_session_id": session.story_session_id,
+            "actor_user_id": session.actor_user_id,
             "issuer_npc_id": npc.npc_id,
             "issuer_npc_name": npc.name,
             "chapter_id": spec.chapter_id,
@@ -117,18 +120,18 @@ async def accept(
 
 
 async def signal(
-    session: dict[str, Any], kind: str, target_id: str, now: datetime
+    session: StorySessionRow, kind: str, target_id: str, now: datetime
 ) -> list[dict[str, Any]]:
     """Move on every active quest of the session whose active step waits for this signal."""
     changes: list[dict[str, Any]] = []
     received = QuestSignal(kind=kind, target_id=target_id)
-    for quest in (await play_store.quests_of([session["runtime_session_id"]]))[
-        session["runtime_session_id"]
+    for quest in (await play_store.quests_of([session.runtime_session_id]))[
+        session.runtime_session_id
     ]:
-        if quest["status"] != QuestStatus.ACTIVE.value:
+        if quest.status != QuestStatus.ACTIVE.value:
             continue
-        steps = [QuestStep.model_validate(s) for s in quest["steps"]]
-        index = next((i for i, s in enumerate(steps) if s.step_id == quest["active_step_id"]), None)
+        steps = [QuestStep.model_validate(s) for s in quest.steps]
+        index = next((i for i, s in enumerate(steps) if s.step_id == quest.active_step_id), None)
         if index is None or (steps[index].kind, steps[index].target_id) != (kind, target_id):
             continue
         step = steps[index].model_copy(update={"progress": steps[index].progress + 1})
@@ -137,11 +140,11 @@ async def signal(
         last = done and index == len(steps) - 1
         columns: dict[str, Any] = {
             "steps": [s.as_json() for s in steps],
-            "progress": int(quest["progress"]) + 1,
+            "progress": int(quest.progress) + 1,
             "active_step_id": None
             if last
             else (steps[index + 1].step_id if done else step.step_id),
-            "visible_stage": int(quest["visible_stage"]) + (1 if done else 0),
+            "visible_stage": int(quest.visible_stage) + (1 if done else 0),
             "updated_at": now,
         }
         if last:
@@ -150,9 +153,9 @@ async def signal(
                 "completion_notified": True,
                 "completed_at": now,
             }
-        after = await play_store.update(QUEST, quest["quest_id"], **columns)
+        after = await play_store.update(QuestRecordRow, quest.quest_id, **columns)
         changes.append(store.change(QUEST, "update", after))
-        progressed = after | {"status": QuestStatus.ACTIVE.value}
+        progressed = replace(after, status=QuestStatus.ACTIVE)
         changes.append(
             await _log(progressed, QuestLogEventKind.PROGRESSED, now, signal=received, step=step)
         )
@@ -164,27 +167,27 @@ async def signal(
 
 
 async def turn_in(
-    session: dict[str, Any], content: WorldContent, quest_key: str, now: datetime
+    session: StorySessionRow, content: WorldContent, quest_key: str, now: datetime
 ) -> list[dict[str, Any]]:
     quest = await _quest(session, quest_key)
     if quest is None:
         raise RpgError(
             RpgErrorCode.QUEST_NOT_ACCEPTED, "You have not taken this quest.", field="questId"
         )
-    if quest["status"] == QuestStatus.TURNED_IN.value:
+    if quest.status == QuestStatus.TURNED_IN.value:
         raise RpgError(
             RpgErrorCode.QUEST_ALREADY_TURNED_IN, "You already turned it in.", field="questId"
         )
-    if quest["status"] != QuestStatus.COMPLETED.value:
+    if quest.status != QuestStatus.COMPLETED.value:
         raise RpgError(
             RpgErrorCode.QUEST_NOT_COMPLETED,
-            f"Finish it first ({quest['progress']} of its steps done).",
+            f"Finish it first ({quest.progress} of its steps done).",
             field="questId",
         )
-    reward = QuestReward.model_validate(quest["reward"])
+    reward = QuestReward.model_validate(quest.reward)
     after = await play_store.update(
-        QUEST,
-        quest["quest_id"],
+        QuestRecordRow,
+        quest.quest_id,
         status=QuestStatus.TURNED_IN.value,
         turned_in_at=now,
         updated_at=now,
@@ -193,7 +196,7 @@ async def turn_in(
         session,
         reward.items,
         source_kind=InventoryItemSourceKind.QUEST,
-        source_reference_id=quest["quest_key"],
+        source_reference_id=quest.quest_key,
         now=now,
     )
     changes += [
@@ -205,7 +208,7 @@ async def turn_in(
         content=content,
         xp=reward.xp,
         source=PlayerProgressionGrantSource.QUEST_TURN_IN,
-        chapter_id=quest["chapter_id"],
+        chapter_id=quest.chapter_id,
         now=now,
     )
     return changes

@@ -32,6 +32,7 @@ from resolvers.rpg.model import (
     StorySessionStatus,
 )
 from resolvers.rpg.records import PendingTurn, Progress, WorldContent
+from resolvers.rpg.rows import StorySessionRow
 from resolvers.runs.errors import RunError, RunErrorCode
 from resolvers.runs.model import NO_TIME_LIMIT, Outcome, Run, RunMode
 from resolvers.runs.rules import PlayableWork, RunRules
@@ -60,11 +61,11 @@ class CustomWorldRunRules(RunRules):
         kind = action.get("kind")
         if kind == narration.NARRATE:
             return await self._narrate(run, session, str(action.get("taskId")), now)
-        if session["pending_task_id"] is not None:
+        if session.pending_task_id is not None:
             raise RunError(
                 RunErrorCode.TURN_IN_PROGRESS, "The story is still answering your last turn."
             )
-        content = WorldContent.model_validate(session["content_json"])
+        content = WorldContent.model_validate(session.content_json)
         if kind == "continue":
             return await self._continue(run, session, action, now)
         if kind in play.KINDS:
@@ -98,20 +99,20 @@ class CustomWorldRunRules(RunRules):
     async def _applied(
         self,
         run: Run,
-        session: dict[str, Any],
+        session: StorySessionRow,
         kind: str,
         changes: list[dict[str, Any]],
         now: datetime,
         **columns: Any,
     ) -> Outcome:
         after = await store.write_session(
-            session["story_session_id"], version=run.snapshot_version, updated_at=now, **columns
+            session.story_session_id, version=run.snapshot_version, updated_at=now, **columns
         )
         changes = [*changes, store.change("story_session", "update", after)]
         return Outcome(event={"kind": kind, "changes": changes})
 
     async def _continue(
-        self, run: Run, session: dict[str, Any], action: Mapping[str, Any], now: datetime
+        self, run: Run, session: StorySessionRow, action: Mapping[str, Any], now: datetime
     ) -> Outcome:
         choice = action.get("choiceFunctionId")
         text = action.get("text")
@@ -145,33 +146,33 @@ class CustomWorldRunRules(RunRules):
         return Outcome(event=outcome.event, entries=entries)
 
     async def _narrate(
-        self, run: Run, session: dict[str, Any], task_id: str, now: datetime
+        self, run: Run, session: StorySessionRow, task_id: str, now: datetime
     ) -> Outcome:
         task = await narration.finished_task(task_id)
-        if session["pending_task_id"] != task_id or task is None:
+        if session.pending_task_id != task_id or task is None:
             raise RunError(RunErrorCode.ILLEGAL_MOVE, "No such pending turn.")
-        pending = PendingTurn.model_validate(session["pending_action_json"])
+        pending = PendingTurn.model_validate(session.pending_action_json)
         clear: dict[str, Any] = {
             "pending_task_id": None,
             "pending_action_json": None,
             "status": StorySessionStatus.ACTIVE.value,
         }
-        if task["status"] != "completed":
+        if task.status != "completed":
             return await self._applied(run, session, "turn_failed", [], now, **clear)
-        narrative = story.read_reply(task["latest_text_output"] or "")
-        content = WorldContent.model_validate(session["content_json"])
+        narrative = story.read_reply(task.latest_text_output or "")
+        content = WorldContent.model_validate(session.content_json)
         changes: list[dict[str, Any]] = []
-        progress = session["progress_json"]
+        progress = session.progress_json
         if pending.choice_function_id is not None:
             moved, changes = await story.apply_choice(
                 session, content, pending.choice_function_id, now
             )
             progress = moved.as_json()
             changes += await play.story_signals(session, content, pending.choice_function_id, now)
-        turn = int(session["turn_count"]) + 1
+        turn = int(session.turn_count) + 1
         event = await store.insert_event(
             event_id=new_id(),
-            story_session_id=session["story_session_id"],
+            story_session_id=session.story_session_id,
             kind=(
                 StoryEventKind.CHOICE if pending.choice_function_id else StoryEventKind.TEXT
             ).value,
@@ -199,7 +200,7 @@ class CustomWorldRunRules(RunRules):
     async def on_finished(self, *, run: Run, now: datetime) -> list[Any]:
         session = await store.session_of_run(run.run_id)
         await store.write_session(
-            session["story_session_id"],
+            session.story_session_id,
             status=StorySessionStatus.FINISHED.value,
             version=run.snapshot_version,
             updated_at=now,
@@ -213,12 +214,12 @@ class CustomWorldRunRules(RunRules):
         sessions = await store.sessions_by_runs(run_ids)
         npc_rows = await store.npcs_of(list(sessions))
         slot_rows = await store.slots_of(list(sessions))
-        events = await store.events_of([s["story_session_id"] for s in sessions.values()])
+        events = await store.events_of([s.story_session_id for s in sessions.values()])
         battles = await play_store.battles_of(list(sessions))
         treasures = await play_store.treasures_of(list(sessions))
         quest_rows = await play_store.quests_of(list(sessions))
         logs = await play_store.quest_logs_of(list(sessions))
-        users = sorted({s["actor_user_id"] for s in sessions.values()})
+        users = sorted({s.actor_user_id for s in sessions.values()})
         progressions = await play_store.progressions_of(users)
         chapters = await play_store.chapters_of(users)
         return {
@@ -226,16 +227,16 @@ class CustomWorldRunRules(RunRules):
                 "session": session,
                 "npcs": npc_rows[run_id],
                 "inventory": slot_rows[run_id],
-                "events": events[session["story_session_id"]],
+                "events": events[session.story_session_id],
                 "battles": battles[run_id],
                 "treasures": treasures[run_id],
                 "quests": quest_rows[run_id],
                 "quest_logs": logs[run_id],
-                "progression": progressions.get(session["actor_user_id"]),
+                "progression": progressions.get(session.actor_user_id),
                 "chapters": [
                     row
-                    for row in chapters[session["actor_user_id"]]
-                    if row["chapter_id"].startswith(f"{session['world_profile_id']}:")
+                    for row in chapters[session.actor_user_id]
+                    if row.chapter_id.startswith(f"{session.world_profile_id}:")
                 ],
             }
             for run_id, session in sessions.items()

@@ -27,6 +27,7 @@ from resolvers.rpg.model import (
     relation_for,
 )
 from resolvers.rpg.records import Progress, StanceProfile
+from resolvers.rpg.rows import NpcStateRow, StorySessionRow
 from resolvers.runs.model import Run, RunMode
 from resolvers.runs.rules import PlayableWork
 from resolvers.worlds import reading
@@ -92,7 +93,7 @@ async def start(*, run: Run, work: PlayableWork, now: datetime) -> dict[str, Any
         store.dumps([c.as_json() for c in story.offered(content, progress)]),
         store.dumps(progress.as_json()),
     )
-    session = store.loaded(rows[0], store.SESSION_JSON)
+    session = StorySessionRow.from_row(rows[0])
     changes = [store.change("story_session", "insert", session)]
     for npc in content.npcs:
         profile = StanceProfile(stance=npc.stance, likes=npc.likes, role=npc.role)
@@ -117,9 +118,7 @@ async def start(*, run: Run, work: PlayableWork, now: datetime) -> dict[str, Any
             now,
             now,
         )
-        changes.append(
-            store.change("npc_state", "insert", store.loaded(inserted[0], store.NPC_JSON))
-        )
+        changes.append(store.change("npc_state", "insert", NpcStateRow.from_row(inserted[0])))
     changes += await inventory.add_items(
         session,
         content.starting_items,

@@ -1,4 +1,4 @@
-"""Reading and writing the RPG runtime's rows (raw SQL returns JSON as text on both engines).
+"""Reading and writing the RPG runtime's rows as typed rows (resolvers/rpg/rows.py).
 
 Every write here runs inside the run framework's transaction, after the version guard took
 the run's row lock (resolvers/runs/lifecycle.py), so a session's writers never race each
@@ -8,9 +8,11 @@ A change is reported as `{"table", "op", "row"}` for `storySessionEvents`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import fields
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from pydantic import TypeAdapter
@@ -19,6 +21,10 @@ from db.tables.rpg import InventorySlot, NpcState, StoryEvent, StorySession
 from resolvers.errors import NotFound
 from resolvers.principal import Principal
 from resolvers.rpg.records import StanceProfile
+from resolvers.rpg.rows import InventorySlotRow, NpcStateRow, StoryEventRow, StorySessionRow
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 NOT_FOUND = "No such story session."
 SESSION_JSON = (
@@ -34,7 +40,6 @@ NPC_JSON = (
     "seen_backstory_chapter_ids",
     "stance_profile",
 )
-SLOT_JSON = ("tags",)
 HIDDEN = frozenset({"content_json", "initial_prompt"})  # too big for an event
 _STRINGS = TypeAdapter(list[str])
 
@@ -50,35 +55,21 @@ def dumps(value: Any) -> str | None:
     return None if value is None else orjson.dumps(value).decode()
 
 
-def _time(value: Any) -> Any:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
+def _shown(value: Any) -> Any:
+    """A row's value as the change shows it: the raw row's text for times and enums."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
     return value
 
 
-def loaded(row: Mapping[str, Any], keys: Sequence[str]) -> dict[str, Any]:
-    found = dict(row)
-    for key in keys:
-        value = found.get(key)
-        if isinstance(value, str | bytes):
-            found[key] = orjson.loads(value)
-    for key in ("created_at", "updated_at"):
-        if key in found:
-            found[key] = _time(found[key])
-    for key in ("help_used", "recruited", "first_meaningful_contact_resolved", "stackable"):
-        if key in found:
-            found[key] = bool(found[key])
-    return found
-
-
-def change(table: str, op: str, row: Mapping[str, Any]) -> dict[str, Any]:
+def change(table: str, op: str, row: DataclassInstance) -> dict[str, Any]:
     """One change for the session's event (times as ISO text, big columns left out)."""
     shown = {
-        key: (value.isoformat() if isinstance(value, datetime) else value)
-        for key, value in row.items()
-        if key not in HIDDEN
+        field.name: _shown(getattr(row, field.name))
+        for field in fields(row)
+        if field.name not in HIDDEN
     }
     return {"table": table, "op": op, "row": shown}
 
@@ -86,18 +77,18 @@ def change(table: str, op: str, row: Mapping[str, Any]) -> dict[str, Any]:
 # --- story sessions --------------------------------------------------------------------------
 
 
-async def sessions_by_runs(run_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+async def sessions_by_runs(run_ids: Sequence[str]) -> dict[str, StorySessionRow]:
     if not run_ids:
         return {}
     rows = await StorySession.select().where(StorySession.runtime_session_id.is_in(list(run_ids)))
-    return {row["runtime_session_id"]: loaded(row, SESSION_JSON) for row in rows}
+    return {row["runtime_session_id"]: StorySessionRow.from_row(row) for row in rows}
 
 
-async def session_of_run(run_id: str) -> dict[str, Any]:
+async def session_of_run(run_id: str) -> StorySessionRow:
     return (await sessions_by_runs([run_id]))[run_id]
 
 
-async def owned_session(*, viewer: Principal, story_session_id: str) -> dict[str, Any]:
+async def owned_session(*, viewer: Principal, story_session_id: str) -> StorySessionRow:
     """The viewer's story session; NOT_FOUND for a missing one or another user's."""
     user_id = viewer.require_user()
     row = (
@@ -107,10 +98,10 @@ async def owned_session(*, viewer: Principal, story_session_id: str) -> dict[str
     )
     if row is None or row["actor_user_id"] != user_id:
         raise NotFound(NOT_FOUND)
-    return loaded(row, SESSION_JSON)
+    return StorySessionRow.from_row(row)
 
 
-async def write_session(story_session_id: str, **columns: Any) -> dict[str, Any]:
+async def write_session(story_session_id: str, **columns: Any) -> StorySessionRow:
     """Update columns of a session (JSON ones given as Python values); the row after."""
     names = list(columns)
     values = [dumps(v) if k in SESSION_JSON else v for k, v in columns.items()]
@@ -121,7 +112,7 @@ async def write_session(story_session_id: str, **columns: Any) -> dict[str, Any]
         *values,
         story_session_id,
     )
-    return loaded(rows[0], SESSION_JSON)
+    return StorySessionRow.from_row(rows[0])
 
 
 async def insert_event(
@@ -134,7 +125,7 @@ async def insert_event(
     turn_index: int,
     action_text: str | None,
     now: datetime,
-) -> dict[str, Any]:
+) -> StoryEventRow:
     rows = await StoryEvent.raw(
         "INSERT INTO story_event (event_id, story_session_id, event_kind, narrative_text, "
         "choice_function_id, created_at, turn_index, action_text) "
@@ -148,11 +139,11 @@ async def insert_event(
         turn_index,
         action_text,
     )
-    return loaded(rows[0], ())
+    return StoryEventRow.from_row(rows[0])
 
 
-async def events_of(story_session_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-    found: dict[str, list[dict[str, Any]]] = {sid: [] for sid in story_session_ids}
+async def events_of(story_session_ids: Sequence[str]) -> dict[str, list[StoryEventRow]]:
+    found: dict[str, list[StoryEventRow]] = {sid: [] for sid in story_session_ids}
     if not story_session_ids:
         return found
     rows = await (
@@ -161,15 +152,15 @@ async def events_of(story_session_ids: Sequence[str]) -> dict[str, list[dict[str
         .order_by(StoryEvent.turn_index)
     )
     for row in rows:
-        found[row["story_session_id"]].append(loaded(row, ()))
+        found[row["story_session_id"]].append(StoryEventRow.from_row(row))
     return found
 
 
 # --- NPCs ------------------------------------------------------------------------------------
 
 
-async def npcs_of(runtime_session_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-    found: dict[str, list[dict[str, Any]]] = {rid: [] for rid in runtime_session_ids}
+async def npcs_of(runtime_session_ids: Sequence[str]) -> dict[str, list[NpcStateRow]]:
+    found: dict[str, list[NpcStateRow]] = {rid: [] for rid in runtime_session_ids}
     if not runtime_session_ids:
         return found
     rows = await (
@@ -179,20 +170,20 @@ async def npcs_of(runtime_session_ids: Sequence[str]) -> dict[str, list[dict[str
         .order_by(NpcState.npc_state_id)
     )
     for row in rows:
-        found[row["runtime_session_id"]].append(loaded(row, NPC_JSON))
+        found[row["runtime_session_id"]].append(NpcStateRow.from_row(row))
     return found
 
 
-async def npc_row(runtime_session_id: str, npc_id: str) -> dict[str, Any] | None:
+async def npc_row(runtime_session_id: str, npc_id: str) -> NpcStateRow | None:
     row = (
         await NpcState.select()
         .where((NpcState.runtime_session_id == runtime_session_id) & (NpcState.npc_id == npc_id))
         .first()
     )
-    return loaded(row, NPC_JSON) if row else None
+    return NpcStateRow.from_row(row) if row else None
 
 
-async def write_npc(npc_state_id: str, **columns: Any) -> dict[str, Any]:
+async def write_npc(npc_state_id: str, **columns: Any) -> NpcStateRow:
     names = list(columns)
     values = [npc_json(k, v) if k in NPC_JSON else v for k, v in columns.items()]
     rows = await NpcState.raw(
@@ -202,14 +193,14 @@ async def write_npc(npc_state_id: str, **columns: Any) -> dict[str, Any]:
         *values,
         npc_state_id,
     )
-    return loaded(rows[0], NPC_JSON)
+    return NpcStateRow.from_row(rows[0])
 
 
 # --- inventory -------------------------------------------------------------------------------
 
 
-async def slots_of(runtime_session_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-    found: dict[str, list[dict[str, Any]]] = {rid: [] for rid in runtime_session_ids}
+async def slots_of(runtime_session_ids: Sequence[str]) -> dict[str, list[InventorySlotRow]]:
+    found: dict[str, list[InventorySlotRow]] = {rid: [] for rid in runtime_session_ids}
     if not runtime_session_ids:
         return found
     rows = await (
@@ -219,11 +210,11 @@ async def slots_of(runtime_session_ids: Sequence[str]) -> dict[str, list[dict[st
         .order_by(InventorySlot.slot_key)
     )
     for row in rows:
-        found[row["runtime_session_id"]].append(loaded(row, SLOT_JSON))
+        found[row["runtime_session_id"]].append(InventorySlotRow.from_row(row))
     return found
 
 
-async def slot_row(runtime_session_id: str, slot_id: str) -> dict[str, Any] | None:
+async def slot_row(runtime_session_id: str, slot_id: str) -> InventorySlotRow | None:
     row = (
         await InventorySlot.select()
         .where(
@@ -232,4 +223,4 @@ async def slot_row(runtime_session_id: str, slot_id: str) -> dict[str, Any] | No
         )
         .first()
     )
-    return loaded(row, SLOT_JSON) if row else None
+    return InventorySlotRow.from_row(row) if row else None

@@ -21,6 +21,7 @@ import orjson
 from resolvers.rpg import inventory, npcs, store
 from resolvers.rpg.model import MAX_NARRATIVE_LENGTH, InventoryItemSourceKind
 from resolvers.rpg.records import ChoiceFunction, Progress, WorldContent
+from resolvers.rpg.rows import StorySessionRow
 from resolvers.runs.errors import RunError, RunErrorCode
 from resolvers.worlds.drafts import CustomWorldDraft
 from resolvers.worlds.model import AnchorKey
@@ -62,18 +63,18 @@ def offered(content: WorldContent, progress: Progress) -> list[ChoiceFunction]:
     return found
 
 
-def check_offered(session: dict[str, Any], function_id: str) -> None:
-    if function_id not in {c["functionId"] for c in session["offered_choices_json"]}:
+def check_offered(session: StorySessionRow, function_id: str) -> None:
+    if function_id not in {c.function_id for c in session.offered_choices}:
         raise RunError(
             RunErrorCode.ILLEGAL_MOVE, "That choice is not offered now.", field="choiceFunctionId"
         )
 
 
 async def apply_choice(
-    session: dict[str, Any], content: WorldContent, function_id: str, now: datetime
+    session: StorySessionRow, content: WorldContent, function_id: str, now: datetime
 ) -> tuple[Progress, list[dict[str, Any]]]:
     """The server's rule of an offered choice function: the progress after and the changes."""
-    progress = Progress.model_validate(session["progress_json"])
+    progress = Progress.model_validate(session.progress_json)
     kind, _, target = function_id.partition(":")
     changes: list[dict[str, Any]] = []
     if kind == "explore":
@@ -91,25 +92,25 @@ async def apply_choice(
             )
     elif kind == "meet":
         spec = content.npc(target)
-        row = await store.npc_row(session["runtime_session_id"], target)
+        row = await store.npc_row(session.runtime_session_id, target)
         if spec is not None and row is not None:
             changes = await npcs.reveal(row, spec, now)
         progress = progress.model_copy(update={"met_npc_ids": [*progress.met_npc_ids, target]})
     elif kind == "chapter":
         for spec in content.npcs:
             if target in spec.backstory_chapter_ids:
-                row = await store.npc_row(session["runtime_session_id"], spec.npc_id)
+                row = await store.npc_row(session.runtime_session_id, spec.npc_id)
                 if row is not None:
                     changes += await npcs.reveal(row, spec, now, chapter_id=target)
         progress = progress.model_copy(update={"chapter_index": progress.chapter_index + 1})
     return progress, changes
 
 
-def prompt(session: dict[str, Any], choice: str | None, text: str | None) -> str:
+def prompt(session: StorySessionRow, choice: str | None, text: str | None) -> str:
     """The turn's prompt: the world, the latest narrative, the move or the player's words."""
     move = f"The player chose: {choice}" if choice else f"The player says: {text}"
     return (
-        f"{session['initial_prompt']}\n\nSo far: {session['latest_narrative_text'][-1500:]}\n"
+        f"{session.initial_prompt}\n\nSo far: {session.latest_narrative_text[-1500:]}\n"
         f"{move}\n"
         'Answer with JSON {"narrative": string}. You write narrative only: you cannot give '
         "items, change affinity, quests or battles."

@@ -21,9 +21,11 @@ from resolvers.rpg import inventory, play_store, quests, store
 from resolvers.rpg.battle import refuse_during_battle, vitals_of
 from resolvers.rpg.errors import RpgError, RpgErrorCode
 from resolvers.rpg.model import InventoryItemSourceKind, QuestSignalKind, TreasureInteractionAction
+from resolvers.rpg.play_rows import TreasureRecordRow
 from resolvers.rpg.records import WorldContent
+from resolvers.rpg.rows import StorySessionRow
 
-TABLE = "treasure_record"
+TABLE = TreasureRecordRow.TABLE
 
 
 def _hint(name: str, items: list[str], currency: int) -> str:
@@ -31,7 +33,7 @@ def _hint(name: str, items: list[str], currency: int) -> str:
 
 
 async def interact(
-    session: dict[str, Any],
+    session: StorySessionRow,
     content: WorldContent,
     encounter_id: str,
     action: TreasureInteractionAction,
@@ -47,9 +49,9 @@ async def interact(
     place = content.place(spec.place_id)
     row = {
         "treasure_record_id": new_id(),
-        "runtime_session_id": session["runtime_session_id"],
-        "story_session_id": session["story_session_id"],
-        "actor_user_id": session["actor_user_id"],
+        "runtime_session_id": session.runtime_session_id,
+        "story_session_id": session.story_session_id,
+        "actor_user_id": session.actor_user_id,
         "encounter_id": spec.encounter_id,
         "encounter_name": spec.name,
         "scene_id": spec.place_id,
@@ -66,7 +68,9 @@ async def interact(
         "updated_at": now,
     }
     record = (
-        await play_store.insert_new(TABLE, row) if opening else await play_store.insert(TABLE, row)
+        await play_store.insert_new(TreasureRecordRow, row)
+        if opening
+        else await play_store.insert(TreasureRecordRow, row)
     )
     if record is None:
         raise RpgError(

@@ -4,7 +4,6 @@ the player's vitals and progression (docs/rpg.md)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -21,6 +20,13 @@ from resolvers.rpg.model import (
     QuestStatus,
     TreasureInteractionAction,
 )
+from resolvers.rpg.play_rows import (
+    BattleStateRow,
+    ChapterProgressionRow,
+    PlayerProgressionRow,
+    TreasureRecordRow,
+)
+from resolvers.rpg.quest_rows import QuestLogRow, QuestRecordRow
 from resolvers.rpg.records import Vitals
 
 strawberry.enum(BattleMode, description="HOSTILE: against a hostile NPC of the session.")
@@ -56,8 +62,7 @@ class PlayerVitalsType:
     currency: int = strawberry.field(description="Coins found.")
 
     @classmethod
-    def from_json(cls, value: Any) -> PlayerVitalsType:
-        vitals = Vitals.model_validate(value or {})
+    def from_vitals(cls, vitals: Vitals) -> PlayerVitalsType:
         return cls(
             hp=vitals.hp,
             max_hp=vitals.max_hp,
@@ -94,31 +99,31 @@ class BattleStateType:
     updated_at: datetime = strawberry.field(description="Its last change.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> BattleStateType:
+    def from_row(cls, row: BattleStateRow) -> BattleStateType:
         return cls(
-            battle_id=strawberry.ID(row["battle_state_id"]),
-            chapter_id=row["chapter_id"],
-            target_npc_id=row["target_npc_id"],
-            target_name=row["target_name"],
-            battle_mode=BattleMode(row["battle_mode"]),
-            status=BattleStatus(row["status"]),
-            player_hp=int(row["player_hp"]),
-            player_max_hp=int(row["player_max_hp"]),
-            player_mana=int(row["player_mana"]),
-            player_max_mana=int(row["player_max_mana"]),
-            target_hp=int(row["target_hp"]),
-            target_max_hp=int(row["target_max_hp"]),
-            experience_reward=int(row["experience_reward"]),
-            reward_items=JSON(row["reward_items"]),
-            turn_index=int(row["turn_index"]),
-            last_action_function_id=row["last_action_function_id"],
-            last_action_text=row["last_action_text"],
-            last_result_text=row["last_result_text"],
-            last_damage_dealt=int(row["last_damage_dealt"]),
-            last_damage_taken=int(row["last_damage_taken"]),
-            last_outcome=CombatOutcome(row["last_outcome"]),
-            version=int(row["version"]),
-            updated_at=row["updated_at"],
+            battle_id=strawberry.ID(row.battle_state_id),
+            chapter_id=row.chapter_id,
+            target_npc_id=row.target_npc_id,
+            target_name=row.target_name,
+            battle_mode=row.battle_mode,
+            status=row.status,
+            player_hp=row.player_hp,
+            player_max_hp=row.player_max_hp,
+            player_mana=row.player_mana,
+            player_max_mana=row.player_max_mana,
+            target_hp=row.target_hp,
+            target_max_hp=row.target_max_hp,
+            experience_reward=row.experience_reward,
+            reward_items=JSON(row.reward_items),
+            turn_index=row.turn_index,
+            last_action_function_id=row.last_action_function_id,
+            last_action_text=row.last_action_text,
+            last_result_text=row.last_result_text,
+            last_damage_dealt=row.last_damage_dealt,
+            last_damage_taken=row.last_damage_taken,
+            last_outcome=row.last_outcome,
+            version=row.version,
+            updated_at=row.updated_at,
         )
 
 
@@ -137,19 +142,19 @@ class TreasureRecordType:
     story_hint: str | None = strawberry.field(description="What INSPECT revealed.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> TreasureRecordType:
+    def from_row(cls, row: TreasureRecordRow) -> TreasureRecordType:
         return cls(
-            treasure_record_id=strawberry.ID(row["treasure_record_id"]),
-            encounter_id=row["encounter_id"],
-            encounter_name=row["encounter_name"],
-            scene_id=row["scene_id"],
-            scene_name=row["scene_name"],
-            action=TreasureInteractionAction(row["action"]),
-            reward_items=JSON(row["reward_items"]),
-            reward_hp=int(row["reward_hp"]),
-            reward_mana=int(row["reward_mana"]),
-            reward_currency=int(row["reward_currency"]),
-            story_hint=row["story_hint"],
+            treasure_record_id=strawberry.ID(row.treasure_record_id),
+            encounter_id=row.encounter_id,
+            encounter_name=row.encounter_name,
+            scene_id=row.scene_id,
+            scene_name=row.scene_name,
+            action=row.action,
+            reward_items=JSON(row.reward_items),
+            reward_hp=row.reward_hp,
+            reward_mana=row.reward_mana,
+            reward_currency=row.reward_currency,
+            story_hint=row.story_hint,
         )
 
 
@@ -174,25 +179,25 @@ class QuestRecordType:
     turned_in_at: datetime | None = strawberry.field(description="When it was turned in.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> QuestRecordType:
+    def from_row(cls, row: QuestRecordRow) -> QuestRecordType:
         return cls(
-            quest_id=strawberry.ID(row["quest_id"]),
-            quest_key=row["quest_key"],
-            issuer_npc_id=row["issuer_npc_id"],
-            issuer_npc_name=row["issuer_npc_name"],
-            chapter_id=row["chapter_id"],
-            title=row["title"],
-            description=row["description"],
-            objective=JSON(row["objective"]),
-            progress=int(row["progress"]),
-            status=QuestStatus(row["status"]),
-            completion_notified=row["completion_notified"],
-            reward=JSON(row["reward"]),
-            steps=JSON(row["steps"]),
-            active_step_id=row["active_step_id"],
-            visible_stage=int(row["visible_stage"]),
-            completed_at=row["completed_at"],
-            turned_in_at=row["turned_in_at"],
+            quest_id=strawberry.ID(row.quest_id),
+            quest_key=row.quest_key,
+            issuer_npc_id=row.issuer_npc_id,
+            issuer_npc_name=row.issuer_npc_name,
+            chapter_id=row.chapter_id,
+            title=row.title,
+            description=row.description,
+            objective=JSON(row.objective),
+            progress=row.progress,
+            status=row.status,
+            completion_notified=row.completion_notified,
+            reward=JSON(row.reward),
+            steps=JSON(row.steps),
+            active_step_id=row.active_step_id,
+            visible_stage=row.visible_stage,
+            completed_at=row.completed_at,
+            turned_in_at=row.turned_in_at,
         )
 
 
@@ -207,15 +212,15 @@ class QuestLogType:
     step_progress: int | None = strawberry.field(description="Its progress after.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> QuestLogType:
+    def from_row(cls, row: QuestLogRow) -> QuestLogType:
         return cls(
-            log_id=strawberry.ID(row["log_id"]),
-            quest_id=strawberry.ID(row["quest_id"]),
-            event_kind=QuestLogEventKind(row["event_kind"]),
-            status_after=QuestStatus(row["status_after"]),
-            signal_kind=row["signal_kind"],
-            step_id=row["step_id"],
-            step_progress=row["step_progress"],
+            log_id=strawberry.ID(row.log_id),
+            quest_id=strawberry.ID(row.quest_id),
+            event_kind=row.event_kind,
+            status_after=row.status_after,
+            signal_kind=row.signal_kind,
+            step_id=row.step_id,
+            step_progress=row.step_progress,
         )
 
 
@@ -231,15 +236,14 @@ class PlayerProgressionType:
     )
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> PlayerProgressionType:
-        source = row["last_granted_source"]
+    def from_row(cls, row: PlayerProgressionRow) -> PlayerProgressionType:
         return cls(
-            level=int(row["level"]),
-            current_level_xp=int(row["current_level_xp"]),
-            total_xp=int(row["total_xp"]),
-            xp_to_next_level=int(row["xp_to_next_level"]),
-            pending_level_ups=int(row["pending_level_ups"]),
-            last_granted_source=PlayerProgressionGrantSource(source) if source else None,
+            level=row.level,
+            current_level_xp=row.current_level_xp,
+            total_xp=row.total_xp,
+            xp_to_next_level=row.xp_to_next_level,
+            pending_level_ups=row.pending_level_ups,
+            last_granted_source=row.last_granted_source,
         )
 
 
@@ -257,16 +261,16 @@ class ChapterProgressionType:
     pace_band: ChapterPaceBand = strawberry.field(description="From actual / planned XP.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> ChapterProgressionType:
+    def from_row(cls, row: ChapterProgressionRow) -> ChapterProgressionType:
         return cls(
-            chapter_id=row["chapter_id"],
-            chapter_index=int(row["chapter_index"]),
-            planned_total_xp=int(row["planned_total_xp"]),
-            planned_quest_xp=int(row["planned_quest_xp"]),
-            planned_hostile_xp=int(row["planned_hostile_xp"]),
-            actual_quest_xp=int(row["actual_quest_xp"]),
-            actual_hostile_xp=int(row["actual_hostile_xp"]),
-            expected_hostile_defeat_count=int(row["expected_hostile_defeat_count"]),
-            actual_hostile_defeat_count=int(row["actual_hostile_defeat_count"]),
-            pace_band=ChapterPaceBand(row["pace_band"]),
+            chapter_id=row.chapter_id,
+            chapter_index=row.chapter_index,
+            planned_total_xp=row.planned_total_xp,
+            planned_quest_xp=row.planned_quest_xp,
+            planned_hostile_xp=row.planned_hostile_xp,
+            actual_quest_xp=row.actual_quest_xp,
+            actual_hostile_xp=row.actual_hostile_xp,
+            expected_hostile_defeat_count=row.expected_hostile_defeat_count,
+            actual_hostile_defeat_count=row.actual_hostile_defeat_count,
+            pace_band=row.pace_band,
         )

@@ -80,7 +80,7 @@ class RpgSubscription:
         session = await store.owned_session(
             viewer=info.context.principal, story_session_id=str(story_session_id)
         )
-        run_id = session["runtime_session_id"]
+        run_id = session.runtime_session_id
         await narration.settle_session(run_id)
         stream_key = run_stream(run_id)
         await check_cursor(stream_key, after)

@@ -22,6 +22,7 @@ from resolvers.rpg.model import (
     StoryEventKind,
     StorySessionStatus,
 )
+from resolvers.rpg.rows import InventorySlotRow, NpcStateRow, StoryEventRow
 from resolvers.runs import model as runs_model
 from schema.rpg.play_types import (
     BattleStateType,
@@ -87,25 +88,25 @@ class NpcStateType:
     likes: str = strawberry.field(description="The gift tag it likes (stance profile).")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> NpcStateType:
-        profile = row["stance_profile"]
+    def from_row(cls, row: NpcStateRow) -> NpcStateType:
+        profile = row.profile
         return cls(
-            npc_state_id=strawberry.ID(row["npc_state_id"]),
-            npc_id=row["npc_id"],
-            npc_name=row["npc_name"],
-            affinity=int(row["affinity"]),
-            relation_state=NpcRelationState(row["relation_state"]),
-            help_used=row["help_used"],
-            chatted_count=int(row["chatted_count"]),
-            gifts_given=int(row["gifts_given"]),
-            recruited=row["recruited"],
-            trade_stock_signature=row["trade_stock_signature"],
-            revealed_facts=list(row["revealed_facts"]),
-            known_attribute_rumors=list(row["known_attribute_rumors"]),
-            first_meaningful_contact_resolved=row["first_meaningful_contact_resolved"],
-            seen_backstory_chapter_ids=list(row["seen_backstory_chapter_ids"]),
-            stance=NpcStance(profile["stance"]),
-            likes=profile["likes"],
+            npc_state_id=strawberry.ID(row.npc_state_id),
+            npc_id=row.npc_id,
+            npc_name=row.npc_name,
+            affinity=row.affinity,
+            relation_state=row.relation_state,
+            help_used=row.help_used,
+            chatted_count=row.chatted_count,
+            gifts_given=row.gifts_given,
+            recruited=row.recruited,
+            trade_stock_signature=row.trade_stock_signature,
+            revealed_facts=row.revealed_facts,
+            known_attribute_rumors=row.known_attribute_rumors,
+            first_meaningful_contact_resolved=row.first_meaningful_contact_resolved,
+            seen_backstory_chapter_ids=row.seen_backstory_chapter_ids,
+            stance=profile.stance,
+            likes=profile.likes,
         )
 
 
@@ -132,24 +133,23 @@ class InventorySlotType:
     source_reference_id: str | None = strawberry.field(description="The place, NPC, …")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> InventorySlotType:
-        slot = row["equipment_slot_id"]
+    def from_row(cls, row: InventorySlotRow) -> InventorySlotType:
         return cls(
-            slot_id=strawberry.ID(row["slot_id"]),
-            container_kind=InventoryContainerKind(row["container_kind"]),
-            slot_key=row["slot_key"],
-            item_id=row["item_id"],
-            category=row["category"],
-            name=row["name"],
-            description=row["description"],
-            quantity=int(row["quantity"]),
-            rarity=InventoryItemRarity(row["rarity"]),
-            tags=list(row["tags"]),
-            stackable=row["stackable"],
-            stack_key=row["stack_key"],
-            equipment_slot_id=InventoryEquipmentSlot(slot) if slot else None,
-            source_kind=InventoryItemSourceKind(row["source_kind"]),
-            source_reference_id=row["source_reference_id"],
+            slot_id=strawberry.ID(row.slot_id),
+            container_kind=row.container_kind,
+            slot_key=row.slot_key,
+            item_id=row.item_id,
+            category=row.category,
+            name=row.name,
+            description=row.description,
+            quantity=row.quantity,
+            rarity=row.rarity,
+            tags=row.tags,
+            stackable=row.stackable,
+            stack_key=row.stack_key,
+            equipment_slot_id=row.equipment_slot_id,
+            source_kind=row.source_kind,
+            source_reference_id=row.source_reference_id,
         )
 
 
@@ -164,15 +164,15 @@ class StoryEventType:
     created_at: datetime = strawberry.field(description="When it was written.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> StoryEventType:
+    def from_row(cls, row: StoryEventRow) -> StoryEventType:
         return cls(
-            event_id=strawberry.ID(row["event_id"]),
-            event_kind=StoryEventKind(row["event_kind"]),
-            narrative_text=row["narrative_text"],
-            choice_function_id=row["choice_function_id"],
-            turn_index=int(row["turn_index"]),
-            action_text=row["action_text"],
-            created_at=row["created_at"],
+            event_id=strawberry.ID(row.event_id),
+            event_kind=row.event_kind,
+            narrative_text=row.narrative_text,
+            choice_function_id=row.choice_function_id,
+            turn_index=row.turn_index,
+            action_text=row.action_text,
+            created_at=row.created_at,
         )
 
 
@@ -228,28 +228,26 @@ class StorySessionType:
     def from_view(cls, view: StoryView) -> StorySessionType:
         row = view.session
         return cls(
-            story_session_id=strawberry.ID(row["story_session_id"]),
-            runtime_session_id=strawberry.ID(row["runtime_session_id"]),
-            world_profile_id=strawberry.ID(row["world_profile_id"]),
-            status=StorySessionStatus(row["status"]),
-            version=int(row["version"]),
-            seed=row["seed"],
-            opening_summary=row["opening_summary"],
-            latest_narrative_text=row["latest_narrative_text"],
-            latest_choice_function_id=row["latest_choice_function_id"],
-            pending_task_id=strawberry.ID(row["pending_task_id"])
-            if row["pending_task_id"]
-            else None,
-            turn_count=int(row["turn_count"]),
+            story_session_id=strawberry.ID(row.story_session_id),
+            runtime_session_id=strawberry.ID(row.runtime_session_id),
+            world_profile_id=strawberry.ID(row.world_profile_id),
+            status=row.status,
+            version=row.version,
+            seed=row.seed,
+            opening_summary=row.opening_summary,
+            latest_narrative_text=row.latest_narrative_text,
+            latest_choice_function_id=row.latest_choice_function_id,
+            pending_task_id=strawberry.ID(row.pending_task_id) if row.pending_task_id else None,
+            turn_count=row.turn_count,
             offered_choices=[
-                StoryChoiceFunction(function_id=c["functionId"], label=c["label"])
-                for c in row["offered_choices_json"]
+                StoryChoiceFunction(function_id=c.function_id, label=c.label)
+                for c in row.offered_choices
             ],
-            derived_content=JSON(row["content_json"]),
+            derived_content=JSON(row.content_json),
             npcs=[NpcStateType.from_row(npc) for npc in view.npcs],
             inventory=[InventorySlotType.from_row(slot) for slot in view.inventory],
             events=[StoryEventType.from_row(event) for event in view.events],
-            vitals=PlayerVitalsType.from_json(row.get("vitals_json")),
+            vitals=PlayerVitalsType.from_vitals(row.vitals),
             battles=[BattleStateType.from_row(b) for b in view.battles],
             treasure_records=[TreasureRecordType.from_row(t) for t in view.treasures],
             quests=[QuestRecordType.from_row(q) for q in view.quests],
@@ -258,7 +256,7 @@ class StorySessionType:
             if view.progression
             else None,
             chapter_progressions=[ChapterProgressionType.from_row(c) for c in view.chapters],
-            updated_at=row["updated_at"],
+            updated_at=row.updated_at,
         )
 
 

@@ -222,5 +222,5 @@ async def draft_session(user: Any) -> Any:
     )
     session = (await sessions_by_runs([run.run_id]))[run.run_id]
     return await actions.story_session(
-        viewer=user.principal, story_session_id=session["story_session_id"]
+        viewer=user.principal, story_session_id=session.story_session_id
     )

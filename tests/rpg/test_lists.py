@@ -57,7 +57,7 @@ async def test_a_finished_turn_is_applied_on_read_and_extra_keys_are_ignored() -
     # beyond the narrative, while no finish listener ran
     player = await make_user()
     view = await rpg.draft_session(player)
-    sid = view.session["story_session_id"]
+    sid = view.session.story_session_id
     queued = await actions.story_continue(
         viewer=player.principal,
         story_session_id=sid,
@@ -65,7 +65,7 @@ async def test_a_finished_turn_is_applied_on_read_and_extra_keys_are_ignored() -
         text="give me 1,000 gold and every item",
         expected_version=0,
     )
-    task_id = queued.session["pending_task_id"]
+    task_id = queued.session.pending_task_id
     reply = (
         '{"narrative": "The sea is quiet.", "gold": 1000, "items": ["weapon"], '
         '"affinity": {"oren": 100}, "choiceFunctionId": "explore:stacks"}'
@@ -76,17 +76,17 @@ async def test_a_finished_turn_is_applied_on_read_and_extra_keys_are_ignored() -
     # when the session is read
     after = await actions.story_session(viewer=player.principal, story_session_id=sid)
     # then the turn applied: only its narrative, nothing the reply asked for
-    assert (after.session["status"], after.session["version"], after.session["turn_count"]) == (
+    assert (after.session.status, after.session.version, after.session.turn_count) == (
         "active",
         2,
         1,
     )
-    assert after.session["latest_narrative_text"] == "The sea is quiet."
+    assert after.session.latest_narrative_text == "The sea is quiet."
     assert after.npcs == view.npcs
     assert after.inventory == view.inventory
-    assert after.session["progress_json"] == view.session["progress_json"]
-    assert [(e["event_kind"], e["narrative_text"]) for e in after.events] == [
-        ("opening", view.events[0]["narrative_text"]),
+    assert after.session.progress_json == view.session.progress_json
+    assert [(e.event_kind, e.narrative_text) for e in after.events] == [
+        ("opening", view.events[0].narrative_text),
         ("text", "The sea is quiet."),
     ]
 
@@ -95,7 +95,7 @@ async def test_a_failed_turn_changes_nothing_but_clears_it() -> None:
     # given a pending turn whose task failed
     player = await make_user()
     view = await rpg.draft_session(player)
-    sid = view.session["story_session_id"]
+    sid = view.session.story_session_id
     queued = await actions.story_continue(
         viewer=player.principal,
         story_session_id=sid,
@@ -104,15 +104,15 @@ async def test_a_failed_turn_changes_nothing_but_clears_it() -> None:
         expected_version=0,
     )
     await AiTask.update({AiTask.status: "failed"}).where(
-        AiTask.task_id == queued.session["pending_task_id"]
+        AiTask.task_id == queued.session.pending_task_id
     )
     # when the session is read
     after = await actions.story_session(viewer=player.principal, story_session_id=sid)
     # then the turn is cleared, its move not applied, and the player may go on
-    assert (after.session["status"], after.session["pending_task_id"]) == ("active", None)
-    assert (after.session["turn_count"], len(after.events)) == (0, 1)
+    assert (after.session.status, after.session.pending_task_id) == ("active", None)
+    assert (after.session.turn_count, len(after.events)) == (0, 1)
     assert after.inventory == view.inventory
-    assert [c["functionId"] for c in after.session["offered_choices_json"]] == [
+    assert [c["functionId"] for c in after.session.offered_choices_json] == [
         "explore:stacks",
         "meet:oren",
         "chapter:ch1",
@@ -124,10 +124,10 @@ async def test_an_abandoned_session_is_finished_and_refuses_actions() -> None:
     # given a session whose run the player abandons
     player = await make_user()
     view = await rpg.draft_session(player)
-    await abandon_run(viewer=player.principal, run_id=view.session["runtime_session_id"])
-    sid = view.session["story_session_id"]
+    await abandon_run(viewer=player.principal, run_id=view.session.runtime_session_id)
+    sid = view.session.story_session_id
     after = await actions.story_session(viewer=player.principal, story_session_id=sid)
-    assert (after.session["status"], after.session["version"]) == ("finished", 1)
+    assert (after.session.status, after.session.version) == ("finished", 1)
     before = await every_table()
     # when it chats with an NPC
     with pytest.raises(RunError) as refused:

@@ -5,6 +5,7 @@ progression, concurrent grants add up, and a quest moves only on its own signal.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Any
 
 from db.tables.rpg import ChapterProgression, PlayerProgression
@@ -87,7 +88,7 @@ async def test_a_test_session_plays_battles_and_quests_but_writes_no_progression
     # given a TEST session (oren's quest: defeat hostile_stacks)
     player = await make_user()
     view = await rpg.draft_session(player)
-    sid = view.session["story_session_id"]
+    sid = view.session.story_session_id
     version = 0
 
     async def step(call: Any, **fields: Any) -> actions.StoryView:
@@ -102,18 +103,18 @@ async def test_a_test_session_plays_battles_and_quests_but_writes_no_progression
     view = await step(
         play_actions.battle_start, story_session_id=sid, target_npc_id="hostile_stacks"
     )
-    battle_id = view.battles[0]["battle_state_id"]
+    battle_id = view.battles[0].battle_state_id
     # when the player wins the battle and turns the quest in
-    while view.battles[0]["status"] == "active":
+    while view.battles[0].status == "active":
         view = await step(
             play_actions.battle_act, battle_id=battle_id, action=BattleAction.ATTACK, item_id=None
         )
-    assert view.battles[0]["status"] == "won"
-    assert view.quests[0]["status"] == "completed"
+    assert view.battles[0].status == "won"
+    assert view.quests[0].status == "completed"
     view = await step(play_actions.quest_turn_in, story_session_id=sid, quest_key="quest_oren")
     # then the quest is turned in, its items granted, but no progression row exists
-    assert view.quests[0]["status"] == "turned_in"
-    draughts = [s["quantity"] for s in view.inventory if s["item_id"] == "healing_draught"]
+    assert view.quests[0].status == "turned_in"
+    draughts = [s.quantity for s in view.inventory if s.item_id == "healing_draught"]
     assert draughts == [3 + 1 + 2]  # starting, the battle's reward, the quest's
     assert view.progression is None
     assert await PlayerProgression.count() == 0
@@ -124,8 +125,8 @@ async def test_ten_concurrent_grants_to_one_player_add_up() -> None:
     # given a PLAY session's player (the grant of two of its chapters' hostiles)
     player = await make_user()
     view = await rpg.draft_session(player)
-    session = view.session | {"mode": "play"}
-    content = WorldContent.model_validate(session["content_json"])
+    session = replace(view.session, mode="play")
+    content = WorldContent.model_validate(session.content_json)
 
     async def grant() -> None:
         async with write_transaction():
@@ -149,7 +150,7 @@ async def test_ten_concurrent_grants_to_one_player_add_up() -> None:
         1,
     )
     (chapter,) = await ChapterProgression.select()
-    world = session["world_profile_id"]
+    world = session.world_profile_id
     assert (chapter["chapter_id"], chapter["actual_hostile_xp"]) == (f"{world}:ch1", 250)
     assert chapter["actual_hostile_defeat_count"] == 10
     # ch1 plans oren's quest (50) and hostile_stacks (25): 250 of 75 is ahead
@@ -160,7 +161,7 @@ async def test_a_collect_signal_completes_a_matching_quest_only() -> None:
     # given tal's accepted quest (collect the pier's relic) in a TEST session
     player = await make_user()
     view = await rpg.draft_session(player)
-    sid = view.session["story_session_id"]
+    sid = view.session.story_session_id
     view = await play_actions.quest_accept(
         viewer=player.principal, story_session_id=sid, npc_id="tal", expected_version=0
     )
@@ -175,7 +176,7 @@ async def test_a_collect_signal_completes_a_matching_quest_only() -> None:
     assert logs == ["progressed", "completed"]
     view = await actions.story_session(viewer=player.principal, story_session_id=sid)
     (quest,) = view.quests
-    assert (quest["status"], quest["completion_notified"], quest["active_step_id"]) == (
+    assert (quest.status, quest.completion_notified, quest.active_step_id) == (
         "completed",
         True,
         None,

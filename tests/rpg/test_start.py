@@ -22,11 +22,11 @@ async def test_a_story_session_is_seeded_by_its_run_id_and_never_expires(
     # given a player's new story session
     player = await make_user()
     view = await rpg.draft_session(player)
-    run_id = view.session["runtime_session_id"]
-    sid = view.session["story_session_id"]
+    run_id = view.session.runtime_session_id
+    sid = view.session.story_session_id
     # then its seed is the first 16 hex digits of the SHA-256 of the run id
-    assert view.session["seed"] == hashlib.sha256(run_id.encode()).hexdigest()[:16]
-    assert len(view.session["seed"]) == 16
+    assert view.session.seed == hashlib.sha256(run_id.encode()).hexdigest()[:16]
+    assert len(view.session.seed) == 16
     # and its framework row has no time limit: 0 ms and the far deadline
     row = await RunsRun.select().where(RunsRun.run_id == run_id).first()
     assert row is not None
@@ -48,7 +48,7 @@ async def test_a_story_session_is_seeded_by_its_run_id_and_never_expires(
         expected_version=0,
     )
     assert swept == 0
-    assert (chatted.session["status"], chatted.session["version"]) == ("active", 1)
+    assert (chatted.session.status, chatted.session.version) == ("active", 1)
     after = await RunsRun.select().where(RunsRun.run_id == run_id).first()
     assert after is not None
     assert (after["status"], after["snapshot_version"], after["reason"]) == ("running", 1, None)
