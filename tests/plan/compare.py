@@ -25,7 +25,12 @@ async def same_bytes(
     executed = await normal.post("/graphql", json=body, headers=headers)
     assert planned.status_code == executed.status_code
     # (a masked error names its own request: the one difference allowed)
-    assert _same_request(planned.content) == _same_request(executed.content), (query, variables)
+    assert _same_request(planned.content) == _same_request(executed.content), (
+        query,
+        variables,
+        planned.content,
+        executed.content,
+    )
     return executed.content
 
 
