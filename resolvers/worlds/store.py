@@ -18,6 +18,7 @@ The gallery's stream entries are returned to the caller, which publishes them af
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -27,7 +28,6 @@ import orjson
 from db.tables.auth import UserAccount
 from db.tables.worlds import CustomWorldAgentSession, CustomWorldDraftCard, CustomWorldProfile
 from resolvers.assets.bound import BindingTarget, bound_assets
-from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.gallery.publishing import publish_work
 from resolvers.play_types.gates import Blocker
@@ -60,6 +60,7 @@ from resolvers.worlds.model import (
     CardKind,
     CardStatus,
 )
+from resolvers.worlds.rows import AgentSessionRow, WorldProfileRow
 from subscriptions.streams import StreamEntry
 
 PLAY_TYPE = PlayType.CUSTOM_WORLD
@@ -79,8 +80,6 @@ SESSION_JSON = (
     "asset_coverage_json",
     "checkpoints_json",
 )
-PROFILE_JSON = ("profile_payload_json",)
-CARD_JSON = ("linked_ids_json", "detail_payload_json")
 MAX_CHECKPOINTS = 20
 NOT_FOUND_SESSION = "No such custom world session."
 NOT_FOUND_WORLD = "No such custom world."
@@ -104,15 +103,16 @@ def loaded(row: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class World:
-    """A locked world: its session row, its profile row and the session's typed draft."""
+    """A locked world: its session row (with the world's `profile_id`), its profile row and
+    the session's typed draft."""
 
-    session: dict[str, Any]
-    profile: dict[str, Any]
+    session: AgentSessionRow
+    profile: WorldProfileRow
     draft: CustomWorldDraft
 
     @property
     def published(self) -> bool:
-        return bool(self.profile["publication_status"] == WorkPublicationStatus.PUBLISHED.value)
+        return self.profile.published
 
 
 # A session whose world was soft-deleted is gone for every reader and writer.
@@ -139,14 +139,14 @@ async def lock_session_row(
     return loaded(dict(rows[0]), SESSION_JSON) if rows else None
 
 
-async def lock_profile_row(*, session_id: str, now: datetime) -> dict[str, Any] | None:
+async def lock_profile_row(*, session_id: str, now: datetime) -> WorldProfileRow | None:
     rows = await CustomWorldProfile.raw(
         "UPDATE custom_world_profile SET updated_at = {} "
         "WHERE source_agent_session_id = {} AND deleted_at IS NULL RETURNING *",
         now,
         session_id,
     )
-    return loaded(dict(rows[0]), PROFILE_JSON) if rows else None
+    return WorldProfileRow.from_row(rows[0]) if rows else None
 
 
 async def lock_world(*, session_id: str, owner_user_id: str | None, now: datetime) -> World | None:
@@ -157,12 +157,17 @@ async def lock_world(*, session_id: str, owner_user_id: str | None, now: datetim
     return await world_of_locked_session(session, now=now)
 
 
-async def world_of_locked_session(session: dict[str, Any], *, now: datetime) -> World | None:
-    profile = await lock_profile_row(session_id=session["session_id"], now=now)
+async def world_of_locked_session(session: Mapping[str, Any], *, now: datetime) -> World | None:
+    """The world of a session row locked by `lock_session_row` (the creation framework
+    keeps that row as a mapping in its `SessionState`); locks the profile."""
+    row = AgentSessionRow.from_row(session)
+    profile = await lock_profile_row(session_id=row.session_id, now=now)
     if profile is None:
         return None
     return World(
-        session=session, profile=profile, draft=stored_draft(session["draft_profile_json"])
+        session=replace(row, profile_id=profile.profile_id),
+        profile=profile,
+        draft=stored_draft(row.draft_profile_json),
     )
 
 
@@ -434,21 +439,67 @@ async def save_world(
     checkpoint: dict[str, Any] | None = None,
 ) -> tuple[World, list[StreamEntry]]:
     """Write `draft` (validated) to the locked world and everything derived from it; see
-    the module docstring. `profile_changes` (publication fields) apply before the gate is
-    checked, so publishing and unpublishing go through here too."""
-    profile = {**world.profile, **(profile_changes or {})}
+    the module docstring. `session_changes` and `profile_changes` name row fields;
+    `profile_changes` (publication fields) apply before the gate is checked, so publishing
+    and unpublishing go through here too."""
+    profile = replace(world.profile, **(profile_changes or {}))
     world = replace(world, profile=profile)
-    cover = await cover_of(profile["profile_id"])
+    cover = await cover_of(profile.profile_id)
     blockers = check_gate(world, draft, cover)
     published = world.published
-    stage = stage_of(draft, blockers, published=published)
-    progress = progress_percent(draft, cover)
+    session = _derived_session(
+        replace(world.session, **(session_changes or {})),
+        draft,
+        cover=cover,
+        images=await card_images([e.id for e in draft.elements()]),
+        blockers=blockers,
+        checkpoint=checkpoint,
+        published=published,
+        now=now,
+    )
+    await _write_session(session, now)
+    await _sync_cards(session.session_id, draft, now)
+    author = await author_of(profile.owner_user_id)
+    profile = replace(
+        profile,
+        world_name=draft.world_name,
+        subtitle=draft.subtitle,
+        summary_text=draft.summary,
+        theme_mode=draft.theme_mode.value,
+        cover_image_src=cover_src(cover.asset_object_id)
+        if cover is not None and cover.is_image
+        else None,
+        profile_payload_json=stored_json(draft, profile.profile_payload_json),
+        playable_npc_count=draft.playable_count(),
+        landmark_count=len(draft.places),
+        author_display_name=author["display_name"],
+        author_public_user_code=author["public_user_code"] or None,
+        updated_at=now,
+    )
+    await _write_profile(profile, now)
+    entries: list[StreamEntry] = []
+    if published:
+        entries = await _write_read_models(profile, draft, now)
+    return World(session=session, profile=profile, draft=draft), entries
+
+
+def _derived_session(
+    session: AgentSessionRow,
+    draft: CustomWorldDraft,
+    *,
+    cover: Cover | None,
+    images: set[str],
+    blockers: list[Blocker],
+    checkpoint: dict[str, Any] | None,
+    published: bool,
+    now: datetime,
+) -> AgentSessionRow:
+    """The session row with every field derived from `draft` recomputed."""
     findings = [
         {"cardId": e.id, "kind": kind_of(e).value, "message": warning}
         for e in draft.elements()
         for warning in _card_warnings(e)
     ]
-    images = await card_images([e.id for e in draft.elements()])
     coverage = {
         "cover": cover is not None and cover.is_image,
         "characters": {
@@ -460,31 +511,35 @@ async def save_world(
             "total": len(draft.places),
         },
     }
-    checkpoints = list(world.session["checkpoints_json"] or [])
+    checkpoints = list(session.checkpoints_json or [])
     if checkpoint is not None:
         checkpoints = [*checkpoints, checkpoint][-MAX_CHECKPOINTS:]
-    session = {
-        **world.session,
-        **(session_changes or {}),
-        "draft_profile_json": stored_json(draft, world.session["draft_profile_json"]),
-        "anchor_content_json": {key.value: text for key, text in draft.anchors.items()},
-        "creator_intent_readiness_json": _readiness(draft),
-        "anchor_pack_json": _anchor_pack(draft),
-        "lock_state_json": _lock_state(draft),
-        "publish_gate_json": gate_json(blockers, now),
-        "result_preview_json": _preview(draft),
-        "pending_clarifications_json": _clarifications(draft),
-        "quality_findings_json": findings,
-        "suggested_actions_json": _suggested_actions(blockers, published),
-        "recommended_replies_json": _recommended_replies(draft),
-        "asset_coverage_json": coverage,
-        "checkpoints_json": checkpoints,
-        "stage": stage.value,
-        "progress_percent": progress,
-        "updated_at": now,
-    }
-    if session["focus_card_id"] is not None and draft.element(session["focus_card_id"]) is None:
-        session["focus_card_id"] = None
+    focus = session.focus_card_id
+    if focus is not None and draft.element(focus) is None:
+        focus = None
+    return replace(
+        session,
+        focus_card_id=focus,
+        draft_profile_json=stored_json(draft, session.draft_profile_json),
+        anchor_content_json={key.value: text for key, text in draft.anchors.items()},
+        creator_intent_readiness_json=_readiness(draft),
+        anchor_pack_json=_anchor_pack(draft),
+        lock_state_json=_lock_state(draft),
+        publish_gate_json=gate_json(blockers, now),
+        result_preview_json=_preview(draft),
+        pending_clarifications_json=_clarifications(draft),
+        quality_findings_json=findings,
+        suggested_actions_json=_suggested_actions(blockers, published),
+        recommended_replies_json=_recommended_replies(draft),
+        asset_coverage_json=coverage,
+        checkpoints_json=checkpoints,
+        stage=stage_of(draft, blockers, published=published),
+        progress_percent=progress_percent(draft, cover),
+        updated_at=now,
+    )
+
+
+async def _write_session(session: AgentSessionRow, now: datetime) -> None:
     await CustomWorldAgentSession.raw(
         "UPDATE custom_world_agent_session SET seed_text = {}, stage = {}, "
         "progress_percent = {}, focus_card_id = {}, anchor_content_json = {}, "
@@ -493,76 +548,57 @@ async def save_world(
         "publish_gate_json = {}, result_preview_json = {}, pending_clarifications_json = {}, "
         "quality_findings_json = {}, suggested_actions_json = {}, recommended_replies_json = {}, "
         "asset_coverage_json = {}, checkpoints_json = {}, updated_at = {} WHERE session_id = {}",
-        session["seed_text"],
-        session["stage"],
-        session["progress_percent"],
-        session["focus_card_id"],
-        dumps(session["anchor_content_json"]),
-        dumps(session["creator_intent_json"]),
-        dumps(session["creator_intent_readiness_json"]),
-        dumps(session["anchor_pack_json"]),
-        dumps(session["lock_state_json"]),
-        dumps(session["draft_profile_json"]),
-        session["last_assistant_reply"],
-        dumps(session["publish_gate_json"]),
-        dumps(session["result_preview_json"]),
-        dumps(session["pending_clarifications_json"]),
-        dumps(session["quality_findings_json"]),
-        dumps(session["suggested_actions_json"]),
-        dumps(session["recommended_replies_json"]),
-        dumps(session["asset_coverage_json"]),
-        dumps(session["checkpoints_json"]),
+        session.seed_text,
+        session.stage.value,
+        session.progress_percent,
+        session.focus_card_id,
+        dumps(session.anchor_content_json),
+        dumps(session.creator_intent_json),
+        dumps(session.creator_intent_readiness_json),
+        dumps(session.anchor_pack_json),
+        dumps(session.lock_state_json),
+        dumps(session.draft_profile_json),
+        session.last_assistant_reply,
+        dumps(session.publish_gate_json),
+        dumps(session.result_preview_json),
+        dumps(session.pending_clarifications_json),
+        dumps(session.quality_findings_json),
+        dumps(session.suggested_actions_json),
+        dumps(session.recommended_replies_json),
+        dumps(session.asset_coverage_json),
+        dumps(session.checkpoints_json),
         now,
-        session["session_id"],
+        session.session_id,
     )
-    await _sync_cards(session["session_id"], draft, now)
-    author = await author_of(profile["owner_user_id"])
-    profile = {
-        **profile,
-        "world_name": draft.world_name,
-        "subtitle": draft.subtitle,
-        "summary_text": draft.summary,
-        "theme_mode": draft.theme_mode.value,
-        "cover_image_src": cover_src(cover.asset_object_id)
-        if cover is not None and cover.is_image
-        else None,
-        "profile_payload_json": stored_json(draft, profile["profile_payload_json"]),
-        "playable_npc_count": draft.playable_count(),
-        "landmark_count": len(draft.places),
-        "author_display_name": author["display_name"],
-        "author_public_user_code": author["public_user_code"] or None,
-        "updated_at": now,
-    }
+
+
+async def _write_profile(profile: WorldProfileRow, now: datetime) -> None:
     await CustomWorldProfile.raw(
         "UPDATE custom_world_profile SET public_work_code = {}, author_public_user_code = {}, "
         "publication_status = {}, world_name = {}, subtitle = {}, summary_text = {}, "
         "theme_mode = {}, cover_image_src = {}, profile_payload_json = {}, "
         "playable_npc_count = {}, landmark_count = {}, author_display_name = {}, "
         "published_at = {}, updated_at = {} WHERE profile_id = {}",
-        profile["public_work_code"],
-        profile["author_public_user_code"],
-        profile["publication_status"],
-        profile["world_name"],
-        profile["subtitle"],
-        profile["summary_text"],
-        profile["theme_mode"],
-        profile["cover_image_src"],
-        dumps(profile["profile_payload_json"]),
-        profile["playable_npc_count"],
-        profile["landmark_count"],
-        profile["author_display_name"],
-        profile["published_at"],
+        profile.public_work_code,
+        profile.author_public_user_code,
+        profile.publication_status.value,
+        profile.world_name,
+        profile.subtitle,
+        profile.summary_text,
+        profile.theme_mode,
+        profile.cover_image_src,
+        dumps(profile.profile_payload_json),
+        profile.playable_npc_count,
+        profile.landmark_count,
+        profile.author_display_name,
+        profile.published_at,
         now,
-        profile["profile_id"],
+        profile.profile_id,
     )
-    entries: list[StreamEntry] = []
-    if published:
-        entries = await _write_read_models(profile, draft, now)
-    return World(session=session, profile=profile, draft=draft), entries
 
 
 async def _write_read_models(
-    profile: dict[str, Any], draft: CustomWorldDraft, now: datetime
+    profile: WorldProfileRow, draft: CustomWorldDraft, now: datetime
 ) -> list[StreamEntry]:
     """Both public read models of a published world, in the caller's transaction."""
     await CustomWorldProfile.raw(
@@ -578,28 +614,28 @@ async def _write_read_models(
         "playable_npc_count = excluded.playable_npc_count, "
         "landmark_count = excluded.landmark_count, published_at = excluded.published_at, "
         "updated_at = excluded.updated_at",
-        profile["profile_id"],
-        profile["owner_user_id"],
-        profile["public_work_code"],
-        profile["author_public_user_code"] or "",
-        profile["author_display_name"],
-        profile["world_name"],
-        profile["subtitle"],
-        profile["summary_text"],
-        profile["cover_image_src"],
-        profile["theme_mode"],
-        profile["playable_npc_count"],
-        profile["landmark_count"],
-        profile["published_at"],
+        profile.profile_id,
+        profile.owner_user_id,
+        profile.public_work_code,
+        profile.author_public_user_code or "",
+        profile.author_display_name,
+        profile.world_name,
+        profile.subtitle,
+        profile.summary_text,
+        profile.cover_image_src,
+        profile.theme_mode,
+        profile.playable_npc_count,
+        profile.landmark_count,
+        profile.published_at,
         now,
     )
     return await publish_work(
         play_type=PLAY_TYPE,
-        work_id=profile["profile_id"],
-        owner_user_id=profile["owner_user_id"],
+        work_id=profile.profile_id,
+        owner_user_id=profile.owner_user_id,
         title=draft.world_name,
         summary=draft.summary,
-        cover_image_src=profile["cover_image_src"],
+        cover_image_src=profile.cover_image_src,
         theme=draft.theme_mode.value,
         tags=list(draft.tags),
         now=now,
