@@ -7,9 +7,9 @@ from __future__ import annotations
 from strawberry.dataloader import DataLoader
 
 from resolvers.worlds import reading
+from resolvers.worlds.cards import card_images
 from resolvers.worlds.gate import Cover, covers_of
 from resolvers.worlds.rows import AgentOperationRow, AgentSessionRow, DraftCardRow, WorldProfileRow
-from resolvers.worlds.store import card_images
 from schema.creation.loaders import CreationLoaders
 from schema.gallery.loaders import GalleryLoaders
 

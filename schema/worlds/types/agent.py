@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 
 from resolvers.creation.model import OperationStatus
 from resolvers.gallery.play_types import PlayType
+from resolvers.worlds.cards import asset_status_of
 from resolvers.worlds.drafts import CustomWorldDraft, stored_draft
 from resolvers.worlds.model import (
     AgentStage,
@@ -18,7 +19,6 @@ from resolvers.worlds.model import (
     CardStatus,
 )
 from resolvers.worlds.rows import AgentOperationRow, AgentSessionRow, DraftCardRow
-from resolvers.worlds.store import asset_status_of
 from schema.creation.types import CreationSession
 from schema.worlds.loaders import WorldLoaders
 from schema.worlds.types import work as work_types
