@@ -103,8 +103,8 @@ async def create_session(*, viewer: Principal, seed: str = "") -> SavedWorld:
             owner_user_id=owner,
             source_agent_session_id=session_id,
             publication_status=WorkPublicationStatus.DRAFT.value,
-            author_display_name=author["display_name"],
-            author_public_user_code=author["public_user_code"] or None,
+            author_display_name=author.display_name,
+            author_public_user_code=author.public_user_code or None,
             created_at=now,
             updated_at=now,
         ).save()

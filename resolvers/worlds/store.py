@@ -195,13 +195,21 @@ def check_gate(world: World, draft: CustomWorldDraft, cover: Cover | None) -> li
     return blockers
 
 
-async def author_of(user_id: str) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Author:
+    """The names a world's work shows of its author (empty for an unknown user)."""
+
+    display_name: str
+    public_user_code: str | None
+
+
+async def author_of(user_id: str) -> Author:
     row = await (
         UserAccount.select(UserAccount.display_name, UserAccount.public_user_code)
         .where(UserAccount.user_id == user_id)
         .first()
     )
-    return row or {"display_name": "", "public_user_code": ""}
+    return Author(row["display_name"], row["public_user_code"]) if row else Author("", "")
 
 
 async def save_world(
@@ -247,8 +255,8 @@ async def save_world(
         profile_payload_json=stored_json(draft, profile.profile_payload_json),
         playable_npc_count=draft.playable_count(),
         landmark_count=len(draft.places),
-        author_display_name=author["display_name"],
-        author_public_user_code=author["public_user_code"] or None,
+        author_display_name=author.display_name,
+        author_public_user_code=author.public_user_code or None,
         updated_at=now,
     )
     await _write_profile(profile, now)
