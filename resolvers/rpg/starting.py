@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from db.tables.rpg import NpcState, StorySession
-from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.ids import new_id
 from resolvers.rpg import inventory, store, story
 from resolvers.rpg.derivation import derive
@@ -39,20 +38,20 @@ async def playable_work(*, work_id: str, mode: RunMode, user_id: str) -> Playabl
     if row is None:
         return None
     if mode is RunMode.PLAY:
-        if row["publication_status"] != WorkPublicationStatus.PUBLISHED.value:
+        if not row.published:
             return None
-        draft = stored_draft(row["profile_payload_json"])
+        draft = stored_draft(row.profile_payload_json)
     else:
-        if row["owner_user_id"] != user_id or row["source_agent_session_id"] is None:
+        if row.owner_user_id != user_id or row.source_agent_session_id is None:
             return None
-        session_id = row["source_agent_session_id"]
+        session_id = row.source_agent_session_id
         session = (await reading.sessions_by_ids([session_id])).get(session_id)
         if session is None:
             return None
-        draft = stored_draft(session["draft_profile_json"])
+        draft = stored_draft(session.draft_profile_json)
     return PlayableWork(
         work_id=work_id,
-        owner_user_id=row["owner_user_id"],
+        owner_user_id=row.owner_user_id,
         title=draft.world_name,
         subtitle=draft.subtitle,
         content=draft,

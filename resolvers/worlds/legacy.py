@@ -30,6 +30,7 @@ from resolvers.worlds.derivation import derive_draft
 from resolvers.worlds.drafts import CustomWorldDraft, describe
 from resolvers.worlds.errors import WorldError, WorldErrorCode
 from resolvers.worlds.gate import ANCHOR_LABELS
+from resolvers.worlds.legacy_rows import LegacyQuestion, LegacySessionRow
 from resolvers.worlds.model import (
     MAX_ANSWER_LENGTH,
     MAX_SETTING_LENGTH,
@@ -37,15 +38,14 @@ from resolvers.worlds.model import (
     GenerationMode,
     LegacySessionStatus,
 )
-from resolvers.worlds.store import dumps, loaded
+from resolvers.worlds.store import dumps
 
 NOT_FOUND_MESSAGE = "No such question-and-answer session."
 NAME_QUESTION = "name"
-JSON_COLUMNS = ("creator_intent_json", "question_snapshot_json", "result_payload_json")
 QUESTIONS_PER_SESSION = 4
 
 
-def questions_for(setting_text: str) -> list[dict[str, Any]]:
+def questions_for(setting_text: str) -> list[LegacyQuestion]:
     """The world's name, then four anchors other than the premise (chosen by the setting)."""
     digest = hashlib.sha256(setting_text.encode()).digest()
     candidates = [key for key in AnchorKey if key is not AnchorKey.PREMISE]
@@ -56,28 +56,17 @@ def questions_for(setting_text: str) -> list[dict[str, Any]]:
             chosen.append(key)
         if len(chosen) == QUESTIONS_PER_SESSION:
             break
-    questions = [
-        {"id": NAME_QUESTION, "anchor": None, "prompt": "What is the world called?", "answer": None}
-    ]
+    questions = [LegacyQuestion(NAME_QUESTION, None, "What is the world called?", None)]
     questions += [
-        {
-            "id": key.value,
-            "anchor": key.value,
-            "prompt": f"What is the world's {ANCHOR_LABELS[key]}?",
-            "answer": None,
-        }
+        LegacyQuestion(key.value, key, f"What is the world's {ANCHOR_LABELS[key]}?", None)
         for key in sorted(chosen, key=list(AnchorKey).index)
     ]
     return questions
 
 
-def _row(row: dict[str, Any]) -> dict[str, Any]:
-    return loaded(dict(row), JSON_COLUMNS)
-
-
 async def create_legacy_session(
     *, viewer: Principal, setting_text: str, mode: GenerationMode
-) -> dict[str, Any]:
+) -> LegacySessionRow:
     owner = viewer.require_user()
     setting = setting_text.strip()
     if not setting or len(setting) > MAX_SETTING_LENGTH or "\x00" in setting:
@@ -103,14 +92,14 @@ async def create_legacy_session(
         status.value,
         setting,
         dumps({"settingText": setting, "generationMode": mode.value}),
-        dumps(questions_for(setting)),
+        dumps([question.as_json() for question in questions_for(setting)]),
         now,
         now,
     )
-    return _row(rows[0])
+    return LegacySessionRow.from_row(rows[0])
 
 
-async def legacy_session(*, viewer: Principal, session_id: str) -> dict[str, Any]:
+async def legacy_session(*, viewer: Principal, session_id: str) -> LegacySessionRow:
     """The viewer's Q&A session; NOT_FOUND for another user's or an unknown one."""
     owner = viewer.require_user()
     row = await (
@@ -124,10 +113,10 @@ async def legacy_session(*, viewer: Principal, session_id: str) -> dict[str, Any
     )
     if row is None:
         raise NotFound(NOT_FOUND_MESSAGE)
-    return row
+    return LegacySessionRow.from_row(row)
 
 
-async def _lock(session_id: str, owner: str) -> dict[str, Any]:
+async def _lock(session_id: str, owner: str) -> LegacySessionRow:
     rows = await CustomWorldSession.raw(
         "UPDATE custom_world_session SET updated_at = updated_at "
         "WHERE session_id = {} AND owner_user_id = {} RETURNING *",
@@ -136,21 +125,21 @@ async def _lock(session_id: str, owner: str) -> dict[str, Any]:
     )
     if not rows:
         raise NotFound(NOT_FOUND_MESSAGE)
-    return _row(rows[0])
+    return LegacySessionRow.from_row(rows[0])
 
 
 async def answer_questions(
     *, viewer: Principal, session_id: str, answers: Sequence[tuple[str, str]]
-) -> dict[str, Any]:
+) -> LegacySessionRow:
     owner = viewer.require_user()
     now = clock.now()
     async with write_transaction():
         session = await _lock(session_id, owner)
-        if session["status"] == LegacySessionStatus.COMPLETED.value:
+        if session.status is LegacySessionStatus.COMPLETED:
             raise WorldError(
                 WorldErrorCode.ALREADY_GENERATED, "This session already has its result."
             )
-        questions = [dict(q) for q in session["question_snapshot_json"]]
+        questions = [q.as_json() for q in session.questions]
         by_id = {q["id"]: q for q in questions}
         for question_id, answer in answers:
             text = answer.strip()
@@ -168,27 +157,27 @@ async def answer_questions(
                 )
             by_id[question_id]["answer"] = text
         complete = all(q["answer"] for q in questions)
-        status = session["status"]
-        if status == LegacySessionStatus.QUESTIONING.value and complete:
-            status = LegacySessionStatus.READY.value
+        status = session.status
+        if status is LegacySessionStatus.QUESTIONING and complete:
+            status = LegacySessionStatus.READY
         rows = await CustomWorldSession.raw(
             "UPDATE custom_world_session SET question_snapshot_json = {}, status = {}, "
             "updated_at = {} WHERE session_id = {} RETURNING *",
             dumps(questions),
-            status,
+            status.value,
             now,
             session_id,
         )
-    return _row(rows[0])
+    return LegacySessionRow.from_row(rows[0])
 
 
-def _result(session: dict[str, Any]) -> CustomWorldDraft:
+def _result(session: LegacySessionRow) -> CustomWorldDraft:
     """The draft of a Q&A session (raises pydantic's ValidationError if refused)."""
-    answers = {q["id"]: q["answer"] for q in session["question_snapshot_json"] if q["answer"]}
+    answers = {q.id: q.answer for q in session.questions if q.answer}
     anchors = {key: answers[key.value] for key in AnchorKey if answers.get(key.value)}
     derived = derive_draft(
-        seed_text=session["setting_text"],
-        user_messages=[session["setting_text"], *answers.values()],
+        seed_text=session.setting_text,
+        user_messages=[session.setting_text, *answers.values()],
         previous=CustomWorldDraft.model_validate({"anchors": anchors}),
         new_id=new_id,
     )
@@ -198,17 +187,17 @@ def _result(session: dict[str, Any]) -> CustomWorldDraft:
     return CustomWorldDraft.model_validate(data)
 
 
-async def generate_result(*, viewer: Principal, session_id: str) -> dict[str, Any]:
+async def generate_result(*, viewer: Principal, session_id: str) -> LegacySessionRow:
     owner = viewer.require_user()
     now = clock.now()
     async with write_transaction():
         session = await _lock(session_id, owner)
-        if session["status"] == LegacySessionStatus.COMPLETED.value:
+        if session.status is LegacySessionStatus.COMPLETED:
             raise WorldError(
                 WorldErrorCode.ALREADY_GENERATED, "This session already has its result."
             )
-        guided = session["generation_mode"] == GenerationMode.GUIDED.value
-        if guided and not all(q["answer"] for q in session["question_snapshot_json"]):
+        guided = session.generation_mode is GenerationMode.GUIDED
+        if guided and not all(q.answer for q in session.questions):
             raise WorldError(
                 WorldErrorCode.ANSWERS_MISSING,
                 "Answer every question before generating (or use QUICK mode).",
@@ -230,4 +219,4 @@ async def generate_result(*, viewer: Principal, session_id: str) -> dict[str, An
             now,
             session_id,
         )
-    return _row(rows[0])
+    return LegacySessionRow.from_row(rows[0])

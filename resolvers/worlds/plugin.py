@@ -45,7 +45,7 @@ class CustomWorldPlugin(PlayTypePlugin):
 
     async def start_session(self, *, viewer: Principal, seed_text: str) -> PlaySession:
         saved = await sessions.create_session(viewer=viewer, seed=seed_text)
-        return PlaySession(saved.session["session_id"], saved.profile["profile_id"])
+        return PlaySession(saved.session.session_id, saved.profile.profile_id)
 
     async def autosave(
         self,
@@ -62,23 +62,25 @@ class CustomWorldPlugin(PlayTypePlugin):
             fields=sessions.AutosaveInput(seed_text=seed_text),
             draft=parse_draft(dict(draft)) if draft is not None else None,
         )
-        return PlaySession(saved.session["session_id"], saved.profile["profile_id"])
+        return PlaySession(saved.session.session_id, saved.profile.profile_id)
 
     async def blockers(self, *, viewer: Principal, work_id: str) -> list[Blocker]:
         profile = await reading.owned_world(viewer=viewer, profile_id=work_id)
         session = await reading.owned_session(
-            viewer=viewer, session_id=profile["source_agent_session_id"]
+            viewer=viewer, session_id=profile.source_agent_session_id or ""
         )
-        return evaluate(stored_draft(session["draft_profile_json"]), await cover_of(work_id))
+        return evaluate(stored_draft(session.draft_profile_json), await cover_of(work_id))
 
+    # The contract returns a column mapping (every play type's); the worlds schema calls
+    # `works` directly for the typed row.
     async def publish(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
-        return await works.publish(viewer=viewer, profile_id=work_id)
+        return (await works.publish(viewer=viewer, profile_id=work_id)).as_columns()
 
     async def update(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
-        return await works.update(viewer=viewer, profile_id=work_id)
+        return (await works.update(viewer=viewer, profile_id=work_id)).as_columns()
 
     async def unpublish(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
-        return await works.unpublish(viewer=viewer, profile_id=work_id)
+        return (await works.unpublish(viewer=viewer, profile_id=work_id)).as_columns()
 
     def generated_slots(self) -> tuple[GeneratedSlot, ...]:
         return (*super().generated_slots(), GeneratedSlot(CARD_ENTITY_KIND, CARD_IMAGE_SLOT))

@@ -26,15 +26,20 @@ from resolvers.errors import BadUserInput, NotFound
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.pagination import Page, build_page, decode_cursor, page_size
 from resolvers.principal import Principal
+from resolvers.worlds.legacy_rows import LegacySessionRow
 from resolvers.worlds.model import CardKind, ThemeMode
+from resolvers.worlds.rows import (
+    AgentOperationRow,
+    AgentSessionRow,
+    DraftCardRow,
+    GalleryEntryRow,
+    WorldProfileRow,
+)
 from resolvers.worlds.store import (
-    CARD_JSON,
     NOT_FOUND_CARD,
     NOT_FOUND_SESSION,
     NOT_FOUND_WORLD,
     PLAY_TYPE,
-    SESSION_JSON,
-    loaded,
 )
 
 MAX_OPERATIONS = 20
@@ -51,8 +56,9 @@ def _moment(value: Any) -> datetime:
         raise BadUserInput("Invalid cursor.") from error
 
 
-def _time_key(row: dict[str, Any], time: str, key: str) -> list[Any]:
-    return [row[time].isoformat(), row[key]]
+def _time_key(time: datetime, key: str) -> list[Any]:
+    """A keyset cursor's sort key: the row's time, then its id."""
+    return [time.isoformat(), key]
 
 
 # --- agent sessions ------------------------------------------------------------------------
@@ -64,7 +70,7 @@ _SESSION_SELECT = (
 )
 
 
-async def sessions_by_ids(session_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+async def sessions_by_ids(session_ids: Sequence[str]) -> dict[str, AgentSessionRow]:
     """Live agent sessions (with their `profile_id`) by id, one statement."""
     ids = sorted(set(session_ids))
     if not ids:
@@ -72,22 +78,22 @@ async def sessions_by_ids(session_ids: Sequence[str]) -> dict[str, dict[str, Any
     rows = await CustomWorldProfile.raw(
         f"{_SESSION_SELECT} AND s.session_id IN ({_placeholders(ids)})", *ids
     )
-    return {row["session_id"]: loaded(dict(row), SESSION_JSON) for row in rows}
+    return {row["session_id"]: AgentSessionRow.from_row(row) for row in rows}
 
 
-async def owned_session(*, viewer: Principal, session_id: str) -> dict[str, Any]:
+async def owned_session(*, viewer: Principal, session_id: str) -> AgentSessionRow:
     """The viewer's live agent session (finished turns applied first)."""
     owner = viewer.require_user()
     await turns.settle_sessions(play_type=PLAY_TYPE, session_ids=[session_id])
     row = (await sessions_by_ids([session_id])).get(session_id)
-    if row is None or row["owner_user_id"] != owner:
+    if row is None or row.owner_user_id != owner:
         raise NotFound(NOT_FOUND_SESSION)
     return row
 
 
 async def sessions_of(
     *, user_id: str, first: int | None, after: str | None
-) -> Page[dict[str, Any]]:
+) -> Page[AgentSessionRow]:
     """The user's live agent sessions, most recently changed first (one statement, after
     settling finished turns)."""
     size = page_size(first)
@@ -103,15 +109,15 @@ async def sessions_of(
         f"ORDER BY s.updated_at DESC, s.session_id DESC LIMIT {size + 1}",
         *arguments,
     )
-    items = [loaded(dict(row), SESSION_JSON) for row in rows]
-    return build_page(items, size, lambda row: _time_key(row, "updated_at", "session_id"))
+    items = [AgentSessionRow.from_row(row) for row in rows]
+    return build_page(items, size, lambda row: _time_key(row.updated_at, row.session_id))
 
 
-async def operations_of(session_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+async def operations_of(session_ids: Sequence[str]) -> dict[str, list[AgentOperationRow]]:
     """Each session's latest operations (at most 20, newest first) with their AI task id,
     one statement."""
     ids = sorted(set(session_ids))
-    grouped: dict[str, list[dict[str, Any]]] = {session_id: [] for session_id in ids}
+    grouped: dict[str, list[AgentOperationRow]] = {session_id: [] for session_id in ids}
     if not ids:
         return grouped
     rows = await CustomWorldAgentOperation.raw(
@@ -124,18 +130,18 @@ async def operations_of(session_ids: Sequence[str]) -> dict[str, list[dict[str, 
         *ids,
     )
     for row in rows:
-        grouped[row["session_id"]].append(dict(row))
+        grouped[row["session_id"]].append(AgentOperationRow.from_row(row))
     return grouped
 
 
 # --- cards ---------------------------------------------------------------------------------
 
 
-async def cards_of(session_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+async def cards_of(session_ids: Sequence[str]) -> dict[str, list[DraftCardRow]]:
     """Each session's cards: characters, then places, then chapters, in draft order
     (one statement)."""
     ids = sorted(set(session_ids))
-    grouped: dict[str, list[dict[str, Any]]] = {session_id: [] for session_id in ids}
+    grouped: dict[str, list[DraftCardRow]] = {session_id: [] for session_id in ids}
     if not ids:
         return grouped
     rows = await (
@@ -147,11 +153,11 @@ async def cards_of(session_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]
     )
     order = {kind.value: index for index, kind in enumerate(CardKind)}
     for row in sorted(rows, key=lambda r: (r["session_id"], order[r["kind"]])):
-        grouped[row["session_id"]].append(row)
+        grouped[row["session_id"]].append(DraftCardRow.from_row(row))
     return grouped
 
 
-async def owned_card(*, viewer: Principal, card_id: str) -> dict[str, Any]:
+async def owned_card(*, viewer: Principal, card_id: str) -> DraftCardRow:
     """The viewer's card of a live world; NOT_FOUND otherwise."""
     owner = viewer.require_user()
     rows = await CustomWorldDraftCard.raw(
@@ -163,10 +169,10 @@ async def owned_card(*, viewer: Principal, card_id: str) -> dict[str, Any]:
     )
     if not rows:
         raise NotFound(NOT_FOUND_CARD)
-    return loaded(dict(rows[0]), CARD_JSON)
+    return DraftCardRow.from_row(rows[0])
 
 
-async def cards_by_ids(card_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+async def cards_by_ids(card_ids: Sequence[str]) -> dict[str, DraftCardRow]:
     ids = sorted(set(card_ids))
     if not ids:
         return {}
@@ -175,13 +181,13 @@ async def cards_by_ids(card_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         .where(CustomWorldDraftCard.card_id.is_in(ids))
         .output(load_json=True)
     )
-    return {row["card_id"]: row for row in rows}
+    return {row["card_id"]: DraftCardRow.from_row(row) for row in rows}
 
 
 # --- works ---------------------------------------------------------------------------------
 
 
-async def profiles_by_ids(profile_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+async def profiles_by_ids(profile_ids: Sequence[str]) -> dict[str, WorldProfileRow]:
     """Live worlds by profile id (one statement)."""
     ids = sorted(set(profile_ids))
     if not ids:
@@ -191,25 +197,23 @@ async def profiles_by_ids(profile_ids: Sequence[str]) -> dict[str, dict[str, Any
         .where(CustomWorldProfile.profile_id.is_in(ids) & CustomWorldProfile.deleted_at.is_null())
         .output(load_json=True)
     )
-    return {row["profile_id"]: row for row in rows}
+    return {row["profile_id"]: WorldProfileRow.from_row(row) for row in rows}
 
 
-def visible(row: dict[str, Any] | None, viewer_user_id: str | None) -> bool:
+def visible(row: WorldProfileRow | None, viewer_user_id: str | None) -> bool:
     """Anyone sees a published world; only its owner sees a draft."""
-    if row is None or row["deleted_at"] is not None:
+    if row is None or row.deleted_at is not None:
         return False
-    return bool(
-        row["publication_status"] == WorkPublicationStatus.PUBLISHED.value
-        or row["owner_user_id"] == viewer_user_id
-    )
+    return row.published or row.owner_user_id == viewer_user_id
 
 
-async def owned_world(*, viewer: Principal, profile_id: str) -> dict[str, Any]:
+async def owned_world(*, viewer: Principal, profile_id: str) -> WorldProfileRow:
     owner = viewer.require_user()
     row = (await profiles_by_ids([profile_id])).get(profile_id)
-    if row is None or row["owner_user_id"] != owner:
+    if row is None or row.owner_user_id != owner:
         raise NotFound(NOT_FOUND_WORLD)
-    await turns.settle_sessions(play_type=PLAY_TYPE, session_ids=[row["source_agent_session_id"]])
+    session_ids = [row.source_agent_session_id] if row.source_agent_session_id else []
+    await turns.settle_sessions(play_type=PLAY_TYPE, session_ids=session_ids)
     return (await profiles_by_ids([profile_id]))[profile_id]
 
 
@@ -219,7 +223,7 @@ async def works_of(
     status: WorkPublicationStatus | None,
     first: int | None,
     after: str | None,
-) -> Page[dict[str, Any]]:
+) -> Page[WorldProfileRow]:
     """The user's live worlds, most recently changed first (one statement after settling
     finished agent turns)."""
     size = page_size(first)
@@ -246,23 +250,25 @@ async def works_of(
         .limit(size + 1)
         .output(load_json=True)
     )
-    return build_page(rows, size, lambda row: _time_key(row, "updated_at", "profile_id"))
+    items = [WorldProfileRow.from_row(row) for row in rows]
+    return build_page(items, size, lambda row: _time_key(row.updated_at, row.profile_id))
 
 
 # --- the public read model --------------------------------------------------------------------
 
 
-async def gallery_entry_by_code(public_work_code: str) -> dict[str, Any] | None:
-    return await (
+async def gallery_entry_by_code(public_work_code: str) -> GalleryEntryRow | None:
+    row = await (
         CustomWorldGalleryEntry.select()
         .where(CustomWorldGalleryEntry.public_work_code == public_work_code)
         .first()
     )
+    return GalleryEntryRow.from_row(row) if row is not None else None
 
 
 async def gallery_entries(
     *, theme: ThemeMode | None, first: int | None, after: str | None
-) -> Page[dict[str, Any]]:
+) -> Page[GalleryEntryRow]:
     """Published worlds from `custom_world_gallery_entry`, newest publication first."""
     size = page_size(first)
     query = CustomWorldGalleryEntry.select()
@@ -281,12 +287,13 @@ async def gallery_entries(
     rows = await query.order_by(
         CustomWorldGalleryEntry.published_at, CustomWorldGalleryEntry.profile_id, ascending=False
     ).limit(size + 1)
-    return build_page(rows, size, lambda row: _time_key(row, "published_at", "profile_id"))
+    items = [GalleryEntryRow.from_row(row) for row in rows]
+    return build_page(items, size, lambda row: _time_key(row.published_at, row.profile_id))
 
 
 async def legacy_sessions_of(
     *, user_id: str, first: int | None, after: str | None
-) -> Page[dict[str, Any]]:
+) -> Page[LegacySessionRow]:
     size = page_size(first)
     query = CustomWorldSession.select().where(CustomWorldSession.owner_user_id == user_id)
     if after is not None:
@@ -306,4 +313,5 @@ async def legacy_sessions_of(
         .limit(size + 1)
         .output(load_json=True)
     )
-    return build_page(rows, size, lambda row: _time_key(row, "updated_at", "session_id"))
+    items = [LegacySessionRow.from_row(row) for row in rows]
+    return build_page(items, size, lambda row: _time_key(row.updated_at, row.session_id))

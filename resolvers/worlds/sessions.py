@@ -46,6 +46,7 @@ from resolvers.worlds.model import (
     CardStatus,
     ThemeMode,
 )
+from resolvers.worlds.rows import AgentSessionRow, WorldProfileRow
 from subscriptions import streams
 
 GREETING = (
@@ -57,10 +58,11 @@ GREETING = (
 
 @dataclass(frozen=True, slots=True)
 class SavedWorld:
-    """The world after a write, and the blockers its publish gate lists now."""
+    """The world after a write (its session row carries the world's `profile_id`), and
+    the blockers its publish gate lists now."""
 
-    session: dict[str, Any]
-    profile: dict[str, Any]
+    session: AgentSessionRow
+    profile: WorldProfileRow
     blockers: list[Blocker]
 
 
@@ -101,8 +103,8 @@ async def create_session(*, viewer: Principal, seed: str = "") -> SavedWorld:
             owner_user_id=owner,
             source_agent_session_id=session_id,
             publication_status=WorkPublicationStatus.DRAFT.value,
-            author_display_name=author["display_name"],
-            author_public_user_code=author["public_user_code"] or None,
+            author_display_name=author.display_name,
+            author_public_user_code=author.public_user_code or None,
             created_at=now,
             updated_at=now,
         ).save()
@@ -210,7 +212,7 @@ async def autosave(
         if seed is not None:
             session_changes["seed_text"] = seed
             session_changes["creator_intent_json"] = {
-                **(world.session["creator_intent_json"] or {}),
+                **(world.session.creator_intent_json or {}),
                 "seedText": seed,
             }
         if fields.focus_card_id is not None:
@@ -220,7 +222,7 @@ async def autosave(
         saved, entries = await store.save_world(
             world, draft, now=now, session_changes=session_changes
         )
-        blockers = evaluate(saved.draft, await cover_of(saved.profile["profile_id"]))
+        blockers = evaluate(saved.draft, await cover_of(saved.profile.profile_id))
     await streams.publish(entries)
     return SavedWorld(session=saved.session, profile=saved.profile, blockers=blockers)
 
@@ -301,6 +303,6 @@ async def update_card(*, viewer: Principal, card_id: str, edit: CardEdit) -> Sav
             chapters=[changed if e.id == card_id else e for e in world.draft.chapters],
         )
         saved, entries = await store.save_world(world, draft, now=now)
-        blockers = evaluate(saved.draft, await cover_of(saved.profile["profile_id"]))
+        blockers = evaluate(saved.draft, await cover_of(saved.profile.profile_id))
     await streams.publish(entries)
     return SavedWorld(session=saved.session, profile=saved.profile, blockers=blockers)

@@ -15,8 +15,6 @@ The gallery's stream entries are published after commit.
 
 from __future__ import annotations
 
-from typing import Any
-
 from db.tables.worlds import CustomWorldGalleryEntry, CustomWorldProfile
 from db.transactions import write_transaction
 from resolvers import clock
@@ -28,6 +26,7 @@ from resolvers.principal import Principal
 from resolvers.worlds import store
 from resolvers.worlds.errors import PublishBlocked, WorldError, WorldErrorCode
 from resolvers.worlds.gate import cover_of, evaluate
+from resolvers.worlds.rows import WorldProfileRow
 from subscriptions import streams
 
 # Public work codes: `CW` and 8 random base32 characters (40 bits), unique by their index.
@@ -35,15 +34,15 @@ PUBLIC_CODE_PREFIX = "CW"
 PUBLIC_CODE_LENGTH = 8
 
 
-async def _assign_public_code(profile: dict[str, Any]) -> str:
+async def _assign_public_code(profile: WorldProfileRow) -> str:
     async def write(code: str) -> None:
         await CustomWorldProfile.update({CustomWorldProfile.public_work_code: code}).where(
-            (CustomWorldProfile.profile_id == profile["profile_id"])
+            (CustomWorldProfile.profile_id == profile.profile_id)
             & CustomWorldProfile.public_work_code.is_null()
         )
 
     return await assign_public_code(
-        existing=profile["public_work_code"],
+        existing=profile.public_work_code,
         prefix=PUBLIC_CODE_PREFIX,
         length=PUBLIC_CODE_LENGTH,
         write=write,
@@ -57,12 +56,12 @@ async def _locked(*, profile_id: str, owner: str) -> store.World:
         if session_id is not None
         else None
     )
-    if world is None or world.profile["profile_id"] != profile_id:
+    if world is None or world.profile.profile_id != profile_id:
         raise NotFound(store.NOT_FOUND_WORLD)
     return world
 
 
-async def publish(*, viewer: Principal, profile_id: str) -> dict[str, Any]:
+async def publish(*, viewer: Principal, profile_id: str) -> WorldProfileRow:
     """Publish the viewer's world; see the module docstring. Returns the profile row."""
     owner = viewer.require_user()
     now = clock.now()
@@ -81,7 +80,7 @@ async def publish(*, viewer: Principal, profile_id: str) -> dict[str, Any]:
             world.draft,
             now=now,
             profile_changes={
-                "publication_status": WorkPublicationStatus.PUBLISHED.value,
+                "publication_status": WorkPublicationStatus.PUBLISHED,
                 "public_work_code": code,
                 "published_at": now,
             },
@@ -90,7 +89,7 @@ async def publish(*, viewer: Principal, profile_id: str) -> dict[str, Any]:
     return saved.profile
 
 
-async def update(*, viewer: Principal, profile_id: str) -> dict[str, Any]:
+async def update(*, viewer: Principal, profile_id: str) -> WorldProfileRow:
     """Publish the world's current draft over its published work (same gate): the gallery
     entry is written again and the gallery's UPDATED change follows."""
     owner = viewer.require_user()
@@ -116,21 +115,21 @@ async def update(*, viewer: Principal, profile_id: str) -> dict[str, Any]:
 async def _unpublished(world: store.World) -> tuple[store.World, list[streams.StreamEntry]]:
     now = clock.now()
     await CustomWorldGalleryEntry.delete().where(
-        CustomWorldGalleryEntry.profile_id == world.profile["profile_id"]
+        CustomWorldGalleryEntry.profile_id == world.profile.profile_id
     )
     entries = await unpublish_work(
-        play_type=store.PLAY_TYPE, work_id=world.profile["profile_id"], now=now
+        play_type=store.PLAY_TYPE, work_id=world.profile.profile_id, now=now
     )
     saved, more = await store.save_world(
         world,
         world.draft,
         now=now,
-        profile_changes={"publication_status": WorkPublicationStatus.DRAFT.value},
+        profile_changes={"publication_status": WorkPublicationStatus.DRAFT},
     )
     return saved, entries + more
 
 
-async def unpublish(*, viewer: Principal, profile_id: str) -> dict[str, Any]:
+async def unpublish(*, viewer: Principal, profile_id: str) -> WorldProfileRow:
     """Take the viewer's published world out of the gallery (it becomes a DRAFT again)."""
     owner = viewer.require_user()
     async with write_transaction():

@@ -4,13 +4,12 @@ creation framework's and the gallery's loaders the shared interfaces use."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from strawberry.dataloader import DataLoader
 
 from resolvers.worlds import reading
+from resolvers.worlds.cards import card_images
 from resolvers.worlds.gate import Cover, covers_of
-from resolvers.worlds.store import card_images
+from resolvers.worlds.rows import AgentOperationRow, AgentSessionRow, DraftCardRow, WorldProfileRow
 from schema.creation.loaders import CreationLoaders
 from schema.gallery.loaders import GalleryLoaders
 
@@ -26,10 +25,10 @@ class WorldLoaders:
         self.creation = CreationLoaders()
         self.covers = DataLoader[str, Cover | None](load_fn=self._covers)
         self.card_images = DataLoader[str, bool](load_fn=self._card_images)
-        self.cards = DataLoader[str, list[dict[str, Any]]](load_fn=self._cards)
-        self.operations = DataLoader[str, list[dict[str, Any]]](load_fn=self._operations)
-        self.sessions = DataLoader[str, dict[str, Any] | None](load_fn=self._sessions)
-        self.profiles = DataLoader[str, dict[str, Any] | None](load_fn=self._profiles)
+        self.cards = DataLoader[str, list[DraftCardRow]](load_fn=self._cards)
+        self.operations = DataLoader[str, list[AgentOperationRow]](load_fn=self._operations)
+        self.sessions = DataLoader[str, AgentSessionRow | None](load_fn=self._sessions)
+        self.profiles = DataLoader[str, WorldProfileRow | None](load_fn=self._profiles)
         # Feed items of this operation find these loaders through the gallery's.
         self.gallery.scoped(SCOPE, lambda: self)
 
@@ -49,21 +48,21 @@ class WorldLoaders:
         return [card_id in found for card_id in card_ids]
 
     @staticmethod
-    async def _cards(session_ids: list[str]) -> list[list[dict[str, Any]]]:
+    async def _cards(session_ids: list[str]) -> list[list[DraftCardRow]]:
         grouped = await reading.cards_of(session_ids)
         return [grouped.get(session_id, []) for session_id in session_ids]
 
     @staticmethod
-    async def _operations(session_ids: list[str]) -> list[list[dict[str, Any]]]:
+    async def _operations(session_ids: list[str]) -> list[list[AgentOperationRow]]:
         grouped = await reading.operations_of(session_ids)
         return [grouped.get(session_id, []) for session_id in session_ids]
 
     @staticmethod
-    async def _sessions(session_ids: list[str]) -> list[dict[str, Any] | None]:
+    async def _sessions(session_ids: list[str]) -> list[AgentSessionRow | None]:
         found = await reading.sessions_by_ids(session_ids)
         return [found.get(session_id) for session_id in session_ids]
 
     @staticmethod
-    async def _profiles(profile_ids: list[str]) -> list[dict[str, Any] | None]:
+    async def _profiles(profile_ids: list[str]) -> list[WorldProfileRow | None]:
         found = await reading.profiles_by_ids(profile_ids)
         return [found.get(profile_id) for profile_id in profile_ids]

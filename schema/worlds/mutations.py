@@ -5,14 +5,14 @@ user's session, card or world is NOT_FOUND."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from resolvers.worlds import legacy, reading, sessions, works
 from resolvers.worlds.errors import WorldError, WorldErrorCode
 from resolvers.worlds.model import AnchorKey, GenerationMode, ThemeMode
-from resolvers.worlds.plugin import CUSTOM_WORLD
+from resolvers.worlds.rows import WorldProfileRow
 from schema.aliases import deprecated_alias
 from schema.context import Info
 from schema.ids import object_id
@@ -42,11 +42,10 @@ PROFILE_ID = "The world's `CustomWorldWork.workId`, or its global `id`."
 
 
 def _session(saved: sessions.SavedWorld, loaders: WorldLoaders) -> CustomWorldAgentSession:
-    row = {**saved.session, "profile_id": saved.profile["profile_id"]}
-    return CustomWorldAgentSession.from_row(row, loaders)
+    return CustomWorldAgentSession.from_row(saved.session, loaders)
 
 
-async def _work(profile: dict[str, Any], loaders: WorldLoaders) -> CustomWorldWork:
+async def _work(profile: WorldProfileRow, loaders: WorldLoaders) -> CustomWorldWork:
     return (await works_from_profiles([profile], loaders))[0]
 
 
@@ -221,8 +220,8 @@ class WorldMutation:
         info: Info,
         profile_id: Annotated[strawberry.ID, strawberry.argument(description=PROFILE_ID)],
     ) -> CustomWorldPublishPayload:
-        profile = await CUSTOM_WORLD.publish(
-            viewer=info.context.principal, work_id=object_id(profile_id, CustomWorldWork)
+        profile = await works.publish(
+            viewer=info.context.principal, profile_id=object_id(profile_id, CustomWorldWork)
         )
         loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
         return CustomWorldPublishPayload(errors=[], blockers=[], work=await _work(profile, loaders))
@@ -238,8 +237,8 @@ class WorldMutation:
         info: Info,
         profile_id: Annotated[strawberry.ID, strawberry.argument(description=PROFILE_ID)],
     ) -> CustomWorldUnpublishPayload:
-        profile = await CUSTOM_WORLD.unpublish(
-            viewer=info.context.principal, work_id=object_id(profile_id, CustomWorldWork)
+        profile = await works.unpublish(
+            viewer=info.context.principal, profile_id=object_id(profile_id, CustomWorldWork)
         )
         loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
         return CustomWorldUnpublishPayload(errors=[], work=await _work(profile, loaders))
@@ -256,8 +255,8 @@ class WorldMutation:
         info: Info,
         profile_id: Annotated[strawberry.ID, strawberry.argument(description=PROFILE_ID)],
     ) -> CustomWorldWorkUpdatePayload:
-        profile = await CUSTOM_WORLD.update(
-            viewer=info.context.principal, work_id=object_id(profile_id, CustomWorldWork)
+        profile = await works.update(
+            viewer=info.context.principal, profile_id=object_id(profile_id, CustomWorldWork)
         )
         loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
         return CustomWorldWorkUpdatePayload(

@@ -101,7 +101,7 @@ class WorldQuery:
     ) -> CustomWorldWork:
         entry = await reading.gallery_entry_by_code(public_work_code.strip().upper())
         loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
-        row = await loaders.profiles.load(entry["profile_id"]) if entry else None
+        row = await loaders.profiles.load(entry.profile_id) if entry else None
         if row is None:
             raise NotFound("No published world has this code.")
         return (await works_from_profiles([row], loaders))[0]
@@ -122,15 +122,15 @@ class WorldQuery:
     ) -> Connection[CustomWorldWork]:
         page = await reading.gallery_entries(theme=theme_mode, first=first, after=after)
         loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
-        profiles = await reading.profiles_by_ids([row["profile_id"] for row in page.items])
+        profiles = await reading.profiles_by_ids([row.profile_id for row in page.items])
         works = {
             str(w.work_id): w for w in await works_from_profiles(list(profiles.values()), loaders)
         }
         # An entry whose world was deleted since the page was read is left out.
-        kept = [i for i, row in enumerate(page.items) if row["profile_id"] in works]
+        kept = [i for i, row in enumerate(page.items) if row.profile_id in works]
         page = Page(
             items=[page.items[i] for i in kept],
             cursors=[page.cursors[i] for i in kept],
             has_next_page=page.has_next_page,
         )
-        return Connection[CustomWorldWork].from_page(page, lambda row: works[row["profile_id"]])
+        return Connection[CustomWorldWork].from_page(page, lambda row: works[row.profile_id])

@@ -43,7 +43,7 @@ class WorldsViewerFields:
         )
         loaders = WorldLoaders(viewer_user_id=self.row["user_id"])
         works = {str(w.work_id): w for w in await works_from_profiles(page.items, loaders)}
-        return Connection[CustomWorldWork].from_page(page, lambda row: works[row["profile_id"]])
+        return Connection[CustomWorldWork].from_page(page, lambda row: works[row.profile_id])
 
     @strawberry.field(
         description="Your custom-world agent sessions, most recently changed first (finished "

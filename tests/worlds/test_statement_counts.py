@@ -51,7 +51,7 @@ async def _worlds(user: TestUser, count: int) -> None:
         saved = await sessions.create_session(viewer=user.principal, seed=f"World {number}")
         await sessions.autosave(
             viewer=user.principal,
-            session_id=saved.session["session_id"],
+            session_id=saved.session.session_id,
             fields=sessions.AutosaveInput(world_name=f"W{number}"),
         )
 

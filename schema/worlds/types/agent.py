@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.scalars import JSON
 
 from resolvers.creation.model import OperationStatus
 from resolvers.gallery.play_types import PlayType
+from resolvers.worlds.cards import asset_status_of
 from resolvers.worlds.drafts import CustomWorldDraft, stored_draft
 from resolvers.worlds.model import (
     AgentStage,
@@ -17,7 +18,7 @@ from resolvers.worlds.model import (
     CardKind,
     CardStatus,
 )
-from resolvers.worlds.store import asset_status_of
+from resolvers.worlds.rows import AgentOperationRow, AgentSessionRow, DraftCardRow
 from schema.creation.types import CreationSession
 from schema.worlds.loaders import WorldLoaders
 from schema.worlds.types import work as work_types
@@ -52,20 +53,20 @@ class CustomWorldDraftCard:
     loaders: strawberry.Private[WorldLoaders]
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], loaders: WorldLoaders) -> CustomWorldDraftCard:
+    def from_row(cls, row: DraftCardRow, loaders: WorldLoaders) -> CustomWorldDraftCard:
         return cls(
-            card_id=strawberry.ID(row["card_id"]),
-            session_id=strawberry.ID(row["session_id"]),
-            kind=CardKind(row["kind"]),
-            status=CardStatus(row["status"]),
-            title=row["title"],
-            subtitle=row["subtitle"],
-            summary=row["summary"],
-            linked_ids=[strawberry.ID(i) for i in row["linked_ids_json"] or []],
-            warning_count=row["warning_count"],
-            detail=row["detail_payload_json"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
+            card_id=strawberry.ID(row.card_id),
+            session_id=strawberry.ID(row.session_id),
+            kind=row.kind,
+            status=row.status,
+            title=row.title,
+            subtitle=row.subtitle,
+            summary=row.summary,
+            linked_ids=[strawberry.ID(i) for i in row.linked_ids],
+            warning_count=row.warning_count,
+            detail=row.detail_payload_json,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
             loaders=loaders,
         )
 
@@ -108,18 +109,18 @@ class CustomWorldAgentOperation:
     updated_at: datetime = strawberry.field(description="Its last change.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> CustomWorldAgentOperation:
+    def from_row(cls, row: AgentOperationRow) -> CustomWorldAgentOperation:
         return cls(
-            operation_id=strawberry.ID(row["operation_id"]),
-            operation_type=row["operation_type"],
-            status=OperationStatus(row["status"]),
-            phase_label=row["phase_label"],
-            phase_detail=row["phase_detail"],
-            progress=row["progress"],
-            error_message=row["error_message"],
-            task_id=strawberry.ID(row["task_id"]) if row.get("task_id") else None,
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
+            operation_id=strawberry.ID(row.operation_id),
+            operation_type=row.operation_type,
+            status=row.status,
+            phase_label=row.phase_label,
+            phase_detail=row.phase_detail,
+            progress=row.progress,
+            error_message=row.error_message,
+            task_id=strawberry.ID(row.task_id) if row.task_id else None,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
         )
 
 
@@ -170,30 +171,31 @@ class CustomWorldAgentSession(CreationSession):
     loaders: strawberry.Private[WorldLoaders]
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], loaders: WorldLoaders) -> CustomWorldAgentSession:
-        draft = stored_draft(row["draft_profile_json"])
+    def from_row(cls, row: AgentSessionRow, loaders: WorldLoaders) -> CustomWorldAgentSession:
+        """A session read (or written) together with its world: `row.profile_id` is set."""
+        draft = stored_draft(row.draft_profile_json)
         return cls(
             **CreationSession.session_fields(
                 play_type=PlayType.CUSTOM_WORLD,
-                row=row,
-                draft=row["draft_profile_json"],
+                row=row.creation_columns(),
+                draft=row.draft_profile_json,
                 loaders=loaders.creation,
             ),
-            profile_id=strawberry.ID(row["profile_id"]),
-            agent_stage=AgentStage(row["stage"]),
-            focus_card_id=strawberry.ID(row["focus_card_id"]) if row["focus_card_id"] else None,
-            creator_intent=row["creator_intent_json"],
-            creator_intent_readiness=row["creator_intent_readiness_json"],
-            anchor_pack=row["anchor_pack_json"],
-            lock_state=row["lock_state_json"],
-            stored_publish_gate=row["publish_gate_json"],
-            result_preview=row["result_preview_json"],
-            pending_clarifications=row["pending_clarifications_json"],
-            quality_findings=row["quality_findings_json"],
-            suggested_actions=row["suggested_actions_json"],
-            recommended_replies=row["recommended_replies_json"],
-            asset_coverage=row["asset_coverage_json"],
-            checkpoints=row["checkpoints_json"],
+            profile_id=strawberry.ID(row.profile_id or ""),
+            agent_stage=row.stage,
+            focus_card_id=strawberry.ID(row.focus_card_id) if row.focus_card_id else None,
+            creator_intent=row.creator_intent_json,
+            creator_intent_readiness=row.creator_intent_readiness_json,
+            anchor_pack=row.anchor_pack_json,
+            lock_state=row.lock_state_json,
+            stored_publish_gate=row.publish_gate_json,
+            result_preview=row.result_preview_json,
+            pending_clarifications=row.pending_clarifications_json,
+            quality_findings=row.quality_findings_json,
+            suggested_actions=row.suggested_actions_json,
+            recommended_replies=row.recommended_replies_json,
+            asset_coverage=row.asset_coverage_json,
+            checkpoints=row.checkpoints_json,
             world_draft=CustomWorldDraftType.from_draft(draft),
             anchors=anchors_of(draft),
             typed_draft=draft,
@@ -223,8 +225,8 @@ class CustomWorldAgentSession(CreationSession):
         order = {element.id: index for index, element in enumerate(self.typed_draft.elements())}
         return [
             CustomWorldDraftCard.from_row(row, self.loaders)
-            for row in sorted(rows, key=lambda row: order.get(row["card_id"], len(order)))
-            if kind is None or row["kind"] == kind.value
+            for row in sorted(rows, key=lambda row: order.get(row.card_id, len(order)))
+            if kind is None or row.kind == kind
         ]
 
     @strawberry.field(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from resolvers.worlds.drafts import stored_draft
+from resolvers.worlds.legacy_rows import LegacySessionRow
 from resolvers.worlds.model import (
     AnchorKey,
     GenerationMode,
@@ -47,26 +47,26 @@ class CustomWorldSession:
     updated_at: datetime = strawberry.field(description="Its last change.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> CustomWorldSession:
-        result = row["result_payload_json"]
+    def from_row(cls, row: LegacySessionRow) -> CustomWorldSession:
+        result = row.result_payload_json
         return cls(
-            session_id=strawberry.ID(row["session_id"]),
-            generation_mode=GenerationMode(row["generation_mode"]),
-            status=LegacySessionStatus(row["status"]),
-            setting_text=row["setting_text"],
-            creator_intent=row["creator_intent_json"],
+            session_id=strawberry.ID(row.session_id),
+            generation_mode=row.generation_mode,
+            status=row.status,
+            setting_text=row.setting_text,
+            creator_intent=row.creator_intent_json,
             questions=[
                 CustomWorldQuestion(
-                    question_id=strawberry.ID(q["id"]),
-                    prompt=q["prompt"],
-                    anchor=AnchorKey(q["anchor"]) if q["anchor"] else None,
-                    answer=q["answer"],
+                    question_id=strawberry.ID(q.id),
+                    prompt=q.prompt,
+                    anchor=q.anchor,
+                    answer=q.answer,
                 )
-                for q in row["question_snapshot_json"] or []
+                for q in row.questions
             ],
             result_payload=result,
             result=CustomWorldDraftType.from_draft(stored_draft(result)) if result else None,
-            last_error_message=row["last_error_message"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
+            last_error_message=row.last_error_message,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
         )

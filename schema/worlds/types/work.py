@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from resolvers.gallery.model import WorkPublicationStatus, entry_key
+from resolvers.gallery.model import entry_key
 from resolvers.gallery.play_types import PlayType
 from resolvers.gallery.reading import works_by_keys
 from resolvers.worlds.drafts import stored_draft
@@ -22,6 +22,7 @@ from resolvers.worlds.model import (
     ThemeMode,
 )
 from resolvers.worlds.reading import visible
+from resolvers.worlds.rows import WorldProfileRow
 from schema.context import Info
 from schema.gallery.work import Work
 from schema.worlds.loaders import WorldLoaders
@@ -36,7 +37,7 @@ from schema.worlds.types.gate import CustomWorldPublishGate, live_gate
     "a draft only its author sees otherwise."
 )
 class CustomWorldWork(Work):
-    profile: strawberry.Private[dict[str, Any] | None] = None
+    profile: strawberry.Private[WorldProfileRow | None] = None
 
     @classmethod
     def gallery_cover(cls, src: str | None) -> str | None:
@@ -45,31 +46,31 @@ class CustomWorldWork(Work):
     @classmethod
     def from_profile(
         cls,
-        row: dict[str, Any],
+        row: WorldProfileRow,
         gallery_row: dict[str, Any] | None,
         cover: Cover | None,
         loaders: WorldLoaders,
     ) -> CustomWorldWork:
-        draft = stored_draft(row["profile_payload_json"])
-        published = row["publication_status"] == WorkPublicationStatus.PUBLISHED.value
-        live_cover = row["cover_image_src"]
+        draft = stored_draft(row.profile_payload_json)
+        published = row.published
+        live_cover = row.cover_image_src
         if not published:
             live_cover = (
                 cover_src(cover.asset_object_id) if cover is not None and cover.is_image else None
             )
         fields = Work.work_fields(
             play_type=PlayType.CUSTOM_WORLD,
-            work_id=row["profile_id"],
-            owner_user_id=row["owner_user_id"],
-            title=row["world_name"],
-            summary=row["summary_text"],
+            work_id=row.profile_id,
+            owner_user_id=row.owner_user_id,
+            title=row.world_name,
+            summary=row.summary_text,
             cover_url=signed_cover_url(live_cover),
-            theme=row["theme_mode"],
+            theme=row.theme_mode,
             tags=list(draft.tags),
-            publication_status=WorkPublicationStatus(row["publication_status"]),
+            publication_status=row.publication_status,
             play_count=gallery_row["play_count"] if published and gallery_row else 0,
             like_count=gallery_row["like_count"] if published and gallery_row else 0,
-            published_at=row["published_at"] if published else None,
+            published_at=row.published_at if published else None,
             loaders=loaders.gallery,
         )
         return cls(**fields, profile=row)
@@ -77,46 +78,50 @@ class CustomWorldWork(Work):
     def _worlds(self) -> WorldLoaders:
         return WorldLoaders.of(self.loaders)
 
-    async def _profile(self) -> dict[str, Any]:
+    async def _profile(self) -> WorldProfileRow | None:
         if self.profile is None:
             self.profile = await self._worlds().profiles.load(str(self.work_id))
-        return self.profile or {}
+        return self.profile
 
-    def _value(self, key: str) -> Any:
+    def _value(self, read: Callable[[WorldProfileRow], Any]) -> Any:
+        """The field at once when the row is at hand (a list's works build no coroutine per
+        field); else an awaitable that loads it (a feed's work: null if it is gone)."""
         if self.profile is not None:
-            return self.profile[key]
-        return self._later(key)
+            return read(self.profile)
+        return self._later(read)
 
-    async def _later(self, key: str) -> Any:
-        return (await self._profile()).get(key)
+    async def _later(self, read: Callable[[WorldProfileRow], Any]) -> Any:
+        profile = await self._profile()
+        return read(profile) if profile is not None else None
 
     @strawberry.field(description="Public work code (`CW…`), assigned at first publication.")
     def public_work_code(self) -> str | None:
-        value: str | None = self._value("public_work_code")
+        value: str | None = self._value(lambda row: row.public_work_code)
         return value
 
     @strawberry.field(description="Subtitle, up to 80 characters.")
     def subtitle(self) -> str:
-        value: str = self._value("subtitle")
+        value: str = self._value(lambda row: row.subtitle)
         return value
 
     @strawberry.field(description="The genre.")
     async def theme_mode(self) -> ThemeMode:
-        return ThemeMode((await self._profile()).get("theme_mode") or ThemeMode.FANTASY)
+        profile = await self._profile()
+        return ThemeMode((profile.theme_mode if profile else None) or ThemeMode.FANTASY)
 
     @strawberry.field(description="Playable characters.")
     def playable_npc_count(self) -> int:
-        value: int = self._value("playable_npc_count")
+        value: int = self._value(lambda row: row.playable_npc_count)
         return value
 
     @strawberry.field(description="Places (landmarks).")
     def landmark_count(self) -> int:
-        value: int = self._value("landmark_count")
+        value: int = self._value(lambda row: row.landmark_count)
         return value
 
     @strawberry.field(description="Last change of the world.")
     def updated_at(self) -> datetime:
-        value: datetime = self._value("updated_at")
+        value: datetime = self._value(lambda row: row.updated_at)
         return value
 
     @strawberry.field(
@@ -124,8 +129,9 @@ class CustomWorldWork(Work):
         "published or, for its author, as drafted."
     )
     async def world(self) -> CustomWorldDraftType:
+        profile = await self._profile()
         return CustomWorldDraftType.from_draft(
-            stored_draft((await self._profile()).get("profile_payload_json"))
+            stored_draft(profile.profile_payload_json if profile else None)
         )
 
     @strawberry.field(
@@ -134,20 +140,20 @@ class CustomWorldWork(Work):
     )
     async def publish_ready(self) -> bool:
         profile = await self._profile()
-        if not profile:
+        if profile is None:
             return False
-        if profile["publication_status"] == WorkPublicationStatus.PUBLISHED.value:
+        if profile.published:
             return True
         cover: Cover | None = await self._worlds().covers.load(str(self.work_id))
-        return not evaluate(stored_draft(profile["profile_payload_json"]), cover)
+        return not evaluate(stored_draft(profile.profile_payload_json), cover)
 
     @strawberry.field(description="For its author: the publish gate now; null for others.")
     async def publish_gate(self) -> CustomWorldPublishGate | None:
         profile = await self._profile()
-        if not profile or profile["owner_user_id"] != self.loaders.viewer_user_id:
+        if profile is None or profile.owner_user_id != self.loaders.viewer_user_id:
             return None
         gate: CustomWorldPublishGate = await live_gate(
-            stored_draft(profile["profile_payload_json"]), str(self.work_id), self._worlds()
+            stored_draft(profile.profile_payload_json), str(self.work_id), self._worlds()
         )
         return gate
 
@@ -156,10 +162,12 @@ class CustomWorldWork(Work):
         self,
     ) -> Annotated[CustomWorldAgentSession, strawberry.lazy("schema.worlds.types.agent")] | None:
         profile = await self._profile()
-        if not profile or profile["owner_user_id"] != self.loaders.viewer_user_id:
+        if profile is None or profile.owner_user_id != self.loaders.viewer_user_id:
+            return None
+        if profile.source_agent_session_id is None:
             return None
         worlds = self._worlds()
-        row = await worlds.sessions.load(profile["source_agent_session_id"])
+        row = await worlds.sessions.load(profile.source_agent_session_id)
         return (
             agent_types.CustomWorldAgentSession.from_row(row, worlds) if row is not None else None
         )
@@ -172,32 +180,24 @@ class CustomWorldWork(Work):
         ids = list(node_ids)
         loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
         rows = [await loaders.profiles.load(work_id) for work_id in ids]
-        shown = [row for row in rows if visible(row, loaders.viewer_user_id)]
+        shown = [row for row in rows if row is not None and visible(row, loaders.viewer_user_id)]
         works = {w.work_id: w for w in await works_from_profiles(shown, loaders)}
         return [works.get(strawberry.ID(work_id)) for work_id in ids]
 
 
 async def works_from_profiles(
-    rows: list[dict[str, Any]], loaders: WorldLoaders
+    rows: list[WorldProfileRow], loaders: WorldLoaders
 ) -> list[CustomWorldWork]:
     """Works from profile rows: their gallery counts and live covers in two statements."""
-    published = [
-        entry_key(PlayType.CUSTOM_WORLD, row["profile_id"])
-        for row in rows
-        if row["publication_status"] == WorkPublicationStatus.PUBLISHED.value
-    ]
+    published = [entry_key(PlayType.CUSTOM_WORLD, row.profile_id) for row in rows if row.published]
     gallery_rows = await works_by_keys(published)
-    drafts = [
-        row["profile_id"]
-        for row in rows
-        if row["publication_status"] != WorkPublicationStatus.PUBLISHED.value
-    ]
+    drafts = [row.profile_id for row in rows if not row.published]
     covers = await covers_of(drafts)
     return [
         CustomWorldWork.from_profile(
             row,
-            gallery_rows.get(entry_key(PlayType.CUSTOM_WORLD, row["profile_id"])),
-            covers.get(row["profile_id"]),
+            gallery_rows.get(entry_key(PlayType.CUSTOM_WORLD, row.profile_id)),
+            covers.get(row.profile_id),
             loaders,
         )
         for row in rows
@@ -209,7 +209,7 @@ async def work_of(profile_id: str, loaders: WorldLoaders) -> CustomWorldWork | N
     row = await loaders.profiles.load(profile_id)
     if row is None:
         return None
-    published = row["publication_status"] == WorkPublicationStatus.PUBLISHED.value
+    published = row.published
     gallery_row = (
         await loaders.gallery.works.load(entry_key(PlayType.CUSTOM_WORLD, profile_id))
         if published
