@@ -1,7 +1,7 @@
 """Typed rows the schema reads from the visual-novel domain: the creation session
-(`visual_novel_agent_session`) and the work (`visual_novel_work_profile`). Each is built in
-`from_row` from a select (`load_json=True`) or a raw statement (JSON columns and, on
-SQLite, times may come back as text)."""
+(`visual_novel_agent_session`), the work (`visual_novel_work_profile`), a run's history
+entries and runtime events. Each is built in `from_row` from a select (`load_json=True`) or
+a raw statement (JSON columns and, on SQLite, times may come back as text)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ from typing import Any
 from resolvers.creation.rows import CreationSessionRow
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.runs.rows import json_value, utc_time
-from resolvers.visual_novel.model import VisualNovelSourceMode, VisualNovelStage
+from resolvers.visual_novel.model import (
+    RuntimeEventKind,
+    TurnSource,
+    VisualNovelSourceMode,
+    VisualNovelStage,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,4 +127,68 @@ class VisualNovelWorkRow:
         """Published, or the user's own (the shared rule, resolvers/play_types/works.py)."""
         return self.publication_status is WorkPublicationStatus.PUBLISHED or (
             user_id is not None and self.owner_user_id == user_id
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class VisualNovelHistoryEntryRow:
+    """One applied turn on record (`visual_novel_runtime_history_entry`); `steps_json` is
+    the turn's steps as a JSON document."""
+
+    entry_id: str
+    run_id: str
+    owner_user_id: str
+    profile_id: str
+    turn_index: int
+    source: TurnSource
+    action_text: str
+    steps_json: Any
+    snapshot_before_hash: str
+    snapshot_after_hash: str
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> VisualNovelHistoryEntryRow:
+        return cls(
+            entry_id=row["entry_id"],
+            run_id=row["run_id"],
+            owner_user_id=row["owner_user_id"],
+            profile_id=row["profile_id"],
+            turn_index=int(row["turn_index"]),
+            source=TurnSource(row["source"]),
+            action_text=row["action_text"],
+            steps_json=json_value(row["steps_json"]),
+            snapshot_before_hash=row["snapshot_before_hash"],
+            snapshot_after_hash=row["snapshot_after_hash"],
+            created_at=utc_time(row["created_at"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class VisualNovelRuntimeEventRow:
+    """One event of a run's stream (`visual_novel_runtime_event`); `payload_json` is a JSON
+    document."""
+
+    event_id: str
+    run_id: str
+    owner_user_id: str
+    profile_id: str
+    event_kind: RuntimeEventKind
+    client_event_id: str
+    history_entry_id: str
+    payload_json: Any
+    occurred_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> VisualNovelRuntimeEventRow:
+        return cls(
+            event_id=row["event_id"],
+            run_id=row["run_id"],
+            owner_user_id=row["owner_user_id"],
+            profile_id=row["profile_id"],
+            event_kind=RuntimeEventKind(row["event_kind"]),
+            client_event_id=row["client_event_id"],
+            history_entry_id=row["history_entry_id"],
+            payload_json=json_value(row["payload_json"]),
+            occurred_at=utc_time(row["occurred_at"]),
         )
