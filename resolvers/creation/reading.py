@@ -8,6 +8,7 @@ from typing import Any
 
 from db.tables.creation import CreationAgentOperation
 from resolvers.creation.adapters import adapter_for
+from resolvers.creation.rows import CreationMessageRow, CreationOperationRow
 from resolvers.gallery.play_types import PlayType
 from resolvers.pagination import Page, build_page, decode_cursor, page_size
 
@@ -18,7 +19,7 @@ def _marks(values: Sequence[Any]) -> str:
 
 async def latest_operations(
     *, play_type: PlayType, session_ids: Sequence[str]
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, CreationOperationRow]:
     """The newest turn of each session that has one."""
     if not session_ids:
         return {}
@@ -30,12 +31,12 @@ async def latest_operations(
         PlayType(play_type).value,
         *session_ids,
     )
-    return {row["session_id"]: dict(row) for row in rows}
+    return {row["session_id"]: CreationOperationRow.from_row(row) for row in rows}
 
 
 async def operation_pages(
     *, play_type: PlayType, session_ids: Sequence[str], first: int | None, after: str | None
-) -> dict[str, Page[dict[str, Any]]]:
+) -> dict[str, Page[CreationOperationRow]]:
     """Each session's turns, newest first, one page each."""
     size = page_size(first)
     if not session_ids:
@@ -53,20 +54,19 @@ async def operation_pages(
         f"WHERE position <= {size + 1} ORDER BY session_id, operation_id DESC",
         *arguments,
     )
-    grouped: dict[str, list[dict[str, Any]]] = {session_id: [] for session_id in session_ids}
+    grouped: dict[str, list[CreationOperationRow]] = {session_id: [] for session_id in session_ids}
     for row in rows:
-        item = dict(row)
-        item.pop("position", None)
-        grouped[item["session_id"]].append(item)
+        item = CreationOperationRow.from_row(row)
+        grouped[item.session_id].append(item)
     return {
-        session_id: build_page(items, size, lambda row: [row["operation_id"]])
+        session_id: build_page(items, size, lambda row: [row.operation_id])
         for session_id, items in grouped.items()
     }
 
 
 async def message_pages(
     *, play_type: PlayType, session_ids: Sequence[str], first: int | None, after: str | None
-) -> dict[str, Page[dict[str, Any]]]:
+) -> dict[str, Page[CreationMessageRow]]:
     """Each session's messages, oldest first, one page each (from the play type's table)."""
     size = page_size(first)
     if not session_ids:
@@ -85,10 +85,11 @@ async def message_pages(
         f"ranked WHERE position <= {size + 1} ORDER BY session_id, message_id",
         *arguments,
     )
-    grouped: dict[str, list[dict[str, Any]]] = {session_id: [] for session_id in session_ids}
+    grouped: dict[str, list[CreationMessageRow]] = {session_id: [] for session_id in session_ids}
     for row in rows:
-        grouped[row["session_id"]].append(dict(row))
+        message = CreationMessageRow.from_row(row)
+        grouped[message.session_id].append(message)
     return {
-        session_id: build_page(items, size, lambda row: [row["message_id"]])
+        session_id: build_page(items, size, lambda row: [row.message_id])
         for session_id, items in grouped.items()
     }

@@ -42,6 +42,7 @@ from resolvers.creation.model import (
     OperationStatus,
     ReplyFormat,
 )
+from resolvers.creation.rows import CreationOperationRow
 from resolvers.errors import NotFound
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
@@ -68,7 +69,9 @@ FINISHED_TASK = tuple(status.value for status in _OUTCOMES)
 
 @dataclass(frozen=True, slots=True)
 class TurnStarted:
-    operation: dict[str, Any]
+    """A started turn: its operation (RUNNING), the user message and the queued task."""
+
+    operation: CreationOperationRow
     message_id: str
     task: dict[str, Any]
 
@@ -161,7 +164,9 @@ async def send_message(
         await adapter.record_operation(operation)
     await streams.publish(entries)
     await creating.announce_queued(task["task_id"])
-    return TurnStarted(operation=operation, message_id=message_id, task=task)
+    return TurnStarted(
+        operation=CreationOperationRow.from_row(operation), message_id=message_id, task=task
+    )
 
 
 async def apply_operation(operation_id: str) -> bool:

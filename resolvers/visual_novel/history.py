@@ -24,6 +24,7 @@ from resolvers.visual_novel.model import (
     TurnSource,
     run_event_stream,
 )
+from resolvers.visual_novel.rows import VisualNovelHistoryEntryRow, VisualNovelRuntimeEventRow
 from resolvers.visual_novel.story import snapshot_hash
 from subscriptions import streams
 from subscriptions.streams import StreamEntry
@@ -161,10 +162,10 @@ async def latest_entry(run_id: str, turn_index: int) -> dict[str, Any] | None:
     return decoded(rows[0], ("steps_json",)) if rows else None
 
 
-async def entries_of(run_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+async def entries_of(run_ids: Sequence[str]) -> dict[str, list[VisualNovelHistoryEntryRow]]:
     """Runs' history entries, each run's by turn then age (ids are time-sorted); one
     statement for any number of runs."""
-    found: dict[str, list[dict[str, Any]]] = {run_id: [] for run_id in run_ids}
+    found: dict[str, list[VisualNovelHistoryEntryRow]] = {run_id: [] for run_id in run_ids}
     if not run_ids:
         return found
     marks = ", ".join("{}" for _ in run_ids)
@@ -174,11 +175,11 @@ async def entries_of(run_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         *run_ids,
     )
     for row in rows:
-        found[row["run_id"]].append(decoded(row, ("steps_json",)))
+        found[row["run_id"]].append(VisualNovelHistoryEntryRow.from_row(row))
     return found
 
 
-async def events_by_ids(event_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+async def events_by_ids(event_ids: Sequence[str]) -> dict[str, VisualNovelRuntimeEventRow]:
     """Runtime events by id (one statement), for the event stream."""
     if not event_ids:
         return {}
@@ -186,4 +187,4 @@ async def events_by_ids(event_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     rows = await VisualNovelRuntimeHistoryEntry.raw(
         f"SELECT * FROM visual_novel_runtime_event WHERE event_id IN ({marks})", *event_ids
     )
-    return {row["event_id"]: decoded(row, ("payload_json",)) for row in rows}
+    return {row["event_id"]: VisualNovelRuntimeEventRow.from_row(row) for row in rows}

@@ -35,7 +35,7 @@ class VisualNovelPlugin(PublishingPlugin):
 
     async def start_session(self, *, viewer: Principal, seed_text: str) -> PlaySession:
         started = await sessions.start_session(viewer=viewer, seed_text=seed_text)
-        return PlaySession(started.session["session_id"], started.work["profile_id"])
+        return PlaySession(started.session.session_id, started.work.profile_id)
 
     async def autosave(
         self,
@@ -51,13 +51,13 @@ class VisualNovelPlugin(PublishingPlugin):
             seed_text=seed_text,
             draft=dict(draft) if draft is not None else None,
         )
-        return PlaySession(saved.session["session_id"], saved.work["profile_id"])
+        return PlaySession(saved.session.session_id, saved.work.profile_id)
 
     async def blockers(self, *, viewer: Principal, work_id: str) -> list[Blocker]:
         found = await publishing.owned_work(work_id, viewer.require_user())
         session = await sessions.owned_session(viewer=viewer, session_id=found["source_session_id"])
         images = await gate.bound_images([work_id])
-        return gate.blockers(drafts.stored_draft(session["draft_json"]), images[work_id])
+        return gate.blockers(drafts.stored_draft(session.draft_json), images[work_id])
 
     def example_draft(self) -> dict[str, Any]:
         return EXAMPLE_DRAFT

@@ -30,10 +30,7 @@ from resolvers.ids import new_id
 from resolvers.principal import Principal
 from resolvers.visual_novel import drafts
 from resolvers.visual_novel.adapter import (
-    PROFILE_JSON,
-    SESSION_JSON,
     as_json,
-    decoded,
     lock_session,
     save_draft,
 )
@@ -44,14 +41,17 @@ from resolvers.visual_novel.model import (
     VisualNovelSourceMode,
     VisualNovelStage,
 )
+from resolvers.visual_novel.rows import VisualNovelSessionRow, VisualNovelWorkRow
 
 NOT_FOUND_MESSAGE = "No such visual-novel session."
 
 
 @dataclass(frozen=True, slots=True)
 class SessionAndWork:
-    session: dict[str, Any]
-    work: dict[str, Any]
+    """A session after a change, and its work."""
+
+    session: VisualNovelSessionRow
+    work: VisualNovelWorkRow
 
 
 def _seed(seed_text: str) -> str:
@@ -143,7 +143,8 @@ async def start_session(
             now,
         )
     return SessionAndWork(
-        session=decoded(sessions[0], SESSION_JSON), work=decoded(works[0], PROFILE_JSON)
+        session=VisualNovelSessionRow.from_row(sessions[0]),
+        work=VisualNovelWorkRow.from_row(works[0]),
     )
 
 
@@ -176,10 +177,12 @@ async def autosave(
             .first()
         )
     assert work is not None
-    return SessionAndWork(session=decoded(row, SESSION_JSON), work=work)
+    return SessionAndWork(
+        session=VisualNovelSessionRow.from_row(row), work=VisualNovelWorkRow.from_row(work)
+    )
 
 
-async def owned_session(*, viewer: Principal, session_id: str) -> dict[str, Any]:
+async def owned_session(*, viewer: Principal, session_id: str) -> VisualNovelSessionRow:
     """The viewer's session, its finished turns applied first; NOT_FOUND otherwise."""
     owner = viewer.require_user()
     await turns.settle_sessions(play_type=PlayType.VISUAL_NOVEL, session_ids=[session_id])
@@ -194,10 +197,10 @@ async def owned_session(*, viewer: Principal, session_id: str) -> dict[str, Any]
     )
     if row is None:
         raise NotFound(NOT_FOUND_MESSAGE)
-    return row
+    return VisualNovelSessionRow.from_row(row)
 
 
-async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, VisualNovelSessionRow]:
     if not session_ids:
         return {}
     rows = (
@@ -205,4 +208,4 @@ async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, dict[str, Any]
         .where(VisualNovelAgentSession.session_id.is_in(list(session_ids)))
         .output(load_json=True)
     )
-    return {row["session_id"]: row for row in rows}
+    return {row["session_id"]: VisualNovelSessionRow.from_row(row) for row in rows}

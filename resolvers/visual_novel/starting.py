@@ -26,22 +26,22 @@ async def playable_work(*, work_id: str, mode: RunMode, user_id: str) -> Playabl
     if row is None:
         return None
     if mode is RunMode.PLAY:
-        if row["publication_status"] != WorkPublicationStatus.PUBLISHED.value:
+        if row.publication_status is not WorkPublicationStatus.PUBLISHED:
             return None
-        data = row["draft_json"]
+        data = row.draft_json
     else:
-        if row["owner_user_id"] != user_id or row["source_session_id"] is None:
+        if row.owner_user_id != user_id or row.source_session_id is None:
             return None
-        session = (await sessions.sessions_by_id([row["source_session_id"]])).get(
-            row["source_session_id"]
+        session = (await sessions.sessions_by_id([row.source_session_id])).get(
+            row.source_session_id
         )
-        data = session["draft_json"] if session else None
+        data = session.draft_json if session else None
     draft = drafts.stored_draft(data)
     if story.scene_of(draft, draft.opening_scene_id) is None:
         return None
     return PlayableWork(
         work_id=work_id,
-        owner_user_id=row["owner_user_id"],
+        owner_user_id=row.owner_user_id,
         title=draft.title,
         subtitle=draft.summary[:MAX_SUBTITLE_LENGTH],
         content=draft,

@@ -3,13 +3,12 @@ statement per kind of data for a whole list of sessions."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from strawberry.dataloader import DataLoader
 
 from resolvers.ai_tasks import reading as ai_reading
 from resolvers.ai_tasks.rows import AiTaskRow
 from resolvers.creation import reading
+from resolvers.creation.rows import CreationMessageRow, CreationOperationRow
 from resolvers.gallery.play_types import PlayType
 from resolvers.pagination import Page
 from schema.ai_tasks.loaders import AiTaskLoaders
@@ -20,15 +19,15 @@ SessionKey = tuple[PlayType, str]
 
 class CreationLoaders:
     def __init__(self) -> None:
-        self.messages = DataLoader[PageKey, Page[dict[str, Any]]](load_fn=self._messages)
-        self.operations = DataLoader[PageKey, Page[dict[str, Any]]](load_fn=self._operations)
-        self.latest = DataLoader[SessionKey, dict[str, Any] | None](load_fn=self._latest)
+        self.messages = DataLoader[PageKey, Page[CreationMessageRow]](load_fn=self._messages)
+        self.operations = DataLoader[PageKey, Page[CreationOperationRow]](load_fn=self._operations)
+        self.latest = DataLoader[SessionKey, CreationOperationRow | None](load_fn=self._latest)
         self.tasks = DataLoader[str, AiTaskRow | None](load_fn=self._tasks)
         self.ai_tasks = AiTaskLoaders()
 
     @staticmethod
-    async def _messages(keys: list[PageKey]) -> list[Page[dict[str, Any]]]:
-        pages: dict[PageKey, Page[dict[str, Any]]] = {}
+    async def _messages(keys: list[PageKey]) -> list[Page[CreationMessageRow]]:
+        pages: dict[PageKey, Page[CreationMessageRow]] = {}
         for play_type, first, after in {(key[0], key[2], key[3]) for key in keys}:
             session_ids = sorted(
                 {key[1] for key in keys if (key[0], key[2], key[3]) == (play_type, first, after)}
@@ -41,8 +40,8 @@ class CreationLoaders:
         return [pages[key] for key in keys]
 
     @staticmethod
-    async def _operations(keys: list[PageKey]) -> list[Page[dict[str, Any]]]:
-        pages: dict[PageKey, Page[dict[str, Any]]] = {}
+    async def _operations(keys: list[PageKey]) -> list[Page[CreationOperationRow]]:
+        pages: dict[PageKey, Page[CreationOperationRow]] = {}
         for play_type, first, after in {(key[0], key[2], key[3]) for key in keys}:
             session_ids = sorted(
                 {key[1] for key in keys if (key[0], key[2], key[3]) == (play_type, first, after)}
@@ -55,8 +54,8 @@ class CreationLoaders:
         return [pages[key] for key in keys]
 
     @staticmethod
-    async def _latest(keys: list[SessionKey]) -> list[dict[str, Any] | None]:
-        found: dict[SessionKey, dict[str, Any]] = {}
+    async def _latest(keys: list[SessionKey]) -> list[CreationOperationRow | None]:
+        found: dict[SessionKey, CreationOperationRow] = {}
         for play_type in {key[0] for key in keys}:
             rows = await reading.latest_operations(
                 play_type=play_type,

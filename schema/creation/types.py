@@ -8,6 +8,7 @@ Messages, turns and their AI tasks load through the per-operation `CreationLoade
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -16,6 +17,7 @@ from strawberry.scalars import JSON
 
 from resolvers.creation.errors import CreationErrorCode
 from resolvers.creation.model import MessageKind, MessageRole, OperationStatus, ReplyFormat
+from resolvers.creation.rows import CreationMessageRow, CreationOperationRow, CreationSessionRow
 from resolvers.gallery.play_types import PlayType
 from schema.ai_tasks.types import AiTask
 from schema.creation.loaders import CreationLoaders
@@ -56,13 +58,13 @@ class CreationMessage:
     created_at: datetime = strawberry.field(description="When it was written.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> CreationMessage:
+    def from_row(cls, row: CreationMessageRow) -> CreationMessage:
         return cls(
-            message_id=strawberry.ID(row["message_id"]),
-            role=MessageRole(row["role"]),
-            kind=MessageKind(row["kind"]),
-            text=row["text"],
-            created_at=row["created_at"],
+            message_id=strawberry.ID(row.message_id),
+            role=row.role,
+            kind=row.kind,
+            text=row.text,
+            created_at=row.created_at,
         )
 
 
@@ -97,24 +99,26 @@ class CreationAgentOperation:
     loaders: strawberry.Private[CreationLoaders]
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], loaders: CreationLoaders) -> CreationAgentOperation:
+    def from_row(
+        cls, row: CreationOperationRow, loaders: CreationLoaders
+    ) -> CreationAgentOperation:
         return cls(
-            operation_id=strawberry.ID(row["operation_id"]),
-            play_type=PlayType(row["play_type"]),
-            session_id=strawberry.ID(row["session_id"]),
-            operation_type=row["operation_type"],
-            status=OperationStatus(row["status"]),
-            phase_label=row["phase_label"],
-            phase_detail=row["phase_detail"],
-            progress=row["progress"],
-            error_message=row["error_message"],
-            warning_message=row["warning_message"],
-            reply_format=ReplyFormat(row["reply_format"]),
-            task_id=strawberry.ID(row["task_id"]),
-            user_message_id=strawberry.ID(row["user_message_id"]),
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            finished_at=row["finished_at"],
+            operation_id=strawberry.ID(row.operation_id),
+            play_type=row.play_type,
+            session_id=strawberry.ID(row.session_id),
+            operation_type=row.operation_type,
+            status=row.status,
+            phase_label=row.phase_label,
+            phase_detail=row.phase_detail,
+            progress=row.progress,
+            error_message=row.error_message,
+            warning_message=row.warning_message,
+            reply_format=row.reply_format,
+            task_id=strawberry.ID(row.task_id),
+            user_message_id=strawberry.ID(row.user_message_id),
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            finished_at=row.finished_at,
             loaders=loaders,
         )
 
@@ -150,22 +154,29 @@ class CreationSession:
 
     @staticmethod
     def session_fields(
-        *, play_type: PlayType, row: dict[str, Any], draft: Any, loaders: CreationLoaders
+        *,
+        play_type: PlayType,
+        row: CreationSessionRow | Mapping[str, Any],
+        draft: Any,
+        loaders: CreationLoaders,
     ) -> dict[str, Any]:
-        """Constructor arguments of the shared part from a catalog session row (columns
-        session_id, seed_text, stage, progress_percent, current_turn,
-        last_assistant_reply, created_at, updated_at)."""
+        """Constructor arguments of the shared part from a play type's session: its
+        `CreationSessionRow`, or its catalog session row (columns session_id, seed_text,
+        stage, progress_percent, current_turn, last_assistant_reply, created_at,
+        updated_at), read through one."""
+        # Play types whose resolvers still hand the schema plain rows pass them as they are.
+        shared = row if isinstance(row, CreationSessionRow) else CreationSessionRow.from_row(row)
         return {
-            "session_id": strawberry.ID(row["session_id"]),
+            "session_id": strawberry.ID(shared.session_id),
             "play_type": PlayType(play_type),
-            "seed_text": row["seed_text"],
-            "stage": row["stage"],
-            "progress": row["progress_percent"],
-            "current_turn": row["current_turn"],
+            "seed_text": shared.seed_text,
+            "stage": shared.stage,
+            "progress": shared.progress_percent,
+            "current_turn": shared.current_turn,
             "draft": draft,
-            "last_assistant_reply": row["last_assistant_reply"],
-            "created_at": row["created_at"],
-            "updated_at": row["updated_at"],
+            "last_assistant_reply": shared.last_assistant_reply,
+            "created_at": shared.created_at,
+            "updated_at": shared.updated_at,
             "creation_loaders": loaders,
         }
 

@@ -16,6 +16,7 @@ from strawberry.scalars import JSON
 
 from resolvers.visual_novel import sessions
 from resolvers.visual_novel.plugin import VISUAL_NOVEL
+from resolvers.visual_novel.rows import VisualNovelWorkRow
 from schema.context import Info
 from schema.ids import object_id
 from schema.mutation_errors import DomainErrorPayload
@@ -116,7 +117,8 @@ async def _session_payload(
 
 
 async def _work(info: Info, row: dict[str, Any]) -> VisualNovelWork:
-    return (await build_works([row], gallery_loaders(info)))[0]
+    """The work a publication step returned (the shared flow's row, a dict)."""
+    return (await build_works([VisualNovelWorkRow.from_row(row)], gallery_loaders(info)))[0]
 
 
 @strawberry.type

@@ -23,6 +23,7 @@ from resolvers.runs import lifecycle
 from resolvers.runs import model as runs_model
 from resolvers.runs.refusals import owned_run
 from resolvers.visual_novel import history, narration
+from resolvers.visual_novel.rows import VisualNovelHistoryEntryRow
 from schema.context import Info
 from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated
@@ -113,27 +114,27 @@ class VisualNovelRun(Run):
     async def history(self) -> list[VisualNovelHistoryEntry]:
         return [
             VisualNovelHistoryEntry(
-                entry_id=strawberry.ID(row["entry_id"]),
-                turn_index=int(row["turn_index"]),
-                source=row["source"],
-                action_text=row["action_text"],
-                steps=JSON(row["steps_json"]),
-                snapshot_before_hash=row["snapshot_before_hash"],
-                snapshot_after_hash=row["snapshot_after_hash"],
-                created_at=row["created_at"],
+                entry_id=strawberry.ID(row.entry_id),
+                turn_index=row.turn_index,
+                source=row.source.value,
+                action_text=row.action_text,
+                steps=JSON(row.steps_json),
+                snapshot_before_hash=row.snapshot_before_hash,
+                snapshot_after_hash=row.snapshot_after_hash,
+                created_at=row.created_at,
             )
             for row in await _history_loader(self.loaders).load(str(self.run_id))
         ]
 
 
 # One history loader per operation's run loaders (a list's runs share it).
-_HISTORY_LOADERS: WeakKeyDictionary[RunLoaders, DataLoader[str, list[dict[str, Any]]]] = (
-    WeakKeyDictionary()
-)
+_HISTORY_LOADERS: WeakKeyDictionary[
+    RunLoaders, DataLoader[str, list[VisualNovelHistoryEntryRow]]
+] = WeakKeyDictionary()
 
 
-def _history_loader(loaders: RunLoaders) -> DataLoader[str, list[dict[str, Any]]]:
-    async def load(run_ids: list[str]) -> list[list[dict[str, Any]]]:
+def _history_loader(loaders: RunLoaders) -> DataLoader[str, list[VisualNovelHistoryEntryRow]]:
+    async def load(run_ids: list[str]) -> list[list[VisualNovelHistoryEntryRow]]:
         found = await history.entries_of(run_ids)
         return [found[run_id] for run_id in run_ids]
 

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 from strawberry.scalars import JSON
 
 from resolvers.gallery.play_types import PlayType
 from resolvers.visual_novel import drafts
 from resolvers.visual_novel.model import VisualNovelSourceMode, VisualNovelStage
+from resolvers.visual_novel.rows import VisualNovelSessionRow
 from schema.creation.types import CreationSession
 from schema.gallery.loaders import GalleryLoaders
 from schema.visual_novel.types import VisualNovelWork, build_works, vn_loaders
@@ -45,21 +44,21 @@ class VisualNovelSession(CreationSession):
     gallery_loaders: strawberry.Private[GalleryLoaders]
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], loaders: GalleryLoaders) -> VisualNovelSession:
-        published = row["published_profile_id"]
+    def from_row(cls, row: VisualNovelSessionRow, loaders: GalleryLoaders) -> VisualNovelSession:
+        published = row.published_profile_id
         return cls(
             **CreationSession.session_fields(
                 play_type=PlayType.VISUAL_NOVEL,
-                row={**row, "stage": row["status"]},
-                draft=row["draft_json"],
+                row=row.creation(),
+                draft=row.draft_json,
                 loaders=vn_loaders(loaders).creation,
             ),
-            visual_novel_stage=VisualNovelStage(row["status"]),
-            source_mode=VisualNovelSourceMode(row["source_mode"]),
-            source_asset_ids=[strawberry.ID(a) for a in row["source_asset_ids_json"] or []],
-            visual_novel_draft=JSON(drafts.stored_draft(row["draft_json"]).stored()),
-            pending_action=JSON(row["pending_action_json"])
-            if row["pending_action_json"] is not None
+            visual_novel_stage=row.status,
+            source_mode=row.source_mode,
+            source_asset_ids=[strawberry.ID(a) for a in row.source_asset_ids_json],
+            visual_novel_draft=JSON(drafts.stored_draft(row.draft_json).stored()),
+            pending_action=JSON(row.pending_action_json)
+            if row.pending_action_json is not None
             else None,
             published_work_id=strawberry.ID(published) if published else None,
             gallery_loaders=loaders,

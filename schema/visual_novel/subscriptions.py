@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
@@ -18,6 +18,7 @@ from resolvers.runs.refusals import owned_run
 from resolvers.visual_novel import narration
 from resolvers.visual_novel.history import events_by_ids
 from resolvers.visual_novel.model import run_event_stream
+from resolvers.visual_novel.rows import VisualNovelRuntimeEventRow
 from schema.context import Info
 from schema.permissions import IsAuthenticated
 from schema.runs.types import run_object_id
@@ -40,16 +41,16 @@ class VisualNovelRuntimeEvent:
     occurred_at: datetime = strawberry.field(description="When the turn was applied.")
 
 
-def _convert(row: dict[str, Any], sequence: int) -> VisualNovelRuntimeEvent:
+def _convert(row: VisualNovelRuntimeEventRow, sequence: int) -> VisualNovelRuntimeEvent:
     return VisualNovelRuntimeEvent(
         sequence=sequence,
-        event_id=strawberry.ID(row["event_id"]),
-        run_id=strawberry.ID(row["run_id"]),
-        kind=row["event_kind"],
-        history_entry_id=strawberry.ID(row["history_entry_id"]),
-        client_event_id=row["client_event_id"],
-        payload=JSON(row["payload_json"]),
-        occurred_at=row["occurred_at"],
+        event_id=strawberry.ID(row.event_id),
+        run_id=strawberry.ID(row.run_id),
+        kind=row.event_kind.value,
+        history_entry_id=strawberry.ID(row.history_entry_id),
+        client_event_id=row.client_event_id,
+        payload=JSON(row.payload_json),
+        occurred_at=row.occurred_at,
     )
 
 

@@ -26,6 +26,7 @@ from resolvers.visual_novel.model import (
     VisualNovelSourceMode,
     VisualNovelStage,
 )
+from resolvers.visual_novel.rows import VisualNovelWorkRow
 from schema.context import Info
 from schema.gallery.loaders import GalleryLoaders
 from schema.gallery.work import Work
@@ -109,7 +110,7 @@ class VisualNovelScene:
     "to endings that win or lose. A draft is its author's alone; a published one is anyone's."
 )
 class VisualNovelWork(Work):
-    profile_row: strawberry.Private[dict[str, Any] | None] = None
+    profile_row: strawberry.Private[VisualNovelWorkRow | None] = None
 
     @classmethod
     def gallery_cover(cls, src: str | None) -> str | None:
@@ -125,12 +126,13 @@ class VisualNovelWork(Work):
         ids = list(node_ids)
         rows = await works.works_by_id(ids)
         viewer = info.context.principal.user_id
-        shown = [row for work_id in ids if works.visible(row := rows.get(work_id), viewer)]
+        shown = [
+            row
+            for work_id in ids
+            if (row := rows.get(work_id)) is not None and row.visible_to(viewer)
+        ]
         built = {
-            str(work.work_id): work
-            for work in await build_works(
-                [r for r in shown if r is not None], gallery_loaders(info)
-            )
+            str(work.work_id): work for work in await build_works(shown, gallery_loaders(info))
         }
         return [built.get(work_id) for work_id in ids]
 
@@ -138,28 +140,27 @@ class VisualNovelWork(Work):
     def _is_owner(self) -> bool:
         return self.loaders.viewer_user_id == self.owner_user_id
 
-    async def _profile(self) -> dict[str, Any]:
+    async def _profile(self) -> VisualNovelWorkRow:
         if self.profile_row is not None:
             return self.profile_row
-        row: dict[str, Any] | None = await vn_loaders(self.loaders).works.load(str(self.work_id))
+        row = await vn_loaders(self.loaders).works.load(str(self.work_id))
         assert row is not None
         return row
 
     async def _stored(self) -> dict[str, Any]:
-        stored: dict[str, Any] = (await self._profile())["draft_json"] or {}
+        stored: dict[str, Any] = (await self._profile()).draft_json or {}
         return stored
 
     @strawberry.field(description="Public work code (`VN` and 10 characters), once published.")
     async def public_work_code(self) -> str | None:
-        code: str | None = (await self._profile())["public_work_code"]
-        return code
+        return (await self._profile()).public_work_code
 
     @strawberry.field(description="Its creation session (its author only; null for others).")
     async def session_id(self) -> strawberry.ID | None:
         profile = await self._profile()
-        if not self._is_owner or not profile["source_session_id"]:
+        if not self._is_owner or not profile.source_session_id:
             return None
-        return strawberry.ID(profile["source_session_id"])
+        return strawberry.ID(profile.source_session_id)
 
     @strawberry.field(
         description="The source assets the creation started from (its author only; empty "
@@ -168,7 +169,7 @@ class VisualNovelWork(Work):
     async def source_asset_ids(self) -> list[strawberry.ID]:
         if not self._is_owner:
             return []
-        return [strawberry.ID(a) for a in (await self._profile())["source_asset_ids_json"] or []]
+        return [strawberry.ID(a) for a in (await self._profile()).source_asset_ids_json]
 
     @strawberry.field(description="Whether a run may talk to the story in text (text mode).")
     async def text_mode_enabled(self) -> bool:
@@ -208,11 +209,11 @@ class VisualNovelWork(Work):
 
     async def _blockers(self) -> list[Blocker]:
         profile = await self._profile()
-        if not profile["source_session_id"]:
+        if not profile.source_session_id:
             return []
         loaders = vn_loaders(self.loaders)
-        session = await loaders.sessions.load(profile["source_session_id"])
-        draft = drafts.stored_draft(session["draft_json"] if session else None)
+        session = await loaders.sessions.load(profile.source_session_id)
+        draft = drafts.stored_draft(session.draft_json if session else None)
         return blockers(draft, await loaders.images.load(str(self.work_id)))
 
     @strawberry.field(
@@ -235,60 +236,57 @@ class VisualNovelWork(Work):
 
     @strawberry.field(description="When the work was created (its session's start).")
     async def created_at(self) -> datetime:
-        moment: datetime = (await self._profile())["created_at"]
-        return moment
+        return (await self._profile()).created_at
 
     @strawberry.field(description="Its last change.")
     async def updated_at(self) -> datetime:
-        moment: datetime = (await self._profile())["updated_at"]
-        return moment
+        return (await self._profile()).updated_at
 
 
 async def build_works(
-    rows: Sequence[dict[str, Any]], loaders: GalleryLoaders
+    rows: Sequence[VisualNovelWorkRow], loaders: GalleryLoaders
 ) -> list[VisualNovelWork]:
     """Works from profile rows the viewer may see: two statements for any number (the
     gallery's counts of published ones, the bound images of drafts)."""
     scoped = vn_loaders(loaders)
     for row in rows:
-        scoped.works.prime(row["profile_id"], row)
-    published = [
-        row for row in rows if row["publication_status"] == WorkPublicationStatus.PUBLISHED.value
-    ]
+        scoped.works.prime(row.profile_id, row)
+    published = [row for row in rows if row.publication_status is WorkPublicationStatus.PUBLISHED]
     listed = await loaders.works.load_many(
-        [entry_key(PlayType.VISUAL_NOVEL, row["profile_id"]) for row in published]
+        [entry_key(PlayType.VISUAL_NOVEL, row.profile_id) for row in published]
     )
-    counts = {row["profile_id"]: found for row, found in zip(published, listed, strict=True)}
-    drafted = [row for row in rows if row["profile_id"] not in counts]
-    bound = await scoped.images.load_many([row["profile_id"] for row in drafted])
+    counts = {row.profile_id: found for row, found in zip(published, listed, strict=True)}
+    drafted = [row for row in rows if row.profile_id not in counts]
+    bound = await scoped.images.load_many([row.profile_id for row in drafted])
     covers = {
-        row["profile_id"]: images.cover.asset_object_id if images.cover else None
+        row.profile_id: images.cover.asset_object_id if images.cover else None
         for row, images in zip(drafted, bound, strict=True)
     }
     built: list[VisualNovelWork] = []
     for row in rows:
-        gallery_row = counts.get(row["profile_id"])
-        src = row["cover_image_src"] or ""
+        # The gallery's entry (its counts) of a published work; drafts have none.
+        gallery_row = counts.get(row.profile_id)
+        src = row.cover_image_src or ""
         cover = (
             src.removeprefix(ASSET_PATH) or None
-            if row["profile_id"] in counts
-            else covers.get(row["profile_id"])
+            if row.profile_id in counts
+            else covers.get(row.profile_id)
         )
         built.append(
             VisualNovelWork(
                 **Work.work_fields(
                     play_type=PlayType.VISUAL_NOVEL,
-                    work_id=row["profile_id"],
-                    owner_user_id=row["owner_user_id"],
-                    title=row["work_title"],
-                    summary=row["work_description"],
+                    work_id=row.profile_id,
+                    owner_user_id=row.owner_user_id,
+                    title=row.work_title,
+                    summary=row.work_description,
                     cover_url=signed_url(cover),
                     theme=None,
-                    tags=list(row["tags_json"] or []),
-                    publication_status=WorkPublicationStatus(row["publication_status"]),
-                    play_count=gallery_row["play_count"] if gallery_row else row["play_count"],
+                    tags=list(row.tags_json),
+                    publication_status=row.publication_status,
+                    play_count=gallery_row["play_count"] if gallery_row else row.play_count,
                     like_count=gallery_row["like_count"] if gallery_row else 0,
-                    published_at=row["published_at"],
+                    published_at=row.published_at,
                     loaders=loaders,
                 ),
                 profile_row=row,

@@ -72,8 +72,8 @@ async def test_a_message_starts_a_turn_whose_reply_updates_the_session(hub: Any)
     # when the creator sends a message
     started = await _send(user.principal, session_id)
     # then a RUNNING turn tracks a queued CREATION_AGENT_REPLY task about the session
-    assert (started.operation["status"], started.operation["progress"]) == ("running", 0)
-    assert (started.operation["play_type"], started.operation["reply_format"]) == (
+    assert (started.operation.status, started.operation.progress) == ("running", 0)
+    assert (started.operation.play_type, started.operation.reply_format) == (
         "puzzle",
         "text",
     )
@@ -100,7 +100,7 @@ async def test_a_message_starts_a_turn_whose_reply_updates_the_session(hub: Any)
     levels = stored["draft_json"]["levels"]
     assert 2 <= len(levels) <= 4
     assert all(3 <= level["gridSize"] <= 8 and level["name"] for level in levels)
-    operation = await _operation(started.operation["operation_id"])
+    operation = await _operation(started.operation.operation_id)
     assert (operation["status"], operation["progress"], operation["warning_message"]) == (
         "completed",
         100,
@@ -136,7 +136,7 @@ async def test_failed_and_cancelled_turns_change_only_their_operation(hub: Any) 
         viewer=service(), task_id=failed.task["task_id"], message="The model is down."
     )
     # then the operation says so and neither the draft nor the log changed
-    operation = await _operation(failed.operation["operation_id"])
+    operation = await _operation(failed.operation.operation_id)
     assert (operation["status"], operation["error_message"]) == ("failed", "The model is down.")
     stored = await _stored_session(session_id)
     assert (stored["draft_json"], stored["stage"], stored["last_assistant_reply"]) == (
@@ -149,7 +149,7 @@ async def test_failed_and_cancelled_turns_change_only_their_operation(hub: Any) 
     cancelled = await _send(user.principal, session_id, "Try again")
     await transitions.cancel_task(viewer=user.principal, task_id=cancelled.task["task_id"])
     # then it is CANCELLED, and still nothing else changed
-    operation = await _operation(cancelled.operation["operation_id"])
+    operation = await _operation(cancelled.operation.operation_id)
     assert operation["status"] == "cancelled"
     assert (await _stored_session(session_id))["draft_json"] is None
 
@@ -163,12 +163,12 @@ async def test_a_reply_whose_listener_never_ran_is_applied_when_the_session_is_r
     started = await _send(user.principal, session_id)
     monkeypatch.setattr(finish_listeners, "listeners", dict)
     await answer(started.task["task_id"], "A reply nobody applied yet.")
-    assert (await _operation(started.operation["operation_id"]))["status"] == "running"
+    assert (await _operation(started.operation.operation_id))["status"] == "running"
     # when the session is read
     row = await sessions.owned_session(viewer=user.principal, session_id=session_id)
     # then the reply was applied first
     assert row["last_assistant_reply"] == "A reply nobody applied yet."
-    assert (await _operation(started.operation["operation_id"]))["status"] == "completed"
+    assert (await _operation(started.operation.operation_id))["status"] == "completed"
     assert await _messages(session_id) == [("user", "chat"), ("assistant", "chat")]
 
 
@@ -183,7 +183,7 @@ async def test_a_finished_turn_is_applied_once_whoever_races_to_apply_it(
     await answer(started.task["task_id"], "Applied once.")
     # when eight appliers race (listeners, readers, a sweep)
     applied = await asyncio.gather(
-        *(turns.apply_operation(started.operation["operation_id"]) for _ in range(8))
+        *(turns.apply_operation(started.operation.operation_id) for _ in range(8))
     )
     # then exactly one applied it: one assistant message
     assert sorted(applied) == [False] * 7 + [True]
@@ -255,7 +255,7 @@ async def test_a_turn_whose_workers_kept_dying_fails_when_its_task_is_given_up(
         is None
     )
     # then the turn is FAILED with the task's message, and the session can talk again
-    operation = await _operation(started.operation["operation_id"])
+    operation = await _operation(started.operation.operation_id)
     assert operation["status"] == "failed"
     assert "stopped" in operation["error_message"]
     await _send(user.principal, session_id, "Again")

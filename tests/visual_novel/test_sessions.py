@@ -36,12 +36,12 @@ async def test_a_start_from_source_assets_keeps_them_on_the_session_and_the_work
     # when they start from it
     started = await sessions.start_session(viewer=user.principal, source_asset_ids=[asset])
     # then the session is in ASSETS mode and both rows keep the ids
-    assert (started.session["source_mode"], started.session["source_asset_ids_json"]) == (
+    assert (started.session.source_mode, started.session.source_asset_ids_json) == (
         "assets",
         ["a1"],
     )
-    assert started.work["source_asset_ids_json"] == ["a1"]
-    assert started.session["pending_action_json"] == {"kind": "add_scenes"}
+    assert started.work.source_asset_ids_json == ["a1"]
+    assert started.session.pending_action_json == {"kind": "add_scenes"}
 
 
 @pytest.mark.parametrize("which", ["another user's", "missing", "none"])
