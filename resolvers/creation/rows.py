@@ -13,11 +13,7 @@ from typing import Any
 
 from resolvers.creation.model import MessageKind, MessageRole, OperationStatus, ReplyFormat
 from resolvers.gallery.play_types import PlayType
-from resolvers.runs.rows import utc_time
-
-
-def _optional_time(value: Any) -> datetime | None:
-    return utc_time(value) if value is not None else None
+from resolvers.runs.rows import optional_utc_time, utc_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +58,7 @@ class CreationOperationRow:
             user_message_id=row["user_message_id"],
             created_at=utc_time(row["created_at"]),
             updated_at=utc_time(row["updated_at"]),
-            finished_at=_optional_time(row["finished_at"]),
+            finished_at=optional_utc_time(row["finished_at"]),
         )
 
 

@@ -22,11 +22,6 @@ from resolvers.rpg.model import (
 from resolvers.runs.rows import json_value, utc_time
 
 
-def optional_time(value: Any) -> datetime | None:
-    """A nullable time column (a quest's `completed_at`, `turned_in_at`) in UTC."""
-    return None if value is None else utc_time(value)
-
-
 @dataclass(frozen=True, slots=True)
 class BattleStateRow:
     """A battle against a hostile NPC (`battle_state`); `version` counts its turns."""

@@ -9,8 +9,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from resolvers.rpg.model import QuestLogEventKind, QuestStatus
-from resolvers.rpg.play_rows import optional_time
-from resolvers.runs.rows import json_value, utc_time
+from resolvers.runs.rows import json_value, optional_utc_time, utc_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +96,8 @@ class QuestRecordRow:
             consequence_ids=json_value(row["consequence_ids"]),
             created_at=utc_time(row["created_at"]),
             updated_at=utc_time(row["updated_at"]),
-            completed_at=optional_time(row["completed_at"]),
-            turned_in_at=optional_time(row["turned_in_at"]),
+            completed_at=optional_utc_time(row["completed_at"]),
+            turned_in_at=optional_utc_time(row["turned_in_at"]),
             quest_key=row["quest_key"],
         )
 

@@ -24,6 +24,11 @@ def utc_time(value: Any) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def optional_utc_time(value: Any) -> datetime | None:
+    """A nullable time column (`finished_at`, `published_at`, …) in UTC, or None."""
+    return None if value is None else utc_time(value)
+
+
 def json_value(value: Any) -> Any:
     """A JSON column as Python (raw statements return it as text)."""
     return orjson.loads(value) if isinstance(value, str | bytes) else value

@@ -18,7 +18,7 @@ from db.tables.runs import RunsRunEvent
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
 from resolvers.runs.model import Run, RunEventKind, RunMode, RunStatus, run_stream
-from resolvers.runs.rows import RunEventRow, utc_time
+from resolvers.runs.rows import RunEventRow, optional_utc_time, utc_time
 from subscriptions import streams
 from subscriptions.streams import StreamEntry
 
@@ -41,10 +41,10 @@ def run_from_row(row: Mapping[str, Any]) -> Run:
         started_at=utc_time(row["started_at"]),
         deadline_at=utc_time(row["deadline_at"]),
         duration_limit_ms=int(row["duration_limit_ms"]),
-        finished_at=utc_time(finished_at) if finished_at is not None else None,
+        finished_at=optional_utc_time(finished_at),
         elapsed_ms=int(elapsed) if elapsed is not None else None,
         updated_at=utc_time(row["updated_at"]),
-        paused_at=utc_time(row["paused_at"]) if row.get("paused_at") is not None else None,
+        paused_at=optional_utc_time(row.get("paused_at")),
         paused_ms=int(row.get("paused_ms") or 0),
     )
 

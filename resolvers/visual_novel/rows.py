@@ -12,7 +12,7 @@ from typing import Any
 
 from resolvers.creation.rows import CreationSessionRow
 from resolvers.gallery.model import WorkPublicationStatus
-from resolvers.runs.rows import json_value, utc_time
+from resolvers.runs.rows import json_value, optional_utc_time, utc_time
 from resolvers.visual_novel.model import (
     RuntimeEventKind,
     TurnSource,
@@ -119,7 +119,7 @@ class VisualNovelWorkRow:
             play_count=int(row["play_count"]),
             created_at=utc_time(row["created_at"]),
             updated_at=utc_time(row["updated_at"]),
-            published_at=utc_time(published_at) if published_at is not None else None,
+            published_at=optional_utc_time(published_at),
             public_work_code=row["public_work_code"],
         )
 

@@ -15,13 +15,8 @@ from typing import Any
 
 from resolvers.creation.model import OperationStatus
 from resolvers.gallery.model import WorkPublicationStatus
-from resolvers.runs.rows import json_value, utc_time
+from resolvers.runs.rows import json_value, optional_utc_time, utc_time
 from resolvers.worlds.model import AgentStage, CardKind, CardStatus
-
-
-def optional_time(value: Any) -> datetime | None:
-    """A nullable time column (`published_at`, `deleted_at`) in UTC."""
-    return None if value is None else utc_time(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +137,8 @@ class WorldProfileRow:
             playable_npc_count=int(row["playable_npc_count"]),
             landmark_count=int(row["landmark_count"]),
             author_display_name=row["author_display_name"],
-            published_at=optional_time(row["published_at"]),
-            deleted_at=optional_time(row["deleted_at"]),
+            published_at=optional_utc_time(row["published_at"]),
+            deleted_at=optional_utc_time(row["deleted_at"]),
             created_at=utc_time(row["created_at"]),
             updated_at=utc_time(row["updated_at"]),
         )
