@@ -23,11 +23,19 @@ from resolvers.pagination import Page, keyset_page
 from resolvers.principal import Principal
 
 
+def may_read(*, publication_status: str, owner_user_id: str, user_id: str | None) -> bool:
+    """Who may read a play type's work: anyone once it is published, else its owner."""
+    return publication_status == WorkPublicationStatus.PUBLISHED or (
+        user_id is not None and owner_user_id == user_id
+    )
+
+
 def visible(row: dict[str, Any] | None, user_id: str | None) -> bool:
-    """Published, or the user's own."""
-    return row is not None and (
-        row["publication_status"] == WorkPublicationStatus.PUBLISHED.value
-        or (user_id is not None and row["owner_user_id"] == user_id)
+    """Published, or the user's own (`may_read` of a stored row)."""
+    return row is not None and may_read(
+        publication_status=row["publication_status"],
+        owner_user_id=row["owner_user_id"],
+        user_id=user_id,
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from resolvers.creation.rows import CreationSessionRow
 from resolvers.gallery.model import WorkPublicationStatus
+from resolvers.play_types.works import may_read
 from resolvers.runs.rows import json_value, optional_utc_time, utc_time
 from resolvers.visual_novel.model import (
     RuntimeEventKind,
@@ -124,9 +125,11 @@ class VisualNovelWorkRow:
         )
 
     def visible_to(self, user_id: str | None) -> bool:
-        """Published, or the user's own (the shared rule, resolvers/play_types/works.py)."""
-        return self.publication_status is WorkPublicationStatus.PUBLISHED or (
-            user_id is not None and self.owner_user_id == user_id
+        """Published, or the user's own (the play types' one rule, `may_read`)."""
+        return may_read(
+            publication_status=self.publication_status,
+            owner_user_id=self.owner_user_id,
+            user_id=user_id,
         )
 
 
