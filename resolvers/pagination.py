@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -16,6 +17,7 @@ from resolvers.errors import BadUserInput
 from settings import get_settings
 
 T = TypeVar("T")
+U = TypeVar("U")
 DEFAULT_PAGE_SIZE = 20
 
 
@@ -26,6 +28,10 @@ class Page(Generic[T]):
     items: list[T]
     cursors: list[str]
     has_next_page: bool
+
+    def map(self, convert: Callable[[T], U]) -> Page[U]:
+        """The same page with each item converted (a stored row into its typed row)."""
+        return Page([convert(item) for item in self.items], self.cursors, self.has_next_page)
 
 
 def encode_cursor(key: list[Any]) -> str:

@@ -35,7 +35,7 @@ MAX_SUBTITLE = 256
 EATEN = "EATEN"
 
 
-class BigFishRunRules(RunRules):
+class BigFishRunRules(RunRules[dict[str, Any]]):
     play_type = PlayType.BIG_FISH
     server_clock = True
 

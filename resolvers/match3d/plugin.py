@@ -22,7 +22,7 @@ from resolvers.play_types.publishing_plugin import PublishingPlugin
 from resolvers.principal import Principal
 
 
-class Match3dPlugin(PublishingPlugin):
+class Match3dPlugin(PublishingPlugin[dict[str, Any]]):
     play_type = PlayType.MATCH3D
     creation = ADAPTER
     publication = publishing.SPEC

@@ -72,7 +72,7 @@ def _items(config: Mapping[str, Any], generated: Any) -> list[dict[str, Any]]:
     return items
 
 
-class Match3dRunRules(RunRules):
+class Match3dRunRules(RunRules[dict[str, Any]]):
     play_type = PlayType.MATCH3D
 
     def time_limit_ms(self) -> int:

@@ -84,7 +84,7 @@ class PlayTypePlugin(ABC):
     session_table: ClassVar[type[Table]]
     draft_column: ClassVar[str]
     # Its run rules (resolvers/runs/rules.py); None while the play type has no runs.
-    runs: ClassVar[RunRules | None] = None
+    runs: ClassVar[RunRules[Any] | None] = None
 
     @property
     def draft_model(self) -> type[BaseModel]:
@@ -116,18 +116,20 @@ class PlayTypePlugin(ABC):
     async def blockers(self, *, viewer: Principal, work_id: str) -> list[Blocker]:
         """The gate now, on the session's current draft and the bound images."""
 
+    # publish, update and unpublish return the type's work row (`works.WorkRow`; `Any`
+    # here until the last play types hand typed rows, issue 21).
     @abstractmethod
-    async def publish(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
+    async def publish(self, *, viewer: Principal, work_id: str) -> Any:
         """Publish a draft work that passes the gate: public code, gallery entry, PUBLISHED
         gallery change. Already published: the play type's ALREADY_PUBLISHED error."""
 
     @abstractmethod
-    async def update(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
+    async def update(self, *, viewer: Principal, work_id: str) -> Any:
         """Publish the current draft over a published work (same gate): UPDATED change.
         Not published: the play type's NOT_PUBLISHED error."""
 
     @abstractmethod
-    async def unpublish(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
+    async def unpublish(self, *, viewer: Principal, work_id: str) -> Any:
         """Take a published work out of the gallery (a draft again, code kept)."""
 
     # --- for tests and documentation ----------------------------------------------------

@@ -18,7 +18,7 @@ Stream entries are published after commit. A refusal writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -43,6 +43,7 @@ PUBLIC_CODE_LENGTH = 10
 
 SessionT = TypeVar("SessionT")
 SessionT_co = TypeVar("SessionT_co", covariant=True)
+WorkT = TypeVar("WorkT")
 
 
 class PublicationEvent(StrEnum):
@@ -78,7 +79,7 @@ RecordHook = Callable[[PublicationEvent, dict[str, Any], datetime], Awaitable[li
 
 
 @dataclass(frozen=True)
-class PublicationSpec(Generic[SessionT]):
+class PublicationSpec(Generic[SessionT, WorkT]):
     play_type: PlayType
     profile_table: type[Table]
     session_table_name: str
@@ -95,6 +96,9 @@ class PublicationSpec(Generic[SessionT]):
     public_code_prefix: str
     title_column: str
     summary_column: str
+    # The type's frozen work row, from a stored row (JSON columns decoded): what publish,
+    # update and unpublish return.
+    work_row: Callable[[Mapping[str, Any]], WorkT]
     # What the claim UPDATEs return: the puzzle keeps the whole row for its event log.
     claim_returning: str = "profile_id"
     # The puzzle's profile has `publish_ready`, cleared on unpublish in the claim itself.
@@ -113,7 +117,7 @@ class PublicationSpec(Generic[SessionT]):
         return self.profile_table._meta.tablename
 
 
-async def owned_work(spec: PublicationSpec[Any], work_id: str, owner: str) -> dict[str, Any]:
+async def owned_work(spec: PublicationSpec[Any, Any], work_id: str, owner: str) -> dict[str, Any]:
     """The owner's work (profile_id, source_session_id); NotFound otherwise."""
     profile_id = spec.column("profile_id")
     row = (
@@ -126,7 +130,7 @@ async def owned_work(spec: PublicationSpec[Any], work_id: str, owner: str) -> di
     return row
 
 
-async def _assign_public_code(spec: PublicationSpec[Any], work: dict[str, Any]) -> str:
+async def _assign_public_code(spec: PublicationSpec[Any, Any], work: dict[str, Any]) -> str:
     code_column = spec.column("public_work_code")
 
     async def write(code: str) -> None:
@@ -142,7 +146,7 @@ async def _assign_public_code(spec: PublicationSpec[Any], work: dict[str, Any]) 
     )
 
 
-def _status_error(spec: PublicationSpec[Any], expected: WorkPublicationStatus) -> DomainError:
+def _status_error(spec: PublicationSpec[Any, Any], expected: WorkPublicationStatus) -> DomainError:
     if expected is WorkPublicationStatus.DRAFT:
         return spec.error(
             spec.already_published,
@@ -157,12 +161,12 @@ def _status_error(spec: PublicationSpec[Any], expected: WorkPublicationStatus) -
 
 
 async def publish(
-    spec: PublicationSpec[SessionT],
+    spec: PublicationSpec[SessionT, WorkT],
     *,
     viewer: Principal,
     work_id: str,
     expected: WorkPublicationStatus,
-) -> dict[str, Any]:
+) -> WorkT:
     """Publish (expected DRAFT) or update (expected PUBLISHED) the session's draft."""
     owner = viewer.require_user()
     found = await owned_work(spec, work_id, owner)
@@ -216,12 +220,12 @@ async def publish(
             now=now,
         )
     await streams.publish(entries)
-    return work
+    return spec.work_row(work)
 
 
 async def unpublish(
-    spec: PublicationSpec[SessionT], *, viewer: Principal, work_id: str
-) -> dict[str, Any]:
+    spec: PublicationSpec[SessionT, WorkT], *, viewer: Principal, work_id: str
+) -> WorkT:
     """Take a published work out of the gallery; it becomes a draft again (code kept)."""
     owner = viewer.require_user()
     found = await owned_work(spec, work_id, owner)
@@ -270,4 +274,4 @@ async def unpublish(
         )
     await streams.publish(entries)
     assert current is not None
-    return current
+    return spec.work_row(current)

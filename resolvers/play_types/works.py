@@ -7,9 +7,9 @@ work profile table and keeps only what is its own (the puzzle's level bindings, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from piccolo.columns import Column
 from piccolo.table import Table
@@ -30,7 +30,7 @@ def may_read(*, publication_status: str, owner_user_id: str, user_id: str | None
     )
 
 
-def visible(row: dict[str, Any] | None, user_id: str | None) -> bool:
+def visible(row: Mapping[str, Any] | None, user_id: str | None) -> bool:
     """Published, or the user's own (`may_read` of a stored row)."""
     return row is not None and may_read(
         publication_status=row["publication_status"],
@@ -39,48 +39,72 @@ def visible(row: dict[str, Any] | None, user_id: str | None) -> bool:
     )
 
 
+class WorkRow(Protocol):
+    """What every play type's work row offers the platform (its own row class adds the
+    type's columns): the contract's publish, update and unpublish return one."""
+
+    @property
+    def profile_id(self) -> str: ...
+
+    @property
+    def owner_user_id(self) -> str: ...
+
+    @property
+    def source_session_id(self) -> str | None: ...
+
+    @property
+    def publication_status(self) -> WorkPublicationStatus: ...
+
+    @property
+    def public_work_code(self) -> str | None: ...
+
+
+WorkT = TypeVar("WorkT")
+
+
 @dataclass(frozen=True)
-class WorkReads:
+class WorkReads(Generic[WorkT]):
+    """The shared reads on one type's work profile table; `row` turns a stored row (JSON
+    columns decoded) into the type's frozen work row, which is what the reads return."""
+
     play_type: PlayType
     profile_table: type[Table]
     not_found_message: str
+    row: Callable[[Mapping[str, Any]], WorkT]
 
     def column(self, name: str) -> Column:
         return self.profile_table._meta.get_column_by_name(name)
 
-    async def works_by_id(self, work_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        if not work_ids:
+    async def _stored(self, key: str, values: Sequence[str]) -> dict[str, dict[str, Any]]:
+        if not values:
             return {}
         rows = (
             await self.profile_table.select()
-            .where(self.column("profile_id").is_in(list(work_ids)))
+            .where(self.column(key).is_in(list(values)))
             .output(load_json=True)
         )
-        return {row["profile_id"]: row for row in rows}
+        return {row[key]: row for row in rows}
 
-    async def works_by_session(self, session_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        if not session_ids:
-            return {}
-        rows = (
-            await self.profile_table.select()
-            .where(self.column("source_session_id").is_in(list(session_ids)))
-            .output(load_json=True)
-        )
-        return {row["source_session_id"]: row for row in rows}
+    async def works_by_id(self, work_ids: Sequence[str]) -> dict[str, WorkT]:
+        stored = await self._stored("profile_id", work_ids)
+        return {work_id: self.row(row) for work_id, row in stored.items()}
 
-    async def visible_work(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
+    async def works_by_session(self, session_ids: Sequence[str]) -> dict[str, WorkT]:
+        stored = await self._stored("source_session_id", session_ids)
+        return {session_id: self.row(row) for session_id, row in stored.items()}
+
+    async def visible_work(self, *, viewer: Principal, work_id: str) -> WorkT:
         """A published work, or the viewer's own draft; NOT_FOUND otherwise. The owner's
         pending turns are settled first, so the owner reads the draft the turn wrote."""
-        row = (await self.works_by_id([work_id])).get(work_id)
+        row = (await self._stored("profile_id", [work_id])).get(work_id)
         if row is not None and row["owner_user_id"] == viewer.user_id and row["source_session_id"]:
             await turns.settle_sessions(
                 play_type=self.play_type, session_ids=[row["source_session_id"]]
             )
-            row = (await self.works_by_id([work_id])).get(work_id)
-        if not visible(row, viewer.user_id):
+            row = (await self._stored("profile_id", [work_id])).get(work_id)
+        if row is None or not visible(row, viewer.user_id):
             raise NotFound(self.not_found_message)
-        assert row is not None
-        return row
+        return self.row(row)
 
     async def works_of(
         self,
@@ -89,13 +113,13 @@ class WorkReads:
         status: WorkPublicationStatus | None,
         first: int | None,
         after: str | None,
-    ) -> Page[dict[str, Any]]:
+    ) -> Page[WorkT]:
         """The user's works (drafts and published), most recently changed first."""
         await turns.settle_owner(owner_user_id=user_id)
         where: Any = self.column("owner_user_id") == user_id
         if status is not None:
             where &= self.column("publication_status") == status.value
-        return await keyset_page(
+        stored = await keyset_page(
             self.profile_table,
             self.column("updated_at"),
             self.column("profile_id"),
@@ -104,6 +128,7 @@ class WorkReads:
             where=where,
             load_json=True,
         )
+        return stored.map(self.row)
 
     async def _work_for_binding(self, work_id: str) -> dict[str, Any] | None:
         return (

@@ -22,7 +22,7 @@ from resolvers.puzzle.model import IMAGE_SLOT, LEVEL_ENTITY, WORK_ENTITY, level_
 from resolvers.puzzle.runs import PUZZLE_RUNS
 
 
-class PuzzlePlugin(PublishingPlugin):
+class PuzzlePlugin(PublishingPlugin[dict[str, Any]]):
     play_type = PlayType.PUZZLE
     creation = ADAPTER
     publication = publishing.SPEC

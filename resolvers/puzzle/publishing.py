@@ -96,7 +96,7 @@ async def _unproject(session: SessionState, session_id: str, now: datetime) -> t
     return drafts.stage_and_progress(draft, published=False)
 
 
-SPEC: PublicationSpec[SessionState] = PublicationSpec(
+SPEC: PublicationSpec[SessionState, dict[str, Any]] = PublicationSpec(
     play_type=PlayType.PUZZLE,
     profile_table=PuzzleWorkProfile,
     session_table_name="puzzle_agent_session",
@@ -115,6 +115,8 @@ SPEC: PublicationSpec[SessionState] = PublicationSpec(
     claim_returning="*",
     clears_publish_ready=True,
     record=_record,
+    # Until this type has its frozen work row (issue 21), the stored row itself.
+    work_row=dict,
 )
 
 

@@ -68,7 +68,7 @@ async def _state_row(run_id: str) -> dict[str, Any]:
     return row
 
 
-class PuzzleRunRules(RunRules):
+class PuzzleRunRules(RunRules[dict[str, Any]]):
     play_type = PlayType.PUZZLE
 
     def time_limit_ms(self) -> int:

@@ -29,6 +29,8 @@ READS = shared.WorkReads(
     play_type=PlayType.PUZZLE,
     profile_table=PuzzleWorkProfile,
     not_found_message=NOT_FOUND_MESSAGE,
+    # Until this type has its frozen work row (issue 21), the stored row itself.
+    row=dict,
 )
 visible = shared.visible
 works_by_work_id = READS.works_by_id

@@ -42,7 +42,7 @@ def _invalid(message: str, field: str) -> RunError:
     return RunError(RunErrorCode.ACTION_INVALID, message, field=field)
 
 
-class CustomWorldRunRules(RunRules):
+class CustomWorldRunRules(RunRules[dict[str, Any]]):
     play_type = PlayType.CUSTOM_WORLD
 
     def time_limit_ms(self) -> int:

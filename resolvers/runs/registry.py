@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import Any
 
 from resolvers.gallery.play_types import PlayType
 from resolvers.runs.errors import RunError, RunErrorCode
 from resolvers.runs.rules import RunRules
 
-_test_rules: dict[PlayType, RunRules] = {}
+_test_rules: dict[PlayType, RunRules[Any]] = {}
 
 
-def rules_for(play_type: PlayType | str) -> RunRules | None:
+def rules_for(play_type: PlayType | str) -> RunRules[Any] | None:
     """The run rules of a play type, or None when it has no runs (or is not built)."""
     try:
         kind = PlayType(play_type)
@@ -32,7 +33,7 @@ def rules_for(play_type: PlayType | str) -> RunRules | None:
     return plugin.runs if plugin is not None else None
 
 
-def require_rules(play_type: PlayType | str) -> RunRules:
+def require_rules(play_type: PlayType | str) -> RunRules[Any]:
     """`rules_for`, or `RunError(PLAY_TYPE_UNSUPPORTED)`."""
     rules = rules_for(play_type)
     if rules is None:
@@ -53,7 +54,7 @@ def play_types_with_runs() -> list[PlayType]:
 
 
 @contextlib.contextmanager
-def rules_for_tests(rules: RunRules) -> Iterator[RunRules]:
+def rules_for_tests(rules: RunRules[Any]) -> Iterator[RunRules[Any]]:
     """Tests only: `rules` stand in for their play type's while the block runs."""
     previous = _test_rules.get(rules.play_type)
     _test_rules[rules.play_type] = rules

@@ -18,7 +18,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from resolvers.gallery.play_types import PlayType
 from resolvers.runs.model import Outcome, Run, RunMode
@@ -41,8 +41,12 @@ class PlayableWork:
     time_limit_ms: int | None = None
 
 
-class RunRules(ABC):
-    """One play type's run rules. Subclass, fill in, set it as its plugin's `runs`."""
+StateT = TypeVar("StateT")
+
+
+class RunRules(ABC, Generic[StateT]):
+    """One play type's run rules. Subclass, fill in, set it as its plugin's `runs`.
+    `StateT` is the type's run state as `states()` reads it (a frozen row)."""
 
     play_type: ClassVar[PlayType]
     # True: the server drives the runs' time (it ends, pauses and resumes them through
@@ -78,16 +82,16 @@ class RunRules(ABC):
         return []
 
     @abstractmethod
-    async def states(self, run_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    async def states(self, run_ids: Sequence[str]) -> dict[str, StateT]:
         """The play type's state of each run (one statement), for reading."""
 
     # --- for tests and benchmarks ---------------------------------------------------------
 
     @abstractmethod
-    def winning_actions(self, state: Mapping[str, Any]) -> list[dict[str, Any]]:
+    def winning_actions(self, state: StateT) -> list[dict[str, Any]]:
         """Actions that win the run from `state` (one of `states()`), in order: the contract
         tests and bench/runs.py play with them."""
 
     @abstractmethod
-    def illegal_action(self, state: Mapping[str, Any]) -> dict[str, Any]:
+    def illegal_action(self, state: StateT) -> dict[str, Any]:
         """An action the rules refuse with ILLEGAL_MOVE in `state`."""

@@ -18,7 +18,7 @@ from resolvers.square_hole.model import WORK_ENTITY
 from resolvers.square_hole.runs import SQUARE_HOLE_RUNS
 
 
-class SquareHolePlugin(PublishingPlugin):
+class SquareHolePlugin(PublishingPlugin[dict[str, Any]]):
     play_type = PlayType.SQUARE_HOLE
     creation = ADAPTER
     publication = publishing.SPEC

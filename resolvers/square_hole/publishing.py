@@ -71,7 +71,7 @@ async def _unproject(session: SessionState, session_id: str, now: datetime) -> t
     return drafts.stage_and_progress(draft, published=False)
 
 
-SPEC: PublicationSpec[SessionState] = PublicationSpec(
+SPEC: PublicationSpec[SessionState, dict[str, Any]] = PublicationSpec(
     play_type=PlayType.SQUARE_HOLE,
     profile_table=SquareHoleWorkProfile,
     session_table_name="square_hole_agent_session",
@@ -87,6 +87,8 @@ SPEC: PublicationSpec[SessionState] = PublicationSpec(
     public_code_prefix=PUBLIC_CODE_PREFIX,
     title_column="game_name",
     summary_column="summary_text",
+    # Until this type has its frozen work row (issue 21), the stored row itself.
+    work_row=dict,
 )
 
 

@@ -93,7 +93,7 @@ def _checked_drop(action: Any, snapshot: Mapping[str, Any]) -> tuple[str, str]:
     return current, action["holeId"]
 
 
-class SquareHoleRunRules(RunRules):
+class SquareHoleRunRules(RunRules[dict[str, Any]]):
     play_type = PlayType.SQUARE_HOLE
 
     def time_limit_ms(self) -> int:

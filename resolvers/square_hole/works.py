@@ -19,6 +19,8 @@ READS = shared.WorkReads(
     play_type=PlayType.SQUARE_HOLE,
     profile_table=SquareHoleWorkProfile,
     not_found_message=NOT_FOUND_MESSAGE,
+    # Until this type has its frozen work row (issue 21), the stored row itself.
+    row=dict,
 )
 visible = shared.visible
 works_by_work_id = READS.works_by_id

@@ -15,10 +15,11 @@ from resolvers.principal import Principal
 from resolvers.visual_novel import drafts, gate, publishing, sessions, works
 from resolvers.visual_novel.adapter import ADAPTER
 from resolvers.visual_novel.model import SCENE_SLOT_PREFIX, WORK_ENTITY, scene_slot
+from resolvers.visual_novel.rows import VisualNovelWorkRow
 from resolvers.visual_novel.runs import VISUAL_NOVEL_RUNS
 
 
-class VisualNovelPlugin(PublishingPlugin):
+class VisualNovelPlugin(PublishingPlugin[VisualNovelWorkRow]):
     play_type = PlayType.VISUAL_NOVEL
     creation = ADAPTER
     publication = publishing.SPEC

@@ -35,6 +35,7 @@ from resolvers.visual_novel.errors import (
 )
 from resolvers.visual_novel.gate import blockers, bound_images
 from resolvers.visual_novel.model import VisualNovelStage
+from resolvers.visual_novel.rows import VisualNovelWorkRow
 
 NOT_FOUND_MESSAGE = "No such visual novel."
 # Public work codes: `VN` and 10 random base32 characters, unique by their index.
@@ -79,7 +80,7 @@ async def _unproject(session: SessionState, session_id: str, now: datetime) -> t
     return drafts.stage_and_progress(draft, published=False)
 
 
-SPEC: PublicationSpec[SessionState] = PublicationSpec(
+SPEC: PublicationSpec[SessionState, VisualNovelWorkRow] = PublicationSpec(
     play_type=PlayType.VISUAL_NOVEL,
     profile_table=VisualNovelWorkProfile,
     session_table_name="visual_novel_agent_session",
@@ -98,6 +99,7 @@ SPEC: PublicationSpec[SessionState] = PublicationSpec(
     clears_publish_ready=True,
     session_stage_column=STAGE_COLUMN,
     session_cleared_on_publish=("pending_action_json",),
+    work_row=VisualNovelWorkRow.from_row,
 )
 
 

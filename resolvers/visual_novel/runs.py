@@ -48,7 +48,7 @@ def _refuse(code: RunErrorCode, message: str, field: str | None = None) -> RunEr
     return RunError(code, message, field=field)
 
 
-class VisualNovelRunRules(RunRules):
+class VisualNovelRunRules(RunRules[dict[str, Any]]):
     play_type = PlayType.VISUAL_NOVEL
 
     def time_limit_ms(self) -> int:

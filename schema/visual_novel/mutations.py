@@ -116,9 +116,9 @@ async def _session_payload(
     )
 
 
-async def _work(info: Info, row: dict[str, Any]) -> VisualNovelWork:
-    """The work a publication step returned (the shared flow's row, a dict)."""
-    return (await build_works([VisualNovelWorkRow.from_row(row)], gallery_loaders(info)))[0]
+async def _work(info: Info, row: VisualNovelWorkRow) -> VisualNovelWork:
+    """The work a publication step returned."""
+    return (await build_works([row], gallery_loaders(info)))[0]
 
 
 @strawberry.type

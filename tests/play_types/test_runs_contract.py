@@ -54,7 +54,7 @@ def run_plugin(request: pytest.FixtureRequest) -> PlayTypePlugin:
     return found
 
 
-def _rules(plugin: PlayTypePlugin) -> RunRules:
+def _rules(plugin: PlayTypePlugin) -> RunRules[Any]:
     assert plugin.runs is not None
     return plugin.runs
 

@@ -30,7 +30,7 @@ TARGET = 3
 LIMIT_MS = 60_000
 
 
-class CounterRules(RunRules):
+class CounterRules(RunRules[dict[str, Any]]):
     play_type = TEST_PLAY_TYPE
 
     def __init__(self) -> None:
