@@ -11,5 +11,7 @@
 - `works`: reads, visibility, and the asset entity kind `match3d_work`.
 - `board`: piles, covering, picks, the tray (pure), and the search that proves a deal
   winnable.
+- `rows`: the typed rows the schema reads (session, work, the item set); `run_state`: a
+  run's typed state (`MATCH3D_RUNS.states()`).
 - `runs`: the run rules `MATCH3D_RUNS` (`match3d_runtime_run`).
 """

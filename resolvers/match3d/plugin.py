@@ -11,6 +11,7 @@ from resolvers.gallery.play_types import PlayType
 from resolvers.match3d import drafts, gate, publishing, sessions, works
 from resolvers.match3d.adapter import ADAPTER
 from resolvers.match3d.model import ITEM_SLOT_PREFIX, WORK_ENTITY, item_slot
+from resolvers.match3d.rows import Match3dWorkRow
 from resolvers.match3d.runs import MATCH3D_RUNS
 from resolvers.play_types.contract import (
     GeneratedSlot,
@@ -22,7 +23,7 @@ from resolvers.play_types.publishing_plugin import PublishingPlugin
 from resolvers.principal import Principal
 
 
-class Match3dPlugin(PublishingPlugin[dict[str, Any]]):
+class Match3dPlugin(PublishingPlugin[Match3dWorkRow]):
     play_type = PlayType.MATCH3D
     creation = ADAPTER
     publication = publishing.SPEC
@@ -39,7 +40,7 @@ class Match3dPlugin(PublishingPlugin[dict[str, Any]]):
 
     async def start_session(self, *, viewer: Principal, seed_text: str) -> PlaySession:
         started = await sessions.start_session(viewer=viewer, seed_text=seed_text)
-        return PlaySession(started.session["session_id"], started.work["profile_id"])
+        return PlaySession(started.session.session_id, started.work.profile_id)
 
     async def autosave(
         self,
@@ -55,13 +56,13 @@ class Match3dPlugin(PublishingPlugin[dict[str, Any]]):
             seed_text=seed_text,
             draft=dict(draft) if draft is not None else None,
         )
-        return PlaySession(saved.session["session_id"], saved.work["profile_id"])
+        return PlaySession(saved.session.session_id, saved.work.profile_id)
 
     async def blockers(self, *, viewer: Principal, work_id: str) -> list[Blocker]:
         found = await publishing.owned_work(work_id, viewer.require_user())
         session = await sessions.owned_session(viewer=viewer, session_id=found["source_session_id"])
         images = await gate.bound_images([work_id])
-        return gate.blockers(drafts.stored_draft(session["draft_json"]), images[work_id])
+        return gate.blockers(drafts.stored_draft(session.draft_json), images[work_id])
 
     def example_draft(self) -> dict[str, Any]:
         return {

@@ -21,6 +21,7 @@ from resolvers.match3d.adapter import PROFILE_JSON, as_json, decoded, lock_sessi
 from resolvers.match3d.errors import Match3dError, Match3dErrorCode, Match3dPublishBlocked
 from resolvers.match3d.gate import blockers, bound_images
 from resolvers.match3d.model import Match3dStage
+from resolvers.match3d.rows import Match3dWorkRow
 from resolvers.play_types import publication
 from resolvers.play_types.publication import Projected, PublicationSpec
 
@@ -68,7 +69,7 @@ async def _unproject(session: SessionState, session_id: str, now: datetime) -> t
     return drafts.stage_and_progress(draft, published=False)
 
 
-SPEC: PublicationSpec[SessionState, dict[str, Any]] = PublicationSpec(
+SPEC: PublicationSpec[SessionState, Match3dWorkRow] = PublicationSpec(
     play_type=PlayType.MATCH3D,
     profile_table=Match3dWorkProfile,
     session_table_name="match3d_agent_session",
@@ -84,8 +85,7 @@ SPEC: PublicationSpec[SessionState, dict[str, Any]] = PublicationSpec(
     public_code_prefix=PUBLIC_CODE_PREFIX,
     title_column="game_name",
     summary_column="summary_text",
-    # Until this type has its frozen work row (issue 21), the stored row itself.
-    work_row=dict,
+    work_row=Match3dWorkRow.from_row,
 )
 
 

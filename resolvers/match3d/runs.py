@@ -30,8 +30,10 @@ from db.tables.match3d import Match3dRuntimeRun
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.match3d import board, drafts, sessions, works
-from resolvers.match3d.adapter import as_json, decoded
+from resolvers.match3d.adapter import as_json
 from resolvers.match3d.model import Match3dLossReason
+from resolvers.match3d.rows import Match3dConfig
+from resolvers.match3d.run_state import Match3dRunState
 from resolvers.runs.model import Outcome, Run, RunMode, RunReason, RunStatus
 from resolvers.runs.rules import PlayableWork, RunRules
 from settings import get_settings
@@ -41,38 +43,38 @@ MAX_SUBTITLE_LENGTH = 200
 STATE_COLUMNS = (
     "run_id, profile_id, clear_count, total_item_count, cleared_item_count, snapshot_json"
 )
-_MODEL_KEYS = ("modelSrc", "modelObjectKey")
 
 
 def _millis(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def _items(config: Mapping[str, Any], generated: Any) -> list[dict[str, Any]]:
-    """The item set a run plays: the configured items, with the model references of the
-    work's generated item assets where an item names none itself."""
+def _items(config: Match3dConfig, generated: Any) -> list[dict[str, Any]]:
+    """The item set a run plays (JSON for its snapshot): the configured items, with the
+    model references of the work's generated item assets where an item names none itself."""
     assets = {
         str(asset.get("itemId")): asset
         for asset in (generated if isinstance(generated, list) else [])
         if isinstance(asset, dict)
     }
     items = []
-    for item in config.get("items") or []:
-        found = assets.get(str(item["itemId"]), {})
+    for item in config.items:
+        found = assets.get(item.item_id, {})
         items.append(
             {
-                "itemId": item["itemId"],
-                "name": item.get("name") or "",
-                "count": int(item["count"]),
-                "size": item.get("size", 1.0),
-                **{key: item.get(key) or found.get(key) for key in _MODEL_KEYS},
-                "cutImageAssetId": item.get("cutImageAssetId"),
+                "itemId": item.item_id,
+                "name": item.name,
+                "count": item.count,
+                "size": item.size,
+                "modelSrc": item.model_src or found.get("modelSrc"),
+                "modelObjectKey": item.model_object_key or found.get("modelObjectKey"),
+                "cutImageAssetId": item.cut_image_asset_id,
             }
         )
     return items
 
 
-class Match3dRunRules(RunRules[dict[str, Any]]):
+class Match3dRunRules(RunRules[Match3dRunState]):
     play_type = PlayType.MATCH3D
 
     def time_limit_ms(self) -> int:
@@ -85,31 +87,31 @@ class Match3dRunRules(RunRules[dict[str, Any]]):
         if row is None:
             return None
         if mode is RunMode.PLAY:
-            if row["publication_status"] != WorkPublicationStatus.PUBLISHED.value:
+            if row.publication_status is not WorkPublicationStatus.PUBLISHED:
                 return None
-            config = row["config_json"] or {}
-            title, summary = row["game_name"], row["summary_text"]
+            config, title, summary = row.config, row.game_name, row.summary_text
         else:
-            if row["owner_user_id"] != user_id or row["source_session_id"] is None:
+            if row.owner_user_id != user_id or row.source_session_id is None:
                 return None
-            session = (await sessions.sessions_by_id([row["source_session_id"]])).get(
-                row["source_session_id"]
+            session = (await sessions.sessions_by_id([row.source_session_id])).get(
+                row.source_session_id
             )
             if session is None:
                 return None
-            draft = drafts.stored_draft(session["draft_json"])
-            config, title, summary = drafts.config_json(draft), draft.title, draft.summary
-        items = _items(config, row["generated_item_assets_json"])
+            draft = drafts.stored_draft(session.draft_json)
+            config = Match3dConfig.from_json(drafts.config_json(draft))
+            title, summary = draft.title, draft.summary
+        items = _items(config, row.generated_item_assets_json)
         if not items:
             return None
-        limit = config.get("timeLimitSeconds")
+        limit = config.time_limit_seconds
         return PlayableWork(
             work_id=work_id,
-            owner_user_id=row["owner_user_id"],
+            owner_user_id=row.owner_user_id,
             title=title,
             subtitle=summary[:MAX_SUBTITLE_LENGTH],
-            content={"items": items, "layers": int(config.get("layers") or 1)},
-            time_limit_ms=int(limit) * 1000 if limit else None,
+            content={"items": items, "layers": config.layers},
+            time_limit_ms=limit * 1000 if limit else None,
         )
 
     async def start(self, *, run: Run, work: PlayableWork, now: datetime) -> dict[str, Any]:
@@ -141,12 +143,12 @@ class Match3dRunRules(RunRules[dict[str, Any]]):
 
     async def apply(self, *, run: Run, action: Mapping[str, Any], now: datetime) -> Outcome:
         picked = board.checked_pick(action)
-        row = (await self.states([run.run_id]))[run.run_id]
-        snapshot = dict(row["snapshot_json"])
+        state = (await self.states([run.run_id]))[run.run_id]
+        snapshot = dict(state.snapshot_json)
         after, cleared = board.pick(snapshot, picked)
         snapshot.update(pile=after["pile"], tray=after["tray"])
-        clears = row["clear_count"] + (1 if cleared else 0)
-        cleared_items = row["cleared_item_count"] + len(cleared)
+        clears = state.clear_count + (1 if cleared else 0)
+        cleared_items = state.cleared_item_count + len(cleared)
         event: dict[str, Any] = {"kind": board.PICK, "itemId": picked, "cleared": cleared}
         outcome: dict[str, Any] = {}
         if board.is_won(after):
@@ -183,7 +185,7 @@ class Match3dRunRules(RunRules[dict[str, Any]]):
         )
         return []
 
-    async def states(self, run_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    async def states(self, run_ids: Sequence[str]) -> dict[str, Match3dRunState]:
         if not run_ids:
             return {}
         marks = ", ".join("{}" for _ in run_ids)
@@ -191,26 +193,23 @@ class Match3dRunRules(RunRules[dict[str, Any]]):
             f"SELECT {STATE_COLUMNS} FROM match3d_runtime_run WHERE run_id IN ({marks})",
             *run_ids,
         )
-        return {row["run_id"]: decoded(row, ("snapshot_json",)) for row in rows}
+        return {row["run_id"]: Match3dRunState.from_row(row) for row in rows}
 
-    def winning_actions(self, state: Mapping[str, Any]) -> list[dict[str, Any]]:
+    def winning_actions(self, state: Match3dRunState) -> list[dict[str, Any]]:
         """The picks a search finds from the current board (every dealt board has some)."""
         return [
-            board.pick_action(each)
-            for each in board.search(state["snapshot_json"], goal="win") or []
+            board.pick_action(each) for each in board.search(state.snapshot_json, goal="win") or []
         ]
 
-    def illegal_action(self, state: Mapping[str, Any]) -> dict[str, Any]:
+    def illegal_action(self, state: Match3dRunState) -> dict[str, Any]:
         """A covered item when there is one, else an item that is not on the board."""
-        pile = state["snapshot_json"]["pile"]
-        covered = sorted(board.covered_ids(pile))
+        covered = sorted(state.covered)
         return board.pick_action(covered[0] if covered else "absent.0")
 
-    def losing_actions(self, state: Mapping[str, Any]) -> list[dict[str, Any]]:
+    def losing_actions(self, state: Match3dRunState) -> list[dict[str, Any]]:
         """Picks that fill the tray from the current board (tests play a loss with them)."""
         return [
-            board.pick_action(each)
-            for each in board.search(state["snapshot_json"], goal="lose") or []
+            board.pick_action(each) for each in board.search(state.snapshot_json, goal="lose") or []
         ]
 
 

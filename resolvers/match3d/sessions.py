@@ -27,16 +27,10 @@ from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
 from resolvers.match3d import drafts
-from resolvers.match3d.adapter import (
-    PROFILE_JSON,
-    SESSION_JSON,
-    as_json,
-    decoded,
-    lock_session,
-    save_draft,
-)
+from resolvers.match3d.adapter import as_json, lock_session, save_draft
 from resolvers.match3d.errors import Match3dError, Match3dErrorCode
 from resolvers.match3d.model import MAX_SEED_LENGTH, Match3dStage
+from resolvers.match3d.rows import Match3dSessionRow, Match3dWorkRow
 from resolvers.pagination import Page, build_page, decode_cursor, page_size
 from resolvers.principal import Principal
 
@@ -45,8 +39,8 @@ NOT_FOUND_MESSAGE = "No such Match3D session."
 
 @dataclass(frozen=True, slots=True)
 class SessionAndWork:
-    session: dict[str, Any]
-    work: dict[str, Any]
+    session: Match3dSessionRow
+    work: Match3dWorkRow
 
 
 def _seed(seed_text: str) -> str:
@@ -119,7 +113,7 @@ async def start_session(*, viewer: Principal, seed_text: str = "") -> SessionAnd
             now,
         )
     return SessionAndWork(
-        session=decoded(sessions[0], SESSION_JSON), work=decoded(works[0], PROFILE_JSON)
+        session=Match3dSessionRow.from_row(sessions[0]), work=Match3dWorkRow.from_row(works[0])
     )
 
 
@@ -151,10 +145,12 @@ async def autosave(
             .first()
         )
     assert work is not None
-    return SessionAndWork(session=decoded(row, SESSION_JSON), work=work)
+    return SessionAndWork(
+        session=Match3dSessionRow.from_row(row), work=Match3dWorkRow.from_row(work)
+    )
 
 
-async def owned_session(*, viewer: Principal, session_id: str) -> dict[str, Any]:
+async def owned_session(*, viewer: Principal, session_id: str) -> Match3dSessionRow:
     """The viewer's session, its finished turns applied first; NOT_FOUND otherwise."""
     owner = viewer.require_user()
     await turns.settle_sessions(play_type=PlayType.MATCH3D, session_ids=[session_id])
@@ -169,12 +165,12 @@ async def owned_session(*, viewer: Principal, session_id: str) -> dict[str, Any]
     )
     if row is None:
         raise NotFound(NOT_FOUND_MESSAGE)
-    return row
+    return Match3dSessionRow.from_row(row)
 
 
 async def sessions_of(
     *, user_id: str, first: int | None, after: str | None
-) -> Page[dict[str, Any]]:
+) -> Page[Match3dSessionRow]:
     """The user's sessions, most recently changed first (finished turns applied first)."""
     size = page_size(first)
     await turns.settle_owner(owner_user_id=user_id)
@@ -195,10 +191,11 @@ async def sessions_of(
         .limit(size + 1)
         .output(load_json=True)
     )
-    return build_page(rows, size, lambda row: [row["updated_at"].isoformat(), row["session_id"]])
+    page = build_page(rows, size, lambda row: [row["updated_at"].isoformat(), row["session_id"]])
+    return page.map(Match3dSessionRow.from_row)
 
 
-async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, Match3dSessionRow]:
     if not session_ids:
         return {}
     rows = (
@@ -206,7 +203,7 @@ async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, dict[str, Any]
         .where(Match3dAgentSession.session_id.is_in(list(session_ids)))
         .output(load_json=True)
     )
-    return {row["session_id"]: row for row in rows}
+    return {row["session_id"]: Match3dSessionRow.from_row(row) for row in rows}
 
 
 def moment_of(value: Any) -> datetime:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from db.tables.match3d import Match3dWorkProfile
 from resolvers.gallery.play_types import PlayType
 from resolvers.match3d.model import WORK_ENTITY
+from resolvers.match3d.rows import Match3dWorkRow
 from resolvers.play_types import works as shared
 
 NOT_FOUND_MESSAGE = "No such Match3D work."
@@ -19,10 +20,8 @@ READS = shared.WorkReads(
     play_type=PlayType.MATCH3D,
     profile_table=Match3dWorkProfile,
     not_found_message=NOT_FOUND_MESSAGE,
-    # Until this type has its frozen work row (issue 21), the stored row itself.
-    row=dict,
+    row=Match3dWorkRow.from_row,
 )
-visible = shared.visible
 works_by_id = READS.works_by_id
 works_by_session = READS.works_by_session
 visible_work = READS.visible_work

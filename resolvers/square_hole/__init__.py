@@ -11,5 +11,7 @@ runs.
 - `gate`: the publish gate (blocker codes) over the draft and the bound cover.
 - `publishing`: publish, update, unpublish (the gallery's read model).
 - `works`: reads, visibility, and the asset entity kind `square_hole_work`.
+- `rows`: the typed rows the schema reads (session, work); `run_state`: a run's typed
+  state (`SQUARE_HOLE_RUNS.states()`).
 - `runs`: the run rules `SQUARE_HOLE_RUNS` (seeded shapes, drops, score).
 """

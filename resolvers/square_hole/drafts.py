@@ -156,6 +156,15 @@ def stored_draft(value: Any) -> SquareHoleDraft:
     return SquareHoleDraft.model_validate(known_part(value, SquareHoleDraft))
 
 
+def stored_config(value: Any) -> SquareHoleConfig:
+    """The config of a `config_json` column; one that does not validate reads as the
+    empty config (what the graph shows for it)."""
+    try:
+        return SquareHoleConfig.model_validate(value or {})
+    except ValueError:
+        return SquareHoleConfig()
+
+
 def stored_json(draft: SquareHoleDraft, previous: Any) -> dict[str, Any]:
     """What a write stores in `draft_json`: the draft, with the previous stored draft's
     unknown keys."""

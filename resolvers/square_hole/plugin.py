@@ -15,10 +15,11 @@ from resolvers.principal import Principal
 from resolvers.square_hole import drafts, gate, publishing, sessions, works
 from resolvers.square_hole.adapter import ADAPTER
 from resolvers.square_hole.model import WORK_ENTITY
+from resolvers.square_hole.rows import SquareHoleWorkRow
 from resolvers.square_hole.runs import SQUARE_HOLE_RUNS
 
 
-class SquareHolePlugin(PublishingPlugin[dict[str, Any]]):
+class SquareHolePlugin(PublishingPlugin[SquareHoleWorkRow]):
     play_type = PlayType.SQUARE_HOLE
     creation = ADAPTER
     publication = publishing.SPEC
@@ -35,7 +36,7 @@ class SquareHolePlugin(PublishingPlugin[dict[str, Any]]):
 
     async def start_session(self, *, viewer: Principal, seed_text: str) -> PlaySession:
         started = await sessions.start_session(viewer=viewer, seed_text=seed_text)
-        return PlaySession(started.session["session_id"], started.work["profile_id"])
+        return PlaySession(started.session.session_id, started.work.profile_id)
 
     async def autosave(
         self,
@@ -51,12 +52,12 @@ class SquareHolePlugin(PublishingPlugin[dict[str, Any]]):
             seed_text=seed_text,
             draft=dict(draft) if draft is not None else None,
         )
-        return PlaySession(saved.session["session_id"], saved.work["profile_id"])
+        return PlaySession(saved.session.session_id, saved.work.profile_id)
 
     async def blockers(self, *, viewer: Principal, work_id: str) -> list[Blocker]:
         found = await publishing.owned_work(work_id, viewer.require_user())
         session = await sessions.owned_session(viewer=viewer, session_id=found["source_session_id"])
-        draft = drafts.stored_draft(session["draft_json"])
+        draft = drafts.stored_draft(session.draft_json)
         return gate.blockers(draft, (await gate.bound_covers([work_id])).get(work_id))
 
     def example_draft(self) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from resolvers.square_hole.errors import (
 )
 from resolvers.square_hole.gate import blockers, bound_covers
 from resolvers.square_hole.model import SquareHoleStage
+from resolvers.square_hole.rows import SquareHoleWorkRow
 
 NOT_FOUND_MESSAGE = "No such square-hole work."
 # Public work codes: `SH` and 10 random base32 characters (50 bits), unique by their index.
@@ -71,7 +72,7 @@ async def _unproject(session: SessionState, session_id: str, now: datetime) -> t
     return drafts.stage_and_progress(draft, published=False)
 
 
-SPEC: PublicationSpec[SessionState, dict[str, Any]] = PublicationSpec(
+SPEC: PublicationSpec[SessionState, SquareHoleWorkRow] = PublicationSpec(
     play_type=PlayType.SQUARE_HOLE,
     profile_table=SquareHoleWorkProfile,
     session_table_name="square_hole_agent_session",
@@ -87,8 +88,7 @@ SPEC: PublicationSpec[SessionState, dict[str, Any]] = PublicationSpec(
     public_code_prefix=PUBLIC_CODE_PREFIX,
     title_column="game_name",
     summary_column="summary_text",
-    # Until this type has its frozen work row (issue 21), the stored row itself.
-    work_row=dict,
+    work_row=SquareHoleWorkRow.from_row,
 )
 
 

@@ -29,8 +29,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-import orjson
-
 from db.tables.square_hole import SquareHoleRuntimeRun
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
@@ -41,6 +39,7 @@ from resolvers.square_hole import drafts, sessions, works
 from resolvers.square_hole.adapter import as_json
 from resolvers.square_hole.model import SCORE_TOO_LOW
 from resolvers.square_hole.rules import RuleBook, scored
+from resolvers.square_hole.run_state import SquareHoleRunState
 from settings import get_settings
 
 MAX_SUBTITLE_LENGTH = 200
@@ -93,7 +92,7 @@ def _checked_drop(action: Any, snapshot: Mapping[str, Any]) -> tuple[str, str]:
     return current, action["holeId"]
 
 
-class SquareHoleRunRules(RunRules[dict[str, Any]]):
+class SquareHoleRunRules(RunRules[SquareHoleRunState]):
     play_type = PlayType.SQUARE_HOLE
 
     def time_limit_ms(self) -> int:
@@ -106,19 +105,19 @@ class SquareHoleRunRules(RunRules[dict[str, Any]]):
         if row is None:
             return None
         if mode is RunMode.PLAY:
-            if row["publication_status"] != WorkPublicationStatus.PUBLISHED.value:
+            if row.publication_status is not WorkPublicationStatus.PUBLISHED:
                 return None
-            title, summary = row["game_name"], row["summary_text"]
-            config, count = dict(row["config_json"] or {}), int(row["shape_count"])
+            title, summary = row.game_name, row.summary_text
+            config, count = dict(row.config_json), row.shape_count
         else:
-            if row["owner_user_id"] != user_id or row["source_session_id"] is None:
+            if row.owner_user_id != user_id or row.source_session_id is None:
                 return None
-            session = (await sessions.sessions_by_id([row["source_session_id"]])).get(
-                row["source_session_id"]
+            session = (await sessions.sessions_by_id([row.source_session_id])).get(
+                row.source_session_id
             )
             if session is None:
                 return None
-            draft = drafts.stored_draft(session["draft_json"])
+            draft = drafts.stored_draft(session.draft_json)
             title, summary = draft.title, draft.description
             config, count = draft.config.stored(), draft.shape_count or 0
         shapes, holes = config.get("shapes") or [], config.get("holes") or []
@@ -126,7 +125,7 @@ class SquareHoleRunRules(RunRules[dict[str, Any]]):
             return None
         return PlayableWork(
             work_id=work_id,
-            owner_user_id=row["owner_user_id"],
+            owner_user_id=row.owner_user_id,
             title=title,
             subtitle=summary[:MAX_SUBTITLE_LENGTH],
             content={"config": config, "shapeCount": count},
@@ -164,11 +163,11 @@ class SquareHoleRunRules(RunRules[dict[str, Any]]):
 
     async def apply(self, *, run: Run, action: Mapping[str, Any], now: datetime) -> Outcome:
         state = (await self.states([run.run_id]))[run.run_id]
-        snapshot = dict(state["snapshot_json"])
+        snapshot = dict(state.snapshot_json)
         shape, hole = _checked_drop(action, snapshot)
         verdict = RuleBook.from_json(snapshot).judge(shape, hole)
-        score = scored(state["score"], verdict)
-        completed = state["completed_shape_count"] + (1 if verdict.accepts else 0)
+        score = scored(state.score, verdict)
+        completed = state.completed_shape_count + (1 if verdict.accepts else 0)
         drop = {"shapeId": shape, "holeId": hole, "accepted": verdict.accepts}
         snapshot["drops"] = [*snapshot["drops"], {**drop, "points": verdict.points}]
         event = {**drop, "points": verdict.points, "rule": verdict.rule_index, "score": score}
@@ -206,7 +205,7 @@ class SquareHoleRunRules(RunRules[dict[str, Any]]):
         )
         return []
 
-    async def states(self, run_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    async def states(self, run_ids: Sequence[str]) -> dict[str, SquareHoleRunState]:
         if not run_ids:
             return {}
         marks = ", ".join("{}" for _ in run_ids)
@@ -214,25 +213,19 @@ class SquareHoleRunRules(RunRules[dict[str, Any]]):
             f"SELECT {STATE_COLUMNS} FROM square_hole_runtime_run WHERE run_id IN ({marks})",
             *run_ids,
         )
-        found: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            state = dict(row)
-            if isinstance(state["snapshot_json"], str | bytes):
-                state["snapshot_json"] = orjson.loads(state["snapshot_json"])
-            found[state["run_id"]] = state
-        return found
+        return {row["run_id"]: SquareHoleRunState.from_row(row) for row in rows}
 
-    def winning_actions(self, state: Mapping[str, Any]) -> list[dict[str, Any]]:
+    def winning_actions(self, state: SquareHoleRunState) -> list[dict[str, Any]]:
         """Each remaining shape into the hole that scores it most (an accepting hole when
         there is one): the best score the rules allow."""
         return self._plays(state, best=True)
 
-    def losing_actions(self, state: Mapping[str, Any]) -> list[dict[str, Any]]:
+    def losing_actions(self, state: SquareHoleRunState) -> list[dict[str, Any]]:
         """Each remaining shape into the hole that scores it least (tests play a loss)."""
         return self._plays(state, best=False)
 
-    def _plays(self, state: Mapping[str, Any], *, best: bool) -> list[dict[str, Any]]:
-        snapshot = state["snapshot_json"]
+    def _plays(self, state: SquareHoleRunState, *, best: bool) -> list[dict[str, Any]]:
+        snapshot = state.snapshot_json
         book = RuleBook.from_json(snapshot)
         holes = [hole["holeId"] for hole in snapshot["holes"]]
         plays = []
@@ -247,9 +240,9 @@ class SquareHoleRunRules(RunRules[dict[str, Any]]):
             plays.append(drop_action(shape_id, chosen))
         return plays
 
-    def illegal_action(self, state: Mapping[str, Any]) -> dict[str, Any]:
+    def illegal_action(self, state: SquareHoleRunState) -> dict[str, Any]:
         """The current shape into a hole the work lacks."""
-        snapshot = state["snapshot_json"]
+        snapshot = state.snapshot_json
         return drop_action(snapshot["shapes"][len(snapshot["drops"])]["shapeId"], "no-such-hole")
 
 

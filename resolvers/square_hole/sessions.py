@@ -28,25 +28,18 @@ from resolvers.ids import new_id
 from resolvers.pagination import Page, keyset_page
 from resolvers.principal import Principal
 from resolvers.square_hole import drafts
-from resolvers.square_hole.adapter import (
-    PROFILE_JSON,
-    SESSION_JSON,
-    as_json,
-    decoded,
-    lock_session,
-    mirror_draft,
-    save_draft,
-)
+from resolvers.square_hole.adapter import as_json, lock_session, mirror_draft, save_draft
 from resolvers.square_hole.errors import SquareHoleError, SquareHoleErrorCode
 from resolvers.square_hole.model import MAX_SEED_LENGTH, SquareHoleStage
+from resolvers.square_hole.rows import SquareHoleSessionRow, SquareHoleWorkRow
 
 NOT_FOUND_MESSAGE = "No such square-hole session."
 
 
 @dataclass(frozen=True, slots=True)
 class SessionAndWork:
-    session: dict[str, Any]
-    work: dict[str, Any]
+    session: SquareHoleSessionRow
+    work: SquareHoleWorkRow
 
 
 def _seed(seed_text: str) -> str:
@@ -119,7 +112,8 @@ async def start_session(*, viewer: Principal, seed_text: str = "") -> SessionAnd
             now,
         )
     return SessionAndWork(
-        session=decoded(sessions[0], SESSION_JSON), work=decoded(works[0], PROFILE_JSON)
+        session=SquareHoleSessionRow.from_row(sessions[0]),
+        work=SquareHoleWorkRow.from_row(works[0]),
     )
 
 
@@ -163,10 +157,12 @@ async def autosave(
             .first()
         )
     assert row is not None and work is not None
-    return SessionAndWork(session=row, work=work)
+    return SessionAndWork(
+        session=SquareHoleSessionRow.from_row(row), work=SquareHoleWorkRow.from_row(work)
+    )
 
 
-async def owned_session(*, viewer: Principal, session_id: str) -> dict[str, Any]:
+async def owned_session(*, viewer: Principal, session_id: str) -> SquareHoleSessionRow:
     """The viewer's session, its finished turns applied first; NOT_FOUND otherwise."""
     owner = viewer.require_user()
     await turns.settle_sessions(play_type=PlayType.SQUARE_HOLE, session_ids=[session_id])
@@ -181,15 +177,15 @@ async def owned_session(*, viewer: Principal, session_id: str) -> dict[str, Any]
     )
     if row is None:
         raise NotFound(NOT_FOUND_MESSAGE)
-    return row
+    return SquareHoleSessionRow.from_row(row)
 
 
 async def sessions_of(
     *, user_id: str, first: int | None, after: str | None
-) -> Page[dict[str, Any]]:
+) -> Page[SquareHoleSessionRow]:
     """The user's sessions, most recently changed first (finished turns applied first)."""
     await turns.settle_owner(owner_user_id=user_id)
-    return await keyset_page(
+    page = await keyset_page(
         SquareHoleAgentSession,
         SquareHoleAgentSession.updated_at,
         SquareHoleAgentSession.session_id,
@@ -198,9 +194,10 @@ async def sessions_of(
         where=SquareHoleAgentSession.owner_user_id == user_id,
         load_json=True,
     )
+    return page.map(SquareHoleSessionRow.from_row)
 
 
-async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, SquareHoleSessionRow]:
     if not session_ids:
         return {}
     rows = (
@@ -208,4 +205,4 @@ async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, dict[str, Any]
         .where(SquareHoleAgentSession.session_id.is_in(list(session_ids)))
         .output(load_json=True)
     )
-    return {row["session_id"]: row for row in rows}
+    return {row["session_id"]: SquareHoleSessionRow.from_row(row) for row in rows}

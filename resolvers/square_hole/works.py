@@ -12,6 +12,7 @@ from db.tables.square_hole import SquareHoleWorkProfile
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types import works as shared
 from resolvers.square_hole.model import WORK_ENTITY
+from resolvers.square_hole.rows import SquareHoleWorkRow
 
 NOT_FOUND_MESSAGE = "No such square-hole work."
 
@@ -19,10 +20,8 @@ READS = shared.WorkReads(
     play_type=PlayType.SQUARE_HOLE,
     profile_table=SquareHoleWorkProfile,
     not_found_message=NOT_FOUND_MESSAGE,
-    # Until this type has its frozen work row (issue 21), the stored row itself.
-    row=dict,
+    row=SquareHoleWorkRow.from_row,
 )
-visible = shared.visible
 works_by_work_id = READS.works_by_id
 works_by_session = READS.works_by_session
 visible_work = READS.visible_work

@@ -3,37 +3,36 @@ list of works or sessions (profiles, sessions, bound images)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from strawberry.dataloader import DataLoader
 
 from resolvers.match3d import sessions, works
 from resolvers.match3d.gate import WorkImages, bound_images
+from resolvers.match3d.rows import Match3dSessionRow, Match3dWorkRow
 from schema.creation.loaders import CreationLoaders
 
 
 class Match3dLoaders:
     def __init__(self) -> None:
-        self.works = DataLoader[str, dict[str, Any] | None](load_fn=self._works)
-        self.works_by_session = DataLoader[str, dict[str, Any] | None](
+        self.works = DataLoader[str, Match3dWorkRow | None](load_fn=self._works)
+        self.works_by_session = DataLoader[str, Match3dWorkRow | None](
             load_fn=self._works_by_session
         )
-        self.sessions = DataLoader[str, dict[str, Any] | None](load_fn=self._sessions)
+        self.sessions = DataLoader[str, Match3dSessionRow | None](load_fn=self._sessions)
         self.images = DataLoader[str, WorkImages](load_fn=self._images)
         self.creation = CreationLoaders()
 
     @staticmethod
-    async def _works(work_ids: list[str]) -> list[dict[str, Any] | None]:
+    async def _works(work_ids: list[str]) -> list[Match3dWorkRow | None]:
         rows = await works.works_by_id(work_ids)
         return [rows.get(work_id) for work_id in work_ids]
 
     @staticmethod
-    async def _works_by_session(session_ids: list[str]) -> list[dict[str, Any] | None]:
+    async def _works_by_session(session_ids: list[str]) -> list[Match3dWorkRow | None]:
         rows = await works.works_by_session(session_ids)
         return [rows.get(session_id) for session_id in session_ids]
 
     @staticmethod
-    async def _sessions(session_ids: list[str]) -> list[dict[str, Any] | None]:
+    async def _sessions(session_ids: list[str]) -> list[Match3dSessionRow | None]:
         rows = await sessions.sessions_by_id(session_ids)
         return [rows.get(session_id) for session_id in session_ids]
 

@@ -14,6 +14,7 @@ import strawberry
 
 from resolvers.match3d import sessions
 from resolvers.match3d.plugin import MATCH3D
+from resolvers.match3d.rows import Match3dWorkRow
 from schema.context import Info
 from schema.ids import object_id
 from schema.match3d.drafts import Match3dDraftInput
@@ -105,7 +106,7 @@ async def _session_payload(
     )
 
 
-async def _work(info: Info, row: dict[str, Any]) -> Match3dWork:
+async def _work(info: Info, row: Match3dWorkRow) -> Match3dWork:
     return (await build_works([row], gallery_loaders(info)))[0]
 
 

@@ -16,6 +16,7 @@ import strawberry
 from resolvers.gallery.play_types import PlayType
 from resolvers.match3d import board
 from resolvers.match3d.model import TRAY_SIZE
+from resolvers.match3d.run_state import Match3dRunState
 from resolvers.runs import lifecycle
 from resolvers.runs import model as runs_model
 from schema.context import Info
@@ -74,25 +75,28 @@ class Match3dRun(Run):
 
     @classmethod
     def from_run(
-        cls, run: runs_model.Run, state: dict[str, Any], loaders: RunLoaders
+        cls,
+        run: runs_model.Run,
+        state: Match3dRunState | dict[str, Any],
+        loaders: RunLoaders,
     ) -> Match3dRun:
-        snapshot = state.get("snapshot_json") or {}
-        pile = snapshot.get("pile") or []
-        covered = board.covered_ids(pile)
+        # The framework passes {} for a run that has no state row.
+        if not isinstance(state, Match3dRunState):
+            state = Match3dRunState.empty(run.run_id)
         return cls(
             **Run.run_fields(run, loaders),
-            side=int(snapshot.get("side") or 0),
-            layers=int(snapshot.get("layers") or 0),
+            side=state.side,
+            layers=state.layers,
             pile=[
                 Match3dBoardItem(
-                    item_id=strawberry.ID(item["id"]),
-                    set_item_id=strawberry.ID(item["itemId"]),
-                    layer=item["layer"],
-                    row=item["row"],
-                    col=item["col"],
-                    covered=item["id"] in covered,
+                    item_id=strawberry.ID(item.board_item_id),
+                    set_item_id=strawberry.ID(item.item_id),
+                    layer=item.layer,
+                    row=item.row,
+                    col=item.col,
+                    covered=item.board_item_id in state.covered,
                 )
-                for item in pile
+                for item in state.pile
             ],
             tray=[
                 Match3dBoardItem(
@@ -103,23 +107,23 @@ class Match3dRun(Run):
                     col=-1,
                     covered=False,
                 )
-                for each in snapshot.get("tray") or []
+                for each in state.tray
             ],
             tray_size=TRAY_SIZE,
             items=[
                 Match3dRunItem(
-                    set_item_id=strawberry.ID(item["itemId"]),
-                    name=item["name"],
-                    size=float(item["size"]),
-                    model_src=item.get("modelSrc"),
-                    model_object_key=item.get("modelObjectKey"),
-                    cut_image_url=signed_url(item.get("cutImageAssetId")),
+                    set_item_id=strawberry.ID(item.item_id),
+                    name=item.name,
+                    size=item.size,
+                    model_src=item.model_src,
+                    model_object_key=item.model_object_key,
+                    cut_image_url=signed_url(item.cut_image_asset_id),
                 )
-                for item in snapshot.get("items") or []
+                for item in state.items
             ],
-            clear_count=int(state.get("clear_count", 0)),
-            cleared_item_count=int(state.get("cleared_item_count", 0)),
-            total_item_count=int(state.get("total_item_count", 0)),
+            clear_count=state.clear_count,
+            cleared_item_count=state.cleared_item_count,
+            total_item_count=state.total_item_count,
         )
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 from strawberry.scalars import JSON
 
 from resolvers.gallery.play_types import PlayType
 from resolvers.match3d import drafts
 from resolvers.match3d.model import Match3dStage
+from resolvers.match3d.rows import Match3dSessionRow
 from schema.creation.types import CreationSession
 from schema.gallery.loaders import GalleryLoaders
 from schema.match3d.drafts import Match3dDraftType
@@ -35,18 +34,18 @@ class Match3dSession(CreationSession):
     gallery_loaders: strawberry.Private[GalleryLoaders]
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], loaders: GalleryLoaders) -> Match3dSession:
-        published = row["published_profile_id"]
+    def from_row(cls, row: Match3dSessionRow, loaders: GalleryLoaders) -> Match3dSession:
+        published = row.published_profile_id
         return cls(
             **CreationSession.session_fields(
                 play_type=PlayType.MATCH3D,
-                row=row,
-                draft=row["draft_json"],
+                row=row.shared,
+                draft=row.draft_json,
                 loaders=match3d_loaders(loaders).creation,
             ),
-            match3d_stage=Match3dStage(row["stage"]),
-            match3d_draft=Match3dDraftType.from_draft(drafts.stored_draft(row["draft_json"])),
-            config=JSON(row["config_json"] or {}),
+            match3d_stage=row.stage,
+            match3d_draft=Match3dDraftType.from_draft(drafts.stored_draft(row.draft_json)),
+            config=JSON(row.config_json),
             published_work_id=strawberry.ID(published) if published else None,
             gallery_loaders=loaders,
         )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -23,6 +22,7 @@ from resolvers.match3d import drafts, works
 from resolvers.match3d.errors import Match3dErrorCode
 from resolvers.match3d.gate import blockers
 from resolvers.match3d.model import Match3dBlockerCode, Match3dStage
+from resolvers.match3d.rows import Match3dWorkRow
 from resolvers.play_types.gates import Blocker
 from schema.context import Info
 from schema.gallery.loaders import GalleryLoaders
@@ -100,7 +100,7 @@ class Match3dItem:
     "its author's alone (no cover until one is bound); a published one is anyone's."
 )
 class Match3dWork(Work):
-    profile_row: strawberry.Private[dict[str, Any] | None] = None
+    profile_row: strawberry.Private[Match3dWorkRow | None] = None
 
     @classmethod
     def gallery_cover(cls, src: str | None) -> str | None:
@@ -116,12 +116,13 @@ class Match3dWork(Work):
         ids = list(node_ids)
         rows = await works.works_by_id(ids)
         viewer = info.context.principal.user_id
-        shown = [row for work_id in ids if works.visible(row := rows.get(work_id), viewer)]
+        shown = [
+            row
+            for work_id in ids
+            if (row := rows.get(work_id)) is not None and row.visible_to(viewer)
+        ]
         built = {
-            str(work.work_id): work
-            for work in await build_works(
-                [r for r in shown if r is not None], gallery_loaders(info)
-            )
+            str(work.work_id): work for work in await build_works(shown, gallery_loaders(info))
         }
         return [built.get(work_id) for work_id in ids]
 
@@ -129,53 +130,46 @@ class Match3dWork(Work):
     def _is_owner(self) -> bool:
         return self.loaders.viewer_user_id == self.owner_user_id
 
-    async def _profile(self) -> dict[str, Any]:
+    async def _profile(self) -> Match3dWorkRow:
         if self.profile_row is not None:
             return self.profile_row
-        row: dict[str, Any] | None = await match3d_loaders(self.loaders).works.load(
-            str(self.work_id)
-        )
+        row = await match3d_loaders(self.loaders).works.load(str(self.work_id))
         assert row is not None
         return row
 
-    async def _config(self) -> dict[str, Any]:
-        config: dict[str, Any] = (await self._profile())["config_json"] or {}
-        return config
-
     @strawberry.field(description="Public work code (`M3` and 10 characters), once published.")
     async def public_work_code(self) -> str | None:
-        code: str | None = (await self._profile())["public_work_code"]
-        return code
+        return (await self._profile()).public_work_code
 
     @strawberry.field(description="Its creation session (its author only; null for others).")
     async def session_id(self) -> strawberry.ID | None:
         profile = await self._profile()
-        if not self._is_owner or not profile["source_session_id"]:
+        if not self._is_owner or not profile.source_session_id:
             return None
-        return strawberry.ID(profile["source_session_id"])
+        return strawberry.ID(profile.source_session_id)
 
     @strawberry.field(
         description="The item set. A published work shows what was published; a draft its "
         "current draft with the cut images bound so far."
     )
     async def items(self) -> list[Match3dItem]:
-        config = await self._config()
-        stored = config.get("items") or []
+        stored = (await self._profile()).config.items
+        images: dict[str, str | None]
         if self.publication_status is WorkPublicationStatus.PUBLISHED:
-            images = {str(item["itemId"]): item.get("cutImageAssetId") for item in stored}
+            images = {item.item_id: item.cut_image_asset_id for item in stored}
         else:
             bound = await match3d_loaders(self.loaders).images.load(str(self.work_id))
             images = {item_id: asset.asset_object_id for item_id, asset in bound.items.items()}
         return [
             Match3dItem(
-                item_id=strawberry.ID(str(item["itemId"])),
-                name=item.get("name") or "",
-                count=int(item["count"]),
-                size=float(item.get("size", 1.0)),
-                model_src=item.get("modelSrc"),
-                model_object_key=item.get("modelObjectKey"),
+                item_id=strawberry.ID(item.item_id),
+                name=item.name,
+                count=item.count,
+                size=item.size,
+                model_src=item.model_src,
+                model_object_key=item.model_object_key,
                 cut_image_asset_id=strawberry.ID(image)
-                if (image := images.get(item["itemId"]))
+                if (image := images.get(item.item_id))
                 else None,
                 cut_image_url=signed_url(image),
             )
@@ -184,20 +178,19 @@ class Match3dWork(Work):
 
     @strawberry.field(description="Layers of the pile, 1 to 4.")
     async def layers(self) -> int:
-        return int((await self._config()).get("layers") or 1)
+        return (await self._profile()).config.layers
 
     @strawberry.field(description="Difficulty, 1 to 5.")
     async def difficulty(self) -> int:
-        return int((await self._profile())["difficulty"])
+        return (await self._profile()).difficulty
 
     @strawberry.field(description="Triples a player clears to win (every triple on the board).")
     async def clear_count(self) -> int:
-        return int((await self._profile())["clear_count"])
+        return (await self._profile()).clear_count
 
     @strawberry.field(description="A run's time limit in seconds (null: the server's default).")
     async def time_limit_seconds(self) -> int | None:
-        value = (await self._config()).get("timeLimitSeconds")
-        return int(value) if value is not None else None
+        return (await self._profile()).config.time_limit_seconds
 
     @strawberry.field(
         description="The generated item assets (cut images and 3D model references, as the "
@@ -207,15 +200,15 @@ class Match3dWork(Work):
     async def generated_item_assets(self) -> JSON | None:
         if not self._is_owner:
             return None
-        return JSON((await self._profile())["generated_item_assets_json"])
+        return JSON((await self._profile()).generated_item_assets_json)
 
     async def _blockers(self) -> list[Blocker]:
         profile = await self._profile()
-        if not profile["source_session_id"]:
+        if not profile.source_session_id:
             return []
         loaders = match3d_loaders(self.loaders)
-        session = await loaders.sessions.load(profile["source_session_id"])
-        draft = drafts.stored_draft(session["draft_json"] if session else None)
+        session = await loaders.sessions.load(profile.source_session_id)
+        draft = drafts.stored_draft(session.draft_json if session else None)
         return blockers(draft, await loaders.images.load(str(self.work_id)))
 
     @strawberry.field(
@@ -238,55 +231,50 @@ class Match3dWork(Work):
 
     @strawberry.field(description="When the work was created (its session's start).")
     async def created_at(self) -> datetime:
-        moment: datetime = (await self._profile())["created_at"]
-        return moment
+        return (await self._profile()).created_at
 
     @strawberry.field(description="Its last change.")
     async def updated_at(self) -> datetime:
-        moment: datetime = (await self._profile())["updated_at"]
-        return moment
+        return (await self._profile()).updated_at
 
 
-async def build_works(rows: Sequence[dict[str, Any]], loaders: GalleryLoaders) -> list[Match3dWork]:
+async def build_works(rows: Sequence[Match3dWorkRow], loaders: GalleryLoaders) -> list[Match3dWork]:
     """`Match3dWork`s from profile rows the viewer may see: two statements for any number
     (the gallery's counts of published ones, the bound images of drafts)."""
     scoped = match3d_loaders(loaders)
     for row in rows:
-        scoped.works.prime(row["profile_id"], row)
-    published = [
-        row for row in rows if row["publication_status"] == WorkPublicationStatus.PUBLISHED.value
-    ]
+        scoped.works.prime(row.profile_id, row)
+    published = [row for row in rows if row.publication_status is WorkPublicationStatus.PUBLISHED]
     listed = await loaders.works.load_many(
-        [entry_key(PlayType.MATCH3D, row["profile_id"]) for row in published]
+        [entry_key(PlayType.MATCH3D, row.profile_id) for row in published]
     )
-    counts = {row["profile_id"]: found for row, found in zip(published, listed, strict=True)}
-    drafted = [row for row in rows if row["profile_id"] not in counts]
-    bound = await scoped.images.load_many([row["profile_id"] for row in drafted])
+    counts = {row.profile_id: found for row, found in zip(published, listed, strict=True)}
+    drafted = [row for row in rows if row.profile_id not in counts]
+    bound = await scoped.images.load_many([row.profile_id for row in drafted])
     covers = {
-        row["profile_id"]: images.cover.asset_object_id if images.cover else None
+        row.profile_id: images.cover.asset_object_id if images.cover else None
         for row, images in zip(drafted, bound, strict=True)
     }
     built: list[Match3dWork] = []
     for row in rows:
-        gallery_row = counts.get(row["profile_id"])
-        cover = (
-            row["cover_asset_id"] if row["profile_id"] in counts else covers.get(row["profile_id"])
-        )
+        # The gallery's entry (its counts) of a published work; drafts have none.
+        gallery_row = counts.get(row.profile_id)
+        cover = row.cover_asset_id if row.profile_id in counts else covers.get(row.profile_id)
         built.append(
             Match3dWork(
                 **Work.work_fields(
                     play_type=PlayType.MATCH3D,
-                    work_id=row["profile_id"],
-                    owner_user_id=row["owner_user_id"],
-                    title=row["game_name"],
-                    summary=row["summary_text"],
+                    work_id=row.profile_id,
+                    owner_user_id=row.owner_user_id,
+                    title=row.game_name,
+                    summary=row.summary_text,
                     cover_url=signed_url(cover),
-                    theme=row["theme_text"] or None,
-                    tags=list(row["tags_json"] or []),
-                    publication_status=WorkPublicationStatus(row["publication_status"]),
-                    play_count=gallery_row["play_count"] if gallery_row else row["play_count"],
+                    theme=row.theme_text or None,
+                    tags=list(row.tags_json),
+                    publication_status=row.publication_status,
+                    play_count=gallery_row["play_count"] if gallery_row else row.play_count,
                     like_count=gallery_row["like_count"] if gallery_row else 0,
-                    published_at=row["published_at"],
+                    published_at=row.published_at,
                     loaders=loaders,
                 ),
                 profile_row=row,

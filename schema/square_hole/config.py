@@ -3,8 +3,6 @@ rule, the config and the typed draft (output types), and the publish blocker."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from resolvers.play_types.gates import Blocker
@@ -79,15 +77,6 @@ class SquareHoleConfig:
     target_score: int = strawberry.field(
         description="A run is WON when its score reaches this after the last shape."
     )
-
-    @classmethod
-    def from_json(cls, data: Any) -> SquareHoleConfig:
-        """From a stored config (invalid or missing parts read as empty)."""
-        try:
-            config = drafts.SquareHoleConfig.model_validate(data or {})
-        except ValueError:
-            config = drafts.SquareHoleConfig()
-        return cls.from_config(config)
 
     @classmethod
     def from_config(cls, config: drafts.SquareHoleConfig) -> SquareHoleConfig:

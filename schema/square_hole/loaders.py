@@ -3,24 +3,23 @@ whole list of works or sessions (profiles, sessions, bound covers)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from strawberry.dataloader import DataLoader
 
 from resolvers.assets.bound import BoundAsset
 from resolvers.play_types.gates import Blocker
 from resolvers.square_hole import drafts, sessions, works
 from resolvers.square_hole.gate import blockers, bound_covers
+from resolvers.square_hole.rows import SquareHoleSessionRow, SquareHoleWorkRow
 from schema.creation.loaders import CreationLoaders
 
 
 class SquareHoleLoaders:
     def __init__(self) -> None:
-        self.works = DataLoader[str, dict[str, Any] | None](load_fn=self._works)
-        self.works_by_session = DataLoader[str, dict[str, Any] | None](
+        self.works = DataLoader[str, SquareHoleWorkRow | None](load_fn=self._works)
+        self.works_by_session = DataLoader[str, SquareHoleWorkRow | None](
             load_fn=self._works_by_session
         )
-        self.sessions = DataLoader[str, dict[str, Any] | None](load_fn=self._sessions)
+        self.sessions = DataLoader[str, SquareHoleSessionRow | None](load_fn=self._sessions)
         self.covers = DataLoader[str, BoundAsset | None](load_fn=self._covers)
         # The gate of each (work id, session id): one batch for a whole list, so its
         # sessions and covers are one statement each, however the fields resolve.
@@ -28,17 +27,17 @@ class SquareHoleLoaders:
         self.creation = CreationLoaders()
 
     @staticmethod
-    async def _works(work_ids: list[str]) -> list[dict[str, Any] | None]:
+    async def _works(work_ids: list[str]) -> list[SquareHoleWorkRow | None]:
         rows = await works.works_by_work_id(work_ids)
         return [rows.get(work_id) for work_id in work_ids]
 
     @staticmethod
-    async def _works_by_session(session_ids: list[str]) -> list[dict[str, Any] | None]:
+    async def _works_by_session(session_ids: list[str]) -> list[SquareHoleWorkRow | None]:
         rows = await works.works_by_session(session_ids)
         return [rows.get(session_id) for session_id in session_ids]
 
     @staticmethod
-    async def _sessions(session_ids: list[str]) -> list[dict[str, Any] | None]:
+    async def _sessions(session_ids: list[str]) -> list[SquareHoleSessionRow | None]:
         rows = await sessions.sessions_by_id(session_ids)
         return [rows.get(session_id) for session_id in session_ids]
 
@@ -46,7 +45,7 @@ class SquareHoleLoaders:
         found = await self.sessions.load_many([session_id for _, session_id in keys])
         covers = await self.covers.load_many([work_id for work_id, _ in keys])
         return [
-            blockers(drafts.stored_draft(session["draft_json"] if session else None), cover)
+            blockers(drafts.stored_draft(session.draft_json if session else None), cover)
             for session, cover in zip(found, covers, strict=True)
         ]
 

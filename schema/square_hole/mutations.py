@@ -15,6 +15,7 @@ import strawberry
 
 from resolvers.square_hole import sessions
 from resolvers.square_hole.plugin import SQUARE_HOLE
+from resolvers.square_hole.rows import SquareHoleWorkRow
 from schema.context import Info
 from schema.ids import object_id
 from schema.mutation_errors import DomainErrorPayload
@@ -108,7 +109,7 @@ async def _session_payload(
     )
 
 
-async def _work(info: Info, row: dict[str, Any]) -> SquareHoleWork:
+async def _work(info: Info, row: SquareHoleWorkRow) -> SquareHoleWork:
     return (await build_works([row], gallery_loaders(info)))[0]
 
 

@@ -16,6 +16,7 @@ import strawberry
 from resolvers.gallery.play_types import PlayType
 from resolvers.runs import lifecycle
 from resolvers.runs import model as runs_model
+from resolvers.square_hole.run_state import SquareHoleRunState
 from resolvers.square_hole.runs import drop_action
 from schema.context import Info
 from schema.ids import object_id
@@ -62,41 +63,30 @@ class SquareHoleRun(Run):
 
     @classmethod
     def from_run(
-        cls, run: runs_model.Run, state: dict[str, Any], loaders: RunLoaders
+        cls,
+        run: runs_model.Run,
+        state: SquareHoleRunState | dict[str, Any],
+        loaders: RunLoaders,
     ) -> SquareHoleRun:
-        snapshot = state.get("snapshot_json") or {}
-        shapes = list(snapshot.get("shapes") or [])
-        drops = list(snapshot.get("drops") or [])
+        # The framework passes {} for a run that has no state row.
+        if not isinstance(state, SquareHoleRunState):
+            state = SquareHoleRunState.empty(run.run_id)
         return cls(
             **Run.run_fields(run, loaders),
-            shapes=[SquareHoleShape(shape_id=s["shapeId"], name=s["name"]) for s in shapes],
-            current_shape_id=shapes[len(drops)]["shapeId"] if len(drops) < len(shapes) else None,
-            holes=[
-                SquareHoleHole(hole_id=h["holeId"], name=h["name"])
-                for h in snapshot.get("holes") or []
-            ],
+            shapes=[SquareHoleShape(shape_id=s.part_id, name=s.name) for s in state.shapes],
+            current_shape_id=state.current_shape_id,
+            holes=[SquareHoleHole(hole_id=h.part_id, name=h.name) for h in state.holes],
             drops=[
                 SquareHoleDrop(
-                    shape_id=d["shapeId"],
-                    hole_id=d["holeId"],
-                    accepted=d["accepted"],
-                    points=d["points"],
+                    shape_id=d.shape_id, hole_id=d.hole_id, accepted=d.accepted, points=d.points
                 )
-                for d in drops
+                for d in state.drops
             ],
-            total_shape_count=state.get("total_shape_count", 0),
-            completed_shape_count=state.get("completed_shape_count", 0),
-            score=state.get("score", 0),
-            target_score=int(snapshot.get("targetScore") or 0),
-            config=SquareHoleConfig.from_json(
-                {
-                    "shapes": shapes,
-                    "holes": snapshot.get("holes") or [],
-                    "rules": snapshot.get("rules") or [],
-                    "defaultRule": snapshot.get("defaultRule") or {},
-                    "targetScore": int(snapshot.get("targetScore") or 0),
-                }
-            ),
+            total_shape_count=state.total_shape_count,
+            completed_shape_count=state.completed_shape_count,
+            score=state.score,
+            target_score=state.target_score,
+            config=SquareHoleConfig.from_config(state.config),
         )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -22,6 +21,7 @@ from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.gates import Blocker
 from resolvers.square_hole import drafts, works
 from resolvers.square_hole.model import SquareHoleStage
+from resolvers.square_hole.rows import SquareHoleSessionRow, SquareHoleWorkRow
 from schema.context import Info
 from schema.creation.types import CreationSession
 from schema.gallery.loaders import GalleryLoaders
@@ -64,7 +64,7 @@ def square_hole_loaders(loaders: GalleryLoaders) -> SquareHoleLoaders:
     "into a hole; the work's rules (data, with a twist) decide what fits and scores."
 )
 class SquareHoleWork(Work):
-    profile_row: strawberry.Private[dict[str, Any] | None] = None
+    profile_row: strawberry.Private[SquareHoleWorkRow | None] = None
 
     @classmethod
     def gallery_cover(cls, src: str | None) -> str | None:
@@ -78,12 +78,13 @@ class SquareHoleWork(Work):
         ids = list(node_ids)
         rows = await works.works_by_work_id(ids)
         viewer = info.context.principal.user_id
-        shown = [row for work_id in ids if works.visible(row := rows.get(work_id), viewer)]
+        shown = [
+            row
+            for work_id in ids
+            if (row := rows.get(work_id)) is not None and row.visible_to(viewer)
+        ]
         built = {
-            str(work.work_id): work
-            for work in await build_works(
-                [row for row in shown if row is not None], gallery_loaders(info)
-            )
+            str(work.work_id): work for work in await build_works(shown, gallery_loaders(info))
         }
         return [built.get(work_id) for work_id in ids]
 
@@ -95,27 +96,26 @@ class SquareHoleWork(Work):
     def _is_owner(self) -> bool:
         return self.loaders.viewer_user_id == self.owner_user_id
 
-    async def _profile(self) -> dict[str, Any] | None:
+    async def _profile(self) -> SquareHoleWorkRow | None:
         if self.profile_row is not None:
             return self.profile_row
-        row: dict[str, Any] | None = await self._loaders.works.load(str(self.work_id))
-        return row
+        return await self._loaders.works.load(str(self.work_id))
 
     @strawberry.field(
         description="Public work code (`SH` and 10 characters), from the first publication."
     )
     async def public_work_code(self) -> str | None:
         profile = await self._profile()
-        return profile["public_work_code"] if profile else None
+        return profile.public_work_code if profile else None
 
     @strawberry.field(
         description="The creation session behind it (its author only; null for others)."
     )
     async def session_id(self) -> strawberry.ID | None:
         profile = await self._profile()
-        if profile is None or not self._is_owner or not profile["source_session_id"]:
+        if profile is None or not self._is_owner or not profile.source_session_id:
             return None
-        return strawberry.ID(profile["source_session_id"])
+        return strawberry.ID(profile.source_session_id)
 
     @strawberry.field(
         description="The twist in words. A published work shows what was published; a "
@@ -123,29 +123,31 @@ class SquareHoleWork(Work):
     )
     async def twist_rule(self) -> str:
         profile = await self._profile()
-        return profile["twist_rule"] if profile else ""
+        return profile.twist_rule if profile else ""
 
     @strawberry.field(description="Shapes a run deals (0 until chosen).")
     async def shape_count(self) -> int:
         profile = await self._profile()
-        return int(profile["shape_count"]) if profile else 0
+        return profile.shape_count if profile else 0
 
     @strawberry.field(description="Difficulty, 1 to 5 (0 until chosen).")
     async def difficulty(self) -> int:
         profile = await self._profile()
-        return int(profile["difficulty"]) if profile else 0
+        return profile.difficulty if profile else 0
 
     @strawberry.field(description="The game as data: shapes, holes, rules, target score.")
     async def config(self) -> SquareHoleConfig:
         profile = await self._profile()
-        return SquareHoleConfig.from_json(profile["config_json"] if profile else None)
+        return SquareHoleConfig.from_config(
+            profile.config if profile else drafts.SquareHoleConfig()
+        )
 
     async def _blockers(self) -> list[Blocker]:
         profile = await self._profile()
-        if profile is None or not profile["source_session_id"]:
+        if profile is None or not profile.source_session_id:
             return []
         found: list[Blocker] = await self._loaders.gates.load(
-            (str(self.work_id), profile["source_session_id"])
+            (str(self.work_id), profile.source_session_id)
         )
         return found
 
@@ -170,53 +172,52 @@ class SquareHoleWork(Work):
     @strawberry.field(description="When the work was created (its session's form entry).")
     async def created_at(self) -> datetime | None:
         profile = await self._profile()
-        return profile["created_at"] if profile else None
+        return profile.created_at if profile else None
 
     @strawberry.field(description="Its last change.")
     async def updated_at(self) -> datetime | None:
         profile = await self._profile()
-        return profile["updated_at"] if profile else None
+        return profile.updated_at if profile else None
 
 
 async def build_works(
-    rows: Sequence[dict[str, Any]], loaders: GalleryLoaders
+    rows: Sequence[SquareHoleWorkRow], loaders: GalleryLoaders
 ) -> list[SquareHoleWork]:
     """`SquareHoleWork`s from profile rows the viewer may see: two statements for any
     number (the gallery's counts of published ones, the bound covers of drafts)."""
     own = square_hole_loaders(loaders)
     for row in rows:
-        own.works.prime(row["profile_id"], row)
-    published = [
-        row for row in rows if row["publication_status"] == WorkPublicationStatus.PUBLISHED.value
-    ]
+        own.works.prime(row.profile_id, row)
+    published = [row for row in rows if row.publication_status is WorkPublicationStatus.PUBLISHED]
     listed = await loaders.works.load_many(
-        [entry_key(PlayType.SQUARE_HOLE, row["profile_id"]) for row in published]
+        [entry_key(PlayType.SQUARE_HOLE, row.profile_id) for row in published]
     )
-    counts = {row["profile_id"]: found for row, found in zip(published, listed, strict=True)}
-    drafted = [row["profile_id"] for row in rows if row["profile_id"] not in counts]
+    counts = {row.profile_id: found for row, found in zip(published, listed, strict=True)}
+    drafted = [row.profile_id for row in rows if row.profile_id not in counts]
     bound = dict(zip(drafted, await own.covers.load_many(drafted), strict=True))
     built: list[SquareHoleWork] = []
     for row in rows:
-        gallery_row = counts.get(row["profile_id"])
-        cover = row["cover_asset_id"] if row["profile_id"] in counts else None
-        if row["profile_id"] in bound:
-            bound_cover = bound[row["profile_id"]]
+        # The gallery's entry (its counts) of a published work; drafts have none.
+        gallery_row = counts.get(row.profile_id)
+        cover = row.cover_asset_id if row.profile_id in counts else None
+        if row.profile_id in bound:
+            bound_cover = bound[row.profile_id]
             cover = bound_cover.asset_object_id if bound_cover is not None else None
         built.append(
             SquareHoleWork(
                 **Work.work_fields(
                     play_type=PlayType.SQUARE_HOLE,
-                    work_id=row["profile_id"],
-                    owner_user_id=row["owner_user_id"],
-                    title=row["game_name"],
-                    summary=row["summary_text"],
+                    work_id=row.profile_id,
+                    owner_user_id=row.owner_user_id,
+                    title=row.game_name,
+                    summary=row.summary_text,
                     cover_url=signed_url(cover),
-                    theme=row["theme_text"] or None,
-                    tags=list(row["tags_json"] or []),
-                    publication_status=WorkPublicationStatus(row["publication_status"]),
-                    play_count=gallery_row["play_count"] if gallery_row else row["play_count"],
+                    theme=row.theme_text or None,
+                    tags=list(row.tags_json),
+                    publication_status=row.publication_status,
+                    play_count=gallery_row["play_count"] if gallery_row else row.play_count,
                     like_count=gallery_row["like_count"] if gallery_row else 0,
-                    published_at=row["published_at"],
+                    published_at=row.published_at,
                     loaders=loaders,
                 ),
                 profile_row=row,
@@ -243,20 +244,18 @@ class SquareHoleSession(CreationSession):
     gallery_loaders: strawberry.Private[GalleryLoaders]
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], loaders: GalleryLoaders) -> SquareHoleSession:
-        published = row["published_profile_id"]
+    def from_row(cls, row: SquareHoleSessionRow, loaders: GalleryLoaders) -> SquareHoleSession:
+        published = row.published_profile_id
         return cls(
             **CreationSession.session_fields(
                 play_type=PlayType.SQUARE_HOLE,
-                row=row,
-                draft=row["draft_json"],
+                row=row.shared,
+                draft=row.draft_json,
                 loaders=square_hole_loaders(loaders).creation,
             ),
-            square_hole_stage=SquareHoleStage(row["stage"]),
-            square_hole_draft=SquareHoleDraftType.from_draft(
-                drafts.stored_draft(row["draft_json"])
-            ),
-            config=SquareHoleConfig.from_json(row["config_json"]),
+            square_hole_stage=row.stage,
+            square_hole_draft=SquareHoleDraftType.from_draft(drafts.stored_draft(row.draft_json)),
+            config=SquareHoleConfig.from_config(row.config),
             published_work_id=strawberry.ID(published) if published else None,
             gallery_loaders=loaders,
         )

@@ -85,14 +85,14 @@ async def test_the_example_draft_passes_and_publishing_snapshots_it(gql: GraphQL
     work = await SQUARE_HOLE.publish(viewer=owner.principal, work_id=started.work_id)
     # then the profile holds the draft's columns and the config, the session points at it
     example = SQUARE_HOLE.example_draft()
-    assert (work["game_name"], work["twist_rule"], work["shape_count"], work["difficulty"]) == (
+    assert (work.game_name, work.twist_rule, work.shape_count, work.difficulty) == (
         "Everything Fits",
         "Every shape fits the square hole.",
         3,
         2,
     )
-    assert work["config_json"] == example["config"]
-    assert work["publication_status"] == "published"
+    assert work.config_json == example["config"]
+    assert work.publication_status == "published"
     session = (
         await SquareHoleAgentSession.select()
         .where(SquareHoleAgentSession.session_id == started.session_id)

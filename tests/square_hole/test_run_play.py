@@ -80,7 +80,7 @@ async def test_the_time_limit_expires_a_run_with_its_shapes_left(
     # then it is refused, the run EXPIRED (TIME_UP) with one shape placed and 10 points
     assert (_codes(late), late["currentSnapshotVersion"]) == (["RUN_FINISHED"], 2)
     state = (await SQUARE_HOLE_RUNS.states([run["runId"]]))[run["runId"]]
-    assert (state["completed_shape_count"], state["score"]) == (1, 10)
+    assert (state.completed_shape_count, state.score) == (1, 10)
     from db.tables.square_hole import SquareHoleRuntimeRun
 
     mirror = (
@@ -110,13 +110,13 @@ async def test_shapes_arrive_in_the_order_the_run_s_seed_deals(gql: GraphQLClien
     run = await square_hole.start_run(gql, player.access_token, work_id)
     # then its shapes are the seed's deal of the work's shapes, the first one current
     state = (await SQUARE_HOLE_RUNS.states([run["runId"]]))[run["runId"]]
-    snapshot = state["snapshot_json"]
+    snapshot = state.snapshot_json
     shapes = SQUARE_HOLE.example_draft()["config"]["shapes"]
     expected = [shape["shapeId"] for shape in dealt(snapshot["seed"], shapes, 3)]
     assert [shape["shapeId"] for shape in run["shapes"]] == expected
     assert run["currentShapeId"] == expected[0]
     assert len(set(expected)) == 3 and set(expected) <= {s["shapeId"] for s in shapes}
-    assert (state["total_shape_count"], state["completed_shape_count"], state["score"]) == (3, 0, 0)
+    assert (state.total_shape_count, state.completed_shape_count, state.score) == (3, 0, 0)
 
 
 async def test_a_test_run_plays_the_owner_s_draft(gql: GraphQLClient) -> None:
