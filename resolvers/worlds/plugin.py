@@ -27,6 +27,7 @@ from resolvers.worlds.model import (
     WORLD_ENTITY_KIND,
     AnchorKey,
 )
+from resolvers.worlds.rows import WorldProfileRow
 
 
 class CustomWorldPlugin(PlayTypePlugin):
@@ -71,16 +72,15 @@ class CustomWorldPlugin(PlayTypePlugin):
         )
         return evaluate(stored_draft(session.draft_profile_json), await cover_of(work_id))
 
-    # The contract returns a column mapping (every play type's); the worlds schema calls
-    # `works` directly for the typed row.
-    async def publish(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
-        return (await works.publish(viewer=viewer, profile_id=work_id)).as_columns()
+    # The world's work row is its profile (`works.WorkRow` through `source_session_id`).
+    async def publish(self, *, viewer: Principal, work_id: str) -> WorldProfileRow:
+        return await works.publish(viewer=viewer, profile_id=work_id)
 
-    async def update(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
-        return (await works.update(viewer=viewer, profile_id=work_id)).as_columns()
+    async def update(self, *, viewer: Principal, work_id: str) -> WorldProfileRow:
+        return await works.update(viewer=viewer, profile_id=work_id)
 
-    async def unpublish(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
-        return (await works.unpublish(viewer=viewer, profile_id=work_id)).as_columns()
+    async def unpublish(self, *, viewer: Principal, work_id: str) -> WorldProfileRow:
+        return await works.unpublish(viewer=viewer, profile_id=work_id)
 
     def generated_slots(self) -> tuple[GeneratedSlot, ...]:
         return (*super().generated_slots(), GeneratedSlot(CARD_ENTITY_KIND, CARD_IMAGE_SLOT))
