@@ -16,7 +16,7 @@ from resolvers.play_types.contract import GeneratedSlot, PlaySession, PlayTypePl
 from resolvers.play_types.gates import Blocker
 from resolvers.principal import Principal
 from resolvers.rpg.runs import CUSTOM_WORLD_RUNS
-from resolvers.worlds import reading, sessions, works
+from resolvers.worlds import reading, sessions, work_reads, works
 from resolvers.worlds.adapter import ADAPTER
 from resolvers.worlds.drafts import parse_draft, stored_draft
 from resolvers.worlds.entities import ENTITY_POLICIES
@@ -66,7 +66,7 @@ class CustomWorldPlugin(PlayTypePlugin):
         return PlaySession(saved.session.session_id, saved.profile.profile_id)
 
     async def blockers(self, *, viewer: Principal, work_id: str) -> list[Blocker]:
-        profile = await reading.owned_world(viewer=viewer, profile_id=work_id)
+        profile = await work_reads.owned_world(viewer=viewer, profile_id=work_id)
         session = await reading.owned_session(
             viewer=viewer, session_id=profile.source_agent_session_id or ""
         )
