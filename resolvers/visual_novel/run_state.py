@@ -75,6 +75,22 @@ class VisualNovelRunStateRow:
         return (self.snapshot_json or {}).get("state") or {}
 
     @property
+    def narrative(self) -> str:
+        """The latest narrative (the scene's text or the AI's)."""
+        return str(self.state.get("narrative") or "")
+
+    @property
+    def turn_index(self) -> int:
+        """Turns applied so far."""
+        return int(self.state.get("turn") or 0)
+
+    @property
+    def ending_id(self) -> str | None:
+        """The ending reached, if any."""
+        ending: str | None = self.state.get("endingId")
+        return ending
+
+    @property
     def pending_task_id(self) -> str | None:
         """The AI task of the text turn being answered; None when no turn is pending."""
         return self.pending_turn_json["taskId"] if self.pending_turn_json else None

@@ -131,7 +131,6 @@ def _state_fields(state: VisualNovelRunStateRow | dict[str, Any]) -> dict[str, A
             "text_mode_enabled": False,
             "pending_task_id": None,
         }
-    current = row.state
     return {
         "current_scene_id": row.current_scene_id,
         "current_phase_id": row.current_phase_id,
@@ -142,9 +141,9 @@ def _state_fields(state: VisualNovelRunStateRow | dict[str, Any]) -> dict[str, A
             VisualNovelRunChoice(choice_id=strawberry.ID(c.choice_id), label=c.label)
             for c in row.available_choices
         ],
-        "narrative": current.get("narrative") or "",
-        "turn_index": int(current.get("turn") or 0),
-        "ending_id": current.get("endingId"),
+        "narrative": row.narrative,
+        "turn_index": row.turn_index,
+        "ending_id": row.ending_id,
         "text_mode_enabled": row.text_mode_enabled,
         "pending_task_id": strawberry.ID(row.pending_task_id) if row.pending_task_id else None,
     }
