@@ -9,8 +9,6 @@ ILLEGAL_MOVE; nothing is written then.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from resolvers.ai_tasks import creating
@@ -18,53 +16,13 @@ from resolvers.gallery.play_types import PlayType
 from resolvers.principal import Principal
 from resolvers.rpg import narration, store
 from resolvers.rpg.model import InventoryAction, NpcAction
-from resolvers.rpg.play_rows import (
-    BattleStateRow,
-    ChapterProgressionRow,
-    PlayerProgressionRow,
-    TreasureRecordRow,
-)
-from resolvers.rpg.quest_rows import QuestLogRow, QuestRecordRow
-from resolvers.rpg.rows import InventorySlotRow, NpcStateRow, StoryEventRow, StorySessionRow
 from resolvers.rpg.runs import CUSTOM_WORLD_RUNS
+from resolvers.rpg.state import StoryView
 from resolvers.runs import lifecycle
 
 
-@dataclass(frozen=True, slots=True)
-class StoryView:
-    """A story session with its NPCs, inventory, story events, battles, treasure records,
-    quests and quest logs, and its player's progression (typed rows, JSON decoded)."""
-
-    session: StorySessionRow
-    npcs: list[NpcStateRow]
-    inventory: list[InventorySlotRow]
-    events: list[StoryEventRow]
-    battles: list[BattleStateRow]
-    treasures: list[TreasureRecordRow]
-    quests: list[QuestRecordRow]
-    quest_logs: list[QuestLogRow]
-    progression: PlayerProgressionRow | None
-    chapters: list[ChapterProgressionRow]
-
-
-def view_of(state: Mapping[str, Any]) -> StoryView:
-    """The view of a run's state (`CUSTOM_WORLD_RUNS.states`: its typed rows by name)."""
-    return StoryView(
-        session=state["session"],
-        npcs=state["npcs"],
-        inventory=state["inventory"],
-        events=state["events"],
-        battles=state["battles"],
-        treasures=state["treasures"],
-        quests=state["quests"],
-        quest_logs=state["quest_logs"],
-        progression=state["progression"],
-        chapters=state["chapters"],
-    )
-
-
 async def _view(run_id: str) -> StoryView:
-    return view_of((await CUSTOM_WORLD_RUNS.states([run_id]))[run_id])
+    return (await CUSTOM_WORLD_RUNS.states([run_id]))[run_id]
 
 
 async def story_session(*, viewer: Principal, story_session_id: str) -> StoryView:

@@ -12,9 +12,9 @@ from typing import Any
 from resolvers.errors import NotFound
 from resolvers.principal import Principal
 from resolvers.rpg import actions, play_store
-from resolvers.rpg.actions import StoryView
 from resolvers.rpg.model import BattleAction, TreasureInteractionAction
 from resolvers.rpg.play_rows import BattleStateRow
+from resolvers.rpg.state import StoryView
 
 NO_BATTLE = "No such battle."
 

@@ -33,6 +33,7 @@ from resolvers.rpg.model import (
 )
 from resolvers.rpg.records import PendingTurn, Progress, WorldContent
 from resolvers.rpg.rows import StorySessionRow
+from resolvers.rpg.state import StoryView
 from resolvers.runs.errors import RunError, RunErrorCode
 from resolvers.runs.model import NO_TIME_LIMIT, Outcome, Run, RunMode
 from resolvers.runs.rules import PlayableWork, RunRules
@@ -42,7 +43,7 @@ def _invalid(message: str, field: str) -> RunError:
     return RunError(RunErrorCode.ACTION_INVALID, message, field=field)
 
 
-class CustomWorldRunRules(RunRules[dict[str, Any]]):
+class CustomWorldRunRules(RunRules[StoryView]):
     play_type = PlayType.CUSTOM_WORLD
 
     def time_limit_ms(self) -> int:
@@ -207,10 +208,10 @@ class CustomWorldRunRules(RunRules[dict[str, Any]]):
         )
         return []
 
-    async def states(self, run_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    async def states(self, run_ids: Sequence[str]) -> dict[str, StoryView]:
         """The session, its NPCs, inventory, story events, battles, treasure records, quests
-        quest logs, and
-        the player's progression and chapter progressions (ten statements)."""
+        and quest logs, and the player's progression and chapter progressions (ten
+        statements)."""
         sessions = await store.sessions_by_runs(run_ids)
         npc_rows = await store.npcs_of(list(sessions))
         slot_rows = await store.slots_of(list(sessions))
@@ -223,29 +224,29 @@ class CustomWorldRunRules(RunRules[dict[str, Any]]):
         progressions = await play_store.progressions_of(users)
         chapters = await play_store.chapters_of(users)
         return {
-            run_id: {
-                "session": session,
-                "npcs": npc_rows[run_id],
-                "inventory": slot_rows[run_id],
-                "events": events[session.story_session_id],
-                "battles": battles[run_id],
-                "treasures": treasures[run_id],
-                "quests": quest_rows[run_id],
-                "quest_logs": logs[run_id],
-                "progression": progressions.get(session.actor_user_id),
-                "chapters": [
+            run_id: StoryView(
+                session=session,
+                npcs=npc_rows[run_id],
+                inventory=slot_rows[run_id],
+                events=events[session.story_session_id],
+                battles=battles[run_id],
+                treasures=treasures[run_id],
+                quests=quest_rows[run_id],
+                quest_logs=logs[run_id],
+                progression=progressions.get(session.actor_user_id),
+                chapters=[
                     row
                     for row in chapters[session.actor_user_id]
                     if row.chapter_id.startswith(f"{session.world_profile_id}:")
                 ],
-            }
+            )
             for run_id, session in sessions.items()
         }
 
-    def winning_actions(self, state: Mapping[str, Any]) -> list[dict[str, Any]]:
+    def winning_actions(self, state: StoryView) -> list[dict[str, Any]]:
         return []  # a story session has no win yet (docs/rpg.md)
 
-    def illegal_action(self, state: Mapping[str, Any]) -> dict[str, Any]:
+    def illegal_action(self, state: StoryView) -> dict[str, Any]:
         return {"kind": "continue", "choiceFunctionId": "not-offered"}
 
 

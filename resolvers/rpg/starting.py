@@ -29,12 +29,12 @@ from resolvers.rpg.records import Progress, StanceProfile
 from resolvers.rpg.rows import NpcStateRow, StorySessionRow
 from resolvers.runs.model import Run, RunMode
 from resolvers.runs.rules import PlayableWork
-from resolvers.worlds import reading
+from resolvers.worlds import reading, work_reads
 from resolvers.worlds.drafts import CustomWorldDraft, stored_draft
 
 
 async def playable_work(*, work_id: str, mode: RunMode, user_id: str) -> PlayableWork | None:
-    row = (await reading.profiles_by_ids([work_id[:64]])).get(work_id)
+    row = (await work_reads.profiles_by_ids([work_id[:64]])).get(work_id)
     if row is None:
         return None
     if mode is RunMode.PLAY:

@@ -17,7 +17,7 @@ from typing import Any
 from db.tables.visual_novel import VisualNovelRuntimeHistoryEntry, VisualNovelRuntimeRun
 from resolvers.ids import new_id
 from resolvers.runs.model import Run
-from resolvers.visual_novel.adapter import as_json, decoded
+from resolvers.visual_novel.adapter import as_json
 from resolvers.visual_novel.model import (
     KEPT_SNAPSHOTS,
     RuntimeEventKind,
@@ -25,30 +25,21 @@ from resolvers.visual_novel.model import (
     run_event_stream,
 )
 from resolvers.visual_novel.rows import VisualNovelHistoryEntryRow, VisualNovelRuntimeEventRow
+from resolvers.visual_novel.run_state import VisualNovelRunStateRow
 from resolvers.visual_novel.story import snapshot_hash
 from subscriptions import streams
 from subscriptions.streams import StreamEntry
 
-STATE_JSON = (
-    "visible_character_ids_json",
-    "flags_json",
-    "metrics_json",
-    "available_choices_json",
-    "snapshot_json",
-    "recent_snapshots_json",
-    "pending_turn_json",
-)
 
-
-async def state_rows(run_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """The runs' state rows, JSON decoded (one statement)."""
+async def state_rows(run_ids: Sequence[str]) -> dict[str, VisualNovelRunStateRow]:
+    """The runs' state rows (one statement)."""
     if not run_ids:
         return {}
     marks = ", ".join("{}" for _ in run_ids)
     rows = await VisualNovelRuntimeRun.raw(
         f"SELECT * FROM visual_novel_runtime_run WHERE run_id IN ({marks})", *run_ids
     )
-    return {row["run_id"]: decoded(row, STATE_JSON) for row in rows}
+    return {row["run_id"]: VisualNovelRunStateRow.from_row(row) for row in rows}
 
 
 def _choices(story: Mapping[str, Any], state: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -84,7 +75,7 @@ async def write_state(run_id: str, now: datetime, **columns: Any) -> None:
 async def record_turn(
     *,
     run: Run,
-    row: Mapping[str, Any],
+    row: VisualNovelRunStateRow,
     before: Mapping[str, Any],
     after: Mapping[str, Any],
     steps: list[dict[str, Any]],
@@ -95,9 +86,9 @@ async def record_turn(
     now: datetime,
 ) -> list[StreamEntry]:
     """Write one applied turn (see the module docstring); returns the event's entries."""
-    story = row["snapshot_json"]["story"]
+    story = row.story
     turn_index = int(before["turn"]) + 1
-    kept = [each for each in row["recent_snapshots_json"] if each["turnIndex"] < turn_index]
+    kept = [each for each in row.recent_snapshots_json if each["turnIndex"] < turn_index]
     kept = [*kept, {"turnIndex": turn_index, "snapshot": dict(before)}][-KEPT_SNAPSHOTS:]
     await write_state(
         run.run_id,
@@ -151,7 +142,7 @@ async def record_turn(
     )
 
 
-async def latest_entry(run_id: str, turn_index: int) -> dict[str, Any] | None:
+async def latest_entry(run_id: str, turn_index: int) -> VisualNovelHistoryEntryRow | None:
     """The newest history entry of a turn (a regenerated turn has several)."""
     rows = await VisualNovelRuntimeHistoryEntry.raw(
         "SELECT * FROM visual_novel_runtime_history_entry WHERE run_id = {} AND turn_index = {} "
@@ -159,7 +150,7 @@ async def latest_entry(run_id: str, turn_index: int) -> dict[str, Any] | None:
         run_id,
         turn_index,
     )
-    return decoded(rows[0], ("steps_json",)) if rows else None
+    return VisualNovelHistoryEntryRow.from_row(rows[0]) if rows else None
 
 
 async def entries_of(run_ids: Sequence[str]) -> dict[str, list[VisualNovelHistoryEntryRow]]:

@@ -110,9 +110,9 @@ async def complete_turn(run_id: str, task_id: str) -> bool:
 async def settle_run(run_id: str) -> None:
     """Complete the run's pending turn if its task has finished (one read when not)."""
     row = (await state_rows([run_id])).get(run_id)
-    pending = row["pending_turn_json"] if row else None
-    if pending and await finished_task(pending["taskId"]) is not None:
-        await complete_turn(run_id, pending["taskId"])
+    task_id = row.pending_task_id if row else None
+    if task_id and await finished_task(task_id) is not None:
+        await complete_turn(run_id, task_id)
 
 
 async def on_task_finished(task: dict[str, Any]) -> None:

@@ -20,6 +20,7 @@ recorded (history.py).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -38,17 +39,15 @@ from resolvers.visual_novel.history import (
     write_state,
 )
 from resolvers.visual_novel.model import MAX_SAY_LENGTH, TurnSource, VisualNovelLossReason
+from resolvers.visual_novel.run_state import VisualNovelRunStateRow
 from settings import get_settings
-
-# Columns of the state row that mirror the framework (not part of the story state).
-MIRRORED = frozenset({"status", "updated_at", "created_at"})
 
 
 def _refuse(code: RunErrorCode, message: str, field: str | None = None) -> RunError:
     return RunError(code, message, field=field)
 
 
-class VisualNovelRunRules(RunRules[dict[str, Any]]):
+class VisualNovelRunRules(RunRules[VisualNovelRunStateRow]):
     play_type = PlayType.VISUAL_NOVEL
 
     def time_limit_ms(self) -> int:
@@ -67,12 +66,12 @@ class VisualNovelRunRules(RunRules[dict[str, Any]]):
         kind = action.get("kind")
         if kind == narration.NARRATE:
             return await self._narrate(run, row, str(action.get("taskId")), now)
-        if row["pending_turn_json"] is not None:
+        if row.pending_turn_json is not None:
             raise _refuse(
                 RunErrorCode.TURN_IN_PROGRESS, "The story is still answering your last turn."
             )
-        draft = drafts.stored_draft(row["snapshot_json"]["story"])
-        state = row["snapshot_json"]["state"]
+        draft = drafts.stored_draft(row.story)
+        state = row.state
         if kind == "choose":
             return await self._choose(run, row, draft, state, str(action.get("choiceId")), now)
         if kind == "say":
@@ -84,7 +83,7 @@ class VisualNovelRunRules(RunRules[dict[str, Any]]):
     async def _choose(
         self,
         run: Run,
-        row: Mapping[str, Any],
+        row: VisualNovelRunStateRow,
         draft: drafts.VisualNovelResultDraft,
         state: Mapping[str, Any],
         choice_id: str,
@@ -142,7 +141,7 @@ class VisualNovelRunRules(RunRules[dict[str, Any]]):
     async def _say(
         self,
         run: Run,
-        row: Mapping[str, Any],
+        row: VisualNovelRunStateRow,
         state: Mapping[str, Any],
         text: str,
         now: datetime,
@@ -151,13 +150,13 @@ class VisualNovelRunRules(RunRules[dict[str, Any]]):
         regenerated: bool = False,
     ) -> Outcome:
         text = text.strip()
-        if not row["text_mode_enabled"]:
+        if not row.text_mode_enabled:
             raise _refuse(RunErrorCode.ILLEGAL_MOVE, "This visual novel has no text mode.", "text")
         if not 1 <= len(text) <= MAX_SAY_LENGTH or "\x00" in text:
             raise _refuse(
                 RunErrorCode.ACTION_INVALID, f"Say 1 to {MAX_SAY_LENGTH} characters.", "text"
             )
-        story_json = row["snapshot_json"]["story"]
+        story_json = row.story
         task_id, entries = await narration.queue_turn(
             run_id=run.run_id,
             owner_user_id=run.owner_user_id,
@@ -175,14 +174,14 @@ class VisualNovelRunRules(RunRules[dict[str, Any]]):
         return Outcome(event={"kind": "say", "taskId": task_id}, entries=entries)
 
     async def _narrate(
-        self, run: Run, row: Mapping[str, Any], task_id: str, now: datetime
+        self, run: Run, row: VisualNovelRunStateRow, task_id: str, now: datetime
     ) -> Outcome:
-        pending = row["pending_turn_json"]
+        pending = row.pending_turn_json
         task = await narration.finished_task(task_id)
         if pending is None or pending["taskId"] != task_id or task is None:
             raise _refuse(RunErrorCode.ILLEGAL_MOVE, "No such pending turn.")
-        draft = drafts.stored_draft(row["snapshot_json"]["story"])
-        state = row["snapshot_json"]["state"]
+        draft = drafts.stored_draft(row.story)
+        state = row.state
         if task["status"] != "completed":
             await write_state(run.run_id, now, pending_turn_json=None)
             return Outcome(event={"kind": "turn_failed", "taskId": task_id})
@@ -209,7 +208,7 @@ class VisualNovelRunRules(RunRules[dict[str, Any]]):
     async def _regenerate(
         self,
         run: Run,
-        row: Mapping[str, Any],
+        row: VisualNovelRunStateRow,
         draft: drafts.VisualNovelResultDraft,
         state: Mapping[str, Any],
         turn_index: int,
@@ -217,7 +216,7 @@ class VisualNovelRunRules(RunRules[dict[str, Any]]):
     ) -> Outcome:
         if not 1 <= turn_index <= int(state["turn"]):
             raise _refuse(RunErrorCode.ILLEGAL_MOVE, "The run has no such turn.", "turnIndex")
-        kept = next((k for k in row["recent_snapshots_json"] if k["turnIndex"] == turn_index), None)
+        kept = next((k for k in row.recent_snapshots_json if k["turnIndex"] == turn_index), None)
         if kept is None:
             raise _refuse(
                 RunErrorCode.REGENERATE_TOO_OLD,
@@ -226,33 +225,33 @@ class VisualNovelRunRules(RunRules[dict[str, Any]]):
             )
         entry = await latest_entry(run.run_id, turn_index)
         before = kept["snapshot"]
-        if entry is None or entry["snapshot_before_hash"] != story.snapshot_hash(before):
+        if entry is None or entry.snapshot_before_hash != story.snapshot_hash(before):
             raise _refuse(
                 RunErrorCode.HISTORY_DIVERGED, "The run's history does not match its snapshots."
             )
-        rolled = {
-            **row,
-            "recent_snapshots_json": [
-                k for k in row["recent_snapshots_json"] if k["turnIndex"] < turn_index
+        rolled = replace(
+            row,
+            recent_snapshots_json=[
+                k for k in row.recent_snapshots_json if k["turnIndex"] < turn_index
             ],
-        }
+        )
         await write_state(
             run.run_id,
             now,
-            **state_columns(row["snapshot_json"]["story"], before),
-            recent_snapshots_json=as_json(rolled["recent_snapshots_json"]),
+            **state_columns(row.story, before),
+            recent_snapshots_json=as_json(rolled.recent_snapshots_json),
         )
-        if entry["source"] == TurnSource.TEXT.value:
+        if entry.source is TurnSource.TEXT:
             return await self._say(
                 run,
                 rolled,
                 before,
-                entry["action_text"],
+                entry.action_text,
                 now,
                 turn_index=turn_index,
                 regenerated=True,
             )
-        choice = next((s["choiceId"] for s in entry["steps_json"] if s.get("kind") == "choice"), "")
+        choice = next((s["choiceId"] for s in entry.steps_json if s.get("kind") == "choice"), "")
         return await self._choose(run, rolled, draft, before, choice, now, regenerated=True)
 
     async def on_finished(self, *, run: Run, now: datetime) -> list[Any]:
@@ -264,21 +263,16 @@ class VisualNovelRunRules(RunRules[dict[str, Any]]):
         )
         return []
 
-    async def states(self, run_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    async def states(self, run_ids: Sequence[str]) -> dict[str, VisualNovelRunStateRow]:
         """The story state only: the status mirror and timestamps are the framework's."""
-        rows = await state_rows(run_ids)
-        return {
-            run_id: {k: v for k, v in row.items() if k not in MIRRORED}
-            for run_id, row in rows.items()
-        }
+        return await state_rows(run_ids)
 
-    def winning_actions(self, state: Mapping[str, Any]) -> list[dict[str, Any]]:
-        snapshot = state["snapshot_json"]
-        draft = drafts.stored_draft(snapshot["story"])
-        path = story.winning_choices(draft, snapshot["state"]) or []
+    def winning_actions(self, state: VisualNovelRunStateRow) -> list[dict[str, Any]]:
+        draft = drafts.stored_draft(state.story)
+        path = story.winning_choices(draft, state.state) or []
         return [{"kind": "choose", "choiceId": choice_id} for choice_id in path]
 
-    def illegal_action(self, state: Mapping[str, Any]) -> dict[str, Any]:
+    def illegal_action(self, state: VisualNovelRunStateRow) -> dict[str, Any]:
         return {"kind": "choose", "choiceId": "not-offered"}
 
 

@@ -3,7 +3,7 @@
 The framework runs agent turns (a user message → an AI task whose reply streams to
 subscribers → the reply applied); this adapter gives it the worlds' tables and rules:
 - the session is `custom_world_agent_session` (locked with the world's lock order:
-  session first, then profile: resolvers/worlds/store.py); messages go to
+  session first, then profile: resolvers/worlds/locking.py); messages go to
   `custom_world_agent_message`; each turn's operation is mirrored, with the same
   `operation_id`, into `custom_world_agent_operation` (status, phase, progress, error);
 - the built-in agent derives the draft from the seed and the creator's messages
@@ -34,7 +34,7 @@ from resolvers.creation.model import (
 from resolvers.creation.replies import clip
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
-from resolvers.worlds import store
+from resolvers.worlds import locking, store
 from resolvers.worlds.derivation import derive_draft
 from resolvers.worlds.drafts import CustomWorldDraft, stored_draft
 from resolvers.worlds.errors import PublishBlocked
@@ -97,7 +97,7 @@ class CustomWorldAdapter(CreationAdapter):
     async def lock_session(
         self, *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool
     ) -> SessionState | None:
-        row = await store.lock_session_row(
+        row = await locking.lock_session_row(
             session_id=session_id, owner_user_id=owner_user_id, now=now, new_turn=new_turn
         )
         return state_of(row) if row is not None else None
@@ -124,7 +124,7 @@ class CustomWorldAdapter(CreationAdapter):
     async def save_reply(
         self, *, session: SessionState, outcome: ReplyOutcome, now: datetime
     ) -> list[StreamEntry]:
-        world = await store.world_of_locked_session(session.row, now=now)
+        world = await locking.world_of_locked_session(session.row, now=now)
         if world is None:
             return []  # deleted meanwhile: nothing to update
         reply = {"last_assistant_reply": outcome.assistant_text}

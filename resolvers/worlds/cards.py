@@ -4,6 +4,7 @@ and chapter of the session's draft, rewritten from the draft at every write
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,13 @@ from resolvers.worlds.drafts import (
     DraftPlace,
     kind_of,
 )
-from resolvers.worlds.model import CARD_ENTITY_KIND, CARD_IMAGE_SLOT, AssetStatus, CardKind
+from resolvers.worlds.model import (
+    CARD_ENTITY_KIND,
+    CARD_IMAGE_SLOT,
+    AssetStatus,
+    CardKind,
+    CardStatus,
+)
 
 
 async def card_images(card_ids: list[str]) -> set[str]:
@@ -38,9 +45,26 @@ def asset_status_of(kind: CardKind, has_image: bool) -> tuple[AssetStatus | None
     return AssetStatus.MISSING, f"No {noun.lower()} yet"
 
 
+@dataclass(frozen=True, slots=True)
+class CardValues:
+    """A card's columns (without ids and times) as one draft element determines them;
+    `detail` is the free-form `detail_payload_json`."""
+
+    kind: CardKind
+    status: CardStatus
+    title: str
+    subtitle: str
+    summary: str
+    linked_ids: list[str]
+    warning_count: int
+    asset_status: AssetStatus | None
+    asset_status_label: str | None
+    detail: dict[str, Any]
+
+
 def card_values(
     draft: CustomWorldDraft, element: DraftCharacter | DraftPlace | DraftChapter, has_image: bool
-) -> dict[str, Any]:
+) -> CardValues:
     """The card row (without ids and times) of one draft element."""
     kind = kind_of(element)
     detail: dict[str, Any]
@@ -68,18 +92,18 @@ def card_values(
             "placeIds": list(element.place_ids),
         }
     status, label = asset_status_of(kind, has_image)
-    return {
-        "kind": kind.value,
-        "status": element.status.value,
-        "title": title,
-        "subtitle": subtitle,
-        "summary": element.summary,
-        "linked_ids_json": list(dict.fromkeys(links)),
-        "warning_count": len(card_warnings(element)),
-        "asset_status": status.value if status else None,
-        "asset_status_label": label,
-        "detail_payload_json": detail,
-    }
+    return CardValues(
+        kind=kind,
+        status=element.status,
+        title=title,
+        subtitle=subtitle,
+        summary=element.summary,
+        linked_ids=list(dict.fromkeys(links)),
+        warning_count=len(card_warnings(element)),
+        asset_status=status,
+        asset_status_label=label,
+        detail=detail,
+    )
 
 
 async def sync_cards(session_id: str, draft: CustomWorldDraft, now: datetime) -> None:
@@ -107,16 +131,16 @@ async def sync_cards(session_id: str, draft: CustomWorldDraft, now: datetime) ->
         arguments += [
             element.id,
             session_id,
-            card["kind"],
-            card["status"],
-            card["title"],
-            card["subtitle"],
-            card["summary"],
-            as_json(card["linked_ids_json"]),
-            card["warning_count"],
-            card["asset_status"],
-            card["asset_status_label"],
-            as_json(card["detail_payload_json"]),
+            card.kind.value,
+            card.status.value,
+            card.title,
+            card.subtitle,
+            card.summary,
+            as_json(card.linked_ids),
+            card.warning_count,
+            card.asset_status.value if card.asset_status else None,
+            card.asset_status_label,
+            as_json(card.detail),
             now,
             now,
         ]

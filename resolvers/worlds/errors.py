@@ -11,6 +11,10 @@ from resolvers.errors import DomainError
 from resolvers.play_types.gates import Blocker
 from resolvers.worlds.model import BlockerCode
 
+NOT_FOUND_SESSION = "No such custom world session."
+NOT_FOUND_WORLD = "No such custom world."
+NOT_FOUND_CARD = "No such draft card."
+
 
 class WorldErrorCode(StrEnum):
     # Inputs

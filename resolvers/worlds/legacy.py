@@ -10,6 +10,7 @@ stores a result payload (a custom world draft) or an error.
   generator. A result the typed draft refuses (say, a name answer longer than 40
   characters) is recorded as FAILED with `last_error_message`; answer again and retry.
   A COMPLETED session generates no more.
+- `legacy_sessions_of`: the user's sessions, most recently changed first.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.errors import NotFound
 from resolvers.ids import new_id
+from resolvers.pagination import Page, build_page, decode_cursor, page_size
 from resolvers.principal import Principal
 from resolvers.worlds.derivation import derive_draft
 from resolvers.worlds.drafts import CustomWorldDraft, describe
 from resolvers.worlds.errors import WorldError, WorldErrorCode
 from resolvers.worlds.gate import ANCHOR_LABELS
+from resolvers.worlds.keysets import moment_of, time_key
 from resolvers.worlds.legacy_rows import LegacyQuestion, LegacySessionRow
 from resolvers.worlds.model import (
     MAX_ANSWER_LENGTH,
@@ -220,3 +223,29 @@ async def generate_result(*, viewer: Principal, session_id: str) -> LegacySessio
             session_id,
         )
     return LegacySessionRow.from_row(rows[0])
+
+
+async def legacy_sessions_of(
+    *, user_id: str, first: int | None, after: str | None
+) -> Page[LegacySessionRow]:
+    size = page_size(first)
+    query = CustomWorldSession.select().where(CustomWorldSession.owner_user_id == user_id)
+    if after is not None:
+        moment, session_id = decode_cursor(after, size=2)
+        at = moment_of(moment)
+        query = query.where(
+            (CustomWorldSession.updated_at < at)
+            | (
+                (CustomWorldSession.updated_at == at)
+                & (CustomWorldSession.session_id < str(session_id))
+            )
+        )
+    rows = await (
+        query.order_by(
+            CustomWorldSession.updated_at, CustomWorldSession.session_id, ascending=False
+        )
+        .limit(size + 1)
+        .output(load_json=True)
+    )
+    items = [LegacySessionRow.from_row(row) for row in rows]
+    return build_page(items, size, lambda row: time_key(row.updated_at, row.session_id))

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from resolvers.gallery.play_types import PlayType
+
+PLAY_TYPE = PlayType.CUSTOM_WORLD
+
 
 class AnchorKey(StrEnum):
     """The eight anchors of a world (docs/worlds.md); every one must be set to publish."""

@@ -16,7 +16,7 @@ from resolvers.play_types.contract import GeneratedSlot, PlaySession, PlayTypePl
 from resolvers.play_types.gates import Blocker
 from resolvers.principal import Principal
 from resolvers.rpg.runs import CUSTOM_WORLD_RUNS
-from resolvers.worlds import reading, sessions, works
+from resolvers.worlds import reading, sessions, work_reads, works
 from resolvers.worlds.adapter import ADAPTER
 from resolvers.worlds.drafts import parse_draft, stored_draft
 from resolvers.worlds.entities import ENTITY_POLICIES
@@ -27,6 +27,7 @@ from resolvers.worlds.model import (
     WORLD_ENTITY_KIND,
     AnchorKey,
 )
+from resolvers.worlds.rows import WorldProfileRow
 
 
 class CustomWorldPlugin(PlayTypePlugin):
@@ -65,22 +66,21 @@ class CustomWorldPlugin(PlayTypePlugin):
         return PlaySession(saved.session.session_id, saved.profile.profile_id)
 
     async def blockers(self, *, viewer: Principal, work_id: str) -> list[Blocker]:
-        profile = await reading.owned_world(viewer=viewer, profile_id=work_id)
+        profile = await work_reads.owned_world(viewer=viewer, profile_id=work_id)
         session = await reading.owned_session(
             viewer=viewer, session_id=profile.source_agent_session_id or ""
         )
         return evaluate(stored_draft(session.draft_profile_json), await cover_of(work_id))
 
-    # The contract returns a column mapping (every play type's); the worlds schema calls
-    # `works` directly for the typed row.
-    async def publish(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
-        return (await works.publish(viewer=viewer, profile_id=work_id)).as_columns()
+    # The world's work row is its profile (`works.WorkRow` through `source_session_id`).
+    async def publish(self, *, viewer: Principal, work_id: str) -> WorldProfileRow:
+        return await works.publish(viewer=viewer, profile_id=work_id)
 
-    async def update(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
-        return (await works.update(viewer=viewer, profile_id=work_id)).as_columns()
+    async def update(self, *, viewer: Principal, work_id: str) -> WorldProfileRow:
+        return await works.update(viewer=viewer, profile_id=work_id)
 
-    async def unpublish(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
-        return (await works.unpublish(viewer=viewer, profile_id=work_id)).as_columns()
+    async def unpublish(self, *, viewer: Principal, work_id: str) -> WorldProfileRow:
+        return await works.unpublish(viewer=viewer, profile_id=work_id)
 
     def generated_slots(self) -> tuple[GeneratedSlot, ...]:
         return (*super().generated_slots(), GeneratedSlot(CARD_ENTITY_KIND, CARD_IMAGE_SLOT))

@@ -1,4 +1,6 @@
-"""Reading custom worlds: owner checks, keyset pages, and batched loads for lists.
+"""Reading custom worlds' agent sessions (with their operations) and draft cards: owner
+checks, keyset pages, and batched loads for lists. Works and the public read model are
+read in resolvers/worlds/work_reads.py.
 
 Soft-deleted worlds (and their sessions and cards) are invisible everywhere: every read
 here filters on `deleted_at IS NULL`. Another user's private object is NOT_FOUND. Reads of
@@ -10,55 +12,20 @@ whatever the number of ids, so a list costs a constant number of statements.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
-from db.tables.worlds import (
-    CustomWorldAgentOperation,
-    CustomWorldDraftCard,
-    CustomWorldGalleryEntry,
-    CustomWorldProfile,
-    CustomWorldSession,
-)
+from db.tables.worlds import CustomWorldAgentOperation, CustomWorldDraftCard, CustomWorldProfile
 from resolvers.creation import turns
 from resolvers.creation.fragments import operation_join
-from resolvers.errors import BadUserInput, NotFound
-from resolvers.gallery.model import WorkPublicationStatus
+from resolvers.errors import NotFound
 from resolvers.pagination import Page, build_page, decode_cursor, page_size
 from resolvers.principal import Principal
-from resolvers.worlds.legacy_rows import LegacySessionRow
-from resolvers.worlds.model import CardKind, ThemeMode
-from resolvers.worlds.rows import (
-    AgentOperationRow,
-    AgentSessionRow,
-    DraftCardRow,
-    GalleryEntryRow,
-    WorldProfileRow,
-)
-from resolvers.worlds.store import (
-    NOT_FOUND_CARD,
-    NOT_FOUND_SESSION,
-    NOT_FOUND_WORLD,
-    PLAY_TYPE,
-)
+from resolvers.worlds.errors import NOT_FOUND_CARD, NOT_FOUND_SESSION
+from resolvers.worlds.keysets import moment_of, placeholders, time_key
+from resolvers.worlds.model import PLAY_TYPE, CardKind
+from resolvers.worlds.rows import AgentOperationRow, AgentSessionRow, DraftCardRow
 
 MAX_OPERATIONS = 20
-
-
-def _placeholders(values: Sequence[Any]) -> str:
-    return ", ".join("{}" for _ in values)
-
-
-def _moment(value: Any) -> datetime:
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError as error:
-        raise BadUserInput("Invalid cursor.") from error
-
-
-def _time_key(time: datetime, key: str) -> list[Any]:
-    """A keyset cursor's sort key: the row's time, then its id."""
-    return [time.isoformat(), key]
 
 
 # --- agent sessions ------------------------------------------------------------------------
@@ -76,7 +43,7 @@ async def sessions_by_ids(session_ids: Sequence[str]) -> dict[str, AgentSessionR
     if not ids:
         return {}
     rows = await CustomWorldProfile.raw(
-        f"{_SESSION_SELECT} AND s.session_id IN ({_placeholders(ids)})", *ids
+        f"{_SESSION_SELECT} AND s.session_id IN ({placeholders(ids)})", *ids
     )
     return {row["session_id"]: AgentSessionRow.from_row(row) for row in rows}
 
@@ -103,14 +70,14 @@ async def sessions_of(
     if after is not None:
         moment, session_id = decode_cursor(after, size=2)
         condition = " AND (s.updated_at < {} OR (s.updated_at = {} AND s.session_id < {}))"
-        arguments += [_moment(moment), _moment(moment), str(session_id)]
+        arguments += [moment_of(moment), moment_of(moment), str(session_id)]
     rows = await CustomWorldProfile.raw(
         f"{_SESSION_SELECT} AND s.owner_user_id = {{}}{condition} "
         f"ORDER BY s.updated_at DESC, s.session_id DESC LIMIT {size + 1}",
         *arguments,
     )
     items = [AgentSessionRow.from_row(row) for row in rows]
-    return build_page(items, size, lambda row: _time_key(row.updated_at, row.session_id))
+    return build_page(items, size, lambda row: time_key(row.updated_at, row.session_id))
 
 
 async def operations_of(session_ids: Sequence[str]) -> dict[str, list[AgentOperationRow]]:
@@ -124,7 +91,7 @@ async def operations_of(session_ids: Sequence[str]) -> dict[str, list[AgentOpera
         "SELECT * FROM (SELECT o.*, c.task_id, ROW_NUMBER() OVER (PARTITION BY o.session_id "
         "ORDER BY o.created_at DESC, o.operation_id DESC) AS position "
         f"FROM custom_world_agent_operation o {operation_join('o.operation_id')} "
-        f"WHERE o.session_id IN ({_placeholders(ids)})) "
+        f"WHERE o.session_id IN ({placeholders(ids)})) "
         f"ranked WHERE position <= {MAX_OPERATIONS} "
         "ORDER BY session_id, created_at DESC, operation_id DESC",
         *ids,
@@ -182,136 +149,3 @@ async def cards_by_ids(card_ids: Sequence[str]) -> dict[str, DraftCardRow]:
         .output(load_json=True)
     )
     return {row["card_id"]: DraftCardRow.from_row(row) for row in rows}
-
-
-# --- works ---------------------------------------------------------------------------------
-
-
-async def profiles_by_ids(profile_ids: Sequence[str]) -> dict[str, WorldProfileRow]:
-    """Live worlds by profile id (one statement)."""
-    ids = sorted(set(profile_ids))
-    if not ids:
-        return {}
-    rows = await (
-        CustomWorldProfile.select()
-        .where(CustomWorldProfile.profile_id.is_in(ids) & CustomWorldProfile.deleted_at.is_null())
-        .output(load_json=True)
-    )
-    return {row["profile_id"]: WorldProfileRow.from_row(row) for row in rows}
-
-
-def visible(row: WorldProfileRow | None, viewer_user_id: str | None) -> bool:
-    """Anyone sees a published world; only its owner sees a draft."""
-    if row is None or row.deleted_at is not None:
-        return False
-    return row.published or row.owner_user_id == viewer_user_id
-
-
-async def owned_world(*, viewer: Principal, profile_id: str) -> WorldProfileRow:
-    owner = viewer.require_user()
-    row = (await profiles_by_ids([profile_id])).get(profile_id)
-    if row is None or row.owner_user_id != owner:
-        raise NotFound(NOT_FOUND_WORLD)
-    session_ids = [row.source_agent_session_id] if row.source_agent_session_id else []
-    await turns.settle_sessions(play_type=PLAY_TYPE, session_ids=session_ids)
-    return (await profiles_by_ids([profile_id]))[profile_id]
-
-
-async def works_of(
-    *,
-    user_id: str,
-    status: WorkPublicationStatus | None,
-    first: int | None,
-    after: str | None,
-) -> Page[WorldProfileRow]:
-    """The user's live worlds, most recently changed first (one statement after settling
-    finished agent turns)."""
-    size = page_size(first)
-    await turns.settle_owner(owner_user_id=user_id)
-    query = CustomWorldProfile.select().where(
-        (CustomWorldProfile.owner_user_id == user_id) & CustomWorldProfile.deleted_at.is_null()
-    )
-    if status is not None:
-        query = query.where(CustomWorldProfile.publication_status == status.value)
-    if after is not None:
-        moment, profile_id = decode_cursor(after, size=2)
-        at = _moment(moment)
-        query = query.where(
-            (CustomWorldProfile.updated_at < at)
-            | (
-                (CustomWorldProfile.updated_at == at)
-                & (CustomWorldProfile.profile_id < str(profile_id))
-            )
-        )
-    rows = await (
-        query.order_by(
-            CustomWorldProfile.updated_at, CustomWorldProfile.profile_id, ascending=False
-        )
-        .limit(size + 1)
-        .output(load_json=True)
-    )
-    items = [WorldProfileRow.from_row(row) for row in rows]
-    return build_page(items, size, lambda row: _time_key(row.updated_at, row.profile_id))
-
-
-# --- the public read model --------------------------------------------------------------------
-
-
-async def gallery_entry_by_code(public_work_code: str) -> GalleryEntryRow | None:
-    row = await (
-        CustomWorldGalleryEntry.select()
-        .where(CustomWorldGalleryEntry.public_work_code == public_work_code)
-        .first()
-    )
-    return GalleryEntryRow.from_row(row) if row is not None else None
-
-
-async def gallery_entries(
-    *, theme: ThemeMode | None, first: int | None, after: str | None
-) -> Page[GalleryEntryRow]:
-    """Published worlds from `custom_world_gallery_entry`, newest publication first."""
-    size = page_size(first)
-    query = CustomWorldGalleryEntry.select()
-    if theme is not None:
-        query = query.where(CustomWorldGalleryEntry.theme_mode == theme.value)
-    if after is not None:
-        moment, profile_id = decode_cursor(after, size=2)
-        at = _moment(moment)
-        query = query.where(
-            (CustomWorldGalleryEntry.published_at < at)
-            | (
-                (CustomWorldGalleryEntry.published_at == at)
-                & (CustomWorldGalleryEntry.profile_id < str(profile_id))
-            )
-        )
-    rows = await query.order_by(
-        CustomWorldGalleryEntry.published_at, CustomWorldGalleryEntry.profile_id, ascending=False
-    ).limit(size + 1)
-    items = [GalleryEntryRow.from_row(row) for row in rows]
-    return build_page(items, size, lambda row: _time_key(row.published_at, row.profile_id))
-
-
-async def legacy_sessions_of(
-    *, user_id: str, first: int | None, after: str | None
-) -> Page[LegacySessionRow]:
-    size = page_size(first)
-    query = CustomWorldSession.select().where(CustomWorldSession.owner_user_id == user_id)
-    if after is not None:
-        moment, session_id = decode_cursor(after, size=2)
-        at = _moment(moment)
-        query = query.where(
-            (CustomWorldSession.updated_at < at)
-            | (
-                (CustomWorldSession.updated_at == at)
-                & (CustomWorldSession.session_id < str(session_id))
-            )
-        )
-    rows = await (
-        query.order_by(
-            CustomWorldSession.updated_at, CustomWorldSession.session_id, ascending=False
-        )
-        .limit(size + 1)
-        .output(load_json=True)
-    )
-    items = [LegacySessionRow.from_row(row) for row in rows]
-    return build_page(items, size, lambda row: _time_key(row.updated_at, row.session_id))

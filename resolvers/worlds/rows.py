@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from resolvers.creation.model import OperationStatus
+from resolvers.creation.rows import CreationSessionRow
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.runs.rows import json_value, optional_utc_time, utc_time
 from resolvers.worlds.model import AgentStage, CardKind, CardStatus
@@ -80,19 +81,18 @@ class AgentSessionRow:
             profile_id=row.get("profile_id"),
         )
 
-    def creation_columns(self) -> dict[str, Any]:
-        """The columns the creation framework's shared `CreationSession` part reads (its
-        `session_fields` takes a catalog row as a mapping, for every play type)."""
-        return {
-            "session_id": self.session_id,
-            "seed_text": self.seed_text,
-            "stage": self.stage.value,
-            "progress_percent": self.progress_percent,
-            "current_turn": self.current_turn,
-            "last_assistant_reply": self.last_assistant_reply,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
+    def creation(self) -> CreationSessionRow:
+        """The part every creation session shows (`CreationSession.session_fields`)."""
+        return CreationSessionRow(
+            session_id=self.session_id,
+            seed_text=self.seed_text,
+            stage=self.stage.value,
+            progress_percent=self.progress_percent,
+            current_turn=self.current_turn,
+            last_assistant_reply=self.last_assistant_reply,
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,30 +147,11 @@ class WorldProfileRow:
     def published(self) -> bool:
         return self.publication_status is WorkPublicationStatus.PUBLISHED
 
-    def as_columns(self) -> dict[str, Any]:
-        """The row as the play-type contract's `publish`/`update`/`unpublish` return it (a
-        column mapping, shared by every play type)."""
-        return {
-            "profile_id": self.profile_id,
-            "owner_user_id": self.owner_user_id,
-            "public_work_code": self.public_work_code,
-            "author_public_user_code": self.author_public_user_code,
-            "source_agent_session_id": self.source_agent_session_id,
-            "publication_status": self.publication_status.value,
-            "world_name": self.world_name,
-            "subtitle": self.subtitle,
-            "summary_text": self.summary_text,
-            "theme_mode": self.theme_mode,
-            "cover_image_src": self.cover_image_src,
-            "profile_payload_json": self.profile_payload_json,
-            "playable_npc_count": self.playable_npc_count,
-            "landmark_count": self.landmark_count,
-            "author_display_name": self.author_display_name,
-            "published_at": self.published_at,
-            "deleted_at": self.deleted_at,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
+    @property
+    def source_session_id(self) -> str | None:
+        """The agent session behind the world, as every play type's work row names it
+        (`works.WorkRow`)."""
+        return self.source_agent_session_id
 
 
 @dataclass(frozen=True, slots=True)

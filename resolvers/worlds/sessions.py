@@ -24,14 +24,14 @@ from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.ids import new_id
 from resolvers.play_types.gates import Blocker
 from resolvers.principal import Principal
-from resolvers.worlds import store
+from resolvers.worlds import locking, store
 from resolvers.worlds.drafts import (
     CustomWorldDraft,
     DraftCharacter,
     DraftPlace,
     replace,
 )
-from resolvers.worlds.errors import WorldError, WorldErrorCode
+from resolvers.worlds.errors import NOT_FOUND_CARD, NOT_FOUND_SESSION, WorldError, WorldErrorCode
 from resolvers.worlds.gate import cover_of, evaluate
 from resolvers.worlds.model import (
     MAX_ANCHOR_LENGTH,
@@ -116,7 +116,7 @@ async def create_session(*, viewer: Principal, seed: str = "") -> SavedWorld:
             text=GREETING,
             created_at=now,
         ).save()
-        world = await store.lock_world(session_id=session_id, owner_user_id=owner, now=now)
+        world = await locking.lock_world(session_id=session_id, owner_user_id=owner, now=now)
         assert world is not None
         saved, entries = await store.save_world(world, draft, now=now)
     await streams.publish(entries)
@@ -203,9 +203,9 @@ async def autosave(
     seed = seed_text(fields.seed_text) if fields.seed_text is not None else None
     now = clock.now()
     async with write_transaction():
-        world = await store.lock_world(session_id=session_id, owner_user_id=owner, now=now)
+        world = await locking.lock_world(session_id=session_id, owner_user_id=owner, now=now)
         if world is None:
-            raise NotFound(store.NOT_FOUND_SESSION)
+            raise NotFound(NOT_FOUND_SESSION)
         base = draft if draft is not None else world.draft
         draft = replace(base, **_changes(fields, base))
         session_changes: dict[str, Any] = {}
@@ -217,7 +217,7 @@ async def autosave(
             }
         if fields.focus_card_id is not None:
             if fields.focus_card_id and draft.element(fields.focus_card_id) is None:
-                raise NotFound(store.NOT_FOUND_CARD)
+                raise NotFound(NOT_FOUND_CARD)
             session_changes["focus_card_id"] = fields.focus_card_id or None
         saved, entries = await store.save_world(
             world, draft, now=now, session_changes=session_changes
@@ -286,15 +286,15 @@ def _edited(element: Any, edit: CardEdit) -> dict[str, Any]:
 async def update_card(*, viewer: Principal, card_id: str, edit: CardEdit) -> SavedWorld:
     """Edit one card (it becomes EDITED: agent turns keep it) and re-run the publish gate."""
     owner = viewer.require_user()
-    session_id = await store.session_of_card(card_id)
+    session_id = await locking.session_of_card(card_id)
     if session_id is None:
-        raise NotFound(store.NOT_FOUND_CARD)
+        raise NotFound(NOT_FOUND_CARD)
     now = clock.now()
     async with write_transaction():
-        world = await store.lock_world(session_id=session_id, owner_user_id=owner, now=now)
+        world = await locking.lock_world(session_id=session_id, owner_user_id=owner, now=now)
         element = world.draft.element(card_id) if world is not None else None
         if world is None or element is None:
-            raise NotFound(store.NOT_FOUND_CARD)
+            raise NotFound(NOT_FOUND_CARD)
         changed = element.model_copy(update=_edited(element, edit))
         draft = replace(
             world.draft,

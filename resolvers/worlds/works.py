@@ -1,6 +1,6 @@
 """Custom worlds as works: publish, unpublish, soft delete.
 
-Each is one transaction over the locked world (resolvers/worlds/store.py):
+Each is one transaction over the locked world (resolvers/worlds/locking.py):
 - publish: refused while any blocker remains (every blocker is reported) and when the
   world is already published (so two concurrent publishes publish once); assigns the
   public work code on first publication (kept afterwards) and writes both read models;
@@ -23,9 +23,10 @@ from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.publishing import unpublish_work
 from resolvers.play_types.public_codes import assign_public_code
 from resolvers.principal import Principal
-from resolvers.worlds import store
-from resolvers.worlds.errors import PublishBlocked, WorldError, WorldErrorCode
+from resolvers.worlds import locking, store
+from resolvers.worlds.errors import NOT_FOUND_WORLD, PublishBlocked, WorldError, WorldErrorCode
 from resolvers.worlds.gate import cover_of, evaluate
+from resolvers.worlds.model import PLAY_TYPE
 from resolvers.worlds.rows import WorldProfileRow
 from subscriptions import streams
 
@@ -49,15 +50,15 @@ async def _assign_public_code(profile: WorldProfileRow) -> str:
     )
 
 
-async def _locked(*, profile_id: str, owner: str) -> store.World:
-    session_id = await store.session_of_profile(profile_id=profile_id, owner_user_id=owner)
+async def _locked(*, profile_id: str, owner: str) -> locking.World:
+    session_id = await locking.session_of_profile(profile_id=profile_id, owner_user_id=owner)
     world = (
-        await store.lock_world(session_id=session_id, owner_user_id=owner, now=clock.now())
+        await locking.lock_world(session_id=session_id, owner_user_id=owner, now=clock.now())
         if session_id is not None
         else None
     )
     if world is None or world.profile.profile_id != profile_id:
-        raise NotFound(store.NOT_FOUND_WORLD)
+        raise NotFound(NOT_FOUND_WORLD)
     return world
 
 
@@ -112,14 +113,12 @@ async def update(*, viewer: Principal, profile_id: str) -> WorldProfileRow:
     return saved.profile
 
 
-async def _unpublished(world: store.World) -> tuple[store.World, list[streams.StreamEntry]]:
+async def _unpublished(world: locking.World) -> tuple[locking.World, list[streams.StreamEntry]]:
     now = clock.now()
     await CustomWorldGalleryEntry.delete().where(
         CustomWorldGalleryEntry.profile_id == world.profile.profile_id
     )
-    entries = await unpublish_work(
-        play_type=store.PLAY_TYPE, work_id=world.profile.profile_id, now=now
-    )
+    entries = await unpublish_work(play_type=PLAY_TYPE, work_id=world.profile.profile_id, now=now)
     saved, more = await store.save_world(
         world,
         world.draft,

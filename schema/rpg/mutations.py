@@ -13,6 +13,7 @@ import strawberry
 
 from resolvers.rpg import actions
 from resolvers.rpg.model import MAX_TEXT_LENGTH, InventoryAction, NpcAction
+from resolvers.rpg.state import StoryView
 from schema.context import Info
 from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated
@@ -72,7 +73,7 @@ class StorySessionPayload:
     )
 
 
-def _payload(view: actions.StoryView) -> StorySessionPayload:
+def _payload(view: StoryView) -> StorySessionPayload:
     return StorySessionPayload(errors=[], story_session=StorySessionType.from_view(view))
 
 

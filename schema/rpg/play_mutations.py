@@ -12,8 +12,8 @@ from typing import Annotated
 import strawberry
 
 from resolvers.rpg import play_actions
-from resolvers.rpg.actions import StoryView
 from resolvers.rpg.model import BattleAction, TreasureInteractionAction
+from resolvers.rpg.state import StoryView
 from schema.context import Info
 from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated

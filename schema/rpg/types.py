@@ -9,7 +9,6 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from resolvers.rpg.actions import StoryView, view_of
 from resolvers.rpg.model import (
     InventoryAction,
     InventoryContainerKind,
@@ -23,6 +22,7 @@ from resolvers.rpg.model import (
     StorySessionStatus,
 )
 from resolvers.rpg.rows import InventorySlotRow, NpcStateRow, StoryEventRow
+from resolvers.rpg.state import StoryView
 from resolvers.runs import model as runs_model
 from schema.rpg.play_types import (
     BattleStateType,
@@ -269,7 +269,9 @@ class CustomWorldRun(Run):
 
     @classmethod
     def from_run(
-        cls, run: runs_model.Run, state: dict[str, Any], loaders: RunLoaders
+        cls, run: runs_model.Run, state: StoryView | dict[str, Any], loaders: RunLoaders
     ) -> CustomWorldRun:
-        session = StorySessionType.from_view(view_of(state)) if state else None
+        # The framework passes {} for a run whose state it did not find.
+        view = state if isinstance(state, StoryView) else None
+        session = StorySessionType.from_view(view) if view is not None else None
         return cls(**Run.run_fields(run, loaders), story_session=session)

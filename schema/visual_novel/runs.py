@@ -24,6 +24,7 @@ from resolvers.runs import model as runs_model
 from resolvers.runs.refusals import owned_run
 from resolvers.visual_novel import history, narration
 from resolvers.visual_novel.rows import VisualNovelHistoryEntryRow
+from resolvers.visual_novel.run_state import VisualNovelRunStateRow
 from schema.context import Info
 from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated
@@ -85,27 +86,13 @@ class VisualNovelRun(Run):
 
     @classmethod
     def from_run(
-        cls, run: runs_model.Run, state: dict[str, Any], loaders: RunLoaders
+        cls,
+        run: runs_model.Run,
+        state: VisualNovelRunStateRow | dict[str, Any],
+        loaders: RunLoaders,
     ) -> VisualNovelRun:
-        current = (state.get("snapshot_json") or {}).get("state") or {}
-        pending = state.get("pending_turn_json")
-        return cls(
-            **Run.run_fields(run, loaders),
-            current_scene_id=state.get("current_scene_id") or "",
-            current_phase_id=state.get("current_phase_id") or "",
-            visible_character_ids=list(state.get("visible_character_ids_json") or []),
-            flags=JSON(state.get("flags_json") or {}),
-            metrics=JSON(state.get("metrics_json") or {}),
-            available_choices=[
-                VisualNovelRunChoice(choice_id=strawberry.ID(c["choiceId"]), label=c["label"])
-                for c in state.get("available_choices_json") or []
-            ],
-            narrative=current.get("narrative") or "",
-            turn_index=int(current.get("turn") or 0),
-            ending_id=current.get("endingId"),
-            text_mode_enabled=bool(state.get("text_mode_enabled")),
-            pending_task_id=strawberry.ID(pending["taskId"]) if pending else None,
-        )
+        # The framework passes {} for a run whose state it did not find.
+        return cls(**Run.run_fields(run, loaders), **_state_fields(state))
 
     @strawberry.field(
         description="The run's history entries, by turn (a regenerated turn's newer entry "
@@ -125,6 +112,41 @@ class VisualNovelRun(Run):
             )
             for row in await _history_loader(self.loaders).load(str(self.run_id))
         ]
+
+
+def _state_fields(state: VisualNovelRunStateRow | dict[str, Any]) -> dict[str, Any]:
+    """The run's own fields from its state row (those of a run without one: empty)."""
+    row = state if isinstance(state, VisualNovelRunStateRow) else None
+    if row is None:
+        return {
+            "current_scene_id": "",
+            "current_phase_id": "",
+            "visible_character_ids": [],
+            "flags": JSON({}),
+            "metrics": JSON({}),
+            "available_choices": [],
+            "narrative": "",
+            "turn_index": 0,
+            "ending_id": None,
+            "text_mode_enabled": False,
+            "pending_task_id": None,
+        }
+    return {
+        "current_scene_id": row.current_scene_id,
+        "current_phase_id": row.current_phase_id,
+        "visible_character_ids": list(row.visible_character_ids),
+        "flags": JSON(row.flags_json or {}),
+        "metrics": JSON(row.metrics_json or {}),
+        "available_choices": [
+            VisualNovelRunChoice(choice_id=strawberry.ID(c.choice_id), label=c.label)
+            for c in row.available_choices
+        ],
+        "narrative": row.narrative,
+        "turn_index": row.turn_index,
+        "ending_id": row.ending_id,
+        "text_mode_enabled": row.text_mode_enabled,
+        "pending_task_id": strawberry.ID(row.pending_task_id) if row.pending_task_id else None,
+    }
 
 
 # One history loader per operation's run loaders (a list's runs share it).

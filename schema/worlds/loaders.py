@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from strawberry.dataloader import DataLoader
 
-from resolvers.worlds import reading
+from resolvers.worlds import reading, work_reads
 from resolvers.worlds.cards import card_images
 from resolvers.worlds.gate import Cover, covers_of
 from resolvers.worlds.rows import AgentOperationRow, AgentSessionRow, DraftCardRow, WorldProfileRow
@@ -64,5 +64,5 @@ class WorldLoaders:
 
     @staticmethod
     async def _profiles(profile_ids: list[str]) -> list[WorldProfileRow | None]:
-        found = await reading.profiles_by_ids(profile_ids)
+        found = await work_reads.profiles_by_ids(profile_ids)
         return [found.get(profile_id) for profile_id in profile_ids]

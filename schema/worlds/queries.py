@@ -9,7 +9,7 @@ import strawberry
 
 from resolvers.errors import NotFound
 from resolvers.pagination import Page
-from resolvers.worlds import legacy, reading
+from resolvers.worlds import legacy, reading, work_reads
 from resolvers.worlds.model import ThemeMode
 from schema.context import Info
 from schema.ids import object_id
@@ -70,7 +70,7 @@ class WorldQuery:
             strawberry.argument(description="The world's `workId`, or its global `id`."),
         ],
     ) -> CustomWorldWork:
-        row = await reading.owned_world(
+        row = await work_reads.owned_world(
             viewer=info.context.principal, profile_id=object_id(profile_id, CustomWorldWork)
         )
         loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
@@ -99,7 +99,7 @@ class WorldQuery:
             str, strawberry.argument(description="The code (`CW` and 8 characters).")
         ],
     ) -> CustomWorldWork:
-        entry = await reading.gallery_entry_by_code(public_work_code.strip().upper())
+        entry = await work_reads.gallery_entry_by_code(public_work_code.strip().upper())
         loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
         row = await loaders.profiles.load(entry.profile_id) if entry else None
         if row is None:
@@ -120,9 +120,9 @@ class WorldQuery:
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[CustomWorldWork]:
-        page = await reading.gallery_entries(theme=theme_mode, first=first, after=after)
+        page = await work_reads.gallery_entries(theme=theme_mode, first=first, after=after)
         loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)
-        profiles = await reading.profiles_by_ids([row.profile_id for row in page.items])
+        profiles = await work_reads.profiles_by_ids([row.profile_id for row in page.items])
         works = {
             str(w.work_id): w for w in await works_from_profiles(list(profiles.values()), loaders)
         }

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import strawberry
 
 from resolvers.gallery.model import WorkPublicationStatus
-from resolvers.worlds import reading
+from resolvers.worlds import legacy, reading, work_reads
 from schema.relay import Connection
 from schema.worlds.loaders import WorldLoaders
 from schema.worlds.types import (
@@ -38,7 +38,7 @@ class WorldsViewerFields:
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[CustomWorldWork]:
         status = WorkPublicationStatus(publication_status.value) if publication_status else None
-        page = await reading.works_of(
+        page = await work_reads.works_of(
             user_id=self.row["user_id"], status=status, first=first, after=after
         )
         loaders = WorldLoaders(viewer_user_id=self.row["user_id"])
@@ -66,7 +66,7 @@ class WorldsViewerFields:
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[CustomWorldSession]:
-        page = await reading.legacy_sessions_of(
+        page = await legacy.legacy_sessions_of(
             user_id=self.row["user_id"], first=first, after=after
         )
         return Connection[CustomWorldSession].from_page(page, CustomWorldSession.from_row)

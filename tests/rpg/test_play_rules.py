@@ -23,6 +23,7 @@ from resolvers.rpg.model import (
     xp_to_next,
 )
 from resolvers.rpg.records import WorldContent
+from resolvers.rpg.state import StoryView
 from tests.factories import rpg
 from tests.factories.auth import make_user
 
@@ -91,11 +92,9 @@ async def test_a_test_session_plays_battles_and_quests_but_writes_no_progression
     sid = view.session.story_session_id
     version = 0
 
-    async def step(call: Any, **fields: Any) -> actions.StoryView:
+    async def step(call: Any, **fields: Any) -> StoryView:
         nonlocal version
-        done: actions.StoryView = await call(
-            viewer=player.principal, expected_version=version, **fields
-        )
+        done: StoryView = await call(viewer=player.principal, expected_version=version, **fields)
         version += 1
         return done
 

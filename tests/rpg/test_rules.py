@@ -23,13 +23,14 @@ from resolvers.rpg.model import (
 )
 from resolvers.rpg.records import ItemSpec
 from resolvers.rpg.rows import NpcStateRow
+from resolvers.rpg.state import StoryView
 from resolvers.runs.errors import RunError, RunErrorCode
 from tests.factories import rpg
 from tests.factories.auth import make_user
 from tests.factories.runs import every_table
 
 
-def _npc(view: actions.StoryView, npc_id: str) -> NpcStateRow:
+def _npc(view: StoryView, npc_id: str) -> NpcStateRow:
     return next(n for n in view.npcs if n.npc_id == npc_id)
 
 
@@ -42,7 +43,7 @@ async def test_chats_gifts_and_help_follow_the_affinity_rules() -> None:
     start = int(oren.affinity)
     version = 0
 
-    async def npc(action: NpcAction, slot_id: str | None = None) -> actions.StoryView:
+    async def npc(action: NpcAction, slot_id: str | None = None) -> StoryView:
         nonlocal version
         done = await actions.npc_interact(
             viewer=player.principal,
@@ -214,7 +215,7 @@ async def test_ten_concurrent_uses_of_the_last_item_let_exactly_one_win() -> Non
     sid = view.session.story_session_id
     slot_id = next(s.slot_id for s in view.inventory if s.item_id == "healing_draught")
 
-    async def use(version: int) -> actions.StoryView:
+    async def use(version: int) -> StoryView:
         return await actions.inventory_act(
             viewer=player.principal,
             story_session_id=sid,
@@ -228,7 +229,7 @@ async def test_ten_concurrent_uses_of_the_last_item_let_exactly_one_win() -> Non
     # when 10 requests use it at once
     answers = await asyncio.gather(*(use(2) for _ in range(10)), return_exceptions=True)
     # then exactly one used it; the others were refused, and the slot is gone
-    won = [a for a in answers if isinstance(a, actions.StoryView)]
+    won = [a for a in answers if isinstance(a, StoryView)]
     refused = [a for a in answers if isinstance(a, RunError)]
     assert (len(won), len(refused)) == (1, 9)
     assert {(e.code, e.current_version) for e in refused} == {(RunErrorCode.SNAPSHOT_STALE, 3)}
@@ -243,7 +244,7 @@ async def test_ten_concurrent_uses_of_the_last_item_let_exactly_one_win() -> Non
     assert await every_table() == before
 
 
-async def _complete(player: object, sid: str, version: int, function_id: str) -> actions.StoryView:
+async def _complete(player: object, sid: str, version: int, function_id: str) -> StoryView:
     """A story turn on `function_id`, its task answered as a model would (no worker here)."""
     from db.tables.ai_tasks import AiTask
 

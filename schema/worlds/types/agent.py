@@ -177,7 +177,7 @@ class CustomWorldAgentSession(CreationSession):
         return cls(
             **CreationSession.session_fields(
                 play_type=PlayType.CUSTOM_WORLD,
-                row=row.creation_columns(),
+                row=row.creation(),
                 draft=row.draft_profile_json,
                 loaders=loaders.creation,
             ),

@@ -21,8 +21,8 @@ from resolvers.worlds.gate import (
 from resolvers.worlds.model import (
     ThemeMode,
 )
-from resolvers.worlds.reading import visible
 from resolvers.worlds.rows import WorldProfileRow
+from resolvers.worlds.work_reads import visible
 from schema.context import Info
 from schema.gallery.work import Work
 from schema.worlds.loaders import WorldLoaders
