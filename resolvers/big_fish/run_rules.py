@@ -48,13 +48,13 @@ class BigFishRunRules(RunRules[dict[str, Any]]):
         row = (await sessions.sessions_by_id([work_id])).get(work_id)
         if row is None:
             return None
-        published = row["publication_status"] == WorkPublicationStatus.PUBLISHED.value
+        published = row.publication_status is WorkPublicationStatus.PUBLISHED
         if mode is RunMode.PLAY and not published:
             return None
-        draft = drafts.stored_draft(row["draft_json"])
+        draft = drafts.stored_draft(row.draft_json)
         return PlayableWork(
             work_id=work_id,
-            owner_user_id=row["owner_user_id"],
+            owner_user_id=row.owner_user_id,
             title=draft.title,
             subtitle=draft.description[:MAX_SUBTITLE],
             content=draft,

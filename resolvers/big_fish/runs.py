@@ -86,14 +86,13 @@ async def start_run(*, viewer: Principal, work_id: str) -> dict[str, Any]:
     whose game the gate refuses, RUN_LIMIT_REACHED past `RUN_LIMIT` unfinished runs."""
     owner = viewer.require_user()
     work = (await sessions.sessions_by_id([work_id])).get(work_id)
-    if not sessions.visible(work, owner):
+    if work is None or not work.visible_to(owner):
         raise NotFound("No such big-fish work.")
-    assert work is not None
-    if game_blockers(drafts.stored_draft(work["draft_json"])):
+    if game_blockers(drafts.stored_draft(work.draft_json)):
         raise BigFishError(
             BigFishErrorCode.NOT_PLAYABLE, "The work's game is not complete.", field="workId"
         )
-    published = work["publication_status"] == WorkPublicationStatus.PUBLISHED.value
+    published = work.publication_status is WorkPublicationStatus.PUBLISHED
     try:
         run = await lifecycle.start_run(
             viewer=viewer,
