@@ -9,4 +9,6 @@ publish gate and its events, server-simulated runs.
 - `gate`: the publish gate, recorded as a `big_fish_event` at every evaluation.
 - `publishing`: publish, update, unpublish (the gallery's read model).
 - `simulation`: the pure world step; `runs`, `ticker`, `leases`: live runs.
+- `rows`, `run_rows`: the typed rows the schema reads (the work, slots, gate events; runs
+  and their frames).
 """

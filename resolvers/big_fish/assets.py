@@ -9,25 +9,24 @@ with its URL.
 
 from __future__ import annotations
 
-from typing import Any
-
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.big_fish import drafts, slots
 from resolvers.big_fish.model import WORK_ENTITY, BigFishAssetStatus
+from resolvers.big_fish.rows import BigFishWorkRow
 from resolvers.big_fish.sessions import owned_session
 from resolvers.images.requesting import request_image
 from resolvers.principal import Principal
 
 
-async def refresh_slots(*, session: dict[str, Any]) -> None:
+async def refresh_slots(*, session: BigFishWorkRow) -> None:
     """Bring the session's slot rows and coverage up to date with its bindings."""
-    session_id = session["session_id"]
+    session_id = session.session_id
     async with write_transaction():
         await slots.refresh(
             session_id=session_id,
-            owner_user_id=session["owner_user_id"],
-            draft=drafts.stored_draft(session["draft_json"]),
+            owner_user_id=session.owner_user_id,
+            draft=drafts.stored_draft(session.draft_json),
             bound=(await slots.bound_images([session_id])).get(session_id, {}),
             now=clock.now(),
         )
@@ -39,11 +38,11 @@ async def generate_missing(*, viewer: Principal, session_id: str) -> list[str]:
     await refresh_slots(session=session)
     rows = (await slots.slots_of([session_id]))[session_id]
     waiting = {
-        row["slot_key"]
+        row.slot_key
         for row in rows
-        if row["status"] in (BigFishAssetStatus.READY.value, BigFishAssetStatus.PENDING.value)
+        if row.status in (BigFishAssetStatus.READY, BigFishAssetStatus.PENDING)
     }
-    specs = slots.required_slots(drafts.stored_draft(session["draft_json"]))
+    specs = slots.required_slots(drafts.stored_draft(session.draft_json))
     queued: list[str] = []
     task_ids: list[str] = []
     for spec in specs:

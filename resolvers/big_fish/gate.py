@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
-from typing import Any
 
 from db.tables.big_fish import BigFishEvent
 from resolvers.assets.bound import BoundAsset
@@ -31,6 +30,7 @@ from resolvers.big_fish.model import (
     BigFishBlockerCode,
     BigFishEventKind,
 )
+from resolvers.big_fish.rows import BigFishEventRow
 from resolvers.ids import new_id
 from resolvers.play_types.gates import Blocker, ImageCodes, public_image_blockers
 from subscriptions import streams
@@ -165,7 +165,7 @@ async def evaluate(
     return Evaluation(found, event_id, entries)
 
 
-async def events_by_ids(event_ids: list[str]) -> dict[str, dict[str, Any]]:
+async def events_by_ids(event_ids: list[str]) -> dict[str, BigFishEventRow]:
     if not event_ids:
         return {}
     rows = (
@@ -173,4 +173,4 @@ async def events_by_ids(event_ids: list[str]) -> dict[str, dict[str, Any]]:
         .where(BigFishEvent.event_id.is_in(event_ids))
         .output(load_json=True)
     )
-    return {row["event_id"]: row for row in rows}
+    return {row["event_id"]: BigFishEventRow.from_row(row) for row in rows}

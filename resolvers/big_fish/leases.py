@@ -24,7 +24,8 @@ from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.big_fish.adapter import as_json
 from resolvers.big_fish.model import BigFishRunStatus
-from resolvers.big_fish.runs import RUN_COLUMNS, decoded
+from resolvers.big_fish.run_rows import BigFishRunRow
+from resolvers.big_fish.runs import RUN_COLUMNS
 from resolvers.runs import server_clock
 from resolvers.runs.model import RunReason, RunStatus
 from subscriptions import streams
@@ -37,7 +38,7 @@ REASONS = {
 }
 
 
-async def claim(*, run_id: str, holder: str, lease_seconds: float) -> dict[str, Any] | None:
+async def claim(*, run_id: str, holder: str, lease_seconds: float) -> BigFishRunRow | None:
     now = clock.now()
     async with write_transaction():
         rows = await BigFishRuntimeRun.raw(
@@ -57,7 +58,7 @@ async def claim(*, run_id: str, holder: str, lease_seconds: float) -> dict[str, 
         )
         if rows:
             await server_clock.resume(run_id, now)
-    return decoded(rows[0]) if rows else None
+    return BigFishRunRow.from_row(rows[0]) if rows else None
 
 
 async def save(

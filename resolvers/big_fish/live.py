@@ -25,6 +25,7 @@ from typing import Any
 
 from resolvers.big_fish import leases, simulation
 from resolvers.big_fish.model import BigFishRunStatus
+from resolvers.big_fish.run_rows import BigFishFrameRow, BigFishRunRow
 from resolvers.big_fish.runs import input_channel
 from resolvers.big_fish.ticks import RealTicks, TickSource
 from resolvers.ids import new_id
@@ -36,7 +37,7 @@ logger = logging.getLogger("genarrative.big_fish")
 FRAME_QUEUE_SIZE = 8
 # What ends a subscriber's stream (the run ended, paused, or this process lost it).
 END = None
-Frame = dict[str, Any]
+Frame = BigFishFrameRow
 
 
 def offer(queue: asyncio.Queue[Frame | None], frame: Frame | None) -> None:
@@ -51,10 +52,11 @@ def offer(queue: asyncio.Queue[Frame | None], frame: Frame | None) -> None:
 
 
 class LiveRun:
-    def __init__(self, row: dict[str, Any], source: TickSource, holder: str) -> None:
-        self.run_id: str = row["run_id"]
-        self.world: dict[str, Any] = row["snapshot_json"]
-        self.direction = (float(row["last_input_x"]), float(row["last_input_y"]))
+    def __init__(self, row: BigFishRunRow, source: TickSource, holder: str) -> None:
+        self.run_id = row.run_id
+        # The world stays the JSON document the simulation steps and `leases.save` stores.
+        self.world: dict[str, Any] = row.snapshot_json
+        self.direction = (row.last_input_x, row.last_input_y)
         self.input_at = 0.0
         self.source = source
         self.holder = holder
@@ -71,7 +73,7 @@ class LiveRun:
             self.direction = (float(message["x"]), float(message["y"]))
 
     def frame(self) -> Frame:
-        return {"runId": self.run_id, **self.world}
+        return BigFishFrameRow.from_world(self.world)
 
     async def _inputs(self) -> None:
         hub = bus.current_hub()
@@ -94,9 +96,10 @@ class LiveRun:
                 lag = await self.source.next_tick()
                 started = time.process_time()
                 self.world = simulation.step(self.world, self.direction, dt)
-                frame = self.frame()
-                for queue in self.subscribers:
-                    offer(queue, frame)
+                if self.subscribers:  # a frame is read off the world only for a watcher
+                    frame = self.frame()
+                    for queue in self.subscribers:
+                        offer(queue, frame)
                 since_save += 1
                 idle = 0 if self.subscribers else idle + 1
                 if self.world["status"] != simulation.RUNNING:

@@ -22,6 +22,7 @@ from resolvers.big_fish.model import (
     MOTION_SLOT_PREFIX,
     WORK_ENTITY,
 )
+from resolvers.big_fish.rows import BigFishWorkRow
 from resolvers.big_fish.run_rules import BIG_FISH_RUN_RULES
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.contract import GeneratedSlot, ImageSlot, PlaySession, PlayTypePlugin
@@ -45,7 +46,7 @@ class BigFishPlugin(PlayTypePlugin):
 
     async def start_session(self, *, viewer: Principal, seed_text: str) -> PlaySession:
         row = await sessions.start_session(viewer=viewer, seed_text=seed_text)
-        return PlaySession(row["session_id"], row["session_id"])
+        return PlaySession(row.session_id, row.session_id)
 
     async def autosave(
         self,
@@ -61,18 +62,18 @@ class BigFishPlugin(PlayTypePlugin):
             seed_text=seed_text,
             draft=dict(draft) if draft is not None else None,
         )
-        return PlaySession(row["session_id"], row["session_id"])
+        return PlaySession(row.session_id, row.session_id)
 
     async def blockers(self, *, viewer: Principal, work_id: str) -> list[Blocker]:
         return await publishing.evaluate_gate(viewer=viewer, work_id=work_id)
 
-    async def publish(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
+    async def publish(self, *, viewer: Principal, work_id: str) -> BigFishWorkRow:
         return await publishing.publish_work(viewer=viewer, work_id=work_id)
 
-    async def update(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
+    async def update(self, *, viewer: Principal, work_id: str) -> BigFishWorkRow:
         return await publishing.update_work(viewer=viewer, work_id=work_id)
 
-    async def unpublish(self, *, viewer: Principal, work_id: str) -> dict[str, Any]:
+    async def unpublish(self, *, viewer: Principal, work_id: str) -> BigFishWorkRow:
         return await publishing.unpublish_work(viewer=viewer, work_id=work_id)
 
     def example_draft(self) -> dict[str, Any]:

@@ -15,16 +15,17 @@ Stream entries are published after commit.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
 from db.tables.big_fish import BigFishCreationSession
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.assets.objects import read_path
 from resolvers.big_fish import drafts, gate, slots
-from resolvers.big_fish.adapter import decoded, lock_session
+from resolvers.big_fish.adapter import lock_session
 from resolvers.big_fish.errors import BigFishError, BigFishErrorCode, BigFishPublishBlocked
 from resolvers.big_fish.model import COVER_SLOT, BigFishCreationStage
+from resolvers.big_fish.rows import BigFishWorkRow
 from resolvers.creation import turns
 from resolvers.errors import NotFound
 from resolvers.gallery import publishing as gallery
@@ -41,15 +42,15 @@ PUBLIC_CODE_PREFIX = "BF"
 PUBLIC_CODE_LENGTH = 10
 
 
-async def _assign_public_code(row: dict[str, Any]) -> str:
+async def _assign_public_code(work: BigFishWorkRow) -> str:
     async def write(code: str) -> None:
         await BigFishCreationSession.update({BigFishCreationSession.public_work_code: code}).where(
-            (BigFishCreationSession.session_id == row["session_id"])
+            (BigFishCreationSession.session_id == work.session_id)
             & BigFishCreationSession.public_work_code.is_null()
         )
 
     return await assign_public_code(
-        existing=row["public_work_code"],
+        existing=work.public_work_code,
         prefix=PUBLIC_CODE_PREFIX,
         length=PUBLIC_CODE_LENGTH,
         write=write,
@@ -95,7 +96,7 @@ class _Blocked(Exception):
 
 async def _publish(
     *, viewer: Principal, work_id: str, expected: WorkPublicationStatus
-) -> dict[str, Any]:
+) -> BigFishWorkRow:
     owner = viewer.require_user()
     await turns.settle_sessions(play_type=PlayType.BIG_FISH, session_ids=[work_id])
     now = clock.now()
@@ -133,15 +134,15 @@ async def _publish(
                 now,
                 work_id,
             )
-            work = decoded(rows[0])
-            work["public_work_code"] = await _assign_public_code(work)
+            stored = BigFishWorkRow.from_row(rows[0])
+            work = replace(stored, public_work_code=await _assign_public_code(stored))
             entries = await gallery.publish_work(
                 play_type=PlayType.BIG_FISH,
                 work_id=work_id,
                 owner_user_id=owner,
                 title=draft.title,
                 summary=draft.description,
-                cover_image_src=work["cover_image_src"],
+                cover_image_src=work.cover_image_src,
                 theme=draft.theme or None,
                 tags=list(draft.tags),
                 now=now,
@@ -153,17 +154,17 @@ async def _publish(
     return work
 
 
-async def publish_work(*, viewer: Principal, work_id: str) -> dict[str, Any]:
+async def publish_work(*, viewer: Principal, work_id: str) -> BigFishWorkRow:
     """Publish a draft work that passes the gate (PUBLISH_BLOCKED lists what is missing)."""
     return await _publish(viewer=viewer, work_id=work_id, expected=WorkPublicationStatus.DRAFT)
 
 
-async def update_work(*, viewer: Principal, work_id: str) -> dict[str, Any]:
+async def update_work(*, viewer: Principal, work_id: str) -> BigFishWorkRow:
     """Publish the session's current draft over a published work (gate included)."""
     return await _publish(viewer=viewer, work_id=work_id, expected=WorkPublicationStatus.PUBLISHED)
 
 
-async def unpublish_work(*, viewer: Principal, work_id: str) -> dict[str, Any]:
+async def unpublish_work(*, viewer: Principal, work_id: str) -> BigFishWorkRow:
     """Take a published work out of the gallery; it becomes a draft again (code kept)."""
     owner = viewer.require_user()
     now = clock.now()
@@ -193,4 +194,4 @@ async def unpublish_work(*, viewer: Principal, work_id: str) -> dict[str, Any]:
             play_type=PlayType.BIG_FISH, work_id=work_id, now=now
         )
     await streams.publish(entries)
-    return decoded(rows[0])
+    return BigFishWorkRow.from_row(rows[0])

@@ -23,6 +23,7 @@ from resolvers.big_fish import drafts, runs, sessions, simulation
 from resolvers.big_fish.adapter import as_json
 from resolvers.big_fish.gate import game_blockers
 from resolvers.big_fish.model import BigFishRunStatus
+from resolvers.big_fish.run_rows import BigFishRunRow
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.runs.errors import RunError, RunErrorCode
@@ -35,7 +36,7 @@ MAX_SUBTITLE = 256
 EATEN = "EATEN"
 
 
-class BigFishRunRules(RunRules[dict[str, Any]]):
+class BigFishRunRules(RunRules[BigFishRunRow]):
     play_type = PlayType.BIG_FISH
     server_clock = True
 
@@ -48,13 +49,13 @@ class BigFishRunRules(RunRules[dict[str, Any]]):
         row = (await sessions.sessions_by_id([work_id])).get(work_id)
         if row is None:
             return None
-        published = row["publication_status"] == WorkPublicationStatus.PUBLISHED.value
+        published = row.publication_status is WorkPublicationStatus.PUBLISHED
         if mode is RunMode.PLAY and not published:
             return None
-        draft = drafts.stored_draft(row["draft_json"])
+        draft = drafts.stored_draft(row.draft_json)
         return PlayableWork(
             work_id=work_id,
-            owner_user_id=row["owner_user_id"],
+            owner_user_id=row.owner_user_id,
             title=draft.title,
             subtitle=draft.description[:MAX_SUBTITLE],
             content=draft,
@@ -97,7 +98,7 @@ class BigFishRunRules(RunRules[dict[str, Any]]):
                 "WHERE session_id = {}",
                 run.work_id,
             )
-        return {"seed": seed}
+        return {"seed": seed}  # the STARTED event's payload (JSON)
 
     async def apply(self, *, run: Run, action: Mapping[str, Any], now: datetime) -> Outcome:
         raise RunError(
@@ -122,14 +123,14 @@ class BigFishRunRules(RunRules[dict[str, Any]]):
         )
         return []
 
-    async def states(self, run_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    async def states(self, run_ids: Sequence[str]) -> dict[str, BigFishRunRow]:
         return await runs.runs_by_id(run_ids)
 
-    def winning_actions(self, state: Mapping[str, Any]) -> list[dict[str, Any]]:
+    def winning_actions(self, state: BigFishRunRow) -> list[dict[str, Any]]:
         return []  # no actions: the server plays (tests steer through the graph)
 
-    def illegal_action(self, state: Mapping[str, Any]) -> dict[str, Any]:
-        return {}
+    def illegal_action(self, state: BigFishRunRow) -> dict[str, Any]:
+        return {}  # an action is the client's JSON; every one is refused
 
 
 BIG_FISH_RUN_RULES = BigFishRunRules()

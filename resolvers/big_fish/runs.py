@@ -17,9 +17,6 @@ import math
 import secrets
 import time
 from collections.abc import Sequence
-from typing import Any
-
-import orjson
 
 from db.tables.big_fish import BigFishRuntimeRun
 from db.transactions import write_transaction
@@ -27,7 +24,8 @@ from resolvers import clock
 from resolvers.big_fish import drafts, sessions
 from resolvers.big_fish.errors import BigFishError, BigFishErrorCode, BigFishRateLimited
 from resolvers.big_fish.gate import game_blockers
-from resolvers.big_fish.model import FINISHED_RUN_STATUSES, BigFishRunStatus
+from resolvers.big_fish.model import BigFishRunStatus
+from resolvers.big_fish.run_rows import BigFishRunRow
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
@@ -53,47 +51,39 @@ def input_channel(run_id: str) -> str:
     return f"bf.in.{run_id}"
 
 
-def decoded(row: Any) -> dict[str, Any]:
-    result = dict(row)
-    if isinstance(result.get("snapshot_json"), str | bytes):
-        result["snapshot_json"] = orjson.loads(result["snapshot_json"])
-    return result
-
-
-async def runs_by_id(run_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+async def runs_by_id(run_ids: Sequence[str]) -> dict[str, BigFishRunRow]:
     if not run_ids:
         return {}
     marks = ", ".join("{}" for _ in run_ids)
     rows = await BigFishRuntimeRun.raw(
         f"SELECT {RUN_COLUMNS} FROM big_fish_runtime_run WHERE run_id IN ({marks})", *run_ids
     )
-    return {row["run_id"]: decoded(row) for row in rows}
+    return {row["run_id"]: BigFishRunRow.from_row(row) for row in rows}
 
 
-async def owned_run(*, viewer: Principal, run_id: str) -> dict[str, Any]:
+async def owned_run(*, viewer: Principal, run_id: str) -> BigFishRunRow:
     """The viewer's run; NOT_FOUND for a missing run or another user's."""
     owner = viewer.require_user()
     row = (await runs_by_id([run_id])).get(run_id)
-    if row is None or row["owner_user_id"] != owner:
+    if row is None or row.owner_user_id != owner:
         raise NotFound(NOT_FOUND_MESSAGE)
     return row
 
 
-async def start_run(*, viewer: Principal, work_id: str) -> dict[str, Any]:
+async def start_run(*, viewer: Principal, work_id: str) -> BigFishRunRow:
     """A new run through the run framework (`lifecycle.start_run`, same run id): PLAY a
     published work (anyone's, counted like every PLAY run), or TEST your own draft
     (counting nothing). NOT_FOUND for a work you may not play, NOT_PLAYABLE for a draft
     whose game the gate refuses, RUN_LIMIT_REACHED past `RUN_LIMIT` unfinished runs."""
     owner = viewer.require_user()
     work = (await sessions.sessions_by_id([work_id])).get(work_id)
-    if not sessions.visible(work, owner):
+    if work is None or not work.visible_to(owner):
         raise NotFound("No such big-fish work.")
-    assert work is not None
-    if game_blockers(drafts.stored_draft(work["draft_json"])):
+    if game_blockers(drafts.stored_draft(work.draft_json)):
         raise BigFishError(
             BigFishErrorCode.NOT_PLAYABLE, "The work's game is not complete.", field="workId"
         )
-    published = work["publication_status"] == WorkPublicationStatus.PUBLISHED.value
+    published = work.publication_status is WorkPublicationStatus.PUBLISHED
     try:
         run = await lifecycle.start_run(
             viewer=viewer,
@@ -120,7 +110,7 @@ def checked_direction(x: float, y: float) -> tuple[float, float]:
     return float(x), float(y)
 
 
-async def submit_input(*, viewer: Principal, run_id: str, x: float, y: float) -> dict[str, Any]:
+async def submit_input(*, viewer: Principal, run_id: str, x: float, y: float) -> BigFishRunRow:
     """Steer your run: the new direction, kept until the next input. One conditional
     UPDATE of the run's row writes it and counts it in the current second (`input_second`,
     `input_count`): it matches nothing once `BIG_FISH_INPUTS_PER_SECOND` inputs were taken
@@ -151,12 +141,13 @@ async def submit_input(*, viewer: Principal, run_id: str, x: float, y: float) ->
         )
     if not rows:
         row = await owned_run(viewer=viewer, run_id=run_id)  # a stranger learns nothing more
-        if BigFishRunStatus(row["status"]) in FINISHED_RUN_STATUSES:
+        if row.finished:
             raise BigFishError(BigFishErrorCode.RUN_FINISHED, "The run is over.", field="runId")
         raise BigFishRateLimited()
     from resolvers.big_fish.live import LIVE_RUNS  # the ticker imports this module
 
+    # The bus carries JSON: the direction and when it was sent (the latest one wins).
     message = {"x": direction[0], "y": direction[1], "at": time.time()}
     LIVE_RUNS.steer(run_id, message)
     await bus.publish(input_channel(run_id), message)
-    return decoded(rows[0])
+    return BigFishRunRow.from_row(rows[0])

@@ -19,9 +19,10 @@ from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.assets.entities import EntityPolicy, entity_is_profile
 from resolvers.big_fish import drafts
-from resolvers.big_fish.adapter import as_json, decoded, lock_session, save_draft
+from resolvers.big_fish.adapter import as_json, lock_session, save_draft
 from resolvers.big_fish.errors import BigFishError, BigFishErrorCode
 from resolvers.big_fish.model import MAX_SEED_LENGTH, WORK_ENTITY, BigFishCreationStage
+from resolvers.big_fish.rows import BigFishWorkRow
 from resolvers.creation import turns
 from resolvers.creation.replies import describe_validation
 from resolvers.errors import NotFound
@@ -29,6 +30,7 @@ from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
 from resolvers.pagination import Page, keyset_page
+from resolvers.play_types.works import visible
 from resolvers.principal import Principal
 
 NOT_FOUND_MESSAGE = "No such big-fish session."
@@ -55,7 +57,7 @@ def checked_draft(data: dict[str, Any]) -> drafts.BigFishDraft:
         ) from None
 
 
-async def _row(session_id: str) -> dict[str, Any]:
+async def _row(session_id: str) -> BigFishWorkRow:
     row = (
         await BigFishCreationSession.select()
         .where(BigFishCreationSession.session_id == session_id)
@@ -63,10 +65,10 @@ async def _row(session_id: str) -> dict[str, Any]:
         .first()
     )
     assert row is not None
-    return row
+    return BigFishWorkRow.from_row(row)
 
 
-async def start_session(*, viewer: Principal, seed_text: str = "") -> dict[str, Any]:
+async def start_session(*, viewer: Principal, seed_text: str = "") -> BigFishWorkRow:
     """The form entry: an empty session (and draft work) from the seed."""
     owner = viewer.require_user()
     seed = _seed(seed_text)
@@ -90,7 +92,7 @@ async def start_session(*, viewer: Principal, seed_text: str = "") -> dict[str, 
             now,
             WorkPublicationStatus.DRAFT.value,
         )
-    return decoded(rows[0])
+    return BigFishWorkRow.from_row(rows[0])
 
 
 async def autosave(
@@ -99,7 +101,7 @@ async def autosave(
     session_id: str,
     seed_text: str | None = None,
     draft: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> BigFishWorkRow:
     """Save the form: the seed and/or the whole draft (validated). NOT_FOUND for a session
     that is not the viewer's; a refused draft writes nothing."""
     owner = viewer.require_user()
@@ -122,12 +124,12 @@ async def autosave(
         return await _row(session_id)
 
 
-async def owned_session(*, viewer: Principal, session_id: str) -> dict[str, Any]:
+async def owned_session(*, viewer: Principal, session_id: str) -> BigFishWorkRow:
     """The viewer's session, its finished turns applied first; NOT_FOUND otherwise."""
     owner = viewer.require_user()
     await turns.settle_sessions(play_type=PlayType.BIG_FISH, session_ids=[session_id])
     row = (await sessions_by_id([session_id])).get(session_id)
-    if row is None or row["owner_user_id"] != owner:
+    if row is None or row.owner_user_id != owner:
         raise NotFound(NOT_FOUND_MESSAGE)
     return row
 
@@ -138,13 +140,13 @@ async def sessions_of(
     status: WorkPublicationStatus | None = None,
     first: int | None,
     after: str | None,
-) -> Page[dict[str, Any]]:
+) -> Page[BigFishWorkRow]:
     """The user's sessions (their works), most recently changed first."""
     await turns.settle_owner(owner_user_id=user_id)
     where: Any = BigFishCreationSession.owner_user_id == user_id
     if status is not None:
         where &= BigFishCreationSession.publication_status == status.value
-    return await keyset_page(
+    page = await keyset_page(
         BigFishCreationSession,
         BigFishCreationSession.updated_at,
         BigFishCreationSession.session_id,
@@ -153,9 +155,10 @@ async def sessions_of(
         where=where,
         load_json=True,
     )
+    return page.map(BigFishWorkRow.from_row)
 
 
-async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, BigFishWorkRow]:
     if not session_ids:
         return {}
     rows = (
@@ -163,25 +166,18 @@ async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, dict[str, Any]
         .where(BigFishCreationSession.session_id.is_in(list(session_ids)))
         .output(load_json=True)
     )
-    return {row["session_id"]: row for row in rows}
+    return {row["session_id"]: BigFishWorkRow.from_row(row) for row in rows}
 
 
-def visible(row: dict[str, Any] | None, user_id: str | None) -> bool:
-    return row is not None and (
-        row["publication_status"] == WorkPublicationStatus.PUBLISHED.value
-        or (user_id is not None and row["owner_user_id"] == user_id)
-    )
-
-
-async def visible_work(*, viewer: Principal, work_id: str) -> dict[str, Any]:
+async def visible_work(*, viewer: Principal, work_id: str) -> BigFishWorkRow:
     """A published work, or the viewer's own draft; NOT_FOUND otherwise."""
     row = (await sessions_by_id([work_id])).get(work_id)
-    if not visible(row, viewer.user_id):
+    if row is None or not row.visible_to(viewer.user_id):
         raise NotFound("No such big-fish work.")
-    assert row is not None
     return row
 
 
+# Who may bind or view a work's images: two columns suffice (not handed to the schema).
 async def _work_for_binding(work_id: str) -> dict[str, Any] | None:
     return (
         await BigFishCreationSession.select(

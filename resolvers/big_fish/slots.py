@@ -35,6 +35,7 @@ from resolvers.big_fish.model import (
     BigFishAssetKind,
     BigFishAssetStatus,
 )
+from resolvers.big_fish.rows import BigFishAssetSlotRow
 from resolvers.ids import new_id
 
 SPRITE_SIZE = 256
@@ -190,7 +191,7 @@ async def refresh(
     )
 
 
-async def slots_of(session_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+async def slots_of(session_ids: Sequence[str]) -> dict[str, list[BigFishAssetSlotRow]]:
     """The slot rows of sessions, in slot-key order: one statement."""
     if not session_ids:
         return {}
@@ -199,7 +200,7 @@ async def slots_of(session_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]
         .where(BigFishAssetSlot.session_id.is_in(list(session_ids)))
         .order_by(BigFishAssetSlot.slot_key)
     )
-    found: dict[str, list[dict[str, Any]]] = {session_id: [] for session_id in session_ids}
+    found: dict[str, list[BigFishAssetSlotRow]] = {session_id: [] for session_id in session_ids}
     for row in rows:
-        found[row["session_id"]].append(row)
+        found[row["session_id"]].append(BigFishAssetSlotRow.from_row(row))
     return found

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from resolvers.big_fish.gate import events_by_ids, session_stream
+from resolvers.big_fish.rows import BigFishEventRow
 from resolvers.big_fish.sessions import owned_session
 from schema.big_fish.types import BigFishBlocker
 from schema.context import Info
@@ -28,15 +29,15 @@ class BigFishEvent:
     occurred_at: datetime = strawberry.field(description="When the gate ran.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], sequence: int) -> BigFishEvent:
+    def from_row(cls, row: BigFishEventRow, sequence: int) -> BigFishEvent:
         return cls(
             sequence=sequence,
-            event_id=strawberry.ID(row["event_id"]),
-            session_id=strawberry.ID(row["session_id"]),
-            kind=row["event_kind"],
-            publish_ready=bool(row["publish_ready"]),
-            blockers=[BigFishBlocker.from_json(item) for item in row["blockers_json"] or []],
-            occurred_at=row["occurred_at"],
+            event_id=strawberry.ID(row.event_id),
+            session_id=strawberry.ID(row.session_id),
+            kind=row.event_kind.value,
+            publish_ready=row.publish_ready,
+            blockers=[BigFishBlocker.from_blocker(blocker) for blocker in row.blockers],
+            occurred_at=row.occurred_at,
         )
 
 
@@ -56,7 +57,7 @@ class BigFishEventSubscription:
         ] = 0,
     ) -> AsyncIterator[BigFishEvent]:
         row = await owned_session(viewer=info.context.principal, session_id=str(session_id))
-        stream_key = session_stream(row["session_id"])
+        stream_key = session_stream(row.session_id)
         await check_cursor(stream_key, after)
         return deliver(
             info.context, stream_key, after, load_rows=events_by_ids, convert=BigFishEvent.from_row

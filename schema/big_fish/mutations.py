@@ -9,13 +9,14 @@ returns `errors` and writes nothing; a session that is not yours is NOT_FOUND.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
 
 from resolvers.big_fish import assets, publishing, sessions, slots
 from resolvers.big_fish.plugin import BIG_FISH
+from resolvers.big_fish.rows import BigFishWorkRow
 from schema.big_fish.types import BigFishBlocker, BigFishErrorType, BigFishSession, BigFishWork
 from schema.context import Info
 from schema.gallery.loaders import GalleryLoaders
@@ -26,9 +27,9 @@ ERRORS = "Empty on success; otherwise why nothing was written."
 SESSION_ID = "Your big-fish session's id (it is also the work's `workId`)."
 
 
-async def session_object(row: dict[str, Any]) -> BigFishSession:
-    found = await slots.slots_of([row["session_id"]])
-    return BigFishSession.from_row(row, found[row["session_id"]])
+async def session_object(row: BigFishWorkRow) -> BigFishSession:
+    found = await slots.slots_of([row.session_id])
+    return BigFishSession.from_row(row, found[row.session_id])
 
 
 @strawberry.type(description="A big-fish session after a change.")
@@ -67,7 +68,7 @@ class BigFishAssetsPayload:
     session: BigFishSession | None = strawberry.field(description="The session; slots PENDING.")
 
 
-async def _publication(info: Info, row: dict[str, Any]) -> BigFishPublicationPayload:
+async def _publication(info: Info, row: BigFishWorkRow) -> BigFishPublicationPayload:
     loaders = GalleryLoaders(viewer_user_id=info.context.principal.user_id)
     return BigFishPublicationPayload(
         errors=[],

@@ -4,10 +4,12 @@ state of its `big_fish_runtime_run` row (`bigFishRun` reads the same run by its 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import strawberry
 
+from resolvers.big_fish.run_rows import BigFishRunRow
 from resolvers.runs import model
 from schema.big_fish.runs import BigFishFrame
 from schema.runs.types import Run, RunLoaders
@@ -30,13 +32,22 @@ class BigFishTickedRun(Run):
 
     @classmethod
     def from_run(
-        cls, run: model.Run, state: dict[str, Any], loaders: RunLoaders
+        cls, run: model.Run, state: BigFishRunRow | Mapping[str, Any], loaders: RunLoaders
     ) -> BigFishTickedRun:
-        world = state.get("snapshot_json")
+        """`state` is the run's `BigFishRunRow`, or `build_runs`' empty mapping when its
+        runtime row is missing."""
+        if not isinstance(state, BigFishRunRow):
+            return cls(
+                **Run.run_fields(run, loaders),
+                tick=0,
+                last_input_x=0.0,
+                last_input_y=0.0,
+                snapshot=None,
+            )
         return cls(
             **Run.run_fields(run, loaders),
-            tick=int(state.get("tick", 0)),
-            last_input_x=float(state.get("last_input_x", 0.0)),
-            last_input_y=float(state.get("last_input_y", 0.0)),
-            snapshot=BigFishFrame.from_world(run.run_id, world) if world else None,
+            tick=state.tick,
+            last_input_x=state.last_input_x,
+            last_input_y=state.last_input_y,
+            snapshot=BigFishFrame.from_row(run.run_id, state.snapshot),
         )

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from resolvers.big_fish import runs
 from resolvers.big_fish.live import LIVE_RUNS
-from resolvers.big_fish.model import FINISHED_RUN_STATUSES, BigFishRunStatus
+from resolvers.big_fish.model import BigFishRunStatus
+from resolvers.big_fish.run_rows import BigFishFrameRow, BigFishRunRow
 from schema.big_fish.types import BigFishErrorType
 from schema.context import Info
 from schema.mutation_errors import DomainErrorPayload
@@ -58,19 +59,15 @@ class BigFishFrame:
     eaten: int = strawberry.field(description="Fish eaten so far.")
 
     @classmethod
-    def from_world(cls, run_id: str, world: dict[str, Any]) -> BigFishFrame:
-        player = world["player"]
+    def from_row(cls, run_id: str, frame: BigFishFrameRow) -> BigFishFrame:
+        player = frame.player
         return cls(
             run_id=strawberry.ID(run_id),
-            tick=int(world["tick"]),
-            status=BigFishRunStatus(world["status"]),
-            player=BigFishPlayer(
-                x=player["x"], y=player["y"], mass=player["mass"], level=player["level"]
-            ),
-            fish=[
-                BigFishFish(id=f["id"], level=f["level"], x=f["x"], y=f["y"]) for f in world["fish"]
-            ],
-            eaten=int(world["eaten"]),
+            tick=frame.tick,
+            status=frame.status,
+            player=BigFishPlayer(x=player.x, y=player.y, mass=player.mass, level=player.level),
+            fish=[BigFishFish(id=f.id, level=f.level, x=f.x, y=f.y) for f in frame.fish],
+            eaten=frame.eaten,
         )
 
 
@@ -87,17 +84,17 @@ class BigFishRun:
     updated_at: datetime = strawberry.field(description="Its last change.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> BigFishRun:
+    def from_row(cls, row: BigFishRunRow) -> BigFishRun:
         return cls(
-            run_id=strawberry.ID(row["run_id"]),
-            work_id=strawberry.ID(row["session_id"]),
-            status=BigFishRunStatus(row["status"]),
-            tick=int(row["tick"]),
-            last_input_x=float(row["last_input_x"]),
-            last_input_y=float(row["last_input_y"]),
-            snapshot=BigFishFrame.from_world(row["run_id"], row["snapshot_json"]),
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
+            run_id=strawberry.ID(row.run_id),
+            work_id=strawberry.ID(row.work_id),
+            status=row.status,
+            tick=row.tick,
+            last_input_x=row.last_input_x,
+            last_input_y=row.last_input_y,
+            snapshot=BigFishFrame.from_row(row.run_id, row.snapshot),
+            created_at=row.created_at,
+            updated_at=row.updated_at,
         )
 
 
@@ -172,16 +169,16 @@ class BigFishRunSubscription:
         run_id: Annotated[strawberry.ID, strawberry.argument(description=RUN_ID)],
     ) -> AsyncIterator[BigFishFrame]:
         row = await runs.owned_run(viewer=info.context.principal, run_id=str(run_id))
-        run = row["run_id"]
-        if BigFishRunStatus(row["status"]) in FINISHED_RUN_STATUSES:
+        run = row.run_id
+        if row.finished:
             # (an abandoned run: its last saved world, marked ABANDONED)
-            yield BigFishFrame.from_world(run, {**row["snapshot_json"], "status": row["status"]})
+            yield BigFishFrame.from_row(run, row.last_frame())
             return
 
         async def is_over() -> bool:
             found = (await runs.runs_by_id([run])).get(run)
-            return found is None or BigFishRunStatus(found["status"]) in FINISHED_RUN_STATUSES
+            return found is None or found.finished
 
         async with LIVE_RUNS.watch(run, is_over=is_over) as queue:
             while (frame := await queue.get()) is not None:
-                yield BigFishFrame.from_world(run, frame)
+                yield BigFishFrame.from_row(run, frame)

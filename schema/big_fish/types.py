@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -19,6 +18,7 @@ from resolvers.big_fish.model import (
     BigFishBlockerCode,
     BigFishCreationStage,
 )
+from resolvers.big_fish.rows import BigFishAssetSlotRow, BigFishWorkRow
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.gates import Blocker
@@ -73,15 +73,6 @@ class BigFishBlocker:
             message=blocker.message,
         )
 
-    @classmethod
-    def from_json(cls, value: dict[str, Any]) -> BigFishBlocker:
-        return cls(
-            code=BigFishBlockerCode(value["code"]),
-            field=value.get("field"),
-            part_id=value.get("partId"),
-            message=value["message"],
-        )
-
 
 @strawberry.type(description="A sprite of a big-fish work and its generation status.")
 class BigFishAssetSlot:
@@ -99,17 +90,17 @@ class BigFishAssetSlot:
     updated_at: datetime = strawberry.field(description="Its last change.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> BigFishAssetSlot:
+    def from_row(cls, row: BigFishAssetSlotRow) -> BigFishAssetSlot:
         return cls(
-            slot_id=strawberry.ID(row["slot_id"]),
-            slot=row["slot_key"],
-            asset_kind=BigFishAssetKind(row["asset_kind"]),
-            level=row["level"],
-            motion_key=row["motion_key"],
-            status=BigFishAssetStatus(row["status"]),
-            asset_url=signed_src(row["asset_url"]),
-            prompt_snapshot=row["prompt_snapshot"],
-            updated_at=row["updated_at"],
+            slot_id=strawberry.ID(row.slot_id),
+            slot=row.slot_key,
+            asset_kind=row.asset_kind,
+            level=row.level,
+            motion_key=row.motion_key,
+            status=row.status,
+            asset_url=signed_src(row.asset_url),
+            prompt_snapshot=row.prompt_snapshot,
+            updated_at=row.updated_at,
         )
 
 
@@ -145,23 +136,23 @@ class BigFishSession:
     )
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], slots: list[dict[str, Any]]) -> BigFishSession:
+    def from_row(cls, row: BigFishWorkRow, slots: list[BigFishAssetSlotRow]) -> BigFishSession:
         return cls(
-            session_id=strawberry.ID(row["session_id"]),
-            seed_text=row["seed_text"],
-            stage=BigFishCreationStage(row["stage"]),
-            progress_percent=row["progress_percent"],
-            current_turn=row["current_turn"],
-            anchor_pack=JSON(row["anchor_pack_json"] or {}),
-            draft=row["draft_json"],
-            asset_coverage=JSON(row["asset_coverage_json"] or {}),
-            last_assistant_reply=row["last_assistant_reply"],
-            publish_ready=bool(row["publish_ready"]),
-            publication_status=WorkPublicationStatus(row["publication_status"]),
-            public_work_code=row["public_work_code"],
-            play_count=row["play_count"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
+            session_id=strawberry.ID(row.session_id),
+            seed_text=row.seed_text,
+            stage=row.stage,
+            progress_percent=row.progress_percent,
+            current_turn=row.current_turn,
+            anchor_pack=JSON(row.anchor_pack_json or {}),
+            draft=row.draft_json,
+            asset_coverage=JSON(row.asset_coverage_json or {}),
+            last_assistant_reply=row.last_assistant_reply,
+            publish_ready=row.publish_ready,
+            publication_status=row.publication_status,
+            public_work_code=row.public_work_code,
+            play_count=row.play_count,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
             slots=[BigFishAssetSlot.from_row(slot) for slot in slots],
         )
 
@@ -177,22 +168,21 @@ class BigFishWork(Work):
         return signed_src(src)
 
     @classmethod
-    def from_session(cls, row: dict[str, Any], loaders: GalleryLoaders) -> BigFishWork:
-        draft = row["draft_json"] or {}
+    def from_session(cls, row: BigFishWorkRow, loaders: GalleryLoaders) -> BigFishWork:
         return cls(
             **Work.work_fields(
                 play_type=PlayType.BIG_FISH,
-                work_id=row["session_id"],
-                owner_user_id=row["owner_user_id"],
-                title=str(draft.get("title") or ""),
-                summary=str(draft.get("description") or ""),
-                cover_url=signed_src(row["cover_image_src"]),
-                theme=draft.get("theme") or None,
-                tags=list(draft.get("tags") or []),
-                publication_status=WorkPublicationStatus(row["publication_status"]),
-                play_count=row["play_count"],
+                work_id=row.session_id,
+                owner_user_id=row.owner_user_id,
+                title=row.title,
+                summary=row.summary,
+                cover_url=signed_src(row.cover_image_src),
+                theme=row.theme,
+                tags=row.tags,
+                publication_status=row.publication_status,
+                play_count=row.play_count,
                 like_count=0,
-                published_at=row["published_at"],
+                published_at=row.published_at,
                 loaders=loaders,
             )
         )
@@ -213,7 +203,7 @@ class BigFishWork(Work):
             row = rows.get(work_id)
             if isinstance(listed, BigFishWork):
                 found.append(listed)
-            elif row is not None and sessions.visible(row, viewer):
+            elif row is not None and row.visible_to(viewer):
                 found.append(cls.from_session(row, loaders))
             else:
                 found.append(None)

@@ -40,7 +40,7 @@ class BigFishViewerFields:
             first=first,
             after=after,
         )
-        found = await slots.slots_of([row["session_id"] for row in page.items])
+        found = await slots.slots_of([row.session_id for row in page.items])
         return Connection[BigFishSession].from_page(
-            page, lambda row: BigFishSession.from_row(row, found[row["session_id"]])
+            page, lambda row: BigFishSession.from_row(row, found[row.session_id])
         )

@@ -21,6 +21,7 @@ from resolvers.big_fish import runs, simulation
 from resolvers.big_fish.errors import BigFishError, BigFishErrorCode
 from resolvers.big_fish.live import LIVE_RUNS
 from resolvers.big_fish.plugin import BIG_FISH
+from resolvers.big_fish.run_rows import BigFishRunRow
 from resolvers.big_fish.ticks import ManualTicks
 from resolvers.runs import server_clock
 from resolvers.runs.model import NO_DEADLINE
@@ -263,14 +264,14 @@ async def test_concurrent_starts_never_pass_the_run_limit_counting_paused_runs(
     work_id = await _work(gql, author)
     first = await runs.start_run(viewer=bob.principal, work_id=work_id)
     async with write_transaction():
-        await server_clock.pause(first["run_id"], clock.now())
+        await server_clock.pause(first.run_id, clock.now())
     # when 4 starts arrive at once
     results = await asyncio.gather(
         *(runs.start_run(viewer=bob.principal, work_id=work_id) for _ in range(4)),
         return_exceptions=True,
     )
     # then exactly 2 started, 2 were RUN_LIMIT_REACHED, and 3 runs exist of each kind
-    started = [result for result in results if isinstance(result, dict)]
+    started = [result for result in results if isinstance(result, BigFishRunRow)]
     refused = [result for result in results if isinstance(result, BigFishError)]
     assert len(started) == 2
     assert [error.code for error in refused] == [BigFishErrorCode.RUN_LIMIT_REACHED] * 2

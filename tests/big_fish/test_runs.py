@@ -15,6 +15,7 @@ from resolvers.big_fish import runs
 from resolvers.big_fish.errors import BigFishRateLimited
 from resolvers.big_fish.live import LIVE_RUNS
 from resolvers.big_fish.plugin import BIG_FISH
+from resolvers.big_fish.run_rows import BigFishRunRow
 from resolvers.big_fish.ticks import ManualTicks
 from resolvers.gallery.play_types import PlayType
 from settings import get_settings
@@ -185,7 +186,7 @@ async def test_31_concurrent_inputs_in_one_second_take_exactly_30(
     )
     after = await _rows()
     # then exactly 30 were taken and one was RATE_LIMITED
-    assert sum(isinstance(result, dict) for result in results) == 30
+    assert sum(isinstance(result, BigFishRunRow) for result in results) == 30
     refused = [result for result in results if isinstance(result, Exception)]
     assert [type(error) for error in refused] == [BigFishRateLimited]
     assert after[0]["input_count"] == 30

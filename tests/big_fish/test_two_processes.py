@@ -100,7 +100,7 @@ async def test_a_run_steered_across_processes_pauses_and_resumes_on_the_other(
         viewer=author.principal, session_id=started.session_id, seed_text=None, draft=draft
     )
     await BIG_FISH.publish(viewer=author.principal, work_id=started.work_id)
-    run_id = (await runs.start_run(viewer=bob.principal, work_id=started.work_id))["run_id"]
+    run_id = (await runs.start_run(viewer=bob.principal, work_id=started.work_id)).run_id
     async with httpx.AsyncClient(timeout=10) as client:
         # when bob watches it on the first process and steers right through the second
         async with graphql_socket(client, bob.access_token, url=f"{first.base}/graphql") as ws:
@@ -150,7 +150,7 @@ async def test_31_inputs_in_one_second_across_two_processes_take_exactly_30(
     author, bob = await make_user(), await make_user()
     started = await ready_work(BIG_FISH, gql, author)
     await BIG_FISH.publish(viewer=author.principal, work_id=started.work_id)
-    run_id = (await runs.start_run(viewer=bob.principal, work_id=started.work_id))["run_id"]
+    run_id = (await runs.start_run(viewer=bob.principal, work_id=started.work_id)).run_id
     headers = {"Authorization": f"Bearer {bob.access_token}"}
     async with httpx.AsyncClient(timeout=10) as client:
 
