@@ -101,7 +101,7 @@ async def board_stream(*, viewer: Principal, work_id: str, grid_size: int) -> st
     NOT_FOUND for any other work, BAD_USER_INPUT for a grid size outside 3..8."""
     checked_grid_size(grid_size)
     work = (await works.works_by_work_id([work_id])).get(work_id)
-    if not works.visible(work, viewer.user_id):
+    if work is None or not work.visible_to(viewer.user_id):
         raise NotFound(NOT_FOUND_MESSAGE)
     return leaderboard_stream(work_id, grid_size)
 

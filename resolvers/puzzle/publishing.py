@@ -25,6 +25,7 @@ from resolvers.puzzle.adapter import PROFILE_JSON, as_json, decoded, lock_sessio
 from resolvers.puzzle.errors import PuzzleError, PuzzleErrorCode, PuzzlePublishBlocked
 from resolvers.puzzle.gate import blockers, bound_images
 from resolvers.puzzle.model import PuzzleEventKind, PuzzleStage, owner_stream
+from resolvers.puzzle.rows import PuzzleWorkRow
 from subscriptions import streams
 
 NOT_FOUND_MESSAGE = "No such puzzle work."
@@ -96,7 +97,7 @@ async def _unproject(session: SessionState, session_id: str, now: datetime) -> t
     return drafts.stage_and_progress(draft, published=False)
 
 
-SPEC: PublicationSpec[SessionState, dict[str, Any]] = PublicationSpec(
+SPEC: PublicationSpec[SessionState, PuzzleWorkRow] = PublicationSpec(
     play_type=PlayType.PUZZLE,
     profile_table=PuzzleWorkProfile,
     session_table_name="puzzle_agent_session",
@@ -115,16 +116,18 @@ SPEC: PublicationSpec[SessionState, dict[str, Any]] = PublicationSpec(
     claim_returning="*",
     clears_publish_ready=True,
     record=_record,
-    # Until this type has its frozen work row (issue 21), the stored row itself.
-    work_row=dict,
+    work_row=PuzzleWorkRow.from_row,
 )
 
 
-async def owned_work(work_id: str, owner: str) -> dict[str, Any]:
-    return await publication.owned_work(SPEC, work_id, owner)
+async def owned_session_id(work_id: str, owner: str) -> str | None:
+    """The creation session of the owner's work; NOT_FOUND for anyone else's."""
+    found = await publication.owned_work(SPEC, work_id, owner)
+    session_id: str | None = found["source_session_id"]
+    return session_id
 
 
-async def publish_work(*, viewer: Principal, work_id: str) -> dict[str, Any]:
+async def publish_work(*, viewer: Principal, work_id: str) -> PuzzleWorkRow:
     """Publish a draft work (the plugin's `publish`; tests call it directly)."""
     return await publication.publish(
         SPEC, viewer=viewer, work_id=work_id, expected=WorkPublicationStatus.DRAFT

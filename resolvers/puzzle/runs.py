@@ -28,11 +28,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from db.tables.puzzle import PuzzleRuntimeRun
-from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.puzzle import drafts, grids, leaderboard, sessions, works
 from resolvers.puzzle.adapter import as_json
+from resolvers.puzzle.drafts import PuzzleLevelDraft
 from resolvers.puzzle.model import MAX_GRID_SIZE, MIN_GRID_SIZE
+from resolvers.puzzle.rows import PuzzleWorkLevel
 from resolvers.runs.model import Outcome, Run, RunMode, RunReason, RunStatus
 from resolvers.runs.rules import PlayableWork, RunRules
 from settings import get_settings
@@ -40,12 +41,12 @@ from settings import get_settings
 MAX_SUBTITLE_LENGTH = 200
 
 
-def _levels(levels: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def _levels(levels: Sequence[PuzzleWorkLevel | PuzzleLevelDraft]) -> list[dict[str, Any]]:
     """The playable levels (a grid size from 3 to 8), as the snapshot keeps them."""
     return [
-        {"levelId": str(level["levelId"]), "name": level.get("name") or "", "gridSize": size}
+        {"levelId": level.level_id, "name": level.name, "gridSize": size}
         for level in levels
-        if isinstance(size := level.get("gridSize"), int) and MIN_GRID_SIZE <= size <= MAX_GRID_SIZE
+        if (size := level.grid_size) is not None and MIN_GRID_SIZE <= size <= MAX_GRID_SIZE
     ]
 
 
@@ -81,26 +82,25 @@ class PuzzleRunRules(RunRules[dict[str, Any]]):
         if row is None:
             return None
         if mode is RunMode.PLAY:
-            if row["publication_status"] != WorkPublicationStatus.PUBLISHED.value:
+            if not row.is_published:
                 return None
-            title, description = row["work_title"], row["work_description"]
-            levels, tags = _levels(row["levels_json"] or []), list(row["theme_tags_json"] or [])
+            title, description = row.work_title, row.work_description
+            levels, tags = _levels(row.levels_json), list(row.theme_tags_json)
         else:
-            if row["owner_user_id"] != user_id or row["source_session_id"] is None:
+            session_id = row.source_session_id
+            if row.owner_user_id != user_id or session_id is None:
                 return None
-            session = (await sessions.sessions_by_id([row["source_session_id"]])).get(
-                row["source_session_id"]
-            )
+            session = (await sessions.sessions_by_id([session_id])).get(session_id)
             if session is None:
                 return None
-            draft = drafts.stored_draft(session["draft_json"])
+            draft = drafts.stored_draft(session.draft_json)
             title, description = draft.title, draft.description
-            levels, tags = _levels(drafts.levels_json(draft)), list(draft.tags)
+            levels, tags = _levels(draft.levels), list(draft.tags)
         if not levels:
             return None
         return PlayableWork(
             work_id=work_id,
-            owner_user_id=row["owner_user_id"],
+            owner_user_id=row.owner_user_id,
             title=title,
             subtitle=description[:MAX_SUBTITLE_LENGTH],
             content={"levels": levels, "tags": tags},
