@@ -34,6 +34,7 @@ from resolvers.puzzle.model import (
     MIN_GRID_SIZE,
     leaderboard_stream,
 )
+from resolvers.puzzle.rows import PuzzleLeaderboardEventRow
 from subscriptions import streams
 
 NOT_FOUND_MESSAGE = "No such puzzle work."
@@ -246,11 +247,11 @@ async def _viewer_entry(viewer: Principal, work_id: str, grid_size: int) -> Lead
     return _entry(rows[0], int(rows[0]["rank"])) if rows else None
 
 
-async def events_by_ids(event_ids: list[str]) -> dict[str, dict[str, Any]]:
+async def events_by_ids(event_ids: list[str]) -> dict[str, PuzzleLeaderboardEventRow]:
     """Leaderboard events by id, one statement (subscribers load a batch at once)."""
     if not event_ids:
         return {}
     rows = await PuzzleLeaderboardEvent.select().where(
         PuzzleLeaderboardEvent.event_id.is_in(event_ids)
     )
-    return {row["event_id"]: row for row in rows}
+    return {row["event_id"]: PuzzleLeaderboardEventRow.from_row(row) for row in rows}

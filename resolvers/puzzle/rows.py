@@ -1,8 +1,8 @@
 """Typed rows the schema reads from the puzzle domain: the creation session
 (`puzzle_agent_session`), the work (`puzzle_work_profile`) with its levels and anchor
-pack, and the events of the owner's stream (`puzzle_event`). Each is built in `from_row`
-from a select (`load_json=True`) or a raw statement (JSON columns and, on SQLite, times
-may come back as text)."""
+pack, and the events of the owner's stream (`puzzle_event`) and of the leaderboards
+(`puzzle_leaderboard_event`). Each is built in `from_row` from a select (`load_json=True`)
+or a raw statement (JSON columns and, on SQLite, times may come back as text)."""
 
 from __future__ import annotations
 
@@ -179,5 +179,35 @@ class PuzzleEventRow:
             session_id=row["session_id"],
             owner_user_id=row["owner_user_id"],
             event_kind=PuzzleEventKind(row["event_kind"]),
+            occurred_at=utc_time(row["occurred_at"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PuzzleLeaderboardEventRow:
+    """One improvement of a board's stream (`puzzle_leaderboard_event`): the player's new
+    best time and their rank when it was recorded."""
+
+    event_id: str
+    profile_id: str
+    grid_size: int
+    user_id: str
+    nickname: str
+    best_elapsed_ms: int
+    rank: int
+    run_id: str
+    occurred_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> PuzzleLeaderboardEventRow:
+        return cls(
+            event_id=row["event_id"],
+            profile_id=row["profile_id"],
+            grid_size=int(row["grid_size"]),
+            user_id=row["user_id"],
+            nickname=row["nickname"],
+            best_elapsed_ms=int(row["best_elapsed_ms"]),
+            rank=int(row["rank"]),
+            run_id=row["run_id"],
             occurred_at=utc_time(row["occurred_at"]),
         )
