@@ -2,7 +2,8 @@
 (`puzzle_agent_session`), the work (`puzzle_work_profile`) with its levels and anchor
 pack, and the events of the owner's stream (`puzzle_event`) and of the leaderboards
 (`puzzle_leaderboard_event`). Each is built in `from_row` from a select (`load_json=True`)
-or a raw statement (JSON columns and, on SQLite, times may come back as text)."""
+or a raw statement (JSON columns and, on SQLite, times may come back as text).
+The run state is in resolvers/puzzle/run_state.py."""
 
 from __future__ import annotations
 
