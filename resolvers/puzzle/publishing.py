@@ -64,7 +64,7 @@ async def _project(session: SessionState, profile_id: str, now: datetime) -> Pro
     if found_blockers:
         raise PuzzlePublishBlocked(found_blockers)
     assert images.cover is not None
-    columns = drafts.projection(draft, session.seed_text)
+    card = drafts.projection(draft, session.seed_text)
     level_images = {level_id: asset.asset_object_id for level_id, asset in images.levels.items()}
     rows = await PuzzleWorkProfile.raw(
         "UPDATE puzzle_work_profile SET work_title = {}, work_description = {}, "
@@ -73,13 +73,13 @@ async def _project(session: SessionState, profile_id: str, now: datetime) -> Pro
         "publication_status = {}, publish_ready = {}, "
         "published_at = COALESCE(published_at, {}), updated_at = {} "
         "WHERE profile_id = {} RETURNING *",
-        columns["work_title"],
-        columns["work_description"],
-        columns["level_name"],
-        columns["summary"],
-        as_json(columns["theme_tags_json"]),
+        card.work_title,
+        card.work_description,
+        card.level_name,
+        card.summary,
+        as_json(card.theme_tags_json),
         as_json(drafts.levels_json(draft, level_images)),
-        as_json(columns["anchor_pack_json"]),
+        as_json(card.anchor_pack_json),
         images.cover.asset_object_id,
         read_path(images.cover.asset_object_id),
         WorkPublicationStatus.PUBLISHED.value,

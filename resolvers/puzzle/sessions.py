@@ -100,7 +100,7 @@ async def start_session(*, viewer: Principal, seed_text: str = "") -> SessionAnd
             now,
             now,
         )
-        columns = drafts.projection(drafts.EMPTY_DRAFT, seed)
+        card = drafts.projection(drafts.EMPTY_DRAFT, seed)
         works = await PuzzleWorkProfile.raw(
             "INSERT INTO puzzle_work_profile (profile_id, work_id, owner_user_id, "
             "source_session_id, author_display_name, work_title, work_description, level_name, "
@@ -113,14 +113,14 @@ async def start_session(*, viewer: Principal, seed_text: str = "") -> SessionAnd
             owner,
             session_id,
             author[0]["display_name"] if author else "",
-            columns["work_title"],
-            columns["work_description"],
-            columns["level_name"],
-            columns["summary"],
-            as_json(columns["theme_tags_json"]),
-            as_json(columns["levels_json"]),
+            card.work_title,
+            card.work_description,
+            card.level_name,
+            card.summary,
+            as_json(card.theme_tags_json),
+            as_json(card.levels_json),
             WorkPublicationStatus.DRAFT.value,
-            as_json(columns["anchor_pack_json"]),
+            as_json(card.anchor_pack_json),
             False,
             now,
             now,
