@@ -35,6 +35,7 @@ from resolvers.puzzle.model import (
     leaderboard_stream,
 )
 from resolvers.puzzle.rows import PuzzleLeaderboardEventRow
+from resolvers.runs.rows import utc_time
 from subscriptions import streams
 
 NOT_FOUND_MESSAGE = "No such puzzle work."
@@ -72,7 +73,7 @@ class Leaderboard:
 
 
 def _moment(value: Any) -> datetime:
-    """A timestamp as read (raw SQLite rows may give text), aware in UTC."""
+    """A cursor's time, aware (a naive one is UTC); ValueError when it is not a time."""
     if isinstance(value, datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     moment = datetime.fromisoformat(str(value))
@@ -87,7 +88,7 @@ def _entry(row: dict[str, Any], rank: int) -> LeaderboardEntry:
         best_elapsed_ms=int(row["best_elapsed_ms"]),
         rank=rank,
         last_run_id=row["last_run_id"],
-        updated_at=_moment(row["updated_at"]),
+        updated_at=utc_time(row["updated_at"]),
     )
 
 
@@ -178,7 +179,7 @@ def _ranked(rows: list[dict[str, Any]], first_rank: int) -> list[LeaderboardEntr
         if entries:
             previous = entries[-1]
             if previous.best_elapsed_ms == int(row["best_elapsed_ms"]) and (
-                previous.updated_at == _moment(row["updated_at"])
+                previous.updated_at == utc_time(row["updated_at"])
             ):
                 rank = previous.rank
         entries.append(_entry(row, rank))
