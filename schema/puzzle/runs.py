@@ -82,7 +82,18 @@ class PuzzleRun(Run):
         fields = Run.run_fields(run, loaders)
         if not isinstance(state, PuzzleRunState):
             # `build_runs` hands `{}` for a run without a puzzle state: nothing dealt.
-            return cls(**fields, **NO_STATE)
+            return cls(
+                **fields,
+                levels=[],
+                current_level_index=0,
+                cleared_level_count=0,
+                current_grid_size=0,
+                tiles=[],
+                level_started_at=None,
+                level_times_ms=[],
+                played_work_ids=[],
+                previous_level_tags=[],
+            )
         snapshot = state.snapshot
         times = snapshot.level_times_ms
         return cls(
@@ -105,20 +116,6 @@ class PuzzleRun(Run):
             played_work_ids=[strawberry.ID(work_id) for work_id in state.played_profile_ids_json],
             previous_level_tags=list(state.previous_level_tags_json),
         )
-
-
-# The puzzle fields of a run whose state is missing.
-NO_STATE: dict[str, Any] = {
-    "levels": [],
-    "current_level_index": 0,
-    "cleared_level_count": 0,
-    "current_grid_size": 0,
-    "tiles": [],
-    "level_started_at": None,
-    "level_times_ms": [],
-    "played_work_ids": [],
-    "previous_level_tags": [],
-}
 
 
 @strawberry.type(description="What `puzzleRunSwap` did.")
