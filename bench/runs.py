@@ -203,9 +203,9 @@ async def seed(options: argparse.Namespace) -> dict[str, Any]:
         level = {"levelId": "only", "name": "Only level", "gridSize": GRID_SIZE}
         draft = {"title": "Bench", "description": "", "theme": "", "tags": [], "levels": [level]}
         saved = await sessions.autosave(
-            viewer=owner, session_id=started.session["session_id"], draft=draft
+            viewer=owner, session_id=started.session.session_id, draft=draft
         )
-        work_id = saved.work["work_id"]
+        work_id = saved.work.work_id
         # Published as the gallery sees it, without images: the bench measures runs.
         now = clock.now()
         async with write_transaction():

@@ -12,4 +12,6 @@ leaderboards.
 - `grids`: tile permutations (dealt from a run's seed, swaps, solving swaps).
 - `runs`: the run rules `PUZZLE_RUNS` (levels, swaps, solves; `puzzle_runtime_run`).
 - `leaderboard`: best time per (user, work, grid size), ranks, pages, improvement events.
+- `rows`: the typed rows the schema reads (session, work, events); `run_state`: a run's
+  typed state.
 """

@@ -44,19 +44,19 @@ async def mirror_draft(
 ) -> None:
     """A draft work's card follows its session's draft (a published work keeps what was
     published until `puzzleWorkUpdate`)."""
-    columns = drafts.projection(draft, seed_text)
+    card = drafts.projection(draft, seed_text)
     await PuzzleAgentSession.raw(
         "UPDATE puzzle_work_profile SET work_title = {}, work_description = {}, "
         "level_name = {}, summary = {}, theme_tags_json = {}, levels_json = {}, "
         "anchor_pack_json = {}, publish_ready = {}, updated_at = {} "
         "WHERE source_session_id = {} AND publication_status = {}",
-        columns["work_title"],
-        columns["work_description"],
-        columns["level_name"],
-        columns["summary"],
-        as_json(columns["theme_tags_json"]),
-        as_json(columns["levels_json"]),
-        as_json(columns["anchor_pack_json"]),
+        card.work_title,
+        card.work_description,
+        card.level_name,
+        card.summary,
+        as_json(card.theme_tags_json),
+        as_json(card.levels_json),
+        as_json(card.anchor_pack_json),
         False,
         now,
         session_id,

@@ -13,6 +13,7 @@ import hashlib
 import random
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -237,15 +238,28 @@ def levels_json(draft: PuzzleDraft, images: dict[str, str] | None = None) -> lis
     ]
 
 
-def projection(draft: PuzzleDraft, seed_text: str) -> dict[str, Any]:
-    """The profile columns a draft determines (JSON columns as Python values)."""
+@dataclass(frozen=True, slots=True)
+class WorkCard:
+    """The profile columns a draft determines (JSON columns as Python values, as written)."""
+
+    work_title: str
+    work_description: str
+    level_name: str
+    summary: str
+    theme_tags_json: list[str]
+    levels_json: list[dict[str, Any]]
+    anchor_pack_json: dict[str, Any]
+
+
+def projection(draft: PuzzleDraft, seed_text: str) -> WorkCard:
+    """The work card of a draft (a draft work mirrors it; publishing snapshots it)."""
     first = draft.levels[0] if draft.levels else None
-    return {
-        "work_title": draft.title,
-        "work_description": draft.description,
-        "level_name": first.name if first else "",
-        "summary": draft.description,
-        "theme_tags_json": list(draft.tags),
-        "levels_json": levels_json(draft),
-        "anchor_pack_json": anchor_pack(draft, seed_text),
-    }
+    return WorkCard(
+        work_title=draft.title,
+        work_description=draft.description,
+        level_name=first.name if first else "",
+        summary=draft.description,
+        theme_tags_json=list(draft.tags),
+        levels_json=levels_json(draft),
+        anchor_pack_json=anchor_pack(draft, seed_text),
+    )

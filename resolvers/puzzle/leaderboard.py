@@ -34,6 +34,8 @@ from resolvers.puzzle.model import (
     MIN_GRID_SIZE,
     leaderboard_stream,
 )
+from resolvers.puzzle.rows import PuzzleLeaderboardEventRow
+from resolvers.runs.rows import utc_time
 from subscriptions import streams
 
 NOT_FOUND_MESSAGE = "No such puzzle work."
@@ -71,7 +73,7 @@ class Leaderboard:
 
 
 def _moment(value: Any) -> datetime:
-    """A timestamp as read (raw SQLite rows may give text), aware in UTC."""
+    """A cursor's time, aware (a naive one is UTC); ValueError when it is not a time."""
     if isinstance(value, datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     moment = datetime.fromisoformat(str(value))
@@ -86,7 +88,7 @@ def _entry(row: dict[str, Any], rank: int) -> LeaderboardEntry:
         best_elapsed_ms=int(row["best_elapsed_ms"]),
         rank=rank,
         last_run_id=row["last_run_id"],
-        updated_at=_moment(row["updated_at"]),
+        updated_at=utc_time(row["updated_at"]),
     )
 
 
@@ -101,7 +103,7 @@ async def board_stream(*, viewer: Principal, work_id: str, grid_size: int) -> st
     NOT_FOUND for any other work, BAD_USER_INPUT for a grid size outside 3..8."""
     checked_grid_size(grid_size)
     work = (await works.works_by_work_id([work_id])).get(work_id)
-    if not works.visible(work, viewer.user_id):
+    if work is None or not work.visible_to(viewer.user_id):
         raise NotFound(NOT_FOUND_MESSAGE)
     return leaderboard_stream(work_id, grid_size)
 
@@ -177,7 +179,7 @@ def _ranked(rows: list[dict[str, Any]], first_rank: int) -> list[LeaderboardEntr
         if entries:
             previous = entries[-1]
             if previous.best_elapsed_ms == int(row["best_elapsed_ms"]) and (
-                previous.updated_at == _moment(row["updated_at"])
+                previous.updated_at == utc_time(row["updated_at"])
             ):
                 rank = previous.rank
         entries.append(_entry(row, rank))
@@ -246,11 +248,11 @@ async def _viewer_entry(viewer: Principal, work_id: str, grid_size: int) -> Lead
     return _entry(rows[0], int(rows[0]["rank"])) if rows else None
 
 
-async def events_by_ids(event_ids: list[str]) -> dict[str, dict[str, Any]]:
+async def events_by_ids(event_ids: list[str]) -> dict[str, PuzzleLeaderboardEventRow]:
     """Leaderboard events by id, one statement (subscribers load a batch at once)."""
     if not event_ids:
         return {}
     rows = await PuzzleLeaderboardEvent.select().where(
         PuzzleLeaderboardEvent.event_id.is_in(event_ids)
     )
-    return {row["event_id"]: row for row in rows}
+    return {row["event_id"]: PuzzleLeaderboardEventRow.from_row(row) for row in rows}

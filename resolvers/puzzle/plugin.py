@@ -7,6 +7,7 @@ from typing import Any
 
 from db.tables.puzzle import PuzzleAgentSession
 from resolvers.assets.entities import EntityPolicy
+from resolvers.errors import NotFound
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.contract import (
     GeneratedSlot,
@@ -19,10 +20,11 @@ from resolvers.principal import Principal
 from resolvers.puzzle import drafts, gate, publishing, sessions, works
 from resolvers.puzzle.adapter import ADAPTER
 from resolvers.puzzle.model import IMAGE_SLOT, LEVEL_ENTITY, WORK_ENTITY, level_entity_id
+from resolvers.puzzle.rows import PuzzleWorkRow
 from resolvers.puzzle.runs import PUZZLE_RUNS
 
 
-class PuzzlePlugin(PublishingPlugin[dict[str, Any]]):
+class PuzzlePlugin(PublishingPlugin[PuzzleWorkRow]):
     play_type = PlayType.PUZZLE
     creation = ADAPTER
     publication = publishing.SPEC
@@ -39,7 +41,7 @@ class PuzzlePlugin(PublishingPlugin[dict[str, Any]]):
 
     async def start_session(self, *, viewer: Principal, seed_text: str) -> PlaySession:
         started = await sessions.start_session(viewer=viewer, seed_text=seed_text)
-        return PlaySession(started.session["session_id"], started.work["work_id"])
+        return PlaySession(started.session.session_id, started.work.work_id)
 
     async def autosave(
         self,
@@ -55,12 +57,14 @@ class PuzzlePlugin(PublishingPlugin[dict[str, Any]]):
             seed_text=seed_text,
             draft=dict(draft) if draft is not None else None,
         )
-        return PlaySession(saved.session["session_id"], saved.work["work_id"])
+        return PlaySession(saved.session.session_id, saved.work.work_id)
 
     async def blockers(self, *, viewer: Principal, work_id: str) -> list[Blocker]:
-        found = await publishing.owned_work(work_id, viewer.require_user())
-        session = await sessions.owned_session(viewer=viewer, session_id=found["source_session_id"])
-        draft = drafts.stored_draft(session["draft_json"])
+        session_id = await publishing.owned_session_id(work_id, viewer.require_user())
+        if session_id is None:
+            raise NotFound(sessions.NOT_FOUND_MESSAGE)
+        session = await sessions.owned_session(viewer=viewer, session_id=session_id)
+        draft = drafts.stored_draft(session.draft_json)
         images = await gate.bound_images({work_id: [level.level_id for level in draft.levels]})
         return gate.blockers(draft, images[work_id])
 

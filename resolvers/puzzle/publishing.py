@@ -25,6 +25,7 @@ from resolvers.puzzle.adapter import PROFILE_JSON, as_json, decoded, lock_sessio
 from resolvers.puzzle.errors import PuzzleError, PuzzleErrorCode, PuzzlePublishBlocked
 from resolvers.puzzle.gate import blockers, bound_images
 from resolvers.puzzle.model import PuzzleEventKind, PuzzleStage, owner_stream
+from resolvers.puzzle.rows import PuzzleWorkRow
 from subscriptions import streams
 
 NOT_FOUND_MESSAGE = "No such puzzle work."
@@ -63,7 +64,7 @@ async def _project(session: SessionState, profile_id: str, now: datetime) -> Pro
     if found_blockers:
         raise PuzzlePublishBlocked(found_blockers)
     assert images.cover is not None
-    columns = drafts.projection(draft, session.seed_text)
+    card = drafts.projection(draft, session.seed_text)
     level_images = {level_id: asset.asset_object_id for level_id, asset in images.levels.items()}
     rows = await PuzzleWorkProfile.raw(
         "UPDATE puzzle_work_profile SET work_title = {}, work_description = {}, "
@@ -72,13 +73,13 @@ async def _project(session: SessionState, profile_id: str, now: datetime) -> Pro
         "publication_status = {}, publish_ready = {}, "
         "published_at = COALESCE(published_at, {}), updated_at = {} "
         "WHERE profile_id = {} RETURNING *",
-        columns["work_title"],
-        columns["work_description"],
-        columns["level_name"],
-        columns["summary"],
-        as_json(columns["theme_tags_json"]),
+        card.work_title,
+        card.work_description,
+        card.level_name,
+        card.summary,
+        as_json(card.theme_tags_json),
         as_json(drafts.levels_json(draft, level_images)),
-        as_json(columns["anchor_pack_json"]),
+        as_json(card.anchor_pack_json),
         images.cover.asset_object_id,
         read_path(images.cover.asset_object_id),
         WorkPublicationStatus.PUBLISHED.value,
@@ -96,7 +97,7 @@ async def _unproject(session: SessionState, session_id: str, now: datetime) -> t
     return drafts.stage_and_progress(draft, published=False)
 
 
-SPEC: PublicationSpec[SessionState, dict[str, Any]] = PublicationSpec(
+SPEC: PublicationSpec[SessionState, PuzzleWorkRow] = PublicationSpec(
     play_type=PlayType.PUZZLE,
     profile_table=PuzzleWorkProfile,
     session_table_name="puzzle_agent_session",
@@ -115,16 +116,18 @@ SPEC: PublicationSpec[SessionState, dict[str, Any]] = PublicationSpec(
     claim_returning="*",
     clears_publish_ready=True,
     record=_record,
-    # Until this type has its frozen work row (issue 21), the stored row itself.
-    work_row=dict,
+    work_row=PuzzleWorkRow.from_row,
 )
 
 
-async def owned_work(work_id: str, owner: str) -> dict[str, Any]:
-    return await publication.owned_work(SPEC, work_id, owner)
+async def owned_session_id(work_id: str, owner: str) -> str | None:
+    """The creation session of the owner's work; NOT_FOUND for anyone else's."""
+    found = await publication.owned_work(SPEC, work_id, owner)
+    session_id: str | None = found["source_session_id"]
+    return session_id
 
 
-async def publish_work(*, viewer: Principal, work_id: str) -> dict[str, Any]:
+async def publish_work(*, viewer: Principal, work_id: str) -> PuzzleWorkRow:
     """Publish a draft work (the plugin's `publish`; tests call it directly)."""
     return await publication.publish(
         SPEC, viewer=viewer, work_id=work_id, expected=WorkPublicationStatus.DRAFT

@@ -24,15 +24,17 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from db.tables.puzzle import PuzzleRuntimeRun
-from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.puzzle import drafts, grids, leaderboard, sessions, works
 from resolvers.puzzle.adapter import as_json
+from resolvers.puzzle.drafts import PuzzleLevelDraft
 from resolvers.puzzle.model import MAX_GRID_SIZE, MIN_GRID_SIZE
+from resolvers.puzzle.rows import PuzzleWorkLevel
+from resolvers.puzzle.run_state import PuzzleRunState
 from resolvers.runs.model import Outcome, Run, RunMode, RunReason, RunStatus
 from resolvers.runs.rules import PlayableWork, RunRules
 from settings import get_settings
@@ -40,23 +42,22 @@ from settings import get_settings
 MAX_SUBTITLE_LENGTH = 200
 
 
-def _levels(levels: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def _levels(levels: Sequence[PuzzleWorkLevel | PuzzleLevelDraft]) -> list[dict[str, Any]]:
     """The playable levels (a grid size from 3 to 8), as the snapshot keeps them."""
     return [
-        {"levelId": str(level["levelId"]), "name": level.get("name") or "", "gridSize": size}
+        {"levelId": level.level_id, "name": level.name, "gridSize": size}
         for level in levels
-        if isinstance(size := level.get("gridSize"), int) and MIN_GRID_SIZE <= size <= MAX_GRID_SIZE
+        if (size := level.grid_size) is not None and MIN_GRID_SIZE <= size <= MAX_GRID_SIZE
     ]
 
 
-def _elapsed_ms(started: str, now: datetime) -> int:
-    moment = datetime.fromisoformat(started)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0, int((now - moment).total_seconds() * 1000))
+def _elapsed_ms(started: datetime | None, now: datetime) -> int:
+    if started is None:
+        raise RuntimeError("a puzzle run's snapshot has no level start")
+    return max(0, int((now - started).total_seconds() * 1000))
 
 
-async def _state_row(run_id: str) -> dict[str, Any]:
+async def _state(run_id: str) -> PuzzleRunState:
     row = (
         await PuzzleRuntimeRun.select()
         .where(PuzzleRuntimeRun.run_id == run_id)
@@ -65,10 +66,10 @@ async def _state_row(run_id: str) -> dict[str, Any]:
     )
     if row is None:
         raise RuntimeError(f"run {run_id} has no puzzle state")
-    return row
+    return PuzzleRunState.from_row(row)
 
 
-class PuzzleRunRules(RunRules[dict[str, Any]]):
+class PuzzleRunRules(RunRules[PuzzleRunState]):
     play_type = PlayType.PUZZLE
 
     def time_limit_ms(self) -> int:
@@ -81,26 +82,25 @@ class PuzzleRunRules(RunRules[dict[str, Any]]):
         if row is None:
             return None
         if mode is RunMode.PLAY:
-            if row["publication_status"] != WorkPublicationStatus.PUBLISHED.value:
+            if not row.is_published:
                 return None
-            title, description = row["work_title"], row["work_description"]
-            levels, tags = _levels(row["levels_json"] or []), list(row["theme_tags_json"] or [])
+            title, description = row.work_title, row.work_description
+            levels, tags = _levels(row.levels_json), list(row.theme_tags_json)
         else:
-            if row["owner_user_id"] != user_id or row["source_session_id"] is None:
+            session_id = row.source_session_id
+            if row.owner_user_id != user_id or session_id is None:
                 return None
-            session = (await sessions.sessions_by_id([row["source_session_id"]])).get(
-                row["source_session_id"]
-            )
+            session = (await sessions.sessions_by_id([session_id])).get(session_id)
             if session is None:
                 return None
-            draft = drafts.stored_draft(session["draft_json"])
+            draft = drafts.stored_draft(session.draft_json)
             title, description = draft.title, draft.description
-            levels, tags = _levels(drafts.levels_json(draft)), list(draft.tags)
+            levels, tags = _levels(draft.levels), list(draft.tags)
         if not levels:
             return None
         return PlayableWork(
             work_id=work_id,
-            owner_user_id=row["owner_user_id"],
+            owner_user_id=row.owner_user_id,
             title=title,
             subtitle=description[:MAX_SUBTITLE_LENGTH],
             content={"levels": levels, "tags": tags},
@@ -137,24 +137,26 @@ class PuzzleRunRules(RunRules[dict[str, Any]]):
         return {"levelCount": len(levels), "gridSize": first_size}
 
     async def apply(self, *, run: Run, action: Mapping[str, Any], now: datetime) -> Outcome:
-        row = await _state_row(run.run_id)
-        snapshot = dict(row["snapshot_json"])
-        a, b = grids.checked_swap(action, len(snapshot["tiles"]))
-        tiles = grids.swapped(snapshot["tiles"], a, b)
+        state = await _state(run.run_id)
+        read = state.snapshot
+        # The stored document, rewritten with what this swap changes.
+        snapshot = dict(state.snapshot_json)
+        a, b = grids.checked_swap(action, len(read.tiles))
+        tiles = grids.swapped(read.tiles, a, b)
         event: dict[str, Any] = {"kind": grids.SWAP, "a": a, "b": b, "solved": False}
-        index, cleared = row["current_level_index"], row["cleared_level_count"]
-        played, tags = list(row["played_profile_ids_json"]), list(row["previous_level_tags_json"])
-        grid_size = row["current_grid_size"]
+        index, cleared = state.current_level_index, state.cleared_level_count
+        played, tags = list(state.played_profile_ids_json), list(state.previous_level_tags_json)
+        grid_size = state.current_grid_size
         outcome: dict[str, Any] = {}
         if grids.is_solved(tiles):
-            levels = snapshot["levels"]
-            elapsed = _elapsed_ms(snapshot["levelStartedAt"], now)
-            snapshot["levelTimesMs"] = [*snapshot["levelTimesMs"], elapsed]
+            levels = read.levels
+            elapsed = _elapsed_ms(read.level_started_at, now)
+            snapshot["levelTimesMs"] = [*read.level_times_ms, elapsed]
             cleared += 1
-            work_id = row["current_profile_id"]
+            work_id = state.current_profile_id
             if work_id not in played:
                 played.append(work_id)
-            tags = list(snapshot["tags"])
+            tags = list(read.tags)
             event.update(solved=True, levelIndex=index, elapsedMs=elapsed)
             if run.mode is RunMode.PLAY:
                 outcome["entries"] = await leaderboard.record_time(
@@ -167,8 +169,8 @@ class PuzzleRunRules(RunRules[dict[str, Any]]):
                 )
             if index + 1 < len(levels):
                 index += 1
-                grid_size = levels[index]["gridSize"]
-                tiles = grids.shuffled(snapshot["seed"], index, grid_size)
+                grid_size = levels[index].grid_size
+                tiles = grids.shuffled(read.seed, index, grid_size)
                 snapshot["levelStartedAt"] = now.isoformat()
             else:
                 outcome.update(status=RunStatus.WON, reason=RunReason.COMPLETED.value)
@@ -189,7 +191,7 @@ class PuzzleRunRules(RunRules[dict[str, Any]]):
         )
         return Outcome(event=event, **outcome)
 
-    async def states(self, run_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    async def states(self, run_ids: Sequence[str]) -> dict[str, PuzzleRunState]:
         if not run_ids:
             return {}
         rows = (
@@ -197,25 +199,25 @@ class PuzzleRunRules(RunRules[dict[str, Any]]):
             .where(PuzzleRuntimeRun.run_id.is_in(list(run_ids)))
             .output(load_json=True)
         )
-        return {row["run_id"]: row for row in rows}
+        return {row["run_id"]: PuzzleRunState.from_row(row) for row in rows}
 
-    def winning_actions(self, state: Mapping[str, Any]) -> list[dict[str, Any]]:
+    def winning_actions(self, state: PuzzleRunState) -> list[dict[str, Any]]:
         """The swaps that solve the current grid, then each later level's first grid (the
         rules are deterministic in the seed)."""
-        snapshot = state["snapshot_json"]
-        levels = snapshot["levels"]
-        if state["cleared_level_count"] >= len(levels):
+        snapshot = state.snapshot
+        levels = snapshot.levels
+        if state.cleared_level_count >= len(levels):
             return []
-        index = state["current_level_index"]
-        grids_left = [snapshot["tiles"]] + [
-            grids.shuffled(snapshot["seed"], later, levels[later]["gridSize"])
+        index = state.current_level_index
+        grids_left = [snapshot.tiles] + [
+            grids.shuffled(snapshot.seed, later, levels[later].grid_size)
             for later in range(index + 1, len(levels))
         ]
         return [
             grids.swap_action(a, b) for tiles in grids_left for a, b in grids.solving_swaps(tiles)
         ]
 
-    def illegal_action(self, state: Mapping[str, Any]) -> dict[str, Any]:
+    def illegal_action(self, state: PuzzleRunState) -> dict[str, Any]:
         """A tile swapped with itself."""
         return grids.swap_action(0, 0)
 

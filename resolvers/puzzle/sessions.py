@@ -29,24 +29,18 @@ from resolvers.ids import new_id
 from resolvers.pagination import Page, build_page, decode_cursor, page_size
 from resolvers.principal import Principal
 from resolvers.puzzle import drafts
-from resolvers.puzzle.adapter import (
-    PROFILE_JSON,
-    SESSION_JSON,
-    as_json,
-    decoded,
-    lock_session,
-    mirror_draft,
-)
+from resolvers.puzzle.adapter import as_json, lock_session, mirror_draft
 from resolvers.puzzle.errors import PuzzleError, PuzzleErrorCode
 from resolvers.puzzle.model import MAX_SEED_LENGTH, PuzzleStage
+from resolvers.puzzle.rows import PuzzleSessionRow, PuzzleWorkRow
 
 NOT_FOUND_MESSAGE = "No such puzzle session."
 
 
 @dataclass(frozen=True, slots=True)
 class SessionAndWork:
-    session: dict[str, Any]
-    work: dict[str, Any]
+    session: PuzzleSessionRow
+    work: PuzzleWorkRow
 
 
 def _seed(seed_text: str) -> str:
@@ -106,7 +100,7 @@ async def start_session(*, viewer: Principal, seed_text: str = "") -> SessionAnd
             now,
             now,
         )
-        columns = drafts.projection(drafts.EMPTY_DRAFT, seed)
+        card = drafts.projection(drafts.EMPTY_DRAFT, seed)
         works = await PuzzleWorkProfile.raw(
             "INSERT INTO puzzle_work_profile (profile_id, work_id, owner_user_id, "
             "source_session_id, author_display_name, work_title, work_description, level_name, "
@@ -119,20 +113,20 @@ async def start_session(*, viewer: Principal, seed_text: str = "") -> SessionAnd
             owner,
             session_id,
             author[0]["display_name"] if author else "",
-            columns["work_title"],
-            columns["work_description"],
-            columns["level_name"],
-            columns["summary"],
-            as_json(columns["theme_tags_json"]),
-            as_json(columns["levels_json"]),
+            card.work_title,
+            card.work_description,
+            card.level_name,
+            card.summary,
+            as_json(card.theme_tags_json),
+            as_json(card.levels_json),
             WorkPublicationStatus.DRAFT.value,
-            as_json(columns["anchor_pack_json"]),
+            as_json(card.anchor_pack_json),
             False,
             now,
             now,
         )
     return SessionAndWork(
-        session=decoded(sessions[0], SESSION_JSON), work=decoded(works[0], PROFILE_JSON)
+        session=PuzzleSessionRow.from_row(sessions[0]), work=PuzzleWorkRow.from_row(works[0])
     )
 
 
@@ -175,10 +169,12 @@ async def autosave(
             .first()
         )
     assert work is not None
-    return SessionAndWork(session=decoded(rows[0], SESSION_JSON), work=work)
+    return SessionAndWork(
+        session=PuzzleSessionRow.from_row(rows[0]), work=PuzzleWorkRow.from_row(work)
+    )
 
 
-async def owned_session(*, viewer: Principal, session_id: str) -> dict[str, Any]:
+async def owned_session(*, viewer: Principal, session_id: str) -> PuzzleSessionRow:
     """The viewer's session, its finished turns applied first; NOT_FOUND otherwise."""
     owner = viewer.require_user()
     await turns.settle_sessions(play_type=PlayType.PUZZLE, session_ids=[session_id])
@@ -193,12 +189,12 @@ async def owned_session(*, viewer: Principal, session_id: str) -> dict[str, Any]
     )
     if row is None:
         raise NotFound(NOT_FOUND_MESSAGE)
-    return row
+    return PuzzleSessionRow.from_row(row)
 
 
 async def sessions_of(
     *, user_id: str, first: int | None, after: str | None
-) -> Page[dict[str, Any]]:
+) -> Page[PuzzleSessionRow]:
     """The user's sessions, most recently changed first (finished turns applied first)."""
     size = page_size(first)
     await turns.settle_owner(owner_user_id=user_id)
@@ -219,10 +215,12 @@ async def sessions_of(
         .limit(size + 1)
         .output(load_json=True)
     )
-    return build_page(rows, size, lambda row: [row["updated_at"].isoformat(), row["session_id"]])
+    # The cursor keeps the stored time as read (the keyset compares it to the column).
+    page = build_page(rows, size, lambda row: [row["updated_at"].isoformat(), row["session_id"]])
+    return page.map(PuzzleSessionRow.from_row)
 
 
-async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, PuzzleSessionRow]:
     if not session_ids:
         return {}
     rows = (
@@ -230,7 +228,7 @@ async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, dict[str, Any]
         .where(PuzzleAgentSession.session_id.is_in(list(session_ids)))
         .output(load_json=True)
     )
-    return {row["session_id"]: row for row in rows}
+    return {row["session_id"]: PuzzleSessionRow.from_row(row) for row in rows}
 
 
 def _moment(value: Any) -> datetime:

@@ -9,6 +9,7 @@ each.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from db.tables.puzzle import PuzzleEvent, PuzzleWorkProfile
@@ -16,12 +17,14 @@ from resolvers.assets.entities import EntityPolicy, entity_is_profile
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types import works as shared
+from resolvers.play_types.works import may_read
 from resolvers.puzzle import drafts
-from resolvers.puzzle.adapter import decoded
 from resolvers.puzzle.model import (
     LEVEL_ENTITY,
     WORK_ENTITY,
 )
+from resolvers.puzzle.rows import PuzzleEventRow, PuzzleWorkLevel, PuzzleWorkRow
+from resolvers.runs.rows import json_value
 
 NOT_FOUND_MESSAGE = "No such puzzle work."
 
@@ -29,18 +32,16 @@ READS = shared.WorkReads(
     play_type=PlayType.PUZZLE,
     profile_table=PuzzleWorkProfile,
     not_found_message=NOT_FOUND_MESSAGE,
-    # Until this type has its frozen work row (issue 21), the stored row itself.
-    row=dict,
+    row=PuzzleWorkRow.from_row,
 )
-visible = shared.visible
 works_by_work_id = READS.works_by_id
 works_by_session = READS.works_by_session
 visible_work = READS.visible_work
 works_of = READS.works_of
 
 
-async def published_work_by_code(public_work_code: str) -> dict[str, Any] | None:
-    return (
+async def published_work_by_code(public_work_code: str) -> PuzzleWorkRow | None:
+    row = (
         await PuzzleWorkProfile.select()
         .where(
             (PuzzleWorkProfile.public_work_code == public_work_code)
@@ -49,40 +50,67 @@ async def published_work_by_code(public_work_code: str) -> dict[str, Any] | None
         .output(load_json=True)
         .first()
     )
+    return PuzzleWorkRow.from_row(row) if row is not None else None
 
 
-def level_ids_of(row: dict[str, Any]) -> list[str]:
-    return [str(level["levelId"]) for level in row["levels_json"] or []]
-
-
-async def events_by_ids(event_ids: list[str]) -> dict[str, dict[str, Any]]:
+async def events_by_ids(event_ids: list[str]) -> dict[str, PuzzleEventRow]:
     """Puzzle events by id, one statement (subscribers load a batch at once)."""
     if not event_ids:
         return {}
     rows = await PuzzleEvent.select().where(PuzzleEvent.event_id.is_in(event_ids))
-    return {row["event_id"]: row for row in rows}
+    return {row["event_id"]: PuzzleEventRow.from_row(row) for row in rows}
 
 
 # --- asset entity policies -----------------------------------------------------------------
 
 
-async def _work_for_binding(work_id: str) -> dict[str, Any] | None:
+@dataclass(frozen=True, slots=True)
+class _Binding:
+    """What the asset policies read of a work: who owns it, whether it is published, and
+    the levels of the work and of its session's draft (`draft_json` as stored)."""
+
+    owner_user_id: str
+    publication_status: WorkPublicationStatus
+    level_ids: tuple[str, ...]
+    draft_json: Any
+
+    def visible_to(self, user_id: str | None) -> bool:
+        return may_read(
+            publication_status=self.publication_status,
+            owner_user_id=self.owner_user_id,
+            user_id=user_id,
+        )
+
+
+async def _work_for_binding(work_id: str) -> _Binding | None:
     rows = await PuzzleWorkProfile.raw(
         "SELECT p.owner_user_id, p.publication_status, p.levels_json, s.draft_json "
         "FROM puzzle_work_profile p LEFT JOIN puzzle_agent_session s "
         "ON s.session_id = p.source_session_id WHERE p.profile_id = {}",
         work_id,
     )
-    return decoded(rows[0], ("levels_json", "draft_json")) if rows else None
+    if not rows:
+        return None
+    row = rows[0]
+    return _Binding(
+        owner_user_id=row["owner_user_id"],
+        publication_status=WorkPublicationStatus(row["publication_status"]),
+        level_ids=tuple(
+            PuzzleWorkLevel.from_json(level).level_id
+            for level in json_value(row["levels_json"]) or []
+        ),
+        draft_json=json_value(row["draft_json"]),
+    )
 
 
 async def _may_bind_work(user_id: str, work_id: str) -> bool:
     row = await _work_for_binding(work_id)
-    return row is not None and row["owner_user_id"] == user_id
+    return row is not None and row.owner_user_id == user_id
 
 
 async def _may_view_work(user_id: str | None, work_id: str) -> bool:
-    return visible(await _work_for_binding(work_id), user_id)
+    row = await _work_for_binding(work_id)
+    return row is not None and row.visible_to(user_id)
 
 
 def _split_level(entity_id: str) -> tuple[str, str] | None:
@@ -96,10 +124,10 @@ async def _may_bind_level(user_id: str, entity_id: str) -> bool:
     if parts is None:
         return False
     row = await _work_for_binding(parts[0])
-    if row is None or row["owner_user_id"] != user_id:
+    if row is None or row.owner_user_id != user_id:
         return False
-    known = set(level_ids_of(row)) | {
-        level.level_id for level in drafts.stored_draft(row["draft_json"]).levels
+    known = set(row.level_ids) | {
+        level.level_id for level in drafts.stored_draft(row.draft_json).levels
     }
     return parts[1] in known
 
@@ -110,8 +138,10 @@ async def _profile_of_level(entity_id: str) -> str | None:
 
 
 async def _may_view_level(user_id: str | None, entity_id: str) -> bool:
-    parts = _split_level(entity_id)
-    return parts is not None and visible(await _work_for_binding(parts[0]), user_id)
+    if (parts := _split_level(entity_id)) is None:
+        return False
+    row = await _work_for_binding(parts[0])
+    return row is not None and row.visible_to(user_id)
 
 
 # The plugin's asset entity kinds (resolvers/puzzle/plugin.py).

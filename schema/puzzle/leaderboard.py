@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from resolvers.puzzle import leaderboard
 from resolvers.puzzle.model import leaderboard_stream
+from resolvers.puzzle.rows import PuzzleLeaderboardEventRow
 from schema import public_cache
 from schema.context import Info
 from schema.ids import object_id
@@ -85,15 +86,15 @@ class PuzzleLeaderboardChange:
     occurred_at: datetime = strawberry.field(description="When the time was recorded.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], sequence: int) -> PuzzleLeaderboardChange:
+    def from_row(cls, row: PuzzleLeaderboardEventRow, sequence: int) -> PuzzleLeaderboardChange:
         return cls(
             sequence=sequence,
-            work_id=strawberry.ID(row["profile_id"]),
-            grid_size=int(row["grid_size"]),
-            nickname=row["nickname"],
-            best_elapsed_ms=int(row["best_elapsed_ms"]),
-            rank=int(row["rank"]),
-            occurred_at=row["occurred_at"],
+            work_id=strawberry.ID(row.profile_id),
+            grid_size=row.grid_size,
+            nickname=row.nickname,
+            best_elapsed_ms=row.best_elapsed_ms,
+            rank=row.rank,
+            occurred_at=row.occurred_at,
         )
 
 

@@ -3,14 +3,13 @@ list of works or sessions (profiles, sessions, bound images, asset objects)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from strawberry.dataloader import DataLoader
 
 from resolvers.assets.queries import objects_by_ids
 from resolvers.assets.rows import AssetObjectRow
 from resolvers.puzzle import sessions, works
 from resolvers.puzzle.gate import WorkImages, bound_images
+from resolvers.puzzle.rows import PuzzleSessionRow, PuzzleWorkRow
 from schema.creation.loaders import CreationLoaders
 
 ImagesKey = tuple[str, tuple[str, ...]]
@@ -18,27 +17,27 @@ ImagesKey = tuple[str, tuple[str, ...]]
 
 class PuzzleLoaders:
     def __init__(self) -> None:
-        self.works = DataLoader[str, dict[str, Any] | None](load_fn=self._works)
-        self.works_by_session = DataLoader[str, dict[str, Any] | None](
+        self.works = DataLoader[str, PuzzleWorkRow | None](load_fn=self._works)
+        self.works_by_session = DataLoader[str, PuzzleWorkRow | None](
             load_fn=self._works_by_session
         )
-        self.sessions = DataLoader[str, dict[str, Any] | None](load_fn=self._sessions)
+        self.sessions = DataLoader[str, PuzzleSessionRow | None](load_fn=self._sessions)
         self.images = DataLoader[ImagesKey, WorkImages](load_fn=self._images)
         self.assets = DataLoader[str, AssetObjectRow | None](load_fn=self._assets)
         self.creation = CreationLoaders()
 
     @staticmethod
-    async def _works(work_ids: list[str]) -> list[dict[str, Any] | None]:
+    async def _works(work_ids: list[str]) -> list[PuzzleWorkRow | None]:
         rows = await works.works_by_work_id(work_ids)
         return [rows.get(work_id) for work_id in work_ids]
 
     @staticmethod
-    async def _works_by_session(session_ids: list[str]) -> list[dict[str, Any] | None]:
+    async def _works_by_session(session_ids: list[str]) -> list[PuzzleWorkRow | None]:
         rows = await works.works_by_session(session_ids)
         return [rows.get(session_id) for session_id in session_ids]
 
     @staticmethod
-    async def _sessions(session_ids: list[str]) -> list[dict[str, Any] | None]:
+    async def _sessions(session_ids: list[str]) -> list[PuzzleSessionRow | None]:
         rows = await sessions.sessions_by_id(session_ids)
         return [rows.get(session_id) for session_id in session_ids]
 

@@ -9,6 +9,7 @@ and writes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -16,6 +17,7 @@ import strawberry
 
 from resolvers.gallery.play_types import PlayType
 from resolvers.puzzle import grids
+from resolvers.puzzle.run_state import PuzzleRunState
 from resolvers.runs import lifecycle
 from resolvers.runs import model as runs_model
 from schema.context import Info
@@ -74,31 +76,45 @@ class PuzzleRun(Run):
     )
 
     @classmethod
-    def from_run(cls, run: runs_model.Run, state: dict[str, Any], loaders: RunLoaders) -> PuzzleRun:
-        snapshot = state.get("snapshot_json") or {}
-        times = list(snapshot.get("levelTimesMs") or [])
-        started = snapshot.get("levelStartedAt")
+    def from_run(
+        cls, run: runs_model.Run, state: PuzzleRunState | Mapping[str, Any], loaders: RunLoaders
+    ) -> PuzzleRun:
+        fields = Run.run_fields(run, loaders)
+        if not isinstance(state, PuzzleRunState):
+            # `build_runs` hands `{}` for a run without a puzzle state: nothing dealt.
+            return cls(
+                **fields,
+                levels=[],
+                current_level_index=0,
+                cleared_level_count=0,
+                current_grid_size=0,
+                tiles=[],
+                level_started_at=None,
+                level_times_ms=[],
+                played_work_ids=[],
+                previous_level_tags=[],
+            )
+        snapshot = state.snapshot
+        times = snapshot.level_times_ms
         return cls(
-            **Run.run_fields(run, loaders),
+            **fields,
             levels=[
                 PuzzleRunLevel(
-                    level_id=strawberry.ID(level["levelId"]),
-                    name=level["name"],
-                    grid_size=level["gridSize"],
+                    level_id=strawberry.ID(level.level_id),
+                    name=level.name,
+                    grid_size=level.grid_size,
                     elapsed_ms=times[index] if index < len(times) else None,
                 )
-                for index, level in enumerate(snapshot.get("levels") or [])
+                for index, level in enumerate(snapshot.levels)
             ],
-            current_level_index=state.get("current_level_index", 0),
-            cleared_level_count=state.get("cleared_level_count", 0),
-            current_grid_size=state.get("current_grid_size", 0),
-            tiles=list(snapshot.get("tiles") or []),
-            level_started_at=datetime.fromisoformat(started) if started else None,
-            level_times_ms=times,
-            played_work_ids=[
-                strawberry.ID(work_id) for work_id in state.get("played_profile_ids_json") or []
-            ],
-            previous_level_tags=list(state.get("previous_level_tags_json") or []),
+            current_level_index=state.current_level_index,
+            cleared_level_count=state.cleared_level_count,
+            current_grid_size=state.current_grid_size,
+            tiles=list(snapshot.tiles),
+            level_started_at=snapshot.level_started_at,
+            level_times_ms=list(times),
+            played_work_ids=[strawberry.ID(work_id) for work_id in state.played_profile_ids_json],
+            previous_level_tags=list(state.previous_level_tags_json),
         )
 
 

@@ -8,11 +8,12 @@ Each delivered batch loads its events with one statement (and their works with o
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from resolvers.puzzle.model import owner_stream
+from resolvers.puzzle.rows import PuzzleEventRow
 from resolvers.puzzle.works import events_by_ids
 from schema.context import Info
 from schema.gallery.loaders import GalleryLoaders
@@ -24,7 +25,8 @@ AFTER = (
     "Deliver events with a sequence above this one (0: the whole history); null (default): "
     "only new events."
 )
-_LOADERS = "_puzzle_loaders"
+# An event with its batch's loaders (the works it shows load once per batch).
+Loaded = tuple[PuzzleEventRow, GalleryLoaders]
 
 
 @strawberry.type
@@ -46,15 +48,14 @@ class PuzzleSubscription:
         stream_key = owner_stream(viewer)
         await check_cursor(stream_key, after)
 
-        async def load_rows(event_ids: list[str]) -> dict[str, dict[str, Any]]:
+        async def load_rows(event_ids: list[str]) -> dict[str, Loaded]:
             rows = await events_by_ids(event_ids)
             loaders = GalleryLoaders(viewer_user_id=viewer)  # one per batch
-            for row in rows.values():
-                row[_LOADERS] = loaders
-            return rows
+            return {event_id: (row, loaders) for event_id, row in rows.items()}
 
         return deliver(info.context, stream_key, after, load_rows=load_rows, convert=_convert)
 
 
-def _convert(row: dict[str, Any], sequence: int) -> PuzzleEvent:
-    return PuzzleEvent.from_row(row, sequence, row[_LOADERS])
+def _convert(loaded: Loaded, sequence: int) -> PuzzleEvent:
+    row, loaders = loaded
+    return PuzzleEvent.from_row(row, sequence, loaders)

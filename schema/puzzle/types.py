@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -28,6 +27,7 @@ from resolvers.puzzle.model import (
     PuzzleEventKind,
     PuzzleStage,
 )
+from resolvers.puzzle.rows import PuzzleEventRow, PuzzleSessionRow, PuzzleWorkRow
 from schema.context import Info
 from schema.creation.types import CreationSession
 from schema.gallery.loaders import GalleryLoaders
@@ -71,10 +71,6 @@ def gallery_loaders(info: Info) -> GalleryLoaders:
 
 def puzzle_loaders(loaders: GalleryLoaders) -> PuzzleLoaders:
     return loaders.scoped("puzzle", PuzzleLoaders)
-
-
-def _level_ids(levels: Any) -> tuple[str, ...]:
-    return tuple(str(level["levelId"]) for level in levels or [])
 
 
 @strawberry.type(name="PuzzleLevelDraft", description="One level of a puzzle draft.")
@@ -158,7 +154,7 @@ class PuzzleLevel:
     "or published (anyone's). Its levels each have a name, a grid size and an image."
 )
 class PuzzleWork(Work):
-    profile_row: strawberry.Private[dict[str, Any] | None] = None
+    profile_row: strawberry.Private[PuzzleWorkRow | None] = None
 
     @classmethod
     def gallery_cover(cls, src: str | None) -> str | None:
@@ -172,12 +168,13 @@ class PuzzleWork(Work):
         ids = list(node_ids)
         rows = await works.works_by_work_id(ids)
         viewer = info.context.principal.user_id
-        shown = [row for work_id in ids if works.visible(row := rows.get(work_id), viewer)]
+        shown = [
+            row
+            for work_id in ids
+            if (row := rows.get(work_id)) is not None and row.visible_to(viewer)
+        ]
         built = {
-            str(work.work_id): work
-            for work in await build_works(
-                [row for row in shown if row is not None], gallery_loaders(info)
-            )
+            str(work.work_id): work for work in await build_works(shown, gallery_loaders(info))
         }
         return [built.get(work_id) for work_id in ids]
 
@@ -189,25 +186,24 @@ class PuzzleWork(Work):
     def _is_owner(self) -> bool:
         return self.loaders.viewer_user_id == self.owner_user_id
 
-    async def _profile(self) -> dict[str, Any] | None:
+    async def _profile(self) -> PuzzleWorkRow | None:
         if self.profile_row is not None:
             return self.profile_row
-        row: dict[str, Any] | None = await self._puzzle.works.load(str(self.work_id))
-        return row
+        return await self._puzzle.works.load(str(self.work_id))
 
     @strawberry.field(description="Public work code, assigned at the first publication.")
     async def public_work_code(self) -> str | None:
         profile = await self._profile()
-        return profile["public_work_code"] if profile else None
+        return profile.public_work_code if profile else None
 
     @strawberry.field(
         description="The creation session behind it (its author only; null for others)."
     )
     async def session_id(self) -> strawberry.ID | None:
         profile = await self._profile()
-        if profile is None or not self._is_owner or not profile["source_session_id"]:
+        if profile is None or not self._is_owner or not profile.source_session_id:
             return None
-        return strawberry.ID(profile["source_session_id"])
+        return strawberry.ID(profile.source_session_id)
 
     @strawberry.field(
         description="The levels in play order. A published work shows what was published; "
@@ -217,31 +213,31 @@ class PuzzleWork(Work):
         profile = await self._profile()
         if profile is None:
             return []
-        stored = profile["levels_json"] or []
-        if profile["publication_status"] == WorkPublicationStatus.PUBLISHED.value:
-            images = {str(level["levelId"]): level.get("imageAssetId") for level in stored}
+        images: dict[str, str | None]
+        if profile.is_published:
+            images = {level.level_id: level.image_asset_id for level in profile.levels_json}
         else:
-            bound = await self._puzzle.images.load((str(self.work_id), _level_ids(stored)))
+            bound = await self._puzzle.images.load((str(self.work_id), profile.level_ids()))
             images = {level_id: asset.asset_object_id for level_id, asset in bound.levels.items()}
         return [
             PuzzleLevel(
-                level_id=strawberry.ID(str(level["levelId"])),
-                name=level["name"],
-                grid_size=level["gridSize"],
+                level_id=strawberry.ID(level.level_id),
+                name=level.name,
+                grid_size=level.grid_size,
                 image_asset_id=strawberry.ID(image)
-                if (image := images.get(level["levelId"]))
+                if (image := images.get(level.level_id))
                 else None,
                 image_url=signed_url(image),
             )
-            for level in stored
+            for level in profile.levels_json
         ]
 
     async def _blockers(self) -> list[Blocker]:
         profile = await self._profile()
-        if profile is None or not profile["source_session_id"]:
+        if profile is None or not profile.source_session_id:
             return []
-        session = await self._puzzle.sessions.load(profile["source_session_id"])
-        draft = drafts.stored_draft(session["draft_json"] if session else None)
+        session = await self._puzzle.sessions.load(profile.source_session_id)
+        draft = drafts.stored_draft(session.draft_json if session else None)
         images: WorkImages = await self._puzzle.images.load(
             (str(self.work_id), tuple(level.level_id for level in draft.levels))
         )
@@ -268,57 +264,52 @@ class PuzzleWork(Work):
     @strawberry.field(description="When the work was created (its session's form entry).")
     async def created_at(self) -> datetime | None:
         profile = await self._profile()
-        return profile["created_at"] if profile else None
+        return profile.created_at if profile else None
 
     @strawberry.field(description="Its last change.")
     async def updated_at(self) -> datetime | None:
         profile = await self._profile()
-        return profile["updated_at"] if profile else None
+        return profile.updated_at if profile else None
 
 
-async def build_works(rows: Sequence[dict[str, Any]], loaders: GalleryLoaders) -> list[PuzzleWork]:
+async def build_works(rows: Sequence[PuzzleWorkRow], loaders: GalleryLoaders) -> list[PuzzleWork]:
     """`PuzzleWork`s from profile rows the viewer may see: two statements for any number
     (the gallery's counts of published ones, the bound covers of drafts)."""
     puzzle = puzzle_loaders(loaders)
     for row in rows:
-        puzzle.works.prime(row["profile_id"], row)
-    published = [
-        row for row in rows if row["publication_status"] == WorkPublicationStatus.PUBLISHED.value
-    ]
+        puzzle.works.prime(row.profile_id, row)
+    published = [row for row in rows if row.is_published]
     listed = await loaders.works.load_many(
-        [entry_key(PlayType.PUZZLE, row["profile_id"]) for row in published]
+        [entry_key(PlayType.PUZZLE, row.profile_id) for row in published]
     )
-    counts = {row["profile_id"]: found for row, found in zip(published, listed, strict=True)}
-    drafted = [row for row in rows if row["profile_id"] not in counts]
-    bound = await puzzle.images.load_many(
-        [(row["profile_id"], _level_ids(row["levels_json"])) for row in drafted]
-    )
+    counts = {row.profile_id: found for row, found in zip(published, listed, strict=True)}
+    drafted = [row for row in rows if row.profile_id not in counts]
+    bound = await puzzle.images.load_many([(row.profile_id, row.level_ids()) for row in drafted])
     covers = {
-        row["profile_id"]: images.cover.asset_object_id if images.cover else None
+        row.profile_id: images.cover.asset_object_id if images.cover else None
         for row, images in zip(drafted, bound, strict=True)
     }
     built: list[PuzzleWork] = []
     for row in rows:
-        is_published = row["profile_id"] in counts
-        gallery_row = counts.get(row["profile_id"])
-        anchor = row["anchor_pack_json"] or {}
+        is_published = row.profile_id in counts
+        gallery_row = counts.get(row.profile_id)
         built.append(
             PuzzleWork(
                 **Work.work_fields(
                     play_type=PlayType.PUZZLE,
-                    work_id=row["profile_id"],
-                    owner_user_id=row["owner_user_id"],
-                    title=row["work_title"],
-                    summary=row["work_description"],
+                    work_id=row.profile_id,
+                    owner_user_id=row.owner_user_id,
+                    title=row.work_title,
+                    summary=row.work_description,
                     cover_url=signed_url(
-                        row["cover_asset_id"] if is_published else covers.get(row["profile_id"])
+                        row.cover_asset_id if is_published else covers.get(row.profile_id)
                     ),
-                    theme=anchor.get("theme") or None,
-                    tags=list(row["theme_tags_json"] or []),
-                    publication_status=WorkPublicationStatus(row["publication_status"]),
-                    play_count=gallery_row["play_count"] if gallery_row else row["play_count"],
+                    theme=row.anchor_pack_json.theme or None,
+                    tags=list(row.theme_tags_json),
+                    publication_status=row.publication_status,
+                    play_count=gallery_row["play_count"] if gallery_row else row.play_count,
                     like_count=gallery_row["like_count"] if gallery_row else 0,
-                    published_at=row["published_at"],
+                    published_at=row.published_at,
                     loaders=loaders,
                 ),
                 profile_row=row,
@@ -343,19 +334,19 @@ class PuzzleSession(CreationSession):
     gallery_loaders: strawberry.Private[GalleryLoaders]
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], loaders: GalleryLoaders) -> PuzzleSession:
-        draft = drafts.stored_draft(row["draft_json"])
-        published = row["published_profile_id"]
+    def from_row(cls, row: PuzzleSessionRow, loaders: GalleryLoaders) -> PuzzleSession:
+        draft = drafts.stored_draft(row.draft_json)
+        published = row.published_profile_id
         return cls(
             **CreationSession.session_fields(
                 play_type=PlayType.PUZZLE,
-                row=row,
-                draft=row["draft_json"],
+                row=row.shared,
+                draft=row.draft_json,
                 loaders=puzzle_loaders(loaders).creation,
             ),
-            puzzle_stage=PuzzleStage(row["stage"]),
+            puzzle_stage=row.stage,
             puzzle_draft=PuzzleDraftType.from_draft(draft),
-            anchor_pack=JSON(row["anchor_pack_json"] or {}),
+            anchor_pack=JSON(row.anchor_pack_json),
             published_work_id=strawberry.ID(published) if published else None,
             gallery_loaders=loaders,
         )
@@ -387,23 +378,22 @@ class PuzzleEvent:
     loaders: strawberry.Private[GalleryLoaders]
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], sequence: int, loaders: GalleryLoaders) -> PuzzleEvent:
+    def from_row(cls, row: PuzzleEventRow, sequence: int, loaders: GalleryLoaders) -> PuzzleEvent:
         return cls(
-            event_id=strawberry.ID(row["event_id"]),
+            event_id=strawberry.ID(row.event_id),
             sequence=sequence,
-            kind=PuzzleEventKind(row["event_kind"]),
-            work_id=strawberry.ID(row["work_id"]),
-            session_id=strawberry.ID(row["session_id"]) if row["session_id"] else None,
-            occurred_at=row["occurred_at"],
+            kind=row.event_kind,
+            work_id=strawberry.ID(row.work_id),
+            session_id=strawberry.ID(row.session_id) if row.session_id else None,
+            occurred_at=row.occurred_at,
             loaders=loaders,
         )
 
     @strawberry.field(description="The work as it is now (read when the event is delivered).")
     async def work(self) -> PuzzleWork | None:
         row = await puzzle_loaders(self.loaders).works.load(str(self.work_id))
-        if not works.visible(row, self.loaders.viewer_user_id):
+        if row is None or not row.visible_to(self.loaders.viewer_user_id):
             return None
-        assert row is not None
         return (await build_works([row], self.loaders))[0]
 
 

@@ -26,7 +26,7 @@ from tests.factories.creation import answer, service
 
 async def _session(principal: Any, seed: str = "A harbor at night") -> str:
     started = await sessions.start_session(viewer=principal, seed_text=seed)
-    return str(started.session["session_id"])
+    return str(started.session.session_id)
 
 
 async def _send(principal: Any, session_id: str, text: str = "Three levels, please") -> Any:
@@ -167,7 +167,7 @@ async def test_a_reply_whose_listener_never_ran_is_applied_when_the_session_is_r
     # when the session is read
     row = await sessions.owned_session(viewer=user.principal, session_id=session_id)
     # then the reply was applied first
-    assert row["last_assistant_reply"] == "A reply nobody applied yet."
+    assert row.shared.last_assistant_reply == "A reply nobody applied yet."
     assert (await _operation(started.operation.operation_id))["status"] == "completed"
     assert await _messages(session_id) == [("user", "chat"), ("assistant", "chat")]
 

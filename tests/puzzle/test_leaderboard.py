@@ -46,9 +46,9 @@ async def _events(work_id: str) -> list[tuple[str, int, int]]:
     rows = await leaderboard.events_by_ids([entry.event_id for entry in entries])
     return [
         (
-            rows[entry.event_id]["nickname"],
-            rows[entry.event_id]["best_elapsed_ms"],
-            rows[entry.event_id]["rank"],
+            rows[entry.event_id].nickname,
+            rows[entry.event_id].best_elapsed_ms,
+            rows[entry.event_id].rank,
         )
         for entry in entries
     ]

@@ -58,7 +58,7 @@ async def test_the_viewers_puzzle_runs_cost_the_same_whatever_their_number(
     assert sorted(node["runId"] for node in nodes) == sorted(many_ids)
     states = await PUZZLE_RUNS.states(many_ids)
     for node in nodes:
-        assert node["tiles"] == states[node["runId"]]["snapshot_json"]["tiles"]
+        assert node["tiles"] == states[node["runId"]].snapshot_json["tiles"]
         assert (node["currentLevelIndex"], node["clearedLevelCount"]) == (0, 0)
         assert node["currentGridSize"] == 3
         assert node["levels"] == [

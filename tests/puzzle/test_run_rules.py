@@ -13,6 +13,7 @@ from db.transactions import write_transaction
 from resolvers import clock as clock_module
 from resolvers.puzzle import grids
 from resolvers.puzzle.plugin import PUZZLE
+from resolvers.puzzle.run_state import PuzzleRunState
 from resolvers.puzzle.runs import PUZZLE_RUNS
 from resolvers.runs.errors import RunError, RunErrorCode
 from resolvers.runs.model import Outcome, Run, RunMode, RunStatus
@@ -22,7 +23,7 @@ from tests.factories.runs import every_table
 from tests.fixtures import FakeClock
 
 
-async def _started(work_id: str, user_id: str, mode: RunMode) -> tuple[Run, dict[str, Any]]:
+async def _started(work_id: str, user_id: str, mode: RunMode) -> tuple[Run, PuzzleRunState]:
     work = await PUZZLE_RUNS.playable_work(work_id=work_id, mode=mode, user_id=user_id)
     assert work is not None
     run = run_of(work_id, user_id, mode, clock_module.now())
@@ -31,7 +32,7 @@ async def _started(work_id: str, user_id: str, mode: RunMode) -> tuple[Run, dict
     return run, await _state(run)
 
 
-async def _state(run: Run) -> dict[str, Any]:
+async def _state(run: Run) -> PuzzleRunState:
     return (await PUZZLE_RUNS.states([run.run_id]))[run.run_id]
 
 
@@ -42,7 +43,7 @@ async def _act(run: Run, action: dict[str, Any]) -> Outcome:
 
 async def _solve_level(run: Run, clock: FakeClock, seconds: float) -> Outcome:
     """Play the current level's solving swaps, the last one `seconds` after its start."""
-    swaps = grids.solving_swaps((await _state(run))["snapshot_json"]["tiles"])
+    swaps = grids.solving_swaps((await _state(run)).snapshot_json["tiles"])
     for a, b in swaps[:-1]:
         assert (await _act(run, grids.swap_action(a, b))).event["solved"] is False
     clock.advance(seconds=seconds)
@@ -56,15 +57,15 @@ async def test_a_play_run_deals_the_first_published_level_from_its_seed(clock: F
     # when a player's run starts
     _, state = await _started(work_id, player.user_id, RunMode.PLAY)
     # then its state is the catalog row with the first level dealt from the run's seed
-    snapshot = state["snapshot_json"]
-    assert (state["owner_user_id"], state["entry_profile_id"], state["current_profile_id"]) == (
+    snapshot = state.snapshot_json
+    assert (state.owner_user_id, state.entry_profile_id, state.current_profile_id) == (
         player.user_id,
         work_id,
         work_id,
     )
-    assert (state["cleared_level_count"], state["current_level_index"]) == (0, 0)
-    assert state["current_grid_size"] == 3
-    assert (state["played_profile_ids_json"], state["previous_level_tags_json"]) == ([], [])
+    assert (state.cleared_level_count, state.current_level_index) == (0, 0)
+    assert state.current_grid_size == 3
+    assert (state.played_profile_ids_json, state.previous_level_tags_json) == ([], [])
     assert snapshot["levels"] == [
         {"levelId": "level0", "name": "Level 0", "gridSize": 3},
         {"levelId": "level1", "name": "Level 1", "gridSize": 4},
@@ -95,20 +96,20 @@ async def test_solving_each_level_advances_the_run_and_the_last_one_wins(
         "elapsedMs": 2500,
     }
     assert (first.status, first.reason) == (None, None)
-    assert (state["cleared_level_count"], state["current_level_index"]) == (1, 1)
-    assert state["current_grid_size"] == 4
-    assert state["played_profile_ids_json"] == [work_id]
-    assert state["previous_level_tags_json"] == ["sea", "evening"]
-    assert state["snapshot_json"]["tiles"] == grids.shuffled(state["snapshot_json"]["seed"], 1, 4)
-    assert state["snapshot_json"]["levelTimesMs"] == [2500]
+    assert (state.cleared_level_count, state.current_level_index) == (1, 1)
+    assert state.current_grid_size == 4
+    assert state.played_profile_ids_json == [work_id]
+    assert state.previous_level_tags_json == ["sea", "evening"]
+    assert state.snapshot_json["tiles"] == grids.shuffled(state.snapshot_json["seed"], 1, 4)
+    assert state.snapshot_json["levelTimesMs"] == [2500]
     # when they solve the second level in 4 s
     last = await _solve_level(run, clock, 4)
     # then the run is won, and both times are on the leaderboards
     state = await _state(run)
     assert (last.status, last.reason) == (RunStatus.WON, "COMPLETED")
-    assert state["cleared_level_count"] == 2
-    assert state["snapshot_json"]["levelTimesMs"] == [2500, 4000]
-    assert grids.is_solved(state["snapshot_json"]["tiles"])
+    assert state.cleared_level_count == 2
+    assert state.snapshot_json["levelTimesMs"] == [2500, 4000]
+    assert grids.is_solved(state.snapshot_json["tiles"])
     board = await PuzzleLeaderboardEntry.select(
         PuzzleLeaderboardEntry.grid_size,
         PuzzleLeaderboardEntry.user_id,
@@ -164,7 +165,7 @@ async def test_a_test_run_plays_the_owners_current_draft_and_writes_no_leaderboa
     run, state = await _started(started.work_id, owner.user_id, RunMode.TEST)
     outcomes = [await _act(run, action) for action in PUZZLE_RUNS.winning_actions(state)]
     # then the run walked the playable level only, and no leaderboard was written
-    assert state["snapshot_json"]["levels"] == [
+    assert state.snapshot_json["levels"] == [
         {"levelId": "level0", "name": "Level 0", "gridSize": 5}
     ]
     assert outcomes[-1].status is RunStatus.WON
