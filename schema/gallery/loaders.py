@@ -16,6 +16,7 @@ from strawberry.dataloader import DataLoader
 
 from resolvers import clock
 from resolvers.auth.public_users import public_users_by_ids
+from resolvers.auth.rows import PublicUserRow
 from resolvers.gallery import reading
 from resolvers.gallery.model import beijing_day
 
@@ -29,7 +30,7 @@ class GalleryLoaders:
         self.viewer_user_id = viewer_user_id
         self.now = now or clock.now()
         self.today = beijing_day(self.now)
-        self.authors = DataLoader[str, dict[str, Any] | None](load_fn=self._authors)
+        self.authors = DataLoader[str, PublicUserRow | None](load_fn=self._authors)
         self.liked = DataLoader[str, bool](load_fn=self._liked)
         self.plays_7d = DataLoader[str, int](load_fn=self._plays_7d)
         self.works = DataLoader[str, dict[str, Any] | None](load_fn=self._works)
@@ -43,7 +44,7 @@ class GalleryLoaders:
         return value
 
     @staticmethod
-    async def _authors(user_ids: list[str]) -> list[dict[str, Any] | None]:
+    async def _authors(user_ids: list[str]) -> list[PublicUserRow | None]:
         rows = await public_users_by_ids(list(user_ids))
         return [rows.get(user_id) for user_id in user_ids]
 
