@@ -19,6 +19,7 @@ from resolvers.auth.public_users import public_users_by_ids
 from resolvers.auth.rows import PublicUserRow
 from resolvers.gallery import reading
 from resolvers.gallery.model import beijing_day
+from resolvers.gallery.rows import GalleryWorkRow
 
 T = TypeVar("T")
 
@@ -33,7 +34,7 @@ class GalleryLoaders:
         self.authors = DataLoader[str, PublicUserRow | None](load_fn=self._authors)
         self.liked = DataLoader[str, bool](load_fn=self._liked)
         self.plays_7d = DataLoader[str, int](load_fn=self._plays_7d)
-        self.works = DataLoader[str, dict[str, Any] | None](load_fn=self._works)
+        self.works = DataLoader[str, GalleryWorkRow | None](load_fn=self._works)
         self._scoped: dict[str, Any] = {}
 
     def scoped(self, key: str, factory: Callable[[], T]) -> T:
@@ -59,6 +60,6 @@ class GalleryLoaders:
         return [plays.get(entry_id, 0) for entry_id in entry_ids]
 
     @staticmethod
-    async def _works(entry_ids: list[str]) -> list[dict[str, Any] | None]:
+    async def _works(entry_ids: list[str]) -> list[GalleryWorkRow | None]:
         rows = await reading.works_by_keys(list(entry_ids))
         return [rows.get(entry_id) for entry_id in entry_ids]
