@@ -243,13 +243,13 @@ async def setup(options: argparse.Namespace) -> dict[str, Any]:
             signed = await register_with_password(
                 username=f"writer_{number}", password="bench password 1"
             )
-            live.append({"user_id": signed.user["user_id"], "token": signed.access.token})
+            live.append({"user_id": signed.user.user_id, "token": signed.access.token})
         idle_owners = []
         for number in range(max(1, options.idle // 20)):
             signed = await register_with_password(
                 username=f"idler_{number}", password="bench password 1"
             )
-            idle_owners.append((signed.user["user_id"], signed.access.token, signed))
+            idle_owners.append((signed.user.user_id, signed.access.token, signed))
         idle = []
         for number in range(options.idle):
             _, token, signed = idle_owners[number % len(idle_owners)]
@@ -257,7 +257,7 @@ async def setup(options: argparse.Namespace) -> dict[str, Any]:
 
             owner = Principal(
                 role=Role.USER,
-                user_id=signed.user["user_id"],
+                user_id=signed.user.user_id,
                 session_id=signed.session_id,
             )
             task = await creating.create_task(

@@ -196,9 +196,7 @@ async def seed(options: argparse.Namespace) -> dict[str, Any]:
             for n in range(options.players)
         ]
         author = players[0]
-        owner = Principal(
-            role=Role.USER, user_id=author.user["user_id"], session_id=author.session_id
-        )
+        owner = Principal(role=Role.USER, user_id=author.user.user_id, session_id=author.session_id)
         started = await sessions.start_session(viewer=owner, seed_text="bench")
         level = {"levelId": "only", "name": "Only level", "gridSize": GRID_SIZE}
         draft = {"title": "Bench", "description": "", "theme": "", "tags": [], "levels": [level]}
@@ -219,7 +217,7 @@ async def seed(options: argparse.Namespace) -> dict[str, Any]:
             await publishing.publish_work(
                 play_type=PlayType.PUZZLE,
                 work_id=work_id,
-                owner_user_id=author.user["user_id"],
+                owner_user_id=author.user.user_id,
                 title="Bench",
                 summary="",
                 cover_image_src=None,

@@ -70,8 +70,8 @@ async def confirm_object(*, viewer: Principal, ticket_id: str) -> AssetObjectRow
         await AssetsUploadTicket.delete().where(AssetsUploadTicket.ticket_id == ticket_id)
         raise problem
     now = clock.now()
-    asset_object_id = replaced["asset_object_id"] if replaced else new_id()
-    target_key = replaced["object_key"] if replaced else ticket["object_key"]
+    asset_object_id = replaced.asset_object_id if replaced else new_id()
+    target_key = replaced.object_key if replaced else ticket["object_key"]
     async with write_transaction():
         claimed = await AssetsUploadTicket.raw(
             "UPDATE assets_upload_ticket SET confirmed_at = {}, asset_object_id = {} "
@@ -100,7 +100,7 @@ async def confirm_object(*, viewer: Principal, ticket_id: str) -> AssetObjectRow
     return AssetObjectRow.from_row(asset)
 
 
-async def _replaced_object(ticket: dict[str, Any], user_id: str) -> dict[str, Any] | None:
+async def _replaced_object(ticket: dict[str, Any], user_id: str) -> AssetObjectRow | None:
     """The object a ticket replaces (None for a new object); refused if it is gone."""
     if ticket["replaces_asset_object_id"] is None:
         return None
@@ -116,7 +116,7 @@ async def _replaced_object(ticket: dict[str, Any], user_id: str) -> dict[str, An
         raise AssetError(
             AssetErrorCode.OBJECT_NOT_FOUND, "The object to replace is gone.", field="ticketId"
         )
-    return replaced
+    return AssetObjectRow.from_row(replaced)
 
 
 async def _upsert_object(

@@ -9,6 +9,7 @@ from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.auth.errors import AuthError, AuthErrorCode
 from resolvers.auth.passwords import hash_password, validate_password, verify_password
+from resolvers.auth.rows import UserAccountRow
 from resolvers.auth.sessions import SignIn
 from resolvers.auth.sign_in import sign_in_user
 from resolvers.auth.users import (
@@ -82,7 +83,9 @@ async def login_with_password(
         )
     async with write_transaction():
         await AuthLoginThrottle.delete().where(AuthLoginThrottle.throttle_key == throttle_key)
-        sign_in = await sign_in_user(user=user, provider=PROVIDER, client_info=client_info)
+        sign_in = await sign_in_user(
+            user=UserAccountRow.from_row(user), provider=PROVIDER, client_info=client_info
+        )
         return sign_in
 
 

@@ -20,6 +20,7 @@ from db.tables.auth import AuthPhoneCode, UserAccount
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.auth.errors import AuthError, AuthErrorCode
+from resolvers.auth.rows import UserAccountRow
 from resolvers.auth.sessions import SignIn
 from resolvers.auth.sign_in import sign_in_user
 from resolvers.auth.sms import get_sms_sender
@@ -143,12 +144,14 @@ async def login_with_phone(
     async with write_transaction():
         check = await consume_code_attempt(parsed.e164, code)
         if check is CodeCheck.OK:
-            user = (
+            found = (
                 await UserAccount.select()
                 .where(UserAccount.phone_number_e164 == parsed.e164)
                 .first()
             )
-            if user is None:
+            if found is not None:
+                user = UserAccountRow.from_row(found)
+            else:
                 user = await create_user(
                     username=f"u_{new_id().lower()}",
                     display_name=validate_display_name(

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from db.tables.auth import UserAccount
+from resolvers.auth.rows import PublicUserRow
 
 PUBLIC_USER_COLUMNS = (
     UserAccount.user_id,
@@ -14,17 +13,18 @@ PUBLIC_USER_COLUMNS = (
 )
 
 
-async def public_users_by_ids(user_ids: list[str]) -> dict[str, dict[str, Any]]:
+async def public_users_by_ids(user_ids: list[str]) -> dict[str, PublicUserRow]:
     """Public columns of the given users (one statement), keyed by user id."""
     if not user_ids:
         return {}
     rows = await UserAccount.select(*PUBLIC_USER_COLUMNS).where(UserAccount.user_id.is_in(user_ids))
-    return {row["user_id"]: row for row in rows}
+    return {row["user_id"]: PublicUserRow.from_row(row) for row in rows}
 
 
-async def public_user_by_code(public_user_code: str) -> dict[str, Any] | None:
-    return await (
+async def public_user_by_code(public_user_code: str) -> PublicUserRow | None:
+    row = await (
         UserAccount.select(*PUBLIC_USER_COLUMNS)
         .where(UserAccount.public_user_code == public_user_code)
         .first()
     )
+    return PublicUserRow.from_row(row) if row is not None else None

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum, auto
-from typing import Any
 
 from db.tables.auth import AuthRefreshTokenLineage, RefreshSession, UserAccount
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.auth.errors import AuthError, AuthErrorCode
+from resolvers.auth.rows import RefreshSessionRow, UserAccountRow
 from resolvers.auth.tokens import (
     IssuedToken,
     hash_refresh_token,
@@ -30,7 +30,7 @@ CLIENT_INFO_MAX_VALUE = 200
 class SignIn:
     """What a successful sign-in, registration or refresh hands back."""
 
-    user: dict[str, Any]
+    user: UserAccountRow
     session_id: str
     access: IssuedToken
     refresh_token: str
@@ -45,7 +45,7 @@ def clean_client_info(client_info: dict[str, str] | None) -> dict[str, str]:
 
 
 async def open_session(
-    *, user: dict[str, Any], provider: str, client_info: dict[str, str] | None
+    *, user: UserAccountRow, provider: str, client_info: dict[str, str] | None
 ) -> SignIn:
     """Create a refresh session for `user` (caller's transaction) and issue its tokens."""
     now = clock.now()
@@ -53,7 +53,7 @@ async def open_session(
     session_id = new_id()
     await RefreshSession(
         session_id=session_id,
-        user_id=user["user_id"],
+        user_id=user.user_id,
         refresh_token_hash=hash_refresh_token(refresh_token),
         issued_by_provider=provider,
         client_info_json=clean_client_info(client_info),
@@ -63,7 +63,7 @@ async def open_session(
         last_seen_at=now,
     ).save()
     access = issue_access_token(
-        user_id=user["user_id"], session_id=session_id, token_version=user["token_version"]
+        user_id=user.user_id, session_id=session_id, token_version=user.token_version
     )
     return SignIn(user=user, session_id=session_id, access=access, refresh_token=refresh_token)
 
@@ -102,10 +102,11 @@ async def refresh(*, refresh_token: str) -> SignIn:
             await AuthRefreshTokenLineage(
                 refresh_token_hash=old_hash, session_id=session_id, rotated_at=now
             ).save()
-            user = await UserAccount.select().where(UserAccount.user_id == user_id).first()
-            assert user is not None
+            found = await UserAccount.select().where(UserAccount.user_id == user_id).first()
+            assert found is not None
+            user = UserAccountRow.from_row(found)
             access = issue_access_token(
-                user_id=user_id, session_id=session_id, token_version=user["token_version"]
+                user_id=user_id, session_id=session_id, token_version=user.token_version
             )
             sign_in = SignIn(
                 user=user, session_id=session_id, access=access, refresh_token=new_token
@@ -198,9 +199,9 @@ async def logout_all(*, viewer: Principal) -> int:
 MAX_LISTED_SESSIONS = 100
 
 
-async def active_sessions(*, user_id: str) -> list[dict[str, Any]]:
+async def active_sessions(*, user_id: str) -> list[RefreshSessionRow]:
     """The user's live sessions (not revoked, not expired), most recently seen first."""
-    return await (
+    rows = await (
         RefreshSession.select()
         .where(
             (RefreshSession.user_id == user_id)
@@ -211,3 +212,4 @@ async def active_sessions(*, user_id: str) -> list[dict[str, Any]]:
         .limit(MAX_LISTED_SESSIONS)
         .output(load_json=True)
     )
+    return [RefreshSessionRow.from_row(row) for row in rows]

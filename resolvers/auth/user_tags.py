@@ -6,26 +6,18 @@ on admin types only (docs/domain.md, "Accounts and sign-in").
 
 from __future__ import annotations
 
-from typing import Any
-
 import orjson
 
 from db.tables.auth import UserAccount
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.auth.errors import AuthError, AuthErrorCode
+from resolvers.auth.rows import AdminUserRow, tags_of
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.principal import Principal
 
 MAX_TAGS = 20
 TAG_MAX_LENGTH = 32
-
-
-def tags_of(value: Any) -> list[str]:
-    """Stored tags (a JSON array, a JSON string of one, or NULL read as [])."""
-    if isinstance(value, str):
-        value = orjson.loads(value)
-    return [str(tag) for tag in value] if isinstance(value, list) else []
 
 
 def clean_tags(tags: list[str]) -> list[str]:
@@ -69,19 +61,20 @@ ADMIN_USER_COLUMNS = (
 )
 
 
-async def admin_user(*, viewer: Principal, public_user_code: str) -> dict[str, Any] | None:
+async def admin_user(*, viewer: Principal, public_user_code: str) -> AdminUserRow | None:
     """A user with their tags, by public code (admins)."""
     viewer.require_admin()
-    return (
+    row = (
         await UserAccount.select(*ADMIN_USER_COLUMNS)
         .where(UserAccount.public_user_code == public_user_code.strip())
         .first()
     )
+    return AdminUserRow.from_row(row) if row is not None else None
 
 
 async def set_user_tags(
     *, viewer: Principal, public_user_code: str, tags: list[str]
-) -> dict[str, Any]:
+) -> AdminUserRow:
     """Replace a user's tags (admins); NOT_FOUND for an unknown public code,
     AuthError(USER_TAGS_INVALID) for tags out of bounds."""
     viewer.require_admin()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
-from typing import Any
 
 from db.errors import is_unique_violation
 from db.tables.auth import AuthIdentity, UserAccount
 from resolvers import clock
 from resolvers.auth.errors import AuthError, AuthErrorCode
+from resolvers.auth.rows import UserAccountRow
 from resolvers.economy.errors import EconomyError
 from resolvers.economy.invites import on_user_registered
 from resolvers.economy.wallet import grant_registration_reward
@@ -73,7 +73,7 @@ async def create_user(
     invite_code: str | None = None,
     avatar_url: str | None = None,
     provider_union_id: str | None = None,
-) -> dict[str, Any]:
+) -> UserAccountRow:
     """Insert the account, its identity, the registration grant, the user's own invite code
     and, with `invite_code`, the referral and its rewards (caller's transaction).
 
@@ -133,12 +133,13 @@ async def create_user(
         fresh = await get_user(user_id)
         assert fresh is not None
         return fresh
-    return row.to_dict()
+    return UserAccountRow.from_row(row.to_dict())
 
 
 def _username_taken() -> AuthError:
     return AuthError(AuthErrorCode.USERNAME_TAKEN, "That username is taken.", field="username")
 
 
-async def get_user(user_id: str) -> dict[str, Any] | None:
-    return await UserAccount.select().where(UserAccount.user_id == user_id).first()
+async def get_user(user_id: str) -> UserAccountRow | None:
+    row = await UserAccount.select().where(UserAccount.user_id == user_id).first()
+    return UserAccountRow.from_row(row) if row is not None else None

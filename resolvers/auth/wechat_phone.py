@@ -9,8 +9,6 @@ not even the code's use; the unique phone index settles a race between two accou
 
 from __future__ import annotations
 
-from typing import Any
-
 from db.errors import is_unique_violation
 from db.tables.auth import AuthIdentity, UserAccount
 from db.transactions import write_transaction
@@ -24,13 +22,14 @@ from resolvers.auth.phone_signin import (
     consume_code_attempt,
     parse_phone,
 )
+from resolvers.auth.rows import UserAccountRow
 from resolvers.auth.users import get_user
 from resolvers.auth.wechat_signin import PROVIDER as WECHAT_PROVIDER
 from resolvers.ids import new_id
 from resolvers.principal import Principal
 
 
-async def bind_wechat_phone(*, viewer: Principal, phone: str, code: str) -> dict[str, Any]:
+async def bind_wechat_phone(*, viewer: Principal, phone: str, code: str) -> UserAccountRow:
     """Bind `phone` to the viewer's WeChat account; returns the updated account row."""
     user_id = viewer.require_user()
     parsed = parse_phone(phone)
@@ -42,9 +41,9 @@ async def bind_wechat_phone(*, viewer: Principal, phone: str, code: str) -> dict
             AuthErrorCode.WECHAT_ACCOUNT_REQUIRED,
             "Only an account made by WeChat sign-in binds a phone here.",
         )
-    if user["phone_number_e164"] is not None:
+    if user.phone_number_e164 is not None:
         raise _already_set()
-    updated: dict[str, Any] | None = None
+    updated: UserAccountRow | None = None
     try:
         async with write_transaction():
             check = await consume_code_attempt(parsed.e164, code)
@@ -62,8 +61,8 @@ async def bind_wechat_phone(*, viewer: Principal, phone: str, code: str) -> dict
     return updated
 
 
-async def _bind(user: dict[str, Any], phone: Phone) -> dict[str, Any]:
-    user_id = user["user_id"]
+async def _bind(user: UserAccountRow, phone: Phone) -> UserAccountRow:
+    user_id = user.user_id
     if await UserAccount.exists().where(
         (UserAccount.phone_number_e164 == phone.e164) & (UserAccount.user_id != user_id)
     ) or await AuthIdentity.exists().where(
@@ -88,7 +87,7 @@ async def _bind(user: dict[str, Any], phone: Phone) -> dict[str, Any]:
         provider=PHONE_PROVIDER,
         provider_uid=phone.e164,
         phone_e164=phone.e164,
-        display_name=user["display_name"],
+        display_name=user.display_name,
     ).save()
     updated = await get_user(user_id)
     assert updated is not None

@@ -15,7 +15,6 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from db.errors import is_unique_violation
@@ -24,6 +23,7 @@ from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.auth import wechat_api
 from resolvers.auth.errors import AuthError, AuthErrorCode
+from resolvers.auth.rows import UserAccountRow
 from resolvers.auth.sessions import SignIn
 from resolvers.auth.sign_in import sign_in_user
 from resolvers.auth.users import DISPLAY_NAME_MAX_LENGTH, create_user, get_user
@@ -189,7 +189,7 @@ async def _consume_state(state_hash: str) -> str:
 
 async def _find_or_create(
     profile: WechatProfile, invite_code: str | None
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[UserAccountRow, bool]:
     """The account of this WeChat user: by its unionid, else by `{appid}:{openid}` (an
     account made before the app had a unionid), else a new one (10 points, once)."""
     keys = list(dict.fromkeys([profile.provider_uid, profile.openid_uid]))

@@ -58,7 +58,7 @@ async def generate_missing(*, viewer: Principal, session_id: str) -> list[str]:
             height=slots.SPRITE_SIZE,
         )
         queued.append(spec.key)
-        task_ids.append(str(requested.task["task_id"]))
+        task_ids.append(str(requested.task.task_id))
     if queued:
         await refresh_slots(session=session)
     return task_ids

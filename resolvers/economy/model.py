@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from resolvers.analytics.scopes import TrackingScope
-from resolvers.auth.user_tags import tags_of
+from resolvers.auth.rows import tags_of
 from resolvers.economy.products import MembershipTier, ProductKind
 
 

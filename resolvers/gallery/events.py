@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from db.tables.gallery import GalleryChangeEvent
 from resolvers.gallery.model import GALLERY_STREAM, GalleryChangeKind, entry_key
 from resolvers.gallery.play_types import PlayType
+from resolvers.gallery.rows import GalleryChangeEventRow
 from resolvers.ids import new_id
 from subscriptions import streams
 
@@ -44,9 +44,9 @@ async def record_change(
     )
 
 
-async def events_by_ids(event_ids: list[str]) -> dict[str, dict[str, Any]]:
+async def events_by_ids(event_ids: list[str]) -> dict[str, GalleryChangeEventRow]:
     """Change events by id (one statement; subscribers load a batch at once)."""
     if not event_ids:
         return {}
     rows = await GalleryChangeEvent.select().where(GalleryChangeEvent.event_id.is_in(event_ids))
-    return {row["event_id"]: row for row in rows}
+    return {row["event_id"]: GalleryChangeEventRow.from_row(row) for row in rows}

@@ -29,6 +29,7 @@ from resolvers.gallery.hot import ensure_hot_window
 from resolvers.gallery.model import GalleryOrder
 from resolvers.gallery.play_types import PlayType
 from resolvers.gallery.reading import WORK_COLUMNS
+from resolvers.gallery.rows import GalleryWorkRow
 from resolvers.pagination import Page, decode_cursor, page_size
 
 _SORT_COLUMNS = {
@@ -99,9 +100,9 @@ async def gallery_page(
     first: int | None,
     after: str | None,
     now: datetime,
-) -> Page[dict[str, Any]]:
+) -> Page[GalleryWorkRow]:
     """A page of published works of `play_types` (those with a GraphQL type), filtered by
-    play type and theme, in `order`, after the cursor `after`, as dicts with their cursors.
+    play type and theme, in `order`, after the cursor `after`, as rows with their cursors.
     One statement (plus, once a day per process, the hot window's roll)."""
     feed = await feed_rows(
         viewer_user_id=viewer_user_id,
@@ -114,10 +115,10 @@ async def gallery_page(
         now=now,
     )
     engine = GalleryPublicWork._meta.db
-    items: list[dict[str, Any]] = engine.transform_response_to_dicts(feed.items)
+    rows: list[dict[str, Any]] = engine.transform_response_to_dicts(feed.items)
     return Page(
-        items=items,
-        cursors=[feed.cursor(row) for row in items],
+        items=[GalleryWorkRow.from_row(row) for row in rows],
+        cursors=[feed.cursor(row) for row in rows],
         has_next_page=feed.has_next_page,
     )
 

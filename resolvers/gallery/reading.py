@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -9,6 +10,7 @@ from db.tables.gallery import GalleryPublicWork
 from resolvers.auth.fragments import AUTHOR_COLUMNS, user_join
 from resolvers.gallery.model import beijing_day, entry_key, hot_window_start
 from resolvers.gallery.play_types import PlayType
+from resolvers.gallery.rows import GalleryWorkRow, exact_plays_7d
 
 # The read model's columns as the feed reads them (tags as JSON text, decoded by callers).
 WORK_COLUMNS = (
@@ -23,7 +25,7 @@ def _placeholders(count: int) -> str:
     return ", ".join("{}" for _ in range(count))
 
 
-async def works_by_keys(entry_ids: list[str]) -> dict[str, dict[str, Any]]:
+async def works_by_keys(entry_ids: list[str]) -> dict[str, GalleryWorkRow]:
     """Published works (read-model rows with their authors) by `{play_type}:{work_id}`."""
     keys = sorted(set(entry_ids))
     if not keys:
@@ -34,10 +36,10 @@ async def works_by_keys(entry_ids: list[str]) -> dict[str, dict[str, Any]]:
         f"WHERE g.entry_id IN ({_placeholders(len(keys))})",
         *keys,
     )
-    return {row["entry_id"]: row for row in rows}
+    return {row["entry_id"]: GalleryWorkRow.from_row(row) for row in rows}
 
 
-async def work_row(*, play_type: PlayType, work_id: str) -> dict[str, Any] | None:
+async def work_row(*, play_type: PlayType, work_id: str) -> GalleryWorkRow | None:
     """One published work's read-model row (with author columns), or None."""
     key = entry_key(play_type, work_id)
     return (await works_by_keys([key])).get(key)
@@ -80,13 +82,7 @@ async def plays_7d_of(*, entry_ids: list[str], now: datetime) -> dict[str, int]:
     return {key: found.get(key, 0) for key in keys}
 
 
-def stored_plays_7d(row: dict[str, Any], *, today: int) -> int | None:
-    """The row's 7-day plays when they are exact today (else None: ask `plays_7d_of`).
-
-    Exact when computed today (any later play today updates them) or when zero (a play
-    since would have recomputed them).
-    """
-    plays = int(row["plays_7d"])
-    if plays == 0 or int(row["plays_7d_day"]) == today:
-        return plays
-    return None
+def stored_plays_7d(row: Mapping[str, Any], *, today: int) -> int | None:
+    """A raw feed row's 7-day plays when exact today (`exact_plays_7d`); the fast path
+    shapes raw rows (schema/plan/rows.py)."""
+    return exact_plays_7d(row["plays_7d"], row["plays_7d_day"], today=today)

@@ -10,11 +10,11 @@ quota used. The worker's image runner (runner.py) does the rest.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from resolvers import clock
 from resolvers.ai_tasks import creating
 from resolvers.ai_tasks.model import AiTaskKind
+from resolvers.ai_tasks.rows import AiTaskRow
 from resolvers.ai_tasks.transactions import writing
 from resolvers.assets.entities import policy_for
 from resolvers.assets.objects import ENTITY_ID, SLOT
@@ -34,7 +34,7 @@ NOT_FOUND_MESSAGE = "No such entity."
 class ImageRequested:
     """A queued image task and how many generations the user has left today."""
 
-    task: dict[str, Any]
+    task: AiTaskRow
     remaining_today: int
 
 
@@ -124,7 +124,7 @@ async def request_image(
         )
     await streams.publish(entries)
     await creating.announce_queued(task["task_id"])
-    return ImageRequested(task=task, remaining_today=max(0, limit - used))
+    return ImageRequested(task=AiTaskRow.from_row(task), remaining_today=max(0, limit - used))
 
 
 async def request_cover(

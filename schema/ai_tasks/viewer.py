@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from resolvers.ai_tasks import reading
 from resolvers.ai_tasks.model import AiTaskKind, AiTaskStatus
+from resolvers.auth.rows import UserAccountRow
 from schema.ai_tasks.loaders import AiTaskLoaders
 from schema.ai_tasks.types import AFTER, FIRST, AiTask
 from schema.relay import Connection
@@ -15,7 +16,7 @@ from schema.relay import Connection
 
 @strawberry.type(description="AI-task fields of the viewer.")
 class AiTasksViewerFields:
-    row: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[UserAccountRow]
 
     @strawberry.field(
         description="Your AI tasks, newest first (keyset paging), optionally of one status "
@@ -34,7 +35,7 @@ class AiTasksViewerFields:
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[AiTask]:
         page = await reading.tasks_of(
-            user_id=self.row["user_id"], status=status, kind=kind, first=first, after=after
+            user_id=self.row.user_id, status=status, kind=kind, first=first, after=after
         )
         loaders = AiTaskLoaders()
         return Connection[AiTask].from_page(page, lambda row: AiTask.from_row(row, loaders))

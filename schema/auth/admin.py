@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from resolvers.auth import user_tags
+from resolvers.auth.rows import AdminUserRow
 from schema.auth.types import AuthErrorType
 from schema.context import Info
 from schema.mutation_errors import DomainErrorPayload
@@ -29,15 +30,15 @@ class AdminUserView:
     created_at: datetime = strawberry.field(description="Registration time.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> AdminUserView:
+    def from_row(cls, row: AdminUserRow) -> AdminUserView:
         return cls(
-            user_id=strawberry.ID(row["user_id"]),
-            public_user_code=row["public_user_code"],
-            username=row["username"],
-            display_name=row["display_name"],
-            login_method=row["login_method"],
-            user_tags=user_tags.tags_of(row["user_tags"]),
-            created_at=row["created_at"],
+            user_id=strawberry.ID(row.user_id),
+            public_user_code=row.public_user_code,
+            username=row.username,
+            display_name=row.display_name,
+            login_method=row.login_method,
+            user_tags=list(row.user_tags),
+            created_at=row.created_at,
         )
 
 

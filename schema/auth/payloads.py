@@ -26,9 +26,9 @@ class SignInPayload:
         user = sign_in.user
         principal = Principal(
             role=role,
-            user_id=user["user_id"],
+            user_id=user.user_id,
             session_id=sign_in.session_id,
-            token_version=user["token_version"],
+            token_version=user.token_version,
             expires_at=sign_in.access.expires_at,
         )
         return cls(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from resolvers.auth.errors import AuthErrorCode
+from resolvers.auth.rows import RefreshSessionRow
 from resolvers.principal import Role
 
 strawberry.enum(AuthErrorCode, description="Why an auth mutation was refused.")
@@ -28,15 +28,15 @@ class AuthSession:
     expires_at: datetime = strawberry.field(description="When its refresh token expires.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], *, current_session_id: str | None) -> AuthSession:
+    def from_row(cls, row: RefreshSessionRow, *, current_session_id: str | None) -> AuthSession:
         return cls(
-            id=strawberry.ID(row["session_id"]),
-            current=row["session_id"] == current_session_id,
-            issued_by_provider=row["issued_by_provider"],
-            client_info=row["client_info_json"],
-            created_at=row["created_at"],
-            last_seen_at=row["last_seen_at"],
-            expires_at=row["expires_at"],
+            id=strawberry.ID(row.session_id),
+            current=row.session_id == current_session_id,
+            issued_by_provider=row.issued_by_provider,
+            client_info=row.client_info_json,
+            created_at=row.created_at,
+            last_seen_at=row.last_seen_at,
+            expires_at=row.expires_at,
         )
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import strawberry
 from strawberry import relay
 
 from resolvers.auth.public_users import public_users_by_ids
+from resolvers.auth.rows import PublicUserRow
 from schema.context import Info
 
 
@@ -20,12 +20,12 @@ class User(relay.Node):
     avatar_url: str | None = strawberry.field(description="Avatar image URL, if any.")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> User:
+    def from_row(cls, row: PublicUserRow) -> User:
         return cls(
-            user_id=row["user_id"],
-            public_user_code=row["public_user_code"],
-            display_name=row["display_name"],
-            avatar_url=row["avatar_url"],
+            user_id=row.user_id,
+            public_user_code=row.public_user_code,
+            display_name=row.display_name,
+            avatar_url=row.avatar_url,
         )
 
     @classmethod

@@ -6,10 +6,9 @@ among the bases. Public views of a user are `User` (schema/auth/user.py).
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
+from resolvers.auth.rows import UserAccountRow
 from resolvers.auth.sessions import active_sessions
 from resolvers.principal import Principal, Role
 from schema.ai_tasks.viewer import AiTasksViewerFields
@@ -41,7 +40,7 @@ class Viewer(
     VisualNovelViewerFields,
     BigFishViewerFields,
 ):
-    row: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[UserAccountRow]
     principal: strawberry.Private[Principal]
 
     @strawberry.field(
@@ -49,32 +48,31 @@ class Viewer(
         "which every argument naming a user accepts."
     )
     def id(self) -> strawberry.ID:
-        return global_id(User, self.row["user_id"])
+        return global_id(User, self.row.user_id)
 
     @strawberry.field(description="The viewer as other users see them.")
     def user(self) -> User:
-        return User.from_row(self.row)
+        return User.from_row(self.row.public)
 
     @strawberry.field(description="Canonical (lower-case) username; unique.")
     def username(self) -> str:
-        return str(self.row["username"])
+        return self.row.username
 
     @strawberry.field(description="Name shown to others.")
     def display_name(self) -> str:
-        return str(self.row["display_name"])
+        return self.row.display_name
 
     @strawberry.field(description="Unique public code (百梦号).")
     def public_user_code(self) -> str:
-        return str(self.row["public_user_code"])
+        return self.row.public_user_code
 
     @strawberry.field(description="Masked phone (`+86 138****5678`), if one is bound.")
     def phone_masked(self) -> str | None:
-        masked = self.row["phone_number_masked"]
-        return str(masked) if masked is not None else None
+        return self.row.phone_number_masked
 
     @strawberry.field(description="How the account was created: password, phone or wechat.")
     def login_method(self) -> str:
-        return str(self.row["login_method"])
+        return self.row.login_method
 
     @strawberry.field(description="The viewer's role.")
     def role(self) -> Role:
@@ -82,13 +80,13 @@ class Viewer(
 
     @strawberry.field(description="Points balance and ledger.")
     def wallet(self) -> Wallet:
-        return Wallet(user_id=self.row["user_id"])
+        return Wallet(user_id=self.row.user_id)
 
     @strawberry.field(
         description="Signed-in devices (live sessions), most recently seen first; at most 100."
     )
     async def sessions(self) -> list[AuthSession]:
-        rows = await active_sessions(user_id=self.row["user_id"])
+        rows = await active_sessions(user_id=self.row.user_id)
         return [
             AuthSession.from_row(row, current_session_id=self.principal.session_id) for row in rows
         ]

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
+from resolvers.auth.rows import UserAccountRow
 from resolvers.big_fish import sessions, slots
 from resolvers.gallery.model import WorkPublicationStatus
 from schema.big_fish.types import BigFishSession
@@ -18,7 +19,7 @@ AFTER = "`endCursor` of the previous page."
 
 @strawberry.type(description="Big-fish fields of the viewer.")
 class BigFishViewerFields:
-    row: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[UserAccountRow]
 
     @strawberry.field(
         description="Your big-fish sessions (each is its work: drafts and published), most "
@@ -35,7 +36,7 @@ class BigFishViewerFields:
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[BigFishSession]:
         page = await sessions.sessions_of(
-            user_id=self.row["user_id"],
+            user_id=self.row.user_id,
             status=WorkPublicationStatus(status.value) if status is not None else None,
             first=first,
             after=after,

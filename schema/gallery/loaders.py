@@ -16,8 +16,10 @@ from strawberry.dataloader import DataLoader
 
 from resolvers import clock
 from resolvers.auth.public_users import public_users_by_ids
+from resolvers.auth.rows import PublicUserRow
 from resolvers.gallery import reading
 from resolvers.gallery.model import beijing_day
+from resolvers.gallery.rows import GalleryWorkRow
 
 T = TypeVar("T")
 
@@ -29,10 +31,10 @@ class GalleryLoaders:
         self.viewer_user_id = viewer_user_id
         self.now = now or clock.now()
         self.today = beijing_day(self.now)
-        self.authors = DataLoader[str, dict[str, Any] | None](load_fn=self._authors)
+        self.authors = DataLoader[str, PublicUserRow | None](load_fn=self._authors)
         self.liked = DataLoader[str, bool](load_fn=self._liked)
         self.plays_7d = DataLoader[str, int](load_fn=self._plays_7d)
-        self.works = DataLoader[str, dict[str, Any] | None](load_fn=self._works)
+        self.works = DataLoader[str, GalleryWorkRow | None](load_fn=self._works)
         self._scoped: dict[str, Any] = {}
 
     def scoped(self, key: str, factory: Callable[[], T]) -> T:
@@ -43,7 +45,7 @@ class GalleryLoaders:
         return value
 
     @staticmethod
-    async def _authors(user_ids: list[str]) -> list[dict[str, Any] | None]:
+    async def _authors(user_ids: list[str]) -> list[PublicUserRow | None]:
         rows = await public_users_by_ids(list(user_ids))
         return [rows.get(user_id) for user_id in user_ids]
 
@@ -58,6 +60,6 @@ class GalleryLoaders:
         return [plays.get(entry_id, 0) for entry_id in entry_ids]
 
     @staticmethod
-    async def _works(entry_ids: list[str]) -> list[dict[str, Any] | None]:
+    async def _works(entry_ids: list[str]) -> list[GalleryWorkRow | None]:
         rows = await reading.works_by_keys(list(entry_ids))
         return [rows.get(entry_id) for entry_id in entry_ids]

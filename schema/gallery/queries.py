@@ -78,12 +78,12 @@ async def gallery_connection(
     # The public-response cache: a like-count change of another work leaves this page
     # as it is, unless the page is ordered by likes.
     public_cache.note_works(
-        (row["entry_id"] for row in page.items), complete=order != GalleryOrder.MOST_LIKED
+        (row.entry_id for row in page.items), complete=order != GalleryOrder.MOST_LIKED
     )
     loaders = GalleryLoaders(viewer_user_id=viewer_user_id, now=now)
     edges: list[Edge[Work]] = []
     for row, cursor in zip(page.items, page.cursors, strict=True):
-        cls = work_type_for(row["play_type"])
+        cls = work_type_for(row.play_type)
         if cls is not None:  # the query only reads registered play types
             edges.append(Edge(cursor=cursor, node=cls.from_gallery_row(row, loaders)))
     return Connection[Work](

@@ -10,13 +10,15 @@ statement each.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Annotated
 
 import strawberry
 
 from resolvers.gallery.events import events_by_ids
 from resolvers.gallery.model import GALLERY_STREAM, entry_key
 from resolvers.gallery.reading import works_by_keys
+from resolvers.gallery.rows import GalleryChangeEventRow, GalleryWorkRow
 from schema.context import Info
 from schema.gallery.loaders import GalleryLoaders
 from schema.gallery.types import GalleryChange
@@ -27,8 +29,16 @@ AFTER = (
     "Deliver changes with a sequence above this one (0: the whole history); null "
     "(default): only new changes."
 )
-_WORK = "_gallery_work"
-_LOADERS = "_gallery_loaders"
+
+
+@dataclass(frozen=True, slots=True)
+class _Delivery:
+    """An event with the work it names as of delivery (None once unpublished) and its
+    batch's loaders."""
+
+    event: GalleryChangeEventRow
+    work: GalleryWorkRow | None
+    loaders: GalleryLoaders
 
 
 @strawberry.type
@@ -45,21 +55,25 @@ class GallerySubscription:
         await check_cursor(GALLERY_STREAM, after)
         viewer_user_id = info.context.principal.user_id
 
-        async def load_rows(event_ids: list[str]) -> dict[str, dict[str, Any]]:
+        async def load_rows(event_ids: list[str]) -> dict[str, _Delivery]:
             events = await events_by_ids(event_ids)
             works = await works_by_keys(
-                [entry_key(row["play_type"], row["work_id"]) for row in events.values()]
+                [entry_key(row.play_type, row.work_id) for row in events.values()]
             )
             loaders = GalleryLoaders(viewer_user_id=viewer_user_id)  # one per batch
-            for row in events.values():
-                row[_WORK] = works.get(entry_key(row["play_type"], row["work_id"]))
-                row[_LOADERS] = loaders
-            return events
+            return {
+                event_id: _Delivery(
+                    event=row,
+                    work=works.get(entry_key(row.play_type, row.work_id)),
+                    loaders=loaders,
+                )
+                for event_id, row in events.items()
+            }
 
         return deliver(info.context, GALLERY_STREAM, after, load_rows=load_rows, convert=_convert)
 
 
-def _convert(row: dict[str, Any], sequence: int) -> GalleryChange:
-    work_row = row[_WORK]
-    work = work_from_row(work_row, row[_LOADERS]) if work_row is not None else None
-    return GalleryChange.from_row(row, sequence, work)
+def _convert(delivery: _Delivery, sequence: int) -> GalleryChange:
+    work_row = delivery.work
+    work = work_from_row(work_row, delivery.loaders) if work_row is not None else None
+    return GalleryChange.from_row(delivery.event, sequence, work)

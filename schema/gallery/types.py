@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import strawberry
 
 from resolvers.gallery.errors import GalleryErrorCode
 from resolvers.gallery.model import GalleryChangeKind, GalleryOrder
 from resolvers.gallery.play_types import PlayType
+from resolvers.gallery.rows import GalleryChangeEventRow
 from schema.gallery.work import Work
 
 strawberry.enum(GalleryErrorCode, description="Why a gallery mutation was refused.")
@@ -50,14 +50,15 @@ class GalleryChange:
     )
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], sequence: int, work: Work | None) -> GalleryChange:
-        like_count = row["like_count"]
+    def from_row(
+        cls, row: GalleryChangeEventRow, sequence: int, work: Work | None
+    ) -> GalleryChange:
         return cls(
             sequence=sequence,
-            kind=GalleryChangeKind(row["event_kind"]),
-            play_type=PlayType(row["play_type"]),
-            work_id=strawberry.ID(row["work_id"]),
-            like_count=int(like_count) if like_count is not None else None,
-            occurred_at=row["occurred_at"],
+            kind=row.event_kind,
+            play_type=row.play_type,
+            work_id=strawberry.ID(row.work_id),
+            like_count=row.like_count,
+            occurred_at=row.occurred_at,
             work=work,
         )

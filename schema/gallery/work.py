@@ -23,14 +23,14 @@ from collections.abc import Awaitable, Callable, Generator, Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
-import orjson
 import strawberry
 from strawberry import relay
 from strawberry.relay.utils import to_base64
 
 from resolvers.gallery.model import WorkPublicationStatus, entry_key
 from resolvers.gallery.play_types import PlayType
-from resolvers.gallery.reading import stored_plays_7d, works_by_keys
+from resolvers.gallery.reading import works_by_keys
+from resolvers.gallery.rows import GalleryWorkRow
 from schema.auth.user import User
 from schema.context import Info
 from schema.gallery.loaders import GalleryLoaders
@@ -164,35 +164,25 @@ class Work(relay.Node):
         }
 
     @staticmethod
-    def gallery_fields(row: dict[str, Any], loaders: GalleryLoaders) -> dict[str, Any]:
+    def gallery_fields(row: GalleryWorkRow, loaders: GalleryLoaders) -> dict[str, Any]:
         """Constructor arguments of the `Work` part from a read-model row."""
-        tags = row["tags_json"]
-        author = None
-        if row.get("author_display_name") is not None:
-            author = User(
-                user_id=row["owner_user_id"],
-                public_user_code=row["author_public_user_code"],
-                display_name=row["author_display_name"],
-                avatar_url=row["author_avatar_url"],
-            )
-        liked = row.get("viewer_has_liked")
         return Work.work_fields(
-            play_type=_play_type(row["play_type"]),
-            work_id=row["work_id"],
-            owner_user_id=row["owner_user_id"],
-            title=row["title"],
-            summary=row["summary"],
-            cover_url=row["cover_image_src"],
-            theme=row["theme"],
-            tags=orjson.loads(tags) if isinstance(tags, str | bytes) else list(tags or []),
+            play_type=row.play_type,
+            work_id=row.work_id,
+            owner_user_id=row.owner_user_id,
+            title=row.title,
+            summary=row.summary,
+            cover_url=row.cover_image_src,
+            theme=row.theme,
+            tags=list(row.tags),
             publication_status=WorkPublicationStatus.PUBLISHED,
-            play_count=row["play_count"],
-            like_count=row["like_count"],
-            published_at=row["published_at"],
+            play_count=row.play_count,
+            like_count=row.like_count,
+            published_at=row.published_at,
             loaders=loaders,
-            author=author,
-            plays_7d=stored_plays_7d(row, today=loaders.today),
-            viewer_has_liked=bool(liked) if liked is not None else None,
+            author=User.from_row(row.author) if row.author is not None else None,
+            plays_7d=row.stored_plays_7d(today=loaders.today),
+            viewer_has_liked=row.viewer_has_liked,
         )
 
     @classmethod
@@ -203,7 +193,7 @@ class Work(relay.Node):
         return src
 
     @classmethod
-    def from_gallery_row(cls: type[W], row: dict[str, Any], loaders: GalleryLoaders) -> W:
+    def from_gallery_row(cls: type[W], row: GalleryWorkRow, loaders: GalleryLoaders) -> W:
         """A feed item from a read-model row. Types with their own required fields
         override this (load those fields through `loaders.scoped(...)`); such a type's
         feed items are then built as objects, never shaped from rows by the fast path."""
@@ -314,7 +304,7 @@ def work_object_id(value: str, play_type: PlayType | str | None = None) -> str:
     return object_id(value, *([cls] if cls is not None else []))
 
 
-def work_from_row(row: dict[str, Any], loaders: GalleryLoaders) -> Work | None:
+def work_from_row(row: GalleryWorkRow, loaders: GalleryLoaders) -> Work | None:
     """A feed item from a read-model row, as its play type's registered type."""
-    cls = work_type_for(row["play_type"])
+    cls = work_type_for(row.play_type)
     return cls.from_gallery_row(row, loaders) if cls is not None else None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from resolvers.ai_tasks.rows import AiTaskRow
@@ -59,7 +57,7 @@ class ImagePayload:
         description="Image generations you may still ask for today (Beijing day, "
         "IMAGE_DAILY_QUOTA a day); null when refused.",
     )
-    task_row: strawberry.Private[dict[str, Any] | None] = None
+    task_row: strawberry.Private[AiTaskRow | None] = None
 
     @strawberry.field(
         description="The queued `IMAGE_GENERATION` task: follow it with `aiTaskEvents`; once "
@@ -68,7 +66,7 @@ class ImagePayload:
     def task(self) -> AiTask | None:
         if self.task_row is None:
             return None
-        return AiTask.from_row(AiTaskRow.from_row(self.task_row), AiTaskLoaders())
+        return AiTask.from_row(self.task_row, AiTaskLoaders())
 
 
 @strawberry.type(description="Result of `imageGenerate`.")

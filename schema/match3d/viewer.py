@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
+from resolvers.auth.rows import UserAccountRow
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.match3d import sessions, works
 from schema.gallery.loaders import GalleryLoaders
@@ -19,7 +20,7 @@ AFTER = "`endCursor` of the previous page."
 
 @strawberry.type(description="Match3D fields of the viewer.")
 class Match3dViewerFields:
-    row: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[UserAccountRow]
 
     @strawberry.field(
         description="Your Match3D works, drafts and published, most recently changed first "
@@ -36,12 +37,12 @@ class Match3dViewerFields:
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[Match3dWork]:
         page = await works.works_of(
-            user_id=self.row["user_id"],
+            user_id=self.row.user_id,
             status=WorkPublicationStatus(status.value) if status is not None else None,
             first=first,
             after=after,
         )
-        built = await build_works(page.items, GalleryLoaders(viewer_user_id=self.row["user_id"]))
+        built = await build_works(page.items, GalleryLoaders(viewer_user_id=self.row.user_id))
         return Connection[Match3dWork](
             edges=[
                 Edge(cursor=cursor, node=work)
@@ -62,8 +63,8 @@ class Match3dViewerFields:
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[Match3dSession]:
-        page = await sessions.sessions_of(user_id=self.row["user_id"], first=first, after=after)
-        loaders = GalleryLoaders(viewer_user_id=self.row["user_id"])
+        page = await sessions.sessions_of(user_id=self.row.user_id, first=first, after=after)
+        loaders = GalleryLoaders(viewer_user_id=self.row.user_id)
         return Connection[Match3dSession].from_page(
             page, lambda row: Match3dSession.from_row(row, loaders)
         )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
+from resolvers.auth.rows import UserAccountRow
 from resolvers.profile.archives import archives
 from resolvers.profile.browse_history import browse_history
 from resolvers.profile.feedback import feedback_submissions
@@ -26,15 +27,15 @@ AFTER = "`endCursor` of the previous page."
 
 @strawberry.type(description="Profile fields of the viewer.")
 class ProfileViewerFields:
-    row: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[UserAccountRow]
 
     @strawberry.field(description="Music volume and theme; defaults until first saved.")
     async def runtime_setting(self) -> RuntimeSettingType:
-        return RuntimeSettingType.from_settings(await runtime_settings(user_id=self.row["user_id"]))
+        return RuntimeSettingType.from_settings(await runtime_settings(user_id=self.row.user_id))
 
     @strawberry.field(description="The current game snapshot; null before the first save.")
     async def runtime_snapshot(self) -> RuntimeSnapshotType | None:
-        snapshot = await snapshot_of(self.row["user_id"])
+        snapshot = await snapshot_of(self.row.user_id)
         return RuntimeSnapshotType.from_snapshot(snapshot) if snapshot else None
 
     @strawberry.field(description="Worlds entered, most recent visit first (one per world).")
@@ -43,7 +44,7 @@ class ProfileViewerFields:
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[BrowseHistoryEntry]:
-        page = await browse_history(user_id=self.row["user_id"], first=first, after=after)
+        page = await browse_history(user_id=self.row.user_id, first=first, after=after)
         return Connection[BrowseHistoryEntry].from_page(page, BrowseHistoryEntry.from_visit)
 
     @strawberry.field(description="Save slots, most recently saved first.")
@@ -52,7 +53,7 @@ class ProfileViewerFields:
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[SaveArchive]:
-        page = await archives(user_id=self.row["user_id"], first=first, after=after)
+        page = await archives(user_id=self.row.user_id, first=first, after=after)
         return Connection[SaveArchive].from_page(page, SaveArchive.from_slot)
 
     @strawberry.field(description="Feedback sent, newest first (evidence metadata only).")
@@ -61,5 +62,5 @@ class ProfileViewerFields:
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[FeedbackSubmission]:
-        page = await feedback_submissions(user_id=self.row["user_id"], first=first, after=after)
+        page = await feedback_submissions(user_id=self.row.user_id, first=first, after=after)
         return Connection[FeedbackSubmission].from_page(page, FeedbackSubmission.from_feedback)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
+from resolvers.auth.rows import UserAccountRow
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.puzzle import sessions, works
 from schema.gallery.loaders import GalleryLoaders
@@ -18,7 +19,7 @@ AFTER = "`endCursor` of the previous page."
 
 @strawberry.type(description="Puzzle fields of the viewer.")
 class PuzzleViewerFields:
-    row: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[UserAccountRow]
 
     @strawberry.field(
         description="Your puzzle works, drafts and published, most recently changed first "
@@ -35,12 +36,12 @@ class PuzzleViewerFields:
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[PuzzleWork]:
         page = await works.works_of(
-            user_id=self.row["user_id"],
+            user_id=self.row.user_id,
             status=WorkPublicationStatus(status.value) if status is not None else None,
             first=first,
             after=after,
         )
-        built = await build_works(page.items, GalleryLoaders(viewer_user_id=self.row["user_id"]))
+        built = await build_works(page.items, GalleryLoaders(viewer_user_id=self.row.user_id))
         return Connection[PuzzleWork](
             edges=[
                 Edge(cursor=cursor, node=work)
@@ -61,8 +62,8 @@ class PuzzleViewerFields:
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[PuzzleSession]:
-        page = await sessions.sessions_of(user_id=self.row["user_id"], first=first, after=after)
-        loaders = GalleryLoaders(viewer_user_id=self.row["user_id"])
+        page = await sessions.sessions_of(user_id=self.row.user_id, first=first, after=after)
+        loaders = GalleryLoaders(viewer_user_id=self.row.user_id)
         return Connection[PuzzleSession].from_page(
             page, lambda row: PuzzleSession.from_row(row, loaders)
         )

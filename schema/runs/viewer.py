@@ -4,10 +4,11 @@ their runs across play types, the works they played, their total play time."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
+from resolvers.auth.rows import UserAccountRow
 from resolvers.gallery.play_types import PlayType
 from resolvers.runs import reading
 from resolvers.runs.model import RunStatus
@@ -63,7 +64,7 @@ class PlayedWork:
 
 @strawberry.type(description="Run fields of the viewer.")
 class RunsViewerFields:
-    row: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[UserAccountRow]
 
     @strawberry.field(
         description="Your runs of every play type, most recently changed first (keyset "
@@ -84,7 +85,7 @@ class RunsViewerFields:
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[Run]:
         page = await reading.runs_of(
-            user_id=self.row["user_id"],
+            user_id=self.row.user_id,
             play_type=play_type,
             status=status,
             first=first,
@@ -113,7 +114,7 @@ class RunsViewerFields:
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[PlayedWork]:
-        page = await reading.played_works_of(user_id=self.row["user_id"], first=first, after=after)
+        page = await reading.played_works_of(user_id=self.row.user_id, first=first, after=after)
         loaders = RunLoaders(info)
         return Connection[PlayedWork].from_page(page, lambda row: PlayedWork.from_row(row, loaders))
 
@@ -123,4 +124,4 @@ class RunsViewerFields:
         "Int's 32 bits."
     )
     async def total_play_time_ms(self) -> float:
-        return float(await reading.total_play_time_ms(self.row["user_id"]))
+        return float(await reading.total_play_time_ms(self.row.user_id))

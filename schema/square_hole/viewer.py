@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
+from resolvers.auth.rows import UserAccountRow
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.square_hole import sessions, works
 from schema.gallery.loaders import GalleryLoaders
@@ -19,7 +20,7 @@ AFTER = "`endCursor` of the previous page."
 
 @strawberry.type(description="Square-hole fields of the viewer.")
 class SquareHoleViewerFields:
-    row: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[UserAccountRow]
 
     @strawberry.field(
         description="Your square-hole works, drafts and published, most recently changed "
@@ -36,12 +37,12 @@ class SquareHoleViewerFields:
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[SquareHoleWork]:
         page = await works.works_of(
-            user_id=self.row["user_id"],
+            user_id=self.row.user_id,
             status=WorkPublicationStatus(status.value) if status is not None else None,
             first=first,
             after=after,
         )
-        built = await build_works(page.items, GalleryLoaders(viewer_user_id=self.row["user_id"]))
+        built = await build_works(page.items, GalleryLoaders(viewer_user_id=self.row.user_id))
         # Built in page order: each row's work is the next one.
         ordered = iter(built)
         return Connection[SquareHoleWork].from_page(page, lambda _row: next(ordered))
@@ -56,8 +57,8 @@ class SquareHoleViewerFields:
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[SquareHoleSession]:
-        page = await sessions.sessions_of(user_id=self.row["user_id"], first=first, after=after)
-        loaders = GalleryLoaders(viewer_user_id=self.row["user_id"])
+        page = await sessions.sessions_of(user_id=self.row.user_id, first=first, after=after)
+        loaders = GalleryLoaders(viewer_user_id=self.row.user_id)
         return Connection[SquareHoleSession].from_page(
             page, lambda row: SquareHoleSession.from_row(row, loaders)
         )

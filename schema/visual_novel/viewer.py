@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
+from resolvers.auth.rows import UserAccountRow
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.visual_novel import works
 from schema.gallery.loaders import GalleryLoaders
@@ -19,7 +20,7 @@ AFTER = "`endCursor` of the previous page."
 
 @strawberry.type(description="Visual-novel fields of the viewer.")
 class VisualNovelViewerFields:
-    row: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[UserAccountRow]
 
     @strawberry.field(
         description="Your visual novels, drafts and published, most recently changed first "
@@ -36,12 +37,12 @@ class VisualNovelViewerFields:
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[VisualNovelWork]:
         page = await works.works_of(
-            user_id=self.row["user_id"],
+            user_id=self.row.user_id,
             status=WorkPublicationStatus(status.value) if status is not None else None,
             first=first,
             after=after,
         )
-        built = await build_works(page.items, GalleryLoaders(viewer_user_id=self.row["user_id"]))
+        built = await build_works(page.items, GalleryLoaders(viewer_user_id=self.row.user_id))
         return Connection[VisualNovelWork](
             edges=[
                 Edge(cursor=cursor, node=work)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
+from resolvers.auth.rows import UserAccountRow
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.worlds import legacy, reading, work_reads
 from schema.relay import Connection
@@ -22,7 +23,7 @@ from schema.worlds.types import (
 
 @strawberry.type(description="Custom-world fields of the viewer.")
 class WorldsViewerFields:
-    row: strawberry.Private[dict[str, Any]]
+    row: strawberry.Private[UserAccountRow]
 
     @strawberry.field(
         description="Your custom worlds (drafts and published; deleted ones never), most "
@@ -39,9 +40,9 @@ class WorldsViewerFields:
     ) -> Connection[CustomWorldWork]:
         status = WorkPublicationStatus(publication_status.value) if publication_status else None
         page = await work_reads.works_of(
-            user_id=self.row["user_id"], status=status, first=first, after=after
+            user_id=self.row.user_id, status=status, first=first, after=after
         )
-        loaders = WorldLoaders(viewer_user_id=self.row["user_id"])
+        loaders = WorldLoaders(viewer_user_id=self.row.user_id)
         works = {str(w.work_id): w for w in await works_from_profiles(page.items, loaders)}
         return Connection[CustomWorldWork].from_page(page, lambda row: works[row.profile_id])
 
@@ -54,8 +55,8 @@ class WorldsViewerFields:
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[CustomWorldAgentSession]:
-        page = await reading.sessions_of(user_id=self.row["user_id"], first=first, after=after)
-        loaders = WorldLoaders(viewer_user_id=self.row["user_id"])
+        page = await reading.sessions_of(user_id=self.row.user_id, first=first, after=after)
+        loaders = WorldLoaders(viewer_user_id=self.row.user_id)
         return Connection[CustomWorldAgentSession].from_page(
             page, lambda row: CustomWorldAgentSession.from_row(row, loaders)
         )
@@ -66,7 +67,5 @@ class WorldsViewerFields:
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[CustomWorldSession]:
-        page = await legacy.legacy_sessions_of(
-            user_id=self.row["user_id"], first=first, after=after
-        )
+        page = await legacy.legacy_sessions_of(user_id=self.row.user_id, first=first, after=after)
         return Connection[CustomWorldSession].from_page(page, CustomWorldSession.from_row)

@@ -28,10 +28,10 @@ async def test_registering_creates_account_identity_session_and_grant() -> None:
     # when someone registers
     sign_in = await register_with_password(username="Alice_Chen", password=DEFAULT_PASSWORD)
     # then the account is stored in canonical form, with one identity, session and grant
-    assert sign_in.user["username"] == "alice_chen"
-    assert sign_in.user["display_name"] == "Alice_Chen"
-    assert len(sign_in.user["public_user_code"]) == 9
-    assert sign_in.user["password_hash"].startswith("$argon2id$")
+    assert sign_in.user.username == "alice_chen"
+    assert sign_in.user.display_name == "Alice_Chen"
+    assert len(sign_in.user.public_user_code) == 9
+    assert sign_in.user.password_hash.startswith("$argon2id$")
     assert await _counts() == (1, 1, 1, 1, 1)
 
 
@@ -91,7 +91,7 @@ async def test_concurrent_registrations_of_one_username_create_one_account() -> 
 async def test_login_accepts_any_case_and_opens_a_new_session() -> None:
     user = await make_user("dora")
     sign_in = await login_with_password(username="DORA", password=DEFAULT_PASSWORD)
-    assert sign_in.user["user_id"] == user.user_id
+    assert sign_in.user.user_id == user.user_id
     assert sign_in.session_id != user.session_id
     assert await RefreshSession.count() == 2
 
@@ -125,4 +125,4 @@ async def test_repeated_failures_lock_the_username_until_the_lockout_ends(
     # and once the lockout has passed, the right password works again
     clock.advance(minutes=15, seconds=1)
     sign_in = await login_with_password(username="fay", password=DEFAULT_PASSWORD)
-    assert sign_in.user["username"] == "fay"
+    assert sign_in.user.username == "fay"

@@ -44,10 +44,10 @@ async def test_a_code_registers_a_new_phone_user_with_ten_points(sms: RecordingS
     # when it is used
     sign_in = await login_with_phone(phone=PHONE, code=sms.last_code())
     # then an account with the phone exists and got its grant
-    assert sign_in.user["phone_number_e164"] == E164
-    assert sign_in.user["phone_number_masked"] == "+86 138****5678"
-    assert sign_in.user["login_method"] == "phone"
-    assert await balance_of(sign_in.user["user_id"]) == 10
+    assert sign_in.user.phone_number_e164 == E164
+    assert sign_in.user.phone_number_masked == "+86 138****5678"
+    assert sign_in.user.login_method == "phone"
+    assert await balance_of(sign_in.user.user_id) == 10
 
 
 async def test_the_code_is_stored_only_as_a_keyed_hash(sms: RecordingSender) -> None:
@@ -65,7 +65,7 @@ async def test_a_second_sign_in_reaches_the_same_account(
     clock.advance(seconds=61)
     await send_phone_code(phone="+86 13812345678")
     second = await login_with_phone(phone=PHONE, code=sms.last_code())
-    assert second.user["user_id"] == first.user["user_id"]
+    assert second.user.user_id == first.user.user_id
     assert await UserAccount.count() == 1
 
 

@@ -88,7 +88,7 @@ async def test_logout_ends_this_session_only() -> None:
     with pytest.raises(InvalidToken):
         await principal_from_token(user.access_token)
     assert (await principal_from_token(second.access.token)).session_id == second.session_id
-    assert [row["session_id"] for row in await active_sessions(user_id=user.user_id)] == [
+    assert [row.session_id for row in await active_sessions(user_id=user.user_id)] == [
         second.session_id
     ]
 

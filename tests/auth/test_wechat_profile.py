@@ -36,5 +36,5 @@ async def test_a_new_wechat_account_takes_a_normalised_nickname_and_only_an_http
     # then the new account is `wx_<ulid>` with the normalised name and a safe avatar
     user = result.sign_in.user
     assert result.created is True
-    assert re.fullmatch(r"wx_[0-9a-z]{26}", user["username"]) is not None
-    assert (user["display_name"], user["avatar_url"]) == (display_name, avatar_url)
+    assert re.fullmatch(r"wx_[0-9a-z]{26}", user.username) is not None
+    assert (user.display_name, user.avatar_url) == (display_name, avatar_url)

@@ -109,13 +109,13 @@ async def test_a_first_sign_in_creates_the_account_by_unionid_with_ten_points(
     # then an account exists, found by its unionid, with its grant and a wechat session
     user = result.sign_in.user
     assert (result.created, result.redirect_uri) == (True, REDIRECT_URI)
-    assert (user["login_method"], user["display_name"], user["wechat_bound"]) == (
+    assert (user.login_method, user.display_name, user.wechat_bound) == (
         "wechat",
         "小明",
         True,
     )
-    assert user["avatar_url"] == "https://thirdwx.qlogo.cn/mmopen/avatar/132"
-    assert user["phone_number_e164"] is None
+    assert user.avatar_url == "https://thirdwx.qlogo.cn/mmopen/avatar/132"
+    assert user.phone_number_e164 is None
     identity = await AuthIdentity.select().first()
     assert identity is not None
     assert (identity["provider"], identity["provider_uid"], identity["provider_union_id"]) == (
@@ -123,7 +123,7 @@ async def test_a_first_sign_in_creates_the_account_by_unionid_with_ten_points(
         UNIONID,
         UNIONID,
     )
-    assert await balance_of(user["user_id"]) == 10
+    assert await balance_of(user.user_id) == 10
     session = await RefreshSession.select().first()
     assert session is not None
     assert (session["session_id"], session["issued_by_provider"]) == (
@@ -141,11 +141,11 @@ async def test_a_second_sign_in_finds_the_same_account_by_unionid(wechat: FakeWe
     first = await complete_wechat_sign_in(code=wechat.web_code(who), state=await _state())
     second = await complete_wechat_sign_in(code=wechat.web_code(who), state=await _state())
     assert second.created is False
-    assert second.sign_in.user["user_id"] == first.sign_in.user["user_id"]
+    assert second.sign_in.user.user_id == first.sign_in.user.user_id
     assert second.sign_in.session_id != first.sign_in.session_id
     assert await _written() == (1, 1, 2)
     # the registration grant was paid once
-    assert await balance_of(first.sign_in.user["user_id"]) == 10
+    assert await balance_of(first.sign_in.user.user_id) == 10
 
 
 async def test_without_a_unionid_the_account_is_keyed_by_appid_and_openid(
@@ -160,7 +160,7 @@ async def test_without_a_unionid_the_account_is_keyed_by_appid_and_openid(
         None,
     )
     second = await complete_wechat_sign_in(code=wechat.web_code(who), state=await _state())
-    assert second.sign_in.user["user_id"] == first.sign_in.user["user_id"]
+    assert second.sign_in.user.user_id == first.sign_in.user.user_id
     assert await _written() == (1, 1, 2)
 
 
@@ -176,7 +176,7 @@ async def test_an_openid_account_is_found_when_a_unionid_appears_later(
         code=wechat.web_code(WechatUser(openid="openid-7", unionid=UNIONID)), state=await _state()
     )
     # then it reaches the same account (no second one)
-    assert later.sign_in.user["user_id"] == first.sign_in.user["user_id"]
+    assert later.sign_in.user.user_id == first.sign_in.user.user_id
     assert await UserAccount.count() == 1
 
 
@@ -260,10 +260,10 @@ async def test_concurrent_first_sign_ins_of_one_wechat_user_make_one_account(
         *[complete_wechat_sign_in(code=code, state=state) for code, state in pairs]
     )
     # then all signed in to one account, created once, granted once
-    assert len({result.sign_in.user["user_id"] for result in results}) == 1
+    assert len({result.sign_in.user.user_id for result in results}) == 1
     assert sorted(result.created for result in results) == [False, False, False, True]
     assert await _written() == (1, 1, 4)
-    assert await balance_of(results[0].sign_in.user["user_id"]) == 10
+    assert await balance_of(results[0].sign_in.user.user_id) == 10
 
 
 async def test_a_new_wechat_account_takes_an_invite_code_like_any_registration(
@@ -279,7 +279,7 @@ async def test_a_new_wechat_account_takes_an_invite_code_like_any_registration(
         invite_code=invite[0]["invite_code"],
     )
     # then both are rewarded once, as for a password or phone registration
-    assert await balance_of(result.sign_in.user["user_id"]) == 20
+    assert await balance_of(result.sign_in.user.user_id) == 20
     assert await balance_of(inviter.user_id) == 30
     assert await ProfileReferralRelation.count() == 1
 

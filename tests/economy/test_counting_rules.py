@@ -128,7 +128,7 @@ async def test_admin_invite_tags_are_also_read_from_the_older_user_tags_key() ->
     # then the new user carries those tags
     row = (
         await UserAccount.select(UserAccount.user_tags)
-        .where(UserAccount.user_id == signed_up.user["user_id"])
+        .where(UserAccount.user_id == signed_up.user.user_id)
         .output(load_json=True)
         .first()
     )
@@ -149,7 +149,7 @@ async def test_a_second_or_retried_referral_binding_of_the_same_invitee_changes_
         password="correct horse battery",
         invite_code=codes[first_inviter.user_id],
     )
-    invitee_id = signed_up.user["user_id"]
+    invitee_id = signed_up.user.user_id
     relations = await ProfileReferralRelation.select()
     ledger_count = await ProfileWalletLedger.count()
     # when the binding is retried with the same code and tried with another inviter's

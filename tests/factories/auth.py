@@ -31,8 +31,8 @@ async def make_user(username: str | None = None, password: str = DEFAULT_PASSWOR
     name = username or f"user_{next(_numbers)}"
     sign_in = await register_with_password(username=name, password=password)
     return TestUser(
-        user_id=sign_in.user["user_id"],
-        username=sign_in.user["username"],
+        user_id=sign_in.user.user_id,
+        username=sign_in.user.username,
         password=password,
         access_token=sign_in.access.token,
         refresh_token=sign_in.refresh_token,

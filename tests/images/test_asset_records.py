@@ -22,7 +22,7 @@ async def test_an_image_generated_by_an_ai_task_records_its_job_profile_and_enti
     requested = await requesting.request_cover(
         viewer=owner.principal, play_type=PUZZLE.play_type, work_id=work.work_id, prompt="kites"
     )
-    task_id = requested.task["task_id"]
+    task_id = requested.task.task_id
     # when the image runner runs it
     assert await run_image_task(task_id, principal=SERVICE) is True
     # then the object names its job, the work's profile and the entity, at version 1

@@ -55,7 +55,7 @@ async def _queued(owner: TestUser) -> tuple[str, str]:
     requested = await requesting.request_cover(
         viewer=owner.principal, play_type=PUZZLE.play_type, work_id=work.work_id, prompt=PROMPT
     )
-    return requested.task["task_id"], work.work_id
+    return requested.task.task_id, work.work_id
 
 
 async def _status(task_id: str) -> str:

@@ -98,7 +98,7 @@ async def test_a_legacy_store_is_imported_once_and_exported_back(
     )
     assert await AuthIdentity.count() == 1 and await RefreshSession.count() == 1
     signed_in = await login_with_password(username="Legacy", password="an old password")
-    assert signed_in.user["user_id"] == "u-legacy-1"
+    assert signed_in.user.user_id == "u-legacy-1"
     snapshot = await AuthStoreSnapshot.select().first()
     assert snapshot is not None and snapshot["snapshot_id"] == "default"
     # when it is imported again, then nothing changes (the snapshot row neither)

@@ -54,7 +54,7 @@ class CounterRules(RunRules[dict[str, Any]]):
         )
         if row is None:
             return None
-        return PlayableWork(work_id, row["owner_user_id"], row["title"], "Count", {"target": 3})
+        return PlayableWork(work_id, row.owner_user_id, row.title, "Count", {"target": 3})
 
     async def start(self, *, run: Run, work: PlayableWork, now: datetime) -> dict[str, Any]:
         self.counts[run.run_id] = 0

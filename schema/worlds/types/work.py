@@ -11,6 +11,7 @@ import strawberry
 from resolvers.gallery.model import entry_key
 from resolvers.gallery.play_types import PlayType
 from resolvers.gallery.reading import works_by_keys
+from resolvers.gallery.rows import GalleryWorkRow
 from resolvers.worlds.drafts import stored_draft
 from resolvers.worlds.gate import (
     Cover,
@@ -47,7 +48,7 @@ class CustomWorldWork(Work):
     def from_profile(
         cls,
         row: WorldProfileRow,
-        gallery_row: dict[str, Any] | None,
+        gallery_row: GalleryWorkRow | None,
         cover: Cover | None,
         loaders: WorldLoaders,
     ) -> CustomWorldWork:
@@ -68,8 +69,8 @@ class CustomWorldWork(Work):
             theme=row.theme_mode,
             tags=list(draft.tags),
             publication_status=row.publication_status,
-            play_count=gallery_row["play_count"] if published and gallery_row else 0,
-            like_count=gallery_row["like_count"] if published and gallery_row else 0,
+            play_count=gallery_row.play_count if published and gallery_row else 0,
+            like_count=gallery_row.like_count if published and gallery_row else 0,
             published_at=row.published_at if published else None,
             loaders=loaders.gallery,
         )
