@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from db.engine import is_sqlite
 from db.sql import marks, parameter_table, value_rows
-from db.tables.ai_tasks import AiTask
+from db.tables.ai_tasks import AiTask, AiTaskStage
 from resolvers.ai_tasks.chunk_plan import (
     AppendPlan,
     ChunkAppend,
@@ -72,6 +72,7 @@ async def _lock_tasks(
     lock = "" if is_sqlite(AiTask._meta.db) else " FOR UPDATE OF t"
     tasks: dict[str, LockedTask] = {}
     existing: dict[tuple[str, str], AiTextChunkRow] = {}
+    # Raw: LEFT JOINs on tables without foreign keys, and `FOR UPDATE OF` one of them.
     for row in await AiTask.raw(
         "SELECT t.task_id AS owner_task_id, t.owner_user_id, t.status, "
         "l.lease_owner AS lease_holder, "
@@ -100,6 +101,7 @@ async def _advance_stages(plan: AppendPlan) -> dict[tuple[str, str], int]:
     if not plan.groups:
         return {}
     keys = list(plan.groups)
+    # Raw: `UPDATE … FROM` a parameter table (a per-row increment in one statement).
     rows = await AiTask.raw(
         "UPDATE ai_task_stage SET chunk_count = chunk_count + v.added, "
         "text_output = COALESCE(text_output, '') || v.added_text FROM ("
@@ -128,11 +130,9 @@ async def _advance_stages(plan: AppendPlan) -> dict[tuple[str, str], int]:
     if refused:
         stages = {
             (row["task_id"], row["stage_kind"]): row["status"]
-            for row in await AiTask.raw(
-                "SELECT task_id, stage_kind, status FROM ai_task_stage WHERE task_id IN "
-                f"({marks(refused)})",
-                *[key[0] for key in refused],
-            )
+            for row in await AiTaskStage.select(
+                AiTaskStage.task_id, AiTaskStage.stage_kind, AiTaskStage.status
+            ).where(AiTaskStage.task_id.is_in([key[0] for key in refused]))
         }
         for key in refused:
             refusal = stage_refusal(AiTaskStageKind(key[1]), stages.get(key))
@@ -145,6 +145,7 @@ async def _write(plan: AppendPlan, rows: PlannedRows) -> list[streams.StreamEntr
     """Step 4: the tasks' versions, the chunks, the events and their stream numbers."""
     updated = max(append.now for append in plan.batch)
     task_keys = sorted(rows.added_per_task)
+    # Raw: `UPDATE … FROM` a parameter table (a per-row increment in one statement).
     await AiTask.raw(
         "UPDATE ai_task SET version = version + v.added, updated_at = {} FROM ("
         + parameter_table(len(task_keys), ("VARCHAR(64)", "INTEGER"), ("task_id", "added"))
@@ -154,6 +155,7 @@ async def _write(plan: AppendPlan, rows: PlannedRows) -> list[streams.StreamEntr
     )
     inserted = {
         row["text_chunk_row_id"]: AiTextChunkRow.from_row(row)
+        # Raw: a multi-row VALUES batch of the planned tuples (`chunk_plan`), read back.
         for row in await AiTask.raw(
             "INSERT INTO ai_text_chunk (text_chunk_row_id, chunk_id, task_id, stage_kind, "
             f"sequence, delta_text, created_at) VALUES {value_rows(len(rows.chunks), 7)} "
@@ -161,6 +163,7 @@ async def _write(plan: AppendPlan, rows: PlannedRows) -> list[streams.StreamEntr
             *[value for row in rows.chunks for value in row],
         )
     }
+    # Raw: a multi-row VALUES batch of the planned tuples (`chunk_plan`).
     await AiTask.raw(
         "INSERT INTO ai_task_event (event_id, task_id, owner_user_id, event_kind, "
         "task_status, stage_kind, text_chunk_row_id, occurred_at) "

@@ -107,12 +107,10 @@ async def resume_task(*, viewer: Principal, task_id: str) -> AiTaskStageRow:
     viewer.require_service()
     now = clock.now()
     async with writing():
-        rows = await AiTask.raw(
-            "UPDATE ai_task SET version = version + 1, updated_at = {} "
-            "WHERE task_id = {} AND status = {} RETURNING *",
-            now,
-            task_id,
-            AiTaskStatus.RUNNING.value,
+        rows = (
+            await AiTask.update({AiTask.version: AiTask.version + 1, AiTask.updated_at: now})
+            .where((AiTask.task_id == task_id) & (AiTask.status == AiTaskStatus.RUNNING.value))
+            .returning(*AiTask.all_columns())
         )
         if not rows:
             await refuse_task(task_id, expected=AiTaskStatus.RUNNING)

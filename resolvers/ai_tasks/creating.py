@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from db.tables.ai_tasks import AiTask
+from db.tables.ai_tasks import AiTask, AiTaskStage, AiTasksWorkerLease
 from resolvers import clock
 from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
 from resolvers.ai_tasks.events import record_task_event, tell_workers
@@ -52,38 +52,36 @@ async def _insert_task(
     now: datetime,
 ) -> tuple[dict[str, Any], list[streams.StreamEntry]]:
     task_id = new_id()
-    rows = await AiTask.raw(
-        "INSERT INTO ai_task (task_id, task_kind, owner_user_id, request_label, source_module, "
-        "source_entity_id, request_payload_json, status, version, created_at, updated_at) "
-        "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, 1, {}, {}) RETURNING *",
-        task_id,
-        kind.value,
-        owner_user_id,
-        request_label,
-        source_module,
-        source_entity_id,
-        request_payload,
-        AiTaskStatus.PENDING.value,
-        now,
-        now,
-    )
-    values = ", ".join("({}, {}, {}, {}, {}, {}, {}, {}, 0)" for _ in stages)
-    arguments: list[Any] = []
-    for order, stage in enumerate(stages, start=1):
-        arguments += [
-            new_id(),
-            task_id,
-            stage.kind.value,
-            stage.label,
-            stage.detail,
-            order,
-            AiTaskStageStatus.PENDING.value,
-            "[]",
+    rows = await AiTask.insert(
+        AiTask(
+            task_id=task_id,
+            task_kind=kind.value,
+            owner_user_id=owner_user_id,
+            request_label=request_label,
+            source_module=source_module,
+            source_entity_id=source_entity_id,
+            request_payload_json=request_payload,
+            status=AiTaskStatus.PENDING.value,
+            version=1,
+            created_at=now,
+            updated_at=now,
+        )
+    ).returning(*AiTask.all_columns())
+    await AiTaskStage.insert(
+        *[
+            AiTaskStage(
+                task_stage_id=new_id(),
+                task_id=task_id,
+                stage_kind=stage.kind.value,
+                label=stage.label,
+                detail=stage.detail,
+                stage_order=order,
+                status=AiTaskStageStatus.PENDING.value,
+                warning_messages="[]",
+                chunk_count=0,
+            )
+            for order, stage in enumerate(stages, start=1)
         ]
-    await AiTask.raw(
-        "INSERT INTO ai_task_stage (task_stage_id, task_id, stage_kind, label, detail, "
-        f"stage_order, status, warning_messages, chunk_count) VALUES {values}",
-        *arguments,
     )
     task = task_row(dict(rows[0]))
     entries = await record_task_event(task, AiTaskEventKind.CREATED, now=now, status=task["status"])
@@ -92,11 +90,7 @@ async def _insert_task(
 
 async def _queue(task_id: str, now: datetime) -> None:
     """Queue a new task for the generation workers (inside its creating transaction)."""
-    await AiTask.raw(
-        "INSERT INTO ai_tasks_worker_lease (task_id, queued_at, attempts) VALUES ({}, {}, 0)",
-        task_id,
-        now,
-    )
+    await AiTasksWorkerLease.insert(AiTasksWorkerLease(task_id=task_id, queued_at=now, attempts=0))
 
 
 async def create_task(

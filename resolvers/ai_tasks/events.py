@@ -7,7 +7,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from db.tables.ai_tasks import AiTask
+from db.tables.ai_tasks import AiTaskEvent
 from resolvers.ai_tasks.model import AiTaskEventKind, owner_stream, task_stream
 from resolvers.ids import new_id
 from subscriptions import bus, streams
@@ -28,19 +28,18 @@ async def record_task_event(
 ) -> list[streams.StreamEntry]:
     """Write the event row and number it in the task's and the owner's streams."""
     event_id = new_id()
-    await AiTask.raw(
-        "INSERT INTO ai_task_event (event_id, task_id, owner_user_id, event_kind, task_status, "
-        "stage_kind, text_chunk_row_id, result_reference_row_id, occurred_at) "
-        "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})",
-        event_id,
-        task["task_id"],
-        task["owner_user_id"],
-        kind.value,
-        status,
-        stage_kind,
-        chunk_row_id,
-        result_row_id,
-        now,
+    await AiTaskEvent.insert(
+        AiTaskEvent(
+            event_id=event_id,
+            task_id=task["task_id"],
+            owner_user_id=task["owner_user_id"],
+            event_kind=kind.value,
+            task_status=status,
+            stage_kind=stage_kind,
+            text_chunk_row_id=chunk_row_id,
+            result_reference_row_id=result_row_id,
+            occurred_at=now,
+        )
     )
     return await streams.append(
         [task_stream(task["task_id"]), owner_stream(task["owner_user_id"])],

@@ -27,6 +27,8 @@ from resolvers.ai_tasks import (
 from resolvers.ai_tasks.model import AiTaskStatus
 from subscriptions import streams
 
+Lease = AiTasksWorkerLease
+
 SWEEP_BATCH = 100
 CLAIM_RETRIES = 5
 
@@ -59,6 +61,7 @@ async def claim_next(*, worker_id: str, lease_seconds: float) -> Claim | None:
     lease owner + expiry, or None when there is none."""
     for _ in range(CLAIM_RETRIES):
         now = clock.now()
+        # Raw: `task_id = (SELECT … ORDER BY … LIMIT 1)`, a scalar subquery the builder lacks.
         # The condition is repeated outside the subquery: on PostgreSQL a concurrent claim
         # of the same row makes this UPDATE re-check it on the row's new version.
         rows = await AiTasksWorkerLease.raw(
@@ -88,13 +91,15 @@ async def claim_next(*, worker_id: str, lease_seconds: float) -> Claim | None:
 async def renew_lease(*, task_id: str, worker_id: str, lease_seconds: float) -> bool:
     """Extend our lease; False when it is gone (the task finished or was swept)."""
     now = clock.now()
-    rows = await AiTasksWorkerLease.raw(
-        "UPDATE ai_tasks_worker_lease SET heartbeat_at = {}, lease_expires_at = {} "
-        "WHERE task_id = {} AND lease_owner = {} RETURNING task_id",
-        now,
-        now + timedelta(seconds=lease_seconds),
-        task_id,
-        worker_id,
+    rows = (
+        await Lease.update(
+            {
+                Lease.heartbeat_at: now,
+                Lease.lease_expires_at: now + timedelta(seconds=lease_seconds),
+            }
+        )
+        .where((Lease.task_id == task_id) & (Lease.lease_owner == worker_id))
+        .returning(Lease.task_id)
     )
     return bool(rows)
 
@@ -102,22 +107,19 @@ async def renew_lease(*, task_id: str, worker_id: str, lease_seconds: float) -> 
 async def hand_back(*, task_id: str, worker_id: str) -> bool:
     """Give our lease of an unfinished task back at once (no owner: the next claim of any
     worker continues it); False when it is not ours any more."""
-    rows = await AiTasksWorkerLease.raw(
-        "UPDATE ai_tasks_worker_lease SET lease_owner = NULL, heartbeat_at = NULL, "
-        "lease_expires_at = NULL WHERE task_id = {} AND lease_owner = {} RETURNING task_id",
-        task_id,
-        worker_id,
+    rows = (
+        await Lease.update(
+            {Lease.lease_owner: None, Lease.heartbeat_at: None, Lease.lease_expires_at: None}
+        )
+        .where((Lease.task_id == task_id) & (Lease.lease_owner == worker_id))
+        .returning(Lease.task_id)
     )
     return bool(rows)
 
 
 async def release_lease(*, task_id: str, worker_id: str) -> None:
     """Drop the lease row of a task that is gone or finished (nothing left to run)."""
-    await AiTasksWorkerLease.raw(
-        "DELETE FROM ai_tasks_worker_lease WHERE task_id = {} AND lease_owner = {}",
-        task_id,
-        worker_id,
-    )
+    await Lease.delete().where((Lease.task_id == task_id) & (Lease.lease_owner == worker_id))
 
 
 async def sweep(*, idle_seconds: float) -> list[str]:
@@ -126,6 +128,7 @@ async def sweep(*, idle_seconds: float) -> list[str]:
     now = clock.now()
     failed: list[str] = []
     cutoff = now - timedelta(seconds=idle_seconds)
+    # Raw: a correlated `NOT EXISTS` on the lease table, which the builder cannot write.
     idle = await AiTask.raw(
         "SELECT task_id FROM ai_task WHERE status = {} AND updated_at < {} AND NOT EXISTS "
         "(SELECT 1 FROM ai_tasks_worker_lease l WHERE l.task_id = ai_task.task_id) "

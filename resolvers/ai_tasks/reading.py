@@ -139,6 +139,7 @@ async def chunk_pages(
             raise BadUserInput("Invalid cursor.")
         conditions.append("(s.stage_order > {} OR (s.stage_order = {} AND c.sequence > {}))")
         arguments += [order, order, sequence]
+    # Raw: a per-task page by `ROW_NUMBER() OVER (PARTITION BY …)` over a join.
     rows = await AiTask.raw(
         "SELECT * FROM (SELECT c.text_chunk_row_id, c.chunk_id, c.task_id, c.stage_kind, "
         "c.sequence, c.delta_text, c.created_at, s.stage_order, ROW_NUMBER() OVER ("
@@ -182,6 +183,7 @@ async def load_events(event_ids: Sequence[str]) -> dict[str, AiTaskEventRow]:
     """Event rows by id, ready to render (one statement)."""
     if not event_ids:
         return {}
+    # Raw: JOINs to the task, chunk and result rows (no foreign keys declared).
     rows = await AiTask.raw(
         f"SELECT {EVENT_COLUMNS} FROM ai_task_event e {EVENT_JOINS} "
         f"WHERE e.event_id IN ({_placeholders(event_ids)})",
@@ -224,6 +226,7 @@ async def event_pages(
         if not isinstance(sequence, int):
             raise BadUserInput("Invalid cursor.")
     keys = [task_stream(task_id) for task_id in task_ids]
+    # Raw: a per-stream page by `ROW_NUMBER() OVER (PARTITION BY …)` over a join.
     rows = await AiTask.raw(
         "SELECT * FROM (SELECT l.sequence, "
         f"{EVENT_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY l.stream_key ORDER BY l.sequence) "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.tables.ai_tasks import AiResultReference, AiTask
+from db.tables.ai_tasks import AiResultReference
 from resolvers import clock
 from resolvers.ai_tasks.errors import AiTaskErrorCode
 from resolvers.ai_tasks.events import record_task_event
@@ -69,18 +69,23 @@ async def attach_result(
                 return ResultAttach(result=existing, attached=False)
             task = await touch_running(task_id, now)
             row_id = new_id()
-            rows = await AiTask.raw(
-                "INSERT INTO ai_result_reference (result_reference_row_id, result_ref_id, "
-                "task_id, reference_kind, reference_id, label, created_at) "
-                "VALUES ({}, {}, {}, {}, {}, {}, {}) "
-                "ON CONFLICT (task_id, result_ref_id) DO NOTHING RETURNING *",
-                row_id,
-                result_ref_id,
-                task_id,
-                kind.value,
-                reference_id,
-                clean_label,
-                now,
+            rows = (
+                await AiResultReference.insert(
+                    AiResultReference(
+                        result_reference_row_id=row_id,
+                        result_ref_id=result_ref_id,
+                        task_id=task_id,
+                        reference_kind=kind.value,
+                        reference_id=reference_id,
+                        label=clean_label,
+                        created_at=now,
+                    )
+                )
+                .on_conflict(
+                    target=(AiResultReference.task_id, AiResultReference.result_ref_id),
+                    action="DO NOTHING",
+                )
+                .returning(*AiResultReference.all_columns())
             )
             if not rows:
                 raise _AlreadyWritten()

@@ -4,11 +4,13 @@ it. Call these outside any transaction: they publish after their own commit."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import orjson
+from piccolo.columns import Column
 
-from db.tables.ai_tasks import AiTask
+from db.tables.ai_tasks import AiTask, AiTaskStage
 from resolvers import clock
 from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
 from resolvers.ai_tasks.events import record_task_event
@@ -36,6 +38,7 @@ async def start_stage(
     now = clock.now()
     async with writing():
         task = await touch_running(task_id, now)
+        # Raw: a correlated `NOT EXISTS` on earlier stages, which the builder cannot write.
         rows = await AiTask.raw(
             "UPDATE ai_task_stage SET status = {}, started_at = {} "
             "WHERE task_id = {} AND stage_kind = {} AND status = {} AND NOT EXISTS ("
@@ -60,6 +63,24 @@ async def start_stage(
         )
     await streams.publish(entries)
     return AiTaskStageRow.from_row(rows[0])
+
+
+def _completed_values(
+    now: datetime, text_output: str | None, payload: str | None, warnings: str | None
+) -> dict[Column | str, Any]:
+    """The completed stage's columns; an output not given keeps the stage's own."""
+    values: dict[Column | str, Any] = {
+        AiTaskStage.status: AiTaskStageStatus.COMPLETED.value,
+        AiTaskStage.completed_at: now,
+    }
+    for column, value in (
+        (AiTaskStage.text_output, text_output),
+        (AiTaskStage.structured_payload_json, payload),
+        (AiTaskStage.warning_messages, warnings),
+    ):
+        if value is not None:
+            values[column] = value
+    return values
 
 
 async def complete_stage(
@@ -98,29 +119,21 @@ async def complete_stage(
     now = clock.now()
     async with writing():
         task = await touch_running(task_id, now)
-        rows = await AiTask.raw(
-            "UPDATE ai_task_stage SET status = {}, completed_at = {}, "
-            "text_output = COALESCE({}, text_output), "
-            "structured_payload_json = COALESCE({}, structured_payload_json), "
-            "warning_messages = COALESCE({}, warning_messages) "
-            "WHERE task_id = {} AND stage_kind = {} AND status = {} RETURNING *",
-            AiTaskStageStatus.COMPLETED.value,
-            now,
-            text_output,
-            payload,
-            warnings,
-            task_id,
-            stage_kind.value,
-            AiTaskStageStatus.RUNNING.value,
+        rows = (
+            await AiTaskStage.update(_completed_values(now, text_output, payload, warnings))
+            .where(
+                (AiTaskStage.task_id == task_id)
+                & (AiTaskStage.stage_kind == stage_kind.value)
+                & (AiTaskStage.status == AiTaskStageStatus.RUNNING.value)
+            )
+            .returning(*AiTaskStage.all_columns())
         )
         if not rows:
             await refuse_stage(task_id, stage_kind, expected=AiTaskStageStatus.RUNNING.value)
         stage = AiTaskStageRow.from_row(rows[0])
         if stage.text_output is not None:
-            await AiTask.raw(
-                "UPDATE ai_task SET latest_text_output = {} WHERE task_id = {}",
-                stage.text_output,
-                task_id,
+            await AiTask.update({AiTask.latest_text_output: stage.text_output}).where(
+                AiTask.task_id == task_id
             )
         entries = await record_task_event(
             task,

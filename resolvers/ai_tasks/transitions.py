@@ -26,6 +26,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from piccolo.custom_types import Combinable
+
 from db.tables.ai_tasks import AiTask
 from resolvers import clock
 from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
@@ -45,23 +47,29 @@ from resolvers.ai_tasks.transactions import writing
 from resolvers.principal import Principal
 from subscriptions import streams
 
+UNFINISHED = [AiTaskStatus.PENDING.value, AiTaskStatus.RUNNING.value]
+
 
 async def cancel_task(*, viewer: Principal, task_id: str) -> AiTaskRow:
     """The owner stops a pending or running task; a worker running it stops within a second."""
     owner = viewer.require_user()
     now = clock.now()
     async with writing():
-        rows = await AiTask.raw(
-            "UPDATE ai_task SET status = {}, completed_at = {}, updated_at = {}, "
-            "version = version + 1 WHERE task_id = {} AND owner_user_id = {} "
-            "AND status IN ({}, {}) RETURNING *",
-            AiTaskStatus.CANCELLED.value,
-            now,
-            now,
-            task_id,
-            owner,
-            AiTaskStatus.PENDING.value,
-            AiTaskStatus.RUNNING.value,
+        rows = (
+            await AiTask.update(
+                {
+                    AiTask.status: AiTaskStatus.CANCELLED.value,
+                    AiTask.completed_at: now,
+                    AiTask.updated_at: now,
+                    AiTask.version: AiTask.version + 1,
+                }
+            )
+            .where(
+                (AiTask.task_id == task_id)
+                & (AiTask.owner_user_id == owner)
+                & AiTask.status.is_in(UNFINISHED)
+            )
+            .returning(*AiTask.all_columns())
         )
         if not rows:
             await refuse_task(task_id, expected=AiTaskStatus.RUNNING, owner=owner)
@@ -81,14 +89,17 @@ async def start_task(*, viewer: Principal, task_id: str) -> AiTaskRow:
     viewer.require_service()
     now = clock.now()
     async with writing():
-        rows = await AiTask.raw(
-            "UPDATE ai_task SET status = {}, started_at = {}, updated_at = {}, "
-            "version = version + 1 WHERE task_id = {} AND status = {} RETURNING *",
-            AiTaskStatus.RUNNING.value,
-            now,
-            now,
-            task_id,
-            AiTaskStatus.PENDING.value,
+        rows = (
+            await AiTask.update(
+                {
+                    AiTask.status: AiTaskStatus.RUNNING.value,
+                    AiTask.started_at: now,
+                    AiTask.updated_at: now,
+                    AiTask.version: AiTask.version + 1,
+                }
+            )
+            .where((AiTask.task_id == task_id) & (AiTask.status == AiTaskStatus.PENDING.value))
+            .returning(*AiTask.all_columns())
         )
         if not rows:
             await refuse_task(task_id, expected=AiTaskStatus.PENDING)
@@ -113,6 +124,7 @@ async def complete_task(
     payload = valid_payload(structured_payload, field="structuredPayload")
     now = clock.now()
     async with writing():
+        # Raw: a correlated `NOT EXISTS` on the task's stages, which the builder cannot write.
         rows = await AiTask.raw(
             "UPDATE ai_task SET status = {}, completed_at = {}, updated_at = {}, "
             "version = version + 1, latest_text_output = COALESCE({}, latest_text_output), "
@@ -157,19 +169,21 @@ async def fail_in_transaction(
 ) -> tuple[dict[str, Any], list[streams.StreamEntry]] | None:
     """Fail a pending or running task inside the caller's transaction; None if it finished
     (or, with `stale_before`, if it made progress since then)."""
-    stale = " AND updated_at < {}" if stale_before is not None else ""
-    rows = await AiTask.raw(
-        "UPDATE ai_task SET status = {}, failure_message = {}, completed_at = {}, "
-        "updated_at = {}, version = version + 1 WHERE task_id = {} AND status IN ({}, {})"
-        f"{stale} RETURNING *",
-        AiTaskStatus.FAILED.value,
-        message,
-        now,
-        now,
-        task_id,
-        AiTaskStatus.PENDING.value,
-        AiTaskStatus.RUNNING.value,
-        *([stale_before] if stale_before is not None else []),
+    where: Combinable = (AiTask.task_id == task_id) & AiTask.status.is_in(UNFINISHED)
+    if stale_before is not None:
+        where = where & (AiTask.updated_at < stale_before)
+    rows = (
+        await AiTask.update(
+            {
+                AiTask.status: AiTaskStatus.FAILED.value,
+                AiTask.failure_message: message,
+                AiTask.completed_at: now,
+                AiTask.updated_at: now,
+                AiTask.version: AiTask.version + 1,
+            }
+        )
+        .where(where)
+        .returning(*AiTask.all_columns())
     )
     if not rows:
         return None

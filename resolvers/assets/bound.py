@@ -61,7 +61,7 @@ async def bound_assets(targets: Sequence[BindingTarget]) -> list[BoundAsset]:
         clauses.append(clause + ")")
     if not clauses:
         return []
-    # A join Piccolo's query builder cannot express without a foreign key between them.
+    # Raw: a join to asset_object, which the builder cannot express without a foreign key.
     rows = await AssetEntityBinding.raw(
         "SELECT b.entity_kind, b.entity_id, b.slot, o.asset_object_id, o.content_type, "
         "o.access_policy, o.owner_user_id FROM asset_entity_binding b "

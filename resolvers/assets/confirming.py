@@ -73,12 +73,18 @@ async def confirm_object(*, viewer: Principal, ticket_id: str) -> AssetObjectRow
     asset_object_id = replaced.asset_object_id if replaced else new_id()
     target_key = replaced.object_key if replaced else ticket["object_key"]
     async with write_transaction():
-        claimed = await AssetsUploadTicket.raw(
-            "UPDATE assets_upload_ticket SET confirmed_at = {}, asset_object_id = {} "
-            "WHERE ticket_id = {} AND confirmed_at IS NULL RETURNING ticket_id",
-            now,
-            asset_object_id,
-            ticket_id,
+        claimed = (
+            await AssetsUploadTicket.update(
+                {
+                    AssetsUploadTicket.confirmed_at: now,
+                    AssetsUploadTicket.asset_object_id: asset_object_id,
+                }
+            )
+            .where(
+                (AssetsUploadTicket.ticket_id == ticket_id)
+                & AssetsUploadTicket.confirmed_at.is_null()
+            )
+            .returning(AssetsUploadTicket.ticket_id)
         )
         if not claimed:
             raise AssetError(
@@ -124,6 +130,7 @@ async def _upsert_object(
 ) -> dict[str, Any]:
     """Insert the object at version 1, or, when `(bucket, object_key)` exists (of the same
     owner), bump its version and take the new bytes' metadata, in one statement."""
+    # Raw: Piccolo's on_conflict writes `version + 1` unqualified (ambiguous on PG).
     rows = await AssetObject.raw(
         "INSERT INTO asset_object (asset_object_id, bucket, object_key, access_policy, "
         "content_type, content_length, content_hash, version, source_job_id, owner_user_id, "

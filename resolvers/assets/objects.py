@@ -22,6 +22,8 @@ from resolvers.principal import Principal
 from settings import get_settings
 from subscriptions import streams
 
+Binding = AssetEntityBinding
+
 READ_ACTION = "read"
 SLOT = re.compile(r"^[a-z][a-z0-9_.:-]{0,63}$")  # `:` for slot families (`item:<id>`)
 ENTITY_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
@@ -101,36 +103,46 @@ async def bind_in_transaction(
     user_id = asset["owner_user_id"]
     policy = policy_for(entity_kind)
     profile_id = await policy.profile_of(entity_id) if policy is not None else None
-    rows = await AssetEntityBinding.raw(
-        "INSERT INTO asset_entity_binding (binding_id, asset_object_id, entity_kind, "
-        "entity_id, slot, asset_kind, owner_user_id, profile_id, created_at, updated_at) "
-        "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
-        "ON CONFLICT (entity_kind, entity_id, slot) DO UPDATE SET "
-        "asset_object_id = excluded.asset_object_id, asset_kind = excluded.asset_kind, "
-        "owner_user_id = excluded.owner_user_id, profile_id = excluded.profile_id, "
-        "updated_at = excluded.updated_at "
-        "RETURNING binding_id, asset_object_id, entity_kind, entity_id, slot, asset_kind, "
-        "owner_user_id, profile_id, created_at, updated_at",
-        new_id(),
-        asset["asset_object_id"],
-        entity_kind,
-        entity_id,
-        slot,
-        asset["asset_kind"],
-        user_id,
-        profile_id,
-        now,
-        now,
+    rows = (
+        await Binding.insert(
+            Binding(
+                binding_id=new_id(),
+                asset_object_id=asset["asset_object_id"],
+                entity_kind=entity_kind,
+                entity_id=entity_id,
+                slot=slot,
+                asset_kind=asset["asset_kind"],
+                owner_user_id=user_id,
+                profile_id=profile_id,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        .on_conflict(
+            target=(Binding.entity_kind, Binding.entity_id, Binding.slot),
+            action="DO UPDATE",
+            values=[
+                Binding.asset_object_id,
+                Binding.asset_kind,
+                Binding.owner_user_id,
+                Binding.profile_id,
+                Binding.updated_at,
+            ],
+        )
+        .returning(*Binding.all_columns())
     )
     binding = dict(rows[0])
     # The object records where it was bound last (catalog: its profile and entity).
-    updated = await AssetObject.raw(
-        "UPDATE asset_object SET profile_id = {}, entity_id = {}, updated_at = {} "
-        "WHERE asset_object_id = {} RETURNING *",
-        profile_id,
-        entity_id,
-        now,
-        asset["asset_object_id"],
+    updated = (
+        await AssetObject.update(
+            {
+                AssetObject.profile_id: profile_id,
+                AssetObject.entity_id: entity_id,
+                AssetObject.updated_at: now,
+            }
+        )
+        .where(AssetObject.asset_object_id == asset["asset_object_id"])
+        .returning(*AssetObject.all_columns())
     )
     entries = await record_asset_event(
         kind=AssetEventKind.BOUND,

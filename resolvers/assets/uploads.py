@@ -177,11 +177,13 @@ async def receive_upload(
                 AssetErrorCode.HASH_MISMATCH, "The bytes do not match the declared SHA-256."
             )
         async with write_transaction():
-            claimed = await AssetsUploadTicket.raw(
-                "UPDATE assets_upload_ticket SET uploaded_at = {} "
-                "WHERE ticket_id = {} AND uploaded_at IS NULL RETURNING ticket_id",
-                clock.now(),
-                ticket_id,
+            claimed = (
+                await AssetsUploadTicket.update({AssetsUploadTicket.uploaded_at: clock.now()})
+                .where(
+                    (AssetsUploadTicket.ticket_id == ticket_id)
+                    & AssetsUploadTicket.uploaded_at.is_null()
+                )
+                .returning(AssetsUploadTicket.ticket_id)
             )
             if not claimed:
                 raise AssetError(AssetErrorCode.ALREADY_UPLOADED, "This ticket was already used.")

@@ -26,14 +26,17 @@ async def grant_admin(*, username: str, granted_by: str = "cli") -> str:
         raise NotFound(f"No user named {username!r}.")
     now = clock.now()
     async with write_transaction():
-        await AuthUserRole.raw(
-            "INSERT INTO auth_user_role (user_id, role, granted_by, granted_at) "
-            "VALUES ({}, {}, {}, {}) ON CONFLICT (user_id) DO UPDATE SET role = excluded.role, "
-            "granted_by = excluded.granted_by, granted_at = excluded.granted_at",
-            user["user_id"],
-            Role.ADMIN.value,
-            granted_by,
-            now,
+        await AuthUserRole.insert(
+            AuthUserRole(
+                user_id=user["user_id"],
+                role=Role.ADMIN.value,
+                granted_by=granted_by,
+                granted_at=now,
+            )
+        ).on_conflict(
+            target=AuthUserRole.user_id,
+            action="DO UPDATE",
+            values=[AuthUserRole.role, AuthUserRole.granted_by, AuthUserRole.granted_at],
         )
     return str(user["user_id"])
 
@@ -57,10 +60,12 @@ async def issue_service_token(*, name: str, days: int) -> ServiceToken:
 
 
 async def revoke_service_credential(*, credential_id: str) -> bool:
-    rows = await AuthServiceCredential.raw(
-        "UPDATE auth_service_credential SET revoked_at = {} "
-        "WHERE credential_id = {} AND revoked_at IS NULL RETURNING credential_id",
-        clock.now(),
-        credential_id,
+    rows = (
+        await AuthServiceCredential.update({AuthServiceCredential.revoked_at: clock.now()})
+        .where(
+            (AuthServiceCredential.credential_id == credential_id)
+            & AuthServiceCredential.revoked_at.is_null()
+        )
+        .returning(AuthServiceCredential.credential_id)
     )
     return bool(rows)

@@ -17,6 +17,7 @@ async def principal_from_token(token: str) -> Principal:
     """
     claims = decode_token(token)
     if claims.kind == ACCESS:
+        # Raw: LEFT JOINs to the session and the role (no foreign keys declared).
         rows = await UserAccount.raw(
             "SELECT u.token_version, s.revoked_at, r.role FROM user_account u "
             "LEFT JOIN refresh_session s ON s.session_id = {} AND s.user_id = u.user_id "

@@ -95,6 +95,7 @@ async def _record_failure(throttle_key: str) -> None:
     lock_until = now + timedelta(seconds=settings.password_lockout_seconds)
     async with write_transaction():
         # Count the failure (a lock that has run out starts a fresh count) …
+        # Raw: the `DO UPDATE` sets the count by a CASE on the existing row.
         await AuthLoginThrottle.raw(
             "INSERT INTO auth_login_throttle (throttle_key, failures, locked_until, updated_at) "
             "VALUES ({}, 1, NULL, {}) ON CONFLICT (throttle_key) DO UPDATE SET "
@@ -105,10 +106,7 @@ async def _record_failure(throttle_key: str) -> None:
             now,
         )
         # … and lock once the count reaches the limit.
-        await AuthLoginThrottle.raw(
-            "UPDATE auth_login_throttle SET locked_until = {} "
-            "WHERE throttle_key = {} AND failures >= {}",
-            lock_until,
-            throttle_key,
-            settings.password_max_failures,
+        await AuthLoginThrottle.update({AuthLoginThrottle.locked_until: lock_until}).where(
+            (AuthLoginThrottle.throttle_key == throttle_key)
+            & (AuthLoginThrottle.failures >= settings.password_max_failures)
         )

@@ -77,20 +77,32 @@ async def send_phone_code(*, phone: str) -> CodeSent:
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
     now = clock.now()
     async with write_transaction():
-        issued = await AuthPhoneCode.raw(
-            "INSERT INTO auth_phone_code "
-            "(phone_e164, code_hash, attempts_left, expires_at, last_sent_at, consumed_at) "
-            "VALUES ({}, {}, {}, {}, {}, NULL) ON CONFLICT (phone_e164) DO UPDATE SET "
-            "code_hash = excluded.code_hash, attempts_left = excluded.attempts_left, "
-            "expires_at = excluded.expires_at, last_sent_at = excluded.last_sent_at, "
-            "consumed_at = NULL WHERE auth_phone_code.last_sent_at <= {} "
-            "RETURNING phone_e164",
-            parsed.e164,
-            _code_hash(parsed.e164, code),
-            settings.phone_code_max_attempts,
-            now + timedelta(seconds=settings.phone_code_ttl_seconds),
-            now,
-            now - timedelta(seconds=settings.phone_code_resend_seconds),
+        issued = (
+            await AuthPhoneCode.insert(
+                AuthPhoneCode(
+                    phone_e164=parsed.e164,
+                    code_hash=_code_hash(parsed.e164, code),
+                    attempts_left=settings.phone_code_max_attempts,
+                    expires_at=now + timedelta(seconds=settings.phone_code_ttl_seconds),
+                    last_sent_at=now,
+                    consumed_at=None,
+                )
+            )
+            .on_conflict(
+                target=AuthPhoneCode.phone_e164,
+                action="DO UPDATE",
+                # Every column but the key: `consumed_at` takes the new row's NULL.
+                values=[
+                    AuthPhoneCode.code_hash,
+                    AuthPhoneCode.attempts_left,
+                    AuthPhoneCode.expires_at,
+                    AuthPhoneCode.last_sent_at,
+                    AuthPhoneCode.consumed_at,
+                ],
+                where=AuthPhoneCode.last_sent_at
+                <= now - timedelta(seconds=settings.phone_code_resend_seconds),
+            )
+            .returning(AuthPhoneCode.phone_e164)
         )
     if not issued:
         raise AuthError(
@@ -192,22 +204,24 @@ async def consume_code_attempt(phone_e164: str, code: str) -> CodeCheck:
     """Use one attempt of the phone's code (caller's write transaction); OK marks the code
     consumed, so only one concurrent caller gets OK."""
     now = clock.now()
-    rows = await AuthPhoneCode.raw(
-        "UPDATE auth_phone_code SET attempts_left = attempts_left - 1 "
-        "WHERE phone_e164 = {} AND consumed_at IS NULL AND attempts_left > 0 "
-        "AND expires_at > {} RETURNING code_hash",
-        phone_e164,
-        now,
+    rows = (
+        await AuthPhoneCode.update({AuthPhoneCode.attempts_left: AuthPhoneCode.attempts_left - 1})
+        .where(
+            (AuthPhoneCode.phone_e164 == phone_e164)
+            & AuthPhoneCode.consumed_at.is_null()
+            & (AuthPhoneCode.attempts_left > 0)
+            & (AuthPhoneCode.expires_at > now)
+        )
+        .returning(AuthPhoneCode.code_hash)
     )
     if rows:
         if not hmac.compare_digest(rows[0]["code_hash"], _code_hash(phone_e164, code)):
             return CodeCheck.WRONG
         # Only one concurrent sign-in may use the code: the first to mark it consumed.
-        consumed = await AuthPhoneCode.raw(
-            "UPDATE auth_phone_code SET consumed_at = {} "
-            "WHERE phone_e164 = {} AND consumed_at IS NULL RETURNING phone_e164",
-            now,
-            phone_e164,
+        consumed = (
+            await AuthPhoneCode.update({AuthPhoneCode.consumed_at: now})
+            .where((AuthPhoneCode.phone_e164 == phone_e164) & AuthPhoneCode.consumed_at.is_null())
+            .returning(AuthPhoneCode.phone_e164)
         )
         return CodeCheck.OK if consumed else CodeCheck.NONE
     row = await AuthPhoneCode.select().where(AuthPhoneCode.phone_e164 == phone_e164).first()

@@ -22,6 +22,8 @@ from resolvers.principal import Principal
 from settings import get_settings
 from subscriptions import revocations
 
+Session = RefreshSession
+
 CLIENT_INFO_MAX_KEYS = 8
 CLIENT_INFO_MAX_VALUE = 200
 
@@ -87,15 +89,20 @@ async def refresh(*, refresh_token: str) -> SignIn:
     revoked_session: tuple[str, str] | None = None
     sign_in: SignIn | None = None
     async with write_transaction():
-        rotated = await RefreshSession.raw(
-            "UPDATE refresh_session SET refresh_token_hash = {}, updated_at = {}, "
-            "last_seen_at = {} WHERE refresh_token_hash = {} AND revoked_at IS NULL "
-            "AND expires_at > {} RETURNING session_id, user_id",
-            hash_refresh_token(new_token),
-            now,
-            now,
-            old_hash,
-            now,
+        rotated = (
+            await Session.update(
+                {
+                    Session.refresh_token_hash: hash_refresh_token(new_token),
+                    Session.updated_at: now,
+                    Session.last_seen_at: now,
+                }
+            )
+            .where(
+                (Session.refresh_token_hash == old_hash)
+                & Session.revoked_at.is_null()
+                & (Session.expires_at > now)
+            )
+            .returning(Session.session_id, Session.user_id)
         )
         if rotated:
             session_id, user_id = rotated[0]["session_id"], rotated[0]["user_id"]
@@ -119,12 +126,12 @@ async def refresh(*, refresh_token: str) -> SignIn:
                 .first()
             )
             if lineage is not None:
-                revoked = await RefreshSession.raw(
-                    "UPDATE refresh_session SET revoked_at = {}, updated_at = {} "
-                    "WHERE session_id = {} AND revoked_at IS NULL RETURNING user_id",
-                    now,
-                    now,
-                    lineage["session_id"],
+                revoked = (
+                    await Session.update({Session.revoked_at: now, Session.updated_at: now})
+                    .where(
+                        (Session.session_id == lineage["session_id"]) & Session.revoked_at.is_null()
+                    )
+                    .returning(Session.user_id)
                 )
                 if revoked:
                     revoked_session = (revoked[0]["user_id"], lineage["session_id"])
@@ -154,14 +161,14 @@ async def logout(*, viewer: Principal, session_id: str | None = None) -> str:
     target = session_id or viewer.session_id
     now = clock.now()
     async with write_transaction():
-        ended = await RefreshSession.raw(
-            "UPDATE refresh_session SET revoked_at = {}, updated_at = {} "
-            "WHERE session_id = {} AND user_id = {} AND revoked_at IS NULL "
-            "RETURNING session_id",
-            now,
-            now,
-            target,
-            user_id,
+        ended = (
+            await Session.update({Session.revoked_at: now, Session.updated_at: now})
+            .where(
+                (Session.session_id == target)
+                & (Session.user_id == user_id)
+                & Session.revoked_at.is_null()
+            )
+            .returning(Session.session_id)
         )
     if not ended:
         raise AuthError(
@@ -177,18 +184,20 @@ async def logout_all(*, viewer: Principal) -> int:
     user_id = viewer.require_user()
     now = clock.now()
     async with write_transaction():
-        bumped = await UserAccount.raw(
-            "UPDATE user_account SET token_version = token_version + 1, updated_at = {} "
-            "WHERE user_id = {} RETURNING token_version",
-            now,
-            user_id,
+        bumped = (
+            await UserAccount.update(
+                {
+                    UserAccount.token_version: UserAccount.token_version + 1,
+                    UserAccount.updated_at: now,
+                }
+            )
+            .where(UserAccount.user_id == user_id)
+            .returning(UserAccount.token_version)
         )
-        ended = await RefreshSession.raw(
-            "UPDATE refresh_session SET revoked_at = {}, updated_at = {} "
-            "WHERE user_id = {} AND revoked_at IS NULL RETURNING session_id",
-            now,
-            now,
-            user_id,
+        ended = (
+            await Session.update({Session.revoked_at: now, Session.updated_at: now})
+            .where((Session.user_id == user_id) & Session.revoked_at.is_null())
+            .returning(Session.session_id)
         )
     await revocations.publish_user_revoked(
         user_id=user_id, token_version=int(bumped[0]["token_version"])

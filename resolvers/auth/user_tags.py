@@ -83,12 +83,15 @@ async def set_user_tags(
     except BadUserInput as error:
         raise AuthError(AuthErrorCode.USER_TAGS_INVALID, str(error), field="userTags") from error
     async with write_transaction():
-        updated = await UserAccount.raw(
-            "UPDATE user_account SET user_tags = {}, updated_at = {} "
-            "WHERE public_user_code = {} RETURNING user_id",
-            orjson.dumps(cleaned).decode(),
-            clock.now(),
-            public_user_code.strip(),
+        updated = (
+            await UserAccount.update(
+                {
+                    UserAccount.user_tags: orjson.dumps(cleaned).decode(),
+                    UserAccount.updated_at: clock.now(),
+                }
+            )
+            .where(UserAccount.public_user_code == public_user_code.strip())
+            .returning(UserAccount.user_id)
         )
     if not updated:
         raise NotFound("No user with that public code.")

@@ -71,13 +71,16 @@ async def _bind(user: UserAccountRow, phone: Phone) -> UserAccountRow:
         & (AuthIdentity.user_id != user_id)
     ):
         raise _already_bound()
-    bound = await UserAccount.raw(
-        "UPDATE user_account SET phone_number_e164 = {}, phone_number_masked = {}, "
-        "updated_at = {} WHERE user_id = {} AND phone_number_e164 IS NULL RETURNING user_id",
-        phone.e164,
-        phone.masked,
-        clock.now(),
-        user_id,
+    bound = (
+        await UserAccount.update(
+            {
+                UserAccount.phone_number_e164: phone.e164,
+                UserAccount.phone_number_masked: phone.masked,
+                UserAccount.updated_at: clock.now(),
+            }
+        )
+        .where((UserAccount.user_id == user_id) & UserAccount.phone_number_e164.is_null())
+        .returning(UserAccount.user_id)
     )
     if not bound:
         raise _already_set()

@@ -176,11 +176,12 @@ async def _sign_in(
 
 
 async def _consume_state(state_hash: str) -> str:
-    consumed = await AuthWechatState.raw(
-        "DELETE FROM auth_wechat_state WHERE state_hash = {} AND expires_at > {} "
-        "RETURNING redirect_uri",
-        state_hash,
-        clock.now(),
+    consumed = (
+        await AuthWechatState.delete()
+        .where(
+            (AuthWechatState.state_hash == state_hash) & (AuthWechatState.expires_at > clock.now())
+        )
+        .returning(AuthWechatState.redirect_uri)
     )
     if not consumed:
         raise _state_invalid()

@@ -72,25 +72,27 @@ class CreationAdapter(ABC):
         """Append a message to `message_table`; returns its id. Override to fill more
         columns (custom worlds: `related_operation_id`)."""
         message_id = new_id()
-        await self.message_table.raw(
-            f"INSERT INTO {self.message_table._meta.tablename} "
-            "(message_id, session_id, role, kind, text, created_at) "
-            "VALUES ({}, {}, {}, {}, {}, {})",
-            message_id,
-            session.session_id,
-            role.value,
-            kind.value,
-            text,
-            now,
+        table = self.message_table
+        await table.insert(
+            table(
+                message_id=message_id,
+                session_id=session.session_id,
+                role=role.value,
+                kind=kind.value,
+                text=text,
+                created_at=now,
+            )
         )
         return message_id
 
     async def conversation(self, session_id: str) -> list[ConversationMessage]:
         """The session's messages, oldest first (ids are time-sorted)."""
-        rows = await self.message_table.raw(
-            f"SELECT message_id, role, kind, text FROM {self.message_table._meta.tablename} "
-            "WHERE session_id = {} ORDER BY message_id",
-            session_id,
+        table = self.message_table
+        column = table._meta.get_column_by_name
+        rows = (
+            await table.select(column("message_id"), column("role"), column("kind"), column("text"))
+            .where(column("session_id") == session_id)
+            .order_by(column("message_id"))
         )
         return [
             ConversationMessage(

@@ -23,6 +23,7 @@ async def latest_operations(
     """The newest turn of each session that has one."""
     if not session_ids:
         return {}
+    # Raw: a correlated `MAX(…)` subquery per session, which the builder cannot write.
     rows = await CreationAgentOperation.raw(
         "SELECT * FROM creation_agent_operation o WHERE o.play_type = {} "
         f"AND o.session_id IN ({_marks(session_ids)}) AND o.operation_id = ("
@@ -47,6 +48,7 @@ async def operation_pages(
         (cursor,) = decode_cursor(after, size=1)
         bound = " AND operation_id < {}"
         arguments.append(str(cursor))
+    # Raw: a per-session page by `ROW_NUMBER() OVER (PARTITION BY …)`.
     rows = await CreationAgentOperation.raw(
         "SELECT * FROM (SELECT o.*, ROW_NUMBER() OVER (PARTITION BY session_id "
         "ORDER BY operation_id DESC) AS position FROM creation_agent_operation o "
@@ -78,6 +80,7 @@ async def message_pages(
         (cursor,) = decode_cursor(after, size=1)
         bound = " AND message_id > {}"
         arguments.append(str(cursor))
+    # Raw: a per-session page by `ROW_NUMBER() OVER (PARTITION BY …)`.
     rows = await CreationAgentOperation.raw(
         "SELECT message_id, session_id, role, kind, text, created_at FROM ("
         "SELECT m.*, ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY message_id) "

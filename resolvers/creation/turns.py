@@ -32,11 +32,11 @@ from resolvers import clock
 from resolvers.ai_tasks import creating
 from resolvers.ai_tasks.fragments import task_join
 from resolvers.ai_tasks.model import AiTaskKind, AiTaskStatus
+from resolvers.creation import operations
 from resolvers.creation.adapters import adapter_for
 from resolvers.creation.errors import CreationError, CreationErrorCode
 from resolvers.creation.model import (
     MAX_MESSAGE_LENGTH,
-    OPERATION_TYPE_AGENT_REPLY,
     MessageKind,
     MessageRole,
     OperationStatus,
@@ -53,7 +53,6 @@ from subscriptions import streams
 logger = logging.getLogger("genarrative.creation")
 
 NOT_FOUND_MESSAGE = "No such creation session."
-PHASE_WAITING = "Waiting for the agent"
 PHASE_DONE = {
     OperationStatus.COMPLETED: ("Reply applied", "The reply is in the conversation and the draft."),
     OperationStatus.FAILED: ("The agent failed", "Nothing changed: send the message again."),
@@ -141,26 +140,16 @@ async def send_message(
             request_payload={"operationId": operation_id, "replyFormat": chosen.value},
             now=now,
         )
-        rows = await CreationAgentOperation.raw(
-            "INSERT INTO creation_agent_operation (operation_id, play_type, session_id, "
-            "owner_user_id, operation_type, status, phase_label, phase_detail, progress, "
-            "task_id, user_message_id, reply_format, created_at, updated_at) "
-            "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, 0, {}, {}, {}, {}, {}) RETURNING *",
-            operation_id,
-            adapter.play_type.value,
-            session.session_id,
-            owner,
-            OPERATION_TYPE_AGENT_REPLY,
-            OperationStatus.RUNNING.value,
-            PHASE_WAITING,
-            "The reply streams into the turn's AI task.",
-            task["task_id"],
-            message_id,
-            chosen.value,
-            now,
-            now,
+        operation = await operations.insert_running(
+            operation_id=operation_id,
+            play_type=adapter.play_type.value,
+            session_id=session.session_id,
+            owner_user_id=owner,
+            task_id=task["task_id"],
+            user_message_id=message_id,
+            reply_format=chosen.value,
+            now=now,
         )
-        operation = dict(rows[0])
         await adapter.record_operation(operation)
     await streams.publish(entries)
     await creating.announce_queued(task["task_id"])
@@ -172,6 +161,7 @@ async def send_message(
 async def apply_operation(operation_id: str) -> bool:
     """Apply a finished turn once; True if this call applied it (False: not finished yet,
     or already applied)."""
+    # Raw: a join to the AI task through ai_tasks' fragment (no foreign key declared).
     found = await CreationAgentOperation.raw(
         "SELECT o.play_type, o.session_id, o.reply_format, t.status AS task_status, "
         "t.latest_text_output, t.failure_message FROM creation_agent_operation o "
@@ -187,21 +177,18 @@ async def apply_operation(operation_id: str) -> bool:
     now = clock.now()
     entries: list[streams.StreamEntry] = []
     async with write_transaction():
-        claimed = await CreationAgentOperation.raw(
-            "UPDATE creation_agent_operation SET status = {}, phase_label = {}, "
-            "phase_detail = {}, progress = 100, error_message = {}, updated_at = {}, "
-            "finished_at = {} WHERE operation_id = {} AND status = {} RETURNING *",
-            outcome_status.value,
-            *PHASE_DONE[outcome_status],
-            turn["failure_message"] if outcome_status is not OperationStatus.COMPLETED else None,
-            now,
-            now,
-            operation_id,
-            OperationStatus.RUNNING.value,
+        closed = await operations.close_running(
+            operation_id=operation_id,
+            status=outcome_status,
+            phase=PHASE_DONE[outcome_status],
+            error_message=(
+                turn["failure_message"] if outcome_status is not OperationStatus.COMPLETED else None
+            ),
+            now=now,
         )
-        if not claimed:
+        if closed is None:
             return False  # applied meanwhile by someone else
-        operation = dict(claimed[0])
+        operation = closed
         if outcome_status is OperationStatus.COMPLETED:
             session = await adapter.lock_session(
                 session_id=turn["session_id"], owner_user_id=None, now=now, new_turn=False
@@ -231,14 +218,9 @@ async def apply_operation(operation_id: str) -> bool:
                         operation_id=operation_id,
                         now=now,
                     )
-                    warned = await CreationAgentOperation.raw(
-                        "UPDATE creation_agent_operation SET warning_message = {}, "
-                        "phase_detail = {} WHERE operation_id = {} RETURNING *",
-                        outcome.warning,
-                        "The reply was kept as a message; the draft did not change.",
-                        operation_id,
+                    operation = await operations.record_warning(
+                        operation_id=operation_id, warning=outcome.warning
                     )
-                    operation = dict(warned[0])
                 entries = await adapter.save_reply(session=session, outcome=outcome, now=now)
         await adapter.record_operation(operation)
     await streams.publish(entries)
@@ -264,6 +246,7 @@ async def settle_sessions(*, play_type: PlayType, session_ids: Sequence[str]) ->
     """Apply the finished, unapplied turns of these sessions (one statement if none)."""
     if not session_ids:
         return
+    # Raw: FINISHED_JOIN joins the AI task through ai_tasks' fragment (no foreign key).
     rows = await CreationAgentOperation.raw(
         FINISHED_JOIN
         + " AND o.play_type = {} AND o.session_id IN ("
@@ -280,6 +263,7 @@ async def settle_sessions(*, play_type: PlayType, session_ids: Sequence[str]) ->
 async def settle_owner(*, owner_user_id: str) -> None:
     """Apply the finished, unapplied turns of all of a user's sessions (one statement if
     none): lists of sessions and works call this before reading."""
+    # Raw: FINISHED_JOIN joins the AI task through ai_tasks' fragment (no foreign key).
     rows = await CreationAgentOperation.raw(
         FINISHED_JOIN + " AND o.owner_user_id = {} ORDER BY o.operation_id",
         OperationStatus.RUNNING.value,
@@ -291,6 +275,7 @@ async def settle_owner(*, owner_user_id: str) -> None:
 
 async def settle_all(*, limit: int = 100) -> int:
     """Apply up to `limit` finished, unapplied turns of anyone (operators, maintenance)."""
+    # Raw: FINISHED_JOIN joins the AI task through ai_tasks' fragment (no foreign key).
     rows = await CreationAgentOperation.raw(
         FINISHED_JOIN + f" ORDER BY o.operation_id LIMIT {int(limit)}",
         OperationStatus.RUNNING.value,

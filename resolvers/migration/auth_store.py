@@ -84,6 +84,7 @@ async def import_auth_store(document: bytes) -> AuthStoreSummary:
                 rows = sections[name]
                 for start in range(0, len(rows), 200):
                     await insert_rows(table, rows[start : start + 200], ImportMode.UPSERT)
+            # Raw: the `DO UPDATE … WHERE` compares with `excluded`, which on_conflict cannot.
             await AuthStoreSnapshot.raw(
                 "INSERT INTO auth_store_snapshot (snapshot_id, snapshot_json, updated_at) "
                 "VALUES ({}, {}, {}) ON CONFLICT (snapshot_id) DO UPDATE SET "

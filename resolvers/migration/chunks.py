@@ -18,6 +18,8 @@ from resolvers.principal import Principal
 
 # Bytes of one chunk (UTF-8): with JSON's escaping a request stays under the default
 # MAX_BODY_BYTES (1 MiB).
+Chunk = DatabaseMigrationImportChunk
+
 MAX_CHUNK_BYTES = 384 * 1024
 MAX_CHUNKS = 100_000
 UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -58,10 +60,10 @@ async def put_chunk(
             f"Chunks are at most {MAX_CHUNK_BYTES} bytes.",
             "chunk",
         )
-    others = await DatabaseMigrationImportChunk.raw(
-        "SELECT DISTINCT chunk_count, operator_identity FROM database_migration_import_chunk "
-        "WHERE upload_id = {}",
-        upload_id,
+    others = (
+        await Chunk.select(Chunk.chunk_count, Chunk.operator_identity)
+        .where(Chunk.upload_id == upload_id)
+        .distinct()
     )
     if any(row["operator_identity"] != operator for row in others):
         raise _refused(
@@ -75,36 +77,28 @@ async def put_chunk(
             "Earlier chunks of this upload gave another count.",
             "count",
         )
-    await DatabaseMigrationImportChunk.raw(
-        "INSERT INTO database_migration_import_chunk (chunk_key, upload_id, chunk_index, "
-        "chunk_count, operator_identity, created_at, chunk) VALUES ({}, {}, {}, {}, {}, {}, {}) "
-        "ON CONFLICT (chunk_key) DO UPDATE SET chunk = excluded.chunk, "
-        "created_at = excluded.created_at",
-        f"{upload_id}:{index}",
-        upload_id,
-        index,
-        count,
-        operator,
-        clock.now(),
-        chunk,
+    await Chunk.insert(
+        Chunk(
+            chunk_key=f"{upload_id}:{index}",
+            upload_id=upload_id,
+            chunk_index=index,
+            chunk_count=count,
+            operator_identity=operator,
+            created_at=clock.now(),
+            chunk=chunk,
+        )
+    ).on_conflict(
+        target=Chunk.chunk_key, action="DO UPDATE", values=[Chunk.chunk, Chunk.created_at]
     )
-    received = await DatabaseMigrationImportChunk.raw(
-        "SELECT COUNT(*) AS received FROM database_migration_import_chunk WHERE upload_id = {}",
-        upload_id,
-    )
-    return ChunkReceipt(
-        upload_id=upload_id, index=index, count=count, received=int(received[0]["received"])
-    )
+    received = await Chunk.count().where(Chunk.upload_id == upload_id)
+    return ChunkReceipt(upload_id=upload_id, index=index, count=count, received=received)
 
 
 def _chunk_source(upload_id: str, count: int) -> LineSource:
     async def lines() -> AsyncIterator[bytes]:
         carry = b""
         for index in range(count):
-            rows = await DatabaseMigrationImportChunk.raw(
-                "SELECT chunk FROM database_migration_import_chunk WHERE chunk_key = {}",
-                f"{upload_id}:{index}",
-            )
+            rows = await Chunk.select(Chunk.chunk).where(Chunk.chunk_key == f"{upload_id}:{index}")
             if not rows:  # committed (and deleted) by a concurrent commit meanwhile
                 raise _refused(
                     MigrationErrorCode.UPLOAD_NOT_FOUND, "The upload was committed.", "uploadId"
@@ -122,11 +116,8 @@ def _chunk_source(upload_id: str, count: int) -> LineSource:
 async def commit_upload(*, viewer: Principal, upload_id: str, mode: ImportMode) -> ImportSummary:
     """Import an upload whose chunks have all arrived, then delete them (same transaction)."""
     operator = await require_operator(viewer)
-    rows = await DatabaseMigrationImportChunk.raw(
-        "SELECT chunk_index, chunk_count FROM database_migration_import_chunk "
-        "WHERE upload_id = {} AND operator_identity = {}",
-        upload_id,
-        operator,
+    rows = await Chunk.select(Chunk.chunk_index, Chunk.chunk_count).where(
+        (Chunk.upload_id == upload_id) & (Chunk.operator_identity == operator)
     )
     if not rows:
         raise _refused(
@@ -144,6 +135,7 @@ async def commit_upload(*, viewer: Principal, upload_id: str, mode: ImportMode) 
     async def claim() -> None:
         # Locks the upload's rows until the commit: a concurrent commit of the same upload
         # waits, then finds them deleted (UPLOAD_NOT_FOUND).
+        # Raw: the no-op `SET chunk_count = chunk_count` that takes the locks names the column.
         claimed = await DatabaseMigrationImportChunk.raw(
             "UPDATE database_migration_import_chunk SET chunk_count = chunk_count "
             "WHERE upload_id = {} RETURNING chunk_key",
@@ -155,9 +147,7 @@ async def commit_upload(*, viewer: Principal, upload_id: str, mode: ImportMode) 
             )
 
     async def delete_chunks() -> None:
-        await DatabaseMigrationImportChunk.raw(
-            "DELETE FROM database_migration_import_chunk WHERE upload_id = {}", upload_id
-        )
+        await Chunk.delete().where(Chunk.upload_id == upload_id)
 
     return await run_import(
         _chunk_source(upload_id, count), mode=mode, claim=claim, finish=delete_chunks

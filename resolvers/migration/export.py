@@ -27,6 +27,7 @@ BYTE_ORDER_COLLATIONS = {"C", "POSIX", "C.UTF-8", "C.utf8", "ucs_basic"}
 
 async def applied_migrations() -> list[str]:
     """The schema's version: every applied migration as `app:id`, sorted."""
+    # Raw: Piccolo's own `migration` table, which has no Table class among ours.
     rows = await UserAccount.raw("SELECT app_name, name FROM migration")
     return sorted(f"{row['app_name']}:{row['name']}" for row in rows)
 
@@ -36,6 +37,7 @@ async def key_collation() -> str:
     database's collation already does (then the primary key's index serves the pages)."""
     if not isinstance(UserAccount._meta.db, PostgresEngine):
         return ""
+    # Raw: PostgreSQL's catalog (pg_database), which has no Table class.
     rows = await UserAccount.raw(
         "SELECT datcollate FROM pg_database WHERE datname = current_database()"
     )
@@ -53,12 +55,12 @@ async def table_rows(table: Any, collation: str) -> AsyncIterator[dict[str, Any]
     query = f'SELECT {selected} FROM "{name}"'
     after: Any = None
     while True:
-        if after is None:
-            rows = await table.raw(f"{query} ORDER BY {ordered} LIMIT {PAGE_ROWS}")
-        else:
-            rows = await table.raw(
-                f"{query} WHERE {ordered} > {{}} ORDER BY {ordered} LIMIT {PAGE_ROWS}", after
-            )
+        bound = f" WHERE {ordered} > {{}}" if after is not None else ""
+        # Raw: the keyset order takes an optional `COLLATE "C"`, which the builder cannot add.
+        rows = await table.raw(
+            f"{query}{bound} ORDER BY {ordered} LIMIT {PAGE_ROWS}",
+            *([after] if after is not None else []),
+        )
         for row in rows:
             yield {
                 str(column._meta.db_column_name): export_value(

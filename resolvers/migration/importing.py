@@ -147,6 +147,7 @@ async def insert_rows(table: Any, rows: list[dict[str, Any]], mode: ImportMode) 
     if mode is ImportMode.UPSERT:
         updates = ", ".join(f'"{name}" = excluded."{name}"' for name in names if name != key)
         statement += f' ON CONFLICT ("{key}") DO UPDATE SET {updates}'
+    # Raw: a multi-row VALUES batch of any carried table, of values already in column form.
     await table.raw(statement, *values)
 
 
@@ -158,7 +159,7 @@ async def _apply(
     tables = {str(t._meta.tablename): t for t in carried_tables()}
     if mode is ImportMode.EMPTY:
         for name in tables:
-            if await UserAccount.raw(f'SELECT 1 AS found FROM "{name}" LIMIT 1'):
+            if await tables[name].exists():
                 raise _refused(
                     MigrationErrorCode.TARGET_NOT_EMPTY,
                     f"Table {name} holds rows: import with UPSERT, or into an empty database.",

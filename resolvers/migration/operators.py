@@ -26,11 +26,9 @@ class Operator:
 
 
 async def is_operator(user_id: str) -> bool:
-    row = await DatabaseMigrationOperator.raw(
-        "SELECT 1 AS found FROM database_migration_operator WHERE operator_identity = {}",
-        user_id,
+    return await DatabaseMigrationOperator.exists().where(
+        DatabaseMigrationOperator.operator_identity == user_id
     )
-    return bool(row)
 
 
 async def require_operator(viewer: Principal) -> str:
@@ -56,29 +54,27 @@ async def _user_id(username: str) -> str:
 async def add_operator(*, username: str, created_by: str = "cli", note: str = "") -> str:
     """List the user named `username` as an operator (idempotent); returns the user id."""
     user_id = await _user_id(username)
-    await DatabaseMigrationOperator.raw(
-        "INSERT INTO database_migration_operator (operator_identity, created_at, created_by, "
-        "note) VALUES ({}, {}, {}, {}) ON CONFLICT (operator_identity) DO NOTHING",
-        user_id,
-        clock.now(),
-        created_by,
-        note,
-    )
+    await DatabaseMigrationOperator.insert(
+        DatabaseMigrationOperator(
+            operator_identity=user_id, created_at=clock.now(), created_by=created_by, note=note
+        )
+    ).on_conflict(target=DatabaseMigrationOperator.operator_identity, action="DO NOTHING")
     return user_id
 
 
 async def remove_operator(*, username: str) -> bool:
     """Take the user named `username` off the list; False when it was not on it."""
     user_id = await _user_id(username)
-    rows = await DatabaseMigrationOperator.raw(
-        "DELETE FROM database_migration_operator WHERE operator_identity = {} "
-        "RETURNING operator_identity",
-        user_id,
+    rows = (
+        await DatabaseMigrationOperator.delete()
+        .where(DatabaseMigrationOperator.operator_identity == user_id)
+        .returning(DatabaseMigrationOperator.operator_identity)
     )
     return bool(rows)
 
 
 async def list_operators() -> list[Operator]:
+    # Raw: a join to user_account through auth's fragment (no foreign key declared).
     rows = await DatabaseMigrationOperator.raw(
         "SELECT o.operator_identity, u.username, o.created_at, o.created_by, o.note "
         "FROM database_migration_operator o "

@@ -135,6 +135,7 @@ async def _rebuild_source(source: WorkSource, day: int) -> None:
     after: str | None = None
     while True:
         page = f"{query} AND {source.key} > {{}}" if after is not None else query
+        # Raw: the columns are SQL expressions of each source's own table (`SOURCES`).
         rows = await GalleryPublicWork.raw(
             f"{page} ORDER BY {source.key} LIMIT {PAGE_ROWS}", *([after] if after else [])
         )
@@ -143,6 +144,7 @@ async def _rebuild_source(source: WorkSource, day: int) -> None:
             work_id = str(row["work_key"])
             plays = "(SELECT COALESCE(SUM(play_count), 0) FROM public_work_play_daily_stat "
             plays += "WHERE source_type = {} AND profile_id = {}"
+            # Raw: the counters are scalar subqueries of the stats and likes tables.
             await GalleryPublicWork.raw(
                 "INSERT INTO gallery_public_work (entry_id, play_type, work_id, owner_user_id, "
                 "title, summary, cover_image_src, theme, tags_json, published_at, updated_at, "
@@ -178,7 +180,7 @@ async def _rebuild_source(source: WorkSource, day: int) -> None:
 async def rebuild_read_models() -> None:
     """Replace `gallery_public_work` with the projection of the published works (inside
     the importing transaction)."""
-    await GalleryPublicWork.raw("DELETE FROM gallery_public_work")
+    await GalleryPublicWork.delete(force=True)
     day = beijing_day(clock.now())
     for source in SOURCES:
         await _rebuild_source(source, day)

@@ -40,15 +40,20 @@ async def complete(*, run_id: str, play_type: PlayType, action: Mapping[str, Any
     entries: list[StreamEntry] = []
     try:
         async with write_transaction():
-            rows = await RunsRun.raw(
-                "UPDATE runs_run SET snapshot_version = snapshot_version + 1, updated_at = {} "
-                "WHERE run_id = {} AND status = {} AND deadline_at > {} AND play_type = {} "
-                "RETURNING *",
-                now,
-                run_id,
-                RUNNING,
-                now,
-                PlayType(play_type).value,
+            rows = (
+                await RunsRun.update(
+                    {
+                        RunsRun.snapshot_version: RunsRun.snapshot_version + 1,
+                        RunsRun.updated_at: now,
+                    }
+                )
+                .where(
+                    (RunsRun.run_id == run_id)
+                    & (RunsRun.status == RUNNING)
+                    & (RunsRun.deadline_at > now)
+                    & (RunsRun.play_type == PlayType(play_type).value)
+                )
+                .returning(*RunsRun.all_columns())
             )
             if not rows:
                 return None

@@ -42,16 +42,18 @@ async def end_running(
 ) -> tuple[Run, list[StreamEntry]]:
     """End `run` with `status` and `reason` (an action won or lost it). The caller's guard
     UPDATE returned `run` in this transaction, so it holds the row."""
-    rows = await RunsRun.raw(
-        "UPDATE runs_run SET status = {}, reason = {}, finished_at = {}, elapsed_ms = {}, "
-        "updated_at = {} WHERE run_id = {} AND status = {} RETURNING *",
-        status.value,
-        reason,
-        now,
-        run.elapsed_at(now),
-        now,
-        run.run_id,
-        RUNNING,
+    rows = (
+        await RunsRun.update(
+            {
+                RunsRun.status: status.value,
+                RunsRun.reason: reason,
+                RunsRun.finished_at: now,
+                RunsRun.elapsed_ms: run.elapsed_at(now),
+                RunsRun.updated_at: now,
+            }
+        )
+        .where((RunsRun.run_id == run.run_id) & (RunsRun.status == RUNNING))
+        .returning(*RunsRun.all_columns())
     )
     if not rows:  # pragma: no cover - the caller holds the row
         raise RuntimeError(f"run {run.run_id} is no longer running")
@@ -63,7 +65,7 @@ async def record_elapsed(run: Run, now: datetime) -> Run:
     """Store the elapsed time of a run this transaction just ended (its guard UPDATE set the
     status and returned it; the time is computed from its start and deadline)."""
     elapsed = replace(run, elapsed_ms=None).elapsed_at(now)
-    await RunsRun.raw("UPDATE runs_run SET elapsed_ms = {} WHERE run_id = {}", elapsed, run.run_id)
+    await RunsRun.update({RunsRun.elapsed_ms: elapsed}).where(RunsRun.run_id == run.run_id)
     return replace(run, elapsed_ms=elapsed)
 
 
@@ -74,6 +76,7 @@ async def expire_run(run_id: str, now: datetime) -> Run | None:
     It ends at its deadline: `finished_at` is the deadline, `elapsed_ms` the whole limit."""
     now = utc(now)
     async with write_transaction():
+        # Raw: it copies columns of the row (`finished_at = deadline_at`, `elapsed_ms = …`).
         rows = await RunsRun.raw(
             "UPDATE runs_run SET status = {}, reason = {}, finished_at = deadline_at, "
             "elapsed_ms = duration_limit_ms, snapshot_version = snapshot_version + 1, "

@@ -29,6 +29,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from piccolo.custom_types import Combinable
+
 from db.tables.runs import RunsRun
 from db.transactions import write_transaction
 from resolvers import clock
@@ -115,21 +117,26 @@ async def start_run(
             elapsed_ms=None,
             updated_at=now,
         )
-        await RunsRun.raw(
-            "INSERT INTO runs_run (run_id, play_type, work_id, owner_user_id, mode, status, "
-            "reason, snapshot_version, started_at, deadline_at, duration_limit_ms, "
-            "finished_at, elapsed_ms, updated_at, events_purged_at) "
-            "VALUES ({}, {}, {}, {}, {}, {}, NULL, 0, {}, {}, {}, NULL, NULL, {}, NULL)",
-            run.run_id,
-            run.play_type.value,
-            run.work_id,
-            user_id,
-            mode.value,
-            RUNNING,
-            now,
-            run.deadline_at,
-            limit_ms,
-            now,
+        await RunsRun.insert(
+            RunsRun(
+                run_id=run.run_id,
+                play_type=run.play_type.value,
+                work_id=run.work_id,
+                owner_user_id=user_id,
+                mode=mode.value,
+                status=RUNNING,
+                reason=None,
+                snapshot_version=0,
+                started_at=now,
+                deadline_at=run.deadline_at,
+                duration_limit_ms=limit_ms,
+                finished_at=None,
+                elapsed_ms=None,
+                updated_at=now,
+                events_purged_at=None,
+                paused_at=None,
+                paused_ms=0,
+            )
         )
         payload = await rules.start(run=run, work=work, now=now)
         entries = await record_event(run, RunEventKind.STARTED, now=now, payload=payload)
@@ -184,19 +191,21 @@ async def _apply(
 ) -> tuple[Run, list[StreamEntry]] | None:
     """The guarded write; None when the guard matched nothing (nothing was written)."""
     async with write_transaction():
-        rows = await RunsRun.raw(
-            "UPDATE runs_run SET snapshot_version = snapshot_version + 1, updated_at = {} "
-            "WHERE run_id = {} AND owner_user_id = {} AND snapshot_version = {} "
-            "AND status = {} AND deadline_at > {}"
-            + (" AND play_type = {}" if play_type is not None else "")
-            + " RETURNING *",
-            now,
-            run_id,
-            user_id,
-            expected,
-            RUNNING,
-            now,
-            *([play_type.value] if play_type is not None else []),
+        guard: Combinable = (
+            (RunsRun.run_id == run_id)
+            & (RunsRun.owner_user_id == user_id)
+            & (RunsRun.snapshot_version == expected)
+            & (RunsRun.status == RUNNING)
+            & (RunsRun.deadline_at > now)
+        )
+        if play_type is not None:
+            guard = guard & (RunsRun.play_type == play_type.value)
+        rows = (
+            await RunsRun.update(
+                {RunsRun.snapshot_version: RunsRun.snapshot_version + 1, RunsRun.updated_at: now}
+            )
+            .where(guard)
+            .returning(*RunsRun.all_columns())
         )
         if not rows:
             return None
@@ -221,20 +230,25 @@ async def abandon_run(*, viewer: Principal, run_id: str) -> Run:
     for _ in range(ATTEMPTS):
         now = utc(clock.now())
         async with write_transaction():
-            rows = await RunsRun.raw(
-                "UPDATE runs_run SET status = {}, reason = {}, finished_at = {}, "
-                "snapshot_version = snapshot_version + 1, updated_at = {} "
-                "WHERE run_id = {} AND owner_user_id = {} "
-                "AND ((status = {} AND deadline_at > {}) OR status = {}) RETURNING *",
-                RunStatus.ABANDONED.value,
-                RunReason.ABANDONED.value,
-                now,
-                now,
-                run_id,
-                user_id,
-                RUNNING,
-                now,
-                RunStatus.PAUSED.value,
+            rows = (
+                await RunsRun.update(
+                    {
+                        RunsRun.status: RunStatus.ABANDONED.value,
+                        RunsRun.reason: RunReason.ABANDONED.value,
+                        RunsRun.finished_at: now,
+                        RunsRun.snapshot_version: RunsRun.snapshot_version + 1,
+                        RunsRun.updated_at: now,
+                    }
+                )
+                .where(
+                    (RunsRun.run_id == run_id)
+                    & (RunsRun.owner_user_id == user_id)
+                    & (
+                        ((RunsRun.status == RUNNING) & (RunsRun.deadline_at > now))
+                        | (RunsRun.status == RunStatus.PAUSED.value)
+                    )
+                )
+                .returning(*RunsRun.all_columns())
             )
             if rows:
                 ended = await record_elapsed(run_from_row(rows[0]), now)

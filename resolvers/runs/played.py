@@ -44,17 +44,23 @@ async def count_play(run: Run, now: datetime) -> bool:
     10 minutes old. True when it counted."""
     user_id, play_type, work_id = run.owner_user_id, run.play_type, run.work_id
     window_start = now - timedelta(seconds=PLAY_COUNT_WINDOW_SECONDS)
-    moved = await RunsPlayRecord.raw(
-        "INSERT INTO runs_play_record (record_id, user_id, play_type, work_id, counted_at) "
-        "VALUES ({}, {}, {}, {}, {}) ON CONFLICT (record_id) DO UPDATE SET "
-        "counted_at = excluded.counted_at WHERE runs_play_record.counted_at < {} "
-        "RETURNING record_id",
-        f"{user_id}:{play_type.value}:{work_id}",
-        user_id,
-        play_type.value,
-        work_id,
-        now,
-        window_start,
+    moved = (
+        await RunsPlayRecord.insert(
+            RunsPlayRecord(
+                record_id=f"{user_id}:{play_type.value}:{work_id}",
+                user_id=user_id,
+                play_type=play_type.value,
+                work_id=work_id,
+                counted_at=now,
+            )
+        )
+        .on_conflict(
+            target=RunsPlayRecord.record_id,
+            action="DO UPDATE",
+            values=[RunsPlayRecord.counted_at],
+            where=RunsPlayRecord.counted_at < window_start,
+        )
+        .returning(RunsPlayRecord.record_id)
     )
     if not moved:
         return False

@@ -36,15 +36,14 @@ ENDINGS = frozenset({RunStatus.WON, RunStatus.LOST})
 async def pause(run_id: str, now: datetime) -> Run | None:
     """Stop a RUNNING run's clock (None: it was not running before its deadline)."""
     now = utc(now)
-    rows = await RunsRun.raw(
-        "UPDATE runs_run SET status = {}, paused_at = {}, updated_at = {} "
-        "WHERE run_id = {} AND status = {} AND deadline_at > {} RETURNING *",
-        PAUSED,
-        now,
-        now,
-        run_id,
-        RUNNING,
-        now,
+    rows = (
+        await RunsRun.update(
+            {RunsRun.status: PAUSED, RunsRun.paused_at: now, RunsRun.updated_at: now}
+        )
+        .where(
+            (RunsRun.run_id == run_id) & (RunsRun.status == RUNNING) & (RunsRun.deadline_at > now)
+        )
+        .returning(*RunsRun.all_columns())
     )
     return run_from_row(rows[0]) if rows else None
 
@@ -62,17 +61,22 @@ async def resume(run_id: str, now: datetime) -> Run | None:
     deadline = run.deadline_at
     if run.time_limited:
         deadline += timedelta(milliseconds=pause_ms)
-    rows = await RunsRun.raw(
-        "UPDATE runs_run SET status = {}, paused_at = NULL, paused_ms = paused_ms + {}, "
-        "deadline_at = {}, updated_at = {} WHERE run_id = {} AND status = {} "
-        "AND paused_at = {} RETURNING *",
-        RUNNING,
-        pause_ms,
-        deadline,
-        now,
-        run_id,
-        PAUSED,
-        row["paused_at"],
+    rows = (
+        await RunsRun.update(
+            {
+                RunsRun.status: RUNNING,
+                RunsRun.paused_at: None,
+                RunsRun.paused_ms: RunsRun.paused_ms + pause_ms,
+                RunsRun.deadline_at: deadline,
+                RunsRun.updated_at: now,
+            }
+        )
+        .where(
+            (RunsRun.run_id == run_id)
+            & (RunsRun.status == PAUSED)
+            & (RunsRun.paused_at == row["paused_at"])
+        )
+        .returning(*RunsRun.all_columns())
     )
     return run_from_row(rows[0]) if rows else None
 
@@ -85,19 +89,24 @@ async def finish(
     if status not in ENDINGS:
         raise ValueError(f"the server can only win or lose a run, not {status}")
     now = utc(now)
-    rows = await RunsRun.raw(
-        "UPDATE runs_run SET status = {}, reason = {}, finished_at = {}, "
-        "snapshot_version = snapshot_version + 1, updated_at = {} "
-        "WHERE run_id = {} AND ((status = {} AND deadline_at > {}) OR status = {}) "
-        "RETURNING *",
-        status.value,
-        reason,
-        now,
-        now,
-        run_id,
-        RUNNING,
-        now,
-        PAUSED,
+    rows = (
+        await RunsRun.update(
+            {
+                RunsRun.status: status.value,
+                RunsRun.reason: reason,
+                RunsRun.finished_at: now,
+                RunsRun.snapshot_version: RunsRun.snapshot_version + 1,
+                RunsRun.updated_at: now,
+            }
+        )
+        .where(
+            (RunsRun.run_id == run_id)
+            & (
+                ((RunsRun.status == RUNNING) & (RunsRun.deadline_at > now))
+                | (RunsRun.status == PAUSED)
+            )
+        )
+        .returning(*RunsRun.all_columns())
     )
     if not rows:
         return None

@@ -18,7 +18,7 @@ import contextlib
 import logging
 from datetime import datetime, timedelta
 
-from db.tables.runs import RunsRun
+from db.tables.runs import RunsRun, RunsRunEvent
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.gallery.model import utc
@@ -73,15 +73,13 @@ async def purge_finished_events(
         )
         run_ids = [row["run_id"] for row in rows]
         if run_ids:
-            marks = ", ".join("{}" for _ in run_ids)
             async with write_transaction():
-                await RunsRun.raw(f"DELETE FROM runs_run_event WHERE run_id IN ({marks})", *run_ids)
+                await RunsRunEvent.delete().where(RunsRunEvent.run_id.is_in(run_ids))
                 await streams.discard([run_stream(run_id) for run_id in run_ids])
-                marked = await RunsRun.raw(
-                    f"UPDATE runs_run SET events_purged_at = {{}} WHERE run_id IN ({marks}) "
-                    "AND events_purged_at IS NULL RETURNING run_id",
-                    now,
-                    *run_ids,
+                marked = (
+                    await RunsRun.update({RunsRun.events_purged_at: now})
+                    .where(RunsRun.run_id.is_in(run_ids) & RunsRun.events_purged_at.is_null())
+                    .returning(RunsRun.run_id)
                 )
             purged += len(marked)
         if len(run_ids) < limit:
