@@ -1,12 +1,21 @@
 """Waiting in tests: until a condition holds (`eventually`) or until the hub has a
-subscriber (`subscribed`). Never a fixed sleep standing in for synchronisation."""
+subscriber (`subscribed`, `subscribing`) or has lost one (`unsubscribed`). Never a fixed
+sleep standing in for synchronisation.
+
+The app subscribes on its own too: the public-response cache watches the gallery's stream
+(and leaderboards once read), so a wait on such a channel counts from the subscribers
+already there (`subscribing`, `subscriber_count`), never from zero."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from subscriptions.bus import Hub
 
 T = TypeVar("T")
 
@@ -32,12 +41,38 @@ async def eventually(
             await asyncio.sleep(POLL_SECONDS)
 
 
-async def subscribed(channel: str, count: int = 1, timeout: float = 5) -> None:
-    """Until this process's hub has `count` subscribers on `channel` (the WebSocket and SSE
-    protocols never confirm a subscription)."""
+def _hub() -> Hub:
     from subscriptions.bus import current_hub
 
     hub = current_hub()
     assert hub is not None
+    return hub
+
+
+def subscriber_count(channel: str) -> int:
+    """How many subscribers `channel` has in this process now (the app's own included)."""
+    return _hub().subscriber_count(channel)
+
+
+async def subscribed(channel: str, count: int = 1, timeout: float = 5) -> None:
+    """Until this process's hub has `count` subscribers on `channel` (the WebSocket and SSE
+    protocols never confirm a subscription)."""
     async with asyncio.timeout(timeout):
-        await hub.subscribed(channel, count)
+        await _hub().subscribed(channel, count)
+
+
+@contextlib.asynccontextmanager
+async def subscribing(channel: str, count: int = 1, timeout: float = 5) -> AsyncIterator[None]:
+    """Around the subscribing: on leaving, waits until `channel` has `count` subscribers
+    more than on entering (whatever the app itself follows stays counted out)."""
+    before = subscriber_count(channel)
+    yield
+    await subscribed(channel, before + count, timeout)
+
+
+async def unsubscribed(channel: str, remaining: int, timeout: float = 5) -> None:
+    """Until `channel` is down to `remaining` subscribers in this process (the hub announces
+    no departure, so this polls)."""
+    await eventually(
+        lambda: subscriber_count(channel), lambda count: count == remaining, timeout=timeout
+    )

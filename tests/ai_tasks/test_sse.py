@@ -17,7 +17,7 @@ from tests.factories.ai_tasks import SERVICE, append_words, make_streaming_task
 from tests.factories.auth import make_user
 from tests.fixtures import GraphQLClient
 from tests.sse import EventStream, streaming_client, subscribe_sse
-from tests.waiting import subscribed
+from tests.waiting import subscribed, unsubscribed
 
 TASK_EVENTS = """subscription($t: ID!, $after: Int) { aiTaskEvents(taskId: $t, after: $after) {
   sequence taskId kind status stageKind deltaText chunkSequence } }"""
@@ -98,7 +98,7 @@ async def test_an_sse_client_that_disconnects_halfway_resumes_with_its_cursor(
         first = await _events(stream, 5)
     assert [e["sequence"] for e in first] == [1, 2, 3, 4, 5]
     # then its follower is gone (the disconnect ended the operation)
-    await subscribed(channel, 0)
+    await unsubscribed(channel, 0)
     # and meanwhile the task streams on and completes
     await append_words(task_id, ["six ", "seven ", "eight ", "nine ", "ten"], prefix="b")
     await stage_transitions.complete_stage(

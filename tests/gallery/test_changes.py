@@ -13,7 +13,7 @@ from resolvers.gallery.model import GALLERY_STREAM
 from subscriptions.channels import stream_channel
 from tests.factories.auth import make_user
 from tests.factories.gallery import TEST_PLAY_TYPE, publish, unpublish
-from tests.waiting import subscribed
+from tests.waiting import subscribed, subscribing
 from tests.ws import GraphQLSocket, graphql_socket
 
 CHANGES = """
@@ -38,8 +38,8 @@ async def test_an_anonymous_subscriber_sees_publish_update_like_and_unpublish_li
     owner = await make_user("gallery_author")
     fan = await make_user()
     async with graphql_socket(client, None) as socket:
-        await socket.subscribe(CHANGES)
-        await subscribed(stream_channel(GALLERY_STREAM))
+        async with subscribing(stream_channel(GALLERY_STREAM)):
+            await socket.subscribe(CHANGES)
         # when a work is published, updated, liked and unpublished
         work_id, _ = await publish(owner.user_id, title="First")
         await publish(owner.user_id, work_id=work_id, title="Second")

@@ -23,7 +23,7 @@ from tests.factories.creation import send
 from tests.factories.images import cover, finish, generate
 from tests.factories.runs import every_table
 from tests.fixtures import GraphQLClient
-from tests.waiting import subscribed
+from tests.waiting import subscribing
 from tests.ws import graphql_socket
 
 TASK_EVENTS = "subscription($t: ID!) { aiTaskEvents(taskId: $t, after: 0) { kind deltaText } }"
@@ -124,8 +124,8 @@ async def test_a_match3d_work_from_a_seed_to_a_won_and_a_lost_run(
         await _generated(client, creator, result)
     # 4. published, the gallery shows it and a galleryChanges subscriber hears of it
     async with graphql_socket(client, None) as watcher:
-        await watcher.subscribe(GALLERY_CHANGES)
-        await subscribed(stream_channel(GALLERY_STREAM))
+        async with subscribing(stream_channel(GALLERY_STREAM)):
+            await watcher.subscribe(GALLERY_CHANGES)
         published = await match3d.publish(gql, token, work_id)
         assert published["errors"] == [], published
         (change,) = [p["data"]["galleryChanges"] for p in await watcher.next_payloads(1)]

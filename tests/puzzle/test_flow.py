@@ -17,7 +17,7 @@ from tests.factories import puzzle
 from tests.factories.auth import make_user
 from tests.factories.creation import send
 from tests.fixtures import GraphQLClient
-from tests.waiting import subscribed
+from tests.waiting import subscribed, subscribing
 from tests.ws import graphql_socket
 
 TASK_EVENTS = """
@@ -77,9 +77,9 @@ async def test_a_puzzle_from_first_message_to_a_liked_gallery_work(
         graphql_socket(client, None) as watcher,
         graphql_socket(client, token) as creator_socket,
     ):
-        await watcher.subscribe(GALLERY_CHANGES)
+        async with subscribing(stream_channel(GALLERY_STREAM)):
+            await watcher.subscribe(GALLERY_CHANGES)
         await creator_socket.subscribe(PUZZLE_EVENTS)
-        await subscribed(stream_channel(GALLERY_STREAM))
         await subscribed(stream_channel(owner_stream(creator.user_id)))
         # 5. they fix the blockers with real uploaded images, bound through the assets flow
         await puzzle.bind_everything(gql, token, await puzzle.work(gql, token, work_id))

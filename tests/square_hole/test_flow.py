@@ -17,7 +17,7 @@ from tests.factories.auth import make_user
 from tests.factories.creation import send
 from tests.factories.images import cover, finish
 from tests.fixtures import GraphQLClient
-from tests.waiting import subscribed
+from tests.waiting import subscribing
 from tests.ws import graphql_socket
 
 TASK_EVENTS = "subscription($t: ID!) { aiTaskEvents(taskId: $t) { sequence kind deltaText } }"
@@ -96,8 +96,8 @@ async def test_a_square_hole_work_from_a_seed_to_a_won_and_a_lost_run(
     task_id = requested["data"]["workCoverGenerate"]["task"]["taskId"]
     assert (await finish(client, token, task_id))[-1]["kind"] == "COMPLETED"
     async with graphql_socket(client, None) as watcher:
-        await watcher.subscribe(GALLERY_CHANGES)
-        await subscribed(stream_channel(GALLERY_STREAM))
+        async with subscribing(stream_channel(GALLERY_STREAM)):
+            await watcher.subscribe(GALLERY_CHANGES)
         # 5. it is published, then renamed and updated: the gallery's subscribers see both
         published = await square_hole.publish(gql, token, work_id)
         assert published["errors"] == [], published

@@ -14,7 +14,7 @@ from subscriptions.channels import stream_channel
 from tests.factories.auth import make_user
 from tests.fixtures import GraphQLClient
 from tests.sse import EventStream, streaming_client, subscribe_sse
-from tests.waiting import subscribed
+from tests.waiting import subscribed, subscriber_count, unsubscribed
 
 GALLERY = "subscription { galleryChanges(after: null) { sequence kind } }"
 MY_EVENTS = "subscription { viewerAiTaskEvents(after: null) { sequence kind } }"
@@ -61,14 +61,15 @@ async def test_a_query_over_sse_is_one_next_then_complete(sse: httpx.AsyncClient
 async def test_anonymous_callers_follow_public_streams_over_get(
     sse: httpx.AsyncClient,
 ) -> None:
+    before = subscriber_count(GALLERY_CHANNEL)
     async with sse.stream(
         "GET", "/graphql", params={"query": GALLERY}, headers={"accept": "text/event-stream"}
     ) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
-        await subscribed(GALLERY_CHANNEL)
+        await subscribed(GALLERY_CHANNEL, before + 1)
     # and closing the response ends the operation: no follower is left behind
-    await subscribed(GALLERY_CHANNEL, 0)
+    await unsubscribed(GALLERY_CHANNEL, before)
 
 
 async def test_private_streams_refuse_anonymous_callers_then_complete(
@@ -83,11 +84,12 @@ async def test_logout_all_ends_the_users_streams_within_a_second(
 ) -> None:
     # given two users following streams over SSE
     user, bystander = await make_user(), await make_user()
+    before = subscriber_count(GALLERY_CHANNEL)
     async with (
         subscribe_sse(sse, GALLERY, token=user.access_token) as stream,
         subscribe_sse(sse, GALLERY, token=bystander.access_token) as other,
     ):
-        await subscribed(GALLERY_CHANNEL, 2)
+        await subscribed(GALLERY_CHANNEL, before + 2)
         # when the user logs out everywhere
         started = time.monotonic()
         await gql.execute(
@@ -99,7 +101,7 @@ async def test_logout_all_ends_the_users_streams_within_a_second(
         # and the other stays open
         with pytest.raises(TimeoutError):
             await other.event(timeout=0.2)
-        await subscribed(GALLERY_CHANNEL, 1)
+        await unsubscribed(GALLERY_CHANNEL, before + 1)
 
 
 async def test_an_expiring_token_ends_the_stream(
@@ -110,9 +112,10 @@ async def test_an_expiring_token_ends_the_stream(
     monkeypatch.setenv("ACCESS_TOKEN_TTL_SECONDS", "2")
     get_settings.cache_clear()
     user = await make_user()
+    before = subscriber_count(GALLERY_CHANNEL)
     async with subscribe_sse(sse, GALLERY, token=user.access_token) as stream:
         await _ends_unauthenticated(stream, within=4)
-    await subscribed(GALLERY_CHANNEL, 0)
+    await unsubscribed(GALLERY_CHANNEL, before)
 
 
 @pytest.fixture
@@ -130,6 +133,7 @@ async def test_sse_streams_count_against_the_per_user_limit(
     # given a user with two open streams
     user, other = await make_user(), await make_user()
     headers = {"accept": "text/event-stream", "authorization": f"Bearer {user.access_token}"}
+    before = subscriber_count(GALLERY_CHANNEL)
     async with (
         subscribe_sse(sse, GALLERY, token=user.access_token),
         subscribe_sse(sse, GALLERY, token=user.access_token),
@@ -140,13 +144,13 @@ async def test_sse_streams_count_against_the_per_user_limit(
         assert refused.json()["errors"][0]["extensions"]["code"] == "TOO_MANY_STREAMS"
         # and another user is not affected
         async with subscribe_sse(sse, GALLERY, token=other.access_token):
-            await subscribed(GALLERY_CHANNEL, 3)
+            await subscribed(GALLERY_CHANNEL, before + 3)
     # then closing streams gives the slots back
     async with (
         subscribe_sse(sse, GALLERY, token=user.access_token),
         subscribe_sse(sse, GALLERY, token=user.access_token),
     ):
-        await subscribed(GALLERY_CHANNEL, 2)
+        await subscribed(GALLERY_CHANNEL, before + 2)
 
 
 async def test_validation_errors_over_sse_are_a_next_then_complete(

@@ -20,7 +20,7 @@ from tests.factories.worlds import (
     send,
 )
 from tests.fixtures import GraphQLClient
-from tests.waiting import subscribed
+from tests.waiting import subscribing
 from tests.ws import graphql_socket
 
 TASK_EVENTS = """
@@ -51,8 +51,8 @@ async def test_a_custom_world_from_first_message_to_the_gallery(
     fan = await make_user("fan")
     async with graphql_socket(client, None) as watcher:
         # given an anonymous subscriber of the gallery's changes
-        await watcher.subscribe(CHANGES)
-        await subscribed(stream_channel(GALLERY_STREAM))
+        async with subscribing(stream_channel(GALLERY_STREAM)):
+            await watcher.subscribe(CHANGES)
         # when the creator starts a session and sends a message
         created = await create_session(gql, creator.access_token, "Islands that drift at night")
         session_id = created["session"]["sessionId"]
