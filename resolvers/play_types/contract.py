@@ -28,6 +28,7 @@ from resolvers.assets.entities import EntityPolicy
 from resolvers.creation.adapters import CreationAdapter
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.gates import Blocker, ImageCodes
+from resolvers.play_types.works import WorkRow
 from resolvers.principal import Principal
 from resolvers.runs.rules import RunRules
 
@@ -116,20 +117,18 @@ class PlayTypePlugin(ABC):
     async def blockers(self, *, viewer: Principal, work_id: str) -> list[Blocker]:
         """The gate now, on the session's current draft and the bound images."""
 
-    # publish, update and unpublish return the type's work row (`works.WorkRow`; `Any`
-    # here until the last play types hand typed rows, issue 21).
     @abstractmethod
-    async def publish(self, *, viewer: Principal, work_id: str) -> Any:
+    async def publish(self, *, viewer: Principal, work_id: str) -> WorkRow:
         """Publish a draft work that passes the gate: public code, gallery entry, PUBLISHED
         gallery change. Already published: the play type's ALREADY_PUBLISHED error."""
 
     @abstractmethod
-    async def update(self, *, viewer: Principal, work_id: str) -> Any:
+    async def update(self, *, viewer: Principal, work_id: str) -> WorkRow:
         """Publish the current draft over a published work (same gate): UPDATED change.
         Not published: the play type's NOT_PUBLISHED error."""
 
     @abstractmethod
-    async def unpublish(self, *, viewer: Principal, work_id: str) -> Any:
+    async def unpublish(self, *, viewer: Principal, work_id: str) -> WorkRow:
         """Take a published work out of the gallery (a draft again, code kept)."""
 
     # --- for tests and documentation ----------------------------------------------------

@@ -13,9 +13,11 @@ from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.play_types import publication
 from resolvers.play_types.contract import PlayTypePlugin
 from resolvers.play_types.publication import PublicationSpec
+from resolvers.play_types.works import WorkRow
 from resolvers.principal import Principal
 
-WorkT = TypeVar("WorkT")
+# The type's frozen work row (what its PublicationSpec builds).
+WorkT = TypeVar("WorkT", bound=WorkRow)
 
 
 class PublishingPlugin(PlayTypePlugin, Generic[WorkT]):

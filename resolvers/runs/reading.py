@@ -71,12 +71,13 @@ async def runs_of(
     )
 
 
-async def states_of(runs: Sequence[Run]) -> dict[str, dict[str, Any]]:
-    """Each run's play-type state, by run id: one statement per play type among them."""
+async def states_of(runs: Sequence[Run]) -> dict[str, object]:
+    """Each run's play-type state row (`RunRules.states()`, each type its own), by run id:
+    one statement per play type among them."""
     by_type: dict[PlayType, list[str]] = {}
     for run in runs:
         by_type.setdefault(run.play_type, []).append(run.run_id)
-    states: dict[str, dict[str, Any]] = {}
+    states: dict[str, object] = {}
     for play_type, run_ids in by_type.items():
         rules = rules_for(play_type)
         if rules is not None:

@@ -4,9 +4,6 @@ state of its `big_fish_runtime_run` row (`bigFishRun` reads the same run by its 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import strawberry
 
 from resolvers.big_fish.run_rows import BigFishRunRow
@@ -32,11 +29,10 @@ class BigFishTickedRun(Run):
 
     @classmethod
     def from_run(
-        cls, run: model.Run, state: BigFishRunRow | Mapping[str, Any], loaders: RunLoaders
+        cls, run: model.Run, state: BigFishRunRow | None, loaders: RunLoaders
     ) -> BigFishTickedRun:
-        """`state` is the run's `BigFishRunRow`, or `build_runs`' empty mapping when its
-        runtime row is missing."""
-        if not isinstance(state, BigFishRunRow):
+        """`state` is the run's `BigFishRunRow`, None when its runtime row is missing."""
+        if state is None:
             return cls(
                 **Run.run_fields(run, loaders),
                 tick=0,

@@ -8,7 +8,6 @@ Messages, turns and their AI tasks load through the per-operation `CreationLoade
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -156,27 +155,23 @@ class CreationSession:
     def session_fields(
         *,
         play_type: PlayType,
-        row: CreationSessionRow | Mapping[str, Any],
+        row: CreationSessionRow,
         draft: Any,
         loaders: CreationLoaders,
     ) -> dict[str, Any]:
-        """Constructor arguments of the shared part from a play type's session: its
-        `CreationSessionRow`, or its catalog session row (columns session_id, seed_text,
-        stage, progress_percent, current_turn, last_assistant_reply, created_at,
-        updated_at), read through one."""
-        # Play types whose resolvers still hand the schema plain rows pass them as they are.
-        shared = row if isinstance(row, CreationSessionRow) else CreationSessionRow.from_row(row)
+        """Constructor arguments of the shared part from the shared columns of a play
+        type's session (`CreationSessionRow`)."""
         return {
-            "session_id": strawberry.ID(shared.session_id),
+            "session_id": strawberry.ID(row.session_id),
             "play_type": PlayType(play_type),
-            "seed_text": shared.seed_text,
-            "stage": shared.stage,
-            "progress": shared.progress_percent,
-            "current_turn": shared.current_turn,
+            "seed_text": row.seed_text,
+            "stage": row.stage,
+            "progress": row.progress_percent,
+            "current_turn": row.current_turn,
             "draft": draft,
-            "last_assistant_reply": shared.last_assistant_reply,
-            "created_at": shared.created_at,
-            "updated_at": shared.updated_at,
+            "last_assistant_reply": row.last_assistant_reply,
+            "created_at": row.created_at,
+            "updated_at": row.updated_at,
             "creation_loaders": loaders,
         }
 

@@ -9,7 +9,7 @@ finished) and writes nothing.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -77,11 +77,11 @@ class Match3dRun(Run):
     def from_run(
         cls,
         run: runs_model.Run,
-        state: Match3dRunState | dict[str, Any],
+        state: Match3dRunState | None,
         loaders: RunLoaders,
     ) -> Match3dRun:
-        # The framework passes {} for a run that has no state row.
-        if not isinstance(state, Match3dRunState):
+        # None: the run has no state row.
+        if state is None:
             state = Match3dRunState.empty(run.run_id)
         return cls(
             **Run.run_fields(run, loaders),

@@ -9,9 +9,8 @@ and writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -77,11 +76,11 @@ class PuzzleRun(Run):
 
     @classmethod
     def from_run(
-        cls, run: runs_model.Run, state: PuzzleRunState | Mapping[str, Any], loaders: RunLoaders
+        cls, run: runs_model.Run, state: PuzzleRunState | None, loaders: RunLoaders
     ) -> PuzzleRun:
         fields = Run.run_fields(run, loaders)
-        if not isinstance(state, PuzzleRunState):
-            # `build_runs` hands `{}` for a run without a puzzle state: nothing dealt.
+        if state is None:
+            # A run without a puzzle state: nothing dealt.
             return cls(
                 **fields,
                 levels=[],

@@ -4,7 +4,6 @@ events) and `CustomWorldRun` (the `Run` of a custom world: its story session).""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -269,9 +268,7 @@ class CustomWorldRun(Run):
 
     @classmethod
     def from_run(
-        cls, run: runs_model.Run, state: StoryView | dict[str, Any], loaders: RunLoaders
+        cls, run: runs_model.Run, state: StoryView | None, loaders: RunLoaders
     ) -> CustomWorldRun:
-        # The framework passes {} for a run whose state it did not find.
-        view = state if isinstance(state, StoryView) else None
-        session = StorySessionType.from_view(view) if view is not None else None
+        session = StorySessionType.from_view(state) if state is not None else None
         return cls(**Run.run_fields(run, loaders), story_session=session)

@@ -167,9 +167,10 @@ class Run(relay.Node):
         }
 
     @classmethod
-    def from_run(cls: type[R], run: model.Run, state: dict[str, Any], loaders: RunLoaders) -> R:
-        """The run as this type, from its framework row and its play-type `state`
-        (`RunRules.states()`). Override to add the state's fields."""
+    def from_run(cls: type[R], run: model.Run, state: Any, loaders: RunLoaders) -> R:
+        """The run as this type, from its framework row and its play type's state row
+        (`RunRules.states()`; None when the run has none). Override with the state's type
+        to add its fields."""
         return cls(**Run.run_fields(run, loaders))
 
     @classmethod
@@ -291,5 +292,5 @@ async def build_runs(runs: Sequence[model.Run], info: Info) -> list[Run | None]:
     built: list[Run | None] = []
     for run in runs:
         cls = run_type_for(run.play_type)
-        built.append(cls.from_run(run, states.get(run.run_id, {}), loaders) if cls else None)
+        built.append(cls.from_run(run, states.get(run.run_id), loaders) if cls else None)
     return built

@@ -9,7 +9,7 @@ the run's current `snapshotVersion`; a refusal returns `errors` (and
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -65,11 +65,11 @@ class SquareHoleRun(Run):
     def from_run(
         cls,
         run: runs_model.Run,
-        state: SquareHoleRunState | dict[str, Any],
+        state: SquareHoleRunState | None,
         loaders: RunLoaders,
     ) -> SquareHoleRun:
-        # The framework passes {} for a run that has no state row.
-        if not isinstance(state, SquareHoleRunState):
+        # None: the run has no state row.
+        if state is None:
             state = SquareHoleRunState.empty(run.run_id)
         return cls(
             **Run.run_fields(run, loaders),

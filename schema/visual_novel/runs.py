@@ -88,10 +88,9 @@ class VisualNovelRun(Run):
     def from_run(
         cls,
         run: runs_model.Run,
-        state: VisualNovelRunStateRow | dict[str, Any],
+        state: VisualNovelRunStateRow | None,
         loaders: RunLoaders,
     ) -> VisualNovelRun:
-        # The framework passes {} for a run whose state it did not find.
         return cls(**Run.run_fields(run, loaders), **_state_fields(state))
 
     @strawberry.field(
@@ -114,9 +113,8 @@ class VisualNovelRun(Run):
         ]
 
 
-def _state_fields(state: VisualNovelRunStateRow | dict[str, Any]) -> dict[str, Any]:
+def _state_fields(row: VisualNovelRunStateRow | None) -> dict[str, Any]:
     """The run's own fields from its state row (those of a run without one: empty)."""
-    row = state if isinstance(state, VisualNovelRunStateRow) else None
     if row is None:
         return {
             "current_scene_id": "",

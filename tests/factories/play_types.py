@@ -48,10 +48,3 @@ async def ready_work(
             **options,
         )
     return started
-
-
-def public_code_of(work: Any) -> str:
-    """The public work code of what a plugin's publish returned: a typed work row, or (for
-    the play types not yet on typed rows, issue 21) the stored row."""
-    code = work["public_work_code"] if isinstance(work, dict) else work.public_work_code
-    return str(code)

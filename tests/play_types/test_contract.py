@@ -19,7 +19,7 @@ from resolvers.principal import ANONYMOUS
 from subscriptions import streams
 from tests.factories.auth import make_user
 from tests.factories.gallery import read_model
-from tests.factories.play_types import public_code_of, ready_work
+from tests.factories.play_types import ready_work
 from tests.fixtures import GraphQLClient
 
 
@@ -99,7 +99,7 @@ async def test_publishing_a_ready_work_enters_the_gallery_with_a_public_code(
     # when it is published
     work = await plugin.publish(viewer=owner.principal, work_id=started.work_id)
     # then it has a public code of its play type, a gallery row and a PUBLISHED change
-    code = public_code_of(work)
+    code = work.public_work_code
     assert code.startswith(plugin.public_code_prefix)
     assert len(code) == len(plugin.public_code_prefix) + plugin.public_code_length
     row = await read_model(started.work_id, plugin.play_type)
@@ -137,7 +137,7 @@ async def test_update_republishes_and_unpublish_leaves_the_gallery_keeping_the_c
     # then the changes follow in order and the public code was kept
     kinds = [kind for kind, _, _ in await _gallery_changes()]
     assert kinds == ["published", "updated", "unpublished", "published"]
-    assert public_code_of(again) == public_code_of(published)
+    assert again.public_work_code == published.public_work_code
 
 
 async def test_update_and_unpublish_of_a_draft_are_refused(

@@ -11,7 +11,7 @@ from resolvers.errors import DomainError
 from resolvers.play_types import public_codes
 from resolvers.play_types.contract import PlaySession, PlayTypePlugin
 from tests.factories.auth import TestUser, make_user
-from tests.factories.play_types import public_code_of, ready_work
+from tests.factories.play_types import ready_work
 from tests.fixtures import GraphQLClient
 
 
@@ -22,7 +22,7 @@ async def _a_taken_code_and_a_ready_work(
     owner = await make_user()
     first = await ready_work(plugin, gql, owner)
     published = await plugin.publish(viewer=owner.principal, work_id=first.work_id)
-    return owner, public_code_of(published), await ready_work(plugin, gql, owner)
+    return owner, str(published.public_work_code), await ready_work(plugin, gql, owner)
 
 
 async def test_a_colliding_code_is_retried_inside_the_publication(
@@ -36,7 +36,7 @@ async def test_a_colliding_code_is_retried_inside_the_publication(
     # when the second work is published
     work = await plugin.publish(viewer=owner.principal, work_id=second.work_id)
     # then the collisions were rolled back and the third code taken
-    assert public_code_of(work) == fresh
+    assert work.public_work_code == fresh
 
 
 async def test_five_collisions_refuse_the_publication_and_write_nothing(
@@ -76,7 +76,7 @@ async def test_concurrent_first_publications_of_many_works_get_distinct_codes(
         *(PUZZLE.publish(viewer=owner.principal, work_id=work.work_id) for work in works)
     )
     # then each has its own code, stored
-    codes = {public_code_of(work) for work in published}
+    codes = {work.public_work_code for work in published}
     assert len(codes) == 8
     stored = await PuzzleWorkProfile.select(PuzzleWorkProfile.public_work_code)
     assert {row["public_work_code"] for row in stored} == codes
