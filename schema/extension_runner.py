@@ -11,6 +11,11 @@ hooks and runs only them: with none, `on_stream_result` is a shared no-op and th
 are the execution context's own; an extension whose stream hook does all its work before
 the yield may offer it as a plain `process_stream_result(result)`, called directly. Any
 other extension that overrides them is run exactly as Strawberry's runner runs it.
+
+With neither (no stream hook but plain ones, no result hook) the runner also accepts direct
+frames for the operation (schema/direct_frames.py): results without errors may then reach
+a WebSocket without the stream. A plain stream hook must therefore touch only results with
+errors (ErrorPolicy masks errors; a result without any passes it unchanged).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from strawberry.extensions.context import StreamResultContextManager
 from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.types import ExecutionContext
 from strawberry.utils.await_maybe import await_maybe
+
+from schema import direct_frames
 
 
 class _NoStreamHooks:
@@ -65,6 +72,8 @@ class LeanExtensionsRunner(SchemaExtensionsRunner):
         self.stream_hooks = any(p is None for p in plain)
         self.plain_stream_hooks: list[Callable[[Any], None]] = [p for p in plain if p]
         self.result_hooks = [e for e in self.extensions if overrides(e, "get_results")]
+        if not self.stream_hooks and not self.result_hooks:
+            direct_frames.accept(execution_context)
 
     def on_stream_result(self, result: Any) -> StreamResultContextManager:
         if self.stream_hooks:

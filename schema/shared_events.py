@@ -17,13 +17,17 @@ same graphql-core work: the largest cost of fan-out. So:
 Only immutable events may be shared (an event at a stream position never changes).
 Per-event authorization (the connection's watch) happens before an event is yielded
 (schema/streaming.py), for every subscriber, so sharing a result never skips it.
+
+Over graphql-transport-ws a subscriber whose result is already there skips even the
+per-event executor: its frame is written from the result's payload, encoded once per key
+(`payload_of`, schema/direct_frames.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import AsyncIterable, Awaitable, Callable, Hashable
 from typing import Any, TypeVar, cast
 
 import orjson
@@ -39,16 +43,19 @@ from graphql import (
 )
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from schema.direct_frames import Encode, current_sink, relay
+
 T = TypeVar("T")
 CAPACITY = 4096
 
 
 class _Entry:
-    __slots__ = ("results", "value")
+    __slots__ = ("payloads", "results", "value")
 
     def __init__(self, value: object) -> None:
         self.value = value
         self.results: dict[Hashable, ExecutionResult | asyncio.Future[ExecutionResult]] = {}
+        self.payloads: dict[Hashable, str] = {}
 
 
 class SharedEvents:
@@ -78,6 +85,30 @@ class SharedEvents:
         entry = self._by_identity.get(id(value))
         return entry.results if entry is not None and entry.value is value else None
 
+    def payload_of(self, value: object, key: Hashable, encode: Encode) -> str | None:
+        """The `next` payload text of `value`'s result for `key`, encoded once; None when
+        there is no finished result yet, or it has errors (masking makes those differ
+        per connection: they carry its request id)."""
+        entry = self._by_identity.get(id(value))
+        if entry is None or entry.value is not value:
+            return None
+        payload = entry.payloads.get(key)
+        if payload is not None:
+            return payload
+        result = entry.results.get(key)
+        if isinstance(result, asyncio.Future):
+            if not result.done() or result.cancelled() or result.exception() is not None:
+                return None
+            result = result.result()
+        if result is None or result.errors:
+            return None
+        # Strawberry's payload of a result without errors or extensions (Operation.send_next).
+        encoded = encode({"data": result.data})
+        if not isinstance(encoded, str):
+            return None  # bytes go out as binary frames: the normal stream sends those
+        entry.payloads[key] = encoded
+        return encoded
+
 
 _shared: SharedEvents | None = None
 
@@ -100,16 +131,21 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
 
     _execution_key: Hashable | None = None
 
-    def build_per_event_executor(self, payload: Any) -> Any:
-        # Computed once per subscription, on the executor every event's copy is made from.
-        if self._execution_key is None:
-            self._execution_key = execution_key(
+    def cancellable_iterable(self, iterable: AsyncIterable[T]) -> AsyncIterable[T]:
+        # graphql-core wraps the subscription's source stream here, on the executor every
+        # event's copy is made from (which inherit the key), before the first event.
+        if self._execution_key is None and self.operation.operation is OperationType.SUBSCRIPTION:
+            key = self._execution_key = execution_key(
                 self.operation,
                 self.fragment_definitions,
                 self.variable_values.coerced,
                 getattr(self.context_value, "principal", None),
             )
-        return super().build_per_event_executor(payload)
+            sink = current_sink()
+            if sink is not None and sink.execution is not None:
+                events, encode = shared_events(), sink.encode
+                iterable = relay(iterable, sink, lambda e: events.payload_of(e, key, encode))
+        return super().cancellable_iterable(iterable)
 
     def execute_operation(self, serially: bool | None = None) -> Any:
         key = self._execution_key

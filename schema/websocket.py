@@ -20,6 +20,7 @@ from graphql import GraphQLFormattedError
 from starlette.websockets import WebSocket, WebSocketState
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ErrorMessage as TransportErrorMessage,
@@ -33,6 +34,7 @@ from resolvers import clock
 from resolvers.auth.authenticate import principal_from_token
 from resolvers.auth.tokens import InvalidToken
 from schema.context import Context
+from schema.direct_frames import frame_sink
 from schema.persisted import PersistedQueries, PersistedQueryRefused
 from subscriptions.revocations import Watch, current_registry
 
@@ -153,6 +155,16 @@ class TransportWsHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await self.send_message(error)
             return
         await super().handle_subscribe(message)
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        # In the operation's own task: its shared results' frames may skip Strawberry's
+        # per-subscriber stream (schema/direct_frames.py).
+        websocket = self.context.request
+        if not isinstance(websocket, WebSocket):
+            await super().run_operation(operation)
+            return
+        with frame_sink(operation.id, websocket, self.view.encode_json):
+            await super().run_operation(operation)
 
     async def shutdown(self) -> None:
         release_connection(self.context)
