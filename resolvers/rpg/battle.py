@@ -49,9 +49,8 @@ async def refuse_during_battle(session: StorySessionRow) -> None:
     player's hp and mana from the battle, which would overwrite anything gained meanwhile."""
     active = await play_store.one(
         BattleStateRow,
-        "runtime_session_id = {} AND status = {}",
-        session.runtime_session_id,
-        BattleStatus.ACTIVE.value,
+        runtime_session_id=session.runtime_session_id,
+        status=BattleStatus.ACTIVE.value,
     )
     if active is not None:
         raise RpgError(
@@ -130,9 +129,8 @@ async def act(
     """One turn: the changes and the session columns to write (vitals after the battle)."""
     battle = await play_store.one(
         BattleStateRow,
-        "battle_state_id = {} AND runtime_session_id = {}",
-        battle_id[:64],
-        session.runtime_session_id,
+        battle_state_id=battle_id[:64],
+        runtime_session_id=session.runtime_session_id,
     )
     if battle is None:
         raise RpgError(RpgErrorCode.ILLEGAL_MOVE, "No such battle in this story.", field="battleId")

@@ -65,33 +65,29 @@ async def _insert(
     source_reference_id: str | None,
     now: datetime,
 ) -> InventorySlotRow:
-    rows = await InventorySlot.raw(
-        "INSERT INTO inventory_slot (slot_id, runtime_session_id, story_session_id, "
-        "actor_user_id, container_kind, slot_key, item_id, category, name, description, "
-        "quantity, rarity, tags, stackable, stack_key, equipment_slot_id, source_kind, "
-        "source_reference_id, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, "
-        "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING *",
-        new_id(),
-        session.runtime_session_id,
-        session.story_session_id,
-        session.actor_user_id,
-        container,
-        slot_key,
-        item.item_id,
-        item.category.value,
-        item.name,
-        item.description,
-        quantity,
-        item.rarity.value,
-        store.dumps(item.tags),
-        item.stackable,
-        item.stack_key,
-        item.equipment_slot_id.value if item.equipment_slot_id else None,
-        source_kind,
-        source_reference_id,
-        now,
-        now,
+    row = InventorySlot(
+        slot_id=new_id(),
+        runtime_session_id=session.runtime_session_id,
+        story_session_id=session.story_session_id,
+        actor_user_id=session.actor_user_id,
+        container_kind=container,
+        slot_key=slot_key,
+        item_id=item.item_id,
+        category=item.category.value,
+        name=item.name,
+        description=item.description,
+        quantity=quantity,
+        rarity=item.rarity.value,
+        tags=store.dumps(item.tags),
+        stackable=item.stackable,
+        stack_key=item.stack_key,
+        equipment_slot_id=item.equipment_slot_id.value if item.equipment_slot_id else None,
+        source_kind=source_kind,
+        source_reference_id=source_reference_id,
+        created_at=now,
+        updated_at=now,
     )
+    rows = await InventorySlot.insert(row).returning(*InventorySlot.all_columns())
     return InventorySlotRow.from_row(rows[0])
 
 
@@ -124,12 +120,15 @@ async def add_items(
                 if left == 0 or room <= 0 or not row.stackable:
                     continue
                 added = min(room, left)
-                rows = await InventorySlot.raw(
-                    "UPDATE inventory_slot SET quantity = quantity + {}, updated_at = {} "
-                    "WHERE slot_id = {} RETURNING *",
-                    added,
-                    now,
-                    row.slot_id,
+                rows = await (
+                    InventorySlot.update(
+                        {
+                            InventorySlot.quantity: InventorySlot.quantity + added,
+                            InventorySlot.updated_at: now,
+                        }
+                    )
+                    .where(InventorySlot.slot_id == row.slot_id)
+                    .returning(*InventorySlot.all_columns())
                 )
                 changes.append(store.change(TABLE, "update", InventorySlotRow.from_row(rows[0])))
                 left -= added
@@ -162,20 +161,23 @@ async def take_one(
 ) -> tuple[InventorySlotRow, list[dict[str, Any]]]:
     """One unit out of a slot (deleted at zero): the row before and the changes.
     ILLEGAL_MOVE when the session has no unit there."""
-    rows = await InventorySlot.raw(
-        "UPDATE inventory_slot SET quantity = quantity - 1, updated_at = {} "
-        "WHERE slot_id = {} AND runtime_session_id = {} AND container_kind = {} "
-        "AND quantity >= 1 RETURNING *",
-        now,
-        slot_id[:64],
-        runtime_session_id,
-        container,
+    rows = await (
+        InventorySlot.update(
+            {InventorySlot.quantity: InventorySlot.quantity - 1, InventorySlot.updated_at: now}
+        )
+        .where(
+            (InventorySlot.slot_id == slot_id[:64])
+            & (InventorySlot.runtime_session_id == runtime_session_id)
+            & (InventorySlot.container_kind == container)
+            & (InventorySlot.quantity >= 1)
+        )
+        .returning(*InventorySlot.all_columns())
     )
     if not rows:
         raise illegal(f"You have no such item in your {container}.", "slotId")
     row = InventorySlotRow.from_row(rows[0])
     if int(row.quantity) == 0:
-        await InventorySlot.raw("DELETE FROM inventory_slot WHERE slot_id = {}", row.slot_id)
+        await InventorySlot.delete().where(InventorySlot.slot_id == row.slot_id)
         return row, [store.change(TABLE, "delete", row)]
     return row, [store.change(TABLE, "update", row)]
 
@@ -200,7 +202,7 @@ async def equip(session: StorySessionRow, slot_id: str, now: datetime) -> list[d
     )
     if found is not None:
         worn = InventorySlotRow.from_row(found)
-        await InventorySlot.raw("DELETE FROM inventory_slot WHERE slot_id = {}", worn.slot_id)
+        await InventorySlot.delete().where(InventorySlot.slot_id == worn.slot_id)
         changes.append(store.change(TABLE, "delete", worn))
         changes += await add_items(
             session,

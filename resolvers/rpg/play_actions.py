@@ -36,7 +36,7 @@ async def battle_act(
 ) -> StoryView:
     """A turn of one of the viewer's battles (NOT_FOUND for another user's)."""
     user_id = viewer.require_user()
-    battle = await play_store.one(BattleStateRow, "battle_state_id = {}", battle_id[:64])
+    battle = await play_store.one(BattleStateRow, battle_state_id=battle_id[:64])
     if battle is None or battle.actor_user_id != user_id:
         raise NotFound(NO_BATTLE)
     move: dict[str, Any] = {"kind": "battle_act", "battleId": battle_id, "action": action.value}

@@ -1,13 +1,17 @@
 """Rows of part 2's tables (battle_state, treasure_record, quest_record, quest_log,
-player_progression, chapter_progression): raw SQL on both engines, JSON given as Python
-values and read back as typed rows (play_rows.py, quest_rows.py), each statement taking
-the row class for its table. Every write runs inside the run's transaction (store.py)."""
+player_progression, chapter_progression) through Piccolo's query builder, JSON given as
+Python values and read back as typed rows (play_rows.py, quest_rows.py), each statement
+taking the row class for its table (columns named by keyword are checked against the
+table before the statement runs). Every write runs inside the run's transaction
+(store.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Protocol, Self, TypeVar
 
+from piccolo.columns import Column, Integer
+from piccolo.custom_types import Combinable
 from piccolo.table import Table
 
 from db.tables.rpg import (
@@ -42,35 +46,81 @@ class PlayRow(Protocol):
 R = TypeVar("R", bound=PlayRow)
 
 
-def _value(kind: type[PlayRow], key: str, value: Any) -> Any:
-    return store.dumps(value) if key in kind.JSON else value
+TABLES: dict[str, type[Table]] = {
+    table._meta.tablename: table
+    for table in (
+        BattleState,
+        TreasureRecord,
+        QuestRecord,
+        QuestLog,
+        PlayerProgression,
+        ChapterProgression,
+    )
+}
+
+
+def _table(kind: type[PlayRow]) -> type[Table]:
+    return TABLES[kind.TABLE]
+
+
+def _values(kind: type[PlayRow], columns: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: store.dumps(v) if k in kind.JSON else v for k, v in columns.items()}
+
+
+def _matching(table: type[Table], where: Mapping[str, Any]) -> Combinable:
+    """`column = value AND …` for columns named by keyword (ValueError for an unknown one)."""
+    combined: Combinable | None = None
+    for name, value in where.items():
+        condition = table._meta.get_column_by_name(name) == value
+        combined = condition if combined is None else combined & condition
+    assert combined is not None, "a row is always chosen by some column"
+    return combined
+
+
+def _row(kind: type[R], row: Mapping[str, Any]) -> Table:
+    # Every column is written: the ones `row` leaves out take the table's defaults.
+    return _table(kind)(**_values(kind, row))
 
 
 async def insert(kind: type[R], row: Mapping[str, Any]) -> R:
-    names = list(row)
-    rows = await BattleState.raw(
-        f"INSERT INTO {kind.TABLE} ({', '.join(names)}) "
-        f"VALUES ({', '.join('{}' for _ in names)}) RETURNING *",
-        *(_value(kind, k, v) for k, v in row.items()),
-    )
+    table = _table(kind)
+    rows = await table.insert(_row(kind, row)).returning(*table.all_columns())
     return kind.from_row(rows[0])
 
 
 async def update(kind: type[R], key_value: str, **columns: Any) -> R:
-    names = list(columns)
-    rows = await BattleState.raw(
-        f"UPDATE {kind.TABLE} SET "
-        + ", ".join(f"{name} = {{}}" for name in names)
-        + f" WHERE {kind.KEY} = {{}} RETURNING *",
-        *(_value(kind, k, v) for k, v in columns.items()),
-        key_value,
+    """Set `columns` on the row with key `key_value`; the row after."""
+    return await update_where(kind, _values(kind, columns), **{kind.KEY: key_value})
+
+
+async def update_where(kind: type[R], values: Mapping[str, Any], **where: Any) -> R:
+    """Set `values` (SQL values as given: a JSON column's text, `column + n`) on the one
+    row matching `where`; the row after."""
+    table = _table(kind)
+    changes: dict[Column | str, Any] = {name: value for name, value in values.items()}
+    rows = await (
+        table.update(changes).where(_matching(table, where)).returning(*table.all_columns())
     )
     return kind.from_row(rows[0])
 
 
-async def one(kind: type[R], where: str, *values: Any) -> R | None:
-    rows = await BattleState.raw(f"SELECT * FROM {kind.TABLE} WHERE {where}", *values)
-    return kind.from_row(rows[0]) if rows else None
+async def add_to(kind: type[R], amounts: Mapping[str, int], **where: Any) -> R:
+    """Add `amounts` to integer columns of the one row matching `where` (one statement, so
+    concurrent additions never lose one); the row after."""
+    table = _table(kind)
+    values: dict[str, Any] = {}
+    for name, amount in amounts.items():
+        column = table._meta.get_column_by_name(name)
+        assert isinstance(column, Integer), f"{name} is not an integer column"
+        values[name] = column + amount
+    return await update_where(kind, values, **where)
+
+
+async def one(kind: type[R], **where: Any) -> R | None:
+    """The row whose columns equal `where`'s values (at most one matches)."""
+    table = _table(kind)
+    row = await table.select().where(_matching(table, where)).first()
+    return kind.from_row(row) if row is not None else None
 
 
 async def _of(
@@ -119,18 +169,14 @@ async def quest_logs_of(runtime_session_ids: Sequence[str]) -> dict[str, list[Qu
     )
 
 
-async def raw(sql: str, *values: Any) -> list[dict[str, Any]]:
-    return list(await BattleState.raw(sql, *values))
-
-
 async def insert_new(kind: type[R], row: Mapping[str, Any]) -> R | None:
     """Insert unless a unique key already holds a row (`ON CONFLICT DO NOTHING`): the row
     inserted, or None. Both engines."""
-    names = list(row)
-    rows = await BattleState.raw(
-        f"INSERT INTO {kind.TABLE} ({', '.join(names)}) "
-        f"VALUES ({', '.join('{}' for _ in names)}) ON CONFLICT DO NOTHING RETURNING *",
-        *(_value(kind, k, v) for k, v in row.items()),
+    table = _table(kind)
+    rows = await (
+        table.insert(_row(kind, row))
+        .on_conflict(action="DO NOTHING")
+        .returning(*table.all_columns())
     )
     return kind.from_row(rows[0]) if rows else None
 

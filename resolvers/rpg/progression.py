@@ -69,20 +69,16 @@ async def _grant_player(
             "updated_at": now,
         },
     )
-    rows = await play_store.raw(
-        "UPDATE player_progression SET total_xp = total_xp + {} WHERE user_id = {} RETURNING *",
-        xp,
-        user_id,
-    )
-    before_level = int(rows[0]["level"])
-    level, within = level_for(int(rows[0]["total_xp"]))
+    added = await play_store.add_to(PlayerProgressionRow, {"total_xp": xp}, user_id=user_id)
+    before_level = added.level
+    level, within = level_for(added.total_xp)
     after = await play_store.update(
         PlayerProgressionRow,
         user_id,
         level=level,
         current_level_xp=within,
         xp_to_next_level=xp_to_next(level) - within,
-        pending_level_ups=int(rows[0]["pending_level_ups"]) + max(0, level - before_level),
+        pending_level_ups=added.pending_level_ups + max(0, level - before_level),
         last_granted_source=source.value,
         updated_at=now,
     )
@@ -133,25 +129,23 @@ async def _grant_chapter(
             "updated_at": now,
         },
     )
-    rows = await play_store.raw(
-        "UPDATE chapter_progression SET actual_quest_xp = actual_quest_xp + {}, "
-        "actual_hostile_xp = actual_hostile_xp + {}, "
-        "actual_hostile_defeat_count = actual_hostile_defeat_count + {} "
-        "WHERE user_id = {} AND chapter_id = {} RETURNING *",
-        quest_xp,
-        hostile_xp,
-        1 if hostile_xp else 0,
-        user_id,
-        qualified,
+    row = await play_store.add_to(
+        ChapterProgressionRow,
+        {
+            "actual_quest_xp": quest_xp,
+            "actual_hostile_xp": hostile_xp,
+            "actual_hostile_defeat_count": 1 if hostile_xp else 0,
+        },
+        user_id=user_id,
+        chapter_id=qualified,
     )
-    row = rows[0]
-    actual = int(row["actual_quest_xp"]) + int(row["actual_hostile_xp"])
-    planned = int(row["planned_total_xp"])
+    actual = row.actual_quest_xp + row.actual_hostile_xp
+    planned = row.planned_total_xp
     done = planned > 0 and actual >= planned
     after = await play_store.update(
         ChapterProgressionRow,
-        row["chapter_progression_id"],
-        level_at_exit=row["level_at_exit"] or (level if done else None),
+        row.chapter_progression_id,
+        level_at_exit=row.level_at_exit or (level if done else None),
         pace_band=pace_band(actual, planned).value,
         updated_at=now,
     )

@@ -66,9 +66,8 @@ async def _log(
 async def _quest(session: StorySessionRow, quest_key: str) -> QuestRecordRow | None:
     return await play_store.one(
         QuestRecordRow,
-        "runtime_session_id = {} AND quest_key = {}",
-        session.runtime_session_id,
-        quest_key[:128],
+        runtime_session_id=session.runtime_session_id,
+        quest_key=quest_key[:128],
     )
 
 

@@ -1,7 +1,7 @@
 """Typed rows of part 1 of the RPG runtime (story_session, story_event, npc_state,
-inventory_slot), each built in `from_row` on both engines: raw statements give JSON columns
-and times as text on SQLite, selects give JSON as text on both. Fields follow the tables'
-column order, so a row's change (`store.change`) lists the columns as `RETURNING *` did.
+inventory_slot), each built in `from_row` on both engines: selects and `returning` give
+JSON columns as text (and SQLite may give times as text). Fields follow the tables' column
+order, so a row's change (`store.change`) lists the columns as `returning` them all does.
 
 JSON columns stay decoded JSON (they are also what `storySessionEvents` replays); the
 properties read them through the pydantic models that validated them when written."""

@@ -69,54 +69,56 @@ async def start(*, run: Run, work: PlayableWork, now: datetime) -> dict[str, Any
     progress = Progress()
     narrative = story.opening(draft, content)
     story_session_id = new_id()
-    rows = await StorySession.raw(
-        "INSERT INTO story_session (story_session_id, runtime_session_id, actor_user_id, "
-        "world_profile_id, initial_prompt, opening_summary, latest_narrative_text, "
-        "latest_choice_function_id, status, version, created_at, updated_at, mode, seed, "
-        "content_json, offered_choices_json, pending_task_id, pending_action_json, "
-        "turn_count, progress_json) VALUES ({}, {}, {}, {}, {}, {}, {}, NULL, {}, 0, {}, {}, "
-        "{}, {}, {}, {}, NULL, NULL, 0, {}) RETURNING *",
-        story_session_id,
-        run.run_id,
-        run.owner_user_id,
-        work.work_id,
-        story.initial_prompt(draft),
-        draft.summary or None,
-        narrative,
-        StorySessionStatus.ACTIVE.value,
-        now,
-        now,
-        run.mode.value,
-        seed,
-        store.dumps(content.as_json()),
-        store.dumps([c.as_json() for c in story.offered(content, progress)]),
-        store.dumps(progress.as_json()),
+    # `vitals_json` keeps its default (`{}`: a fresh player).
+    row = StorySession(
+        story_session_id=story_session_id,
+        runtime_session_id=run.run_id,
+        actor_user_id=run.owner_user_id,
+        world_profile_id=work.work_id,
+        initial_prompt=story.initial_prompt(draft),
+        opening_summary=draft.summary or None,
+        latest_narrative_text=narrative,
+        latest_choice_function_id=None,
+        status=StorySessionStatus.ACTIVE.value,
+        version=0,
+        created_at=now,
+        updated_at=now,
+        mode=run.mode.value,
+        seed=seed,
+        content_json=store.dumps(content.as_json()),
+        offered_choices_json=store.dumps([c.as_json() for c in story.offered(content, progress)]),
+        pending_task_id=None,
+        pending_action_json=None,
+        turn_count=0,
+        progress_json=store.dumps(progress.as_json()),
     )
+    rows = await StorySession.insert(row).returning(*StorySession.all_columns())
     session = StorySessionRow.from_row(rows[0])
     changes = [store.change("story_session", "insert", session)]
     for npc in content.npcs:
         profile = StanceProfile(stance=npc.stance, likes=npc.likes, role=npc.role)
         relation: NpcRelationState = relation_for(npc.affinity, False)
-        inserted = await NpcState.raw(
-            "INSERT INTO npc_state (npc_state_id, runtime_session_id, npc_id, npc_name, "
-            "affinity, relation_state, help_used, chatted_count, gifts_given, recruited, "
-            "trade_stock_signature, revealed_facts, known_attribute_rumors, "
-            "first_meaningful_contact_resolved, seen_backstory_chapter_ids, stance_profile, "
-            "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, 0, 0, {}, NULL, '[]', "
-            "'[]', {}, '[]', {}, {}, {}) RETURNING *",
-            new_id(),
-            run.run_id,
-            npc.npc_id,
-            npc.name,
-            npc.affinity,
-            relation.value,
-            False,
-            False,
-            False,
-            store.dumps(profile.as_json()),
-            now,
-            now,
+        npc_row = NpcState(
+            npc_state_id=new_id(),
+            runtime_session_id=run.run_id,
+            npc_id=npc.npc_id,
+            npc_name=npc.name,
+            affinity=npc.affinity,
+            relation_state=relation.value,
+            help_used=False,
+            chatted_count=0,
+            gifts_given=0,
+            recruited=False,
+            trade_stock_signature=None,
+            revealed_facts="[]",
+            known_attribute_rumors="[]",
+            first_meaningful_contact_resolved=False,
+            seen_backstory_chapter_ids="[]",
+            stance_profile=store.dumps(profile.as_json()),
+            created_at=now,
+            updated_at=now,
         )
+        inserted = await NpcState.insert(npc_row).returning(*NpcState.all_columns())
         changes.append(store.change("npc_state", "insert", NpcStateRow.from_row(inserted[0])))
     changes += await inventory.add_items(
         session,

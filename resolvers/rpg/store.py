@@ -15,6 +15,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from piccolo.columns import Column
 from pydantic import TypeAdapter
 
 from db.tables.rpg import InventorySlot, NpcState, StoryEvent, StorySession
@@ -56,7 +57,7 @@ def dumps(value: Any) -> str | None:
 
 
 def _shown(value: Any) -> Any:
-    """A row's value as the change shows it: the raw row's text for times and enums."""
+    """A row's value as the change shows it: ISO text for times, values for enums."""
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, Enum):
@@ -103,14 +104,13 @@ async def owned_session(*, viewer: Principal, story_session_id: str) -> StorySes
 
 async def write_session(story_session_id: str, **columns: Any) -> StorySessionRow:
     """Update columns of a session (JSON ones given as Python values); the row after."""
-    names = list(columns)
-    values = [dumps(v) if k in SESSION_JSON else v for k, v in columns.items()]
-    rows = await StorySession.raw(
-        "UPDATE story_session SET "
-        + ", ".join(f"{name} = {{}}" for name in names)
-        + " WHERE story_session_id = {} RETURNING *",
-        *values,
-        story_session_id,
+    values: dict[Column | str, Any] = {
+        k: dumps(v) if k in SESSION_JSON else v for k, v in columns.items()
+    }
+    rows = await (
+        StorySession.update(values)
+        .where(StorySession.story_session_id == story_session_id)
+        .returning(*StorySession.all_columns())
     )
     return StorySessionRow.from_row(rows[0])
 
@@ -126,19 +126,17 @@ async def insert_event(
     action_text: str | None,
     now: datetime,
 ) -> StoryEventRow:
-    rows = await StoryEvent.raw(
-        "INSERT INTO story_event (event_id, story_session_id, event_kind, narrative_text, "
-        "choice_function_id, created_at, turn_index, action_text) "
-        "VALUES ({}, {}, {}, {}, {}, {}, {}, {}) RETURNING *",
-        event_id,
-        story_session_id,
-        kind,
-        narrative,
-        choice_function_id,
-        now,
-        turn_index,
-        action_text,
+    event = StoryEvent(
+        event_id=event_id,
+        story_session_id=story_session_id,
+        event_kind=kind,
+        narrative_text=narrative,
+        choice_function_id=choice_function_id,
+        created_at=now,
+        turn_index=turn_index,
+        action_text=action_text,
     )
+    rows = await StoryEvent.insert(event).returning(*StoryEvent.all_columns())
     return StoryEventRow.from_row(rows[0])
 
 
@@ -184,14 +182,13 @@ async def npc_row(runtime_session_id: str, npc_id: str) -> NpcStateRow | None:
 
 
 async def write_npc(npc_state_id: str, **columns: Any) -> NpcStateRow:
-    names = list(columns)
-    values = [npc_json(k, v) if k in NPC_JSON else v for k, v in columns.items()]
-    rows = await NpcState.raw(
-        "UPDATE npc_state SET "
-        + ", ".join(f"{name} = {{}}" for name in names)
-        + " WHERE npc_state_id = {} RETURNING *",
-        *values,
-        npc_state_id,
+    values: dict[Column | str, Any] = {
+        k: npc_json(k, v) if k in NPC_JSON else v for k, v in columns.items()
+    }
+    rows = await (
+        NpcState.update(values)
+        .where(NpcState.npc_state_id == npc_state_id)
+        .returning(*NpcState.all_columns())
     )
     return NpcStateRow.from_row(rows[0])
 

@@ -8,9 +8,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from piccolo.columns import Column
 from pydantic import BaseModel
 
-from db.tables.visual_novel import VisualNovelAgentMessage, VisualNovelAgentSession
+from db.tables.visual_novel import (
+    VisualNovelAgentMessage,
+    VisualNovelAgentSession,
+    VisualNovelWorkProfile,
+)
 from resolvers.creation.adapters import CreationAdapter
 from resolvers.creation.model import ConversationMessage, ReplyOutcome, SessionState
 from resolvers.gallery.model import WorkPublicationStatus
@@ -50,17 +55,22 @@ async def mirror_draft(
     """A draft work's card follows its session's draft (a published work keeps what was
     published until `visualNovelWorkUpdate`); returns the work's id."""
     columns = drafts.projection(draft)
-    rows = await VisualNovelAgentSession.raw(
-        "UPDATE visual_novel_work_profile SET work_title = {}, work_description = {}, "
-        "tags_json = {}, draft_json = {}, updated_at = {} "
-        "WHERE source_session_id = {} AND publication_status = {} RETURNING profile_id",
-        columns["work_title"],
-        columns["work_description"],
-        as_json(columns["tags_json"]),
-        as_json(columns["draft_json"]),
-        now,
-        session_id,
-        WorkPublicationStatus.DRAFT.value,
+    profile = VisualNovelWorkProfile
+    rows = await (
+        profile.update(
+            {
+                profile.work_title: columns["work_title"],
+                profile.work_description: columns["work_description"],
+                profile.tags_json: as_json(columns["tags_json"]),
+                profile.draft_json: as_json(columns["draft_json"]),
+                profile.updated_at: now,
+            }
+        )
+        .where(
+            (profile.source_session_id == session_id)
+            & (profile.publication_status == WorkPublicationStatus.DRAFT.value)
+        )
+        .returning(profile.profile_id)
     )
     return str(rows[0]["profile_id"]) if rows else None
 
@@ -75,17 +85,17 @@ async def save_draft(
     if work_id is not None:
         images = (await gate.bound_images([work_id]))[work_id]
         missing = gate.missing_scene_images(draft, images)
-    values: dict[str, Any] = {
+    values: dict[Column | str, Any] = {
         "draft_json": as_json(drafts.stored_json(draft, session.draft)),
         "pending_action_json": as_json(drafts.pending_action(draft, missing)),
-        **extra,
-        "updated_at": now,
     }
-    assignments = ", ".join(f"{column} = {{}}" for column in values)
-    rows = await VisualNovelAgentSession.raw(
-        f"UPDATE visual_novel_agent_session SET {assignments} WHERE session_id = {{}} RETURNING *",
-        *values.values(),
-        session.session_id,
+    values.update({column: value for column, value in extra.items()})
+    values["updated_at"] = now
+    table = VisualNovelAgentSession
+    rows = await (
+        table.update(values)
+        .where(table.session_id == session.session_id)
+        .returning(*table.all_columns())
     )
     return rows[0]
 
@@ -114,13 +124,10 @@ class VisualNovelAdapter(CreationAdapter):
     ) -> list[StreamEntry]:
         draft = outcome.draft
         if draft is None:
-            await VisualNovelAgentSession.raw(
-                "UPDATE visual_novel_agent_session SET last_assistant_reply = {}, "
-                "updated_at = {} WHERE session_id = {}",
-                outcome.assistant_text,
-                now,
-                session.session_id,
-            )
+            table = VisualNovelAgentSession
+            await table.update(
+                {table.last_assistant_reply: outcome.assistant_text, table.updated_at: now}
+            ).where(table.session_id == session.session_id)
             return []
         assert isinstance(draft, drafts.VisualNovelResultDraft)
         await save_draft(

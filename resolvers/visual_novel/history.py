@@ -14,7 +14,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from db.tables.visual_novel import VisualNovelRuntimeHistoryEntry, VisualNovelRuntimeRun
+from piccolo.columns import Column
+
+from db.tables.visual_novel import (
+    VisualNovelRuntimeEvent,
+    VisualNovelRuntimeHistoryEntry,
+    VisualNovelRuntimeRun,
+)
 from resolvers.ids import new_id
 from resolvers.runs.model import Run
 from resolvers.visual_novel.adapter import as_json
@@ -35,9 +41,8 @@ async def state_rows(run_ids: Sequence[str]) -> dict[str, VisualNovelRunStateRow
     """The runs' state rows (one statement)."""
     if not run_ids:
         return {}
-    marks = ", ".join("{}" for _ in run_ids)
-    rows = await VisualNovelRuntimeRun.raw(
-        f"SELECT * FROM visual_novel_runtime_run WHERE run_id IN ({marks})", *run_ids
+    rows = await VisualNovelRuntimeRun.select().where(
+        VisualNovelRuntimeRun.run_id.is_in(list(run_ids))
     )
     return {row["run_id"]: VisualNovelRunStateRow.from_row(row) for row in rows}
 
@@ -63,13 +68,9 @@ def state_columns(story: Mapping[str, Any], state: Mapping[str, Any]) -> dict[st
 
 
 async def write_state(run_id: str, now: datetime, **columns: Any) -> None:
-    assignments = ", ".join(f"{column} = {{}}" for column in columns)
-    await VisualNovelRuntimeRun.raw(
-        f"UPDATE visual_novel_runtime_run SET {assignments}, updated_at = {{}} WHERE run_id = {{}}",
-        *columns.values(),
-        now,
-        run_id,
-    )
+    values: dict[Column | str, Any] = {column: value for column, value in columns.items()}
+    values["updated_at"] = now
+    await VisualNovelRuntimeRun.update(values).where(VisualNovelRuntimeRun.run_id == run_id)
 
 
 async def record_turn(
@@ -98,22 +99,20 @@ async def record_turn(
         pending_turn_json=None,
     )
     entry_id, event_id = new_id(), new_id()
-    await VisualNovelRuntimeHistoryEntry.raw(
-        "INSERT INTO visual_novel_runtime_history_entry (entry_id, run_id, owner_user_id, "
-        "profile_id, turn_index, source, action_text, steps_json, snapshot_before_hash, "
-        "snapshot_after_hash, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
-        entry_id,
-        run.run_id,
-        run.owner_user_id,
-        run.work_id,
-        turn_index,
-        source.value,
-        action_text,
-        as_json(steps),
-        snapshot_hash(before),
-        snapshot_hash(after),
-        now,
+    entry = VisualNovelRuntimeHistoryEntry(
+        entry_id=entry_id,
+        run_id=run.run_id,
+        owner_user_id=run.owner_user_id,
+        profile_id=run.work_id,
+        turn_index=turn_index,
+        source=source.value,
+        action_text=action_text,
+        steps_json=as_json(steps),
+        snapshot_before_hash=snapshot_hash(before),
+        snapshot_after_hash=snapshot_hash(after),
+        created_at=now,
     )
+    await VisualNovelRuntimeHistoryEntry.insert(entry)
     kind = RuntimeEventKind.TURN_REGENERATED if regenerated else RuntimeEventKind.TURN_APPLIED
     payload = {
         "turnIndex": turn_index,
@@ -123,20 +122,18 @@ async def record_turn(
         "narrative": after.get("narrative"),
         "snapshotVersion": run.snapshot_version,
     }
-    await VisualNovelRuntimeHistoryEntry.raw(
-        "INSERT INTO visual_novel_runtime_event (event_id, run_id, owner_user_id, profile_id, "
-        "event_kind, client_event_id, history_entry_id, payload_json, occurred_at) "
-        "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})",
-        event_id,
-        run.run_id,
-        run.owner_user_id,
-        run.work_id,
-        kind.value,
-        client_event_id,
-        entry_id,
-        as_json(payload),
-        now,
+    event = VisualNovelRuntimeEvent(
+        event_id=event_id,
+        run_id=run.run_id,
+        owner_user_id=run.owner_user_id,
+        profile_id=run.work_id,
+        event_kind=kind.value,
+        client_event_id=client_event_id,
+        history_entry_id=entry_id,
+        payload_json=as_json(payload),
+        occurred_at=now,
     )
+    await VisualNovelRuntimeEvent.insert(event)
     return await streams.append(
         [run_event_stream(run.run_id)], kind=kind.value, event_id=event_id, occurred_at=now
     )
@@ -144,13 +141,14 @@ async def record_turn(
 
 async def latest_entry(run_id: str, turn_index: int) -> VisualNovelHistoryEntryRow | None:
     """The newest history entry of a turn (a regenerated turn has several)."""
-    rows = await VisualNovelRuntimeHistoryEntry.raw(
-        "SELECT * FROM visual_novel_runtime_history_entry WHERE run_id = {} AND turn_index = {} "
-        "ORDER BY entry_id DESC LIMIT 1",
-        run_id,
-        turn_index,
+    entries = VisualNovelRuntimeHistoryEntry
+    row = await (
+        entries.select()
+        .where((entries.run_id == run_id) & (entries.turn_index == turn_index))
+        .order_by(entries.entry_id, ascending=False)
+        .first()
     )
-    return VisualNovelHistoryEntryRow.from_row(rows[0]) if rows else None
+    return VisualNovelHistoryEntryRow.from_row(row) if row is not None else None
 
 
 async def entries_of(run_ids: Sequence[str]) -> dict[str, list[VisualNovelHistoryEntryRow]]:
@@ -159,11 +157,11 @@ async def entries_of(run_ids: Sequence[str]) -> dict[str, list[VisualNovelHistor
     found: dict[str, list[VisualNovelHistoryEntryRow]] = {run_id: [] for run_id in run_ids}
     if not run_ids:
         return found
-    marks = ", ".join("{}" for _ in run_ids)
-    rows = await VisualNovelRuntimeHistoryEntry.raw(
-        f"SELECT * FROM visual_novel_runtime_history_entry WHERE run_id IN ({marks}) "
-        "ORDER BY run_id, turn_index, entry_id",
-        *run_ids,
+    entries = VisualNovelRuntimeHistoryEntry
+    rows = await (
+        entries.select()
+        .where(entries.run_id.is_in(list(run_ids)))
+        .order_by(entries.run_id, entries.turn_index, entries.entry_id)
     )
     for row in rows:
         found[row["run_id"]].append(VisualNovelHistoryEntryRow.from_row(row))
@@ -174,8 +172,7 @@ async def events_by_ids(event_ids: Sequence[str]) -> dict[str, VisualNovelRuntim
     """Runtime events by id (one statement), for the event stream."""
     if not event_ids:
         return {}
-    marks = ", ".join("{}" for _ in event_ids)
-    rows = await VisualNovelRuntimeHistoryEntry.raw(
-        f"SELECT * FROM visual_novel_runtime_event WHERE event_id IN ({marks})", *event_ids
+    rows = await VisualNovelRuntimeEvent.select().where(
+        VisualNovelRuntimeEvent.event_id.is_in(list(event_ids))
     )
     return {row["event_id"]: VisualNovelRuntimeEventRow.from_row(row) for row in rows}

@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from piccolo.query.functions import Coalesce
+
 from db.tables.visual_novel import VisualNovelWorkProfile
 from resolvers.assets.objects import read_path
 from resolvers.creation.model import SessionState
@@ -55,21 +57,24 @@ async def _project(session: SessionState, profile_id: str, now: datetime) -> Pro
         **columns["draft_json"],
         "sceneImages": {key: a.asset_object_id for key, a in images.scenes.items()},
     }
-    rows = await VisualNovelWorkProfile.raw(
-        "UPDATE visual_novel_work_profile SET work_title = {}, work_description = {}, "
-        "tags_json = {}, draft_json = {}, cover_image_src = {}, publication_status = {}, "
-        "publish_ready = {}, published_at = COALESCE(published_at, {}), updated_at = {} "
-        "WHERE profile_id = {} RETURNING *",
-        columns["work_title"],
-        columns["work_description"],
-        as_json(columns["tags_json"]),
-        as_json(published),
-        read_path(images.cover.asset_object_id),
-        WorkPublicationStatus.PUBLISHED.value,
-        True,
-        now,
-        now,
-        profile_id,
+    table = VisualNovelWorkProfile
+    rows = await (
+        table.update(
+            {
+                table.work_title: columns["work_title"],
+                table.work_description: columns["work_description"],
+                table.tags_json: as_json(columns["tags_json"]),
+                table.draft_json: as_json(published),
+                table.cover_image_src: read_path(images.cover.asset_object_id),
+                table.publication_status: WorkPublicationStatus.PUBLISHED.value,
+                table.publish_ready: True,
+                # The first publication's time is kept through updates and republishing.
+                table.published_at: Coalesce(table.published_at, now),
+                table.updated_at: now,
+            }
+        )
+        .where(table.profile_id == profile_id)
+        .returning(*table.all_columns())
     )
     return Projected(decoded(rows[0], PROFILE_JSON), None, list(draft.tags))
 

@@ -1,7 +1,8 @@
 """Typed rows the schema reads from the visual-novel domain: the creation session
 (`visual_novel_agent_session`), the work (`visual_novel_work_profile`), a run's history
-entries and runtime events. Each is built in `from_row` from a select (`load_json=True`) or
-a raw statement (JSON columns and, on SQLite, times may come back as text)."""
+entries and runtime events. Each is built in `from_row` from a select (with or without
+`load_json=True`) or an insert's or update's `returning` (JSON columns and, on SQLite,
+times may come back as text)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A visual-novel run's state as `VisualNovelRunRules.states()` reads it: the run's
-`visual_novel_runtime_run` row, built in `from_row` on both engines (raw statements give
-JSON as text; SQLite gives booleans as integers)."""
+`visual_novel_runtime_run` row, built in `from_row` on both engines (a select without
+`load_json` gives JSON as text; SQLite may give booleans as integers)."""
 
 from __future__ import annotations
 

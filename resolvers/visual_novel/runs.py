@@ -255,12 +255,9 @@ class VisualNovelRunRules(RunRules[VisualNovelRunStateRow]):
         return await self._choose(run, rolled, draft, before, choice, now, regenerated=True)
 
     async def on_finished(self, *, run: Run, now: datetime) -> list[Any]:
-        await VisualNovelRuntimeRun.raw(
-            "UPDATE visual_novel_runtime_run SET status = {}, updated_at = {} WHERE run_id = {}",
-            run.status.value,
-            now,
-            run.run_id,
-        )
+        await VisualNovelRuntimeRun.update(
+            {VisualNovelRuntimeRun.status: run.status.value, VisualNovelRuntimeRun.updated_at: now}
+        ).where(VisualNovelRuntimeRun.run_id == run.run_id)
         return []
 
     async def states(self, run_ids: Sequence[str]) -> dict[str, VisualNovelRunStateRow]:

@@ -107,40 +107,47 @@ async def start_session(
         author = await UserAccount.select(UserAccount.display_name).where(
             UserAccount.user_id == owner
         )
-        sessions = await VisualNovelAgentSession.raw(
-            "INSERT INTO visual_novel_agent_session (session_id, owner_user_id, source_mode, "
-            "status, seed_text, source_asset_ids_json, current_turn, progress_percent, "
-            "draft_json, pending_action_json, last_assistant_reply, published_profile_id, "
-            "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, 0, 0, NULL, {}, NULL, "
-            "NULL, {}, {}) RETURNING *",
-            session_id,
-            owner,
-            mode.value,
-            VisualNovelStage.COLLECTING_ANCHORS.value,
-            seed,
-            as_json(assets),
-            as_json(drafts.pending_action(drafts.EMPTY_DRAFT, [])),
-            now,
-            now,
+        session = VisualNovelAgentSession(
+            session_id=session_id,
+            owner_user_id=owner,
+            source_mode=mode.value,
+            status=VisualNovelStage.COLLECTING_ANCHORS.value,
+            seed_text=seed,
+            source_asset_ids_json=as_json(assets),
+            current_turn=0,
+            progress_percent=0,
+            draft_json=None,
+            pending_action_json=as_json(drafts.pending_action(drafts.EMPTY_DRAFT, [])),
+            last_assistant_reply=None,
+            published_profile_id=None,
+            created_at=now,
+            updated_at=now,
         )
-        works = await VisualNovelWorkProfile.raw(
-            "INSERT INTO visual_novel_work_profile (profile_id, work_id, owner_user_id, "
-            "source_session_id, author_display_name, work_title, work_description, tags_json, "
-            "cover_image_src, source_asset_ids_json, draft_json, publication_status, "
-            "publish_ready, play_count, created_at, updated_at, published_at, "
-            "public_work_code) VALUES ({}, {}, {}, {}, {}, '', '', '[]', NULL, {}, {}, {}, "
-            "{}, 0, {}, {}, NULL, NULL) RETURNING *",
-            profile_id,
-            profile_id,
-            owner,
-            session_id,
-            author[0]["display_name"] if author else "",
-            as_json(assets),
-            as_json(drafts.EMPTY_DRAFT.stored()),
-            WorkPublicationStatus.DRAFT.value,
-            False,
-            now,
-            now,
+        sessions = await VisualNovelAgentSession.insert(session).returning(
+            *VisualNovelAgentSession.all_columns()
+        )
+        work = VisualNovelWorkProfile(
+            profile_id=profile_id,
+            work_id=profile_id,
+            owner_user_id=owner,
+            source_session_id=session_id,
+            author_display_name=author[0]["display_name"] if author else "",
+            work_title="",
+            work_description="",
+            tags_json="[]",
+            cover_image_src=None,
+            source_asset_ids_json=as_json(assets),
+            draft_json=as_json(drafts.EMPTY_DRAFT.stored()),
+            publication_status=WorkPublicationStatus.DRAFT.value,
+            publish_ready=False,
+            play_count=0,
+            created_at=now,
+            updated_at=now,
+            published_at=None,
+            public_work_code=None,
+        )
+        works = await VisualNovelWorkProfile.insert(work).returning(
+            *VisualNovelWorkProfile.all_columns()
         )
     return SessionAndWork(
         session=VisualNovelSessionRow.from_row(sessions[0]),

@@ -52,26 +52,18 @@ async def start(*, run: Run, work: PlayableWork, now: datetime) -> dict[str, Any
     draft: drafts.VisualNovelResultDraft = work.content
     state = story.initial_state(draft)
     columns = state_columns(draft.stored(), state)
-    await VisualNovelRuntimeRun.raw(
-        "INSERT INTO visual_novel_runtime_run (run_id, owner_user_id, profile_id, mode, "
-        "status, current_scene_id, current_phase_id, visible_character_ids_json, "
-        "flags_json, metrics_json, available_choices_json, text_mode_enabled, "
-        "snapshot_json, created_at, updated_at, recent_snapshots_json, pending_turn_json) "
-        "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, '[]', NULL)",
-        run.run_id,
-        run.owner_user_id,
-        work.work_id,
-        run.mode.value,
-        run.status.value,
-        columns["current_scene_id"],
-        columns["current_phase_id"],
-        columns["visible_character_ids_json"],
-        columns["flags_json"],
-        columns["metrics_json"],
-        columns["available_choices_json"],
-        draft.text_mode_enabled,
-        columns["snapshot_json"],
-        now,
-        now,
+    row = VisualNovelRuntimeRun(
+        run_id=run.run_id,
+        owner_user_id=run.owner_user_id,
+        profile_id=work.work_id,
+        mode=run.mode.value,
+        status=run.status.value,
+        text_mode_enabled=draft.text_mode_enabled,
+        created_at=now,
+        updated_at=now,
+        recent_snapshots_json="[]",
+        pending_turn_json=None,
+        **columns,
     )
+    await VisualNovelRuntimeRun.insert(row)
     return {"sceneId": state["sceneId"], "textModeEnabled": draft.text_mode_enabled}

@@ -43,6 +43,20 @@ from resolvers.worlds.json_drafts import DRAFT_SHAPE, draft_from_json
 from resolvers.worlds.model import AgentStage
 from subscriptions.streams import StreamEntry
 
+# The framework's operation columns mirrored into `custom_world_agent_operation`.
+OPERATION_COLUMNS = (
+    "operation_id",
+    "session_id",
+    "operation_type",
+    "status",
+    "phase_label",
+    "phase_detail",
+    "progress",
+    "error_message",
+    "created_at",
+    "updated_at",
+)
+
 
 def state_of(row: dict[str, Any]) -> SessionState:
     return SessionState(
@@ -67,16 +81,16 @@ async def insert_message(
     now: datetime,
 ) -> str:
     message_id = new_id()
-    await CustomWorldAgentMessage.raw(
-        "INSERT INTO custom_world_agent_message (message_id, session_id, role, kind, text, "
-        "related_operation_id, created_at) VALUES ({}, {}, {}, {}, {}, {}, {})",
-        message_id,
-        session_id,
-        role.value,
-        kind.value,
-        text,
-        operation_id,
-        now,
+    await CustomWorldAgentMessage.insert(
+        CustomWorldAgentMessage(
+            message_id=message_id,
+            session_id=session_id,
+            role=role.value,
+            kind=kind.value,
+            text=text,
+            related_operation_id=operation_id,
+            created_at=now,
+        )
     )
     return message_id
 
@@ -159,24 +173,19 @@ class CustomWorldAdapter(CreationAdapter):
         return entries
 
     async def record_operation(self, operation: dict[str, Any]) -> None:
-        await CustomWorldAgentOperation.raw(
-            "INSERT INTO custom_world_agent_operation (operation_id, session_id, "
-            "operation_type, status, phase_label, phase_detail, progress, error_message, "
-            "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
-            "ON CONFLICT (operation_id) DO UPDATE SET status = excluded.status, "
-            "phase_label = excluded.phase_label, phase_detail = excluded.phase_detail, "
-            "progress = excluded.progress, error_message = excluded.error_message, "
-            "updated_at = excluded.updated_at",
-            operation["operation_id"],
-            operation["session_id"],
-            operation["operation_type"],
-            operation["status"],
-            operation["phase_label"],
-            operation["phase_detail"],
-            operation["progress"],
-            operation["error_message"],
-            operation["created_at"],
-            operation["updated_at"],
+        table = CustomWorldAgentOperation
+        row = table(**{column: operation[column] for column in OPERATION_COLUMNS})
+        await table.insert(row).on_conflict(
+            target=table.operation_id,
+            action="DO UPDATE",
+            values=[
+                table.status,
+                table.phase_label,
+                table.phase_detail,
+                table.progress,
+                table.error_message,
+                table.updated_at,
+            ],
         )
 
     # --- behaviour ---------------------------------------------------------------------

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from db.sql import value_rows
 from db.tables.worlds import CustomWorldDraftCard
 from resolvers.assets.bound import BindingTarget, bound_assets
 from resolvers.play_types.rows import as_json
@@ -26,6 +27,8 @@ from resolvers.worlds.model import (
     CardKind,
     CardStatus,
 )
+
+Card = CustomWorldDraftCard
 
 
 async def card_images(card_ids: list[str]) -> set[str]:
@@ -109,25 +112,14 @@ def card_values(
 async def sync_cards(session_id: str, draft: CustomWorldDraft, now: datetime) -> None:
     elements = draft.elements()
     ids = [element.id for element in elements]
-    if ids:
-        placeholders = ", ".join("{}" for _ in ids)
-        await CustomWorldDraftCard.raw(
-            "DELETE FROM custom_world_draft_card WHERE session_id = {} "
-            f"AND card_id NOT IN ({placeholders})",
-            session_id,
-            *ids,
-        )
-    else:
-        await CustomWorldDraftCard.raw(
-            "DELETE FROM custom_world_draft_card WHERE session_id = {}", session_id
-        )
+    if not ids:
+        await Card.delete().where(Card.session_id == session_id)
         return
+    await Card.delete().where((Card.session_id == session_id) & Card.card_id.not_in(ids))
     images = await card_images(ids)
-    values: list[str] = []
     arguments: list[Any] = []
     for element in elements:
         card = card_values(draft, element, element.id in images)
-        values.append("({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})")
         arguments += [
             element.id,
             session_id,
@@ -145,10 +137,11 @@ async def sync_cards(session_id: str, draft: CustomWorldDraft, now: datetime) ->
             now,
         ]
     # A card id belongs to one session forever: the upsert never moves a card.
-    await CustomWorldDraftCard.raw(
+    # Raw: a multi-row upsert whose DO UPDATE WHERE compares the stored row with `excluded`.
+    await Card.raw(
         "INSERT INTO custom_world_draft_card (card_id, session_id, kind, status, title, "
         "subtitle, summary, linked_ids_json, warning_count, asset_status, asset_status_label, "
-        f"detail_payload_json, created_at, updated_at) VALUES {', '.join(values)} "
+        f"detail_payload_json, created_at, updated_at) VALUES {value_rows(len(elements), 14)} "
         "ON CONFLICT (card_id) DO UPDATE SET kind = excluded.kind, status = excluded.status, "
         "title = excluded.title, subtitle = excluded.subtitle, summary = excluded.summary, "
         "linked_ids_json = excluded.linked_ids_json, warning_count = excluded.warning_count, "

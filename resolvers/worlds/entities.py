@@ -10,10 +10,14 @@ by the worlds plugin.
 
 from __future__ import annotations
 
-from db.tables.worlds import CustomWorldProfile
+from piccolo.columns.combination import Where
+
+from db.tables.worlds import CustomWorldDraftCard, CustomWorldProfile
 from resolvers.assets.entities import EntityPolicy, entity_is_profile
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.worlds.model import CARD_ENTITY_KIND, WORLD_ENTITY_KIND
+
+Card, Profile = CustomWorldDraftCard, CustomWorldProfile
 
 
 async def _world(profile_id: str) -> dict[str, str] | None:
@@ -28,24 +32,24 @@ async def _world(profile_id: str) -> dict[str, str] | None:
     )
 
 
+def _of_card(card_id: str) -> Where:
+    """The profile of the card's session (no foreign key declares the link, so a subquery
+    stands for the join: at most one card, one profile per session)."""
+    session = Card.select(Card.session_id).where(Card.card_id == card_id)
+    return Profile.source_agent_session_id.is_in(session)
+
+
 async def _world_of_card(card_id: str) -> dict[str, str] | None:
-    rows = await CustomWorldProfile.raw(
-        "SELECT p.owner_user_id, p.publication_status FROM custom_world_draft_card c "
-        "JOIN custom_world_profile p ON p.source_agent_session_id = c.session_id "
-        "WHERE c.card_id = {} AND p.deleted_at IS NULL",
-        card_id,
+    return await (
+        Profile.select(Profile.owner_user_id, Profile.publication_status)
+        .where(_of_card(card_id) & Profile.deleted_at.is_null())
+        .first()
     )
-    return dict(rows[0]) if rows else None
 
 
 async def _profile_of_card(card_id: str) -> str | None:
-    rows = await CustomWorldProfile.raw(
-        "SELECT p.profile_id FROM custom_world_draft_card c "
-        "JOIN custom_world_profile p ON p.source_agent_session_id = c.session_id "
-        "WHERE c.card_id = {}",
-        card_id,
-    )
-    return str(rows[0]["profile_id"]) if rows else None
+    row = await Profile.select(Profile.profile_id).where(_of_card(card_id)).first()
+    return str(row["profile_id"]) if row else None
 
 
 def _may_bind(world: dict[str, str] | None, user_id: str) -> bool:

@@ -1,17 +1,11 @@
-"""Helpers of the worlds' batched and keyset-paged reads (raw statements and cursors)."""
+"""Helpers of the worlds' keyset-paged reads (cursors)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from resolvers.errors import BadUserInput
-
-
-def placeholders(values: Sequence[Any]) -> str:
-    """One `{}` per value, for a raw statement's `IN (…)`."""
-    return ", ".join("{}" for _ in values)
 
 
 def moment_of(value: Any) -> datetime:

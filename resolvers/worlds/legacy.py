@@ -19,6 +19,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
+from piccolo.columns import Column
 from pydantic import ValidationError
 
 from db.tables.worlds import CustomWorldSession
@@ -43,6 +44,7 @@ from resolvers.worlds.model import (
 )
 from resolvers.worlds.store import dumps
 
+Session = CustomWorldSession
 NOT_FOUND_MESSAGE = "No such question-and-answer session."
 NAME_QUESTION = "name"
 QUESTIONS_PER_SESSION = 4
@@ -84,21 +86,20 @@ async def create_legacy_session(
         if mode is GenerationMode.QUICK
         else LegacySessionStatus.QUESTIONING
     )
-    rows = await CustomWorldSession.raw(
-        "INSERT INTO custom_world_session (session_id, owner_user_id, generation_mode, status, "
-        "setting_text, creator_intent_json, question_snapshot_json, result_payload_json, "
-        "last_error_message, created_at, updated_at) "
-        "VALUES ({}, {}, {}, {}, {}, {}, {}, NULL, NULL, {}, {}) RETURNING *",
-        new_id(),
-        owner,
-        mode.value,
-        status.value,
-        setting,
-        dumps({"settingText": setting, "generationMode": mode.value}),
-        dumps([question.as_json() for question in questions_for(setting)]),
-        now,
-        now,
+    row = Session(
+        session_id=new_id(),
+        owner_user_id=owner,
+        generation_mode=mode.value,
+        status=status.value,
+        setting_text=setting,
+        creator_intent_json=dumps({"settingText": setting, "generationMode": mode.value}),
+        question_snapshot_json=dumps([question.as_json() for question in questions_for(setting)]),
+        result_payload_json=None,
+        last_error_message=None,
+        created_at=now,
+        updated_at=now,
     )
+    rows = await Session.insert(row).returning(*Session.all_columns())
     return LegacySessionRow.from_row(rows[0])
 
 
@@ -120,15 +121,24 @@ async def legacy_session(*, viewer: Principal, session_id: str) -> LegacySession
 
 
 async def _lock(session_id: str, owner: str) -> LegacySessionRow:
-    rows = await CustomWorldSession.raw(
-        "UPDATE custom_world_session SET updated_at = updated_at "
-        "WHERE session_id = {} AND owner_user_id = {} RETURNING *",
-        session_id,
-        owner,
+    rows = await (
+        Session.update({Session.updated_at: Session.updated_at})
+        .where((Session.session_id == session_id) & (Session.owner_user_id == owner))
+        .returning(*Session.all_columns())
     )
     if not rows:
         raise NotFound(NOT_FOUND_MESSAGE)
     return LegacySessionRow.from_row(rows[0])
+
+
+async def _write(session_id: str, values: dict[Column | str, Any]) -> list[dict[str, Any]]:
+    """Set `values` on the (locked) session; the row after."""
+    rows: list[dict[str, Any]] = await (
+        Session.update(values)
+        .where(Session.session_id == session_id)
+        .returning(*Session.all_columns())
+    )
+    return rows
 
 
 async def answer_questions(
@@ -163,13 +173,13 @@ async def answer_questions(
         status = session.status
         if status is LegacySessionStatus.QUESTIONING and complete:
             status = LegacySessionStatus.READY
-        rows = await CustomWorldSession.raw(
-            "UPDATE custom_world_session SET question_snapshot_json = {}, status = {}, "
-            "updated_at = {} WHERE session_id = {} RETURNING *",
-            dumps(questions),
-            status.value,
-            now,
+        rows = await _write(
             session_id,
+            {
+                Session.question_snapshot_json: dumps(questions),
+                Session.status: status.value,
+                Session.updated_at: now,
+            },
         )
     return LegacySessionRow.from_row(rows[0])
 
@@ -213,14 +223,14 @@ async def generate_result(*, viewer: Principal, session_id: str) -> LegacySessio
         except ValidationError as refused:
             result, error = None, f"The generated world was invalid: {describe(refused)}"
             status = LegacySessionStatus.FAILED
-        rows = await CustomWorldSession.raw(
-            "UPDATE custom_world_session SET status = {}, result_payload_json = {}, "
-            "last_error_message = {}, updated_at = {} WHERE session_id = {} RETURNING *",
-            status.value,
-            dumps(result),
-            error,
-            now,
+        rows = await _write(
             session_id,
+            {
+                Session.status: status.value,
+                Session.result_payload_json: dumps(result),
+                Session.last_error_message: error,
+                Session.updated_at: now,
+            },
         )
     return LegacySessionRow.from_row(rows[0])
 

@@ -1,5 +1,5 @@
 """Typed rows of the older question-and-answer flow (`custom_world_session`): the session
-and its questions, built in `from_row` on both engines (raw statements give JSON as text).
+and its questions, built in `from_row` on both engines (`returning` gives JSON as text).
 """
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from piccolo.columns import Column
+
 from db.tables.worlds import CustomWorldAgentSession, CustomWorldDraftCard, CustomWorldProfile
 from resolvers.play_types.rows import decoded
 from resolvers.worlds.drafts import CustomWorldDraft, stored_draft
@@ -53,36 +55,34 @@ class World:
         return self.profile.published
 
 
-# A session whose world was soft-deleted is gone for every reader and writer.
-_LIVE_SESSION = (
-    "NOT EXISTS (SELECT 1 FROM custom_world_profile d WHERE d.source_agent_session_id = "
-    "custom_world_agent_session.session_id AND d.deleted_at IS NOT NULL)"
-)
-
-
 async def lock_session_row(
     *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool = False
 ) -> dict[str, Any] | None:
     """Lock a live agent session (the owner's, when given): one conditional UPDATE."""
-    turn = ", current_turn = current_turn + 1" if new_turn else ""
-    owner = " AND owner_user_id = {}" if owner_user_id is not None else ""
-    arguments: list[Any] = [now, session_id]
-    if owner_user_id is not None:
-        arguments.append(owner_user_id)
-    rows = await CustomWorldAgentSession.raw(
-        f"UPDATE custom_world_agent_session SET updated_at = {{}}{turn} "
-        f"WHERE session_id = {{}}{owner} AND {_LIVE_SESSION} RETURNING *",
-        *arguments,
+    session, profile = CustomWorldAgentSession, CustomWorldProfile
+    values: dict[Column | str, Any] = {session.updated_at: now}
+    if new_turn:
+        values[session.current_turn] = session.current_turn + 1
+    # A session whose world was soft-deleted is gone for every reader and writer (the
+    # subquery reads at most the one profile of this session, by its unique index).
+    deleted = profile.select(profile.source_agent_session_id).where(
+        (profile.source_agent_session_id == session_id) & profile.deleted_at.is_not_null()
     )
+    where = (session.session_id == session_id) & session.session_id.not_in(deleted)
+    if owner_user_id is not None:
+        where &= session.owner_user_id == owner_user_id
+    rows = await session.update(values).where(where).returning(*session.all_columns())
     return decoded(rows[0], SESSION_JSON) if rows else None
 
 
 async def lock_profile_row(*, session_id: str, now: datetime) -> WorldProfileRow | None:
-    rows = await CustomWorldProfile.raw(
-        "UPDATE custom_world_profile SET updated_at = {} "
-        "WHERE source_agent_session_id = {} AND deleted_at IS NULL RETURNING *",
-        now,
-        session_id,
+    rows = await (
+        CustomWorldProfile.update({CustomWorldProfile.updated_at: now})
+        .where(
+            (CustomWorldProfile.source_agent_session_id == session_id)
+            & CustomWorldProfile.deleted_at.is_null()
+        )
+        .returning(*CustomWorldProfile.all_columns())
     )
     return WorldProfileRow.from_row(rows[0]) if rows else None
 

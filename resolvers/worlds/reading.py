@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from db.sql import marks
 from db.tables.worlds import CustomWorldAgentOperation, CustomWorldDraftCard, CustomWorldProfile
 from resolvers.creation import turns
 from resolvers.creation.fragments import operation_join
@@ -21,7 +22,7 @@ from resolvers.errors import NotFound
 from resolvers.pagination import Page, build_page, decode_cursor, page_size
 from resolvers.principal import Principal
 from resolvers.worlds.errors import NOT_FOUND_CARD, NOT_FOUND_SESSION
-from resolvers.worlds.keysets import moment_of, placeholders, time_key
+from resolvers.worlds.keysets import moment_of, time_key
 from resolvers.worlds.model import PLAY_TYPE, CardKind
 from resolvers.worlds.rows import AgentOperationRow, AgentSessionRow, DraftCardRow
 
@@ -42,8 +43,10 @@ async def sessions_by_ids(session_ids: Sequence[str]) -> dict[str, AgentSessionR
     ids = sorted(set(session_ids))
     if not ids:
         return {}
+    # Raw: the profile's `profile_id` beside the session's columns, a join on a column no
+    # foreign key declares.
     rows = await CustomWorldProfile.raw(
-        f"{_SESSION_SELECT} AND s.session_id IN ({placeholders(ids)})", *ids
+        f"{_SESSION_SELECT} AND s.session_id IN ({marks(ids)})", *ids
     )
     return {row["session_id"]: AgentSessionRow.from_row(row) for row in rows}
 
@@ -71,6 +74,8 @@ async def sessions_of(
         moment, session_id = decode_cursor(after, size=2)
         condition = " AND (s.updated_at < {} OR (s.updated_at = {} AND s.session_id < {}))"
         arguments += [moment_of(moment), moment_of(moment), str(session_id)]
+    # Raw: the profile's `profile_id` beside the session's columns, a join on a column no
+    # foreign key declares.
     rows = await CustomWorldProfile.raw(
         f"{_SESSION_SELECT} AND s.owner_user_id = {{}}{condition} "
         f"ORDER BY s.updated_at DESC, s.session_id DESC LIMIT {size + 1}",
@@ -87,11 +92,12 @@ async def operations_of(session_ids: Sequence[str]) -> dict[str, list[AgentOpera
     grouped: dict[str, list[AgentOperationRow]] = {session_id: [] for session_id in ids}
     if not ids:
         return grouped
+    # Raw: the window function (ROW_NUMBER per session) and the AI tasks' join fragment.
     rows = await CustomWorldAgentOperation.raw(
         "SELECT * FROM (SELECT o.*, c.task_id, ROW_NUMBER() OVER (PARTITION BY o.session_id "
         "ORDER BY o.created_at DESC, o.operation_id DESC) AS position "
         f"FROM custom_world_agent_operation o {operation_join('o.operation_id')} "
-        f"WHERE o.session_id IN ({placeholders(ids)})) "
+        f"WHERE o.session_id IN ({marks(ids)})) "
         f"ranked WHERE position <= {MAX_OPERATIONS} "
         "ORDER BY session_id, created_at DESC, operation_id DESC",
         *ids,
@@ -127,16 +133,20 @@ async def cards_of(session_ids: Sequence[str]) -> dict[str, list[DraftCardRow]]:
 async def owned_card(*, viewer: Principal, card_id: str) -> DraftCardRow:
     """The viewer's card of a live world; NOT_FOUND otherwise."""
     owner = viewer.require_user()
-    rows = await CustomWorldDraftCard.raw(
-        "SELECT c.* FROM custom_world_draft_card c JOIN custom_world_profile p "
-        "ON p.source_agent_session_id = c.session_id WHERE c.card_id = {} "
-        "AND p.owner_user_id = {} AND p.deleted_at IS NULL",
-        card_id,
-        owner,
+    card, profile = CustomWorldDraftCard, CustomWorldProfile
+    # No foreign key links a card to its profile: the owner's live sessions, as a subquery.
+    live = profile.select(profile.source_agent_session_id).where(
+        (profile.owner_user_id == owner) & profile.deleted_at.is_null()
     )
-    if not rows:
+    row = await (
+        card.select()
+        .where((card.card_id == card_id) & card.session_id.is_in(live))
+        .output(load_json=True)
+        .first()
+    )
+    if row is None:
         raise NotFound(NOT_FOUND_CARD)
-    return DraftCardRow.from_row(rows[0])
+    return DraftCardRow.from_row(row)
 
 
 async def cards_by_ids(card_ids: Sequence[str]) -> dict[str, DraftCardRow]:

@@ -1,6 +1,7 @@
 """Typed rows the schema reads from custom worlds: agent sessions, works (profiles), draft
 cards, mirrored agent operations and public gallery entries, each built in `from_row` on
-both engines (raw statements give JSON as text, and times may come as text on SQLite).
+both engines (raw statements and `returning` give JSON as text, and times may come as text
+on SQLite).
 
 JSON columns the schema exposes as JSON scalars stay free-form (`Any`); the rows around
 them are typed. Q&A sessions (the older flow) are in resolvers/worlds/legacy_rows.py.

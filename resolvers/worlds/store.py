@@ -18,9 +18,10 @@ from datetime import datetime
 from typing import Any
 
 import orjson
+from piccolo.columns import Column
 
 from db.tables.auth import UserAccount
-from db.tables.worlds import CustomWorldAgentSession, CustomWorldProfile
+from db.tables.worlds import CustomWorldAgentSession, CustomWorldGalleryEntry, CustomWorldProfile
 from resolvers.gallery.publishing import publish_work
 from resolvers.play_types.gates import Blocker
 from resolvers.worlds.cards import card_images, sync_cards
@@ -28,14 +29,14 @@ from resolvers.worlds.derived import derived_session
 from resolvers.worlds.drafts import CustomWorldDraft, stored_json
 from resolvers.worlds.errors import PublishBlocked
 from resolvers.worlds.gate import Cover, cover_of, cover_src, evaluate
-from resolvers.worlds.locking import World
+from resolvers.worlds.locking import SESSION_JSON, World
 from resolvers.worlds.model import PLAY_TYPE
 from resolvers.worlds.rows import AgentSessionRow, WorldProfileRow
 from subscriptions.streams import StreamEntry
 
 
 def dumps(value: Any) -> str | None:
-    """A JSON column's value for a raw statement (None stays SQL NULL)."""
+    """A JSON column's stored text (None stays SQL NULL)."""
     return None if value is None else orjson.dumps(value).decode()
 
 
@@ -125,94 +126,81 @@ async def save_world(
 
 
 async def _write_session(session: AgentSessionRow, now: datetime) -> None:
-    await CustomWorldAgentSession.raw(
-        "UPDATE custom_world_agent_session SET seed_text = {}, stage = {}, "
-        "progress_percent = {}, focus_card_id = {}, anchor_content_json = {}, "
-        "creator_intent_json = {}, creator_intent_readiness_json = {}, anchor_pack_json = {}, "
-        "lock_state_json = {}, draft_profile_json = {}, last_assistant_reply = {}, "
-        "publish_gate_json = {}, result_preview_json = {}, pending_clarifications_json = {}, "
-        "quality_findings_json = {}, suggested_actions_json = {}, recommended_replies_json = {}, "
-        "asset_coverage_json = {}, checkpoints_json = {}, updated_at = {} WHERE session_id = {}",
-        session.seed_text,
-        session.stage.value,
-        session.progress_percent,
-        session.focus_card_id,
-        dumps(session.anchor_content_json),
-        dumps(session.creator_intent_json),
-        dumps(session.creator_intent_readiness_json),
-        dumps(session.anchor_pack_json),
-        dumps(session.lock_state_json),
-        dumps(session.draft_profile_json),
-        session.last_assistant_reply,
-        dumps(session.publish_gate_json),
-        dumps(session.result_preview_json),
-        dumps(session.pending_clarifications_json),
-        dumps(session.quality_findings_json),
-        dumps(session.suggested_actions_json),
-        dumps(session.recommended_replies_json),
-        dumps(session.asset_coverage_json),
-        dumps(session.checkpoints_json),
-        now,
-        session.session_id,
-    )
+    table = CustomWorldAgentSession
+    values: dict[Column | str, Any] = {
+        table.seed_text: session.seed_text,
+        table.stage: session.stage.value,
+        table.progress_percent: session.progress_percent,
+        table.focus_card_id: session.focus_card_id,
+        table.last_assistant_reply: session.last_assistant_reply,
+        table.updated_at: now,
+    }
+    for column in SESSION_JSON:
+        values[column] = dumps(getattr(session, column))
+    await table.update(values).where(table.session_id == session.session_id)
 
 
 async def _write_profile(profile: WorldProfileRow, now: datetime) -> None:
-    await CustomWorldProfile.raw(
-        "UPDATE custom_world_profile SET public_work_code = {}, author_public_user_code = {}, "
-        "publication_status = {}, world_name = {}, subtitle = {}, summary_text = {}, "
-        "theme_mode = {}, cover_image_src = {}, profile_payload_json = {}, "
-        "playable_npc_count = {}, landmark_count = {}, author_display_name = {}, "
-        "published_at = {}, updated_at = {} WHERE profile_id = {}",
-        profile.public_work_code,
-        profile.author_public_user_code,
-        profile.publication_status.value,
-        profile.world_name,
-        profile.subtitle,
-        profile.summary_text,
-        profile.theme_mode,
-        profile.cover_image_src,
-        dumps(profile.profile_payload_json),
-        profile.playable_npc_count,
-        profile.landmark_count,
-        profile.author_display_name,
-        profile.published_at,
-        now,
-        profile.profile_id,
-    )
+    table = CustomWorldProfile
+    await table.update(
+        {
+            table.public_work_code: profile.public_work_code,
+            table.author_public_user_code: profile.author_public_user_code,
+            table.publication_status: profile.publication_status.value,
+            table.world_name: profile.world_name,
+            table.subtitle: profile.subtitle,
+            table.summary_text: profile.summary_text,
+            table.theme_mode: profile.theme_mode,
+            table.cover_image_src: profile.cover_image_src,
+            table.profile_payload_json: dumps(profile.profile_payload_json),
+            table.playable_npc_count: profile.playable_npc_count,
+            table.landmark_count: profile.landmark_count,
+            table.author_display_name: profile.author_display_name,
+            table.published_at: profile.published_at,
+            table.updated_at: now,
+        }
+    ).where(table.profile_id == profile.profile_id)
 
 
 async def _write_read_models(
     profile: WorldProfileRow, draft: CustomWorldDraft, now: datetime
 ) -> list[StreamEntry]:
     """Both public read models of a published world, in the caller's transaction."""
-    await CustomWorldProfile.raw(
-        "INSERT INTO custom_world_gallery_entry (profile_id, owner_user_id, public_work_code, "
-        "author_public_user_code, author_display_name, world_name, subtitle, summary_text, "
-        "cover_image_src, theme_mode, playable_npc_count, landmark_count, published_at, "
-        "updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
-        "ON CONFLICT (profile_id) DO UPDATE SET public_work_code = excluded.public_work_code, "
-        "author_public_user_code = excluded.author_public_user_code, "
-        "author_display_name = excluded.author_display_name, world_name = excluded.world_name, "
-        "subtitle = excluded.subtitle, summary_text = excluded.summary_text, "
-        "cover_image_src = excluded.cover_image_src, theme_mode = excluded.theme_mode, "
-        "playable_npc_count = excluded.playable_npc_count, "
-        "landmark_count = excluded.landmark_count, published_at = excluded.published_at, "
-        "updated_at = excluded.updated_at",
-        profile.profile_id,
-        profile.owner_user_id,
-        profile.public_work_code,
-        profile.author_public_user_code or "",
-        profile.author_display_name,
-        profile.world_name,
-        profile.subtitle,
-        profile.summary_text,
-        profile.cover_image_src,
-        profile.theme_mode,
-        profile.playable_npc_count,
-        profile.landmark_count,
-        profile.published_at,
-        now,
+    entry = CustomWorldGalleryEntry
+    await entry.insert(
+        entry(
+            profile_id=profile.profile_id,
+            owner_user_id=profile.owner_user_id,
+            public_work_code=profile.public_work_code,
+            author_public_user_code=profile.author_public_user_code or "",
+            author_display_name=profile.author_display_name,
+            world_name=profile.world_name,
+            subtitle=profile.subtitle,
+            summary_text=profile.summary_text,
+            cover_image_src=profile.cover_image_src,
+            theme_mode=profile.theme_mode,
+            playable_npc_count=profile.playable_npc_count,
+            landmark_count=profile.landmark_count,
+            published_at=profile.published_at,
+            updated_at=now,
+        )
+    ).on_conflict(
+        target=entry.profile_id,
+        action="DO UPDATE",
+        values=[
+            entry.public_work_code,
+            entry.author_public_user_code,
+            entry.author_display_name,
+            entry.world_name,
+            entry.subtitle,
+            entry.summary_text,
+            entry.cover_image_src,
+            entry.theme_mode,
+            entry.playable_npc_count,
+            entry.landmark_count,
+            entry.published_at,
+            entry.updated_at,
+        ],
     )
     return await publish_work(
         play_type=PLAY_TYPE,

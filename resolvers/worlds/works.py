@@ -149,12 +149,8 @@ async def delete(*, viewer: Principal, profile_id: str) -> str:
         entries: list[streams.StreamEntry] = []
         if world.published:
             world, entries = await _unpublished(world)
-        await CustomWorldProfile.raw(
-            "UPDATE custom_world_profile SET deleted_at = {}, updated_at = {} "
-            "WHERE profile_id = {}",
-            now,
-            now,
-            profile_id,
-        )
+        await CustomWorldProfile.update(
+            {CustomWorldProfile.deleted_at: now, CustomWorldProfile.updated_at: now}
+        ).where(CustomWorldProfile.profile_id == profile_id)
     await streams.publish(entries)
     return profile_id

@@ -129,7 +129,10 @@ async def finished_turn(
         latest = found["latestOperation"]
         return latest is not None and latest["status"] != "RUNNING"
 
-    return await eventually(lambda: session(gql, token, session_id), finished, timeout=timeout)
+    await eventually(lambda: session(gql, token, session_id), finished, timeout=timeout)
+    # Read again: the response that first shows the turn finished may have read the session
+    # row (its draft) before the turn was applied and its cards and operation after.
+    return await session(gql, token, session_id)
 
 
 async def talk(gql: GraphQLClient, token: str, session_id: str, text: str) -> dict[str, Any]:
