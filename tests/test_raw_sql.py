@@ -21,10 +21,7 @@ PENDING = {
     "match3d",  # audited in the play types' pass
     "play_types",  # audited in the play types' pass
     "puzzle",  # audited in the play types' pass
-    "rpg",  # audited in the play types' pass
     "square_hole",  # audited in the play types' pass
-    "visual_novel",  # audited in the play types' pass
-    "worlds",  # audited in the play types' pass
 }
 
 
