@@ -1,4 +1,4 @@
-"""Reads benchmark: `publicPuzzleWork` (a public work with its author) against Starlette + asyncpg.
+"""Reads benchmark: a public work, the viewer's works, an AI task with its chunks, against Starlette + asyncpg.
 
     .venv/bin/python bench/reads.py
     .venv/bin/python bench/reads.py --works 2000 --seconds 4 --rounds 2 --timeout 240
@@ -16,6 +16,8 @@ parts that differ:
 - `clients`: distinct requests (each connection cycles through 50 public work codes,
   anonymous), every code's answer checked equal (after decoding) on both servers before
   measuring, then bench/gallery.py's measurement.
+The viewer's works list and an AI task with its chunks (bench/ai_task.py) are measured the
+same way, signed in as the seed's viewers.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import ai_task
 import gallery
 
 QUERY = (
@@ -153,11 +156,14 @@ async def seed(options: argparse.Namespace) -> dict[str, Any]:
                     token_version=int(viewer["token_version"]),
                 ).token
             )
+        task_ids = await ai_task.seed(connection, [row["owner_user_id"] for row in viewers])
         await connection.execute("ANALYZE")
     finally:
         await connection.close()
     plan["profiles"] = int(status.rsplit(" ", 1)[1])
     plan["tokens"] = tokens
+    plan["viewers"] = [viewer["owner_user_id"] for viewer in viewers]
+    plan["tasks"] = task_ids
     plan["viewer_works"] = [int(viewer["works"]) for viewer in viewers]
     plan["seconds"] += time.monotonic() - started
     return plan
@@ -282,6 +288,24 @@ def baseline(options: argparse.Namespace) -> None:
         body = orjson.dumps({"data": {"publicPuzzleWork": found}})
         return Response(body, media_type="application/json")
 
+    async def task(request: Request) -> Response:
+        """The signed-in viewer's AI task with its first chunks (bench/ai_task.py)."""
+        try:
+            claims = decode_token(request.headers["authorization"].removeprefix("Bearer "))
+        except InvalidToken:
+            return Response(b"unauthenticated", status_code=401)
+        assert pool is not None
+        async with pool.acquire() as connection:
+            found = await connection.fetchrow(AUTH_SQL, claims.session_id, claims.subject)
+            if (
+                found is None
+                or int(found["token_version"]) != claims.token_version
+                or found["revoked_at"] is not None
+            ):
+                return Response(b"unauthenticated", status_code=401)
+            body = await ai_task.answer(connection, request.query_params["id"], claims.subject)
+        return Response(body, media_type="application/json")
+
     async def healthz(request: Request) -> Response:
         return Response(b"ok")
 
@@ -295,7 +319,12 @@ def baseline(options: argparse.Namespace) -> None:
         await pool.close()
 
     app = Starlette(
-        routes=[Route("/work", work), Route("/works", works), Route("/healthz", healthz)],
+        routes=[
+            Route("/work", work),
+            Route("/works", works),
+            Route("/task", task),
+            Route("/healthz", healthz),
+        ],
         lifespan=lifespan,
     )
     uvicorn.run(app, host="127.0.0.1", port=options.port, log_level="warning", access_log=False)
@@ -377,11 +406,26 @@ async def clients(options: argparse.Namespace) -> dict[str, Any]:
     liked = {edge["node"]["viewerHasLiked"] for edges in pages for edge in edges}
     if liked != {True, False}:
         raise SystemExit(f"viewerHasLiked was only {liked}")
+    task = await _read(
+        options,
+        [
+            _graphql_request(ai_task.TASK_QUERY, {"id": task_id}, token)
+            for task_id, token in zip(plan["tasks"], tokens, strict=True)
+        ],
+        [
+            _baseline_request(f"/task?id={task_id}", token)
+            for task_id, token in zip(plan["tasks"], tokens, strict=True)
+        ],
+    )
+    shown = [len(answer["aiTask"]["chunks"]["edges"]) for answer in task.pop("answers")]
+    if shown != [ai_task.FIRST] * len(tokens):
+        raise SystemExit(f"chunks shown {shown}, expected {ai_task.FIRST} each")
     return {
-        "same_json": work["same_json"] and works["same_json"],
+        "same_json": work["same_json"] and works["same_json"] and task["same_json"],
         "codes": len(codes),
         "work": work,
         "works": works,
+        "task": task,
     }
 
 
@@ -403,6 +447,13 @@ def _report(result: dict[str, Any]) -> None:
         f"connections, seconds and rounds"
     )
     gallery.print_numbers({**works, "workers": result["workers"]})
+    print()
+    print(
+        f"== aiTask {{ chunks(first: {ai_task.FIRST}) }}: signed in, cycling through "
+        f"{len(result['plan']['tasks'])} viewers' tasks ({sum(s[2] for s in ai_task.STAGES)} "
+        f"chunks in {len(ai_task.STAGES)} stages each); the same connections, seconds and rounds"
+    )
+    gallery.print_numbers({**result["task"], "workers": result["workers"]})
 
 
 def main() -> None:

@@ -37,6 +37,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.streaming import SSETransport
+from strawberry.http.types import HTTPMethod
 from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import (
@@ -51,6 +52,7 @@ from observability import metrics
 from resolvers.auth.authenticate import principal_from_token
 from resolvers.auth.tokens import InvalidToken
 from schema.context import Context
+from schema.early_answer import early_answer
 from schema.errors import SERVICE_UNAVAILABLE
 from schema.failures import error_response, failure_response, retry_after, scope_request_id
 from schema.graphiql.page import graphiql_page
@@ -153,7 +155,9 @@ class GraphQLView(GraphQL[Context, None]):
         try:
             if declared > self.max_body_bytes:
                 raise BodyTooLarge()
-            response = await self.run(request)
+            # A planned document is answered before Strawberry's request handling
+            # (schema/early_answer.py); anything else, and that too when it declines, here.
+            response = await early_answer(self, request) or await self.run(request)
         except PersistedQueryRefused as error:
             # Apollo's answers: NotFound and NotSupported are 200 whatever the Accept header
             # (a client retries with the document, or stops hashing), never to be cached.
@@ -293,45 +297,62 @@ class GraphQLView(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
-        # A plain HTTP request (no `text/event-stream` in Accept) cannot carry a
-        # subscription: 406 with a message saying how, instead of executing it as a query.
-        allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
+        return await self.execute_request(
+            request,
+            request_adapter.method,
+            request_data.query,
+            request_data.variables,
+            request_data.operation_name,
+            request_data.extensions,
+            context,
+        )
+
+    async def execute_request(
+        self,
+        request: Request,
+        method: HTTPMethod,
+        query: str | None,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        extensions: dict[str, Any] | None,
+        context: Context,
+    ) -> ExecutionResult:
+        """One operation of an HTTP request: by its plan, from the public-response cache,
+        or executed (Strawberry's `execute_single` and the early answer both end here)."""
+        allowed = OperationType.from_http(method) - {OperationType.SUBSCRIPTION}
         fast_path = self.fast_path
 
         async def run() -> ExecutionResult:
             # A compiled plan answers a validated public query it covers (schema/plan/);
             # anything else executes, and a successful execution can be planned next time.
             if fast_path is not None:
-                planned = await fast_path.execute(
-                    request_data.query, request_data.operation_name, request_data.variables, context
-                )
+                planned = await fast_path.execute(query, operation_name, variables, context)
                 if planned is not None:
                     return planned
             result = await self.schema.execute(
-                request_data.query,
-                root_value=root_value,
-                variable_values=request_data.variables,
+                query,
+                variable_values=variables,
                 context_value=context,
-                operation_name=request_data.operation_name,
+                operation_name=operation_name,
                 allowed_operation_types=allowed,
-                operation_extensions=request_data.extensions,
+                operation_extensions=extensions,
             )
             if fast_path is not None:
-                fast_path.learn(request_data.query, request_data.operation_name, result)
+                fast_path.learn(query, operation_name, result)
             return result
 
         try:
             # Anonymous (no Authorization header at all): the public-response cache may
             # answer (schema/public_cache.py); a signed-in request never reads nor fills it.
             if self.public_cache is not None and "authorization" not in request.headers:
-                return await self.public_cache.execute(
-                    request_data.query, request_data.variables, request_data.operation_name, run
-                )
+                return await self.public_cache.execute(query, variables, operation_name, run)
             return await run()
         except InvalidOperationTypeError as error:
+            # A plain HTTP request (no `text/event-stream` in Accept) cannot carry a
+            # subscription: 406 with a message saying how, instead of executing it.
             if error.operation_type is OperationType.SUBSCRIPTION:
                 raise HTTPException(406, SUBSCRIPTION_NEEDS_SSE) from None
-            raise HTTPException(400, error.as_http_error_reason(request_adapter.method)) from error
+            raise HTTPException(400, error.as_http_error_reason(method)) from error
         except CannotGetOperationTypeError as error:
             raise HTTPException(400, error.as_http_error_reason()) from error
         except MissingQueryError as error:

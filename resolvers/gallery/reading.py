@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from piccolo.querystring import QueryString
+
 from db.tables.gallery import GalleryPublicWork
 from resolvers.auth.fragments import AUTHOR_COLUMNS, user_join
 from resolvers.gallery.model import beijing_day, entry_key, hot_window_start
@@ -43,6 +45,20 @@ async def work_row(*, play_type: PlayType, work_id: str) -> GalleryWorkRow | Non
     """One published work's read-model row (with author columns), or None."""
     key = entry_key(play_type, work_id)
     return (await works_by_keys([key])).get(key)
+
+
+async def work_row_as_stored(entry_id: str) -> Any | None:
+    """One published work's read-model row with its author columns, as the engine returns
+    it (the fast path reads it straight: schema/plan/public_work.py), or None. One
+    statement through the engine, no query object, no copy of the row."""
+    rows = await GalleryPublicWork._meta.db.run_querystring(
+        QueryString(
+            f"SELECT {WORK_COLUMNS}, {AUTHOR_COLUMNS} FROM gallery_public_work g "
+            f"{user_join('g.owner_user_id')} WHERE g.entry_id = {{}}",
+            entry_id,
+        )
+    )
+    return rows[0] if rows else None
 
 
 async def liked_keys(*, user_id: str, entry_ids: list[str]) -> set[str]:

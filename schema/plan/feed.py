@@ -37,19 +37,14 @@ from graphql import (
 
 from resolvers import clock
 from resolvers.gallery.feed import FeedRows, feed_rows
-from resolvers.gallery.model import GalleryOrder, beijing_day
+from resolvers.gallery.model import GalleryOrder
 from resolvers.gallery.play_types import PlayType
 from schema import public_cache
 from schema.context import Context
-from schema.gallery.loaders import GalleryLoaders
-from schema.gallery.work import (
-    Deferred,
-    Work,
-    load_author,
-    registered_work_types,
-)
+from schema.gallery.work import Work, registered_work_types
 from schema.plan.objects import Pending, Shaper
 from schema.plan.rows import (
+    RowPage,
     checked,
     list_item,
     object_type,
@@ -63,32 +58,14 @@ from schema.plan.shaping import Compiler, Unplannable
 RowShaper = Callable[[Any, Pending, "FeedPage"], Any]
 
 
-class FeedPage:
+class FeedPage(RowPage):
     """A gallery page as the plan reads it: the rows, and what loading needs."""
 
-    __slots__ = ("_loaders", "now", "rows", "today", "viewer")
+    __slots__ = ("rows",)
 
     def __init__(self, rows: FeedRows, viewer: str | None, now: datetime) -> None:
+        super().__init__(viewer, now)
         self.rows = rows
-        self.viewer = viewer
-        self.now = now
-        self.today = beijing_day(now)
-        self._loaders: GalleryLoaders | None = None
-
-    @property
-    def loaders(self) -> GalleryLoaders:
-        if self._loaders is None:
-            self._loaders = GalleryLoaders(viewer_user_id=self.viewer, now=self.now)
-        return self._loaders
-
-    def plays_7d(self, key: str) -> Deferred:
-        return Deferred(lambda: self.loaders.plays_7d.load(key))
-
-    def liked(self, key: str) -> Deferred:
-        return Deferred(lambda: self.loaders.liked.load(key))
-
-    def author(self, user_id: str) -> Deferred:
-        return Deferred(lambda: load_author(self.loaders, user_id))
 
 
 async def gallery_rows(context: Context, arguments: dict[str, Any]) -> FeedPage:

@@ -19,6 +19,7 @@ from schema.gallery.loaders import GalleryLoaders
 from schema.gallery.queries import gallery_connection
 from schema.plan.feed import compile_feed, gallery_rows
 from schema.plan.objects import Shaper
+from schema.plan.public_work import compile_public_work, public_work_rows
 from schema.plan.shaping import Compiler
 from schema.puzzle.queries import public_puzzle_work
 
@@ -48,4 +49,7 @@ ROOTS: dict[str, RootEntry] = {"gallery": _gallery, "publicPuzzleWork": _public_
 # Root fields whose plan shapes rows directly (no objects): the entry returns the rows, the
 # compiler builds their shaper. When it cannot (`Unplannable`), the field's `ROOTS` entry
 # and the object shapers serve it.
-ROW_ROOTS: dict[str, tuple[RootEntry, RowCompiler]] = {"gallery": (gallery_rows, compile_feed)}
+ROW_ROOTS: dict[str, tuple[RootEntry, RowCompiler]] = {
+    "gallery": (gallery_rows, compile_feed),
+    "publicPuzzleWork": (public_work_rows, compile_public_work),
+}

@@ -8,6 +8,7 @@ one function per play type by `schema/plan/objects.py`.
 from __future__ import annotations
 
 import binascii
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -23,16 +24,45 @@ from graphql import (
 )
 from strawberry.schema.types.base_scalars import isoformat
 
-from resolvers.gallery.model import WorkPublicationStatus, entry_key
+from resolvers.gallery.model import WorkPublicationStatus, beijing_day, entry_key
 from resolvers.gallery.play_types import PlayType
 from resolvers.gallery.reading import stored_plays_7d
-from schema.gallery.work import Work, play_type_of
+from schema.gallery.loaders import GalleryLoaders
+from schema.gallery.work import Deferred, Work, load_author, play_type_of
 from schema.plan.allowlist import allowed
 from schema.plan.objects import Field, Pending, Shaper, object_shaper
 from schema.plan.shaping import Compiler, Unplannable
 
-# (row, pending, page): page is the request's `FeedPage` (schema/plan/feed.py)
+# (row, pending, page): page is the request's `RowPage` (a gallery page: schema/plan/feed.py)
 RowShaper = Shaper
+
+
+class RowPage:
+    """What row shapers read besides the row: the viewer, today, and the operation's
+    `GalleryLoaders` (made only if a value has to be loaded, as the executor would)."""
+
+    __slots__ = ("_loaders", "now", "today", "viewer")
+
+    def __init__(self, viewer: str | None, now: datetime) -> None:
+        self.viewer = viewer
+        self.now = now
+        self.today = beijing_day(now)
+        self._loaders: GalleryLoaders | None = None
+
+    @property
+    def loaders(self) -> GalleryLoaders:
+        if self._loaders is None:
+            self._loaders = GalleryLoaders(viewer_user_id=self.viewer, now=self.now)
+        return self._loaders
+
+    def plays_7d(self, key: str) -> Deferred:
+        return Deferred(lambda: self.loaders.plays_7d.load(key))
+
+    def liked(self, key: str) -> Deferred:
+        return Deferred(lambda: self.loaders.liked.load(key))
+
+    def author(self, user_id: str) -> Deferred:
+        return Deferred(lambda: load_author(self.loaders, user_id))
 
 
 def work_play_type(cls: type[Work]) -> PlayType:
@@ -93,12 +123,15 @@ def work_shaper(
     gql_type: GraphQLObjectType,
     cls: type[Work],
     selection_sets: list[SelectionSetNode],
+    cover: Callable[[Any], str | None] | None = None,
 ) -> RowShaper:
+    """`cover`: the rule turning the row's `cover_image_src` into `coverUrl` (default: the
+    type's `gallery_cover`, what feed items show)."""
     play_type = work_play_type(cls)
     env: dict[str, Any] = {
         "b64": _b64,
         "tags": _tags,
-        "cover": cls.gallery_cover,
+        "cover": cover or cls.gallery_cover,
         "plays": stored_plays_7d,
         "key": entry_key,
         "pt": play_type,
