@@ -7,16 +7,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from piccolo.columns import Column
 from pydantic import BaseModel
 
-from db.tables.match3d import Match3dAgentMessage, Match3dAgentSession
+from db.tables.match3d import Match3dAgentMessage, Match3dAgentSession, Match3dWorkProfile
 from resolvers.creation.adapters import CreationAdapter
 from resolvers.creation.model import ConversationMessage, ReplyOutcome, SessionState
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.match3d import drafts
 from resolvers.match3d.model import Match3dStage
-from resolvers.play_types.rows import as_json as as_json
 from resolvers.play_types.rows import decoded as decoded
 from resolvers.play_types.rows import lock_session_row
 from subscriptions.streams import StreamEntry
@@ -43,21 +43,11 @@ async def lock_session(
 async def mirror_draft(*, session_id: str, draft: drafts.Match3dDraft, now: datetime) -> None:
     """A draft work's card follows its session's draft (a published work keeps what was
     published until `match3dWorkUpdate`). `generated_item_assets_json` is not touched."""
-    columns = drafts.projection(draft)
-    await Match3dAgentSession.raw(
-        "UPDATE match3d_work_profile SET game_name = {}, theme_text = {}, summary_text = {}, "
-        "tags_json = {}, clear_count = {}, difficulty = {}, config_json = {}, updated_at = {} "
-        "WHERE source_session_id = {} AND publication_status = {}",
-        columns["game_name"],
-        columns["theme_text"],
-        columns["summary_text"],
-        as_json(columns["tags_json"]),
-        columns["clear_count"],
-        columns["difficulty"],
-        as_json(columns["config_json"]),
-        now,
-        session_id,
-        WorkPublicationStatus.DRAFT.value,
+    await Match3dWorkProfile.update(
+        {Match3dWorkProfile.updated_at: now}, **drafts.projection(draft)
+    ).where(
+        (Match3dWorkProfile.source_session_id == session_id)
+        & (Match3dWorkProfile.publication_status == WorkPublicationStatus.DRAFT.value)
     )
 
 
@@ -66,17 +56,15 @@ async def save_draft(
 ) -> Any:
     """Write a session's draft and config (unknown draft keys kept) and mirror the work
     card; `extra` columns (seed_text, stage, …) are set too. Returns the session row."""
-    values: dict[str, Any] = {
-        "draft_json": as_json(drafts.stored_json(draft, session.draft)),
-        "config_json": as_json(drafts.config_json(draft)),
-        **extra,
-        "updated_at": now,
+    values: dict[Column | str, Any] = {
+        Match3dAgentSession.draft_json: drafts.stored_json(draft, session.draft),
+        Match3dAgentSession.config_json: drafts.config_json(draft),
+        Match3dAgentSession.updated_at: now,
     }
-    assignments = ", ".join(f"{column} = {{}}" for column in values)
-    rows = await Match3dAgentSession.raw(
-        f"UPDATE match3d_agent_session SET {assignments} WHERE session_id = {{}} RETURNING *",
-        *values.values(),
-        session.session_id,
+    rows = (
+        await Match3dAgentSession.update(values, **extra)
+        .where(Match3dAgentSession.session_id == session.session_id)
+        .returning(*Match3dAgentSession.all_columns())
     )
     await mirror_draft(session_id=session.session_id, draft=draft, now=now)
     return rows[0]
@@ -106,13 +94,12 @@ class Match3dAdapter(CreationAdapter):
         draft = outcome.draft
         if draft is None:
             # An unusable reply: the previous draft stays; the warning is the framework's.
-            await Match3dAgentSession.raw(
-                "UPDATE match3d_agent_session SET last_assistant_reply = {}, updated_at = {} "
-                "WHERE session_id = {}",
-                outcome.assistant_text,
-                now,
-                session.session_id,
-            )
+            await Match3dAgentSession.update(
+                {
+                    Match3dAgentSession.last_assistant_reply: outcome.assistant_text,
+                    Match3dAgentSession.updated_at: now,
+                }
+            ).where(Match3dAgentSession.session_id == session.session_id)
             return []
         assert isinstance(draft, drafts.Match3dDraft)
         await save_draft(

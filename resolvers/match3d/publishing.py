@@ -11,13 +11,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from piccolo.query.functions import Coalesce
+
 from db.tables.match3d import Match3dWorkProfile
 from resolvers.assets.objects import read_path
 from resolvers.creation.model import SessionState
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.match3d import drafts
-from resolvers.match3d.adapter import PROFILE_JSON, as_json, decoded, lock_session, mirror_draft
+from resolvers.match3d.adapter import PROFILE_JSON, decoded, lock_session, mirror_draft
 from resolvers.match3d.errors import Match3dError, Match3dErrorCode, Match3dPublishBlocked
 from resolvers.match3d.gate import blockers, bound_images
 from resolvers.match3d.model import Match3dStage
@@ -38,27 +40,23 @@ async def _project(session: SessionState, profile_id: str, now: datetime) -> Pro
     if found_blockers:
         raise Match3dPublishBlocked(found_blockers)
     assert images.cover is not None
-    columns = drafts.projection(draft)
     item_images = {item_id: asset.asset_object_id for item_id, asset in images.items.items()}
-    rows = await Match3dWorkProfile.raw(
-        "UPDATE match3d_work_profile SET game_name = {}, theme_text = {}, "
-        "summary_text = {}, tags_json = {}, clear_count = {}, difficulty = {}, "
-        "config_json = {}, cover_asset_id = {}, cover_image_src = {}, "
-        "publication_status = {}, published_at = COALESCE(published_at, {}), "
-        "updated_at = {} WHERE profile_id = {} RETURNING *",
-        columns["game_name"],
-        columns["theme_text"],
-        columns["summary_text"],
-        as_json(columns["tags_json"]),
-        columns["clear_count"],
-        columns["difficulty"],
-        as_json(drafts.config_json(draft, item_images)),
-        images.cover.asset_object_id,
-        read_path(images.cover.asset_object_id),
-        WorkPublicationStatus.PUBLISHED.value,
-        now,
-        now,
-        profile_id,
+    # The published configuration names each item's cut image; the draft's does not.
+    columns = {**drafts.projection(draft), "config_json": drafts.config_json(draft, item_images)}
+    rows = (
+        await Match3dWorkProfile.update(
+            {
+                Match3dWorkProfile.cover_asset_id: images.cover.asset_object_id,
+                Match3dWorkProfile.cover_image_src: read_path(images.cover.asset_object_id),
+                Match3dWorkProfile.publication_status: WorkPublicationStatus.PUBLISHED.value,
+                # The first publication's time stays through later updates.
+                Match3dWorkProfile.published_at: Coalesce(Match3dWorkProfile.published_at, now),
+                Match3dWorkProfile.updated_at: now,
+            },
+            **columns,
+        )
+        .where(Match3dWorkProfile.profile_id == profile_id)
+        .returning(*Match3dWorkProfile.all_columns())
     )
     return Projected(decoded(rows[0], PROFILE_JSON), draft.theme or None, list(draft.tags))
 

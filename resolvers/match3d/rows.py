@@ -1,7 +1,7 @@
 """Typed rows the schema reads from Match3D: the creation session
 (`match3d_agent_session`), the work (`match3d_work_profile`) and the item set of its play
-configuration. Each is built in `from_row` from a select (`load_json=True`) or a raw
-statement (JSON columns and, on SQLite, times may come back as text)."""
+configuration. Each is built in `from_row` from a select (`load_json=True`) or a row an
+UPDATE/INSERT … RETURNING gave (JSON columns and, on SQLite, times may come back as text)."""
 
 from __future__ import annotations
 

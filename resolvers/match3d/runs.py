@@ -30,7 +30,6 @@ from db.tables.match3d import Match3dRuntimeRun
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.match3d import board, drafts, sessions, works
-from resolvers.match3d.adapter import as_json
 from resolvers.match3d.model import Match3dLossReason
 from resolvers.match3d.rows import Match3dConfig
 from resolvers.match3d.run_state import Match3dRunState
@@ -41,7 +40,12 @@ from subscriptions.streams import StreamEntry
 
 MAX_SUBTITLE_LENGTH = 200
 STATE_COLUMNS = (
-    "run_id, profile_id, clear_count, total_item_count, cleared_item_count, snapshot_json"
+    Match3dRuntimeRun.run_id,
+    Match3dRuntimeRun.profile_id,
+    Match3dRuntimeRun.clear_count,
+    Match3dRuntimeRun.total_item_count,
+    Match3dRuntimeRun.cleared_item_count,
+    Match3dRuntimeRun.snapshot_json,
 )
 
 
@@ -122,22 +126,25 @@ class Match3dRunRules(RunRules[Match3dRunState]):
         )
         total = len(dealt["pile"])
         snapshot = {"seed": seed, **dealt, "items": items}
-        await Match3dRuntimeRun.raw(
-            "INSERT INTO match3d_runtime_run (run_id, owner_user_id, profile_id, status, "
-            "snapshot_version, started_at_ms, duration_limit_ms, finished_at_ms, elapsed_ms, "
-            "clear_count, total_item_count, cleared_item_count, failure_reason, snapshot_json, "
-            "created_at, updated_at) VALUES ({}, {}, {}, {}, 0, {}, {}, 0, 0, 0, {}, 0, '', {}, "
-            "{}, {})",
-            run.run_id,
-            run.owner_user_id,
-            work.work_id,
-            run.status.value,
-            _millis(run.started_at),
-            run.duration_limit_ms,
-            total,
-            as_json(snapshot),
-            now,
-            now,
+        await Match3dRuntimeRun.insert(
+            Match3dRuntimeRun(
+                run_id=run.run_id,
+                owner_user_id=run.owner_user_id,
+                profile_id=work.work_id,
+                status=run.status.value,
+                snapshot_version=0,
+                started_at_ms=_millis(run.started_at),
+                duration_limit_ms=run.duration_limit_ms,
+                finished_at_ms=0,
+                elapsed_ms=0,
+                clear_count=0,
+                total_item_count=total,
+                cleared_item_count=0,
+                failure_reason="",
+                snapshot_json=snapshot,
+                created_at=now,
+                updated_at=now,
+            )
         )
         return {"totalItemCount": total, "layers": dealt["layers"], "side": dealt["side"]}
 
@@ -155,43 +162,41 @@ class Match3dRunRules(RunRules[Match3dRunState]):
             outcome.update(status=RunStatus.WON, reason=RunReason.COMPLETED.value)
         elif board.is_lost(after):
             outcome.update(status=RunStatus.LOST, reason=Match3dLossReason.TRAY_FULL.value)
-        await Match3dRuntimeRun.raw(
-            "UPDATE match3d_runtime_run SET snapshot_version = {}, clear_count = {}, "
-            "cleared_item_count = {}, elapsed_ms = {}, snapshot_json = {}, updated_at = {} "
-            "WHERE run_id = {}",
-            run.snapshot_version,
-            clears,
-            cleared_items,
-            run.elapsed_at(now),
-            as_json(snapshot),
-            now,
-            run.run_id,
-        )
+        await Match3dRuntimeRun.update(
+            {
+                Match3dRuntimeRun.snapshot_version: run.snapshot_version,
+                Match3dRuntimeRun.clear_count: clears,
+                Match3dRuntimeRun.cleared_item_count: cleared_items,
+                Match3dRuntimeRun.elapsed_ms: run.elapsed_at(now),
+                Match3dRuntimeRun.snapshot_json: snapshot,
+                Match3dRuntimeRun.updated_at: now,
+            }
+        ).where(Match3dRuntimeRun.run_id == run.run_id)
         return Outcome(event=event, **outcome)
 
     async def on_finished(self, *, run: Run, now: datetime) -> list[StreamEntry]:
         """Mirror the end into the catalog's columns (the play state is left as it was)."""
-        await Match3dRuntimeRun.raw(
-            "UPDATE match3d_runtime_run SET status = {}, snapshot_version = {}, "
-            "finished_at_ms = {}, elapsed_ms = {}, failure_reason = {}, updated_at = {} "
-            "WHERE run_id = {}",
-            run.status.value,
-            run.snapshot_version,
-            _millis(run.finished_at or now),
-            run.elapsed_at(now),
-            "" if run.status is RunStatus.WON else (run.reason or ""),
-            now,
-            run.run_id,
-        )
+        await Match3dRuntimeRun.update(
+            {
+                Match3dRuntimeRun.status: run.status.value,
+                Match3dRuntimeRun.snapshot_version: run.snapshot_version,
+                Match3dRuntimeRun.finished_at_ms: _millis(run.finished_at or now),
+                Match3dRuntimeRun.elapsed_ms: run.elapsed_at(now),
+                Match3dRuntimeRun.failure_reason: (
+                    "" if run.status is RunStatus.WON else (run.reason or "")
+                ),
+                Match3dRuntimeRun.updated_at: now,
+            }
+        ).where(Match3dRuntimeRun.run_id == run.run_id)
         return []
 
     async def states(self, run_ids: Sequence[str]) -> dict[str, Match3dRunState]:
         if not run_ids:
             return {}
-        marks = ", ".join("{}" for _ in run_ids)
-        rows = await Match3dRuntimeRun.raw(
-            f"SELECT {STATE_COLUMNS} FROM match3d_runtime_run WHERE run_id IN ({marks})",
-            *run_ids,
+        rows = (
+            await Match3dRuntimeRun.select(*STATE_COLUMNS)
+            .where(Match3dRuntimeRun.run_id.is_in(list(run_ids)))
+            .output(load_json=True)
         )
         return {row["run_id"]: Match3dRunState.from_row(row) for row in rows}
 

@@ -27,7 +27,7 @@ from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
 from resolvers.match3d import drafts
-from resolvers.match3d.adapter import as_json, lock_session, save_draft
+from resolvers.match3d.adapter import lock_session, save_draft
 from resolvers.match3d.errors import Match3dError, Match3dErrorCode
 from resolvers.match3d.model import MAX_SEED_LENGTH, Match3dStage
 from resolvers.match3d.rows import Match3dSessionRow, Match3dWorkRow
@@ -76,42 +76,46 @@ async def start_session(*, viewer: Principal, seed_text: str = "") -> SessionAnd
         author = await UserAccount.select(UserAccount.display_name).where(
             UserAccount.user_id == owner
         )
-        sessions = await Match3dAgentSession.raw(
-            "INSERT INTO match3d_agent_session (session_id, owner_user_id, seed_text, "
-            "current_turn, progress_percent, stage, config_json, draft_json, "
-            "last_assistant_reply, published_profile_id, created_at, updated_at) "
-            "VALUES ({}, {}, {}, 0, 0, {}, {}, NULL, NULL, NULL, {}, {}) RETURNING *",
-            session_id,
-            owner,
-            seed,
-            Match3dStage.COLLECTING_ANCHORS.value,
-            as_json(columns["config_json"]),
-            now,
-            now,
-        )
-        works = await Match3dWorkProfile.raw(
-            "INSERT INTO match3d_work_profile (profile_id, owner_user_id, source_session_id, "
-            "author_display_name, game_name, theme_text, summary_text, tags_json, "
-            "cover_image_src, cover_asset_id, clear_count, difficulty, config_json, "
-            "publication_status, play_count, updated_at, published_at, "
-            "generated_item_assets_json, created_at, public_work_code) VALUES ({}, {}, {}, {}, "
-            "{}, {}, {}, {}, NULL, NULL, {}, {}, {}, {}, 0, {}, NULL, NULL, {}, NULL) "
-            "RETURNING *",
-            profile_id,
-            owner,
-            session_id,
-            author[0]["display_name"] if author else "",
-            columns["game_name"],
-            columns["theme_text"],
-            columns["summary_text"],
-            as_json(columns["tags_json"]),
-            columns["clear_count"],
-            columns["difficulty"],
-            as_json(columns["config_json"]),
-            WorkPublicationStatus.DRAFT.value,
-            now,
-            now,
-        )
+        sessions = await Match3dAgentSession.insert(
+            Match3dAgentSession(
+                session_id=session_id,
+                owner_user_id=owner,
+                seed_text=seed,
+                current_turn=0,
+                progress_percent=0,
+                stage=Match3dStage.COLLECTING_ANCHORS.value,
+                config_json=columns["config_json"],
+                draft_json=None,
+                last_assistant_reply=None,
+                published_profile_id=None,
+                created_at=now,
+                updated_at=now,
+            )
+        ).returning(*Match3dAgentSession.all_columns())
+        works = await Match3dWorkProfile.insert(
+            Match3dWorkProfile(
+                profile_id=profile_id,
+                owner_user_id=owner,
+                source_session_id=session_id,
+                author_display_name=author[0]["display_name"] if author else "",
+                game_name=columns["game_name"],
+                theme_text=columns["theme_text"],
+                summary_text=columns["summary_text"],
+                tags_json=columns["tags_json"],
+                cover_image_src=None,
+                cover_asset_id=None,
+                clear_count=columns["clear_count"],
+                difficulty=columns["difficulty"],
+                config_json=columns["config_json"],
+                publication_status=WorkPublicationStatus.DRAFT.value,
+                play_count=0,
+                updated_at=now,
+                published_at=None,
+                generated_item_assets_json=None,
+                created_at=now,
+                public_work_code=None,
+            )
+        ).returning(*Match3dWorkProfile.all_columns())
     return SessionAndWork(
         session=Match3dSessionRow.from_row(sessions[0]), work=Match3dWorkRow.from_row(works[0])
     )

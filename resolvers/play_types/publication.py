@@ -22,11 +22,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any, Generic, Protocol, TypeVar
 
 from piccolo.columns import Column
 from piccolo.table import Table
 
+from db.apps import all_tables
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.creation import turns
@@ -99,7 +101,8 @@ class PublicationSpec(Generic[SessionT, WorkT]):
     # The type's frozen work row, from a stored row (JSON columns decoded): what publish,
     # update and unpublish return.
     work_row: Callable[[Mapping[str, Any]], WorkT]
-    # What the claim UPDATEs return: the puzzle keeps the whole row for its event log.
+    # What the claim UPDATEs return (a column, or `*`): the puzzle keeps the whole row for
+    # its event log.
     claim_returning: str = "profile_id"
     # The puzzle's profile has `publish_ready`, cleared on unpublish in the claim itself.
     clears_publish_ready: bool = False
@@ -113,8 +116,14 @@ class PublicationSpec(Generic[SessionT, WorkT]):
         return self.profile_table._meta.get_column_by_name(name)
 
     @property
-    def profile_table_name(self) -> str:
-        return self.profile_table._meta.tablename
+    def session_table(self) -> type[Table]:
+        return _tables_by_name()[self.session_table_name]
+
+
+# The spec names its session table (every type's spec does); the builder wants the class.
+@cache
+def _tables_by_name() -> dict[str, type[Table]]:
+    return {table._meta.tablename: table for table in all_tables() if issubclass(table, Table)}
 
 
 async def owned_work(spec: PublicationSpec[Any, Any], work_id: str, owner: str) -> dict[str, Any]:
@@ -144,6 +153,35 @@ async def _assign_public_code(spec: PublicationSpec[Any, Any], work: dict[str, A
         length=PUBLIC_CODE_LENGTH,
         write=write,
     )
+
+
+async def _claim(
+    spec: PublicationSpec[Any, Any],
+    profile_id: str,
+    expected: WorkPublicationStatus,
+    values: dict[Column | str, Any],
+) -> list[dict[str, Any]]:
+    """The conditional UPDATE on `publication_status` that decides a publication race;
+    no rows when the work is not (or no longer) `expected`."""
+    table = spec.profile_table
+    star = spec.claim_returning == "*"
+    returning = table.all_columns() if star else [spec.column(spec.claim_returning)]
+    rows: list[dict[str, Any]] = (
+        await table.update(values)
+        .where(
+            (spec.column("profile_id") == profile_id)
+            & (spec.column("publication_status") == expected.value)
+        )
+        .returning(*returning)
+    )
+    return rows
+
+
+async def _set_session(
+    spec: PublicationSpec[Any, Any], session_id: str, values: dict[Column | str, Any]
+) -> None:
+    table = spec.session_table
+    await table.update(values).where(table._meta.get_column_by_name("session_id") == session_id)
 
 
 def _status_error(spec: PublicationSpec[Any, Any], expected: WorkPublicationStatus) -> DomainError:
@@ -177,27 +215,21 @@ async def publish(
         session = await spec.lock_session(session_id=session_id, owner_user_id=owner, now=now)
         if session is None:
             raise NotFound(spec.not_found_message)
-        claimed = await spec.profile_table.raw(
-            "UPDATE " + spec.profile_table_name + " SET updated_at = {} WHERE profile_id = {} "
-            "AND publication_status = {} RETURNING " + spec.claim_returning,
-            now,
-            found["profile_id"],
-            expected.value,
-        )
+        claimed = await _claim(spec, found["profile_id"], expected, {"updated_at": now})
         if not claimed:
             raise _status_error(spec, expected)
         projected = await spec.project(session, found["profile_id"], now)
         work = projected.work
         work["public_work_code"] = await _assign_public_code(spec, work)
-        cleared = "".join(f", {column} = NULL" for column in spec.session_cleared_on_publish)
-        await spec.profile_table.raw(
-            "UPDATE " + spec.session_table_name + " SET " + spec.session_stage_column + " = {}, "
-            "progress_percent = 100, published_profile_id = {}"
-            + cleared
-            + " WHERE session_id = {}",
-            spec.published_stage,
-            work["profile_id"],
+        await _set_session(
+            spec,
             session_id,
+            {
+                spec.session_stage_column: spec.published_stage,
+                "progress_percent": 100,
+                "published_profile_id": work["profile_id"],
+                **dict.fromkeys(spec.session_cleared_on_publish),
+            },
         )
         entries: list[streams.StreamEntry] = []
         if spec.record is not None:
@@ -235,30 +267,20 @@ async def unpublish(
         session = await spec.lock_session(session_id=session_id, owner_user_id=owner, now=now)
         if session is None:
             raise NotFound(spec.not_found_message)
-        ready = "publish_ready = {}, " if spec.clears_publish_ready else ""
-        ready_values: tuple[bool, ...] = (False,) if spec.clears_publish_ready else ()
-        claimed = await spec.profile_table.raw(
-            "UPDATE "
-            + spec.profile_table_name
-            + " SET publication_status = {}, "
-            + ready
-            + "updated_at = {} WHERE profile_id = {} AND publication_status = {} "
-            "RETURNING " + spec.claim_returning,
-            WorkPublicationStatus.DRAFT.value,
-            *ready_values,
-            now,
+        ready: dict[Column | str, Any] = (
+            {"publish_ready": False} if spec.clears_publish_ready else {}
+        )
+        claimed = await _claim(
+            spec,
             found["profile_id"],
-            WorkPublicationStatus.PUBLISHED.value,
+            WorkPublicationStatus.PUBLISHED,
+            {"publication_status": WorkPublicationStatus.DRAFT.value, **ready, "updated_at": now},
         )
         if not claimed:
             raise spec.error(spec.not_published, "This work is not published.", field="workId")
         stage, progress = await spec.unproject(session, session_id, now)
-        await spec.profile_table.raw(
-            "UPDATE " + spec.session_table_name + " SET " + spec.session_stage_column + " = {}, "
-            "progress_percent = {} WHERE session_id = {}",
-            stage,
-            progress,
-            session_id,
+        await _set_session(
+            spec, session_id, {spec.session_stage_column: stage, "progress_percent": progress}
         )
         entries: list[streams.StreamEntry] = []
         if spec.record is not None:

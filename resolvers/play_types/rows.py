@@ -1,25 +1,28 @@
-"""Row helpers every creation adapter of a draft play type shares: JSON columns of raw
-statements, the session's `SessionState`, and the session row lock.
+"""Row helpers every creation adapter of a draft play type shares: JSON columns of returned
+rows, the session's `SessionState`, and the session row lock.
 
-Raw statements (Piccolo's `raw`) return JSON columns as text, so each type decodes the
-columns it names; the lock is one conditional UPDATE … RETURNING on the type's session
-table, which every writer of that type takes first.
+Statements other than a select with `load_json` (RETURNING rows, raw statements) return
+JSON columns as text, so each type decodes the columns it names; the lock is one
+conditional UPDATE … RETURNING on the type's session table, which every writer of that
+type takes first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import orjson
+from piccolo.columns import Column, Integer
+from piccolo.custom_types import Combinable
 from piccolo.table import Table
 
 from resolvers.creation.model import SessionState
 
 
 def decoded(row: Any, keys: Sequence[str]) -> dict[str, Any]:
-    """A raw row with its JSON columns decoded (raw statements return them as text)."""
+    """A row with its JSON columns decoded (RETURNING and raw rows hold them as text)."""
     result = dict(row)
     for key in keys:
         value = result.get(key)
@@ -58,13 +61,13 @@ async def lock_session_row(
 ) -> SessionState | None:
     """Lock a session row of `table` (conditional UPDATE … RETURNING); None if there is no
     such session (of that owner). `stage_column` names the session's stage column."""
-    turn = ", current_turn = current_turn + 1" if new_turn else ""
-    owner = " AND owner_user_id = {}" if owner_user_id is not None else ""
-    rows = await table.raw(
-        f"UPDATE {table._meta.tablename} SET updated_at = {{}}{turn} "
-        f"WHERE session_id = {{}}{owner} RETURNING *",
-        now,
-        session_id,
-        *([owner_user_id] if owner_user_id is not None else []),
-    )
+    column = table._meta.get_column_by_name
+    values: dict[Column | str, Any] = {column("updated_at"): now}
+    if new_turn:
+        turn = cast(Integer, column("current_turn"))
+        values[turn] = turn + 1
+    where: Combinable = column("session_id") == session_id
+    if owner_user_id is not None:
+        where &= column("owner_user_id") == owner_user_id
+    rows = await table.update(values).where(where).returning(*table.all_columns())
     return session_state(rows[0], json_keys, stage_column) if rows else None

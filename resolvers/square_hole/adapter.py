@@ -8,12 +8,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from db.tables.square_hole import SquareHoleAgentMessage, SquareHoleAgentSession
+from db.tables.square_hole import (
+    SquareHoleAgentMessage,
+    SquareHoleAgentSession,
+    SquareHoleWorkProfile,
+)
 from resolvers.creation.adapters import CreationAdapter
 from resolvers.creation.model import ConversationMessage, ReplyOutcome, SessionState
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
-from resolvers.play_types.rows import as_json as as_json
 from resolvers.play_types.rows import decoded as decoded
 from resolvers.play_types.rows import lock_session_row
 from resolvers.square_hole import drafts
@@ -43,13 +46,16 @@ async def save_draft(
     *, session_id: str, draft: drafts.SquareHoleDraft, previous: Any, now: datetime
 ) -> list[Any]:
     """Store a draft in the session (`draft_json`, and its config in `config_json`)."""
-    rows: list[Any] = await SquareHoleAgentSession.raw(
-        "UPDATE square_hole_agent_session SET draft_json = {}, config_json = {}, "
-        "updated_at = {} WHERE session_id = {} RETURNING *",
-        as_json(drafts.stored_json(draft, previous)),
-        as_json(draft.config.stored()),
-        now,
-        session_id,
+    rows: list[Any] = (
+        await SquareHoleAgentSession.update(
+            {
+                SquareHoleAgentSession.draft_json: drafts.stored_json(draft, previous),
+                SquareHoleAgentSession.config_json: draft.config.stored(),
+                SquareHoleAgentSession.updated_at: now,
+            }
+        )
+        .where(SquareHoleAgentSession.session_id == session_id)
+        .returning(*SquareHoleAgentSession.all_columns())
     )
     return rows
 
@@ -57,23 +63,11 @@ async def save_draft(
 async def mirror_draft(*, session_id: str, draft: drafts.SquareHoleDraft, now: datetime) -> None:
     """A draft work's card follows its session's draft (a published work keeps what was
     published until `squareHoleWorkUpdate`)."""
-    columns = drafts.projection(draft)
-    await SquareHoleAgentSession.raw(
-        "UPDATE square_hole_work_profile SET game_name = {}, theme_text = {}, twist_rule = {}, "
-        "summary_text = {}, tags_json = {}, shape_count = {}, difficulty = {}, "
-        "config_json = {}, updated_at = {} "
-        "WHERE source_session_id = {} AND publication_status = {}",
-        columns["game_name"],
-        columns["theme_text"],
-        columns["twist_rule"],
-        columns["summary_text"],
-        as_json(columns["tags_json"]),
-        columns["shape_count"],
-        columns["difficulty"],
-        as_json(columns["config_json"]),
-        now,
-        session_id,
-        WorkPublicationStatus.DRAFT.value,
+    await SquareHoleWorkProfile.update(
+        {SquareHoleWorkProfile.updated_at: now}, **drafts.projection(draft)
+    ).where(
+        (SquareHoleWorkProfile.source_session_id == session_id)
+        & (SquareHoleWorkProfile.publication_status == WorkPublicationStatus.DRAFT.value)
     )
 
 
@@ -101,23 +95,21 @@ class SquareHoleAdapter(CreationAdapter):
     ) -> list[StreamEntry]:
         draft = outcome.draft
         if draft is None:
-            await SquareHoleAgentSession.raw(
-                "UPDATE square_hole_agent_session SET last_assistant_reply = {}, "
-                "updated_at = {} WHERE session_id = {}",
-                outcome.assistant_text,
-                now,
-                session.session_id,
-            )
+            await SquareHoleAgentSession.update(
+                {
+                    SquareHoleAgentSession.last_assistant_reply: outcome.assistant_text,
+                    SquareHoleAgentSession.updated_at: now,
+                }
+            ).where(SquareHoleAgentSession.session_id == session.session_id)
             return []
         assert isinstance(draft, drafts.SquareHoleDraft)
-        await SquareHoleAgentSession.raw(
-            "UPDATE square_hole_agent_session SET stage = {}, progress_percent = {}, "
-            "last_assistant_reply = {} WHERE session_id = {}",
-            outcome.stage,
-            outcome.progress,
-            outcome.assistant_text,
-            session.session_id,
-        )
+        await SquareHoleAgentSession.update(
+            {
+                SquareHoleAgentSession.stage: outcome.stage,
+                SquareHoleAgentSession.progress_percent: outcome.progress,
+                SquareHoleAgentSession.last_assistant_reply: outcome.assistant_text,
+            }
+        ).where(SquareHoleAgentSession.session_id == session.session_id)
         await save_draft(
             session_id=session.session_id, draft=draft, previous=session.draft, now=now
         )

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from piccolo.query.functions import Coalesce
+
 from db.tables.square_hole import SquareHoleWorkProfile
 from resolvers.assets.objects import read_path
 from resolvers.creation.model import SessionState
@@ -18,7 +20,7 @@ from resolvers.gallery.play_types import PlayType
 from resolvers.play_types import publication
 from resolvers.play_types.publication import Projected, PublicationSpec
 from resolvers.square_hole import drafts
-from resolvers.square_hole.adapter import PROFILE_JSON, as_json, decoded, lock_session, mirror_draft
+from resolvers.square_hole.adapter import PROFILE_JSON, decoded, lock_session, mirror_draft
 from resolvers.square_hole.errors import (
     SquareHoleError,
     SquareHoleErrorCode,
@@ -41,27 +43,22 @@ async def _project(session: SessionState, profile_id: str, now: datetime) -> Pro
     if found_blockers:
         raise SquareHolePublishBlocked(found_blockers)
     assert cover is not None
-    columns = drafts.projection(draft)
-    rows = await SquareHoleWorkProfile.raw(
-        "UPDATE square_hole_work_profile SET game_name = {}, theme_text = {}, "
-        "twist_rule = {}, summary_text = {}, tags_json = {}, shape_count = {}, "
-        "difficulty = {}, config_json = {}, cover_asset_id = {}, cover_image_src = {}, "
-        "publication_status = {}, published_at = COALESCE(published_at, {}), "
-        "updated_at = {} WHERE profile_id = {} RETURNING *",
-        columns["game_name"],
-        columns["theme_text"],
-        columns["twist_rule"],
-        columns["summary_text"],
-        as_json(columns["tags_json"]),
-        columns["shape_count"],
-        columns["difficulty"],
-        as_json(columns["config_json"]),
-        cover.asset_object_id,
-        read_path(cover.asset_object_id),
-        WorkPublicationStatus.PUBLISHED.value,
-        now,
-        now,
-        profile_id,
+    rows = (
+        await SquareHoleWorkProfile.update(
+            {
+                SquareHoleWorkProfile.cover_asset_id: cover.asset_object_id,
+                SquareHoleWorkProfile.cover_image_src: read_path(cover.asset_object_id),
+                SquareHoleWorkProfile.publication_status: WorkPublicationStatus.PUBLISHED.value,
+                # The first publication's time stays through later updates.
+                SquareHoleWorkProfile.published_at: Coalesce(
+                    SquareHoleWorkProfile.published_at, now
+                ),
+                SquareHoleWorkProfile.updated_at: now,
+            },
+            **drafts.projection(draft),
+        )
+        .where(SquareHoleWorkProfile.profile_id == profile_id)
+        .returning(*SquareHoleWorkProfile.all_columns())
     )
     return Projected(decoded(rows[0], PROFILE_JSON), draft.theme or None, list(draft.tags))
 

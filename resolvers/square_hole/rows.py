@@ -1,7 +1,7 @@
 """Typed rows the schema reads from the square hole: the creation session
 (`square_hole_agent_session`) and the work (`square_hole_work_profile`). Each is built in
-`from_row` from a select (`load_json=True`) or a raw statement (JSON columns and, on
-SQLite, times may come back as text)."""
+`from_row` from a select (`load_json=True`) or a row an UPDATE/INSERT … RETURNING gave
+(JSON columns and, on SQLite, times may come back as text)."""
 
 from __future__ import annotations
 

@@ -36,7 +36,6 @@ from resolvers.runs.errors import RunError, RunErrorCode
 from resolvers.runs.model import Outcome, Run, RunMode, RunReason, RunStatus
 from resolvers.runs.rules import PlayableWork, RunRules
 from resolvers.square_hole import drafts, sessions, works
-from resolvers.square_hole.adapter import as_json
 from resolvers.square_hole.model import SCORE_TOO_LOW
 from resolvers.square_hole.rules import RuleBook, scored
 from resolvers.square_hole.run_state import SquareHoleRunState
@@ -45,8 +44,13 @@ from settings import get_settings
 MAX_SUBTITLE_LENGTH = 200
 DROP = "drop"
 STATE_COLUMNS = (
-    "run_id, owner_user_id, profile_id, total_shape_count, completed_shape_count, score, "
-    "snapshot_json"
+    SquareHoleRuntimeRun.run_id,
+    SquareHoleRuntimeRun.owner_user_id,
+    SquareHoleRuntimeRun.profile_id,
+    SquareHoleRuntimeRun.total_shape_count,
+    SquareHoleRuntimeRun.completed_shape_count,
+    SquareHoleRuntimeRun.score,
+    SquareHoleRuntimeRun.snapshot_json,
 )
 
 
@@ -143,21 +147,24 @@ class SquareHoleRunRules(RunRules[SquareHoleRunState]):
             "targetScore": int(config.get("targetScore") or 0),
             "drops": [],
         }
-        await SquareHoleRuntimeRun.raw(
-            "INSERT INTO square_hole_runtime_run (run_id, owner_user_id, profile_id, status, "
-            "snapshot_version, started_at_ms, duration_limit_ms, finished_at_ms, elapsed_ms, "
-            "total_shape_count, completed_shape_count, score, snapshot_json, created_at, "
-            "updated_at) VALUES ({}, {}, {}, {}, 0, {}, {}, 0, 0, {}, 0, 0, {}, {}, {})",
-            run.run_id,
-            run.owner_user_id,
-            work.work_id,
-            run.status.value,
-            _millis(run.started_at),
-            run.duration_limit_ms,
-            count,
-            as_json(snapshot),
-            now,
-            now,
+        await SquareHoleRuntimeRun.insert(
+            SquareHoleRuntimeRun(
+                run_id=run.run_id,
+                owner_user_id=run.owner_user_id,
+                profile_id=work.work_id,
+                status=run.status.value,
+                snapshot_version=0,
+                started_at_ms=_millis(run.started_at),
+                duration_limit_ms=run.duration_limit_ms,
+                finished_at_ms=0,
+                elapsed_ms=0,
+                total_shape_count=count,
+                completed_shape_count=0,
+                score=0,
+                snapshot_json=snapshot,
+                created_at=now,
+                updated_at=now,
+            )
         )
         return {"shapeCount": count, "targetScore": snapshot["targetScore"]}
 
@@ -177,41 +184,38 @@ class SquareHoleRunRules(RunRules[SquareHoleRunState]):
                 outcome.update(status=RunStatus.WON, reason=RunReason.COMPLETED.value)
             else:
                 outcome.update(status=RunStatus.LOST, reason=SCORE_TOO_LOW)
-        await SquareHoleRuntimeRun.raw(
-            "UPDATE square_hole_runtime_run SET snapshot_version = {}, elapsed_ms = {}, "
-            "completed_shape_count = {}, score = {}, snapshot_json = {}, updated_at = {} "
-            "WHERE run_id = {}",
-            run.snapshot_version,
-            run.elapsed_at(now),
-            completed,
-            score,
-            as_json(snapshot),
-            now,
-            run.run_id,
-        )
+        await SquareHoleRuntimeRun.update(
+            {
+                SquareHoleRuntimeRun.snapshot_version: run.snapshot_version,
+                SquareHoleRuntimeRun.elapsed_ms: run.elapsed_at(now),
+                SquareHoleRuntimeRun.completed_shape_count: completed,
+                SquareHoleRuntimeRun.score: score,
+                SquareHoleRuntimeRun.snapshot_json: snapshot,
+                SquareHoleRuntimeRun.updated_at: now,
+            }
+        ).where(SquareHoleRuntimeRun.run_id == run.run_id)
         return Outcome(event=event, **outcome)
 
     async def on_finished(self, *, run: Run, now: datetime) -> list[Any]:
         """Mirror the end into the catalog's columns (the play state is left as it was)."""
-        await SquareHoleRuntimeRun.raw(
-            "UPDATE square_hole_runtime_run SET status = {}, snapshot_version = {}, "
-            "finished_at_ms = {}, elapsed_ms = {}, updated_at = {} WHERE run_id = {}",
-            run.status.value,
-            run.snapshot_version,
-            _millis(run.finished_at or now),
-            run.elapsed_at(now),
-            now,
-            run.run_id,
-        )
+        await SquareHoleRuntimeRun.update(
+            {
+                SquareHoleRuntimeRun.status: run.status.value,
+                SquareHoleRuntimeRun.snapshot_version: run.snapshot_version,
+                SquareHoleRuntimeRun.finished_at_ms: _millis(run.finished_at or now),
+                SquareHoleRuntimeRun.elapsed_ms: run.elapsed_at(now),
+                SquareHoleRuntimeRun.updated_at: now,
+            }
+        ).where(SquareHoleRuntimeRun.run_id == run.run_id)
         return []
 
     async def states(self, run_ids: Sequence[str]) -> dict[str, SquareHoleRunState]:
         if not run_ids:
             return {}
-        marks = ", ".join("{}" for _ in run_ids)
-        rows = await SquareHoleRuntimeRun.raw(
-            f"SELECT {STATE_COLUMNS} FROM square_hole_runtime_run WHERE run_id IN ({marks})",
-            *run_ids,
+        rows = (
+            await SquareHoleRuntimeRun.select(*STATE_COLUMNS)
+            .where(SquareHoleRuntimeRun.run_id.is_in(list(run_ids)))
+            .output(load_json=True)
         )
         return {row["run_id"]: SquareHoleRunState.from_row(row) for row in rows}
 

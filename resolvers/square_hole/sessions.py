@@ -28,7 +28,7 @@ from resolvers.ids import new_id
 from resolvers.pagination import Page, keyset_page
 from resolvers.principal import Principal
 from resolvers.square_hole import drafts
-from resolvers.square_hole.adapter import as_json, lock_session, mirror_draft, save_draft
+from resolvers.square_hole.adapter import lock_session, mirror_draft, save_draft
 from resolvers.square_hole.errors import SquareHoleError, SquareHoleErrorCode
 from resolvers.square_hole.model import MAX_SEED_LENGTH, SquareHoleStage
 from resolvers.square_hole.rows import SquareHoleSessionRow, SquareHoleWorkRow
@@ -74,43 +74,47 @@ async def start_session(*, viewer: Principal, seed_text: str = "") -> SessionAnd
         author = await UserAccount.select(UserAccount.display_name).where(
             UserAccount.user_id == owner
         )
-        sessions = await SquareHoleAgentSession.raw(
-            "INSERT INTO square_hole_agent_session (session_id, owner_user_id, seed_text, "
-            "current_turn, progress_percent, stage, config_json, draft_json, "
-            "last_assistant_reply, published_profile_id, created_at, updated_at) "
-            "VALUES ({}, {}, {}, 0, 0, {}, {}, NULL, NULL, NULL, {}, {}) RETURNING *",
-            session_id,
-            owner,
-            seed,
-            SquareHoleStage.COLLECTING_ANCHORS.value,
-            as_json(columns["config_json"]),
-            now,
-            now,
-        )
-        works = await SquareHoleWorkProfile.raw(
-            "INSERT INTO square_hole_work_profile (profile_id, work_id, owner_user_id, "
-            "source_session_id, author_display_name, game_name, theme_text, twist_rule, "
-            "summary_text, tags_json, cover_image_src, shape_count, difficulty, config_json, "
-            "publication_status, play_count, updated_at, published_at, cover_asset_id, "
-            "created_at, public_work_code) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, "
-            "NULL, {}, {}, {}, {}, 0, {}, NULL, NULL, {}, NULL) RETURNING *",
-            profile_id,
-            profile_id,  # the gallery keys works by profile id
-            owner,
-            session_id,
-            author[0]["display_name"] if author else "",
-            columns["game_name"],
-            columns["theme_text"],
-            columns["twist_rule"],
-            columns["summary_text"],
-            as_json(columns["tags_json"]),
-            columns["shape_count"],
-            columns["difficulty"],
-            as_json(columns["config_json"]),
-            WorkPublicationStatus.DRAFT.value,
-            now,
-            now,
-        )
+        sessions = await SquareHoleAgentSession.insert(
+            SquareHoleAgentSession(
+                session_id=session_id,
+                owner_user_id=owner,
+                seed_text=seed,
+                current_turn=0,
+                progress_percent=0,
+                stage=SquareHoleStage.COLLECTING_ANCHORS.value,
+                config_json=columns["config_json"],
+                draft_json=None,
+                last_assistant_reply=None,
+                published_profile_id=None,
+                created_at=now,
+                updated_at=now,
+            )
+        ).returning(*SquareHoleAgentSession.all_columns())
+        works = await SquareHoleWorkProfile.insert(
+            SquareHoleWorkProfile(
+                profile_id=profile_id,
+                work_id=profile_id,  # the gallery keys works by profile id
+                owner_user_id=owner,
+                source_session_id=session_id,
+                author_display_name=author[0]["display_name"] if author else "",
+                game_name=columns["game_name"],
+                theme_text=columns["theme_text"],
+                twist_rule=columns["twist_rule"],
+                summary_text=columns["summary_text"],
+                tags_json=columns["tags_json"],
+                cover_image_src=None,
+                shape_count=columns["shape_count"],
+                difficulty=columns["difficulty"],
+                config_json=columns["config_json"],
+                publication_status=WorkPublicationStatus.DRAFT.value,
+                play_count=0,
+                updated_at=now,
+                published_at=None,
+                cover_asset_id=None,
+                created_at=now,
+                public_work_code=None,
+            )
+        ).returning(*SquareHoleWorkProfile.all_columns())
     return SessionAndWork(
         session=SquareHoleSessionRow.from_row(sessions[0]),
         work=SquareHoleWorkRow.from_row(works[0]),
@@ -136,10 +140,8 @@ async def autosave(
         if session is None:
             raise NotFound(NOT_FOUND_MESSAGE)
         if seed is not None:
-            await SquareHoleAgentSession.raw(
-                "UPDATE square_hole_agent_session SET seed_text = {} WHERE session_id = {}",
-                seed,
-                session_id,
+            await SquareHoleAgentSession.update({SquareHoleAgentSession.seed_text: seed}).where(
+                SquareHoleAgentSession.session_id == session_id
             )
         if checked is not None:
             await save_draft(session_id=session_id, draft=checked, previous=session.draft, now=now)
