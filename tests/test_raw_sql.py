@@ -18,10 +18,7 @@ MARK = "# Raw:"
 PENDING = {
     "big_fish",  # audited in the play types' pass
     "gallery",  # audited in the play types' pass
-    "match3d",  # audited in the play types' pass
-    "play_types",  # audited in the play types' pass
     "puzzle",  # audited in the play types' pass
-    "square_hole",  # audited in the play types' pass
 }
 
 
