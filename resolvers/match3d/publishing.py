@@ -13,7 +13,7 @@ from typing import Any
 
 from piccolo.query.functions import Coalesce
 
-from db.tables.match3d import Match3dWorkProfile
+from db.tables.match3d import Match3dAgentSession, Match3dWorkProfile
 from resolvers.assets.objects import read_path
 from resolvers.creation.model import SessionState
 from resolvers.gallery.model import WorkPublicationStatus
@@ -70,7 +70,7 @@ async def _unproject(session: SessionState, session_id: str, now: datetime) -> t
 SPEC: PublicationSpec[SessionState, Match3dWorkRow] = PublicationSpec(
     play_type=PlayType.MATCH3D,
     profile_table=Match3dWorkProfile,
-    session_table_name="match3d_agent_session",
+    session_table=Match3dAgentSession,
     published_stage=Match3dStage.PUBLISHED.value,
     lock_session=lock_session,
     project=_project,

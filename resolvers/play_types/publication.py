@@ -22,13 +22,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from functools import cache
 from typing import Any, Generic, Protocol, TypeVar
 
 from piccolo.columns import Column
 from piccolo.table import Table
 
-from db.apps import all_tables
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.creation import turns
@@ -84,7 +82,7 @@ RecordHook = Callable[[PublicationEvent, dict[str, Any], datetime], Awaitable[li
 class PublicationSpec(Generic[SessionT, WorkT]):
     play_type: PlayType
     profile_table: type[Table]
-    session_table_name: str
+    session_table: type[Table]
     published_stage: str
     lock_session: LockSession[SessionT]
     project: ProjectHook[SessionT]
@@ -114,16 +112,6 @@ class PublicationSpec(Generic[SessionT, WorkT]):
 
     def column(self, name: str) -> Column:
         return self.profile_table._meta.get_column_by_name(name)
-
-    @property
-    def session_table(self) -> type[Table]:
-        return _tables_by_name()[self.session_table_name]
-
-
-# The spec names its session table (every type's spec does); the builder wants the class.
-@cache
-def _tables_by_name() -> dict[str, type[Table]]:
-    return {table._meta.tablename: table for table in all_tables() if issubclass(table, Table)}
 
 
 async def owned_work(spec: PublicationSpec[Any, Any], work_id: str, owner: str) -> dict[str, Any]:

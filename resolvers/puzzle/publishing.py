@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from db.tables.puzzle import PuzzleEvent, PuzzleWorkProfile
+from db.tables.puzzle import PuzzleAgentSession, PuzzleEvent, PuzzleWorkProfile
 from resolvers.assets.objects import read_path
 from resolvers.creation.model import SessionState
 from resolvers.gallery.model import WorkPublicationStatus
@@ -100,7 +100,7 @@ async def _unproject(session: SessionState, session_id: str, now: datetime) -> t
 SPEC: PublicationSpec[SessionState, PuzzleWorkRow] = PublicationSpec(
     play_type=PlayType.PUZZLE,
     profile_table=PuzzleWorkProfile,
-    session_table_name="puzzle_agent_session",
+    session_table=PuzzleAgentSession,
     published_stage=PuzzleStage.PUBLISHED.value,
     lock_session=lock_session,
     project=_project,

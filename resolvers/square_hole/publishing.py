@@ -12,7 +12,7 @@ from typing import Any
 
 from piccolo.query.functions import Coalesce
 
-from db.tables.square_hole import SquareHoleWorkProfile
+from db.tables.square_hole import SquareHoleAgentSession, SquareHoleWorkProfile
 from resolvers.assets.objects import read_path
 from resolvers.creation.model import SessionState
 from resolvers.gallery.model import WorkPublicationStatus
@@ -72,7 +72,7 @@ async def _unproject(session: SessionState, session_id: str, now: datetime) -> t
 SPEC: PublicationSpec[SessionState, SquareHoleWorkRow] = PublicationSpec(
     play_type=PlayType.SQUARE_HOLE,
     profile_table=SquareHoleWorkProfile,
-    session_table_name="square_hole_agent_session",
+    session_table=SquareHoleAgentSession,
     published_stage=SquareHoleStage.PUBLISHED.value,
     lock_session=lock_session,
     project=_project,

@@ -14,7 +14,7 @@ from typing import Any
 
 from piccolo.query.functions import Coalesce
 
-from db.tables.visual_novel import VisualNovelWorkProfile
+from db.tables.visual_novel import VisualNovelAgentSession, VisualNovelWorkProfile
 from resolvers.assets.objects import read_path
 from resolvers.creation.model import SessionState
 from resolvers.gallery.model import WorkPublicationStatus
@@ -88,7 +88,7 @@ async def _unproject(session: SessionState, session_id: str, now: datetime) -> t
 SPEC: PublicationSpec[SessionState, VisualNovelWorkRow] = PublicationSpec(
     play_type=PlayType.VISUAL_NOVEL,
     profile_table=VisualNovelWorkProfile,
-    session_table_name="visual_novel_agent_session",
+    session_table=VisualNovelAgentSession,
     published_stage=VisualNovelStage.PUBLISHED.value,
     lock_session=lock_session,
     project=_project,
