@@ -20,7 +20,6 @@ PENDING = {
     "gallery",  # audited in the play types' pass
     "match3d",  # audited in the play types' pass
     "play_types",  # audited in the play types' pass
-    "puzzle",  # audited in the play types' pass
     "rpg",  # audited in the play types' pass
     "square_hole",  # audited in the play types' pass
     "visual_novel",  # audited in the play types' pass
