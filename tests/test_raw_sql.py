@@ -14,13 +14,6 @@ ROOT = Path(__file__).resolve().parents[1]
 RESOLVERS = ROOT / "resolvers"
 MARK = "# Raw:"
 
-# Packages whose raw calls are not audited yet: each must still hold an unexplained call.
-PENDING = {
-    "big_fish",  # audited in the play types' pass
-    "gallery",  # audited in the play types' pass
-    "puzzle",  # audited in the play types' pass
-}
-
 
 def comment_block_above(lines: list[str], line: int) -> list[str]:
     """The contiguous comment lines right above 1-based `line`, nearest first."""
@@ -76,19 +69,8 @@ def raw_calls(tree: ast.Module) -> list[tuple[ast.stmt, ast.Call]]:
 
 
 def test_every_raw_call_says_why() -> None:
-    offenders = [
-        place
-        for package, places in unexplained_calls().items()
-        if package not in PENDING
-        for place in places
-    ]
+    offenders = [place for places in unexplained_calls().values() for place in places]
     assert not offenders, (
         "`.raw(` without a `# Raw: <why the builder cannot>` comment right above it "
         "(use the builder where it can: docs/conventions.md):\n" + "\n".join(offenders)
     )
-
-
-def test_pending_packages_still_have_unexplained_calls() -> None:
-    found = unexplained_calls()
-    audited = sorted(package for package in PENDING if not found.get(package))
-    assert not audited, f"remove from PENDING (every raw call is explained): {audited}"

@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Any
 
 import orjson
+from piccolo.columns import Column
+from piccolo.custom_types import Combinable
 from pydantic import BaseModel
 
 from db.tables.big_fish import BigFishAgentMessage, BigFishCreationSession
@@ -21,11 +23,12 @@ from resolvers.creation.model import ConversationMessage, ReplyOutcome, SessionS
 from resolvers.gallery.play_types import PlayType
 from subscriptions.streams import StreamEntry
 
+Session = BigFishCreationSession
 SESSION_JSON = ("anchor_pack_json", "draft_json", "asset_coverage_json")
 
 
 def decoded(row: Any, keys: Sequence[str] = SESSION_JSON) -> dict[str, Any]:
-    """A raw row with its JSON columns decoded (raw statements return them as text)."""
+    """A row with its JSON columns decoded (RETURNING and raw rows give them as text)."""
     result = dict(row)
     for key in keys:
         value = result.get(key)
@@ -57,15 +60,13 @@ async def lock_session(
 ) -> SessionState | None:
     """Lock a session row (conditional UPDATE … RETURNING); None if there is no such
     session (of that owner)."""
-    turn = ", current_turn = current_turn + 1" if new_turn else ""
-    owner = " AND owner_user_id = {}" if owner_user_id is not None else ""
-    rows = await BigFishCreationSession.raw(
-        f"UPDATE big_fish_creation_session SET updated_at = {{}}{turn} "
-        f"WHERE session_id = {{}}{owner} RETURNING *",
-        now,
-        session_id,
-        *([owner_user_id] if owner_user_id is not None else []),
-    )
+    changes: dict[Column | str, Any] = {Session.updated_at: now}
+    if new_turn:
+        changes[Session.current_turn] = Session.current_turn + 1
+    mine: Combinable = Session.session_id == session_id
+    if owner_user_id is not None:
+        mine &= Session.owner_user_id == owner_user_id
+    rows = await Session.update(changes).where(mine).returning(*Session.all_columns())
     return session_state(rows[0]) if rows else None
 
 
@@ -73,14 +74,13 @@ async def save_draft(
     *, session_id: str, draft: drafts.BigFishDraft, previous: Any, now: datetime
 ) -> None:
     """Store a draft and its anchor pack in the session."""
-    await BigFishCreationSession.raw(
-        "UPDATE big_fish_creation_session SET draft_json = {}, anchor_pack_json = {}, "
-        "updated_at = {} WHERE session_id = {}",
-        as_json(drafts.stored_json(draft, previous)),
-        as_json(drafts.anchor_pack(draft)),
-        now,
-        session_id,
-    )
+    await Session.update(
+        {
+            Session.draft_json: as_json(drafts.stored_json(draft, previous)),
+            Session.anchor_pack_json: as_json(drafts.anchor_pack(draft)),
+            Session.updated_at: now,
+        }
+    ).where(Session.session_id == session_id)
 
 
 class BigFishAdapter(CreationAdapter):
@@ -107,23 +107,15 @@ class BigFishAdapter(CreationAdapter):
         draft = outcome.draft
         if draft is not None:
             assert isinstance(draft, drafts.BigFishDraft)
-            await BigFishCreationSession.raw(
-                "UPDATE big_fish_creation_session SET stage = {}, progress_percent = {} "
-                "WHERE session_id = {}",
-                outcome.stage,
-                outcome.progress,
-                session.session_id,
-            )
+            await Session.update(
+                {Session.stage: outcome.stage, Session.progress_percent: outcome.progress}
+            ).where(Session.session_id == session.session_id)
             await save_draft(
                 session_id=session.session_id, draft=draft, previous=session.draft, now=now
             )
-        await BigFishCreationSession.raw(
-            "UPDATE big_fish_creation_session SET last_assistant_reply = {}, updated_at = {} "
-            "WHERE session_id = {}",
-            outcome.assistant_text,
-            now,
-            session.session_id,
-        )
+        await Session.update(
+            {Session.last_assistant_reply: outcome.assistant_text, Session.updated_at: now}
+        ).where(Session.session_id == session.session_id)
         return []
 
     def derive_draft(

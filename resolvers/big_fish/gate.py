@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
-from db.tables.big_fish import BigFishEvent
+from db.tables.big_fish import BigFishCreationSession, BigFishEvent
 from resolvers.assets.bound import BoundAsset
 from resolvers.big_fish import slots
 from resolvers.big_fish.adapter import as_json
@@ -140,21 +140,19 @@ async def evaluate(
     )
     event_id = new_id()
     ready = not found
-    await BigFishEvent.raw(
-        "INSERT INTO big_fish_event (event_id, session_id, owner_user_id, event_kind, "
-        "publish_ready, blockers_json, occurred_at) VALUES ({}, {}, {}, {}, {}, {}, {})",
-        event_id,
-        session_id,
-        owner_user_id,
-        BigFishEventKind.PUBLISH_GATE_EVALUATED.value,
-        ready,
-        as_json([blocker.as_json() for blocker in found]),
-        now,
+    await BigFishEvent.insert(
+        BigFishEvent(
+            event_id=event_id,
+            session_id=session_id,
+            owner_user_id=owner_user_id,
+            event_kind=BigFishEventKind.PUBLISH_GATE_EVALUATED.value,
+            publish_ready=ready,
+            blockers_json=as_json([blocker.as_json() for blocker in found]),
+            occurred_at=now,
+        )
     )
-    await BigFishEvent.raw(
-        "UPDATE big_fish_creation_session SET publish_ready = {} WHERE session_id = {}",
-        ready,
-        session_id,
+    await BigFishCreationSession.update({BigFishCreationSession.publish_ready: ready}).where(
+        BigFishCreationSession.session_id == session_id
     )
     entries = await streams.append(
         [session_stream(session_id)],

@@ -25,12 +25,13 @@ from resolvers import clock
 from resolvers.big_fish.adapter import as_json
 from resolvers.big_fish.model import BigFishRunStatus
 from resolvers.big_fish.run_rows import BigFishRunRow
-from resolvers.big_fish.runs import RUN_COLUMNS
 from resolvers.runs import server_clock
 from resolvers.runs.model import RunReason, RunStatus
 from subscriptions import streams
 from subscriptions.streams import StreamEntry
 
+Run = BigFishRuntimeRun
+LIVE = [BigFishRunStatus.RUNNING.value, BigFishRunStatus.PAUSED.value]
 # The framework's reason for each end the simulation reaches.
 REASONS = {
     BigFishRunStatus.WON: RunReason.COMPLETED.value,
@@ -41,20 +42,25 @@ REASONS = {
 async def claim(*, run_id: str, holder: str, lease_seconds: float) -> BigFishRunRow | None:
     now = clock.now()
     async with write_transaction():
-        rows = await BigFishRuntimeRun.raw(
-            "UPDATE big_fish_runtime_run SET lease_owner = {}, lease_expires_at = {}, "
-            "status = {}, updated_at = {} WHERE run_id = {} AND status IN ({}, {}) "
-            "AND (lease_owner IS NULL OR lease_owner = {} OR lease_expires_at < {}) "
-            f"RETURNING {RUN_COLUMNS}",
-            holder,
-            now + timedelta(seconds=lease_seconds),
-            BigFishRunStatus.RUNNING.value,
-            now,
-            run_id,
-            BigFishRunStatus.RUNNING.value,
-            BigFishRunStatus.PAUSED.value,
-            holder,
-            now,
+        rows = (
+            await Run.update(
+                {
+                    Run.lease_owner: holder,
+                    Run.lease_expires_at: now + timedelta(seconds=lease_seconds),
+                    Run.status: BigFishRunStatus.RUNNING.value,
+                    Run.updated_at: now,
+                }
+            )
+            .where(
+                (Run.run_id == run_id)
+                & Run.status.is_in(LIVE)
+                & (
+                    Run.lease_owner.is_null()
+                    | (Run.lease_owner == holder)
+                    | (Run.lease_expires_at < now)
+                )
+            )
+            .returning(*Run.all_columns())
         )
         if rows:
             await server_clock.resume(run_id, now)
@@ -95,21 +101,24 @@ async def _save_world(
     """The runtime row's save: only while `holder` has the lease and the run is RUNNING (a
     RUNNING save renews the lease, any other releases it)."""
     keeps = status is BigFishRunStatus.RUNNING
-    rows = await BigFishRuntimeRun.raw(
-        "UPDATE big_fish_runtime_run SET snapshot_json = {}, tick = {}, status = {}, "
-        "saved_at = {}, updated_at = {}, lease_owner = {}, lease_expires_at = {}, "
-        "finished_at = {} WHERE run_id = {} AND lease_owner = {} AND status = {} "
-        "RETURNING run_id",
-        as_json(world),
-        int(world["tick"]),
-        status.value,
-        now,
-        now,
-        holder if keeps else None,
-        now + timedelta(seconds=lease_seconds) if keeps else None,
-        now if status in REASONS else None,
-        run_id,
-        holder,
-        BigFishRunStatus.RUNNING.value,
+    rows = (
+        await Run.update(
+            {
+                Run.snapshot_json: as_json(world),
+                Run.tick: int(world["tick"]),
+                Run.status: status.value,
+                Run.saved_at: now,
+                Run.updated_at: now,
+                Run.lease_owner: holder if keeps else None,
+                Run.lease_expires_at: now + timedelta(seconds=lease_seconds) if keeps else None,
+                Run.finished_at: now if status in REASONS else None,
+            }
+        )
+        .where(
+            (Run.run_id == run_id)
+            & (Run.lease_owner == holder)
+            & (Run.status == BigFishRunStatus.RUNNING.value)
+        )
+        .returning(Run.run_id)
     )
     return bool(rows)

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from piccolo.query.functions import Coalesce
+
 from db.tables.big_fish import BigFishCreationSession
 from db.transactions import write_transaction
 from resolvers import clock
@@ -37,6 +39,7 @@ from resolvers.principal import Principal
 from subscriptions import streams
 
 NOT_FOUND_MESSAGE = "No such big-fish work."
+Session = BigFishCreationSession
 # Public work codes: `BF` and 10 random base32 characters (50 bits), unique by their index.
 PUBLIC_CODE_PREFIX = "BF"
 PUBLIC_CODE_LENGTH = 10
@@ -105,12 +108,12 @@ async def _publish(
             session = await lock_session(session_id=work_id, owner_user_id=owner, now=now)
             if session is None:
                 raise NotFound(NOT_FOUND_MESSAGE)
-            claimed = await BigFishCreationSession.raw(
-                "UPDATE big_fish_creation_session SET updated_at = {} WHERE session_id = {} "
-                "AND publication_status = {} RETURNING session_id",
-                now,
-                work_id,
-                expected.value,
+            claimed = (
+                await Session.update({Session.updated_at: now})
+                .where(
+                    (Session.session_id == work_id) & (Session.publication_status == expected.value)
+                )
+                .returning(Session.session_id)
             )
             if not claimed:
                 raise _status_error(expected)
@@ -121,18 +124,21 @@ async def _publish(
             if evaluation.blockers:
                 raise _Blocked
             cover = (await slots.bound_images([work_id]))[work_id][COVER_SLOT]
-            rows = await BigFishCreationSession.raw(
-                "UPDATE big_fish_creation_session SET cover_asset_id = {}, cover_image_src = {}, "
-                "publication_status = {}, published_at = COALESCE(published_at, {}), "
-                "stage = {}, progress_percent = 100, updated_at = {} WHERE session_id = {} "
-                "RETURNING *",
-                cover.asset_object_id,
-                read_path(cover.asset_object_id),
-                WorkPublicationStatus.PUBLISHED.value,
-                now,
-                BigFishCreationStage.PUBLISHED.value,
-                now,
-                work_id,
+            rows = (
+                await Session.update(
+                    {
+                        Session.cover_asset_id: cover.asset_object_id,
+                        Session.cover_image_src: read_path(cover.asset_object_id),
+                        Session.publication_status: WorkPublicationStatus.PUBLISHED.value,
+                        # The first publication's time stays through later updates.
+                        Session.published_at: Coalesce(Session.published_at, now),
+                        Session.stage: BigFishCreationStage.PUBLISHED.value,
+                        Session.progress_percent: 100,
+                        Session.updated_at: now,
+                    }
+                )
+                .where(Session.session_id == work_id)
+                .returning(*Session.all_columns())
             )
             stored = BigFishWorkRow.from_row(rows[0])
             work = replace(stored, public_work_code=await _assign_public_code(stored))
@@ -175,16 +181,20 @@ async def unpublish_work(*, viewer: Principal, work_id: str) -> BigFishWorkRow:
         stage, progress = drafts.stage_and_progress(
             drafts.stored_draft(session.draft), published=False
         )
-        rows = await BigFishCreationSession.raw(
-            "UPDATE big_fish_creation_session SET publication_status = {}, stage = {}, "
-            "progress_percent = {}, updated_at = {} WHERE session_id = {} "
-            "AND publication_status = {} RETURNING *",
-            WorkPublicationStatus.DRAFT.value,
-            stage,
-            progress,
-            now,
-            work_id,
-            WorkPublicationStatus.PUBLISHED.value,
+        rows = (
+            await Session.update(
+                {
+                    Session.publication_status: WorkPublicationStatus.DRAFT.value,
+                    Session.stage: stage,
+                    Session.progress_percent: progress,
+                    Session.updated_at: now,
+                }
+            )
+            .where(
+                (Session.session_id == work_id)
+                & (Session.publication_status == WorkPublicationStatus.PUBLISHED.value)
+            )
+            .returning(*Session.all_columns())
         )
         if not rows:
             raise BigFishError(

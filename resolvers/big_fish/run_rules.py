@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from db.tables.big_fish import BigFishRuntimeRun
+from db.tables.big_fish import BigFishCreationSession, BigFishRuntimeRun
 from resolvers.big_fish import drafts, runs, sessions, simulation
 from resolvers.big_fish.adapter import as_json
 from resolvers.big_fish.gate import game_blockers
@@ -76,28 +76,31 @@ class BigFishRunRules(RunRules[BigFishRunRow]):
             player_speed=draft.player_speed,
             win_size=draft.win_size,
         )
-        await BigFishRuntimeRun.raw(
-            "INSERT INTO big_fish_runtime_run (run_id, session_id, owner_user_id, status, "
-            "snapshot_json, last_input_x, last_input_y, tick, created_at, updated_at, seed, "
-            "lease_owner, lease_expires_at, saved_at, finished_at, input_second, input_count) "
-            "VALUES ({}, {}, {}, {}, {}, 0, 0, 0, {}, {}, {}, NULL, NULL, {}, NULL, 0, 0) "
-            f"RETURNING {runs.RUN_COLUMNS}",
-            run.run_id,
-            run.work_id,
-            run.owner_user_id,
-            BigFishRunStatus.RUNNING.value,
-            as_json(world),
-            now,
-            now,
-            seed,
-            now,
-        )
-        if run.mode is RunMode.PLAY:  # the session's own count of runs
-            await BigFishRuntimeRun.raw(
-                "UPDATE big_fish_creation_session SET play_count = play_count + 1 "
-                "WHERE session_id = {}",
-                run.work_id,
+        await BigFishRuntimeRun.insert(
+            BigFishRuntimeRun(
+                run_id=run.run_id,
+                session_id=run.work_id,
+                owner_user_id=run.owner_user_id,
+                status=BigFishRunStatus.RUNNING.value,
+                snapshot_json=as_json(world),
+                last_input_x=0,
+                last_input_y=0,
+                tick=0,
+                created_at=now,
+                updated_at=now,
+                seed=seed,
+                lease_owner=None,
+                lease_expires_at=None,
+                saved_at=now,
+                finished_at=None,
+                input_second=0,
+                input_count=0,
             )
+        ).returning(*BigFishRuntimeRun.all_columns())
+        if run.mode is RunMode.PLAY:  # the session's own count of runs
+            await BigFishCreationSession.update(
+                {BigFishCreationSession.play_count: BigFishCreationSession.play_count + 1}
+            ).where(BigFishCreationSession.session_id == run.work_id)
         return {"seed": seed}  # the STARTED event's payload (JSON)
 
     async def apply(self, *, run: Run, action: Mapping[str, Any], now: datetime) -> Outcome:
@@ -110,16 +113,19 @@ class BigFishRunRules(RunRules[BigFishRunRow]):
     async def on_finished(self, *, run: Run, now: datetime) -> list[StreamEntry]:
         # WON / LOST: the ticker saved the runtime row already. Anything else (runAbandon)
         # ends it here and drops its lease: the ticker's next save fails and it stops.
-        await BigFishRuntimeRun.raw(
-            "UPDATE big_fish_runtime_run SET status = {}, finished_at = {}, updated_at = {}, "
-            "lease_owner = NULL, lease_expires_at = NULL WHERE run_id = {} "
-            "AND status IN ({}, {})",
-            BigFishRunStatus.ABANDONED.value,
-            now,
-            now,
-            run.run_id,
-            BigFishRunStatus.RUNNING.value,
-            BigFishRunStatus.PAUSED.value,
+        await BigFishRuntimeRun.update(
+            {
+                BigFishRuntimeRun.status: BigFishRunStatus.ABANDONED.value,
+                BigFishRuntimeRun.finished_at: now,
+                BigFishRuntimeRun.updated_at: now,
+                BigFishRuntimeRun.lease_owner: None,
+                BigFishRuntimeRun.lease_expires_at: None,
+            }
+        ).where(
+            (BigFishRuntimeRun.run_id == run.run_id)
+            & BigFishRuntimeRun.status.is_in(
+                [BigFishRunStatus.RUNNING.value, BigFishRunStatus.PAUSED.value]
+            )
         )
         return []
 

@@ -18,6 +18,8 @@ import secrets
 import time
 from collections.abc import Sequence
 
+from piccolo.query.functions import Case, When
+
 from db.tables.big_fish import BigFishRuntimeRun
 from db.transactions import write_transaction
 from resolvers import clock
@@ -37,11 +39,7 @@ from settings import get_settings
 from subscriptions import bus
 
 NOT_FOUND_MESSAGE = "No such big-fish run."
-RUN_COLUMNS = (
-    "run_id, session_id, owner_user_id, status, snapshot_json, last_input_x, last_input_y, "
-    "tick, created_at, updated_at, seed, lease_owner, lease_expires_at, saved_at, finished_at, "
-    "input_second, input_count"
-)
+Run = BigFishRuntimeRun
 # Tests choose a run's seed (the world it places) by replacing this.
 new_seed = secrets.randbits
 
@@ -54,9 +52,8 @@ def input_channel(run_id: str) -> str:
 async def runs_by_id(run_ids: Sequence[str]) -> dict[str, BigFishRunRow]:
     if not run_ids:
         return {}
-    marks = ", ".join("{}" for _ in run_ids)
-    rows = await BigFishRuntimeRun.raw(
-        f"SELECT {RUN_COLUMNS} FROM big_fish_runtime_run WHERE run_id IN ({marks})", *run_ids
+    rows = await BigFishRuntimeRun.select(*BigFishRuntimeRun.all_columns()).where(
+        BigFishRuntimeRun.run_id.is_in(list(run_ids))
     )
     return {row["run_id"]: BigFishRunRow.from_row(row) for row in rows}
 
@@ -121,23 +118,29 @@ async def submit_input(*, viewer: Principal, run_id: str, x: float, y: float) ->
     now = clock.now()
     second = int(now.timestamp())
     async with write_transaction():
-        rows = await BigFishRuntimeRun.raw(
-            "UPDATE big_fish_runtime_run SET last_input_x = {}, last_input_y = {}, "
-            "updated_at = {}, input_count = CASE WHEN input_second = {} "
-            "THEN input_count + 1 ELSE 1 END, input_second = {} "
-            "WHERE run_id = {} AND owner_user_id = {} AND status IN ({}, {}) "
-            f"AND (input_second <> {{}} OR input_count < {{}}) RETURNING {RUN_COLUMNS}",
-            direction[0],
-            direction[1],
-            now,
-            second,
-            second,
-            run_id,
-            owner,
-            BigFishRunStatus.RUNNING.value,
-            BigFishRunStatus.PAUSED.value,
-            second,
-            get_settings().big_fish_inputs_per_second,
+        rows = (
+            await Run.update(
+                {
+                    Run.last_input_x: direction[0],
+                    Run.last_input_y: direction[1],
+                    Run.updated_at: now,
+                    # A new second starts its count again.
+                    Run.input_count: Case(
+                        When(Run.input_second == second, Run.input_count + 1), default=1
+                    ),
+                    Run.input_second: second,
+                }
+            )
+            .where(
+                (Run.run_id == run_id)
+                & (Run.owner_user_id == owner)
+                & Run.status.is_in([BigFishRunStatus.RUNNING.value, BigFishRunStatus.PAUSED.value])
+                & (
+                    (Run.input_second != second)
+                    | (Run.input_count < get_settings().big_fish_inputs_per_second)
+                )
+            )
+            .returning(*Run.all_columns())
         )
     if not rows:
         row = await owned_run(viewer=viewer, run_id=run_id)  # a stranger learns nothing more

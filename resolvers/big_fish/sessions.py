@@ -74,24 +74,29 @@ async def start_session(*, viewer: Principal, seed_text: str = "") -> BigFishWor
     seed = _seed(seed_text)
     now = clock.now()
     async with write_transaction():
-        rows = await BigFishCreationSession.raw(
-            "INSERT INTO big_fish_creation_session (session_id, owner_user_id, seed_text, "
-            "current_turn, progress_percent, stage, anchor_pack_json, draft_json, "
-            "asset_coverage_json, last_assistant_reply, publish_ready, play_count, "
-            "created_at, updated_at, publication_status, public_work_code, cover_asset_id, "
-            "cover_image_src, published_at) VALUES ({}, {}, {}, 0, 0, {}, {}, NULL, {}, "
-            "NULL, {}, 0, {}, {}, {}, NULL, NULL, NULL, NULL) RETURNING *",
-            new_id(),
-            owner,
-            seed,
-            BigFishCreationStage.COLLECTING_ANCHORS.value,
-            as_json({}),
-            as_json({}),
-            False,
-            now,
-            now,
-            WorkPublicationStatus.DRAFT.value,
-        )
+        rows = await BigFishCreationSession.insert(
+            BigFishCreationSession(
+                session_id=new_id(),
+                owner_user_id=owner,
+                seed_text=seed,
+                current_turn=0,
+                progress_percent=0,
+                stage=BigFishCreationStage.COLLECTING_ANCHORS.value,
+                anchor_pack_json=as_json({}),
+                draft_json=None,
+                asset_coverage_json=as_json({}),
+                last_assistant_reply=None,
+                publish_ready=False,
+                play_count=0,
+                created_at=now,
+                updated_at=now,
+                publication_status=WorkPublicationStatus.DRAFT.value,
+                public_work_code=None,
+                cover_asset_id=None,
+                cover_image_src=None,
+                published_at=None,
+            )
+        ).returning(*BigFishCreationSession.all_columns())
     return BigFishWorkRow.from_row(rows[0])
 
 
@@ -114,10 +119,8 @@ async def autosave(
         if session is None:
             raise NotFound(NOT_FOUND_MESSAGE)
         if seed is not None:
-            await BigFishCreationSession.raw(
-                "UPDATE big_fish_creation_session SET seed_text = {} WHERE session_id = {}",
-                seed,
-                session_id,
+            await BigFishCreationSession.update({BigFishCreationSession.seed_text: seed}).where(
+                BigFishCreationSession.session_id == session_id
             )
         if checked is not None:
             await save_draft(session_id=session_id, draft=checked, previous=session.draft, now=now)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from db.tables.big_fish import BigFishAssetSlot
+from db.tables.big_fish import BigFishAssetSlot, BigFishCreationSession
 from resolvers.ai_tasks.model import AiTaskKind, AiTaskStatus
 from resolvers.ai_tasks.sources import tasks_from_source
 from resolvers.assets.bound import BindingTarget, BoundAsset, bound_assets
@@ -147,48 +147,49 @@ async def refresh(
     }
     generated = await generations(session_id=session_id, owner_user_id=owner_user_id)
     specs = required_slots(draft)
-    values: list[Any] = []
+    rows: list[BigFishAssetSlot] = []
     for spec in specs:
         image = bound.get(spec.key)
         status = slot_status(image, generated.get(spec.key))
         object_id = image.asset_object_id if image is not None else None
-        url = read_path(object_id) if object_id is not None else None
-        values += [
-            new_id(),
-            session_id,
-            spec.kind.value,
-            spec.level,
-            spec.motion_key,
-            status.value,
-            url,
-            spec.prompt,
-            now,
-            spec.key,
-            object_id,
-        ]
-    if specs:
-        await BigFishAssetSlot.raw(
-            "INSERT INTO big_fish_asset_slot (slot_id, session_id, asset_kind, level, "
-            "motion_key, status, asset_url, prompt_snapshot, updated_at, slot_key, "
-            "asset_object_id) VALUES "
-            + ", ".join("({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})" for _ in specs)
-            + " ON CONFLICT (session_id, slot_key) DO UPDATE SET asset_kind = "
-            "excluded.asset_kind, level = excluded.level, motion_key = excluded.motion_key, "
-            "status = excluded.status, asset_url = excluded.asset_url, prompt_snapshot = "
-            "excluded.prompt_snapshot, updated_at = excluded.updated_at, asset_object_id = "
-            "excluded.asset_object_id",
-            *values,
+        rows.append(
+            BigFishAssetSlot(
+                slot_id=new_id(),
+                session_id=session_id,
+                asset_kind=spec.kind.value,
+                level=spec.level,
+                motion_key=spec.motion_key,
+                status=status.value,
+                asset_url=read_path(object_id) if object_id is not None else None,
+                prompt_snapshot=spec.prompt,
+                updated_at=now,
+                slot_key=spec.key,
+                asset_object_id=object_id,
+            )
+        )
+    if rows:
+        await BigFishAssetSlot.insert(*rows).on_conflict(
+            target=(BigFishAssetSlot.session_id, BigFishAssetSlot.slot_key),
+            action="DO UPDATE",
+            values=[
+                BigFishAssetSlot.asset_kind,
+                BigFishAssetSlot.level,
+                BigFishAssetSlot.motion_key,
+                BigFishAssetSlot.status,
+                BigFishAssetSlot.asset_url,
+                BigFishAssetSlot.prompt_snapshot,
+                BigFishAssetSlot.updated_at,
+                BigFishAssetSlot.asset_object_id,
+            ],
         )
     stale = [key for key in existing if key not in {spec.key for spec in specs}]
     if stale:
         await BigFishAssetSlot.delete().where(
             (BigFishAssetSlot.session_id == session_id) & BigFishAssetSlot.slot_key.is_in(stale)
         )
-    await BigFishAssetSlot.raw(
-        "UPDATE big_fish_creation_session SET asset_coverage_json = {} WHERE session_id = {}",
-        as_json(coverage(draft, bound)),
-        session_id,
-    )
+    await BigFishCreationSession.update(
+        {BigFishCreationSession.asset_coverage_json: as_json(coverage(draft, bound))}
+    ).where(BigFishCreationSession.session_id == session_id)
 
 
 async def slots_of(session_ids: Sequence[str]) -> dict[str, list[BigFishAssetSlotRow]]:

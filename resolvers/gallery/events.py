@@ -22,16 +22,15 @@ async def record_change(
 ) -> list[streams.StreamEntry]:
     """Write the event and number it; call inside the writing transaction."""
     event_id = new_id()
-    await GalleryChangeEvent.raw(
-        "INSERT INTO gallery_change_event "
-        "(event_id, event_kind, play_type, work_id, like_count, occurred_at) "
-        "VALUES ({}, {}, {}, {}, {}, {})",
-        event_id,
-        kind.value,
-        play_type.value,
-        work_id,
-        like_count,
-        now,
+    await GalleryChangeEvent.insert(
+        GalleryChangeEvent(
+            event_id=event_id,
+            event_kind=kind.value,
+            play_type=play_type.value,
+            work_id=work_id,
+            like_count=like_count,
+            occurred_at=now,
+        )
     )
     return await streams.append(
         [GALLERY_STREAM],

@@ -24,6 +24,7 @@ _rolled_day: int | None = None
 async def roll_hot_window(now: datetime) -> None:
     """Recompute 7-day plays of every work whose window ends before today."""
     day = beijing_day(now)
+    # Raw: SET from a correlated SUM subquery over the daily stats; the builder cannot.
     await GalleryPublicWork.raw(
         "UPDATE gallery_public_work SET plays_7d = ("
         "SELECT COALESCE(SUM(s.play_count), 0) FROM public_work_play_daily_stat s "

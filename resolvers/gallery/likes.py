@@ -40,8 +40,8 @@ def _not_found() -> GalleryError:
 
 
 async def _like_count(key: str) -> int:
-    rows = await GalleryPublicWork.raw(
-        "SELECT like_count FROM gallery_public_work WHERE entry_id = {}", key
+    rows = await GalleryPublicWork.select(GalleryPublicWork.like_count).where(
+        GalleryPublicWork.entry_id == key
     )
     if not rows:
         raise _not_found()
@@ -54,11 +54,11 @@ async def _count_change(
     """Inside the transaction of a like just added (`liked`) or removed: move the work's
     `like_count` by one and record the change (to publish after commit). A work that is
     not published raises WORK_NOT_FOUND, which rolls the transaction back."""
-    counted = await GalleryPublicWork.raw(
-        "UPDATE gallery_public_work SET like_count = like_count "
-        + ("+" if liked else "-")
-        + " 1 WHERE entry_id = {} RETURNING like_count",
-        key,
+    step = GalleryPublicWork.like_count + 1 if liked else GalleryPublicWork.like_count - 1
+    counted = (
+        await GalleryPublicWork.update({GalleryPublicWork.like_count: step})
+        .where(GalleryPublicWork.entry_id == key)
+        .returning(GalleryPublicWork.like_count)
     )
     if not counted:
         raise _not_found()
@@ -87,6 +87,8 @@ async def like_work(*, viewer: Principal, play_type: PlayType, work_id: str) -> 
     key = entry_key(play_type, work_id)
     now = utc(clock.now())
     async with write_transaction():
+        # Raw: INSERT … SELECT from the read model (the like exists only for a published
+        # work), which the builder cannot write.
         added = await PublicWorkLike.raw(
             "INSERT INTO public_work_like "
             "(like_id, source_type, owner_user_id, profile_id, user_id, liked_at) "
@@ -119,9 +121,10 @@ async def unlike_work(*, viewer: Principal, play_type: PlayType, work_id: str) -
     key = entry_key(play_type, work_id)
     now = utc(clock.now())
     async with write_transaction():
-        removed = await PublicWorkLike.raw(
-            "DELETE FROM public_work_like WHERE like_id = {} RETURNING like_id",
-            like_key(play_type, work_id, user_id),
+        removed = (
+            await PublicWorkLike.delete()
+            .where(PublicWorkLike.like_id == like_key(play_type, work_id, user_id))
+            .returning(PublicWorkLike.like_id)
         )
         if not removed:
             return LikeState(

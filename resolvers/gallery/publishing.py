@@ -124,6 +124,8 @@ async def publish_work(
         # No conflict target: racing first publications collide on the primary key and on
         # the (play_type, work_id) index; PostgreSQL only absorbs a conflict on the target
         # index and raises a unique violation for the other one.
+        # Raw: VALUES hold count subqueries and ON CONFLICT has no target; the builder
+        # can write neither.
         inserted = await GalleryPublicWork.raw(
             "INSERT INTO gallery_public_work (entry_id, play_type, work_id, owner_user_id, "
             "title, summary, cover_image_src, theme, tags_json, published_at, updated_at, "
@@ -154,17 +156,19 @@ async def publish_work(
         if inserted:
             kind = GalleryChangeKind.PUBLISHED
             break
-        updated = await GalleryPublicWork.raw(
-            "UPDATE gallery_public_work SET title = {}, summary = {}, cover_image_src = {}, "
-            "theme = {}, tags_json = {}, updated_at = {} WHERE entry_id = {} "
-            "RETURNING entry_id",
-            title,
-            summary,
-            cover_image_src,
-            theme,
-            tags_json,
-            now,
-            key,
+        updated = (
+            await GalleryPublicWork.update(
+                {
+                    GalleryPublicWork.title: title,
+                    GalleryPublicWork.summary: summary,
+                    GalleryPublicWork.cover_image_src: cover_image_src,
+                    GalleryPublicWork.theme: theme,
+                    GalleryPublicWork.tags_json: tags_json,
+                    GalleryPublicWork.updated_at: now,
+                }
+            )
+            .where(GalleryPublicWork.entry_id == key)
+            .returning(GalleryPublicWork.entry_id)
         )
         if updated:
             kind = GalleryChangeKind.UPDATED
@@ -185,9 +189,10 @@ async def unpublish_work(*, play_type: PlayType, work_id: str, now: datetime) ->
     """
     _require_transaction()
     play_type = PlayType(play_type)
-    deleted = await GalleryPublicWork.raw(
-        "DELETE FROM gallery_public_work WHERE entry_id = {} RETURNING entry_id",
-        entry_key(play_type, work_id),
+    deleted = (
+        await GalleryPublicWork.delete()
+        .where(GalleryPublicWork.entry_id == entry_key(play_type, work_id))
+        .returning(GalleryPublicWork.entry_id)
     )
     if not deleted:
         return []
@@ -213,15 +218,18 @@ async def record_play(*, play_type: PlayType, work_id: str, now: datetime) -> No
     async with write_transaction():
         # Takes the read-model row's lock first: plays of one work are serialized, so the
         # 7-day sum below sees every earlier play.
-        rows = await GalleryPublicWork.raw(
-            "UPDATE gallery_public_work SET play_count = play_count + 1 "
-            "WHERE entry_id = {} RETURNING owner_user_id",
-            key,
+        rows = (
+            await GalleryPublicWork.update(
+                {GalleryPublicWork.play_count: GalleryPublicWork.play_count + 1}
+            )
+            .where(GalleryPublicWork.entry_id == key)
+            .returning(GalleryPublicWork.owner_user_id)
         )
         if not rows:
             raise GalleryError(
                 GalleryErrorCode.WORK_NOT_FOUND, "This work is not published.", field="workId"
             )
+        # Raw: on_conflict writes `play_count + 1` unqualified (ambiguous on PostgreSQL).
         await PublicWorkPlayDailyStat.raw(
             "INSERT INTO public_work_play_daily_stat (stat_id, source_type, owner_user_id, "
             "profile_id, played_day, play_count, updated_at) VALUES ({}, {}, {}, {}, {}, 1, {}) "
@@ -235,6 +243,7 @@ async def record_play(*, play_type: PlayType, work_id: str, now: datetime) -> No
             day,
             now,
         )
+        # Raw: SET from a SUM subquery over the daily stats, which the builder cannot write.
         await GalleryPublicWork.raw(
             f"UPDATE gallery_public_work SET plays_7d = {_PLAYS_SINCE}, plays_7d_day = {{}} "
             "WHERE entry_id = {}",

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from piccolo.query.functions import Sum
 from piccolo.querystring import QueryString
 
-from db.tables.gallery import GalleryPublicWork
+from db.tables.gallery import GalleryPublicWork, PublicWorkLike, PublicWorkPlayDailyStat
 from resolvers.auth.fragments import AUTHOR_COLUMNS, user_join
 from resolvers.gallery.model import beijing_day, entry_key, hot_window_start
 from resolvers.gallery.play_types import PlayType
@@ -20,6 +21,7 @@ WORK_COLUMNS = (
     "g.cover_image_src, g.theme, g.tags_json, g.published_at, g.updated_at, g.play_count, "
     "g.like_count, g.plays_7d, g.plays_7d_day"
 )
+Stat = PublicWorkPlayDailyStat
 # Public author columns joined onto feed rows (never private ones).
 
 
@@ -32,6 +34,7 @@ async def works_by_keys(entry_ids: list[str]) -> dict[str, GalleryWorkRow]:
     keys = sorted(set(entry_ids))
     if not keys:
         return {}
+    # Raw: joins auth's user table through its fragment (another domain, no foreign key).
     rows = await GalleryPublicWork.raw(
         f"SELECT {WORK_COLUMNS}, {AUTHOR_COLUMNS} FROM gallery_public_work g "
         f"{user_join('g.owner_user_id')} "
@@ -67,9 +70,8 @@ async def liked_keys(*, user_id: str, entry_ids: list[str]) -> set[str]:
     if not keys:
         return set()
     like_ids = [f"{key}:{user_id}" for key in keys]
-    rows = await GalleryPublicWork.raw(
-        f"SELECT like_id FROM public_work_like WHERE like_id IN ({_placeholders(len(like_ids))})",
-        *like_ids,
+    rows = await PublicWorkLike.select(PublicWorkLike.like_id).where(
+        PublicWorkLike.like_id.is_in(like_ids)
     )
     prefix = len(user_id) + 1
     return {row["like_id"][:-prefix] for row in rows}
@@ -83,16 +85,15 @@ async def plays_7d_of(*, entry_ids: list[str], now: datetime) -> dict[str, int]:
     day = beijing_day(now)
     types = sorted({key.split(":", 1)[0] for key in keys})
     work_ids = sorted({key.split(":", 1)[1] for key in keys})
-    rows = await GalleryPublicWork.raw(
-        "SELECT source_type, profile_id, SUM(play_count) AS plays "
-        "FROM public_work_play_daily_stat "
-        f"WHERE source_type IN ({_placeholders(len(types))}) "
-        f"AND profile_id IN ({_placeholders(len(work_ids))}) "
-        "AND played_day >= {} AND played_day <= {} GROUP BY source_type, profile_id",
-        *types,
-        *work_ids,
-        hot_window_start(day),
-        day,
+    rows = (
+        await Stat.select(Stat.source_type, Stat.profile_id, Sum(Stat.play_count, alias="plays"))
+        .where(
+            Stat.source_type.is_in(types)
+            & Stat.profile_id.is_in(work_ids)
+            & (Stat.played_day >= hot_window_start(day))
+            & (Stat.played_day <= day)
+        )
+        .group_by(Stat.source_type, Stat.profile_id)
     )
     found = {f"{row['source_type']}:{row['profile_id']}": int(row["plays"]) for row in rows}
     return {key: found.get(key, 0) for key in keys}

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from db.tables.puzzle import PuzzleAgentMessage, PuzzleAgentSession
+from db.tables.puzzle import PuzzleAgentMessage, PuzzleAgentSession, PuzzleWorkProfile
 from resolvers.creation.adapters import CreationAdapter
 from resolvers.creation.model import ConversationMessage, ReplyOutcome, SessionState
 from resolvers.gallery.model import WorkPublicationStatus
@@ -45,22 +45,21 @@ async def mirror_draft(
     """A draft work's card follows its session's draft (a published work keeps what was
     published until `puzzleWorkUpdate`)."""
     card = drafts.projection(draft, seed_text)
-    await PuzzleAgentSession.raw(
-        "UPDATE puzzle_work_profile SET work_title = {}, work_description = {}, "
-        "level_name = {}, summary = {}, theme_tags_json = {}, levels_json = {}, "
-        "anchor_pack_json = {}, publish_ready = {}, updated_at = {} "
-        "WHERE source_session_id = {} AND publication_status = {}",
-        card.work_title,
-        card.work_description,
-        card.level_name,
-        card.summary,
-        as_json(card.theme_tags_json),
-        as_json(card.levels_json),
-        as_json(card.anchor_pack_json),
-        False,
-        now,
-        session_id,
-        WorkPublicationStatus.DRAFT.value,
+    await PuzzleWorkProfile.update(
+        {
+            PuzzleWorkProfile.work_title: card.work_title,
+            PuzzleWorkProfile.work_description: card.work_description,
+            PuzzleWorkProfile.level_name: card.level_name,
+            PuzzleWorkProfile.summary: card.summary,
+            PuzzleWorkProfile.theme_tags_json: as_json(card.theme_tags_json),
+            PuzzleWorkProfile.levels_json: as_json(card.levels_json),
+            PuzzleWorkProfile.anchor_pack_json: as_json(card.anchor_pack_json),
+            PuzzleWorkProfile.publish_ready: False,
+            PuzzleWorkProfile.updated_at: now,
+        }
+    ).where(
+        (PuzzleWorkProfile.source_session_id == session_id)
+        & (PuzzleWorkProfile.publication_status == WorkPublicationStatus.DRAFT.value)
     )
 
 
@@ -86,27 +85,26 @@ class PuzzleAdapter(CreationAdapter):
     ) -> list[StreamEntry]:
         draft = outcome.draft
         if draft is None:
-            await PuzzleAgentSession.raw(
-                "UPDATE puzzle_agent_session SET last_assistant_reply = {}, updated_at = {} "
-                "WHERE session_id = {}",
-                outcome.assistant_text,
-                now,
-                session.session_id,
-            )
+            await PuzzleAgentSession.update(
+                {
+                    PuzzleAgentSession.last_assistant_reply: outcome.assistant_text,
+                    PuzzleAgentSession.updated_at: now,
+                }
+            ).where(PuzzleAgentSession.session_id == session.session_id)
             return []
         assert isinstance(draft, drafts.PuzzleDraft)
-        await PuzzleAgentSession.raw(
-            "UPDATE puzzle_agent_session SET stage = {}, progress_percent = {}, draft_json = {}, "
-            "anchor_pack_json = {}, last_assistant_reply = {}, updated_at = {} "
-            "WHERE session_id = {}",
-            outcome.stage,
-            outcome.progress,
-            as_json(drafts.stored_json(draft, session.draft)),
-            as_json(drafts.anchor_pack(draft, session.seed_text)),
-            outcome.assistant_text,
-            now,
-            session.session_id,
-        )
+        await PuzzleAgentSession.update(
+            {
+                PuzzleAgentSession.stage: outcome.stage,
+                PuzzleAgentSession.progress_percent: outcome.progress,
+                PuzzleAgentSession.draft_json: as_json(drafts.stored_json(draft, session.draft)),
+                PuzzleAgentSession.anchor_pack_json: as_json(
+                    drafts.anchor_pack(draft, session.seed_text)
+                ),
+                PuzzleAgentSession.last_assistant_reply: outcome.assistant_text,
+                PuzzleAgentSession.updated_at: now,
+            }
+        ).where(PuzzleAgentSession.session_id == session.session_id)
         await mirror_draft(
             session_id=session.session_id, draft=draft, seed_text=session.seed_text, now=now
         )

@@ -40,6 +40,15 @@ from subscriptions import streams
 
 NOT_FOUND_MESSAGE = "No such puzzle work."
 ENTRY_COLUMNS = "entry_id, user_id, nickname, best_elapsed_ms, last_run_id, updated_at"
+Entry = PuzzleLeaderboardEntry
+ENTRY_SELECT = (
+    Entry.entry_id,
+    Entry.user_id,
+    Entry.nickname,
+    Entry.best_elapsed_ms,
+    Entry.last_run_id,
+    Entry.updated_at,
+)
 # Entries better than `e` on the same board (the ranking index serves it).
 _BETTER = (
     "SELECT COUNT(*) FROM puzzle_leaderboard_entry b WHERE b.profile_id = e.profile_id "
@@ -109,6 +118,7 @@ async def board_stream(*, viewer: Principal, work_id: str, grid_size: int) -> st
 
 
 async def _rank_of(entry_id: str) -> int:
+    # Raw: a correlated COUNT subquery over the same table, which the builder cannot write.
     rows = await PuzzleLeaderboardEntry.raw(
         f"SELECT 1 + ({_BETTER}) AS rank FROM puzzle_leaderboard_entry e WHERE e.entry_id = {{}}",
         entry_id,
@@ -127,6 +137,8 @@ async def record_time(
 ) -> list[streams.StreamEntry]:
     """Keep `elapsed_ms` if it is the user's best on (work, grid size); call inside the
     run's transaction. Returns the improvement's stream entries (none if not better)."""
+    # Raw: DO UPDATE … WHERE compares `excluded` with the old row, and the nickname is
+    # auth's display-name subselect: on_conflict can write neither.
     rows = await PuzzleLeaderboardEntry.raw(
         "INSERT INTO puzzle_leaderboard_entry (entry_id, profile_id, grid_size, user_id, "
         "nickname, best_elapsed_ms, last_run_id, updated_at) VALUES ({}, {}, {}, {}, "
@@ -149,19 +161,18 @@ async def record_time(
         return []
     entry = _entry(rows[0], await _rank_of(rows[0]["entry_id"]))
     event_id = new_id()
-    await PuzzleLeaderboardEvent.raw(
-        "INSERT INTO puzzle_leaderboard_event (event_id, profile_id, grid_size, user_id, "
-        "nickname, best_elapsed_ms, rank, run_id, occurred_at) "
-        "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})",
-        event_id,
-        work_id,
-        grid_size,
-        user_id,
-        entry.nickname,
-        entry.best_elapsed_ms,
-        entry.rank,
-        run_id,
-        now,
+    await PuzzleLeaderboardEvent.insert(
+        PuzzleLeaderboardEvent(
+            event_id=event_id,
+            profile_id=work_id,
+            grid_size=grid_size,
+            user_id=user_id,
+            nickname=entry.nickname,
+            best_elapsed_ms=entry.best_elapsed_ms,
+            rank=entry.rank,
+            run_id=run_id,
+            occurred_at=now,
+        )
     )
     return await streams.append(
         [leaderboard_stream(work_id, grid_size)],
@@ -198,8 +209,7 @@ async def leaderboard(
     first; NOT_FOUND for any other work. Anyone may read it."""
     size = page_size(first)
     await board_stream(viewer=viewer, work_id=work_id, grid_size=grid_size)
-    cursor = ""
-    arguments: list[Any] = [work_id, grid_size]
+    board = (Entry.profile_id == work_id) & (Entry.grid_size == grid_size)
     if after is not None:
         best, updated_at, entry_id = decode_cursor(after, size=3)
         if not isinstance(best, int) or not isinstance(entry_id, str):
@@ -208,16 +218,18 @@ async def leaderboard(
             moment = _moment(updated_at)
         except ValueError as error:
             raise BadUserInput("Invalid cursor.") from error
-        cursor = (
-            " AND (best_elapsed_ms > {} OR (best_elapsed_ms = {} AND (updated_at > {} OR "
-            "(updated_at = {} AND entry_id > {}))))"
+        board &= (Entry.best_elapsed_ms > best) | (
+            (Entry.best_elapsed_ms == best)
+            & (
+                (Entry.updated_at > moment)
+                | ((Entry.updated_at == moment) & (Entry.entry_id > entry_id))
+            )
         )
-        arguments += [best, best, moment, moment, entry_id]
-    rows = await PuzzleLeaderboardEntry.raw(
-        f"SELECT {ENTRY_COLUMNS} FROM puzzle_leaderboard_entry "
-        f"WHERE profile_id = {{}} AND grid_size = {{}}{cursor} "
-        f"ORDER BY best_elapsed_ms, updated_at, entry_id LIMIT {size + 1}",
-        *arguments,
+    rows = (
+        await Entry.select(*ENTRY_SELECT)
+        .where(board)
+        .order_by(Entry.best_elapsed_ms, Entry.updated_at, Entry.entry_id)
+        .limit(size + 1)
     )
     first_rank = 1
     if after is not None and rows:
@@ -238,6 +250,7 @@ async def leaderboard(
 async def _viewer_entry(viewer: Principal, work_id: str, grid_size: int) -> LeaderboardEntry | None:
     if viewer.user_id is None:
         return None
+    # Raw: the rank is a correlated COUNT subquery, which the builder cannot write.
     rows = await PuzzleLeaderboardEntry.raw(
         f"SELECT {ENTRY_COLUMNS}, 1 + ({_BETTER}) AS rank FROM puzzle_leaderboard_entry e "
         "WHERE e.user_id = {} AND e.profile_id = {} AND e.grid_size = {}",

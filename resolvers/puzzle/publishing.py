@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from piccolo.query.functions import Coalesce
+
 from db.tables.puzzle import PuzzleAgentSession, PuzzleEvent, PuzzleWorkProfile
 from resolvers.assets.objects import read_path
 from resolvers.creation.model import SessionState
@@ -29,6 +31,7 @@ from resolvers.puzzle.rows import PuzzleWorkRow
 from subscriptions import streams
 
 NOT_FOUND_MESSAGE = "No such puzzle work."
+Profile = PuzzleWorkProfile
 # Public work codes: `PZ` and 10 random base32 characters (50 bits), unique by their index.
 PUBLIC_CODE_PREFIX = "PZ"
 PUBLIC_CODE_LENGTH = publication.PUBLIC_CODE_LENGTH
@@ -39,16 +42,16 @@ async def _record(
 ) -> list[streams.StreamEntry]:
     kind = PuzzleEventKind(event.value)
     event_id = new_id()
-    await PuzzleEvent.raw(
-        "INSERT INTO puzzle_event (event_id, profile_id, work_id, session_id, owner_user_id, "
-        "event_kind, occurred_at) VALUES ({}, {}, {}, {}, {}, {}, {})",
-        event_id,
-        work["profile_id"],
-        work["work_id"],
-        work["source_session_id"],
-        work["owner_user_id"],
-        kind.value,
-        now,
+    await PuzzleEvent.insert(
+        PuzzleEvent(
+            event_id=event_id,
+            profile_id=work["profile_id"],
+            work_id=work["work_id"],
+            session_id=work["source_session_id"],
+            owner_user_id=work["owner_user_id"],
+            event_kind=kind.value,
+            occurred_at=now,
+        )
     )
     return await streams.append(
         [owner_stream(work["owner_user_id"])], kind=kind.value, event_id=event_id, occurred_at=now
@@ -66,27 +69,27 @@ async def _project(session: SessionState, profile_id: str, now: datetime) -> Pro
     assert images.cover is not None
     card = drafts.projection(draft, session.seed_text)
     level_images = {level_id: asset.asset_object_id for level_id, asset in images.levels.items()}
-    rows = await PuzzleWorkProfile.raw(
-        "UPDATE puzzle_work_profile SET work_title = {}, work_description = {}, "
-        "level_name = {}, summary = {}, theme_tags_json = {}, levels_json = {}, "
-        "anchor_pack_json = {}, cover_asset_id = {}, cover_image_src = {}, "
-        "publication_status = {}, publish_ready = {}, "
-        "published_at = COALESCE(published_at, {}), updated_at = {} "
-        "WHERE profile_id = {} RETURNING *",
-        card.work_title,
-        card.work_description,
-        card.level_name,
-        card.summary,
-        as_json(card.theme_tags_json),
-        as_json(drafts.levels_json(draft, level_images)),
-        as_json(card.anchor_pack_json),
-        images.cover.asset_object_id,
-        read_path(images.cover.asset_object_id),
-        WorkPublicationStatus.PUBLISHED.value,
-        True,
-        now,
-        now,
-        profile_id,
+    rows = (
+        await Profile.update(
+            {
+                Profile.work_title: card.work_title,
+                Profile.work_description: card.work_description,
+                Profile.level_name: card.level_name,
+                Profile.summary: card.summary,
+                Profile.theme_tags_json: as_json(card.theme_tags_json),
+                Profile.levels_json: as_json(drafts.levels_json(draft, level_images)),
+                Profile.anchor_pack_json: as_json(card.anchor_pack_json),
+                Profile.cover_asset_id: images.cover.asset_object_id,
+                Profile.cover_image_src: read_path(images.cover.asset_object_id),
+                Profile.publication_status: WorkPublicationStatus.PUBLISHED.value,
+                Profile.publish_ready: True,
+                # The first publication's time stays through later updates.
+                Profile.published_at: Coalesce(Profile.published_at, now),
+                Profile.updated_at: now,
+            }
+        )
+        .where(Profile.profile_id == profile_id)
+        .returning(*Profile.all_columns())
     )
     return Projected(decoded(rows[0], PROFILE_JSON), draft.theme or None, list(draft.tags))
 

@@ -118,21 +118,21 @@ class PuzzleRunRules(RunRules[PuzzleRunState]):
             "levelStartedAt": now.isoformat(),
             "levelTimesMs": [],
         }
-        await PuzzleRuntimeRun.raw(
-            "INSERT INTO puzzle_runtime_run (run_id, owner_user_id, entry_profile_id, "
-            "current_profile_id, cleared_level_count, current_level_index, current_grid_size, "
-            "played_profile_ids_json, previous_level_tags_json, snapshot_json, created_at, "
-            "updated_at) VALUES ({}, {}, {}, {}, 0, 0, {}, {}, {}, {}, {}, {})",
-            run.run_id,
-            run.owner_user_id,
-            work.work_id,
-            work.work_id,
-            first_size,
-            as_json([]),
-            as_json([]),
-            as_json(snapshot),
-            now,
-            now,
+        await PuzzleRuntimeRun.insert(
+            PuzzleRuntimeRun(
+                run_id=run.run_id,
+                owner_user_id=run.owner_user_id,
+                entry_profile_id=work.work_id,
+                current_profile_id=work.work_id,
+                cleared_level_count=0,
+                current_level_index=0,
+                current_grid_size=first_size,
+                played_profile_ids_json=as_json([]),
+                previous_level_tags_json=as_json([]),
+                snapshot_json=as_json(snapshot),
+                created_at=now,
+                updated_at=now,
+            )
         )
         return {"levelCount": len(levels), "gridSize": first_size}
 
@@ -175,20 +175,17 @@ class PuzzleRunRules(RunRules[PuzzleRunState]):
             else:
                 outcome.update(status=RunStatus.WON, reason=RunReason.COMPLETED.value)
         snapshot["tiles"] = tiles
-        await PuzzleRuntimeRun.raw(
-            "UPDATE puzzle_runtime_run SET cleared_level_count = {}, current_level_index = {}, "
-            "current_grid_size = {}, played_profile_ids_json = {}, "
-            "previous_level_tags_json = {}, snapshot_json = {}, updated_at = {} "
-            "WHERE run_id = {}",
-            cleared,
-            index,
-            grid_size,
-            as_json(played),
-            as_json(tags),
-            as_json(snapshot),
-            now,
-            run.run_id,
-        )
+        await PuzzleRuntimeRun.update(
+            {
+                PuzzleRuntimeRun.cleared_level_count: cleared,
+                PuzzleRuntimeRun.current_level_index: index,
+                PuzzleRuntimeRun.current_grid_size: grid_size,
+                PuzzleRuntimeRun.played_profile_ids_json: as_json(played),
+                PuzzleRuntimeRun.previous_level_tags_json: as_json(tags),
+                PuzzleRuntimeRun.snapshot_json: as_json(snapshot),
+                PuzzleRuntimeRun.updated_at: now,
+            }
+        ).where(PuzzleRuntimeRun.run_id == run.run_id)
         return Outcome(event=event, **outcome)
 
     async def states(self, run_ids: Sequence[str]) -> dict[str, PuzzleRunState]:

@@ -87,44 +87,48 @@ async def start_session(*, viewer: Principal, seed_text: str = "") -> SessionAnd
         author = await UserAccount.select(UserAccount.display_name).where(
             UserAccount.user_id == owner
         )
-        sessions = await PuzzleAgentSession.raw(
-            "INSERT INTO puzzle_agent_session (session_id, owner_user_id, seed_text, "
-            "current_turn, progress_percent, stage, anchor_pack_json, draft_json, "
-            "last_assistant_reply, published_profile_id, created_at, updated_at) "
-            "VALUES ({}, {}, {}, 0, 0, {}, {}, NULL, NULL, NULL, {}, {}) RETURNING *",
-            session_id,
-            owner,
-            seed,
-            PuzzleStage.COLLECTING_ANCHORS.value,
-            as_json(drafts.anchor_pack(drafts.EMPTY_DRAFT, seed)),
-            now,
-            now,
-        )
+        sessions = await PuzzleAgentSession.insert(
+            PuzzleAgentSession(
+                session_id=session_id,
+                owner_user_id=owner,
+                seed_text=seed,
+                current_turn=0,
+                progress_percent=0,
+                stage=PuzzleStage.COLLECTING_ANCHORS.value,
+                anchor_pack_json=as_json(drafts.anchor_pack(drafts.EMPTY_DRAFT, seed)),
+                draft_json=None,
+                last_assistant_reply=None,
+                published_profile_id=None,
+                created_at=now,
+                updated_at=now,
+            )
+        ).returning(*PuzzleAgentSession.all_columns())
         card = drafts.projection(drafts.EMPTY_DRAFT, seed)
-        works = await PuzzleWorkProfile.raw(
-            "INSERT INTO puzzle_work_profile (profile_id, work_id, owner_user_id, "
-            "source_session_id, author_display_name, work_title, work_description, level_name, "
-            "summary, theme_tags_json, cover_image_src, cover_asset_id, levels_json, "
-            "publication_status, play_count, anchor_pack_json, publish_ready, created_at, "
-            "updated_at, published_at, public_work_code) VALUES ({}, {}, {}, {}, {}, {}, {}, "
-            "{}, {}, {}, NULL, NULL, {}, {}, 0, {}, {}, {}, {}, NULL, NULL) RETURNING *",
-            profile_id,
-            work_id,
-            owner,
-            session_id,
-            author[0]["display_name"] if author else "",
-            card.work_title,
-            card.work_description,
-            card.level_name,
-            card.summary,
-            as_json(card.theme_tags_json),
-            as_json(card.levels_json),
-            WorkPublicationStatus.DRAFT.value,
-            as_json(card.anchor_pack_json),
-            False,
-            now,
-            now,
-        )
+        works = await PuzzleWorkProfile.insert(
+            PuzzleWorkProfile(
+                profile_id=profile_id,
+                work_id=work_id,
+                owner_user_id=owner,
+                source_session_id=session_id,
+                author_display_name=author[0]["display_name"] if author else "",
+                work_title=card.work_title,
+                work_description=card.work_description,
+                level_name=card.level_name,
+                summary=card.summary,
+                theme_tags_json=as_json(card.theme_tags_json),
+                cover_image_src=None,
+                cover_asset_id=None,
+                levels_json=as_json(card.levels_json),
+                publication_status=WorkPublicationStatus.DRAFT.value,
+                play_count=0,
+                anchor_pack_json=as_json(card.anchor_pack_json),
+                publish_ready=False,
+                created_at=now,
+                updated_at=now,
+                published_at=None,
+                public_work_code=None,
+            )
+        ).returning(*PuzzleWorkProfile.all_columns())
     return SessionAndWork(
         session=PuzzleSessionRow.from_row(sessions[0]), work=PuzzleWorkRow.from_row(works[0])
     )
@@ -150,16 +154,23 @@ async def autosave(
             raise NotFound(NOT_FOUND_MESSAGE)
         new_seed = seed if seed is not None else session.seed_text
         new_draft = checked if checked is not None else drafts.stored_draft(session.draft)
-        rows = await PuzzleAgentSession.raw(
-            "UPDATE puzzle_agent_session SET seed_text = {}, draft_json = {}, "
-            "anchor_pack_json = {}, updated_at = {} WHERE session_id = {} RETURNING *",
-            new_seed,
-            as_json(drafts.stored_json(new_draft, session.draft))
-            if checked is not None or session.draft
-            else None,
-            as_json(drafts.anchor_pack(new_draft, new_seed)),
-            now,
-            session_id,
+        rows = (
+            await PuzzleAgentSession.update(
+                {
+                    PuzzleAgentSession.seed_text: new_seed,
+                    PuzzleAgentSession.draft_json: as_json(
+                        drafts.stored_json(new_draft, session.draft)
+                    )
+                    if checked is not None or session.draft
+                    else None,
+                    PuzzleAgentSession.anchor_pack_json: as_json(
+                        drafts.anchor_pack(new_draft, new_seed)
+                    ),
+                    PuzzleAgentSession.updated_at: now,
+                }
+            )
+            .where(PuzzleAgentSession.session_id == session_id)
+            .returning(*PuzzleAgentSession.all_columns())
         )
         await mirror_draft(session_id=session_id, draft=new_draft, seed_text=new_seed, now=now)
         work = (

@@ -83,6 +83,7 @@ class _Binding:
 
 
 async def _work_for_binding(work_id: str) -> _Binding | None:
+    # Raw: a LEFT JOIN to the session, which the builder cannot write without a foreign key.
     rows = await PuzzleWorkProfile.raw(
         "SELECT p.owner_user_id, p.publication_status, p.levels_json, s.draft_json "
         "FROM puzzle_work_profile p LEFT JOIN puzzle_agent_session s "
