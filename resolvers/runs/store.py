@@ -65,18 +65,21 @@ async def record_event(
     """One event of `run` (as it is after the change), numbered in its stream; inside the
     writer's transaction."""
     event_id = new_id()
-    await RunsRunEvent.insert(
-        RunsRunEvent(
-            event_id=event_id,
-            run_id=run.run_id,
-            event_kind=kind.value,
-            snapshot_version=run.snapshot_version,
-            status=run.status.value,
-            reason=run.reason,
-            action_json=orjson.dumps(dict(action or {})).decode(),
-            payload_json=orjson.dumps(dict(payload or {})).decode(),
-            occurred_at=now,
-        )
+    # Raw: written by every run action (bench/runs.py); a Piccolo insert builds a table
+    # instance and its query, about 200 µs of CPU more per call.
+    await RunsRunEvent.raw(
+        "INSERT INTO runs_run_event (event_id, run_id, event_kind, snapshot_version, status, "
+        "reason, action_json, payload_json, occurred_at) "
+        "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})",
+        event_id,
+        run.run_id,
+        kind.value,
+        run.snapshot_version,
+        run.status.value,
+        run.reason,
+        orjson.dumps(dict(action or {})).decode(),
+        orjson.dumps(dict(payload or {})).decode(),
+        now,
     )
     return await streams.append(
         [run_stream(run.run_id)], kind=kind.value, event_id=event_id, occurred_at=now
