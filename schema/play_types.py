@@ -19,7 +19,7 @@ from schema.gallery.work import Work, register_work_type
 from schema.match3d.runs import Match3dRun
 from schema.match3d.types import Match3dWork
 from schema.puzzle.runs import PuzzleRun
-from schema.puzzle.types import PuzzleWork
+from schema.puzzle.work import PuzzleWork
 from schema.rpg.types import CustomWorldRun
 from schema.runs.types import Run, register_run_type, stand_in_run_type
 from schema.square_hole.runs import SquareHoleRun

@@ -20,7 +20,7 @@ from resolvers.puzzle.rows import PuzzleLeaderboardEventRow
 from schema import public_cache
 from schema.context import Info
 from schema.ids import object_id
-from schema.puzzle.types import PuzzleWork
+from schema.puzzle.work import PuzzleWork
 from schema.relay import Connection
 from schema.streaming import check_cursor, deliver
 
