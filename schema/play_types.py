@@ -25,7 +25,7 @@ from schema.runs.types import Run, register_run_type, stand_in_run_type
 from schema.square_hole.runs import SquareHoleRun
 from schema.square_hole.types import SquareHoleWork
 from schema.visual_novel.runs import VisualNovelRun
-from schema.visual_novel.types import VisualNovelWork
+from schema.visual_novel.work import VisualNovelWork
 from schema.worlds.types import CustomWorldWork
 
 WORK_TYPES: dict[PlayType, type[Work]] = {
