@@ -1,4 +1,4 @@
-"""Streams of events with gap-free sequences, replay after a cursor, and live delivery.
+"""Streams of events with gap-free sequences: numbered and logged, published, replayed.
 
 A stream is a named sequence of events: one AI task, one user's AI tasks, later one user's
 assets or the gallery. Each event a domain records is numbered in each of its streams:
