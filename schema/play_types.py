@@ -19,13 +19,13 @@ from schema.gallery.work import Work, register_work_type
 from schema.match3d.runs import Match3dRun
 from schema.match3d.types import Match3dWork
 from schema.puzzle.runs import PuzzleRun
-from schema.puzzle.types import PuzzleWork
+from schema.puzzle.work import PuzzleWork
 from schema.rpg.types import CustomWorldRun
 from schema.runs.types import Run, register_run_type, stand_in_run_type
 from schema.square_hole.runs import SquareHoleRun
 from schema.square_hole.types import SquareHoleWork
 from schema.visual_novel.runs import VisualNovelRun
-from schema.visual_novel.types import VisualNovelWork
+from schema.visual_novel.work import VisualNovelWork
 from schema.worlds.types import CustomWorldWork
 
 WORK_TYPES: dict[PlayType, type[Work]] = {

@@ -27,9 +27,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable, Iterable
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -38,6 +37,7 @@ from strawberry.types.execution import ExecutionResult
 
 from observability import metrics
 from resolvers.gallery.model import GALLERY_STREAM, GalleryChangeKind
+from schema.cache_notes import STREAM_SUBJECT, Collector, current_collector
 from schema.public_queries import Plan, Plans
 from settings import Settings
 from subscriptions.bus import Hub
@@ -50,7 +50,6 @@ LOG_KEPT = 1024
 # Streams followed on demand (a leaderboard's board each); past this many, results that
 # depend on another are not stored.
 MAX_WATCHED_STREAMS = 1000
-STREAM_SUBJECT = "stream:"
 
 Key = tuple[str, str, bytes]
 
@@ -62,43 +61,6 @@ class Entry:
     expires: float
     size: int
     subjects: frozenset[str] | None  # the works it shows; None: any change drops it
-
-
-@dataclass(slots=True)
-class Collector:
-    """What the resolvers of one execution said about the works they read."""
-
-    subjects: set[str] = field(default_factory=set)
-    streams: set[str] = field(default_factory=set)
-    named: int = 0
-    unnamed: bool = False
-
-
-_collector: ContextVar[Collector | None] = ContextVar("public_cache_collector", default=None)
-
-
-def note_works(entry_keys: Iterable[str], *, complete: bool) -> None:
-    """A `gallery` page says which works (entry keys) it shows; `complete` False when a
-    like-count change of any other work can change it too (an order by likes)."""
-    collector = _collector.get()
-    if collector is None:
-        return
-    if complete:
-        collector.subjects.update(entry_keys)
-        collector.named += 1
-    else:
-        collector.unnamed = True
-
-
-def note_stream(stream_key: str) -> None:
-    """A result depends on one stream's events alone (a leaderboard's board): the cache
-    follows the stream, and an event on it drops the results that noted it."""
-    collector = _collector.get()
-    if collector is None:
-        return
-    collector.streams.add(stream_key)
-    collector.subjects.add(STREAM_SUBJECT + stream_key)
-    collector.named += 1
 
 
 @dataclass(slots=True)
@@ -167,7 +129,7 @@ class PublicCache:
         flight = _Flight(self.generation, asyncio.get_running_loop().create_future())
         self._flights[key] = flight
         collector = Collector()
-        token = _collector.set(collector)
+        token = current_collector.set(collector)
         data: dict[str, Any] | None = None
         try:
             result = await run()
@@ -176,7 +138,7 @@ class PublicCache:
                 self._store(key, data, plan, flight.generation, collector)
             return result
         finally:
-            _collector.reset(token)
+            current_collector.reset(token)
             if self._flights.get(key) is flight:
                 del self._flights[key]
             flight.future.set_result(data)

@@ -19,7 +19,7 @@ from schema.operation_metrics import operation_label
 PUBLIC_ROOT_FIELDS = frozenset(
     {"gallery", "publicPuzzleWork", "publicCustomWorld", "publicCustomWorlds", "puzzleLeaderboard"}
 )
-# The fields whose results say what they depend on (schema/public_cache.py `note_works`,
+# The fields whose results say what they depend on (schema/cache_notes.py `note_works`,
 # `note_stream`), so that a change drops only the results that hold what it changed.
 NAMING_FIELDS = frozenset({"gallery", "puzzleLeaderboard"})
 PLANS_KEPT = 512

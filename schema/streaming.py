@@ -30,8 +30,8 @@ from db.faults import is_unavailable
 from resolvers.errors import AccessError, BadUserInput
 from schema.context import Context
 from settings import get_settings
-from subscriptions import streams
-from subscriptions.bus import SubscriberOverflow
+from subscriptions import following, streams
+from subscriptions.subscriber import SubscriberOverflow
 
 logger = logging.getLogger("genarrative.streaming")
 
@@ -97,7 +97,7 @@ async def deliver(
     """Every event of the stream after `after`, then live ones, each once and in order."""
     settings = get_settings()
     watch = context.watch
-    follow = streams.follow(
+    follow = following.follow(
         stream_key,
         after=after,
         page_size=settings.realtime_replay_page_size,

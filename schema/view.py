@@ -31,40 +31,37 @@ import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.streaming import SSETransport
 from strawberry.http.types import HTTPMethod
 from strawberry.schema import BaseSchema
-from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import (
     GRAPHQL_SSE_PROTOCOL,
     GRAPHQL_TRANSPORT_WS_PROTOCOL,
     GRAPHQL_WS_PROTOCOL,
 )
 from strawberry.types.execution import ExecutionResult
-from strawberry.types.graphql import OperationType
 
-from observability import metrics
 from resolvers.auth.authenticate import principal_from_token
 from resolvers.auth.tokens import InvalidToken
 from schema.context import Context
 from schema.early_answer import early_answer
-from schema.errors import SERVICE_UNAVAILABLE
-from schema.failures import error_response, failure_response, retry_after, scope_request_id
+from schema.failures import scope_request_id
 from schema.graphiql.page import graphiql_page
 from schema.guards import JsonTooDeep, decode_request_json
-from schema.http_rules import (
-    GRAPHQL_RESPONSE,
-    HTTP_CODES,
-    SUBSCRIPTION_NEEDS_SSE,
-    request_error_status,
-    response_media_type,
+from schema.http_answers import (
+    BodyTooLarge,
+    finish_response,
+    limited,
+    mark_result,
+    refusal_response,
 )
-from schema.persisted import PersistedQueries, PersistedQueryRefused
+from schema.http_execution import execute_http_operation
+from schema.http_rules import response_media_type
+from schema.persisted import PersistedQueries
 from schema.plan.fast_path import FastPath
 from schema.public_cache import PublicCache
 from schema.sse import SseResponse, SseStream, SseStreams, StreamLimitReached, guarded
@@ -76,10 +73,6 @@ from schema.websocket import (
 from settings import Settings
 
 logger = logging.getLogger("genarrative.http")
-
-
-class BodyTooLarge(Exception):
-    pass
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -143,7 +136,7 @@ class GraphQLView(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        request = Request(scope=scope, receive=self._limited(receive))
+        request = Request(scope=scope, receive=limited(receive, self.max_body_bytes))
         # The id RequestContext (schema/request_context.py) chose, bound for logging.
         request_id = scope_request_id(request.scope)
         request.state.request_id = request_id
@@ -158,74 +151,11 @@ class GraphQLView(GraphQL[Context, None]):
             # A planned document is answered before Strawberry's request handling
             # (schema/early_answer.py); anything else, and that too when it declines, here.
             response = await early_answer(self, request) or await self.run(request)
-        except PersistedQueryRefused as error:
-            # Apollo's answers: NotFound and NotSupported are 200 whatever the Accept header
-            # (a client retries with the document, or stops hashing), never to be cached.
-            metrics.record_request(metrics.OTHER, metrics.REQUEST_ERROR, None)
-            response = error_response(
-                error.status,
-                error.message,
-                error.code,
-                request_id=request_id,
-                media_type=media_type,
-                headers={"Cache-Control": "private, no-cache, must-revalidate"},
-            )
-        except BodyTooLarge:
-            metrics.record_request(metrics.OTHER, metrics.REQUEST_ERROR, None)
-            response = error_response(
-                413,
-                f"Request bodies are limited to {self.max_body_bytes} bytes.",
-                "REQUEST_TOO_LARGE",
-                request_id=request_id,
-                media_type=media_type,
-            )
-        except HTTPException as error:
-            metrics.record_request(metrics.OTHER, metrics.REQUEST_ERROR, None)
-            status = request_error_status(error, request.method, media_type)
-            response = error_response(
-                status,
-                error.reason,
-                HTTP_CODES.get(status, "BAD_REQUEST"),
-                request_id=request_id,
-                media_type=media_type,
-            )
-            if status == 405:
-                # Strawberry's own 405 refuses other methods; ours, a mutation over GET.
-                response.headers["Allow"] = "GET, POST" if error.status_code == 405 else "POST"
         except Exception as error:
-            # Outside execution (authentication in get_context, the transport): a 503 when
-            # the database is unreachable, else a logged 500; JSON with the request id.
-            metrics.record_request(metrics.OTHER, metrics.INTERNAL_ERROR, None)
-            response = failure_response(error, request_id=request_id, media_type=media_type)
+            response = refusal_response(error, request, request_id, media_type, self.max_body_bytes)
         else:
-            unavailable = getattr(request.state, "unavailable", None)
-            if unavailable is not None:
-                response.headers["Retry-After"] = retry_after()
-                if unavailable == "all":
-                    response.status_code = 503
-            if getattr(request.state, "request_error", False) and media_type == GRAPHQL_RESPONSE:
-                response.status_code = 400
-            if response.media_type == "application/json" or response.headers.get(
-                "content-type", ""
-            ).startswith("application/json"):
-                response.headers["content-type"] = media_type
-            response.headers["X-Request-ID"] = request_id
+            finish_response(response, request, media_type, request_id)
         await response(scope, receive, send)
-
-    def _limited(self, receive: Receive) -> Receive:
-        received = 0
-        limit = self.max_body_bytes
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise BodyTooLarge()
-            return message
-
-        return limited_receive
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         # A GET with a persisted query's hash and no `query` is an operation, not the IDE.
@@ -319,44 +249,18 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> ExecutionResult:
         """One operation of an HTTP request: by its plan, from the public-response cache,
         or executed (Strawberry's `execute_single` and the early answer both end here)."""
-        allowed = OperationType.from_http(method) - {OperationType.SUBSCRIPTION}
-        fast_path = self.fast_path
-
-        async def run() -> ExecutionResult:
-            # A compiled plan answers a validated public query it covers (schema/plan/);
-            # anything else executes, and a successful execution can be planned next time.
-            if fast_path is not None:
-                planned = await fast_path.execute(query, operation_name, variables, context)
-                if planned is not None:
-                    return planned
-            result = await self.schema.execute(
-                query,
-                variable_values=variables,
-                context_value=context,
-                operation_name=operation_name,
-                allowed_operation_types=allowed,
-                operation_extensions=extensions,
-            )
-            if fast_path is not None:
-                fast_path.learn(query, operation_name, result)
-            return result
-
-        try:
-            # Anonymous (no Authorization header at all): the public-response cache may
-            # answer (schema/public_cache.py); a signed-in request never reads nor fills it.
-            if self.public_cache is not None and "authorization" not in request.headers:
-                return await self.public_cache.execute(query, variables, operation_name, run)
-            return await run()
-        except InvalidOperationTypeError as error:
-            # A plain HTTP request (no `text/event-stream` in Accept) cannot carry a
-            # subscription: 406 with a message saying how, instead of executing it.
-            if error.operation_type is OperationType.SUBSCRIPTION:
-                raise HTTPException(406, SUBSCRIPTION_NEEDS_SSE) from None
-            raise HTTPException(400, error.as_http_error_reason(method)) from error
-        except CannotGetOperationTypeError as error:
-            raise HTTPException(400, error.as_http_error_reason()) from error
-        except MissingQueryError as error:
-            raise HTTPException(400, "No GraphQL query found in the request") from error
+        return await execute_http_operation(
+            self.schema,
+            self.fast_path,
+            self.public_cache,
+            request,
+            method,
+            query,
+            variables,
+            operation_name,
+            extensions,
+            context,
+        )
 
     async def create_streaming_response(
         self,
@@ -384,14 +288,5 @@ class GraphQLView(GraphQL[Context, None]):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         processed = await super().process_result(request, result)
-        # A request error: nothing executed (no data), and no error belongs to a field. The
-        # GraphQL spec: such a response carries no `data` entry.
-        if result.data is None and result.errors and all(not e.path for e in result.errors):
-            request.state.request_error = True
-            processed.pop("data", None)
-        codes = [(error.extensions or {}).get("code") for error in result.errors or ()]
-        if SERVICE_UNAVAILABLE in codes:
-            # Nothing succeeded (no data) and only the database was missing: 503.
-            every = result.data is None and all(code == SERVICE_UNAVAILABLE for code in codes)
-            request.state.unavailable = "all" if every else "some"
+        mark_result(request, result, processed)
         return processed

@@ -17,6 +17,7 @@ from typing import Any
 
 from subscriptions import bus
 from subscriptions.channels import AUTH_REVOCATIONS
+from subscriptions.subscriber import SubscriberOverflow
 
 logger = logging.getLogger("genarrative.revocations")
 
@@ -81,7 +82,7 @@ class Revocations:
                         for watch in list(self._watches.get(message.get("user_id", ""), ())):
                             if watch.matches(message):
                                 watch.revoked.set()
-            except bus.SubscriberOverflow:
+            except SubscriberOverflow:
                 # Revocations are rare; falling behind means a storm. Resubscribe and go on.
                 logger.warning("revocation listener fell behind; resubscribing")
 

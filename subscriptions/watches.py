@@ -17,7 +17,8 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from subscriptions.bus import CLOSED, Hub
+from subscriptions.bus import Hub
+from subscriptions.subscriber import CLOSED
 
 logger = logging.getLogger("genarrative.bus")
 

@@ -53,6 +53,7 @@ from resolvers.principal import Principal, Role
 from settings import Settings, get_settings
 from subscriptions import bus
 from subscriptions.channels import AI_TASKS_WORKER
+from subscriptions.subscriber import SubscriberOverflow
 
 logger = logging.getLogger("genarrative.ai_tasks.worker")
 
@@ -146,7 +147,7 @@ class GenerationWorker:
                             self.cancel(str(message["cancel"]))
                         if "wake" in message or "resync" in message:
                             self._wake.set()  # after a reconnection: wake-ups may be lost
-            except bus.SubscriberOverflow:
+            except SubscriberOverflow:
                 logger.warning("the worker channel fell behind or dropped; resubscribing")
                 self._wake.set()  # a wake-up may have been lost: look at the queue
                 await asyncio.sleep(0.1)

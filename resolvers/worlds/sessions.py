@@ -1,12 +1,11 @@
 """Agent sessions of custom worlds: start one (its draft work appears at once), autosave
-the form fields, edit a draft card.
+the form fields (editing a draft card is resolvers/worlds/card_edits.py).
 
 Starting a session creates, in one transaction, the session (stage COLLECTING_ANCHORS), its
 work (`custom_world_profile`, DRAFT, no cover, not publish-ready) and the agent's greeting.
-Autosave reuses the session's seed and draft fields; card edits change one element of the
-draft. Both re-run the publish gate (resolvers/worlds/store.py `save_world`), and on a
-published world keep both read models in step (or refuse a change that would leave it with
-blockers).
+Autosave reuses the session's seed and draft fields and re-runs the publish gate
+(resolvers/worlds/store.py `save_world`), and on a published world keeps both read models in
+step (or refuses a change that would leave it with blockers).
 """
 
 from __future__ import annotations
@@ -27,8 +26,6 @@ from resolvers.principal import Principal
 from resolvers.worlds import locking, store
 from resolvers.worlds.drafts import (
     CustomWorldDraft,
-    DraftCharacter,
-    DraftPlace,
     replace,
 )
 from resolvers.worlds.errors import NOT_FOUND_CARD, NOT_FOUND_SESSION, WorldError, WorldErrorCode
@@ -43,7 +40,6 @@ from resolvers.worlds.model import (
     MAX_TAGS,
     AgentStage,
     AnchorKey,
-    CardStatus,
     ThemeMode,
 )
 from resolvers.worlds.rows import AgentSessionRow, WorldProfileRow
@@ -66,7 +62,9 @@ class SavedWorld:
     blockers: list[Blocker]
 
 
-def _text(value: str, *, field: str, limit: int, code: WorldErrorCode) -> str:
+def clean_text(value: str, *, field: str, limit: int, code: WorldErrorCode) -> str:
+    """`value` stripped, or a WorldError `code` on `field` when it is too long (or holds a
+    NUL byte)."""
     cleaned = value.strip()
     if len(cleaned) > limit or "\x00" in cleaned:
         raise WorldError(code, f"`{field}` takes at most {limit} characters.", field=field)
@@ -74,7 +72,9 @@ def _text(value: str, *, field: str, limit: int, code: WorldErrorCode) -> str:
 
 
 def seed_text(value: str) -> str:
-    return _text(value, field="seedText", limit=MAX_SEED_LENGTH, code=WorldErrorCode.SEED_INVALID)
+    return clean_text(
+        value, field="seedText", limit=MAX_SEED_LENGTH, code=WorldErrorCode.SEED_INVALID
+    )
 
 
 async def create_session(*, viewer: Principal, seed: str = "") -> SavedWorld:
@@ -142,21 +142,21 @@ class AutosaveInput:
 def _changes(fields: AutosaveInput, draft: CustomWorldDraft) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     if fields.world_name is not None:
-        changes["world_name"] = _text(
+        changes["world_name"] = clean_text(
             fields.world_name,
             field="worldName",
             limit=MAX_NAME_LENGTH,
             code=WorldErrorCode.NAME_INVALID,
         )
     if fields.subtitle is not None:
-        changes["subtitle"] = _text(
+        changes["subtitle"] = clean_text(
             fields.subtitle,
             field="subtitle",
             limit=MAX_SUBTITLE_LENGTH,
             code=WorldErrorCode.SUBTITLE_INVALID,
         )
     if fields.summary is not None:
-        changes["summary"] = _text(
+        changes["summary"] = clean_text(
             fields.summary,
             field="summary",
             limit=MAX_SUMMARY_LENGTH,
@@ -176,7 +176,7 @@ def _changes(fields: AutosaveInput, draft: CustomWorldDraft) -> dict[str, Any]:
     if fields.anchors is not None:
         anchors = dict(draft.anchors)
         for key, value in fields.anchors.items():
-            text = _text(
+            text = clean_text(
                 value,
                 field=f"anchors.{AnchorKey(key).value}",
                 limit=MAX_ANCHOR_LENGTH,
@@ -222,87 +222,6 @@ async def autosave(
         saved, entries = await store.save_world(
             world, draft, now=now, session_changes=session_changes
         )
-        blockers = evaluate(saved.draft, await cover_of(saved.profile.profile_id))
-    await streams.publish(entries)
-    return SavedWorld(session=saved.session, profile=saved.profile, blockers=blockers)
-
-
-@dataclass(frozen=True, slots=True)
-class CardEdit:
-    """A card's new values; None leaves a field as it is. `playable` is for characters."""
-
-    title: str | None = None
-    subtitle: str | None = None
-    summary: str | None = None
-    playable: bool | None = None
-
-
-def _edited(element: Any, edit: CardEdit) -> dict[str, Any]:
-    update: dict[str, Any] = {"status": CardStatus.EDITED}
-    if edit.title is not None:
-        title = _text(
-            edit.title, field="title", limit=MAX_NAME_LENGTH, code=WorldErrorCode.CARD_FIELD_INVALID
-        )
-        if not title:
-            raise WorldError(
-                WorldErrorCode.CARD_FIELD_INVALID, "A card needs a title.", field="title"
-            )
-        update["title" if not isinstance(element, DraftCharacter | DraftPlace) else "name"] = title
-    if edit.subtitle is not None:
-        subtitle = _text(
-            edit.subtitle,
-            field="subtitle",
-            limit=MAX_SUBTITLE_LENGTH,
-            code=WorldErrorCode.CARD_FIELD_INVALID,
-        )
-        if isinstance(element, DraftCharacter):
-            update["role"] = subtitle
-        elif isinstance(element, DraftPlace):
-            update["region"] = subtitle
-        else:
-            raise WorldError(
-                WorldErrorCode.CARD_FIELD_INVALID,
-                "A chapter's subtitle is its number.",
-                field="subtitle",
-            )
-    if edit.summary is not None:
-        update["summary"] = _text(
-            edit.summary,
-            field="summary",
-            limit=MAX_SUMMARY_LENGTH,
-            code=WorldErrorCode.CARD_FIELD_INVALID,
-        )
-    if edit.playable is not None:
-        if not isinstance(element, DraftCharacter):
-            raise WorldError(
-                WorldErrorCode.CARD_FIELD_INVALID,
-                "Only characters can be playable.",
-                field="playable",
-            )
-        update["playable"] = edit.playable
-    return update
-
-
-async def update_card(*, viewer: Principal, card_id: str, edit: CardEdit) -> SavedWorld:
-    """Edit one card (it becomes EDITED: agent turns keep it) and re-run the publish gate."""
-    owner = viewer.require_user()
-    session_id = await locking.session_of_card(card_id)
-    if session_id is None:
-        raise NotFound(NOT_FOUND_CARD)
-    now = clock.now()
-    async with write_transaction():
-        world = await locking.lock_world(session_id=session_id, owner_user_id=owner, now=now)
-        element = world.draft.element(card_id) if world is not None else None
-        if world is None or element is None:
-            raise NotFound(NOT_FOUND_CARD)
-        changed = element.model_copy(update=_edited(element, edit))
-        draft = replace(
-            world.draft,
-            characters=[changed if e.id == card_id else e for e in world.draft.characters],
-            places=[changed if e.id == card_id else e for e in world.draft.places],
-            chapters=[changed if e.id == card_id else e for e in world.draft.chapters],
-        )
-        saved, entries = await store.save_world(world, draft, now=now)
         blockers = evaluate(saved.draft, await cover_of(saved.profile.profile_id))
     await streams.publish(entries)
     return SavedWorld(session=saved.session, profile=saved.profile, blockers=blockers)

@@ -1,4 +1,4 @@
-"""The parts of an AI task on the graph: its enums, stages, text chunks and result references."""
+"""The parts of an AI task on the graph: its stages, text chunks and result references."""
 
 from __future__ import annotations
 
@@ -7,33 +7,12 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from resolvers.ai_tasks.errors import AiTaskErrorCode
-from resolvers.ai_tasks.model import (
+from resolvers.ai_tasks.rows import AiResultReferenceRow, AiTaskStageRow, AiTextChunkRow
+from schema.ai_tasks.enums import (
     AiResultReferenceKind,
-    AiTaskEventKind,
-    AiTaskKind,
     AiTaskStageKind,
     AiTaskStageStatus,
-    AiTaskStatus,
 )
-from resolvers.ai_tasks.rows import AiResultReferenceRow, AiTaskStageRow, AiTextChunkRow
-
-# The enums of the AI-task graph, declared before any type that names them.
-strawberry.enum(AiTaskKind, description="What an AI task produces.")
-strawberry.enum(
-    AiTaskStatus,
-    description="PENDING → RUNNING → COMPLETED; FAILED and CANCELLED end it early. "
-    "COMPLETED, FAILED and CANCELLED are final.",
-)
-strawberry.enum(AiTaskStageKind, description="A step of an AI task; at most one of each per task.")
-strawberry.enum(
-    AiTaskStageStatus,
-    description="PENDING → RUNNING → COMPLETED; a running stage becomes FAILED or CANCELLED "
-    "with its task.",
-)
-strawberry.enum(AiResultReferenceKind, description="What a result reference points at.")
-strawberry.enum(AiTaskEventKind, description="What an AI-task event records.")
-strawberry.enum(AiTaskErrorCode, description="Why an AI-task mutation was refused.")
 
 
 @strawberry.type(description="One step of a task, in the order stages run.")

@@ -10,7 +10,7 @@ from resolvers import clock
 from resolvers.gallery.feed import gallery_page
 from resolvers.gallery.model import GalleryOrder
 from resolvers.gallery.play_types import PlayType
-from schema import public_cache
+from schema import cache_notes
 from schema.context import Info
 from schema.gallery.loaders import GalleryLoaders
 from schema.gallery.work import Work, registered_play_types, work_type_for
@@ -77,7 +77,7 @@ async def gallery_connection(
     )
     # The public-response cache: a like-count change of another work leaves this page
     # as it is, unless the page is ordered by likes.
-    public_cache.note_works(
+    cache_notes.note_works(
         (row.entry_id for row in page.items), complete=order != GalleryOrder.MOST_LIKED
     )
     loaders = GalleryLoaders(viewer_user_id=viewer_user_id, now=now)

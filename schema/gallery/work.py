@@ -19,7 +19,7 @@ a draft to its owner).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Generator, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -33,6 +33,7 @@ from resolvers.gallery.reading import works_by_keys
 from resolvers.gallery.rows import GalleryWorkRow
 from schema.auth.user import User
 from schema.context import Info
+from schema.gallery.deferred import Deferred, load_author
 from schema.gallery.loaders import GalleryLoaders
 from schema.ids import object_id
 
@@ -217,25 +218,6 @@ class Work(relay.Node):
             row = rows.get(entry_key(play_type, work_id))
             found.append(cls.from_gallery_row(row, loaders) if row is not None else None)
         return found
-
-
-class Deferred:
-    """A field value computed only when GraphQL awaits it (the query selected the field):
-    `start()` returns the awaitable, typically a dataloader call."""
-
-    __slots__ = ("_start",)
-
-    def __init__(self, start: Callable[[], Awaitable[Any]]) -> None:
-        self._start = start
-
-    def __await__(self) -> Generator[Any, None, Any]:
-        return self._start().__await__()
-
-
-async def load_author(loaders: GalleryLoaders, user_id: str) -> User | None:
-    """A work's author through the operation's loader (null if the account is gone)."""
-    row = await loaders.authors.load(user_id)
-    return User.from_row(row) if row is not None else None
 
 
 _work_types: dict[PlayType, type[Work]] = {}

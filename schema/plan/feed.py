@@ -39,7 +39,7 @@ from resolvers import clock
 from resolvers.gallery.feed import FeedRows, feed_rows
 from resolvers.gallery.model import GalleryOrder
 from resolvers.gallery.play_types import PlayType
-from schema import public_cache
+from schema import cache_notes
 from schema.context import Context
 from schema.gallery.work import Work, registered_work_types
 from schema.plan.objects import Pending, Shaper
@@ -84,7 +84,7 @@ async def gallery_rows(context: Context, arguments: dict[str, Any]) -> FeedPage:
         after=arguments.get("after"),
         now=now,
     )
-    public_cache.note_works(
+    cache_notes.note_works(
         (row["entry_id"] for row in rows.items), complete=order != GalleryOrder.MOST_LIKED
     )
     return FeedPage(rows, viewer, now)

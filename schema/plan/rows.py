@@ -27,8 +27,9 @@ from strawberry.schema.types.base_scalars import isoformat
 from resolvers.gallery.model import WorkPublicationStatus, beijing_day, entry_key
 from resolvers.gallery.play_types import PlayType
 from resolvers.gallery.reading import stored_plays_7d
+from schema.gallery.deferred import Deferred, load_author
 from schema.gallery.loaders import GalleryLoaders
-from schema.gallery.work import Deferred, Work, load_author, play_type_of
+from schema.gallery.work import Work, play_type_of
 from schema.plan.allowlist import allowed
 from schema.plan.objects import Field, Pending, Shaper, object_shaper
 from schema.plan.shaping import Compiler, Unplannable

@@ -8,23 +8,15 @@ import strawberry
 from strawberry.scalars import JSON
 
 from resolvers.auth.phone_signin import mask_phone
-from resolvers.profile.errors import ProfileErrorCode
 from resolvers.profile.model import (
     ArchiveSlot,
-    BrowseThemeMode,
     EvidenceMeta,
     Feedback,
-    FeedbackStatus,
-    PlatformTheme,
     RuntimeSettings,
     Snapshot,
     VisitedWorld,
 )
-
-strawberry.enum(ProfileErrorCode, description="Why a profile mutation was refused.")
-strawberry.enum(PlatformTheme, description="The platform's colour theme.")
-strawberry.enum(BrowseThemeMode, description="The colour mode a visited world is shown in.")
-strawberry.enum(FeedbackStatus, description="Where a feedback submission stands.")
+from schema.profile.enums import BrowseThemeMode, FeedbackStatus, PlatformTheme, ProfileErrorCode
 
 
 @strawberry.type(name="ProfileError", description="Why a profile mutation did nothing.")

@@ -17,10 +17,10 @@ import strawberry
 from resolvers.puzzle import leaderboard
 from resolvers.puzzle.model import leaderboard_stream
 from resolvers.puzzle.rows import PuzzleLeaderboardEventRow
-from schema import public_cache
+from schema import cache_notes
 from schema.context import Info
 from schema.ids import object_id
-from schema.puzzle.types import PuzzleWork
+from schema.puzzle.work import PuzzleWork
 from schema.relay import Connection
 from schema.streaming import check_cursor, deliver
 
@@ -125,7 +125,7 @@ class PuzzleLeaderboardQuery:
             after=after,
         )
         # The public-response cache follows this board's stream for the results it keeps.
-        public_cache.note_stream(leaderboard_stream(board.work_id, board.grid_size))
+        cache_notes.note_stream(leaderboard_stream(board.work_id, board.grid_size))
         return PuzzleLeaderboard(
             work_id=strawberry.ID(board.work_id),
             grid_size=board.grid_size,

@@ -18,14 +18,10 @@ from schema.context import Info
 from schema.ids import object_id
 from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated
-from schema.puzzle.types import (
-    PuzzleBlocker,
-    PuzzleErrorType,
-    PuzzleSession,
-    PuzzleWork,
-    build_works,
-    gallery_loaders,
-)
+from schema.puzzle.loaders import gallery_loaders
+from schema.puzzle.session import PuzzleSession
+from schema.puzzle.types import PuzzleBlocker, PuzzleErrorType
+from schema.puzzle.work import PuzzleWork, build_works
 
 ERRORS = "Empty on success; otherwise why nothing was written."
 WORK_ID = "Your puzzle work's `workId`, or its global `id`."

@@ -12,7 +12,9 @@ from schema.context import Info
 from schema.gallery.loaders import GalleryLoaders
 from schema.ids import object_id
 from schema.permissions import IsAuthenticated
-from schema.puzzle.types import PuzzleSession, PuzzleWork, build_works, gallery_loaders
+from schema.puzzle.loaders import gallery_loaders
+from schema.puzzle.session import PuzzleSession
+from schema.puzzle.work import PuzzleWork, build_works
 
 
 @strawberry.type

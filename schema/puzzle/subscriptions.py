@@ -18,7 +18,7 @@ from resolvers.puzzle.works import events_by_ids
 from schema.context import Info
 from schema.gallery.loaders import GalleryLoaders
 from schema.permissions import IsAuthenticated
-from schema.puzzle.types import PuzzleEvent
+from schema.puzzle.events import PuzzleEvent
 from schema.streaming import check_cursor, deliver
 
 AFTER = (

@@ -10,7 +10,8 @@ from resolvers.auth.rows import UserAccountRow
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.puzzle import sessions, works
 from schema.gallery.loaders import GalleryLoaders
-from schema.puzzle.types import PuzzleSession, PuzzleWork, build_works
+from schema.puzzle.session import PuzzleSession
+from schema.puzzle.work import PuzzleWork, build_works
 from schema.relay import Connection, Edge, PageInfo
 
 FIRST = "Page size, 1 to 100 (default 20)."

@@ -21,14 +21,10 @@ from schema.context import Info
 from schema.ids import object_id
 from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated
+from schema.visual_novel.loaders import gallery_loaders
 from schema.visual_novel.sessions import VisualNovelSession
-from schema.visual_novel.types import (
-    VisualNovelBlocker,
-    VisualNovelErrorType,
-    VisualNovelWork,
-    build_works,
-    gallery_loaders,
-)
+from schema.visual_novel.types import VisualNovelBlocker, VisualNovelErrorType
+from schema.visual_novel.work import VisualNovelWork, build_works
 
 ERRORS = "Empty on success; otherwise why nothing was written."
 WORK_ID = "Your visual novel's `workId`, or its global `id`."

@@ -12,7 +12,8 @@ from resolvers.visual_novel.model import VisualNovelSourceMode, VisualNovelStage
 from resolvers.visual_novel.rows import VisualNovelSessionRow
 from schema.creation.types import CreationSession
 from schema.gallery.loaders import GalleryLoaders
-from schema.visual_novel.types import VisualNovelWork, build_works, vn_loaders
+from schema.visual_novel.loaders import vn_loaders
+from schema.visual_novel.work import VisualNovelWork, build_works
 
 
 @strawberry.type(

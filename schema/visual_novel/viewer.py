@@ -12,7 +12,7 @@ from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.visual_novel import works
 from schema.gallery.loaders import GalleryLoaders
 from schema.relay import Connection, Edge, PageInfo
-from schema.visual_novel.types import VisualNovelWork, build_works
+from schema.visual_novel.work import VisualNovelWork, build_works
 
 FIRST = "Page size, 1 to 100 (default 20)."
 AFTER = "`endCursor` of the previous page."

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.worlds import legacy, reading, sessions, works
+from resolvers.worlds import card_edits, legacy, reading, sessions, works
 from resolvers.worlds.errors import WorldError, WorldErrorCode
 from resolvers.worlds.rows import WorldProfileRow
 from schema.aliases import deprecated_alias
@@ -121,13 +121,13 @@ class WorldMutation:
         info: Info,
         input: Annotated[DraftCardUpdateInput, strawberry.argument(description="The changes.")],
     ) -> DraftCardUpdatePayload:
-        edit = sessions.CardEdit(
+        edit = card_edits.CardEdit(
             title=input.title,
             subtitle=input.subtitle,
             summary=input.summary,
             playable=input.playable,
         )
-        saved = await sessions.update_card(
+        saved = await card_edits.update_card(
             viewer=info.context.principal, card_id=str(input.card_id), edit=edit
         )
         loaders = WorldLoaders(viewer_user_id=info.context.principal.user_id)

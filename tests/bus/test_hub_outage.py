@@ -16,7 +16,7 @@ import pytest
 
 from db.transactions import write_transaction
 from resolvers import clock
-from subscriptions import streams
+from subscriptions import following, streams
 from subscriptions.backends import MemoryBackend
 from subscriptions.bus import Hub
 from subscriptions.channels import stream_channel
@@ -49,7 +49,7 @@ async def _write(hub: Hub, stream: str, numbers: range) -> None:
 
 def _follow(hub: Hub, stream: str, into: list[int]) -> asyncio.Task[None]:
     async def follow() -> None:
-        async for batch in streams.follow(stream, after=0, hub=hub):
+        async for batch in following.follow(stream, after=0, hub=hub):
             into.extend(entry.sequence for entry in batch)
 
     return asyncio.create_task(follow())

@@ -11,7 +11,7 @@ import redis.asyncio as aioredis
 
 from db.transactions import write_transaction
 from resolvers import clock
-from subscriptions import streams
+from subscriptions import following, streams
 from subscriptions.backends import PostgresBackend, RedisBackend
 from subscriptions.bus import Hub
 from subscriptions.channels import stream_channel
@@ -37,7 +37,7 @@ async def _follow_through_a_drop(
             await publishing.publish(channel, entry.message())
 
     async def follow() -> None:
-        async for batch in streams.follow(stream, after=0, hub=listening):
+        async for batch in following.follow(stream, after=0, hub=listening):
             received.extend(entry.sequence for entry in batch)
             if len(received) >= total:
                 return

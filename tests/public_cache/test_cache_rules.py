@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from strawberry.types.execution import ExecutionResult
 
-from schema import public_cache
+from schema import cache_notes, public_cache
 from schema.build import build_schema
-from schema.public_cache import PublicCache, note_works
+from schema.cache_notes import note_works
+from schema.public_cache import PublicCache
 from settings import get_settings
 
 PAGE = "{ gallery { edges { cursor } } }"
@@ -251,7 +252,7 @@ async def test_a_followed_streams_event_drops_only_the_results_that_noted_it() -
         runs = Runs(works=None)
 
         async def note() -> None:
-            public_cache.note_stream(stream)
+            cache_notes.note_stream(stream)
 
         runs.complete, runs.during = True, note
         return runs
@@ -277,7 +278,7 @@ async def test_a_result_of_a_stream_not_followed_yet_is_not_kept() -> None:
     runs = Runs(works=None)
 
     async def note() -> None:
-        public_cache.note_stream("puzzle:lb:w1:4")
+        cache_notes.note_stream("puzzle:lb:w1:4")
 
     runs.during = note
     # when its board is read twice

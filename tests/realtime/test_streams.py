@@ -15,6 +15,8 @@ from resolvers import clock
 from resolvers.ids import new_id
 from subscriptions import bus, streams
 from subscriptions.channels import stream_channel
+from subscriptions.following import follow as follow_stream
+from subscriptions.subscriber import SubscriberOverflow
 
 STREAM = "test:stream"
 
@@ -30,7 +32,7 @@ async def _append(*, publish: bool = True, keys: tuple[str, ...] = (STREAM,)) ->
 
 
 class Follower:
-    """Collects what `streams.follow` yields, in a task of its own."""
+    """Collects what `follow_stream` yields, in a task of its own."""
 
     def __init__(self, after: int | None, resync_seconds: float = 30.0) -> None:
         self.sequences: list[int] = []
@@ -40,7 +42,7 @@ class Follower:
         self.resync_seconds = resync_seconds
 
     async def run(self) -> None:
-        follow = streams.follow(
+        follow = follow_stream(
             STREAM, after=self.after, page_size=3, resync_seconds=self.resync_seconds
         )
         async with contextlib.aclosing(follow) as batches:
@@ -153,14 +155,14 @@ async def test_a_resync_marker_or_a_quiet_period_reads_what_was_missed(hub: bus.
 async def test_overflow_raises_subscriber_overflow(hub: bus.Hub) -> None:
     hub.queue_size = 4
     await _append()
-    follow = streams.follow(STREAM, after=0)
+    follow = follow_stream(STREAM, after=0)
     try:
         assert [entry.sequence for entry in await anext(follow)] == [1]
         # when 10 live events arrive while the consumer is not reading
         for _ in range(10):
             await _append()
         # then the next read tells it to resume from its cursor
-        with pytest.raises(bus.SubscriberOverflow):
+        with pytest.raises(SubscriberOverflow):
             await anext(follow)
     finally:
         await follow.aclose()

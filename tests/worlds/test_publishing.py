@@ -8,7 +8,8 @@ from typing import Any
 
 from db.tables.gallery import GalleryChangeEvent, GalleryPublicWork
 from db.tables.worlds import CustomWorldGalleryEntry, CustomWorldProfile
-from resolvers.worlds import sessions, works
+from resolvers.worlds import works
+from resolvers.worlds.card_edits import CardEdit, update_card
 from resolvers.worlds.errors import PublishBlocked, WorldError
 from tests.factories.auth import make_user
 from tests.factories.worlds import (
@@ -273,13 +274,11 @@ async def test_a_card_update_racing_a_publish_leaves_a_consistent_state(
         # is published, all at once
         outcomes = await asyncio.gather(
             works.publish(viewer=user.principal, profile_id=world["profile_id"]),
-            sessions.update_card(
-                viewer=user.principal, card_id=hero, edit=sessions.CardEdit(playable=False)
-            ),
-            sessions.update_card(
+            update_card(viewer=user.principal, card_id=hero, edit=CardEdit(playable=False)),
+            update_card(
                 viewer=user.principal,
                 card_id=place,
-                edit=sessions.CardEdit(title=f"Renamed {attempt}"),
+                edit=CardEdit(title=f"Renamed {attempt}"),
             ),
             return_exceptions=True,
         )
