@@ -23,7 +23,6 @@ On top of Strawberry's view:
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
@@ -71,8 +70,6 @@ from schema.websocket import (
     authenticate_connection,
 )
 from settings import Settings
-
-logger = logging.getLogger("genarrative.http")
 
 
 class GraphQLView(GraphQL[Context, None]):
