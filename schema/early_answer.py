@@ -13,11 +13,13 @@ content type Strawberry would not read as JSON, an `Accept` asking for a stream 
 multipart), no declared body length (a body over the limit must fail as it always does),
 a body that is not one JSON object with a well-typed `query`, `variables`,
 `operationName` and `extensions`, a persisted operation that is refused, a document with
-no plan. The body is read once: the normal path reads it again from the request's cache.
+no plan. The body is read and decoded once: the normal path reads it again from the
+request's cache, and `decoded_before` hands it the JSON decoded here for those same bytes.
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -28,6 +30,18 @@ from schema.persisted import PersistedQueryRefused
 
 if TYPE_CHECKING:
     from schema.view import GraphQLView
+
+# The body this request's early answer decoded, and its JSON (one request per task).
+_decoded: ContextVar[tuple[bytes, object] | None] = ContextVar("early_decoded", default=None)
+
+
+def decoded_before(body: str | bytes) -> tuple[bool, object]:
+    """(True, its JSON) when the early answer already decoded these very bytes (the
+    request's cached body), so the normal path does not decode them again."""
+    found = _decoded.get()
+    if found is not None and found[0] is body:
+        return True, found[1]
+    return False, None
 
 
 async def early_answer(view: GraphQLView, request: Request) -> Response | None:
@@ -72,6 +86,7 @@ def _request_data(
         data = view.decode_json(body)
     except Exception:
         return None  # the normal path reports it
+    _decoded.set((body, data))
     if not isinstance(data, dict):
         return None
     query = data.get("query")

@@ -47,7 +47,7 @@ from strawberry.types.execution import ExecutionResult
 from resolvers.auth.authenticate import principal_from_token
 from resolvers.auth.tokens import InvalidToken
 from schema.context import Context
-from schema.early_answer import early_answer
+from schema.early_answer import decoded_before, early_answer
 from schema.failures import scope_request_id
 from schema.graphiql.page import graphiql_page
 from schema.guards import JsonTooDeep, decode_request_json
@@ -118,6 +118,9 @@ class GraphQLView(GraphQL[Context, None]):
         return decode_request_json(data, max_depth=self.max_json_depth)
 
     def parse_json(self, data: str | bytes) -> Any:
+        known, decoded = decoded_before(data)
+        if known:
+            return decoded
         try:
             return self.decode_json(data)
         except JsonTooDeep as error:

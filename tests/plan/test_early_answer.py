@@ -140,3 +140,24 @@ async def test_anything_else_takes_the_normal_path(
     # and only the planned document with invalid variables was answered early (by the
     # executor's result, as the plan declined: the same bytes, as checked above)
     assert early == [False] * (len(cases) - 1) + [True]
+
+
+async def test_a_declined_body_is_decoded_once(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, early: list[bool]
+) -> None:
+    # given a counter of the view's JSON decoding
+    decoded: list[object] = []
+    original = schema.view.GraphQLView.decode_json
+
+    def counting(view: schema.view.GraphQLView, data: str | bytes) -> object:
+        decoded.append(data)
+        return original(view, data)
+
+    monkeypatch.setattr(schema.view.GraphQLView, "decode_json", counting)
+    # when an unplanned document is sent: the early answer reads it, then declines
+    response = await client.post("/graphql", json={"query": "{ __typename }"})
+    # then the normal path answered with the JSON the early answer decoded, not a second
+    # decoding of the same bytes
+    assert response.json() == {"data": {"__typename": "Query"}}
+    assert early == [False]
+    assert len(decoded) == 1
