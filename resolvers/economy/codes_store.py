@@ -17,7 +17,8 @@ from db.tables.economy import (
     ProfileRedeemCodeUsage,
     ProfileReferralRelation,
 )
-from resolvers.economy.model import InviteCode, Invitee, RedeemCode, Referral
+from resolvers.auth.rows import PublicUserRow
+from resolvers.economy.model import InviteCode, RedeemCode, Referral
 from resolvers.pagination import Page, keyset_page
 
 Invite = ProfileInviteCode
@@ -162,7 +163,7 @@ async def referral_page(*, user_id: str, first: int | None, after: str | None) -
         if ids
         else []
     )
-    invitees = {row["user_id"]: Invitee.from_row(row) for row in users}
+    invitees = {row["user_id"]: PublicUserRow.from_row(row) for row in users}
     return Page(
         items=[Referral.from_row(row, invitees.get(row["invitee_user_id"])) for row in page.items],
         cursors=page.cursors,

@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from resolvers.analytics.scopes import TrackingScope
-from resolvers.auth.rows import tags_of
+from resolvers.auth.rows import PublicUserRow, tags_of
 from resolvers.economy.products import MembershipTier, ProductKind
 
 
@@ -163,25 +163,6 @@ class InviteCode:
 
 
 @dataclass(frozen=True, slots=True)
-class Invitee:
-    """An invited user as anyone may see them."""
-
-    user_id: str
-    public_user_code: str
-    display_name: str
-    avatar_url: str | None
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> Invitee:
-        return cls(
-            user_id=row["user_id"],
-            public_user_code=row["public_user_code"],
-            display_name=row["display_name"],
-            avatar_url=row["avatar_url"],
-        )
-
-
-@dataclass(frozen=True, slots=True)
 class Referral:
     """One `profile_referral_relation` row, with the invitee's public profile if found."""
 
@@ -191,10 +172,10 @@ class Referral:
     bound_at: datetime
     inviter_reward_granted: bool
     invitee_reward_granted: bool
-    invitee: Invitee | None
+    invitee: PublicUserRow | None
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any], invitee: Invitee | None) -> Referral:
+    def from_row(cls, row: Mapping[str, Any], invitee: PublicUserRow | None) -> Referral:
         return cls(
             invitee_user_id=row["invitee_user_id"],
             inviter_user_id=row["inviter_user_id"],
