@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from strawberry import Info
 from strawberry.dataloader import DataLoader
 
 from resolvers import clock
@@ -20,6 +21,9 @@ from resolvers.auth.rows import PublicUserRow
 from resolvers.gallery import reading
 from resolvers.gallery.model import beijing_day
 from resolvers.gallery.rows import GalleryWorkRow
+
+if TYPE_CHECKING:
+    from schema.context import Context
 
 T = TypeVar("T")
 
@@ -63,3 +67,8 @@ class GalleryLoaders:
     async def _works(entry_ids: list[str]) -> list[GalleryWorkRow | None]:
         rows = await reading.works_by_keys(list(entry_ids))
         return [rows.get(entry_id) for entry_id in entry_ids]
+
+
+def gallery_loaders(info: Info[Context, None]) -> GalleryLoaders:
+    """The request's gallery loaders, for its viewer."""
+    return GalleryLoaders(viewer_user_id=info.context.principal.user_id)

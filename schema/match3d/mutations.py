@@ -16,6 +16,7 @@ from resolvers.match3d import sessions
 from resolvers.match3d.plugin import MATCH3D
 from resolvers.match3d.rows import Match3dWorkRow
 from schema.context import Info
+from schema.gallery.loaders import gallery_loaders
 from schema.ids import object_id
 from schema.match3d.drafts import Match3dDraftInput
 from schema.match3d.sessions import Match3dSession
@@ -24,7 +25,6 @@ from schema.match3d.types import (
     Match3dErrorType,
     Match3dWork,
     build_works,
-    gallery_loaders,
 )
 from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated

@@ -9,9 +9,10 @@ import strawberry
 
 from resolvers.match3d import sessions, works
 from schema.context import Info
+from schema.gallery.loaders import gallery_loaders
 from schema.ids import object_id
 from schema.match3d.sessions import Match3dSession
-from schema.match3d.types import Match3dWork, build_works, gallery_loaders
+from schema.match3d.types import Match3dWork, build_works
 from schema.permissions import IsAuthenticated
 
 

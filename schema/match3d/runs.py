@@ -19,9 +19,9 @@ from resolvers.match3d.model import TRAY_SIZE
 from resolvers.match3d.run_state import Match3dRunState
 from resolvers.runs import lifecycle
 from resolvers.runs import model as runs_model
+from schema.assets.signed import signed_url
 from schema.context import Info
 from schema.ids import object_id
-from schema.match3d.types import signed_url
 from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated
 from schema.runs.types import Run, RunErrorType, RunLoaders, build_runs

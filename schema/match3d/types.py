@@ -15,7 +15,7 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from resolvers.assets.objects import read_path, read_url
+from resolvers.assets.objects import read_path
 from resolvers.gallery.model import WorkPublicationStatus, entry_key
 from resolvers.gallery.play_types import PlayType
 from resolvers.match3d import drafts, works
@@ -24,8 +24,9 @@ from resolvers.match3d.gate import blockers
 from resolvers.match3d.model import Match3dBlockerCode, Match3dStage
 from resolvers.match3d.rows import Match3dWorkRow
 from resolvers.play_types.gates import Blocker
+from schema.assets.signed import signed_url
 from schema.context import Info
-from schema.gallery.loaders import GalleryLoaders
+from schema.gallery.loaders import GalleryLoaders, gallery_loaders
 from schema.gallery.work import Work
 from schema.match3d.loaders import Match3dLoaders
 
@@ -43,15 +44,6 @@ strawberry.enum(
 strawberry.enum(Match3dErrorCode, description="Why a Match3D mutation was refused.")
 
 ASSET_PATH = read_path("")
-
-
-def signed_url(asset_object_id: str | None) -> str | None:
-    """A fresh signed read URL of an object (call only for objects the viewer may read)."""
-    return read_url(asset_object_id).url if asset_object_id else None
-
-
-def gallery_loaders(info: Info) -> GalleryLoaders:
-    return GalleryLoaders(viewer_user_id=info.context.principal.user_id)
 
 
 def match3d_loaders(loaders: GalleryLoaders) -> Match3dLoaders:

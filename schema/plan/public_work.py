@@ -33,12 +33,12 @@ from resolvers.gallery.play_types import PlayType
 from resolvers.gallery.reading import work_row_as_stored
 from resolvers.puzzle.rows import PuzzleWorkRow
 from resolvers.puzzle.works import published_work_by_code
+from schema.assets.signed import signed_url
 from schema.context import Context
 from schema.gallery.work import work_type_for
 from schema.plan.objects import Pending, Shaper
 from schema.plan.rows import RowPage, object_type, selection_sets, work_shaper
 from schema.plan.shaping import Compiler, Unplannable
-from schema.puzzle.images import signed_url
 
 # A row's 7-day plays that `stored_plays_7d` never takes as exact (not zero, no day):
 # without a read-model row the plays are loaded, as `build_works` loads them.

@@ -3,16 +3,10 @@ is a fresh signed URL of the object."""
 
 from __future__ import annotations
 
-from resolvers.assets.objects import read_path, read_url
+from resolvers.assets.objects import read_path
+from schema.assets.signed import signed_url
 
 ASSET_PATH = read_path("")
-
-
-def signed_url(asset_object_id: str | None) -> str | None:
-    """A fresh signed read URL of an object (call only for objects the viewer may read)."""
-    if not asset_object_id:
-        return None
-    return read_url(asset_object_id).url
 
 
 def signed_src(src: str | None) -> str | None:

@@ -10,7 +10,6 @@ from resolvers.assets.rows import AssetObjectRow
 from resolvers.puzzle import sessions, works
 from resolvers.puzzle.gate import WorkImages, bound_images
 from resolvers.puzzle.rows import PuzzleSessionRow, PuzzleWorkRow
-from schema.context import Info
 from schema.creation.loaders import CreationLoaders
 from schema.gallery.loaders import GalleryLoaders
 
@@ -55,10 +54,6 @@ class PuzzleLoaders:
     async def _assets(asset_ids: list[str]) -> list[AssetObjectRow | None]:
         rows = await objects_by_ids(asset_ids)
         return [rows.get(asset_id) for asset_id in asset_ids]
-
-
-def gallery_loaders(info: Info) -> GalleryLoaders:
-    return GalleryLoaders(viewer_user_id=info.context.principal.user_id)
 
 
 def puzzle_loaders(loaders: GalleryLoaders) -> PuzzleLoaders:

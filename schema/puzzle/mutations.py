@@ -15,10 +15,10 @@ import strawberry
 from resolvers.puzzle import sessions
 from resolvers.puzzle.plugin import PUZZLE
 from schema.context import Info
+from schema.gallery.loaders import gallery_loaders
 from schema.ids import object_id
 from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated
-from schema.puzzle.loaders import gallery_loaders
 from schema.puzzle.session import PuzzleSession
 from schema.puzzle.types import PuzzleBlocker, PuzzleErrorType
 from schema.puzzle.work import PuzzleWork, build_works

@@ -9,10 +9,9 @@ import strawberry
 
 from resolvers.puzzle import sessions, works
 from schema.context import Info
-from schema.gallery.loaders import GalleryLoaders
+from schema.gallery.loaders import GalleryLoaders, gallery_loaders
 from schema.ids import object_id
 from schema.permissions import IsAuthenticated
-from schema.puzzle.loaders import gallery_loaders
 from schema.puzzle.session import PuzzleSession
 from schema.puzzle.work import PuzzleWork, build_works
 

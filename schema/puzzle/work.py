@@ -19,11 +19,12 @@ from resolvers.play_types.gates import Blocker
 from resolvers.puzzle import drafts, works
 from resolvers.puzzle.gate import WorkImages, blockers
 from resolvers.puzzle.rows import PuzzleWorkRow
+from schema.assets.signed import signed_url
 from schema.context import Info
-from schema.gallery.loaders import GalleryLoaders
+from schema.gallery.loaders import GalleryLoaders, gallery_loaders
 from schema.gallery.work import Work
-from schema.puzzle.images import signed_src, signed_url
-from schema.puzzle.loaders import PuzzleLoaders, gallery_loaders, puzzle_loaders
+from schema.puzzle.images import signed_src
+from schema.puzzle.loaders import PuzzleLoaders, puzzle_loaders
 from schema.puzzle.types import PuzzleBlocker
 
 

@@ -17,6 +17,7 @@ from resolvers.square_hole import sessions
 from resolvers.square_hole.plugin import SQUARE_HOLE
 from resolvers.square_hole.rows import SquareHoleWorkRow
 from schema.context import Info
+from schema.gallery.loaders import gallery_loaders
 from schema.ids import object_id
 from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated
@@ -26,7 +27,6 @@ from schema.square_hole.types import (
     SquareHoleSession,
     SquareHoleWork,
     build_works,
-    gallery_loaders,
 )
 
 ERRORS = "Empty on success; otherwise why nothing was written."

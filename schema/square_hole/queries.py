@@ -10,13 +10,13 @@ import strawberry
 
 from resolvers.square_hole import sessions, works
 from schema.context import Info
+from schema.gallery.loaders import gallery_loaders
 from schema.ids import object_id
 from schema.permissions import IsAuthenticated
 from schema.square_hole.types import (
     SquareHoleSession,
     SquareHoleWork,
     build_works,
-    gallery_loaders,
 )
 
 

@@ -15,16 +15,17 @@ from datetime import datetime
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from resolvers.assets.objects import read_path, read_url
+from resolvers.assets.objects import read_path
 from resolvers.gallery.model import WorkPublicationStatus, entry_key
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.gates import Blocker
 from resolvers.square_hole import drafts, works
 from resolvers.square_hole.model import SquareHoleStage
 from resolvers.square_hole.rows import SquareHoleSessionRow, SquareHoleWorkRow
+from schema.assets.signed import signed_url
 from schema.context import Info
 from schema.creation.types import CreationSession
-from schema.gallery.loaders import GalleryLoaders
+from schema.gallery.loaders import GalleryLoaders, gallery_loaders
 from schema.gallery.work import Work
 from schema.square_hole.config import (
     SquareHoleBlocker,
@@ -36,22 +37,11 @@ from schema.square_hole.loaders import SquareHoleLoaders
 ASSET_PATH = read_path("")
 
 
-def signed_url(asset_object_id: str | None) -> str | None:
-    """A fresh signed read URL of an object (only for objects the viewer may read)."""
-    if not asset_object_id:
-        return None
-    return read_url(asset_object_id).url
-
-
 def signed_src(src: str | None) -> str | None:
     """Stored cover sources are asset paths (`/assets/objects/<id>`): sign them."""
     if src is not None and src.startswith(ASSET_PATH):
         return signed_url(src.removeprefix(ASSET_PATH))
     return src
-
-
-def gallery_loaders(info: Info) -> GalleryLoaders:
-    return GalleryLoaders(viewer_user_id=info.context.principal.user_id)
 
 
 def square_hole_loaders(loaders: GalleryLoaders) -> SquareHoleLoaders:

@@ -8,7 +8,6 @@ from strawberry.dataloader import DataLoader
 from resolvers.visual_novel import sessions, works
 from resolvers.visual_novel.gate import WorkImages, bound_images
 from resolvers.visual_novel.rows import VisualNovelSessionRow, VisualNovelWorkRow
-from schema.context import Info
 from schema.creation.loaders import CreationLoaders
 from schema.gallery.loaders import GalleryLoaders
 
@@ -42,10 +41,6 @@ class VisualNovelLoaders:
     async def _images(work_ids: list[str]) -> list[WorkImages]:
         found = await bound_images(work_ids)
         return [found[work_id] for work_id in work_ids]
-
-
-def gallery_loaders(info: Info) -> GalleryLoaders:
-    return GalleryLoaders(viewer_user_id=info.context.principal.user_id)
 
 
 def vn_loaders(loaders: GalleryLoaders) -> VisualNovelLoaders:

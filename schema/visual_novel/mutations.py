@@ -18,10 +18,10 @@ from resolvers.visual_novel import sessions
 from resolvers.visual_novel.plugin import VISUAL_NOVEL
 from resolvers.visual_novel.rows import VisualNovelWorkRow
 from schema.context import Info
+from schema.gallery.loaders import gallery_loaders
 from schema.ids import object_id
 from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated
-from schema.visual_novel.loaders import gallery_loaders
 from schema.visual_novel.sessions import VisualNovelSession
 from schema.visual_novel.types import VisualNovelBlocker, VisualNovelErrorType
 from schema.visual_novel.work import VisualNovelWork, build_works

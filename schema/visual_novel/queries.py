@@ -9,9 +9,9 @@ import strawberry
 
 from resolvers.visual_novel import sessions, works
 from schema.context import Info
+from schema.gallery.loaders import gallery_loaders
 from schema.ids import object_id
 from schema.permissions import IsAuthenticated
-from schema.visual_novel.loaders import gallery_loaders
 from schema.visual_novel.sessions import VisualNovelSession
 from schema.visual_novel.work import VisualNovelWork, build_works
 

@@ -14,25 +14,21 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from resolvers.assets.objects import read_path, read_url
+from resolvers.assets.objects import read_path
 from resolvers.gallery.model import WorkPublicationStatus, entry_key
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.gates import Blocker
 from resolvers.visual_novel import drafts, works
 from resolvers.visual_novel.gate import blockers
 from resolvers.visual_novel.rows import VisualNovelWorkRow
+from schema.assets.signed import signed_url
 from schema.context import Info
-from schema.gallery.loaders import GalleryLoaders
+from schema.gallery.loaders import GalleryLoaders, gallery_loaders
 from schema.gallery.work import Work
-from schema.visual_novel.loaders import gallery_loaders, vn_loaders
+from schema.visual_novel.loaders import vn_loaders
 from schema.visual_novel.types import VisualNovelBlocker
 
 ASSET_PATH = read_path("")
-
-
-def signed_url(asset_object_id: str | None) -> str | None:
-    """A fresh signed read URL of an object (call only for objects the viewer may read)."""
-    return read_url(asset_object_id).url if asset_object_id else None
 
 
 @strawberry.type(description="A scene of a visual novel (docs/visual-novel.md).")
