@@ -84,6 +84,28 @@ def crossings(domain: str, source: str, owners: dict[str, str]) -> list[str]:
     ]
 
 
+def table_imports(domain: str, source: str) -> list[str]:
+    """`line: module (owner)` for each import of another domain's table classes: a statement
+    built on such a class names that table as surely as a SQL literal does."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(source)):
+        modules = (
+            [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else []
+        )
+        for module in modules:
+            if not module.startswith("db.tables."):
+                continue
+            name = module.split(".")[2]
+            owner = OWNER_OF_MODULE.get(name, name)
+            if owner != domain:
+                found.append((node.lineno, f"{node.lineno}: {module} ({owner})"))
+    return [text for _, text in sorted(found)]
+
+
 def resolver_crossings() -> list[str]:
     owners = table_owners()
     found: list[str] = []
@@ -94,6 +116,7 @@ def resolver_crossings() -> list[str]:
         found += [
             f"{path.relative_to(ROOT)}:{crossing}"
             for crossing in crossings(relative.parts[0], path.read_text(), owners)
+            + table_imports(relative.parts[0], path.read_text())
         ]
     return found
 
@@ -121,8 +144,23 @@ def test_a_literal_naming_another_domains_table_is_a_crossing() -> None:
     assert crossings("runs", source, table_owners()) == ["3: profile_played_world (profile)"]
 
 
+def test_an_import_of_another_domains_table_class_is_a_crossing() -> None:
+    # given a Match3D module importing its own table, auth's and (as a module) economy's
+    source = (
+        "from db.tables.match3d import Match3dWorkProfile\n"
+        "def author():\n"
+        "    from db.tables.auth import UserAccount\n"
+        "import db.tables.economy\n"
+    )
+    # when its crossings are listed, then the two other domains' imports are
+    assert table_imports("match3d", source) == [
+        "3: db.tables.auth (auth)",
+        "4: db.tables.economy (economy)",
+    ]
+
+
 def test_no_sql_literal_names_another_domains_table() -> None:
     # given every module of resolvers/ (the migration domain allowed, see ALLOWED),
-    # when the tables its SQL literals name are read,
+    # when the tables its SQL literals name, and the table classes it imports, are read,
     # then each belongs to the module's own domain
     assert resolver_crossings() == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from db.tables.ai_tasks import AiResultReference, AiTask, AiTaskStage
@@ -49,6 +50,32 @@ async def owned_task(*, viewer: Principal, task_id: str) -> AiTaskRow:
     if row is None:
         raise NotFound(NOT_FOUND_MESSAGE)
     return AiTaskRow.from_row(row)
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedTask:
+    """A task once it finished: its status (completed, failed or cancelled) and the text it
+    wrote."""
+
+    status: str
+    latest_text_output: str | None
+
+
+_FINISHED = frozenset(
+    s.value for s in (AiTaskStatus.COMPLETED, AiTaskStatus.FAILED, AiTaskStatus.CANCELLED)
+)
+
+
+async def finished_task(task_id: str) -> FinishedTask | None:
+    """The task's status and text once it finished; None while it runs or if unknown."""
+    row = (
+        await AiTask.select(AiTask.status, AiTask.latest_text_output)
+        .where(AiTask.task_id == task_id)
+        .first()
+    )
+    if row is None or row["status"] not in _FINISHED:
+        return None
+    return FinishedTask(status=row["status"], latest_text_output=row["latest_text_output"])
 
 
 async def tasks_by_id(task_ids: Sequence[str]) -> dict[str, AiTaskRow]:

@@ -32,3 +32,24 @@ async def bindings_of(*, entity_kind: str, entity_id: str) -> list[AssetBindingR
         .order_by(AssetEntityBinding.slot)
     )
     return [AssetBindingRow.from_row(row) for row in rows]
+
+
+async def object_id_stored_by(source_job_id: str) -> str | None:
+    """The object a job (an image task) stored, if its commit happened."""
+    row = await (
+        AssetObject.select(AssetObject.asset_object_id)
+        .where(AssetObject.source_job_id == source_job_id)
+        .first()
+    )
+    return None if row is None else str(row["asset_object_id"])
+
+
+async def owned_object_ids(*, owner_user_id: str, asset_object_ids: list[str]) -> set[str]:
+    """Those of the ids that name objects of the owner (one statement)."""
+    if not asset_object_ids:
+        return set()
+    rows = await AssetObject.select(AssetObject.asset_object_id).where(
+        AssetObject.asset_object_id.is_in(asset_object_ids)
+        & (AssetObject.owner_user_id == owner_user_id)
+    )
+    return {row["asset_object_id"] for row in rows}

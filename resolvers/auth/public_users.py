@@ -28,3 +28,19 @@ async def public_user_by_code(public_user_code: str) -> PublicUserRow | None:
         .first()
     )
     return PublicUserRow.from_row(row) if row is not None else None
+
+
+async def public_user_by_id(user_id: str) -> PublicUserRow | None:
+    """The user's public columns; None for an unknown user."""
+    row = await (
+        UserAccount.select(*PUBLIC_USER_COLUMNS).where(UserAccount.user_id == user_id).first()
+    )
+    return PublicUserRow.from_row(row) if row is not None else None
+
+
+async def known_user_ids(user_ids: list[str]) -> set[str]:
+    """Those of `user_ids` that name an account."""
+    if not user_ids:
+        return set()
+    rows = await UserAccount.select(UserAccount.user_id).where(UserAccount.user_id.is_in(user_ids))
+    return {row["user_id"] for row in rows}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from db.tables.auth import UserAccount
 from db.tables.economy import (
     EconomyRedeemThrottle,
     ProfileInviteCode,
@@ -17,7 +16,7 @@ from db.tables.economy import (
     ProfileRedeemCodeUsage,
     ProfileReferralRelation,
 )
-from resolvers.auth.rows import PublicUserRow
+from resolvers.auth.public_users import public_users_by_ids
 from resolvers.economy.model import InviteCode, RedeemCode, Referral
 from resolvers.pagination import Page, keyset_page
 
@@ -153,17 +152,7 @@ async def referral_page(*, user_id: str, first: int | None, after: str | None) -
         where=Relation.inviter_user_id == user_id,
     )
     ids = [row["invitee_user_id"] for row in page.items]
-    users = (
-        await UserAccount.select(
-            UserAccount.user_id,
-            UserAccount.public_user_code,
-            UserAccount.display_name,
-            UserAccount.avatar_url,
-        ).where(UserAccount.user_id.is_in(ids))
-        if ids
-        else []
-    )
-    invitees = {row["user_id"]: PublicUserRow.from_row(row) for row in users}
+    invitees = await public_users_by_ids(ids)
     return Page(
         items=[Referral.from_row(row, invitees.get(row["invitee_user_id"])) for row in page.items],
         cursors=page.cursors,
@@ -172,11 +161,6 @@ async def referral_page(*, user_id: str, first: int | None, after: str | None) -
 
 
 # Redeem codes ----------------------------------------------------------------------------
-
-
-async def known_user_ids(user_ids: list[str]) -> set[str]:
-    rows = await UserAccount.select(UserAccount.user_id).where(UserAccount.user_id.is_in(user_ids))
-    return {row["user_id"] for row in rows}
 
 
 async def upsert_redeem_code(row: ProfileRedeemCode) -> RedeemCode:

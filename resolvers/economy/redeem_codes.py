@@ -25,6 +25,7 @@ import orjson
 from db.tables.economy import ProfileRedeemCode
 from db.transactions import write_transaction
 from resolvers import clock
+from resolvers.auth.public_users import known_user_ids
 from resolvers.economy import codes_store as store
 from resolvers.economy.errors import EconomyError, EconomyErrorCode
 from resolvers.economy.model import RedeemCode
@@ -76,7 +77,7 @@ async def upsert_redeem_code(*, viewer: Principal, code: RedeemCodeInput) -> Red
     now = clock.now()
     async with write_transaction():
         if allowed:
-            missing = set(allowed) - await store.known_user_ids(allowed)
+            missing = set(allowed) - await known_user_ids(allowed)
             if missing:
                 raise _invalid(f"Unknown users: {', '.join(sorted(missing))}.", "allowedUserIds")
         return await store.upsert_redeem_code(

@@ -240,3 +240,13 @@ async def order_page(*, user_id: str, first: int | None, after: str | None) -> P
         cursors=page.cursors,
         has_next_page=page.has_next_page,
     )
+
+
+async def total_play_time_ms(user_id: str) -> int:
+    """Time the user spent in finished PLAY runs (0 before the first)."""
+    row = (
+        await ProfileDashboardState.select(ProfileDashboardState.total_play_time_ms)
+        .where(ProfileDashboardState.user_id == user_id)
+        .first()
+    )
+    return int(row["total_play_time_ms"]) if row else 0

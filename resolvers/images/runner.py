@@ -28,7 +28,6 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
-from db.tables.assets import AssetObject
 from resolvers.ai_tasks import reading, results, stage_transitions, transitions
 from resolvers.ai_tasks.errors import AiTaskError
 from resolvers.ai_tasks.model import (
@@ -42,6 +41,7 @@ from resolvers.ai_tasks.rows import AiTaskRow
 from resolvers.assets.entities import policy_for
 from resolvers.assets.generated import Generated, store_and_bind
 from resolvers.assets.objects import AccessPolicy
+from resolvers.assets.queries import object_id_stored_by
 from resolvers.errors import AccessError
 from resolvers.images.backends import ImageBackend, ImageBackendError, backend_from_settings
 from resolvers.images.model import (
@@ -142,14 +142,6 @@ def _request(task: AiTaskRow) -> tuple[ImageRequest, Generated] | None:
     return request, target
 
 
-async def _stored(task_id: str) -> dict[str, Any] | None:
-    """The object an earlier attempt of this task stored, if its commit happened."""
-    row: dict[str, Any] | None = (
-        await AssetObject.select().where(AssetObject.source_job_id == task_id).first()
-    )
-    return row
-
-
 async def run_image_task(
     task_id: str,
     *,
@@ -177,11 +169,11 @@ async def run_image_task(
         status = {kind: str(row.status) for kind, row in stages.items()}
         if status.get(DRAW) == PENDING:
             await stage_transitions.start_stage(viewer=principal, task_id=task_id, stage_kind=DRAW)
-        asset = await _stored(task_id)
+        asset_object_id = await object_id_stored_by(task_id)
         drawn = stages.get(DRAW)
         facts: dict[str, Any] = dict((drawn.structured_payload_json if drawn else None) or {})
         image: GeneratedImage | None = None
-        if asset is None:
+        if asset_object_id is None:
             try:
                 image = await _draw(request, stop_reason)
                 width, height = _dimensions(image)
@@ -207,14 +199,15 @@ async def run_image_task(
             asset, _ = await store_and_bind(
                 dataclasses.replace(target, content_type=image.content_type, data=image.data)
             )
-        assert asset is not None  # found above, or stored just now
-        stored = {**facts, "assetObjectId": asset["asset_object_id"]}
+            asset_object_id = str(asset["asset_object_id"])
+        assert asset_object_id is not None  # found above, or stored just now
+        stored = {**facts, "assetObjectId": asset_object_id}
         await results.attach_result(
             viewer=principal,
             task_id=task_id,
             result_ref_id=RESULT_REF_ID,
             kind=AiResultReferenceKind.ASSET_OBJECT,
-            reference_id=asset["asset_object_id"],
+            reference_id=asset_object_id,
             label=f"{target.entity_kind} {target.slot}",
         )
         if status.get(STORE) != COMPLETED:

@@ -16,10 +16,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from db.tables.auth import UserAccount
 from db.tables.puzzle import PuzzleAgentSession, PuzzleWorkProfile
 from db.transactions import write_transaction
 from resolvers import clock
+from resolvers.auth.public_users import public_user_by_id
 from resolvers.creation import turns
 from resolvers.creation.replies import describe_validation
 from resolvers.errors import BadUserInput, NotFound
@@ -84,9 +84,7 @@ async def start_session(*, viewer: Principal, seed_text: str = "") -> SessionAnd
     session_id, profile_id = new_id(), new_id()
     work_id = profile_id  # the gallery keys works by profile id
     async with write_transaction():
-        author = await UserAccount.select(UserAccount.display_name).where(
-            UserAccount.user_id == owner
-        )
+        author = await public_user_by_id(owner)
         sessions = await PuzzleAgentSession.insert(
             PuzzleAgentSession(
                 session_id=session_id,
@@ -110,7 +108,7 @@ async def start_session(*, viewer: Principal, seed_text: str = "") -> SessionAnd
                 work_id=work_id,
                 owner_user_id=owner,
                 source_session_id=session_id,
-                author_display_name=author[0]["display_name"] if author else "",
+                author_display_name=author.display_name if author else "",
                 work_title=card.work_title,
                 work_description=card.work_description,
                 level_name=card.level_name,

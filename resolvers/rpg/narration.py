@@ -12,13 +12,12 @@ finished while its listener did not run (`settle_session`).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from db.tables.ai_tasks import AiTask
 from resolvers.ai_tasks import creating
-from resolvers.ai_tasks.model import AiTaskKind, AiTaskStatus
+from resolvers.ai_tasks.model import AiTaskKind
+from resolvers.ai_tasks.reading import finished_task
 from resolvers.gallery.play_types import PlayType
 from resolvers.rpg import store
 from resolvers.rpg.model import SOURCE_MODULE
@@ -28,9 +27,6 @@ from subscriptions.streams import StreamEntry
 logger = logging.getLogger("genarrative.rpg")
 
 NARRATE = "narrate"
-_FINISHED = frozenset(
-    s.value for s in (AiTaskStatus.COMPLETED, AiTaskStatus.FAILED, AiTaskStatus.CANCELLED)
-)
 
 
 async def queue_turn(
@@ -47,27 +43,6 @@ async def queue_turn(
         now=now,
     )
     return str(task["task_id"]), entries
-
-
-@dataclass(frozen=True, slots=True)
-class FinishedTask:
-    """A turn's AI task once it finished: its status (completed, failed or cancelled) and
-    the text it wrote."""
-
-    status: str
-    latest_text_output: str | None
-
-
-async def finished_task(task_id: str) -> FinishedTask | None:
-    """The task's status and text once it finished; None while it runs."""
-    row = (
-        await AiTask.select(AiTask.status, AiTask.latest_text_output)
-        .where(AiTask.task_id == task_id)
-        .first()
-    )
-    if row is None or row["status"] not in _FINISHED:
-        return None
-    return FinishedTask(status=row["status"], latest_text_output=row["latest_text_output"])
 
 
 async def complete_turn(run_id: str, task_id: str) -> bool:

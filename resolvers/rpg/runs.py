@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from resolvers.ai_tasks.reading import finished_task
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
 from resolvers.rpg import inventory, narration, npcs, play, play_store, starting, store, story
@@ -149,7 +150,7 @@ class CustomWorldRunRules(RunRules[StoryView]):
     async def _narrate(
         self, run: Run, session: StorySessionRow, task_id: str, now: datetime
     ) -> Outcome:
-        task = await narration.finished_task(task_id)
+        task = await finished_task(task_id)
         if session.pending_task_id != task_id or task is None:
             raise RunError(RunErrorCode.ILLEGAL_MOVE, "No such pending turn.")
         pending = PendingTurn.model_validate(session.pending_action_json)

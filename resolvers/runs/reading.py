@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from db.tables.economy import ProfileDashboardState
-from db.tables.profile import ProfilePlayedWorld
 from db.tables.runs import RunsRun, RunsRunEvent
 from resolvers import clock
 from resolvers.gallery.model import utc
@@ -23,7 +21,7 @@ from resolvers.principal import Principal
 from resolvers.runs.finishing import expire_run
 from resolvers.runs.model import Run, RunStatus
 from resolvers.runs.registry import rules_for
-from resolvers.runs.rows import PlayedWorkRow, RunEventRow
+from resolvers.runs.rows import RunEventRow
 from resolvers.runs.store import event_from_row, run_from_row
 
 
@@ -91,32 +89,3 @@ async def events_by_ids(event_ids: Sequence[str]) -> dict[str, RunEventRow]:
         return {}
     rows = await RunsRunEvent.select().where(RunsRunEvent.event_id.is_in(list(event_ids)))
     return {row["event_id"]: event_from_row(row) for row in rows}
-
-
-async def played_works_of(
-    *, user_id: str, first: int | None = None, after: str | None = None
-) -> Page[PlayedWorkRow]:
-    """The works the user played in PLAY runs, most recently played first."""
-    page = await keyset_page(
-        ProfilePlayedWorld,
-        ProfilePlayedWorld.last_played_at,
-        ProfilePlayedWorld.played_world_id,
-        first=first,
-        after=after,
-        where=ProfilePlayedWorld.user_id == user_id,
-    )
-    return Page(
-        items=[PlayedWorkRow.from_row(row) for row in page.items],
-        cursors=page.cursors,
-        has_next_page=page.has_next_page,
-    )
-
-
-async def total_play_time_ms(user_id: str) -> int:
-    """Time spent in finished PLAY runs (0 before the first)."""
-    row = (
-        await ProfileDashboardState.select(ProfileDashboardState.total_play_time_ms)
-        .where(ProfileDashboardState.user_id == user_id)
-        .first()
-    )
-    return int(row["total_play_time_ms"]) if row else 0

@@ -1,5 +1,5 @@
-"""Typed rows the schema reads from the runs domain: a run's events (`runs_run_event`) and
-the works a user played (`profile_played_world`), each built in `from_row` on both engines
+"""Typed rows the schema reads from the runs domain: a run's events (`runs_run_event`), built
+in `from_row` on both engines
 (raw statements give JSON as text and times as text on SQLite)."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from typing import Any
 
 import orjson
 
-from resolvers.gallery.play_types import PlayType
 from resolvers.runs.model import RunEventKind, RunStatus
 
 
@@ -60,33 +59,4 @@ class RunEventRow:
             action_json=json_value(row["action_json"]) or {},
             payload_json=json_value(row["payload_json"]) or {},
             occurred_at=utc_time(row["occurred_at"]),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class PlayedWorkRow:
-    """A work the user played in PLAY runs (`profile_played_world`)."""
-
-    played_world_id: str
-    world_key: str
-    world_type: PlayType
-    profile_id: str
-    world_title: str
-    world_subtitle: str
-    first_played_at: datetime
-    last_played_at: datetime
-    last_observed_play_time_ms: int
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> PlayedWorkRow:
-        return cls(
-            played_world_id=row["played_world_id"],
-            world_key=row["world_key"],
-            world_type=PlayType(row["world_type"]),
-            profile_id=row["profile_id"],
-            world_title=row["world_title"],
-            world_subtitle=row["world_subtitle"],
-            first_played_at=row["first_played_at"],
-            last_played_at=row["last_played_at"],
-            last_observed_play_time_ms=int(row["last_observed_play_time_ms"]),
         )

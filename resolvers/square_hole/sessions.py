@@ -15,10 +15,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from db.tables.auth import UserAccount
 from db.tables.square_hole import SquareHoleAgentSession, SquareHoleWorkProfile
 from db.transactions import write_transaction
 from resolvers import clock
+from resolvers.auth.public_users import public_user_by_id
 from resolvers.creation import turns
 from resolvers.creation.replies import describe_validation
 from resolvers.errors import NotFound
@@ -71,9 +71,7 @@ async def start_session(*, viewer: Principal, seed_text: str = "") -> SessionAnd
     session_id, profile_id = new_id(), new_id()
     columns = drafts.projection(drafts.EMPTY_DRAFT)
     async with write_transaction():
-        author = await UserAccount.select(UserAccount.display_name).where(
-            UserAccount.user_id == owner
-        )
+        author = await public_user_by_id(owner)
         sessions = await SquareHoleAgentSession.insert(
             SquareHoleAgentSession(
                 session_id=session_id,
@@ -96,7 +94,7 @@ async def start_session(*, viewer: Principal, seed_text: str = "") -> SessionAnd
                 work_id=profile_id,  # the gallery keys works by profile id
                 owner_user_id=owner,
                 source_session_id=session_id,
-                author_display_name=author[0]["display_name"] if author else "",
+                author_display_name=author.display_name if author else "",
                 game_name=columns["game_name"],
                 theme_text=columns["theme_text"],
                 twist_rule=columns["twist_rule"],

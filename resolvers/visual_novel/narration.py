@@ -22,9 +22,9 @@ from typing import Any
 
 import orjson
 
-from db.tables.ai_tasks import AiTask
 from resolvers.ai_tasks import creating
-from resolvers.ai_tasks.model import AiTaskKind, AiTaskStatus
+from resolvers.ai_tasks.model import AiTaskKind
+from resolvers.ai_tasks.reading import finished_task
 from resolvers.gallery.play_types import PlayType
 from resolvers.runs.completions import complete
 from resolvers.visual_novel.history import state_rows
@@ -35,9 +35,6 @@ logger = logging.getLogger("genarrative.visual_novel")
 SOURCE_MODULE = PlayType.VISUAL_NOVEL.value
 NARRATE = "narrate"
 MAX_NARRATIVE_LENGTH = 4000
-_FINISHED = frozenset(
-    s.value for s in (AiTaskStatus.COMPLETED, AiTaskStatus.FAILED, AiTaskStatus.CANCELLED)
-)
 
 
 def prompt(story: Mapping[str, Any], state: Mapping[str, Any], text: str) -> str:
@@ -85,18 +82,6 @@ async def queue_turn(
         now=now,
     )
     return str(task["task_id"]), entries
-
-
-async def finished_task(task_id: str) -> dict[str, Any] | None:
-    """The task's status and text when it has finished; None while it runs."""
-    row = (
-        await AiTask.select(AiTask.status, AiTask.latest_text_output)
-        .where(AiTask.task_id == task_id)
-        .first()
-    )
-    if row is None or row["status"] not in _FINISHED:
-        return None
-    return row
 
 
 async def complete_turn(run_id: str, task_id: str) -> bool:

@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from db.tables.visual_novel import VisualNovelRuntimeRun
+from resolvers.ai_tasks.reading import finished_task
 from resolvers.gallery.play_types import PlayType
 from resolvers.runs.errors import RunError, RunErrorCode
 from resolvers.runs.model import Outcome, Run, RunMode, RunReason, RunStatus
@@ -177,16 +178,16 @@ class VisualNovelRunRules(RunRules[VisualNovelRunStateRow]):
         self, run: Run, row: VisualNovelRunStateRow, task_id: str, now: datetime
     ) -> Outcome:
         pending = row.pending_turn_json
-        task = await narration.finished_task(task_id)
+        task = await finished_task(task_id)
         if pending is None or pending["taskId"] != task_id or task is None:
             raise _refuse(RunErrorCode.ILLEGAL_MOVE, "No such pending turn.")
         draft = drafts.stored_draft(row.story)
         state = row.state
-        if task["status"] != "completed":
+        if task.status != "completed":
             await write_state(run.run_id, now, pending_turn_json=None)
             return Outcome(event={"kind": "turn_failed", "taskId": task_id})
         narrative, picked = narration.read_reply(
-            task["latest_text_output"] or "", state["availableChoiceIds"]
+            task.latest_text_output or "", state["availableChoiceIds"]
         )
         common = {
             "regenerated": bool(pending.get("regenerated")),

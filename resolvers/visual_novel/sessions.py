@@ -16,11 +16,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from db.tables.assets import AssetObject
-from db.tables.auth import UserAccount
 from db.tables.visual_novel import VisualNovelAgentSession, VisualNovelWorkProfile
 from db.transactions import write_transaction
 from resolvers import clock
+from resolvers.assets.queries import owned_object_ids
+from resolvers.auth.public_users import public_user_by_id
 from resolvers.creation import turns
 from resolvers.creation.replies import describe_validation
 from resolvers.errors import NotFound
@@ -75,10 +75,8 @@ async def _checked_assets(owner: str, asset_ids: Sequence[str]) -> list[str]:
     )
     if not 1 <= len(wanted) <= MAX_SOURCE_ASSETS or any(len(a) > 64 for a in wanted):
         raise invalid
-    rows = await AssetObject.select(AssetObject.asset_object_id).where(
-        AssetObject.asset_object_id.is_in(wanted) & (AssetObject.owner_user_id == owner)
-    )
-    if len(rows) != len(wanted):
+    owned = await owned_object_ids(owner_user_id=owner, asset_object_ids=wanted)
+    if len(owned) != len(wanted):
         raise invalid
     return wanted
 
@@ -104,9 +102,7 @@ async def start_session(
     session_id, profile_id = new_id(), new_id()
     async with write_transaction():
         assets = [] if source_asset_ids is None else await _checked_assets(owner, source_asset_ids)
-        author = await UserAccount.select(UserAccount.display_name).where(
-            UserAccount.user_id == owner
-        )
+        author = await public_user_by_id(owner)
         session = VisualNovelAgentSession(
             session_id=session_id,
             owner_user_id=owner,
@@ -131,7 +127,7 @@ async def start_session(
             work_id=profile_id,
             owner_user_id=owner,
             source_session_id=session_id,
-            author_display_name=author[0]["display_name"] if author else "",
+            author_display_name=author.display_name if author else "",
             work_title="",
             work_description="",
             tags_json="[]",

@@ -20,8 +20,8 @@ from typing import Any
 import orjson
 from piccolo.columns import Column
 
-from db.tables.auth import UserAccount
 from db.tables.worlds import CustomWorldAgentSession, CustomWorldGalleryEntry, CustomWorldProfile
+from resolvers.auth.public_users import public_user_by_id
 from resolvers.gallery.publishing import publish_work
 from resolvers.play_types.gates import Blocker
 from resolvers.worlds.cards import card_images, sync_cards
@@ -63,12 +63,8 @@ class Author:
 
 
 async def author_of(user_id: str) -> Author:
-    row = await (
-        UserAccount.select(UserAccount.display_name, UserAccount.public_user_code)
-        .where(UserAccount.user_id == user_id)
-        .first()
-    )
-    return Author(row["display_name"], row["public_user_code"]) if row else Author("", "")
+    user = await public_user_by_id(user_id)
+    return Author(user.display_name, user.public_user_code) if user else Author("", "")
 
 
 async def save_world(

@@ -9,10 +9,11 @@ from typing import Annotated
 import strawberry
 
 from resolvers.auth.rows import UserAccountRow
+from resolvers.economy.store import total_play_time_ms
 from resolvers.gallery.play_types import PlayType
+from resolvers.profile.played_store import PlayedWorkRow, played_works_of
 from resolvers.runs import reading
 from resolvers.runs.model import RunStatus
-from resolvers.runs.rows import PlayedWorkRow
 from schema.context import Info
 from schema.gallery.work import Work
 from schema.relay import Connection, Edge, PageInfo
@@ -114,7 +115,7 @@ class RunsViewerFields:
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[PlayedWork]:
-        page = await reading.played_works_of(user_id=self.row.user_id, first=first, after=after)
+        page = await played_works_of(user_id=self.row.user_id, first=first, after=after)
         loaders = RunLoaders(info)
         return Connection[PlayedWork].from_page(page, lambda row: PlayedWork.from_row(row, loaders))
 
@@ -124,4 +125,4 @@ class RunsViewerFields:
         "Int's 32 bits."
     )
     async def total_play_time_ms(self) -> float:
-        return float(await reading.total_play_time_ms(self.row.user_id))
+        return float(await total_play_time_ms(self.row.user_id))
