@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from db.tables.big_fish import BigFishCreationSession
 from resolvers.assets.entities import EntityPolicy
-from resolvers.big_fish import gate, publishing, sessions, slots
+from resolvers.big_fish import gate, publishing, sessions, slots, store
 from resolvers.big_fish.adapter import ADAPTER
 from resolvers.big_fish.drafts import BigFishDraft
 from resolvers.big_fish.model import (
@@ -37,8 +36,7 @@ class BigFishPlugin(PlayTypePlugin):
     public_code_length = publishing.PUBLIC_CODE_LENGTH
     cover_entity_kind = WORK_ENTITY
     image_codes = gate.IMAGE_CODES
-    session_table = BigFishCreationSession
-    draft_column = "draft_json"
+    draft = store.DRAFT
     runs = BIG_FISH_RUN_RULES
 
     def entity_policies(self) -> Mapping[str, EntityPolicy]:

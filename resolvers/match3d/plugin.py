@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from db.tables.match3d import Match3dAgentSession
 from resolvers.assets.entities import EntityPolicy
 from resolvers.gallery.play_types import PlayType
-from resolvers.match3d import drafts, gate, publishing, sessions, works
+from resolvers.match3d import drafts, gate, publishing, sessions, store, works
 from resolvers.match3d.adapter import ADAPTER
 from resolvers.match3d.model import ITEM_SLOT_PREFIX, WORK_ENTITY, item_slot
 from resolvers.match3d.rows import Match3dWorkRow
@@ -31,8 +30,7 @@ class Match3dPlugin(PublishingPlugin[Match3dWorkRow]):
     public_code_length = publishing.PUBLIC_CODE_LENGTH
     cover_entity_kind = WORK_ENTITY
     image_codes = gate.IMAGE_CODES
-    session_table = Match3dAgentSession
-    draft_column = "draft_json"
+    draft = store.DRAFT
     runs = MATCH3D_RUNS
 
     def entity_policies(self) -> Mapping[str, EntityPolicy]:

@@ -13,12 +13,12 @@ from typing import Any
 
 from piccolo.query.functions import Coalesce
 
-from db.tables.match3d import Match3dAgentSession, Match3dWorkProfile
+from db.tables.match3d import Match3dWorkProfile
 from resolvers.assets.objects import read_path
 from resolvers.creation.model import SessionState
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
-from resolvers.match3d import drafts
+from resolvers.match3d import drafts, store
 from resolvers.match3d.adapter import PROFILE_JSON, decoded, lock_session, mirror_draft
 from resolvers.match3d.errors import Match3dError, Match3dErrorCode, Match3dPublishBlocked
 from resolvers.match3d.gate import blockers, bound_images
@@ -69,8 +69,7 @@ async def _unproject(session: SessionState, session_id: str, now: datetime) -> t
 
 SPEC: PublicationSpec[SessionState, Match3dWorkRow] = PublicationSpec(
     play_type=PlayType.MATCH3D,
-    profile_table=Match3dWorkProfile,
-    session_table=Match3dAgentSession,
+    tables=store.TABLES,
     published_stage=Match3dStage.PUBLISHED.value,
     lock_session=lock_session,
     project=_project,

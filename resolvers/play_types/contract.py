@@ -21,13 +21,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from piccolo.table import Table
 from pydantic import BaseModel
 
 from resolvers.assets.entities import EntityPolicy
 from resolvers.creation.adapters import CreationAdapter
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.gates import Blocker, ImageCodes
+from resolvers.play_types.tables import DraftColumn
 from resolvers.play_types.works import WorkRow
 from resolvers.principal import Principal
 from resolvers.runs.rules import RunRules
@@ -82,8 +82,7 @@ class PlayTypePlugin(ABC):
     # The codes its gate reports for a cover or image that is not an image / not public.
     image_codes: ClassVar[ImageCodes]
     # Where the session's draft is stored (a JSON object column of the session table).
-    session_table: ClassVar[type[Table]]
-    draft_column: ClassVar[str]
+    draft: ClassVar[DraftColumn]
     # Its run rules (resolvers/runs/rules.py); None while the play type has no runs.
     runs: ClassVar[RunRules[Any] | None] = None
 

@@ -25,7 +25,6 @@ from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
 
 from piccolo.columns import Column
-from piccolo.table import Table
 
 from db.transactions import write_transaction
 from resolvers import clock
@@ -35,6 +34,7 @@ from resolvers.gallery import publishing as gallery
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.public_codes import assign_public_code
+from resolvers.play_types.tables import WorkTables
 from resolvers.principal import Principal
 from subscriptions import streams
 
@@ -81,8 +81,7 @@ RecordHook = Callable[[PublicationEvent, dict[str, Any], datetime], Awaitable[li
 @dataclass(frozen=True)
 class PublicationSpec(Generic[SessionT, WorkT]):
     play_type: PlayType
-    profile_table: type[Table]
-    session_table: type[Table]
+    tables: WorkTables
     published_stage: str
     lock_session: LockSession[SessionT]
     project: ProjectHook[SessionT]
@@ -111,14 +110,14 @@ class PublicationSpec(Generic[SessionT, WorkT]):
     session_cleared_on_publish: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column:
-        return self.profile_table._meta.get_column_by_name(name)
+        return self.tables.profile._meta.get_column_by_name(name)
 
 
 async def owned_work(spec: PublicationSpec[Any, Any], work_id: str, owner: str) -> dict[str, Any]:
     """The owner's work (profile_id, source_session_id); NotFound otherwise."""
     profile_id = spec.column("profile_id")
     row = (
-        await spec.profile_table.select(profile_id, spec.column("source_session_id"))
+        await spec.tables.profile.select(profile_id, spec.column("source_session_id"))
         .where((profile_id == work_id) & (spec.column("owner_user_id") == owner))
         .first()
     )
@@ -131,7 +130,7 @@ async def _assign_public_code(spec: PublicationSpec[Any, Any], work: dict[str, A
     code_column = spec.column("public_work_code")
 
     async def write(code: str) -> None:
-        await spec.profile_table.update({code_column: code}).where(
+        await spec.tables.profile.update({code_column: code}).where(
             (spec.column("profile_id") == work["profile_id"]) & code_column.is_null()
         )
 
@@ -151,7 +150,7 @@ async def _claim(
 ) -> list[dict[str, Any]]:
     """The conditional UPDATE on `publication_status` that decides a publication race;
     no rows when the work is not (or no longer) `expected`."""
-    table = spec.profile_table
+    table = spec.tables.profile
     star = spec.claim_returning == "*"
     returning = table.all_columns() if star else [spec.column(spec.claim_returning)]
     rows: list[dict[str, Any]] = (
@@ -168,7 +167,7 @@ async def _claim(
 async def _set_session(
     spec: PublicationSpec[Any, Any], session_id: str, values: dict[Column | str, Any]
 ) -> None:
-    table = spec.session_table
+    table = spec.tables.session
     await table.update(values).where(table._meta.get_column_by_name("session_id") == session_id)
 
 
@@ -277,7 +276,7 @@ async def unpublish(
             play_type=spec.play_type, work_id=found["profile_id"], now=now
         )
         current = (
-            await spec.profile_table.select()
+            await spec.tables.profile.select()
             .where(spec.column("profile_id") == found["profile_id"])
             .output(load_json=True)
             .first()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from db.tables.puzzle import PuzzleAgentSession
 from resolvers.assets.entities import EntityPolicy
 from resolvers.errors import NotFound
 from resolvers.gallery.play_types import PlayType
@@ -17,7 +16,7 @@ from resolvers.play_types.contract import (
 from resolvers.play_types.gates import Blocker
 from resolvers.play_types.publishing_plugin import PublishingPlugin
 from resolvers.principal import Principal
-from resolvers.puzzle import drafts, gate, publishing, sessions, works
+from resolvers.puzzle import drafts, gate, publishing, sessions, store, works
 from resolvers.puzzle.adapter import ADAPTER
 from resolvers.puzzle.model import IMAGE_SLOT, LEVEL_ENTITY, WORK_ENTITY, level_entity_id
 from resolvers.puzzle.rows import PuzzleWorkRow
@@ -32,8 +31,7 @@ class PuzzlePlugin(PublishingPlugin[PuzzleWorkRow]):
     public_code_length = publishing.PUBLIC_CODE_LENGTH
     cover_entity_kind = WORK_ENTITY
     image_codes = gate.IMAGE_CODES
-    session_table = PuzzleAgentSession
-    draft_column = "draft_json"
+    draft = store.DRAFT
     runs = PUZZLE_RUNS
 
     def entity_policies(self) -> Mapping[str, EntityPolicy]:

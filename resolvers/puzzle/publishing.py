@@ -13,7 +13,7 @@ from typing import Any
 
 from piccolo.query.functions import Coalesce
 
-from db.tables.puzzle import PuzzleAgentSession, PuzzleEvent, PuzzleWorkProfile
+from db.tables.puzzle import PuzzleEvent, PuzzleWorkProfile
 from resolvers.assets.objects import read_path
 from resolvers.creation.model import SessionState
 from resolvers.gallery.model import WorkPublicationStatus
@@ -22,7 +22,7 @@ from resolvers.ids import new_id
 from resolvers.play_types import publication
 from resolvers.play_types.publication import Projected, PublicationEvent, PublicationSpec
 from resolvers.principal import Principal
-from resolvers.puzzle import drafts
+from resolvers.puzzle import drafts, store
 from resolvers.puzzle.adapter import PROFILE_JSON, as_json, decoded, lock_session, mirror_draft
 from resolvers.puzzle.errors import PuzzleError, PuzzleErrorCode, PuzzlePublishBlocked
 from resolvers.puzzle.gate import blockers, bound_images
@@ -102,8 +102,7 @@ async def _unproject(session: SessionState, session_id: str, now: datetime) -> t
 
 SPEC: PublicationSpec[SessionState, PuzzleWorkRow] = PublicationSpec(
     play_type=PlayType.PUZZLE,
-    profile_table=PuzzleWorkProfile,
-    session_table=PuzzleAgentSession,
+    tables=store.TABLES,
     published_stage=PuzzleStage.PUBLISHED.value,
     lock_session=lock_session,
     project=_project,

@@ -18,7 +18,7 @@ from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types import works as shared
 from resolvers.play_types.works import may_read
-from resolvers.puzzle import drafts
+from resolvers.puzzle import drafts, store
 from resolvers.puzzle.model import (
     LEVEL_ENTITY,
     WORK_ENTITY,
@@ -30,7 +30,7 @@ NOT_FOUND_MESSAGE = "No such puzzle work."
 
 READS = shared.WorkReads(
     play_type=PlayType.PUZZLE,
-    profile_table=PuzzleWorkProfile,
+    profile_table=store.TABLES.profile,
     not_found_message=NOT_FOUND_MESSAGE,
     row=PuzzleWorkRow.from_row,
 )

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from db.tables.square_hole import SquareHoleAgentSession
 from resolvers.assets.entities import EntityPolicy
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.contract import PlaySession
 from resolvers.play_types.gates import Blocker
 from resolvers.play_types.publishing_plugin import PublishingPlugin
 from resolvers.principal import Principal
-from resolvers.square_hole import drafts, gate, publishing, sessions, works
+from resolvers.square_hole import drafts, gate, publishing, sessions, store, works
 from resolvers.square_hole.adapter import ADAPTER
 from resolvers.square_hole.model import WORK_ENTITY
 from resolvers.square_hole.rows import SquareHoleWorkRow
@@ -27,8 +26,7 @@ class SquareHolePlugin(PublishingPlugin[SquareHoleWorkRow]):
     public_code_length = publishing.PUBLIC_CODE_LENGTH
     cover_entity_kind = WORK_ENTITY
     image_codes = gate.IMAGE_CODES
-    session_table = SquareHoleAgentSession
-    draft_column = "draft_json"
+    draft = store.DRAFT
     runs = SQUARE_HOLE_RUNS
 
     def entity_policies(self) -> Mapping[str, EntityPolicy]:

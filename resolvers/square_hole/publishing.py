@@ -12,14 +12,14 @@ from typing import Any
 
 from piccolo.query.functions import Coalesce
 
-from db.tables.square_hole import SquareHoleAgentSession, SquareHoleWorkProfile
+from db.tables.square_hole import SquareHoleWorkProfile
 from resolvers.assets.objects import read_path
 from resolvers.creation.model import SessionState
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types import publication
 from resolvers.play_types.publication import Projected, PublicationSpec
-from resolvers.square_hole import drafts
+from resolvers.square_hole import drafts, store
 from resolvers.square_hole.adapter import PROFILE_JSON, decoded, lock_session, mirror_draft
 from resolvers.square_hole.errors import (
     SquareHoleError,
@@ -71,8 +71,7 @@ async def _unproject(session: SessionState, session_id: str, now: datetime) -> t
 
 SPEC: PublicationSpec[SessionState, SquareHoleWorkRow] = PublicationSpec(
     play_type=PlayType.SQUARE_HOLE,
-    profile_table=SquareHoleWorkProfile,
-    session_table=SquareHoleAgentSession,
+    tables=store.TABLES,
     published_stage=SquareHoleStage.PUBLISHED.value,
     lock_session=lock_session,
     project=_project,

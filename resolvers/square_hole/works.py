@@ -8,9 +8,9 @@ anyone views a published work's cover.
 
 from __future__ import annotations
 
-from db.tables.square_hole import SquareHoleWorkProfile
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types import works as shared
+from resolvers.square_hole import store
 from resolvers.square_hole.model import WORK_ENTITY
 from resolvers.square_hole.rows import SquareHoleWorkRow
 
@@ -18,7 +18,7 @@ NOT_FOUND_MESSAGE = "No such square-hole work."
 
 READS = shared.WorkReads(
     play_type=PlayType.SQUARE_HOLE,
-    profile_table=SquareHoleWorkProfile,
+    profile_table=store.TABLES.profile,
     not_found_message=NOT_FOUND_MESSAGE,
     row=SquareHoleWorkRow.from_row,
 )

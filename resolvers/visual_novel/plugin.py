@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from db.tables.visual_novel import VisualNovelAgentSession
 from resolvers.assets.entities import EntityPolicy
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.contract import GeneratedSlot, ImageSlot, PlaySession
 from resolvers.play_types.gates import Blocker
 from resolvers.play_types.publishing_plugin import PublishingPlugin
 from resolvers.principal import Principal
-from resolvers.visual_novel import drafts, gate, publishing, sessions, works
+from resolvers.visual_novel import drafts, gate, publishing, sessions, store, works
 from resolvers.visual_novel.adapter import ADAPTER
 from resolvers.visual_novel.model import SCENE_SLOT_PREFIX, WORK_ENTITY, scene_slot
 from resolvers.visual_novel.rows import VisualNovelWorkRow
@@ -27,8 +26,7 @@ class VisualNovelPlugin(PublishingPlugin[VisualNovelWorkRow]):
     public_code_length = publishing.PUBLIC_CODE_LENGTH
     cover_entity_kind = WORK_ENTITY
     image_codes = gate.IMAGE_CODES
-    session_table = VisualNovelAgentSession
-    draft_column = "draft_json"
+    draft = store.DRAFT
     runs = VISUAL_NOVEL_RUNS
 
     def entity_policies(self) -> Mapping[str, EntityPolicy]:

@@ -14,14 +14,14 @@ from typing import Any
 
 from piccolo.query.functions import Coalesce
 
-from db.tables.visual_novel import VisualNovelAgentSession, VisualNovelWorkProfile
+from db.tables.visual_novel import VisualNovelWorkProfile
 from resolvers.assets.objects import read_path
 from resolvers.creation.model import SessionState
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types import publication
 from resolvers.play_types.publication import Projected, PublicationSpec
-from resolvers.visual_novel import drafts
+from resolvers.visual_novel import drafts, store
 from resolvers.visual_novel.adapter import (
     PROFILE_JSON,
     STAGE_COLUMN,
@@ -87,8 +87,7 @@ async def _unproject(session: SessionState, session_id: str, now: datetime) -> t
 
 SPEC: PublicationSpec[SessionState, VisualNovelWorkRow] = PublicationSpec(
     play_type=PlayType.VISUAL_NOVEL,
-    profile_table=VisualNovelWorkProfile,
-    session_table=VisualNovelAgentSession,
+    tables=store.TABLES,
     published_stage=VisualNovelStage.PUBLISHED.value,
     lock_session=lock_session,
     project=_project,

@@ -8,9 +8,9 @@ cover and its scenes' images), anyone views a published work's images.
 
 from __future__ import annotations
 
-from db.tables.visual_novel import VisualNovelWorkProfile
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types import works as shared
+from resolvers.visual_novel import store
 from resolvers.visual_novel.model import WORK_ENTITY
 from resolvers.visual_novel.rows import VisualNovelWorkRow
 
@@ -18,7 +18,7 @@ NOT_FOUND_MESSAGE = "No such visual novel."
 
 READS = shared.WorkReads(
     play_type=PlayType.VISUAL_NOVEL,
-    profile_table=VisualNovelWorkProfile,
+    profile_table=store.TABLES.profile,
     not_found_message=NOT_FOUND_MESSAGE,
     row=VisualNovelWorkRow.from_row,
 )

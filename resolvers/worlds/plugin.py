@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from db.tables.worlds import CustomWorldAgentSession
 from resolvers.assets.entities import EntityPolicy
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.contract import GeneratedSlot, PlaySession, PlayTypePlugin
 from resolvers.play_types.gates import Blocker
 from resolvers.principal import Principal
 from resolvers.rpg.runs import CUSTOM_WORLD_RUNS
-from resolvers.worlds import reading, sessions, work_reads, works
+from resolvers.worlds import reading, sessions, store, work_reads, works
 from resolvers.worlds.adapter import ADAPTER
 from resolvers.worlds.drafts import parse_draft, stored_draft
 from resolvers.worlds.entities import ENTITY_POLICIES
@@ -37,8 +36,7 @@ class CustomWorldPlugin(PlayTypePlugin):
     public_code_length = works.PUBLIC_CODE_LENGTH
     cover_entity_kind = WORLD_ENTITY_KIND
     image_codes = IMAGE_CODES
-    session_table = CustomWorldAgentSession
-    draft_column = "draft_profile_json"
+    draft = store.DRAFT
     runs = CUSTOM_WORLD_RUNS  # story sessions (docs/rpg.md)
 
     def entity_policies(self) -> Mapping[str, EntityPolicy]:

@@ -24,6 +24,7 @@ from db.tables.worlds import CustomWorldAgentSession, CustomWorldGalleryEntry, C
 from resolvers.auth.public_users import public_user_by_id
 from resolvers.gallery.publishing import publish_work
 from resolvers.play_types.gates import Blocker
+from resolvers.play_types.tables import DraftColumn
 from resolvers.worlds.cards import card_images, sync_cards
 from resolvers.worlds.derived import derived_session
 from resolvers.worlds.drafts import CustomWorldDraft, stored_json
@@ -209,3 +210,7 @@ async def _write_read_models(
         tags=list(draft.tags),
         now=now,
     )
+
+
+# Where the contract finds a creation session's draft.
+DRAFT = DraftColumn(CustomWorldAgentSession, "draft_profile_json")

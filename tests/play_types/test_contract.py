@@ -24,14 +24,14 @@ from tests.fixtures import GraphQLClient
 
 
 async def _stored_draft(plugin: PlayTypePlugin, session_id: str) -> dict[str, Any]:
-    table = plugin.session_table
+    table = plugin.draft.table
     row = (
-        await table.select(table._meta.get_column_by_name(plugin.draft_column))
+        await table.select(table._meta.get_column_by_name(plugin.draft.column))
         .where(table._meta.primary_key == session_id)
         .first()
     )
     assert row is not None
-    value = row[plugin.draft_column]
+    value = row[plugin.draft.column]
     stored: dict[str, Any] = orjson.loads(value) if isinstance(value, str | bytes) else value
     return stored
 
@@ -70,10 +70,10 @@ async def test_autosave_keeps_draft_fields_the_model_does_not_know(
         draft=plugin.example_draft(),
     )
     stored = await _stored_draft(plugin, started.session_id)
-    table = plugin.session_table
+    table = plugin.draft.table
     await table.update(
         {
-            table._meta.get_column_by_name(plugin.draft_column): orjson.dumps(
+            table._meta.get_column_by_name(plugin.draft.column): orjson.dumps(
                 {**stored, "generatedAssets": [{"id": "a1", "kind": "sprite"}]}
             ).decode()
         }
