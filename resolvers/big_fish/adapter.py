@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from db.tables.big_fish import BigFishAgentMessage, BigFishCreationSession
 from resolvers.big_fish import drafts
 from resolvers.big_fish.model import BigFishCreationStage
-from resolvers.creation.adapters import CreationAdapter
+from resolvers.creation.adapters import CreationAdapter, MessageLog
 from resolvers.creation.model import ConversationMessage, ReplyOutcome, SessionState
 from resolvers.gallery.play_types import PlayType
 from subscriptions.streams import StreamEntry
@@ -92,7 +92,7 @@ class BigFishAdapter(CreationAdapter):
         "the mass it eats, loses when it touches a bigger fish and wins at the win size"
     )
     draft_shape = drafts.DRAFT_SHAPE
-    message_table = BigFishAgentMessage
+    messages = MessageLog(BigFishAgentMessage)
 
     async def lock_session(
         self, *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -33,6 +34,15 @@ from resolvers.ids import new_id
 from subscriptions.streams import StreamEntry
 
 
+@dataclass(frozen=True, slots=True)
+class MessageLog:
+    """A play type's message log: a catalog table with message_id (ULID), session_id,
+    role, kind, text, created_at (more columns are the adapter's business). The play
+    type's store builds it; the framework's message statements run on it."""
+
+    table: type[Table]
+
+
 class CreationAdapter(ABC):
     """One play type's side of agent turns: the `creation` of its play-type plugin
     (resolvers/play_types/contract.py)."""
@@ -44,9 +54,8 @@ class CreationAdapter(ABC):
     subject: ClassVar[str]
     # The draft's JSON shape, shown to a model asked for JSON.
     draft_shape: ClassVar[str]
-    # The play type's message log: a catalog table with message_id (ULID), session_id,
-    # role, kind, text, created_at (more columns are the adapter's business).
-    message_table: ClassVar[type[Table]]
+    # The play type's message log (its store's `MessageLog`).
+    messages: ClassVar[MessageLog]
 
     # --- storage: called inside the framework's write transaction ----------------------
 
@@ -69,10 +78,10 @@ class CreationAdapter(ABC):
         operation_id: str,
         now: datetime,
     ) -> str:
-        """Append a message to `message_table`; returns its id. Override to fill more
+        """Append a message to the message log; returns its id. Override to fill more
         columns (custom worlds: `related_operation_id`)."""
         message_id = new_id()
-        table = self.message_table
+        table = self.messages.table
         await table.insert(
             table(
                 message_id=message_id,
@@ -87,7 +96,7 @@ class CreationAdapter(ABC):
 
     async def conversation(self, session_id: str) -> list[ConversationMessage]:
         """The session's messages, oldest first (ids are time-sorted)."""
-        table = self.message_table
+        table = self.messages.table
         column = table._meta.get_column_by_name
         rows = (
             await table.select(column("message_id"), column("role"), column("kind"), column("text"))

@@ -73,7 +73,7 @@ async def message_pages(
     size = page_size(first)
     if not session_ids:
         return {}
-    table = adapter_for(play_type).message_table._meta.tablename
+    table = adapter_for(play_type).messages.table._meta.tablename
     bound = ""
     arguments: list[Any] = [*session_ids]
     if after is not None:

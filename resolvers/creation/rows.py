@@ -64,7 +64,7 @@ class CreationOperationRow:
 
 @dataclass(frozen=True, slots=True)
 class CreationMessageRow:
-    """One message of a play type's conversation log (its `message_table`)."""
+    """One message of a play type's conversation log (its adapter's `messages`)."""
 
     message_id: str
     session_id: str

@@ -11,7 +11,7 @@ from piccolo.columns import Column
 from pydantic import BaseModel
 
 from db.tables.match3d import Match3dAgentMessage, Match3dAgentSession, Match3dWorkProfile
-from resolvers.creation.adapters import CreationAdapter
+from resolvers.creation.adapters import CreationAdapter, MessageLog
 from resolvers.creation.model import ConversationMessage, ReplyOutcome, SessionState
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
@@ -79,7 +79,7 @@ class Match3dAdapter(CreationAdapter):
         "layers the pile has, a difficulty and a time limit (item images come later)"
     )
     draft_shape = drafts.DRAFT_SHAPE
-    message_table = Match3dAgentMessage
+    messages = MessageLog(Match3dAgentMessage)
 
     async def lock_session(
         self, *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool

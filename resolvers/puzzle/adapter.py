@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from db.tables.puzzle import PuzzleAgentMessage, PuzzleAgentSession, PuzzleWorkProfile
-from resolvers.creation.adapters import CreationAdapter
+from resolvers.creation.adapters import CreationAdapter, MessageLog
 from resolvers.creation.model import ConversationMessage, ReplyOutcome, SessionState
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
@@ -71,7 +71,7 @@ class PuzzleAdapter(CreationAdapter):
         "levels, each with a name and a grid size from 3x3 to 8x8 (images come later)"
     )
     draft_shape = drafts.DRAFT_SHAPE
-    message_table = PuzzleAgentMessage
+    messages = MessageLog(PuzzleAgentMessage)
 
     async def lock_session(
         self, *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool

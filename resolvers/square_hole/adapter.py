@@ -13,7 +13,7 @@ from db.tables.square_hole import (
     SquareHoleAgentSession,
     SquareHoleWorkProfile,
 )
-from resolvers.creation.adapters import CreationAdapter
+from resolvers.creation.adapters import CreationAdapter, MessageLog
 from resolvers.creation.model import ConversationMessage, ReplyOutcome, SessionState
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
@@ -81,7 +81,7 @@ class SquareHoleAdapter(CreationAdapter):
         "points} and a default, a target score, and how many shapes a run deals"
     )
     draft_shape = drafts.DRAFT_SHAPE
-    message_table = SquareHoleAgentMessage
+    messages = MessageLog(SquareHoleAgentMessage)
 
     async def lock_session(
         self, *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool

@@ -16,7 +16,7 @@ from db.tables.visual_novel import (
     VisualNovelAgentSession,
     VisualNovelWorkProfile,
 )
-from resolvers.creation.adapters import CreationAdapter
+from resolvers.creation.adapters import CreationAdapter, MessageLog
 from resolvers.creation.model import ConversationMessage, ReplyOutcome, SessionState
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
@@ -110,7 +110,7 @@ class VisualNovelAdapter(CreationAdapter):
         "come later)"
     )
     draft_shape = drafts.DRAFT_SHAPE
-    message_table = VisualNovelAgentMessage
+    messages = MessageLog(VisualNovelAgentMessage)
 
     async def lock_session(
         self, *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool

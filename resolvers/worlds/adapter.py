@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from db.tables.worlds import CustomWorldAgentMessage, CustomWorldAgentOperation
 from resolvers.assets.objects import AccessPolicy
-from resolvers.creation.adapters import CreationAdapter
+from resolvers.creation.adapters import CreationAdapter, MessageLog
 from resolvers.creation.model import (
     ConversationMessage,
     MessageKind,
@@ -104,7 +104,7 @@ class CustomWorldAdapter(CreationAdapter):
         "places and chapters"
     )
     draft_shape = DRAFT_SHAPE
-    message_table = CustomWorldAgentMessage
+    messages = MessageLog(CustomWorldAgentMessage)
 
     # --- storage -----------------------------------------------------------------------
 
