@@ -85,9 +85,9 @@ async def live(options: argparse.Namespace) -> dict[str, Any]:
     from db.tables.big_fish import BigFishRuntimeRun
     from resolvers import clock
     from resolvers.big_fish import simulation
-    from resolvers.big_fish.adapter import as_json
     from resolvers.big_fish.live import LIVE_RUNS
     from resolvers.big_fish.plugin import BIG_FISH
+    from resolvers.big_fish.store.sessions import as_json
     from resolvers.ids import new_id
 
     engine = BigFishRuntimeRun._meta.db

@@ -19,10 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
-from db.tables.big_fish import BigFishCreationSession, BigFishEvent
 from resolvers.assets.bound import BoundAsset
 from resolvers.big_fish import slots
-from resolvers.big_fish.adapter import as_json
 from resolvers.big_fish.drafts import BigFishDraft
 from resolvers.big_fish.model import (
     COVER_SLOT,
@@ -30,7 +28,8 @@ from resolvers.big_fish.model import (
     BigFishBlockerCode,
     BigFishEventKind,
 )
-from resolvers.big_fish.rows import BigFishEventRow
+from resolvers.big_fish.store import assets as assets_store
+from resolvers.big_fish.store import sessions as sessions_store
 from resolvers.ids import new_id
 from resolvers.play_types.gates import Blocker, ImageCodes, public_image_blockers
 from subscriptions import streams
@@ -140,20 +139,16 @@ async def evaluate(
     )
     event_id = new_id()
     ready = not found
-    await BigFishEvent.insert(
-        BigFishEvent(
-            event_id=event_id,
-            session_id=session_id,
-            owner_user_id=owner_user_id,
-            event_kind=BigFishEventKind.PUBLISH_GATE_EVALUATED.value,
-            publish_ready=ready,
-            blockers_json=as_json([blocker.as_json() for blocker in found]),
-            occurred_at=now,
-        )
+    await assets_store.insert_gate_event(
+        event_id=event_id,
+        session_id=session_id,
+        owner_user_id=owner_user_id,
+        event_kind=BigFishEventKind.PUBLISH_GATE_EVALUATED.value,
+        publish_ready=ready,
+        blockers=[blocker.as_json() for blocker in found],
+        now=now,
     )
-    await BigFishCreationSession.update({BigFishCreationSession.publish_ready: ready}).where(
-        BigFishCreationSession.session_id == session_id
-    )
+    await sessions_store.set_publish_ready(session_id=session_id, ready=ready)
     entries = await streams.append(
         [session_stream(session_id)],
         kind=BigFishEventKind.PUBLISH_GATE_EVALUATED.value,
@@ -163,12 +158,4 @@ async def evaluate(
     return Evaluation(found, event_id, entries)
 
 
-async def events_by_ids(event_ids: list[str]) -> dict[str, BigFishEventRow]:
-    if not event_ids:
-        return {}
-    rows = (
-        await BigFishEvent.select()
-        .where(BigFishEvent.event_id.is_in(event_ids))
-        .output(load_json=True)
-    )
-    return {row["event_id"]: BigFishEventRow.from_row(row) for row in rows}
+events_by_ids = assets_store.events_by_ids

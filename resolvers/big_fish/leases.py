@@ -16,22 +16,19 @@ statements, correct with any number of processes on either engine.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from db.tables.big_fish import BigFishRuntimeRun
 from db.transactions import write_transaction
 from resolvers import clock
-from resolvers.big_fish.adapter import as_json
 from resolvers.big_fish.model import BigFishRunStatus
 from resolvers.big_fish.run_rows import BigFishRunRow
+from resolvers.big_fish.store import runs as store
 from resolvers.runs import server_clock
 from resolvers.runs.model import RunReason, RunStatus
 from subscriptions import streams
 from subscriptions.streams import StreamEntry
 
-Run = BigFishRuntimeRun
-LIVE = [BigFishRunStatus.RUNNING.value, BigFishRunStatus.PAUSED.value]
 # The framework's reason for each end the simulation reaches.
 REASONS = {
     BigFishRunStatus.WON: RunReason.COMPLETED.value,
@@ -42,29 +39,12 @@ REASONS = {
 async def claim(*, run_id: str, holder: str, lease_seconds: float) -> BigFishRunRow | None:
     now = clock.now()
     async with write_transaction():
-        rows = (
-            await Run.update(
-                {
-                    Run.lease_owner: holder,
-                    Run.lease_expires_at: now + timedelta(seconds=lease_seconds),
-                    Run.status: BigFishRunStatus.RUNNING.value,
-                    Run.updated_at: now,
-                }
-            )
-            .where(
-                (Run.run_id == run_id)
-                & Run.status.is_in(LIVE)
-                & (
-                    Run.lease_owner.is_null()
-                    | (Run.lease_owner == holder)
-                    | (Run.lease_expires_at < now)
-                )
-            )
-            .returning(*Run.all_columns())
+        row = await store.claim_lease(
+            run_id=run_id, holder=holder, lease_seconds=lease_seconds, now=now
         )
-        if rows:
+        if row is not None:
             await server_clock.resume(run_id, now)
-    return BigFishRunRow.from_row(rows[0]) if rows else None
+    return row
 
 
 async def save(
@@ -98,27 +78,12 @@ async def _save_world(
     now: datetime,
     lease_seconds: float,
 ) -> bool:
-    """The runtime row's save: only while `holder` has the lease and the run is RUNNING (a
-    RUNNING save renews the lease, any other releases it)."""
-    keeps = status is BigFishRunStatus.RUNNING
-    rows = (
-        await Run.update(
-            {
-                Run.snapshot_json: as_json(world),
-                Run.tick: int(world["tick"]),
-                Run.status: status.value,
-                Run.saved_at: now,
-                Run.updated_at: now,
-                Run.lease_owner: holder if keeps else None,
-                Run.lease_expires_at: now + timedelta(seconds=lease_seconds) if keeps else None,
-                Run.finished_at: now if status in REASONS else None,
-            }
-        )
-        .where(
-            (Run.run_id == run_id)
-            & (Run.lease_owner == holder)
-            & (Run.status == BigFishRunStatus.RUNNING.value)
-        )
-        .returning(Run.run_id)
+    return await store.save_world(
+        run_id=run_id,
+        holder=holder,
+        world=world,
+        status=status,
+        finished=status in REASONS,
+        now=now,
+        lease_seconds=lease_seconds,
     )
-    return bool(rows)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from resolvers.assets.entities import EntityPolicy
-from resolvers.big_fish import gate, publishing, sessions, slots, store
+from resolvers.big_fish import gate, publishing, sessions, slots
 from resolvers.big_fish.adapter import ADAPTER
 from resolvers.big_fish.drafts import BigFishDraft
 from resolvers.big_fish.model import (
@@ -23,6 +23,7 @@ from resolvers.big_fish.model import (
 )
 from resolvers.big_fish.rows import BigFishWorkRow
 from resolvers.big_fish.run_rules import BIG_FISH_RUN_RULES
+from resolvers.big_fish.store import sessions as store
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types.contract import GeneratedSlot, ImageSlot, PlaySession, PlayTypePlugin
 from resolvers.play_types.gates import Blocker

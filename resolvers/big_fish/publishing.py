@@ -17,17 +17,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from piccolo.query.functions import Coalesce
-
-from db.tables.big_fish import BigFishCreationSession
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.assets.objects import read_path
 from resolvers.big_fish import drafts, gate, slots
-from resolvers.big_fish.adapter import lock_session
 from resolvers.big_fish.errors import BigFishError, BigFishErrorCode, BigFishPublishBlocked
 from resolvers.big_fish.model import COVER_SLOT, BigFishCreationStage
 from resolvers.big_fish.rows import BigFishWorkRow
+from resolvers.big_fish.store import sessions as store
 from resolvers.creation import turns
 from resolvers.errors import NotFound
 from resolvers.gallery import publishing as gallery
@@ -39,7 +36,6 @@ from resolvers.principal import Principal
 from subscriptions import streams
 
 NOT_FOUND_MESSAGE = "No such big-fish work."
-Session = BigFishCreationSession
 # Public work codes: `BF` and 10 random base32 characters (50 bits), unique by their index.
 PUBLIC_CODE_PREFIX = "BF"
 PUBLIC_CODE_LENGTH = 10
@@ -47,10 +43,7 @@ PUBLIC_CODE_LENGTH = 10
 
 async def _assign_public_code(work: BigFishWorkRow) -> str:
     async def write(code: str) -> None:
-        await BigFishCreationSession.update({BigFishCreationSession.public_work_code: code}).where(
-            (BigFishCreationSession.session_id == work.session_id)
-            & BigFishCreationSession.public_work_code.is_null()
-        )
+        await store.set_public_code(session_id=work.session_id, code=code)
 
     return await assign_public_code(
         existing=work.public_work_code,
@@ -66,7 +59,7 @@ async def evaluate_gate(*, viewer: Principal, work_id: str) -> list[Blocker]:
     await turns.settle_sessions(play_type=PlayType.BIG_FISH, session_ids=[work_id])
     now = clock.now()
     async with write_transaction():
-        session = await lock_session(session_id=work_id, owner_user_id=owner, now=now)
+        session = await store.lock_session(session_id=work_id, owner_user_id=owner, now=now)
         if session is None:
             raise NotFound(NOT_FOUND_MESSAGE)
         found = await gate.evaluate(
@@ -105,17 +98,10 @@ async def _publish(
     now = clock.now()
     try:
         async with write_transaction():
-            session = await lock_session(session_id=work_id, owner_user_id=owner, now=now)
+            session = await store.lock_session(session_id=work_id, owner_user_id=owner, now=now)
             if session is None:
                 raise NotFound(NOT_FOUND_MESSAGE)
-            claimed = (
-                await Session.update({Session.updated_at: now})
-                .where(
-                    (Session.session_id == work_id) & (Session.publication_status == expected.value)
-                )
-                .returning(Session.session_id)
-            )
-            if not claimed:
+            if not await store.claim_status(work_id=work_id, status=expected, now=now):
                 raise _status_error(expected)
             draft = drafts.stored_draft(session.draft)
             evaluation = await gate.evaluate(
@@ -124,23 +110,13 @@ async def _publish(
             if evaluation.blockers:
                 raise _Blocked
             cover = (await slots.bound_images([work_id]))[work_id][COVER_SLOT]
-            rows = (
-                await Session.update(
-                    {
-                        Session.cover_asset_id: cover.asset_object_id,
-                        Session.cover_image_src: read_path(cover.asset_object_id),
-                        Session.publication_status: WorkPublicationStatus.PUBLISHED.value,
-                        # The first publication's time stays through later updates.
-                        Session.published_at: Coalesce(Session.published_at, now),
-                        Session.stage: BigFishCreationStage.PUBLISHED.value,
-                        Session.progress_percent: 100,
-                        Session.updated_at: now,
-                    }
-                )
-                .where(Session.session_id == work_id)
-                .returning(*Session.all_columns())
+            stored = await store.set_published(
+                work_id=work_id,
+                cover_asset_id=cover.asset_object_id,
+                cover_image_src=read_path(cover.asset_object_id),
+                stage=BigFishCreationStage.PUBLISHED.value,
+                now=now,
             )
-            stored = BigFishWorkRow.from_row(rows[0])
             work = replace(stored, public_work_code=await _assign_public_code(stored))
             entries = await gallery.publish_work(
                 play_type=PlayType.BIG_FISH,
@@ -175,28 +151,14 @@ async def unpublish_work(*, viewer: Principal, work_id: str) -> BigFishWorkRow:
     owner = viewer.require_user()
     now = clock.now()
     async with write_transaction():
-        session = await lock_session(session_id=work_id, owner_user_id=owner, now=now)
+        session = await store.lock_session(session_id=work_id, owner_user_id=owner, now=now)
         if session is None:
             raise NotFound(NOT_FOUND_MESSAGE)
         stage, progress = drafts.stage_and_progress(
             drafts.stored_draft(session.draft), published=False
         )
-        rows = (
-            await Session.update(
-                {
-                    Session.publication_status: WorkPublicationStatus.DRAFT.value,
-                    Session.stage: stage,
-                    Session.progress_percent: progress,
-                    Session.updated_at: now,
-                }
-            )
-            .where(
-                (Session.session_id == work_id)
-                & (Session.publication_status == WorkPublicationStatus.PUBLISHED.value)
-            )
-            .returning(*Session.all_columns())
-        )
-        if not rows:
+        work = await store.set_unpublished(work_id=work_id, stage=stage, progress=progress, now=now)
+        if work is None:
             raise BigFishError(
                 BigFishErrorCode.NOT_PUBLISHED, "This work is not published.", field="workId"
             )
@@ -204,4 +166,4 @@ async def unpublish_work(*, viewer: Principal, work_id: str) -> BigFishWorkRow:
             play_type=PlayType.BIG_FISH, work_id=work_id, now=now
         )
     await streams.publish(entries)
-    return BigFishWorkRow.from_row(rows[0])
+    return work

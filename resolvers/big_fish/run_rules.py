@@ -18,12 +18,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from db.tables.big_fish import BigFishCreationSession, BigFishRuntimeRun
 from resolvers.big_fish import drafts, runs, sessions, simulation
-from resolvers.big_fish.adapter import as_json
 from resolvers.big_fish.gate import game_blockers
-from resolvers.big_fish.model import BigFishRunStatus
 from resolvers.big_fish.run_rows import BigFishRunRow
+from resolvers.big_fish.store import runs as runs_store
+from resolvers.big_fish.store import sessions as sessions_store
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.runs.errors import RunError, RunErrorCode
@@ -76,31 +75,16 @@ class BigFishRunRules(RunRules[BigFishRunRow]):
             player_speed=draft.player_speed,
             win_size=draft.win_size,
         )
-        await BigFishRuntimeRun.insert(
-            BigFishRuntimeRun(
-                run_id=run.run_id,
-                session_id=run.work_id,
-                owner_user_id=run.owner_user_id,
-                status=BigFishRunStatus.RUNNING.value,
-                snapshot_json=as_json(world),
-                last_input_x=0,
-                last_input_y=0,
-                tick=0,
-                created_at=now,
-                updated_at=now,
-                seed=seed,
-                lease_owner=None,
-                lease_expires_at=None,
-                saved_at=now,
-                finished_at=None,
-                input_second=0,
-                input_count=0,
-            )
-        ).returning(*BigFishRuntimeRun.all_columns())
+        await runs_store.insert_run(
+            run_id=run.run_id,
+            session_id=run.work_id,
+            owner_user_id=run.owner_user_id,
+            seed=seed,
+            world=world,
+            now=now,
+        )
         if run.mode is RunMode.PLAY:  # the session's own count of runs
-            await BigFishCreationSession.update(
-                {BigFishCreationSession.play_count: BigFishCreationSession.play_count + 1}
-            ).where(BigFishCreationSession.session_id == run.work_id)
+            await sessions_store.add_play(run.work_id)
         return {"seed": seed}  # the STARTED event's payload (JSON)
 
     async def apply(self, *, run: Run, action: Mapping[str, Any], now: datetime) -> Outcome:
@@ -113,20 +97,7 @@ class BigFishRunRules(RunRules[BigFishRunRow]):
     async def on_finished(self, *, run: Run, now: datetime) -> list[StreamEntry]:
         # WON / LOST: the ticker saved the runtime row already. Anything else (runAbandon)
         # ends it here and drops its lease: the ticker's next save fails and it stops.
-        await BigFishRuntimeRun.update(
-            {
-                BigFishRuntimeRun.status: BigFishRunStatus.ABANDONED.value,
-                BigFishRuntimeRun.finished_at: now,
-                BigFishRuntimeRun.updated_at: now,
-                BigFishRuntimeRun.lease_owner: None,
-                BigFishRuntimeRun.lease_expires_at: None,
-            }
-        ).where(
-            (BigFishRuntimeRun.run_id == run.run_id)
-            & BigFishRuntimeRun.status.is_in(
-                [BigFishRunStatus.RUNNING.value, BigFishRunStatus.PAUSED.value]
-            )
-        )
+        await runs_store.abandon(run_id=run.run_id, now=now)
         return []
 
     async def states(self, run_ids: Sequence[str]) -> dict[str, BigFishRunRow]:

@@ -16,18 +16,14 @@ from __future__ import annotations
 import math
 import secrets
 import time
-from collections.abc import Sequence
 
-from piccolo.query.functions import Case, When
-
-from db.tables.big_fish import BigFishRuntimeRun
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.big_fish import drafts, sessions
 from resolvers.big_fish.errors import BigFishError, BigFishErrorCode, BigFishRateLimited
 from resolvers.big_fish.gate import game_blockers
-from resolvers.big_fish.model import BigFishRunStatus
 from resolvers.big_fish.run_rows import BigFishRunRow
+from resolvers.big_fish.store import runs as store
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
@@ -39,7 +35,6 @@ from settings import get_settings
 from subscriptions import bus
 
 NOT_FOUND_MESSAGE = "No such big-fish run."
-Run = BigFishRuntimeRun
 # Tests choose a run's seed (the world it places) by replacing this.
 new_seed = secrets.randbits
 
@@ -49,13 +44,7 @@ def input_channel(run_id: str) -> str:
     return f"bf.in.{run_id}"
 
 
-async def runs_by_id(run_ids: Sequence[str]) -> dict[str, BigFishRunRow]:
-    if not run_ids:
-        return {}
-    rows = await BigFishRuntimeRun.select(*BigFishRuntimeRun.all_columns()).where(
-        BigFishRuntimeRun.run_id.is_in(list(run_ids))
-    )
-    return {row["run_id"]: BigFishRunRow.from_row(row) for row in rows}
+runs_by_id = store.runs_by_id
 
 
 async def owned_run(*, viewer: Principal, run_id: str) -> BigFishRunRow:
@@ -118,31 +107,16 @@ async def submit_input(*, viewer: Principal, run_id: str, x: float, y: float) ->
     now = clock.now()
     second = int(now.timestamp())
     async with write_transaction():
-        rows = (
-            await Run.update(
-                {
-                    Run.last_input_x: direction[0],
-                    Run.last_input_y: direction[1],
-                    Run.updated_at: now,
-                    # A new second starts its count again.
-                    Run.input_count: Case(
-                        When(Run.input_second == second, Run.input_count + 1), default=1
-                    ),
-                    Run.input_second: second,
-                }
-            )
-            .where(
-                (Run.run_id == run_id)
-                & (Run.owner_user_id == owner)
-                & Run.status.is_in([BigFishRunStatus.RUNNING.value, BigFishRunStatus.PAUSED.value])
-                & (
-                    (Run.input_second != second)
-                    | (Run.input_count < get_settings().big_fish_inputs_per_second)
-                )
-            )
-            .returning(*Run.all_columns())
+        steered = await store.steer(
+            run_id=run_id,
+            owner_user_id=owner,
+            x=direction[0],
+            y=direction[1],
+            second=second,
+            inputs_per_second=get_settings().big_fish_inputs_per_second,
+            now=now,
         )
-    if not rows:
+    if steered is None:
         row = await owned_run(viewer=viewer, run_id=run_id)  # a stranger learns nothing more
         if row.finished:
             raise BigFishError(BigFishErrorCode.RUN_FINISHED, "The run is over.", field="runId")
@@ -153,4 +127,4 @@ async def submit_input(*, viewer: Principal, run_id: str, x: float, y: float) ->
     message = {"x": direction[0], "y": direction[1], "at": time.time()}
     LIVE_RUNS.steer(run_id, message)
     await bus.publish(input_channel(run_id), message)
-    return BigFishRunRow.from_row(rows[0])
+    return steered

@@ -9,27 +9,26 @@ anyone's; the cover and sprites (entity `big_fish_work`, the session id) follow 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
 
-from db.tables.big_fish import BigFishCreationSession
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.assets.entities import EntityPolicy, entity_is_profile
 from resolvers.big_fish import drafts
-from resolvers.big_fish.adapter import as_json, lock_session, save_draft
+from resolvers.big_fish.adapter import save_draft
 from resolvers.big_fish.errors import BigFishError, BigFishErrorCode
 from resolvers.big_fish.model import MAX_SEED_LENGTH, WORK_ENTITY, BigFishCreationStage
 from resolvers.big_fish.rows import BigFishWorkRow
+from resolvers.big_fish.store import sessions as store
 from resolvers.creation import turns
 from resolvers.creation.replies import describe_validation
 from resolvers.errors import NotFound
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page
 from resolvers.play_types.works import visible
 from resolvers.principal import Principal
 
@@ -57,47 +56,19 @@ def checked_draft(data: dict[str, Any]) -> drafts.BigFishDraft:
         ) from None
 
 
-async def _row(session_id: str) -> BigFishWorkRow:
-    row = (
-        await BigFishCreationSession.select()
-        .where(BigFishCreationSession.session_id == session_id)
-        .output(load_json=True)
-        .first()
-    )
-    assert row is not None
-    return BigFishWorkRow.from_row(row)
-
-
 async def start_session(*, viewer: Principal, seed_text: str = "") -> BigFishWorkRow:
     """The form entry: an empty session (and draft work) from the seed."""
     owner = viewer.require_user()
     seed = _seed(seed_text)
     now = clock.now()
     async with write_transaction():
-        rows = await BigFishCreationSession.insert(
-            BigFishCreationSession(
-                session_id=new_id(),
-                owner_user_id=owner,
-                seed_text=seed,
-                current_turn=0,
-                progress_percent=0,
-                stage=BigFishCreationStage.COLLECTING_ANCHORS.value,
-                anchor_pack_json=as_json({}),
-                draft_json=None,
-                asset_coverage_json=as_json({}),
-                last_assistant_reply=None,
-                publish_ready=False,
-                play_count=0,
-                created_at=now,
-                updated_at=now,
-                publication_status=WorkPublicationStatus.DRAFT.value,
-                public_work_code=None,
-                cover_asset_id=None,
-                cover_image_src=None,
-                published_at=None,
-            )
-        ).returning(*BigFishCreationSession.all_columns())
-    return BigFishWorkRow.from_row(rows[0])
+        return await store.insert_session(
+            session_id=new_id(),
+            owner_user_id=owner,
+            seed_text=seed,
+            stage=BigFishCreationStage.COLLECTING_ANCHORS.value,
+            now=now,
+        )
 
 
 async def autosave(
@@ -115,16 +86,14 @@ async def autosave(
     await turns.settle_sessions(play_type=PlayType.BIG_FISH, session_ids=[session_id])
     now = clock.now()
     async with write_transaction():
-        session = await lock_session(session_id=session_id, owner_user_id=owner, now=now)
+        session = await store.lock_session(session_id=session_id, owner_user_id=owner, now=now)
         if session is None:
             raise NotFound(NOT_FOUND_MESSAGE)
         if seed is not None:
-            await BigFishCreationSession.update({BigFishCreationSession.seed_text: seed}).where(
-                BigFishCreationSession.session_id == session_id
-            )
+            await store.set_seed(session_id=session_id, seed_text=seed)
         if checked is not None:
             await save_draft(session_id=session_id, draft=checked, previous=session.draft, now=now)
-        return await _row(session_id)
+        return await store.session_row(session_id)
 
 
 async def owned_session(*, viewer: Principal, session_id: str) -> BigFishWorkRow:
@@ -146,30 +115,10 @@ async def sessions_of(
 ) -> Page[BigFishWorkRow]:
     """The user's sessions (their works), most recently changed first."""
     await turns.settle_owner(owner_user_id=user_id)
-    where: Any = BigFishCreationSession.owner_user_id == user_id
-    if status is not None:
-        where &= BigFishCreationSession.publication_status == status.value
-    page = await keyset_page(
-        BigFishCreationSession,
-        BigFishCreationSession.updated_at,
-        BigFishCreationSession.session_id,
-        first=first,
-        after=after,
-        where=where,
-        load_json=True,
-    )
-    return page.map(BigFishWorkRow.from_row)
+    return await store.sessions_page(user_id=user_id, status=status, first=first, after=after)
 
 
-async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, BigFishWorkRow]:
-    if not session_ids:
-        return {}
-    rows = (
-        await BigFishCreationSession.select()
-        .where(BigFishCreationSession.session_id.is_in(list(session_ids)))
-        .output(load_json=True)
-    )
-    return {row["session_id"]: BigFishWorkRow.from_row(row) for row in rows}
+sessions_by_id = store.sessions_by_id
 
 
 async def visible_work(*, viewer: Principal, work_id: str) -> BigFishWorkRow:
@@ -180,24 +129,13 @@ async def visible_work(*, viewer: Principal, work_id: str) -> BigFishWorkRow:
     return row
 
 
-# Who may bind or view a work's images: two columns suffice (not handed to the schema).
-async def _work_for_binding(work_id: str) -> dict[str, Any] | None:
-    return (
-        await BigFishCreationSession.select(
-            BigFishCreationSession.owner_user_id, BigFishCreationSession.publication_status
-        )
-        .where(BigFishCreationSession.session_id == work_id)
-        .first()
-    )
-
-
 async def _may_bind_work(user_id: str, work_id: str) -> bool:
-    row = await _work_for_binding(work_id)
+    row = await store.work_for_binding(work_id)
     return row is not None and row["owner_user_id"] == user_id
 
 
 async def _may_view_work(user_id: str | None, work_id: str) -> bool:
-    return visible(await _work_for_binding(work_id), user_id)
+    return visible(await store.work_for_binding(work_id), user_id)
 
 
 ENTITY_POLICIES = {

@@ -18,12 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from db.tables.big_fish import BigFishAssetSlot, BigFishCreationSession
 from resolvers.ai_tasks.model import AiTaskKind, AiTaskStatus
 from resolvers.ai_tasks.sources import tasks_from_source
 from resolvers.assets.bound import BindingTarget, BoundAsset, bound_assets
 from resolvers.assets.objects import read_path
-from resolvers.big_fish.adapter import as_json
 from resolvers.big_fish.drafts import BigFishDraft
 from resolvers.big_fish.model import (
     BACKGROUND_SLOT,
@@ -35,8 +33,8 @@ from resolvers.big_fish.model import (
     BigFishAssetKind,
     BigFishAssetStatus,
 )
-from resolvers.big_fish.rows import BigFishAssetSlotRow
-from resolvers.ids import new_id
+from resolvers.big_fish.store import assets as store
+from resolvers.big_fish.store import sessions as sessions_store
 
 SPRITE_SIZE = 256
 
@@ -139,69 +137,31 @@ async def refresh(
 ) -> None:
     """Write the session's slot rows from the bindings and the generations. Inside a
     transaction."""
-    existing = {
-        row["slot_key"]
-        for row in await BigFishAssetSlot.select(BigFishAssetSlot.slot_key).where(
-            BigFishAssetSlot.session_id == session_id
-        )
-    }
+    existing = await store.slot_keys(session_id)
     generated = await generations(session_id=session_id, owner_user_id=owner_user_id)
     specs = required_slots(draft)
-    rows: list[BigFishAssetSlot] = []
+    writes: list[store.SlotWrite] = []
     for spec in specs:
         image = bound.get(spec.key)
         status = slot_status(image, generated.get(spec.key))
         object_id = image.asset_object_id if image is not None else None
-        rows.append(
-            BigFishAssetSlot(
-                slot_id=new_id(),
-                session_id=session_id,
+        writes.append(
+            store.SlotWrite(
+                slot_key=spec.key,
                 asset_kind=spec.kind.value,
                 level=spec.level,
                 motion_key=spec.motion_key,
                 status=status.value,
                 asset_url=read_path(object_id) if object_id is not None else None,
                 prompt_snapshot=spec.prompt,
-                updated_at=now,
-                slot_key=spec.key,
                 asset_object_id=object_id,
             )
         )
-    if rows:
-        await BigFishAssetSlot.insert(*rows).on_conflict(
-            target=(BigFishAssetSlot.session_id, BigFishAssetSlot.slot_key),
-            action="DO UPDATE",
-            values=[
-                BigFishAssetSlot.asset_kind,
-                BigFishAssetSlot.level,
-                BigFishAssetSlot.motion_key,
-                BigFishAssetSlot.status,
-                BigFishAssetSlot.asset_url,
-                BigFishAssetSlot.prompt_snapshot,
-                BigFishAssetSlot.updated_at,
-                BigFishAssetSlot.asset_object_id,
-            ],
-        )
+    await store.upsert_slots(session_id=session_id, writes=writes, now=now)
     stale = [key for key in existing if key not in {spec.key for spec in specs}]
     if stale:
-        await BigFishAssetSlot.delete().where(
-            (BigFishAssetSlot.session_id == session_id) & BigFishAssetSlot.slot_key.is_in(stale)
-        )
-    await BigFishCreationSession.update(
-        {BigFishCreationSession.asset_coverage_json: as_json(coverage(draft, bound))}
-    ).where(BigFishCreationSession.session_id == session_id)
+        await store.delete_slots(session_id=session_id, slot_keys=stale)
+    await sessions_store.set_asset_coverage(session_id=session_id, coverage=coverage(draft, bound))
 
 
-async def slots_of(session_ids: Sequence[str]) -> dict[str, list[BigFishAssetSlotRow]]:
-    """The slot rows of sessions, in slot-key order: one statement."""
-    if not session_ids:
-        return {}
-    rows = (
-        await BigFishAssetSlot.select()
-        .where(BigFishAssetSlot.session_id.is_in(list(session_ids)))
-        .order_by(BigFishAssetSlot.slot_key)
-    )
-    found: dict[str, list[BigFishAssetSlotRow]] = {session_id: [] for session_id in session_ids}
-    for row in rows:
-        found[row["session_id"]].append(BigFishAssetSlotRow.from_row(row))
-    return found
+slots_of = store.slots_of

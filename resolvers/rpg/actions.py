@@ -14,10 +14,11 @@ from typing import Any
 from resolvers.ai_tasks import creating
 from resolvers.gallery.play_types import PlayType
 from resolvers.principal import Principal
-from resolvers.rpg import narration, store
+from resolvers.rpg import narration
 from resolvers.rpg.model import InventoryAction, NpcAction
 from resolvers.rpg.runs import CUSTOM_WORLD_RUNS
 from resolvers.rpg.state import StoryView
+from resolvers.rpg.store import story as store
 from resolvers.runs import lifecycle
 
 

@@ -21,7 +21,8 @@ from datetime import datetime
 from typing import Any
 
 from resolvers.ids import new_id
-from resolvers.rpg import damage_model, inventory, play_store, progression, quests, store
+from resolvers.rpg import damage_model, inventory, progression, quests
+from resolvers.rpg.changes import change
 from resolvers.rpg.errors import RpgError, RpgErrorCode
 from resolvers.rpg.model import (
     BattleAction,
@@ -36,6 +37,8 @@ from resolvers.rpg.model import (
 from resolvers.rpg.play_rows import BattleStateRow
 from resolvers.rpg.records import ItemSpec, Vitals, WorldContent
 from resolvers.rpg.rows import StorySessionRow
+from resolvers.rpg.store import inventory as inventory_store
+from resolvers.rpg.store import play as play_store
 
 TABLE = BattleStateRow.TABLE
 
@@ -94,14 +97,16 @@ async def start(
             "updated_at": now,
         },
     )
-    return [store.change(TABLE, "insert", row)], {}
+    return [change(TABLE, "insert", row)], {}
 
 
 async def _use_item(
     session: StorySessionRow, item_id: str | None, now: datetime
 ) -> tuple[str, list[dict[str, Any]]]:
     """One unit of a consumable the player has (by item id): its name and the changes."""
-    slots = (await store.slots_of([session.runtime_session_id]))[session.runtime_session_id]
+    slots = (await inventory_store.slots_of([session.runtime_session_id]))[
+        session.runtime_session_id
+    ]
     slot = next(
         (
             s
@@ -167,7 +172,7 @@ async def act(
         version=int(battle.version) + 1,
         updated_at=now,
     )
-    changes.append(store.change(TABLE, "update", after))
+    changes.append(change(TABLE, "update", after))
     if turn.status is BattleStatus.ACTIVE:
         return changes, {}
     vitals = vitals_of(session).model_copy(update={"hp": turn.player_hp, "mana": turn.player_mana})

@@ -8,7 +8,7 @@
 - Equip: a backpack item with an `equipment_slot_id` moves (one unit) to the equipment slot
   of that id (slot key = the slot id); what was equipped there goes back to the backpack.
   Unequip: back to the backpack. Use: consumables only, one unit used up.
-Runs inside the run's transaction (resolvers/rpg/store.py).
+Runs inside the run's transaction; the statements are in resolvers/rpg/store/inventory.py.
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from db.tables.rpg import InventorySlot
-from resolvers.ids import new_id
-from resolvers.rpg import store
+from resolvers.rpg.changes import change
 from resolvers.rpg.model import (
     STACK_LIMIT,
     InventoryAction,
@@ -28,6 +26,7 @@ from resolvers.rpg.model import (
 )
 from resolvers.rpg.records import ItemSpec
 from resolvers.rpg.rows import InventorySlotRow, StorySessionRow
+from resolvers.rpg.store import inventory as inventory_store
 from resolvers.runs.errors import RunError, RunErrorCode
 
 BACKPACK = InventoryContainerKind.BACKPACK.value
@@ -54,43 +53,6 @@ def spec_of(row: InventorySlotRow, quantity: int = 1) -> ItemSpec:
     )
 
 
-async def _insert(
-    session: StorySessionRow,
-    item: ItemSpec,
-    *,
-    container: str,
-    slot_key: str,
-    quantity: int,
-    source_kind: str,
-    source_reference_id: str | None,
-    now: datetime,
-) -> InventorySlotRow:
-    row = InventorySlot(
-        slot_id=new_id(),
-        runtime_session_id=session.runtime_session_id,
-        story_session_id=session.story_session_id,
-        actor_user_id=session.actor_user_id,
-        container_kind=container,
-        slot_key=slot_key,
-        item_id=item.item_id,
-        category=item.category.value,
-        name=item.name,
-        description=item.description,
-        quantity=quantity,
-        rarity=item.rarity.value,
-        tags=store.dumps(item.tags),
-        stackable=item.stackable,
-        stack_key=item.stack_key,
-        equipment_slot_id=item.equipment_slot_id.value if item.equipment_slot_id else None,
-        source_kind=source_kind,
-        source_reference_id=source_reference_id,
-        created_at=now,
-        updated_at=now,
-    )
-    rows = await InventorySlot.insert(row).returning(*InventorySlot.all_columns())
-    return InventorySlotRow.from_row(rows[0])
-
-
 async def add_items(
     session: StorySessionRow,
     items: list[ItemSpec],
@@ -103,16 +65,9 @@ async def add_items(
     changes: list[dict[str, Any]] = []
     runtime = session.runtime_session_id
     for item in items:
-        stacked = await (
-            InventorySlot.select()
-            .where(
-                (InventorySlot.runtime_session_id == runtime)
-                & (InventorySlot.container_kind == BACKPACK)
-                & (InventorySlot.stack_key == item.stack_key)
-            )
-            .order_by(InventorySlot.slot_key)
+        existing = await inventory_store.stack_slots(
+            runtime_session_id=runtime, container=BACKPACK, stack_key=item.stack_key
         )
-        existing = [InventorySlotRow.from_row(found) for found in stacked]
         left = item.quantity
         if item.stackable:
             for row in existing:
@@ -120,17 +75,10 @@ async def add_items(
                 if left == 0 or room <= 0 or not row.stackable:
                     continue
                 added = min(room, left)
-                rows = await (
-                    InventorySlot.update(
-                        {
-                            InventorySlot.quantity: InventorySlot.quantity + added,
-                            InventorySlot.updated_at: now,
-                        }
-                    )
-                    .where(InventorySlot.slot_id == row.slot_id)
-                    .returning(*InventorySlot.all_columns())
+                grown = await inventory_store.add_quantity(
+                    slot_id=row.slot_id, added=added, now=now
                 )
-                changes.append(store.change(TABLE, "update", InventorySlotRow.from_row(rows[0])))
+                changes.append(change(TABLE, "update", grown))
                 left -= added
         used = {row.slot_key for row in existing}
         number = 0
@@ -140,7 +88,7 @@ async def add_items(
             if key in used:
                 continue
             quantity = min(left, STACK_LIMIT) if item.stackable else 1
-            row = await _insert(
+            row = await inventory_store.insert_slot(
                 session,
                 item,
                 container=BACKPACK,
@@ -150,7 +98,7 @@ async def add_items(
                 source_reference_id=source_reference_id,
                 now=now,
             )
-            changes.append(store.change(TABLE, "insert", row))
+            changes.append(change(TABLE, "insert", row))
             used.add(key)
             left -= quantity
     return changes
@@ -161,49 +109,32 @@ async def take_one(
 ) -> tuple[InventorySlotRow, list[dict[str, Any]]]:
     """One unit out of a slot (deleted at zero): the row before and the changes.
     ILLEGAL_MOVE when the session has no unit there."""
-    rows = await (
-        InventorySlot.update(
-            {InventorySlot.quantity: InventorySlot.quantity - 1, InventorySlot.updated_at: now}
-        )
-        .where(
-            (InventorySlot.slot_id == slot_id[:64])
-            & (InventorySlot.runtime_session_id == runtime_session_id)
-            & (InventorySlot.container_kind == container)
-            & (InventorySlot.quantity >= 1)
-        )
-        .returning(*InventorySlot.all_columns())
+    row = await inventory_store.take_unit(
+        runtime_session_id=runtime_session_id, slot_id=slot_id, container=container, now=now
     )
-    if not rows:
+    if row is None:
         raise illegal(f"You have no such item in your {container}.", "slotId")
-    row = InventorySlotRow.from_row(rows[0])
     if int(row.quantity) == 0:
-        await InventorySlot.delete().where(InventorySlot.slot_id == row.slot_id)
-        return row, [store.change(TABLE, "delete", row)]
-    return row, [store.change(TABLE, "update", row)]
+        await inventory_store.delete_slot(row.slot_id)
+        return row, [change(TABLE, "delete", row)]
+    return row, [change(TABLE, "update", row)]
 
 
 async def equip(session: StorySessionRow, slot_id: str, now: datetime) -> list[dict[str, Any]]:
     runtime = session.runtime_session_id
-    row = await store.slot_row(runtime, slot_id)
+    row = await inventory_store.slot_row(runtime, slot_id)
     if row is None or row.container_kind != BACKPACK:
         raise illegal("You have no such item in your backpack.", "slotId")
     if row.equipment_slot_id is None:
         raise illegal(f"{row.name} cannot be equipped.", "slotId")
     worn_key = row.equipment_slot_id.value  # the equipment slot's key is its id
     taken, changes = await take_one(runtime, slot_id, now)
-    found = (
-        await InventorySlot.select()
-        .where(
-            (InventorySlot.runtime_session_id == runtime)
-            & (InventorySlot.container_kind == EQUIPMENT)
-            & (InventorySlot.slot_key == worn_key)
-        )
-        .first()
+    worn = await inventory_store.slot_at(
+        runtime_session_id=runtime, container=EQUIPMENT, slot_key=worn_key
     )
-    if found is not None:
-        worn = InventorySlotRow.from_row(found)
-        await InventorySlot.delete().where(InventorySlot.slot_id == worn.slot_id)
-        changes.append(store.change(TABLE, "delete", worn))
+    if worn is not None:
+        await inventory_store.delete_slot(worn.slot_id)
+        changes.append(change(TABLE, "delete", worn))
         changes += await add_items(
             session,
             [spec_of(worn)],
@@ -211,7 +142,7 @@ async def equip(session: StorySessionRow, slot_id: str, now: datetime) -> list[d
             source_reference_id=worn.source_reference_id,
             now=now,
         )
-    equipped = await _insert(
+    equipped = await inventory_store.insert_slot(
         session,
         spec_of(taken),
         container=EQUIPMENT,
@@ -221,7 +152,7 @@ async def equip(session: StorySessionRow, slot_id: str, now: datetime) -> list[d
         source_reference_id=taken.source_reference_id,
         now=now,
     )
-    return [*changes, store.change(TABLE, "insert", equipped)]
+    return [*changes, change(TABLE, "insert", equipped)]
 
 
 async def unequip(session: StorySessionRow, slot_id: str, now: datetime) -> list[dict[str, Any]]:
@@ -236,7 +167,7 @@ async def unequip(session: StorySessionRow, slot_id: str, now: datetime) -> list
 
 
 async def use(session: StorySessionRow, slot_id: str, now: datetime) -> list[dict[str, Any]]:
-    row = await store.slot_row(session.runtime_session_id, slot_id)
+    row = await inventory_store.slot_row(session.runtime_session_id, slot_id)
     if row is None or row.container_kind != BACKPACK:
         raise illegal("You have no such item in your backpack.", "slotId")
     if row.category != ItemCategory.CONSUMABLE.value:

@@ -19,8 +19,8 @@ from resolvers.ai_tasks import creating
 from resolvers.ai_tasks.model import AiTaskKind
 from resolvers.ai_tasks.reading import finished_task
 from resolvers.gallery.play_types import PlayType
-from resolvers.rpg import store
 from resolvers.rpg.model import SOURCE_MODULE
+from resolvers.rpg.store import story as store
 from resolvers.runs.completions import complete
 from subscriptions.streams import StreamEntry
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from resolvers.rpg import inventory, store
+from resolvers.rpg import inventory
+from resolvers.rpg.changes import change
 from resolvers.rpg.model import (
     AFFINITY_MAX,
     AFFINITY_MIN,
@@ -37,6 +38,7 @@ from resolvers.rpg.model import (
 )
 from resolvers.rpg.records import NpcSpec, WorldContent
 from resolvers.rpg.rows import NpcStateRow, StorySessionRow
+from resolvers.rpg.store import story as store
 
 TABLE = "npc_state"
 
@@ -64,7 +66,7 @@ async def reveal(
     after = await store.write_npc(
         row.npc_state_id, revealed_facts=facts, seen_backstory_chapter_ids=seen, updated_at=now
     )
-    return [store.change(TABLE, "update", after)]
+    return [change(TABLE, "update", after)]
 
 
 async def interact(
@@ -139,4 +141,4 @@ async def interact(
         first_meaningful_contact_resolved=True,
         updated_at=now,
     )
-    return [*changes, store.change(TABLE, "update", after)]
+    return [*changes, change(TABLE, "update", after)]

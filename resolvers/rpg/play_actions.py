@@ -11,10 +11,11 @@ from typing import Any
 
 from resolvers.errors import NotFound
 from resolvers.principal import Principal
-from resolvers.rpg import actions, play_store
+from resolvers.rpg import actions
 from resolvers.rpg.model import BattleAction, TreasureInteractionAction
 from resolvers.rpg.play_rows import BattleStateRow
 from resolvers.rpg.state import StoryView
+from resolvers.rpg.store import play as play_store
 
 NO_BATTLE = "No such battle."
 

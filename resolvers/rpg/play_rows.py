@@ -1,7 +1,7 @@
 """Typed rows of part 2 of the RPG runtime (battle_state, treasure_record,
 player_progression, chapter_progression; the quests' are in quest_rows.py), each built in
 `from_row` on both engines like resolvers/rpg/rows.py. Each names its table, key and JSON
-columns (`TABLE`, `KEY`, `JSON`) so play_store.py's statements take the row class instead
+columns (`TABLE`, `KEY`, `JSON`) so store/play.py's statements take the row class instead
 of a table name."""
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from resolvers.ids import new_id
-from resolvers.rpg import play_store, store
+from resolvers.rpg.changes import change
 from resolvers.rpg.model import (
     PlayerProgressionGrantSource,
     level_for,
@@ -30,6 +30,7 @@ from resolvers.rpg.model import (
 from resolvers.rpg.play_rows import ChapterProgressionRow, PlayerProgressionRow
 from resolvers.rpg.records import WorldContent
 from resolvers.rpg.rows import StorySessionRow
+from resolvers.rpg.store import play as play_store
 
 PLAYER = PlayerProgressionRow.TABLE
 CHAPTER = ChapterProgressionRow.TABLE
@@ -149,7 +150,7 @@ async def _grant_chapter(
         pace_band=pace_band(actual, planned).value,
         updated_at=now,
     )
-    return store.change(CHAPTER, "insert" if inserted is not None else "update", after)
+    return change(CHAPTER, "insert" if inserted is not None else "update", after)
 
 
 async def grant(
@@ -166,7 +167,7 @@ async def grant(
         return []
     user_id = session.actor_user_id
     player, op = await _grant_player(user_id, xp, source, now)
-    changes = [store.change(PLAYER, op, player)]
+    changes = [change(PLAYER, op, player)]
     if chapter_id is not None:
         hostile = source is PlayerProgressionGrantSource.HOSTILE_DEFEAT
         changes.append(

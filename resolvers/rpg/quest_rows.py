@@ -1,5 +1,5 @@
 """Typed rows of the RPG runtime's quests (quest_record, quest_log), built and named like
-play_rows.py's (`TABLE`, `KEY`, `JSON` for play_store.py's statements)."""
+play_rows.py's (`TABLE`, `KEY`, `JSON` for store/play.py's statements)."""
 
 from __future__ import annotations
 

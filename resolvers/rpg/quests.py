@@ -21,7 +21,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from resolvers.ids import new_id
-from resolvers.rpg import inventory, play_store, progression, store
+from resolvers.rpg import inventory, progression
+from resolvers.rpg.changes import change
 from resolvers.rpg.errors import RpgError, RpgErrorCode
 from resolvers.rpg.model import (
     InventoryItemSourceKind,
@@ -32,6 +33,7 @@ from resolvers.rpg.model import (
 from resolvers.rpg.quest_rows import QuestLogRow, QuestRecordRow
 from resolvers.rpg.records import QuestReward, QuestSignal, QuestStep, WorldContent
 from resolvers.rpg.rows import StorySessionRow
+from resolvers.rpg.store import play as play_store
 
 QUEST, LOG = QuestRecordRow.TABLE, QuestLogRow.TABLE
 
@@ -60,7 +62,7 @@ async def _log(
             "created_at": now,
         },
     )
-    return store.change(LOG, "insert", row)
+    return change(LOG, "insert", row)
 
 
 async def _quest(session: StorySessionRow, quest_key: str) -> QuestRecordRow | None:
@@ -115,7 +117,7 @@ async def accept(
             "updated_at": now,
         },
     )
-    return [store.change(QUEST, "insert", row), await _log(row, QuestLogEventKind.ACCEPTED, now)]
+    return [change(QUEST, "insert", row), await _log(row, QuestLogEventKind.ACCEPTED, now)]
 
 
 async def signal(
@@ -153,7 +155,7 @@ async def signal(
                 "completed_at": now,
             }
         after = await play_store.update(QuestRecordRow, quest.quest_id, **columns)
-        changes.append(store.change(QUEST, "update", after))
+        changes.append(change(QUEST, "update", after))
         progressed = replace(after, status=QuestStatus.ACTIVE)
         changes.append(
             await _log(progressed, QuestLogEventKind.PROGRESSED, now, signal=received, step=step)
@@ -199,7 +201,7 @@ async def turn_in(
         now=now,
     )
     changes += [
-        store.change(QUEST, "update", after),
+        change(QUEST, "update", after),
         await _log(after, QuestLogEventKind.TURNED_IN, now),
     ]
     changes += await progression.grant(

@@ -24,7 +24,8 @@ from typing import Any
 from resolvers.ai_tasks.reading import finished_task
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
-from resolvers.rpg import inventory, narration, npcs, play, play_store, starting, store, story
+from resolvers.rpg import inventory, narration, npcs, play, starting, story
+from resolvers.rpg.changes import change
 from resolvers.rpg.model import (
     MAX_TEXT_LENGTH,
     InventoryAction,
@@ -35,6 +36,9 @@ from resolvers.rpg.model import (
 from resolvers.rpg.records import PendingTurn, Progress, WorldContent
 from resolvers.rpg.rows import StorySessionRow
 from resolvers.rpg.state import StoryView
+from resolvers.rpg.store import inventory as inventory_store
+from resolvers.rpg.store import play as play_store
+from resolvers.rpg.store import story as store
 from resolvers.runs.errors import RunError, RunErrorCode
 from resolvers.runs.model import NO_TIME_LIMIT, Outcome, Run, RunMode
 from resolvers.runs.rules import PlayableWork, RunRules
@@ -110,7 +114,7 @@ class CustomWorldRunRules(RunRules[StoryView]):
         after = await store.write_session(
             session.story_session_id, version=run.snapshot_version, updated_at=now, **columns
         )
-        changes = [*changes, store.change("story_session", "update", after)]
+        changes = [*changes, change("story_session", "update", after)]
         return Outcome(event={"kind": kind, "changes": changes})
 
     async def _continue(
@@ -189,7 +193,7 @@ class CustomWorldRunRules(RunRules[StoryView]):
             run,
             session,
             "turn_applied",
-            [*changes, store.change("story_event", "insert", event)],
+            [*changes, change("story_event", "insert", event)],
             now,
             **clear,
             latest_narrative_text=narrative,
@@ -215,7 +219,7 @@ class CustomWorldRunRules(RunRules[StoryView]):
         statements)."""
         sessions = await store.sessions_by_runs(run_ids)
         npc_rows = await store.npcs_of(list(sessions))
-        slot_rows = await store.slots_of(list(sessions))
+        slot_rows = await inventory_store.slots_of(list(sessions))
         events = await store.events_of([s.story_session_id for s in sessions.values()])
         battles = await play_store.battles_of(list(sessions))
         treasures = await play_store.treasures_of(list(sessions))

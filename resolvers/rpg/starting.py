@@ -14,9 +14,9 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from db.tables.rpg import NpcState, StorySession
 from resolvers.ids import new_id
-from resolvers.rpg import inventory, store, story
+from resolvers.rpg import inventory, story
+from resolvers.rpg.changes import change
 from resolvers.rpg.derivation import derive
 from resolvers.rpg.model import (
     InventoryItemSourceKind,
@@ -26,7 +26,7 @@ from resolvers.rpg.model import (
     relation_for,
 )
 from resolvers.rpg.records import Progress, StanceProfile
-from resolvers.rpg.rows import NpcStateRow, StorySessionRow
+from resolvers.rpg.store import story as store
 from resolvers.runs.model import Run, RunMode
 from resolvers.runs.rules import PlayableWork
 from resolvers.worlds import reading, work_reads
@@ -70,7 +70,7 @@ async def start(*, run: Run, work: PlayableWork, now: datetime) -> dict[str, Any
     narrative = story.opening(draft, content)
     story_session_id = new_id()
     # `vitals_json` keeps its default (`{}`: a fresh player).
-    row = StorySession(
+    session = await store.insert_session(
         story_session_id=story_session_id,
         runtime_session_id=run.run_id,
         actor_user_id=run.owner_user_id,
@@ -85,20 +85,18 @@ async def start(*, run: Run, work: PlayableWork, now: datetime) -> dict[str, Any
         updated_at=now,
         mode=run.mode.value,
         seed=seed,
-        content_json=store.dumps(content.as_json()),
-        offered_choices_json=store.dumps([c.as_json() for c in story.offered(content, progress)]),
+        content_json=content.as_json(),
+        offered_choices_json=[c.as_json() for c in story.offered(content, progress)],
         pending_task_id=None,
         pending_action_json=None,
         turn_count=0,
-        progress_json=store.dumps(progress.as_json()),
+        progress_json=progress.as_json(),
     )
-    rows = await StorySession.insert(row).returning(*StorySession.all_columns())
-    session = StorySessionRow.from_row(rows[0])
-    changes = [store.change("story_session", "insert", session)]
+    changes = [change("story_session", "insert", session)]
     for npc in content.npcs:
         profile = StanceProfile(stance=npc.stance, likes=npc.likes, role=npc.role)
         relation: NpcRelationState = relation_for(npc.affinity, False)
-        npc_row = NpcState(
+        inserted = await store.insert_npc(
             npc_state_id=new_id(),
             runtime_session_id=run.run_id,
             npc_id=npc.npc_id,
@@ -110,16 +108,15 @@ async def start(*, run: Run, work: PlayableWork, now: datetime) -> dict[str, Any
             gifts_given=0,
             recruited=False,
             trade_stock_signature=None,
-            revealed_facts="[]",
-            known_attribute_rumors="[]",
+            revealed_facts=[],
+            known_attribute_rumors=[],
             first_meaningful_contact_resolved=False,
-            seen_backstory_chapter_ids="[]",
-            stance_profile=store.dumps(profile.as_json()),
+            seen_backstory_chapter_ids=[],
+            stance_profile=profile.as_json(),
             created_at=now,
             updated_at=now,
         )
-        inserted = await NpcState.insert(npc_row).returning(*NpcState.all_columns())
-        changes.append(store.change("npc_state", "insert", NpcStateRow.from_row(inserted[0])))
+        changes.append(change("npc_state", "insert", inserted))
     changes += await inventory.add_items(
         session,
         content.starting_items,
@@ -137,5 +134,5 @@ async def start(*, run: Run, work: PlayableWork, now: datetime) -> dict[str, Any
         action_text=None,
         now=now,
     )
-    changes.append(store.change("story_event", "insert", event))
+    changes.append(change("story_event", "insert", event))
     return {"kind": "session_started", "storySessionId": story_session_id, "changes": changes}

@@ -18,10 +18,11 @@ from typing import Any
 
 import orjson
 
-from resolvers.rpg import inventory, npcs, store
+from resolvers.rpg import inventory, npcs
 from resolvers.rpg.model import MAX_NARRATIVE_LENGTH, InventoryItemSourceKind
 from resolvers.rpg.records import ChoiceFunction, Progress, WorldContent
 from resolvers.rpg.rows import StorySessionRow
+from resolvers.rpg.store import story as store
 from resolvers.runs.errors import RunError, RunErrorCode
 from resolvers.worlds.drafts import CustomWorldDraft
 from resolvers.worlds.model import AnchorKey

@@ -17,13 +17,15 @@ from datetime import datetime
 from typing import Any
 
 from resolvers.ids import new_id
-from resolvers.rpg import inventory, play_store, quests, store
+from resolvers.rpg import inventory, quests
 from resolvers.rpg.battle import refuse_during_battle, vitals_of
+from resolvers.rpg.changes import change
 from resolvers.rpg.errors import RpgError, RpgErrorCode
 from resolvers.rpg.model import InventoryItemSourceKind, QuestSignalKind, TreasureInteractionAction
 from resolvers.rpg.play_rows import TreasureRecordRow
 from resolvers.rpg.records import WorldContent
 from resolvers.rpg.rows import StorySessionRow
+from resolvers.rpg.store import play as play_store
 
 TABLE = TreasureRecordRow.TABLE
 
@@ -78,7 +80,7 @@ async def interact(
             f"{spec.name} is already open.",
             field="encounterId",
         )
-    changes = [store.change(TABLE, "insert", record)]
+    changes = [change(TABLE, "insert", record)]
     if not opening:
         return changes, {}
     changes += await inventory.add_items(

@@ -14,7 +14,8 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
-from resolvers.rpg import narration, store
+from resolvers.rpg import narration
+from resolvers.rpg.store import story as store
 from resolvers.runs.model import run_stream
 from resolvers.runs.reading import events_by_ids
 from resolvers.runs.rows import RunEventRow

@@ -209,7 +209,7 @@ async def draft_session(user: Any) -> Any:
     """Without the app: the user's world with `DRAFT` (two NPCs, two places, two chapters),
     and a TEST story session on it (resolvers only; no worker answers its turns)."""
     from resolvers.rpg import actions
-    from resolvers.rpg.store import sessions_by_runs
+    from resolvers.rpg.store.story import sessions_by_runs
     from resolvers.runs.lifecycle import start_run
     from resolvers.worlds.plugin import CUSTOM_WORLD
 

@@ -3,7 +3,7 @@ player_progression, chapter_progression) through Piccolo's query builder, JSON g
 Python values and read back as typed rows (play_rows.py, quest_rows.py), each statement
 taking the row class for its table (columns named by keyword are checked against the
 table before the statement runs). Every write runs inside the run's transaction
-(store.py)."""
+(store/story.py)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from db.tables.rpg import (
     QuestRecord,
     TreasureRecord,
 )
-from resolvers.rpg import store
+from resolvers.rpg.changes import dumps
 from resolvers.rpg.play_rows import (
     BattleStateRow,
     ChapterProgressionRow,
@@ -64,7 +64,7 @@ def _table(kind: type[PlayRow]) -> type[Table]:
 
 
 def _values(kind: type[PlayRow], columns: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: store.dumps(v) if k in kind.JSON else v for k, v in columns.items()}
+    return {k: dumps(v) if k in kind.JSON else v for k, v in columns.items()}
 
 
 def _matching(table: type[Table], where: Mapping[str, Any]) -> Combinable:

@@ -1,31 +1,24 @@
-"""Reading and writing the RPG runtime's rows as typed rows (resolvers/rpg/rows.py).
+"""The story session's statements (story_session, story_event, npc_state) with typed rows
+(resolvers/rpg/rows.py).
 
 Every write here runs inside the run framework's transaction, after the version guard took
 the run's row lock (resolvers/runs/lifecycle.py), so a session's writers never race each
 other; the conditional statements (a decrement only while quantity >= 1) hold anyway.
-A change is reported as `{"table", "op", "row"}` for `storySessionEvents`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import fields
 from datetime import datetime
-from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import orjson
 from piccolo.columns import Column
-from pydantic import TypeAdapter
 
-from db.tables.rpg import InventorySlot, NpcState, StoryEvent, StorySession
+from db.tables.rpg import NpcState, StoryEvent, StorySession
 from resolvers.errors import NotFound
 from resolvers.principal import Principal
-from resolvers.rpg.records import StanceProfile
-from resolvers.rpg.rows import InventorySlotRow, NpcStateRow, StoryEventRow, StorySessionRow
-
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
+from resolvers.rpg.changes import dumps, npc_json
+from resolvers.rpg.rows import NpcStateRow, StoryEventRow, StorySessionRow
 
 NOT_FOUND = "No such story session."
 SESSION_JSON = (
@@ -41,40 +34,6 @@ NPC_JSON = (
     "seen_backstory_chapter_ids",
     "stance_profile",
 )
-HIDDEN = frozenset({"content_json", "initial_prompt"})  # too big for an event
-_STRINGS = TypeAdapter(list[str])
-
-
-def npc_json(key: str, value: Any) -> str | None:
-    """An npc_state JSON column, validated (`Vec<String>` or the stance profile)."""
-    if key == "stance_profile":
-        return dumps(StanceProfile.model_validate(value).as_json())
-    return dumps(_STRINGS.validate_python(value))
-
-
-def dumps(value: Any) -> str | None:
-    return None if value is None else orjson.dumps(value).decode()
-
-
-def _shown(value: Any) -> Any:
-    """A row's value as the change shows it: ISO text for times, values for enums."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    return value
-
-
-def change(table: str, op: str, row: DataclassInstance) -> dict[str, Any]:
-    """One change for the session's event (times as ISO text, big columns left out)."""
-    shown = {
-        field.name: _shown(getattr(row, field.name))
-        for field in fields(row)
-        if field.name not in HIDDEN
-    }
-    return {"table": table, "op": op, "row": shown}
-
-
 # --- story sessions --------------------------------------------------------------------------
 
 
@@ -112,6 +71,13 @@ async def write_session(story_session_id: str, **columns: Any) -> StorySessionRo
         .where(StorySession.story_session_id == story_session_id)
         .returning(*StorySession.all_columns())
     )
+    return StorySessionRow.from_row(rows[0])
+
+
+async def insert_session(**columns: Any) -> StorySessionRow:
+    """A new story session (JSON columns given as Python values); the row as stored."""
+    values: dict[str, Any] = {k: dumps(v) if k in SESSION_JSON else v for k, v in columns.items()}
+    rows = await StorySession.insert(StorySession(**values)).returning(*StorySession.all_columns())
     return StorySessionRow.from_row(rows[0])
 
 
@@ -172,6 +138,13 @@ async def npcs_of(runtime_session_ids: Sequence[str]) -> dict[str, list[NpcState
     return found
 
 
+async def insert_npc(**columns: Any) -> NpcStateRow:
+    """A new NPC state (JSON columns given as Python values); the row as stored."""
+    values: dict[str, Any] = {k: npc_json(k, v) if k in NPC_JSON else v for k, v in columns.items()}
+    rows = await NpcState.insert(NpcState(**values)).returning(*NpcState.all_columns())
+    return NpcStateRow.from_row(rows[0])
+
+
 async def npc_row(runtime_session_id: str, npc_id: str) -> NpcStateRow | None:
     row = (
         await NpcState.select()
@@ -191,33 +164,3 @@ async def write_npc(npc_state_id: str, **columns: Any) -> NpcStateRow:
         .returning(*NpcState.all_columns())
     )
     return NpcStateRow.from_row(rows[0])
-
-
-# --- inventory -------------------------------------------------------------------------------
-
-
-async def slots_of(runtime_session_ids: Sequence[str]) -> dict[str, list[InventorySlotRow]]:
-    found: dict[str, list[InventorySlotRow]] = {rid: [] for rid in runtime_session_ids}
-    if not runtime_session_ids:
-        return found
-    rows = await (
-        InventorySlot.select()
-        .where(InventorySlot.runtime_session_id.is_in(list(runtime_session_ids)))
-        .order_by(InventorySlot.container_kind)
-        .order_by(InventorySlot.slot_key)
-    )
-    for row in rows:
-        found[row["runtime_session_id"]].append(InventorySlotRow.from_row(row))
-    return found
-
-
-async def slot_row(runtime_session_id: str, slot_id: str) -> InventorySlotRow | None:
-    row = (
-        await InventorySlot.select()
-        .where(
-            (InventorySlot.runtime_session_id == runtime_session_id)
-            & (InventorySlot.slot_id == slot_id[:64])
-        )
-        .first()
-    )
-    return InventorySlotRow.from_row(row) if row else None
