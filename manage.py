@@ -152,8 +152,8 @@ async def import_data(path: str, mode: str) -> None:
 async def auth_store(action: str, path: str) -> None:
     from pathlib import Path
 
-    from resolvers.migration.auth_store import export_auth_store, import_auth_store
     from resolvers.migration.errors import MigrationError
+    from resolvers.migration.legacy_auth import export_auth_store, import_auth_store
 
     await check_database()
     if action == "export":

@@ -9,17 +9,14 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from db.tables.migration import DatabaseMigrationImportChunk
-from resolvers import clock
 from resolvers.migration.errors import MigrationError, MigrationErrorCode
 from resolvers.migration.importing import ImportMode, ImportSummary, LineSource, run_import
 from resolvers.migration.operators import require_operator
+from resolvers.migration.store import chunks as store
 from resolvers.principal import Principal
 
 # Bytes of one chunk (UTF-8): with JSON's escaping a request stays under the default
 # MAX_BODY_BYTES (1 MiB).
-Chunk = DatabaseMigrationImportChunk
-
 MAX_CHUNK_BYTES = 384 * 1024
 MAX_CHUNKS = 100_000
 UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -60,37 +57,23 @@ async def put_chunk(
             f"Chunks are at most {MAX_CHUNK_BYTES} bytes.",
             "chunk",
         )
-    others = (
-        await Chunk.select(Chunk.chunk_count, Chunk.operator_identity)
-        .where(Chunk.upload_id == upload_id)
-        .distinct()
-    )
-    if any(row["operator_identity"] != operator for row in others):
+    others = await store.upload_uses(upload_id)
+    if any(other.operator != operator for other in others):
         raise _refused(
             MigrationErrorCode.UPLOAD_ID_INVALID,
             "Another operator uses this upload id.",
             "uploadId",
         )
-    if any(row["chunk_count"] != count for row in others):
+    if any(other.count != count for other in others):
         raise _refused(
             MigrationErrorCode.CHUNK_COUNT_MISMATCH,
             "Earlier chunks of this upload gave another count.",
             "count",
         )
-    await Chunk.insert(
-        Chunk(
-            chunk_key=f"{upload_id}:{index}",
-            upload_id=upload_id,
-            chunk_index=index,
-            chunk_count=count,
-            operator_identity=operator,
-            created_at=clock.now(),
-            chunk=chunk,
-        )
-    ).on_conflict(
-        target=Chunk.chunk_key, action="DO UPDATE", values=[Chunk.chunk, Chunk.created_at]
+    await store.put_chunk(
+        upload_id=upload_id, index=index, count=count, operator=operator, chunk=chunk
     )
-    received = await Chunk.count().where(Chunk.upload_id == upload_id)
+    received = await store.count_chunks(upload_id)
     return ChunkReceipt(upload_id=upload_id, index=index, count=count, received=received)
 
 
@@ -98,12 +81,12 @@ def _chunk_source(upload_id: str, count: int) -> LineSource:
     async def lines() -> AsyncIterator[bytes]:
         carry = b""
         for index in range(count):
-            rows = await Chunk.select(Chunk.chunk).where(Chunk.chunk_key == f"{upload_id}:{index}")
-            if not rows:  # committed (and deleted) by a concurrent commit meanwhile
+            text = await store.chunk_text(upload_id=upload_id, index=index)
+            if text is None:  # committed (and deleted) by a concurrent commit meanwhile
                 raise _refused(
                     MigrationErrorCode.UPLOAD_NOT_FOUND, "The upload was committed.", "uploadId"
                 )
-            parts = (carry + str(rows[0]["chunk"]).encode()).split(b"\n")
+            parts = (carry + text.encode()).split(b"\n")
             carry = parts.pop()
             for part in parts:
                 yield part + b"\n"
@@ -116,15 +99,13 @@ def _chunk_source(upload_id: str, count: int) -> LineSource:
 async def commit_upload(*, viewer: Principal, upload_id: str, mode: ImportMode) -> ImportSummary:
     """Import an upload whose chunks have all arrived, then delete them (same transaction)."""
     operator = await require_operator(viewer)
-    rows = await Chunk.select(Chunk.chunk_index, Chunk.chunk_count).where(
-        (Chunk.upload_id == upload_id) & (Chunk.operator_identity == operator)
-    )
-    if not rows:
+    positions = await store.chunk_positions(upload_id=upload_id, operator=operator)
+    if not positions:
         raise _refused(
             MigrationErrorCode.UPLOAD_NOT_FOUND, "No chunks were put for this upload.", "uploadId"
         )
-    count = int(rows[0]["chunk_count"])
-    missing = sorted(set(range(count)) - {int(row["chunk_index"]) for row in rows})
+    count = positions[0].count
+    missing = sorted(set(range(count)) - {position.index for position in positions})
     if missing:
         raise _refused(
             MigrationErrorCode.CHUNK_MISSING,
@@ -135,19 +116,14 @@ async def commit_upload(*, viewer: Principal, upload_id: str, mode: ImportMode) 
     async def claim() -> None:
         # Locks the upload's rows until the commit: a concurrent commit of the same upload
         # waits, then finds them deleted (UPLOAD_NOT_FOUND).
-        # Raw: the no-op `SET chunk_count = chunk_count` that takes the locks names the column.
-        claimed = await DatabaseMigrationImportChunk.raw(
-            "UPDATE database_migration_import_chunk SET chunk_count = chunk_count "
-            "WHERE upload_id = {} RETURNING chunk_key",
-            upload_id,
-        )
-        if len(claimed) != count:
+        claimed = await store.lock_chunks(upload_id)
+        if claimed != count:
             raise _refused(
                 MigrationErrorCode.UPLOAD_NOT_FOUND, "The upload was committed.", "uploadId"
             )
 
     async def delete_chunks() -> None:
-        await Chunk.delete().where(Chunk.upload_id == upload_id)
+        await store.delete_chunks(upload_id)
 
     return await run_import(
         _chunk_source(upload_id, count), mode=mode, claim=claim, finish=delete_chunks

@@ -16,8 +16,13 @@ from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
 
-from db.tables.auth import UserAccount
 from resolvers.migration.canonical import FORMAT, FORMAT_VERSION, columns_of, dumps, export_value
+from resolvers.migration.store.catalog import (
+    applied_migrations,
+    database_collation,
+    database_engine,
+)
+from resolvers.migration.store.table_rows import table_page
 from resolvers.migration.tables import carried_tables
 
 PAGE_ROWS = 1000
@@ -25,52 +30,32 @@ PAGE_ROWS = 1000
 BYTE_ORDER_COLLATIONS = {"C", "POSIX", "C.UTF-8", "C.utf8", "ucs_basic"}
 
 
-async def applied_migrations() -> list[str]:
-    """The schema's version: every applied migration as `app:id`, sorted."""
-    # Raw: Piccolo's own `migration` table, which has no Table class among ours.
-    rows = await UserAccount.raw("SELECT app_name, name FROM migration")
-    return sorted(f"{row['app_name']}:{row['name']}" for row in rows)
-
-
 async def key_collation() -> str:
     """What makes PostgreSQL order text keys by bytes, like SQLite: nothing when the
     database's collation already does (then the primary key's index serves the pages)."""
-    if not isinstance(UserAccount._meta.db, PostgresEngine):
+    if not isinstance(database_engine(), PostgresEngine):
         return ""
-    # Raw: PostgreSQL's catalog (pg_database), which has no Table class.
-    rows = await UserAccount.raw(
-        "SELECT datcollate FROM pg_database WHERE datname = current_database()"
-    )
-    return "" if rows and rows[0]["datcollate"] in BYTE_ORDER_COLLATIONS else ' COLLATE "C"'
+    return "" if await database_collation() in BYTE_ORDER_COLLATIONS else ' COLLATE "C"'
 
 
 async def table_rows(table: Any, collation: str) -> AsyncIterator[dict[str, Any]]:
     """The table's rows in canonical form, by primary key, one keyset page at a time."""
-    name = table._meta.tablename
     columns = columns_of(table)
-    primary = table._meta.primary_key
-    key = f'"{primary._meta.db_column_name}"'
-    ordered = key + (collation if primary.value_type is str else "")
-    selected = ", ".join(f'"{column._meta.db_column_name}"' for column in columns)
-    query = f'SELECT {selected} FROM "{name}"'
+    names = [str(column._meta.db_column_name) for column in columns]
+    key = table._meta.primary_key._meta.db_column_name
     after: Any = None
     while True:
-        bound = f" WHERE {ordered} > {{}}" if after is not None else ""
-        # Raw: the keyset order takes an optional `COLLATE "C"`, which the builder cannot add.
-        rows = await table.raw(
-            f"{query}{bound} ORDER BY {ordered} LIMIT {PAGE_ROWS}",
-            *([after] if after is not None else []),
+        rows = await table_page(
+            table, columns=names, collation=collation, after=after, limit=PAGE_ROWS
         )
         for row in rows:
             yield {
-                str(column._meta.db_column_name): export_value(
-                    column, row[column._meta.db_column_name]
-                )
-                for column in columns
+                name: export_value(column, row[name])
+                for column, name in zip(columns, names, strict=True)
             }
         if len(rows) < PAGE_ROWS:
             return
-        after = rows[-1][primary._meta.db_column_name]
+        after = rows[-1][key]
 
 
 async def export_lines() -> AsyncIterator[bytes]:

@@ -22,12 +22,12 @@ import orjson
 
 from db.errors import is_rejected_row
 from db.serving import ServerRunning, exclusive_import_lock
-from db.tables.auth import UserAccount
 from db.transactions import write_transaction
 from resolvers.migration.canonical import FORMAT, FORMAT_VERSION, columns_of, import_value
 from resolvers.migration.errors import MigrationError, MigrationErrorCode
-from resolvers.migration.export import applied_migrations
 from resolvers.migration.read_models import rebuild_read_models
+from resolvers.migration.store.catalog import applied_migrations, database_engine
+from resolvers.migration.store.table_rows import holds_rows, insert_batch
 from resolvers.migration.tables import carried_tables
 from subscriptions.bus import publish
 from subscriptions.channels import MIGRATION_RESYNC
@@ -120,8 +120,7 @@ async def verify(source: LineSource) -> dict[str, Any]:
 async def insert_rows(table: Any, rows: list[dict[str, Any]], mode: ImportMode) -> None:
     columns = columns_of(table)
     names = [str(column._meta.db_column_name) for column in columns]
-    key = str(table._meta.primary_key._meta.db_column_name)
-    values: list[Any] = []
+    values: list[list[Any]] = []
     for row in rows:
         if sorted(row) != names:
             raise _refused(
@@ -129,26 +128,18 @@ async def insert_rows(table: Any, rows: list[dict[str, Any]], mode: ImportMode) 
                 f"A row of {table._meta.tablename} does not have the table's columns.",
             )
         try:
-            values.extend(
-                import_value(column, row[name]) for column, name in zip(columns, names, strict=True)
+            values.append(
+                [
+                    import_value(column, row[name])
+                    for column, name in zip(columns, names, strict=True)
+                ]
             )
         except (TypeError, ValueError):
             raise _refused(
                 MigrationErrorCode.FORMAT_INVALID,
                 f"A row of {table._meta.tablename} holds a value of the wrong type.",
             ) from None
-    placeholders = "(" + ", ".join("{}" for _ in names) + ")"
-    statement = (
-        f'INSERT INTO "{table._meta.tablename}" ('
-        + ", ".join(f'"{name}"' for name in names)
-        + ") VALUES "
-        + ", ".join(placeholders for _ in rows)
-    )
-    if mode is ImportMode.UPSERT:
-        updates = ", ".join(f'"{name}" = excluded."{name}"' for name in names if name != key)
-        statement += f' ON CONFLICT ("{key}") DO UPDATE SET {updates}'
-    # Raw: a multi-row VALUES batch of any carried table, of values already in column form.
-    await table.raw(statement, *values)
+    await insert_batch(table, columns=names, rows=values, upsert=mode is ImportMode.UPSERT)
 
 
 async def _apply(
@@ -159,7 +150,7 @@ async def _apply(
     tables = {str(t._meta.tablename): t for t in carried_tables()}
     if mode is ImportMode.EMPTY:
         for name in tables:
-            if await tables[name].exists():
+            if await holds_rows(tables[name]):
                 raise _refused(
                     MigrationErrorCode.TARGET_NOT_EMPTY,
                     f"Table {name} holds rows: import with UPSERT, or into an empty database.",
@@ -212,7 +203,7 @@ async def run_import(
     row the database refuses (ROW_REJECTED); then nothing was written.
     """
     mode = ImportMode(mode)
-    engine = UserAccount._meta.db
+    engine = database_engine()
     try:
         with exclusive_import_lock(engine):
             manifest = await verify(source)

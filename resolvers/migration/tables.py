@@ -151,3 +151,8 @@ def carried_tables() -> list[type[Table]]:
         raise RuntimeError(f"tables not classified for export: {', '.join(missing)}")
     tables = [t for t in project_tables() if t._meta.tablename in CARRIED]
     return sorted(tables, key=lambda t: str(t._meta.tablename))
+
+
+def table_named(name: str) -> type[Table]:
+    """The project's table named `name`."""
+    return next(t for t in project_tables() if t._meta.tablename == name)

@@ -13,8 +13,8 @@ from db.tables.auth import AuthIdentity, RefreshSession, UserAccount
 from db.tables.migration import AuthStoreSnapshot
 from resolvers.auth.password_signin import login_with_password
 from resolvers.auth.passwords import hash_password
-from resolvers.migration.auth_store import export_auth_store, import_auth_store
 from resolvers.migration.errors import MigrationError, MigrationErrorCode
+from resolvers.migration.legacy_auth import export_auth_store, import_auth_store
 from tests.factories.auth import make_user
 from tests.factories.migration import row_counts
 from tests.fixtures import truncate_all

@@ -11,7 +11,7 @@ import pytest
 
 import manage
 from resolvers.migration import export as export_module
-from resolvers.migration.export import applied_migrations
+from resolvers.migration.store.catalog import applied_migrations
 from resolvers.migration.tables import CARRIED
 from tests.factories.auth import make_user
 from tests.factories.economy import make_admin

@@ -17,21 +17,21 @@ import orjson
 from piccolo.table import Table
 
 from db.errors import is_rejected_row
-from db.tables.auth import AuthIdentity, RefreshSession, UserAccount
-from db.tables.migration import AuthStoreSnapshot
 from db.transactions import write_transaction
-from resolvers import clock
 from resolvers.migration.canonical import columns_of, dumps
 from resolvers.migration.errors import MigrationError, MigrationErrorCode
 from resolvers.migration.export import key_collation, table_rows
 from resolvers.migration.importing import ImportMode, insert_rows
+from resolvers.migration.store.auth_snapshot import keep_snapshot
+from resolvers.migration.tables import table_named
 
 SNAPSHOT_ID = "default"
 STORE_VERSION = 1
-SECTIONS: tuple[tuple[str, type[Table]], ...] = (
-    ("users", UserAccount),
-    ("identities", AuthIdentity),
-    ("refreshSessions", RefreshSession),
+# Each section of the document and the auth table whose rows it holds.
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("users", "user_account"),
+    ("identities", "auth_identity"),
+    ("refreshSessions", "refresh_session"),
 )
 
 
@@ -76,24 +76,19 @@ async def import_auth_store(document: bytes) -> AuthStoreSummary:
         raise _invalid("The document is not JSON.") from None
     if not isinstance(parsed, dict) or parsed.get("version") != STORE_VERSION:
         raise _invalid(f"The document must be an object with version {STORE_VERSION}.")
-    sections = {name: _rows(name, table, parsed.get(name, [])) for name, table in SECTIONS}
+    sections = {
+        name: _rows(name, table_named(table), parsed.get(name, [])) for name, table in SECTIONS
+    }
     canonical = dumps(parsed).decode().rstrip("\n")
     try:
         async with write_transaction():
             for name, table in SECTIONS:
                 rows = sections[name]
                 for start in range(0, len(rows), 200):
-                    await insert_rows(table, rows[start : start + 200], ImportMode.UPSERT)
-            # Raw: the `DO UPDATE … WHERE` compares with `excluded`, which on_conflict cannot.
-            await AuthStoreSnapshot.raw(
-                "INSERT INTO auth_store_snapshot (snapshot_id, snapshot_json, updated_at) "
-                "VALUES ({}, {}, {}) ON CONFLICT (snapshot_id) DO UPDATE SET "
-                "snapshot_json = excluded.snapshot_json, updated_at = excluded.updated_at "
-                "WHERE auth_store_snapshot.snapshot_json <> excluded.snapshot_json",
-                SNAPSHOT_ID,
-                canonical,
-                clock.now(),
-            )
+                    await insert_rows(
+                        table_named(table), rows[start : start + 200], ImportMode.UPSERT
+                    )
+            await keep_snapshot(snapshot_id=SNAPSHOT_ID, document=canonical)
     except MigrationError as error:
         raise _invalid(error.message) from None
     except Exception as error:
@@ -117,6 +112,6 @@ async def export_auth_store() -> bytes:
     for name, table in SECTIONS:
         document[name] = [
             {camel(key): value for key, value in row.items()}
-            async for row in table_rows(table, collation)
+            async for row in table_rows(table_named(table), collation)
         ]
     return dumps(document)
