@@ -11,7 +11,7 @@
   its finishing transaction.
 Every function here runs inside the run's transaction; the statements on the profile's and
 the economy's tables are theirs (`resolvers/profile/played_store.py`,
-`resolvers/economy/store.py`).
+`resolvers/economy/store/wallet.py`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from db.tables.runs import RunsPlayRecord
-from resolvers.economy.store import add_play_time, lock_dashboard
+from resolvers.economy.store.wallet import add_play_time, lock_dashboard
 from resolvers.errors import NotFound
 from resolvers.gallery.errors import GalleryError
 from resolvers.gallery.model import entry_key

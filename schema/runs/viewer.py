@@ -9,7 +9,7 @@ from typing import Annotated
 import strawberry
 
 from resolvers.auth.rows import UserAccountRow
-from resolvers.economy.store import total_play_time_ms
+from resolvers.economy.store.wallet import total_play_time_ms
 from resolvers.gallery.play_types import PlayType
 from resolvers.profile.played_store import PlayedWorkRow, played_works_of
 from resolvers.runs import reading
