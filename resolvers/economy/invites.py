@@ -13,19 +13,19 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import orjson
 
 from db.errors import is_unique_violation
-from db.tables.economy import ProfileInviteCode
 from db.transactions import write_transaction
 from resolvers import clock
+from resolvers.auth.public_users import public_users_by_ids
 from resolvers.auth.user_tags import clean_tags, merge_user_tags
-from resolvers.economy import codes_store as store
 from resolvers.economy.errors import EconomyError, EconomyErrorCode
 from resolvers.economy.model import InviteCode, Referral
+from resolvers.economy.store import invites as store
 from resolvers.economy.wallet import LedgerSource, apply_wallet_change
 from resolvers.errors import BadUserInput
 from resolvers.pagination import Page
@@ -147,7 +147,13 @@ async def on_user_registered(*, user_id: str, invite_code: str | None) -> None:
 
 async def referrals(*, user_id: str, first: int | None, after: str | None) -> Page[Referral]:
     """Users the viewer invited, newest first, with their public profiles (2 statements)."""
-    return await store.referral_page(user_id=user_id, first=first, after=after)
+    page = await store.referral_page(user_id=user_id, first=first, after=after)
+    invitees = await public_users_by_ids([item.invitee_user_id for item in page.items])
+    return Page(
+        items=[replace(item, invitee=invitees.get(item.invitee_user_id)) for item in page.items],
+        cursors=page.cursors,
+        has_next_page=page.has_next_page,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,15 +193,12 @@ async def upsert_admin_invite_code(*, viewer: Principal, code: AdminInviteCodeIn
             if holder is not None and holder != owner:
                 raise _refuse(EconomyErrorCode.INVITE_CODE_TAKEN, "A user already owns this code.")
             return await store.upsert_admin_invite_code(
-                ProfileInviteCode(
-                    user_id=owner,
-                    invite_code=name,
-                    metadata_json=metadata,
-                    created_at=now,
-                    updated_at=now,
-                    starts_at=code.starts_at,
-                    expires_at=code.expires_at,
-                )
+                owner=owner,
+                code=name,
+                metadata_json=metadata,
+                starts_at=code.starts_at,
+                expires_at=code.expires_at,
+                now=now,
             )
     except Exception as error:
         if is_unique_violation(error):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from resolvers.economy import store
 from resolvers.economy.model import LedgerEntry
+from resolvers.economy.store import wallet as store
 from resolvers.pagination import Page
 
 

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from resolvers import clock
-from resolvers.economy import store
 from resolvers.economy.model import MembershipRecord
 from resolvers.economy.products import TIER_RANK, MembershipTier
+from resolvers.economy.store import membership as store
 
 # Compare-and-set rounds before giving up (each lost round means another order won).
 MAX_ROUNDS = 20
@@ -65,7 +65,7 @@ async def extend_membership(*, user_id: str, tier: MembershipTier, days: int) ->
             if await store.create_membership(
                 user_id=user_id,
                 status=MembershipStatus.ACTIVE.value,
-                tier=tier,
+                tier=tier.value,
                 now=now,
                 expires_at=expires_at,
             ):

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.tables.economy import ProfileRechargeOrder
 from db.transactions import write_transaction
 from resolvers import clock
-from resolvers.economy import store
 from resolvers.economy.errors import EconomyError, EconomyErrorCode
 from resolvers.economy.membership import extend_membership
 from resolvers.economy.model import OrderStatus as OrderStatus  # re-exported
 from resolvers.economy.model import RechargeOrder
 from resolvers.economy.products import MembershipTier, ProductKind, product
+from resolvers.economy.store import orders as store
 from resolvers.economy.wallet import LedgerSource, apply_wallet_change
 from resolvers.ids import new_id
 from resolvers.pagination import Page
@@ -43,22 +42,19 @@ async def create_order(
             field="paymentChannel",
         )
     now = clock.now()
-    order = ProfileRechargeOrder(
-        order_id=new_id(),
-        user_id=user_id,
-        product_id=item.product_id,
-        product_title=item.title,
-        kind=item.kind.value,
-        amount_cents=item.amount_cents,
-        status=OrderStatus.PENDING.value,
-        payment_channel=payment_channel,
-        paid_at=None,
-        created_at=now,
-        points_delta=item.points,
-        membership_expires_at=None,
-    )
     async with write_transaction():
-        return await store.insert_order(order)
+        return await store.insert_order(
+            order_id=new_id(),
+            user_id=user_id,
+            product_id=item.product_id,
+            product_title=item.title,
+            kind=item.kind.value,
+            amount_cents=item.amount_cents,
+            status=OrderStatus.PENDING.value,
+            payment_channel=payment_channel,
+            points_delta=item.points,
+            now=now,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +87,7 @@ async def confirm_order(*, viewer: Principal, order_id: str) -> Confirmation:
                     tier=item.tier or MembershipTier.MONTHLY,
                     days=item.membership_days,
                 )
-                await store.set_order_membership_expiry(order_id, expires_at)
+                await store.set_order_membership_expiry(order_id=order_id, expires_at=expires_at)
     row = await store.order_by_id(order_id)
     if row is None:
         raise EconomyError(EconomyErrorCode.ORDER_NOT_FOUND, "No such order.", field="orderId")

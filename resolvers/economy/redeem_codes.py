@@ -22,14 +22,13 @@ from datetime import datetime, timedelta
 
 import orjson
 
-from db.tables.economy import ProfileRedeemCode
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.auth.public_users import known_user_ids
-from resolvers.economy import codes_store as store
 from resolvers.economy.errors import EconomyError, EconomyErrorCode
 from resolvers.economy.model import RedeemCode
 from resolvers.economy.model import RedeemCodeMode as RedeemCodeMode  # re-exported
+from resolvers.economy.store import redeem_codes as store
 from resolvers.economy.wallet import LedgerSource, apply_wallet_change
 from resolvers.pagination import Page
 from resolvers.principal import Principal
@@ -81,18 +80,14 @@ async def upsert_redeem_code(*, viewer: Principal, code: RedeemCodeInput) -> Red
             if missing:
                 raise _invalid(f"Unknown users: {', '.join(sorted(missing))}.", "allowedUserIds")
         return await store.upsert_redeem_code(
-            ProfileRedeemCode(
-                code=name,
-                mode=code.mode.value,
-                reward_points=code.reward_points,
-                max_uses=code.max_uses,
-                global_used_count=0,
-                enabled=code.enabled,
-                allowed_user_ids=orjson.dumps(allowed).decode(),
-                created_by=admin_id,
-                created_at=now,
-                updated_at=now,
-            )
+            code=name,
+            mode=code.mode.value,
+            reward_points=code.reward_points,
+            max_uses=code.max_uses,
+            enabled=code.enabled,
+            allowed_user_ids=orjson.dumps(allowed).decode(),
+            created_by=admin_id,
+            now=now,
         )
 
 

@@ -12,16 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from db.tables.economy import ProfileTaskConfig, ProfileTaskRewardClaim
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.analytics.calendar import day_key_of, week_start_day_key
 from resolvers.analytics.scopes import EVENT_KEY, EVENT_KEY_RULE, TrackingScope
-from resolvers.economy import tasks_store as store
 from resolvers.economy.errors import EconomyError, EconomyErrorCode
 from resolvers.economy.model import TaskConfig
 from resolvers.economy.model import TaskCycle as TaskCycle  # re-exported
 from resolvers.economy.model import TaskStatus as TaskStatus  # re-exported
+from resolvers.economy.store import tasks as store
 from resolvers.economy.wallet import LedgerSource, apply_wallet_change
 from resolvers.principal import Principal
 
@@ -83,22 +82,18 @@ async def upsert_task_config(*, viewer: Principal, config: TaskConfigInput) -> T
     now = clock.now()
     async with write_transaction():
         return await store.upsert_config(
-            ProfileTaskConfig(
-                task_id=config.task_id,
-                title=config.title.strip(),
-                description=config.description,
-                event_key=config.event_key,
-                cycle=config.cycle.value,
-                scope_kind=config.scope_kind.value,
-                threshold=config.threshold,
-                reward_points=config.reward_points,
-                enabled=config.enabled,
-                sort_order=config.sort_order,
-                created_by=admin_id,
-                created_at=now,
-                updated_by=admin_id,
-                updated_at=now,
-            )
+            task_id=config.task_id,
+            title=config.title.strip(),
+            description=config.description,
+            event_key=config.event_key,
+            cycle=config.cycle.value,
+            scope_kind=config.scope_kind.value,
+            threshold=config.threshold,
+            reward_points=config.reward_points,
+            enabled=config.enabled,
+            sort_order=config.sort_order,
+            admin_id=admin_id,
+            now=now,
         )
 
 
@@ -205,15 +200,13 @@ async def claim_task_reward(*, viewer: Principal, task_id: str) -> TaskClaim:
             )
         ledger_id = f"task-reward:{claim_id}"
         inserted = await store.insert_claim(
-            ProfileTaskRewardClaim(
-                claim_id=claim_id,
-                user_id=user_id,
-                task_id=task_id,
-                day_key=cycle_key,
-                reward_points=config.reward_points,
-                wallet_ledger_id=ledger_id,
-                claimed_at=clock.now(),
-            )
+            claim_id=claim_id,
+            user_id=user_id,
+            task_id=task_id,
+            day_key=cycle_key,
+            reward_points=config.reward_points,
+            wallet_ledger_id=ledger_id,
+            now=clock.now(),
         )
         if not inserted:
             raise EconomyError(

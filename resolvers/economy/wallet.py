@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from db.transactions import write_transaction
 from resolvers import clock
-from resolvers.economy import store
 from resolvers.economy.errors import EconomyError, EconomyErrorCode
 from resolvers.economy.model import LedgerSource as LedgerSource  # re-exported
+from resolvers.economy.store import wallet as store
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ async def apply_wallet_change(
             raise EconomyError(
                 EconomyErrorCode.INSUFFICIENT_BALANCE, "Not enough points.", field="amount"
             )
-        await store.set_balance_after(ledger_id, balance)
+        await store.set_balance_after(ledger_id=ledger_id, balance=balance)
     return WalletChange(ledger_id=ledger_id, applied=True, balance=balance)
 
 

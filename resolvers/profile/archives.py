@@ -9,16 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from db.tables.profile import ProfileSaveArchive
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.errors import NotFound
 from resolvers.ids import new_id
 from resolvers.pagination import Page
 from resolvers.principal import Principal
-from resolvers.profile import checks, store
+from resolvers.profile import checks
 from resolvers.profile.model import ArchiveSlot, Snapshot
 from resolvers.profile.snapshot import BOTTOM_TAB_MAX, write_snapshot
+from resolvers.profile.store import archives as store
 
 WORLD_KEY_MAX = 160
 ID_MAX = 64
@@ -52,34 +52,33 @@ async def save_archive(*, viewer: Principal, archive: ArchiveInput) -> ArchiveSl
     )
     game, story = checks.state(archive.game_state, archive.current_story)
     now = clock.now()
-    row = ProfileSaveArchive(
-        archive_id=new_id(),
-        user_id=user_id,
-        world_key=world_key,
-        owner_user_id=checks.optional_text(
-            archive.owner_user_id, field="ownerUserId", maximum=ID_MAX
-        ),
-        profile_id=checks.optional_text(archive.profile_id, field="profileId", maximum=ID_MAX),
-        world_type=checks.optional_text(
-            archive.world_type, field="worldType", maximum=WORLD_TYPE_MAX
-        ),
-        world_name=checks.text(
-            archive.world_name, field="worldName", maximum=NAME_MAX, required=True
-        ),
-        subtitle=checks.text(archive.subtitle, field="subtitle", maximum=SUBTITLE_MAX),
-        summary_text=checks.text(archive.summary_text, field="summaryText", maximum=SUMMARY_MAX),
-        cover_image_src=checks.optional_text(
-            archive.cover_image_src, field="coverImageSrc", maximum=URL_MAX
-        ),
-        saved_at=now,
-        bottom_tab=checks.text(archive.bottom_tab, field="bottomTab", maximum=BOTTOM_TAB_MAX),
-        game_state_json=game,
-        current_story_json=story,
-        created_at=now,
-        updated_at=now,
+    owner_user_id = checks.optional_text(archive.owner_user_id, field="ownerUserId", maximum=ID_MAX)
+    profile_id = checks.optional_text(archive.profile_id, field="profileId", maximum=ID_MAX)
+    world_type = checks.optional_text(archive.world_type, field="worldType", maximum=WORLD_TYPE_MAX)
+    world_name = checks.text(archive.world_name, field="worldName", maximum=NAME_MAX, required=True)
+    subtitle = checks.text(archive.subtitle, field="subtitle", maximum=SUBTITLE_MAX)
+    summary_text = checks.text(archive.summary_text, field="summaryText", maximum=SUMMARY_MAX)
+    cover_image_src = checks.optional_text(
+        archive.cover_image_src, field="coverImageSrc", maximum=URL_MAX
     )
+    bottom_tab = checks.text(archive.bottom_tab, field="bottomTab", maximum=BOTTOM_TAB_MAX)
     async with write_transaction():
-        return await store.upsert_archive(row)
+        return await store.upsert_archive(
+            archive_id=new_id(),
+            user_id=user_id,
+            world_key=world_key,
+            owner_user_id=owner_user_id,
+            profile_id=profile_id,
+            world_type=world_type,
+            world_name=world_name,
+            subtitle=subtitle,
+            summary_text=summary_text,
+            cover_image_src=cover_image_src,
+            bottom_tab=bottom_tab,
+            game_state_json=game,
+            current_story_json=story,
+            now=now,
+        )
 
 
 async def archives(*, user_id: str, first: int | None, after: str | None) -> Page[ArchiveSlot]:

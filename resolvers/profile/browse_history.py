@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.tables.profile import UserBrowseHistory
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.ids import new_id
 from resolvers.pagination import Page
 from resolvers.principal import Principal
-from resolvers.profile import checks, store
+from resolvers.profile import checks
 from resolvers.profile.model import BrowseThemeMode, VisitedWorld
+from resolvers.profile.store import history as store
 
 ID_MAX = 64
 NAME_MAX = 128
@@ -37,31 +37,33 @@ async def record_visit(*, viewer: Principal, visit: BrowseVisit) -> VisitedWorld
     """Upsert the (owner, profile) row of the viewer with `visited_at` = now."""
     user_id = viewer.require_user()
     now = clock.now()
-    row = UserBrowseHistory(
-        browse_history_id=new_id(),
-        user_id=user_id,
-        owner_user_id=checks.text(
-            visit.owner_user_id, field="ownerUserId", maximum=ID_MAX, required=True
-        ),
-        profile_id=checks.text(visit.profile_id, field="profileId", maximum=ID_MAX, required=True),
-        world_name=checks.text(
-            visit.world_name, field="worldName", maximum=NAME_MAX, required=True
-        ),
-        subtitle=checks.text(visit.subtitle, field="subtitle", maximum=SUBTITLE_MAX),
-        summary_text=checks.text(visit.summary_text, field="summaryText", maximum=SUMMARY_MAX),
-        cover_image_src=checks.optional_text(
-            visit.cover_image_src, field="coverImageSrc", maximum=URL_MAX
-        ),
-        theme_mode=visit.theme_mode.value,
-        author_display_name=checks.text(
-            visit.author_display_name, field="authorDisplayName", maximum=AUTHOR_MAX
-        ),
-        visited_at=now,
-        created_at=now,
-        updated_at=now,
+    owner_user_id = checks.text(
+        visit.owner_user_id, field="ownerUserId", maximum=ID_MAX, required=True
+    )
+    profile_id = checks.text(visit.profile_id, field="profileId", maximum=ID_MAX, required=True)
+    world_name = checks.text(visit.world_name, field="worldName", maximum=NAME_MAX, required=True)
+    subtitle = checks.text(visit.subtitle, field="subtitle", maximum=SUBTITLE_MAX)
+    summary_text = checks.text(visit.summary_text, field="summaryText", maximum=SUMMARY_MAX)
+    cover_image_src = checks.optional_text(
+        visit.cover_image_src, field="coverImageSrc", maximum=URL_MAX
+    )
+    author_display_name = checks.text(
+        visit.author_display_name, field="authorDisplayName", maximum=AUTHOR_MAX
     )
     async with write_transaction():
-        return await store.upsert_visit(row)
+        return await store.upsert_visit(
+            browse_history_id=new_id(),
+            user_id=user_id,
+            owner_user_id=owner_user_id,
+            profile_id=profile_id,
+            world_name=world_name,
+            subtitle=subtitle,
+            summary_text=summary_text,
+            cover_image_src=cover_image_src,
+            theme_mode=visit.theme_mode.value,
+            author_display_name=author_display_name,
+            now=now,
+        )
 
 
 async def browse_history(

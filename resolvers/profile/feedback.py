@@ -9,16 +9,15 @@ from __future__ import annotations
 import orjson
 import phonenumbers
 
-from db.tables.profile import ProfileFeedbackSubmission
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.ids import new_id
 from resolvers.pagination import Page
 from resolvers.principal import Principal
-from resolvers.profile import feedback_store as store
 from resolvers.profile.errors import ProfileError, ProfileErrorCode
 from resolvers.profile.evidence import decode_images
 from resolvers.profile.model import Feedback, FeedbackStatus
+from resolvers.profile.store import feedback as store
 from settings import get_settings
 
 DESCRIPTION_MAX = 2000
@@ -64,16 +63,13 @@ async def submit_feedback(
     }
     async with write_transaction():
         await store.insert_feedback(
-            ProfileFeedbackSubmission(
-                feedback_id=feedback_id,
-                user_id=user_id,
-                description=text,
-                contact_phone=phone,
-                evidence_json=orjson.dumps(stored).decode(),
-                status=FeedbackStatus.SUBMITTED.value,
-                created_at=now,
-                updated_at=now,
-            )
+            feedback_id=feedback_id,
+            user_id=user_id,
+            description=text,
+            contact_phone=phone,
+            evidence_json=orjson.dumps(stored).decode(),
+            status=FeedbackStatus.SUBMITTED.value,
+            now=now,
         )
     return Feedback(
         feedback_id=feedback_id,

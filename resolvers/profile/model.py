@@ -1,5 +1,5 @@
 """The profile rows handed to the schema: settings, snapshot, visited worlds, save slots,
-feedback."""
+feedback, played works."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from resolvers.profile.checks import loaded
+from resolvers.gallery.play_types import PlayType
+from resolvers.profile.checks import dumps, loaded
 
 
 class PlatformTheme(StrEnum):
@@ -141,6 +142,20 @@ class ArchiveState:
     game_state_json: str
     current_story_json: str | None
 
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> ArchiveState:
+        story = row["current_story_json"]
+        return cls(
+            bottom_tab=row["bottom_tab"],
+            game_state_json=_json_text(row["game_state_json"]),
+            current_story_json=_json_text(story) if story is not None else None,
+        )
+
+
+def _json_text(value: Any) -> str:
+    # Read without load_json, JSON columns come back as their text on both engines.
+    return value if isinstance(value, str) else dumps(value)
+
 
 @dataclass(frozen=True, slots=True)
 class EvidenceMeta:
@@ -187,4 +202,33 @@ class Feedback:
             evidence=tuple(EvidenceMeta.from_meta(item) for item in meta),
             created_at=row["created_at"],
             updated_at=row["updated_at"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PlayedWorkRow:
+    """A work the user played in PLAY runs (`profile_played_world`)."""
+
+    played_world_id: str
+    world_key: str
+    world_type: PlayType
+    profile_id: str
+    world_title: str
+    world_subtitle: str
+    first_played_at: datetime
+    last_played_at: datetime
+    last_observed_play_time_ms: int
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> PlayedWorkRow:
+        return cls(
+            played_world_id=row["played_world_id"],
+            world_key=row["world_key"],
+            world_type=PlayType(row["world_type"]),
+            profile_id=row["profile_id"],
+            world_title=row["world_title"],
+            world_subtitle=row["world_subtitle"],
+            first_played_at=row["first_played_at"],
+            last_played_at=row["last_played_at"],
+            last_observed_play_time_ms=int(row["last_observed_play_time_ms"]),
         )

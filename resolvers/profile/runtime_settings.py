@@ -7,9 +7,9 @@ import math
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.principal import Principal
-from resolvers.profile import store
 from resolvers.profile.errors import ProfileError, ProfileErrorCode
 from resolvers.profile.model import PlatformTheme, RuntimeSettings
+from resolvers.profile.store import runtime as store
 
 DEFAULT_MUSIC_VOLUME = 0.5
 DEFAULT_THEME = PlatformTheme.LIGHT

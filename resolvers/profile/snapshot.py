@@ -7,8 +7,9 @@ from typing import Any
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.principal import Principal
-from resolvers.profile import checks, store
+from resolvers.profile import checks
 from resolvers.profile.model import Snapshot
+from resolvers.profile.store import runtime as store
 
 BOTTOM_TAB_MAX = 32
 

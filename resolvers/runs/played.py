@@ -10,8 +10,8 @@
 - Play time: `profile_dashboard_state.total_play_time_ms` grows by the run's elapsed time in
   its finishing transaction.
 Every function here runs inside the run's transaction; the statements on the profile's and
-the economy's tables are theirs (`resolvers/profile/played_store.py`,
-`resolvers/economy/store.py`).
+the economy's tables are theirs (`resolvers/profile/store/played.py`,
+`resolvers/economy/store/wallet.py`).
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from db.tables.runs import RunsPlayRecord
-from resolvers.economy.store import add_play_time, lock_dashboard
+from resolvers.economy.store.wallet import add_play_time, lock_dashboard
 from resolvers.errors import NotFound
 from resolvers.gallery.errors import GalleryError
 from resolvers.gallery.model import entry_key
 from resolvers.gallery.publishing import record_play
 from resolvers.ids import new_id
-from resolvers.profile.played_store import record_play_time, record_played
+from resolvers.profile.store.played import record_play_time, record_played
 from resolvers.runs.model import PLAY_COUNT_WINDOW_SECONDS, Run
 from resolvers.runs.rules import PlayableWork
 

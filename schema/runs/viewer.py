@@ -9,9 +9,10 @@ from typing import Annotated
 import strawberry
 
 from resolvers.auth.rows import UserAccountRow
-from resolvers.economy.store import total_play_time_ms
+from resolvers.economy.store.wallet import total_play_time_ms
 from resolvers.gallery.play_types import PlayType
-from resolvers.profile.played_store import PlayedWorkRow, played_works_of
+from resolvers.profile.model import PlayedWorkRow
+from resolvers.profile.store.played import played_works_of
 from resolvers.runs import reading
 from resolvers.runs.model import RunStatus
 from schema.context import Info

@@ -1,36 +1,21 @@
-"""The wallet, dashboard, ledger, membership and order statements of the economy.
+"""The wallet's statements: ledger rows and the dashboard row (balance, play time, the
+per-user lock).
 
-Every write here is one conditional statement (a claimed key, a guarded update, a
-compare-and-set), so callers keep their guarantees under concurrency on both engines; all
-run inside the caller's `write_transaction()`.
+Every write here is one conditional statement (a claimed key, a guarded update, an upsert),
+so callers keep their guarantees under concurrency on both engines; all run inside the
+caller's `write_transaction()`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from db.tables.economy import (
-    ProfileDashboardState,
-    ProfileMembership,
-    ProfileRechargeOrder,
-    ProfileWalletLedger,
-)
-from resolvers.economy.model import (
-    LedgerEntry,
-    LedgerSource,
-    MembershipRecord,
-    OrderStatus,
-    RechargeOrder,
-)
-from resolvers.economy.products import MembershipTier
+from db.tables.economy import ProfileDashboardState, ProfileWalletLedger
+from resolvers.economy.model import LedgerEntry, LedgerSource
 from resolvers.pagination import Page, keyset_page
 
 Dashboard = ProfileDashboardState
 Ledger = ProfileWalletLedger
-Membership = ProfileMembership
-Order = ProfileRechargeOrder
-
-# Wallet ----------------------------------------------------------------------------------
 
 
 async def claim_ledger_id(
@@ -55,7 +40,8 @@ async def claim_ledger_id(
     return bool(claimed)
 
 
-async def set_balance_after(ledger_id: str, balance: int) -> None:
+async def set_balance_after(*, ledger_id: str, balance: int) -> None:
+    """Record the balance after the move on ledger row `ledger_id`."""
     await Ledger.update({Ledger.balance_after: balance}).where(Ledger.wallet_ledger_id == ledger_id)
 
 
@@ -120,6 +106,7 @@ async def debit_balance(*, user_id: str, delta: int, now: datetime) -> int | Non
 
 
 async def balance_of(user_id: str) -> int:
+    """The user's balance (0 without a dashboard row)."""
     row = (
         await Dashboard.select(Dashboard.wallet_balance).where(Dashboard.user_id == user_id).first()
     )
@@ -127,6 +114,7 @@ async def balance_of(user_id: str) -> int:
 
 
 async def ledger_page(*, user_id: str, first: int | None, after: str | None) -> Page[LedgerEntry]:
+    """The user's ledger rows, newest first (ties broken by id)."""
     page = await keyset_page(
         Ledger,
         Ledger.created_at,
@@ -137,106 +125,6 @@ async def ledger_page(*, user_id: str, first: int | None, after: str | None) -> 
     )
     return Page(
         items=[LedgerEntry.from_row(row) for row in page.items],
-        cursors=page.cursors,
-        has_next_page=page.has_next_page,
-    )
-
-
-# Membership ------------------------------------------------------------------------------
-
-
-async def membership_row(user_id: str) -> MembershipRecord | None:
-    row = await Membership.select().where(Membership.user_id == user_id).first()
-    return MembershipRecord.from_row(row) if row is not None else None
-
-
-async def create_membership(
-    *, user_id: str, status: str, tier: MembershipTier, now: datetime, expires_at: datetime
-) -> bool:
-    """Insert the user's membership; False when a concurrent order created it first."""
-    created = await (
-        Membership.insert(
-            Membership(
-                user_id=user_id,
-                status=status,
-                tier=tier.value,
-                started_at=now,
-                expires_at=expires_at,
-                updated_at=now,
-            )
-        )
-        .on_conflict(target=Membership.user_id, action="DO NOTHING")
-        .returning(Membership.user_id)
-        .run()
-    )
-    return bool(created)
-
-
-async def move_membership(
-    *,
-    user_id: str,
-    read_expires_at: datetime,
-    status: str,
-    tier: str,
-    started_at: datetime,
-    expires_at: datetime,
-    now: datetime,
-) -> bool:
-    """Compare-and-set on the expiry read before: False when another order moved it."""
-    moved = await (
-        Membership.update(
-            {
-                Membership.status: status,
-                Membership.tier: tier,
-                Membership.started_at: started_at,
-                Membership.expires_at: expires_at,
-                Membership.updated_at: now,
-            }
-        )
-        .where((Membership.user_id == user_id) & (Membership.expires_at == read_expires_at))
-        .returning(Membership.user_id)
-    )
-    return bool(moved)
-
-
-# Orders ----------------------------------------------------------------------------------
-
-
-async def insert_order(order: ProfileRechargeOrder) -> RechargeOrder:
-    await order.save()
-    return RechargeOrder.from_row(order.to_dict())
-
-
-async def order_by_id(order_id: str) -> RechargeOrder | None:
-    row = await Order.select().where(Order.order_id == order_id).first()
-    return RechargeOrder.from_row(row) if row is not None else None
-
-
-async def mark_order_paid(*, order_id: str, now: datetime) -> bool:
-    """PENDING → PAID, once: False when the order was not pending (or does not exist)."""
-    paid = await (
-        Order.update({Order.status: OrderStatus.PAID.value, Order.paid_at: now})
-        .where((Order.order_id == order_id) & (Order.status == OrderStatus.PENDING.value))
-        .returning(Order.order_id)
-    )
-    return bool(paid)
-
-
-async def set_order_membership_expiry(order_id: str, expires_at: datetime) -> None:
-    await Order.update({Order.membership_expires_at: expires_at}).where(Order.order_id == order_id)
-
-
-async def order_page(*, user_id: str, first: int | None, after: str | None) -> Page[RechargeOrder]:
-    page = await keyset_page(
-        Order,
-        Order.created_at,
-        Order.order_id,
-        first=first,
-        after=after,
-        where=Order.user_id == user_id,
-    )
-    return Page(
-        items=[RechargeOrder.from_row(row) for row in page.items],
         cursors=page.cursors,
         has_next_page=page.has_next_page,
     )

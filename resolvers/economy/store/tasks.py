@@ -17,8 +17,38 @@ Progress = ProfileTaskProgress
 Claim = ProfileTaskRewardClaim
 
 
-async def upsert_config(row: ProfileTaskConfig) -> TaskConfig:
+async def upsert_config(
+    *,
+    task_id: str,
+    title: str,
+    description: str,
+    event_key: str,
+    cycle: str,
+    scope_kind: str,
+    threshold: int,
+    reward_points: int,
+    enabled: bool,
+    sort_order: int,
+    admin_id: str,
+    now: datetime,
+) -> TaskConfig:
     """Create the task or replace its settings (creator and creation time kept)."""
+    row = Config(
+        task_id=task_id,
+        title=title,
+        description=description,
+        event_key=event_key,
+        cycle=cycle,
+        scope_kind=scope_kind,
+        threshold=threshold,
+        reward_points=reward_points,
+        enabled=enabled,
+        sort_order=sort_order,
+        created_by=admin_id,
+        created_at=now,
+        updated_by=admin_id,
+        updated_at=now,
+    )
     returned = await (
         Config.insert(row)
         .on_conflict(
@@ -47,6 +77,7 @@ async def upsert_config(row: ProfileTaskConfig) -> TaskConfig:
 
 
 async def config_of(task_id: str) -> TaskConfig | None:
+    """The task's configuration, if it exists."""
     row = await Config.select().where(Config.task_id == task_id).first()
     return TaskConfig.from_row(row) if row is not None else None
 
@@ -104,6 +135,7 @@ async def count_progress(
 
 
 async def progress_counts(progress_ids: list[str]) -> dict[str, int]:
+    """Progress id -> count, for the ids that have progress."""
     rows = await Progress.select(Progress.progress_id, Progress.progress_count).where(
         Progress.progress_id.is_in(progress_ids)
     )
@@ -111,6 +143,7 @@ async def progress_counts(progress_ids: list[str]) -> dict[str, int]:
 
 
 async def progress_count(progress_id: str) -> int | None:
+    """The cycle's count, or None before its first event."""
     row = (
         await Progress.select(Progress.progress_count)
         .where(Progress.progress_id == progress_id)
@@ -120,12 +153,31 @@ async def progress_count(progress_id: str) -> int | None:
 
 
 async def claimed_ids(claim_ids: list[str]) -> set[str]:
+    """The ids among `claim_ids` that were claimed."""
     rows = await Claim.select(Claim.claim_id).where(Claim.claim_id.is_in(claim_ids))
     return {row["claim_id"] for row in rows}
 
 
-async def insert_claim(row: ProfileTaskRewardClaim) -> bool:
+async def insert_claim(
+    *,
+    claim_id: str,
+    user_id: str,
+    task_id: str,
+    day_key: int,
+    reward_points: int,
+    wallet_ledger_id: str,
+    now: datetime,
+) -> bool:
     """Claim the cycle; False when it was claimed already."""
+    row = Claim(
+        claim_id=claim_id,
+        user_id=user_id,
+        task_id=task_id,
+        day_key=day_key,
+        reward_points=reward_points,
+        wallet_ledger_id=wallet_ledger_id,
+        claimed_at=now,
+    )
     inserted = await (
         Claim.insert(row)
         .on_conflict(target=Claim.claim_id, action="DO NOTHING")
@@ -136,6 +188,7 @@ async def insert_claim(row: ProfileTaskRewardClaim) -> bool:
 
 
 async def mark_claimed(progress_id: str) -> None:
+    """Mark the cycle's progress claimed."""
     await Progress.update({Progress.status: TaskStatus.CLAIMED.value}).where(
         Progress.progress_id == progress_id
     )

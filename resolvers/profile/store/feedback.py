@@ -1,4 +1,5 @@
-"""The feedback statements of the profile: store a submission, list submissions."""
+"""The feedback statements of the profile: store a submission, list submissions (reading
+only the evidence's metadata, never its images)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,29 @@ def _meta_column() -> str:
     return "(evidence_json -> 'meta')::text"
 
 
-async def insert_feedback(row: ProfileFeedbackSubmission) -> None:
-    await ProfileFeedbackSubmission.insert(row).run()
+async def insert_feedback(
+    *,
+    feedback_id: str,
+    user_id: str,
+    description: str,
+    contact_phone: str | None,
+    evidence_json: str,
+    status: str,
+    now: datetime,
+) -> None:
+    """Insert one submission created now."""
+    await ProfileFeedbackSubmission.insert(
+        ProfileFeedbackSubmission(
+            feedback_id=feedback_id,
+            user_id=user_id,
+            description=description,
+            contact_phone=contact_phone,
+            evidence_json=evidence_json,
+            status=status,
+            created_at=now,
+            updated_at=now,
+        )
+    ).run()
 
 
 async def feedback_page(*, user_id: str, first: int | None, after: str | None) -> Page[Feedback]:

@@ -4,43 +4,11 @@ domain calls these inside the run's transaction)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from db.tables.profile import ProfilePlayedWorld
-from resolvers.gallery.play_types import PlayType
 from resolvers.pagination import Page, keyset_page
-
-
-@dataclass(frozen=True, slots=True)
-class PlayedWorkRow:
-    """A work the user played in PLAY runs (`profile_played_world`)."""
-
-    played_world_id: str
-    world_key: str
-    world_type: PlayType
-    profile_id: str
-    world_title: str
-    world_subtitle: str
-    first_played_at: datetime
-    last_played_at: datetime
-    last_observed_play_time_ms: int
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> PlayedWorkRow:
-        return cls(
-            played_world_id=row["played_world_id"],
-            world_key=row["world_key"],
-            world_type=PlayType(row["world_type"]),
-            profile_id=row["profile_id"],
-            world_title=row["world_title"],
-            world_subtitle=row["world_subtitle"],
-            first_played_at=row["first_played_at"],
-            last_played_at=row["last_played_at"],
-            last_observed_play_time_ms=int(row["last_observed_play_time_ms"]),
-        )
+from resolvers.profile.model import PlayedWorkRow
 
 
 async def played_works_of(
