@@ -62,9 +62,10 @@ class VisualNovelAdapter(CreationAdapter):
     )
     draft_shape = drafts.DRAFT_SHAPE
 
+    # A property rather than a class attribute, so the table class stays in the store; the
+    # contract declares a writable class variable, but the framework only reads it.
     @property
     def message_table(self) -> type[Table]:  # type: ignore[override]
-        # The store's table, read when needed: no table class is held here.
         return session_store.MESSAGE_TABLE
 
     async def lock_session(
