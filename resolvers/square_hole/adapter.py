@@ -8,67 +8,32 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from db.tables.square_hole import (
-    SquareHoleAgentMessage,
-    SquareHoleAgentSession,
-    SquareHoleWorkProfile,
-)
-from resolvers.creation.adapters import CreationAdapter, MessageLog
+from resolvers.creation.adapters import CreationAdapter
 from resolvers.creation.model import ConversationMessage, ReplyOutcome, SessionState
-from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
-from resolvers.play_types.rows import decoded as decoded
-from resolvers.play_types.rows import lock_session_row
 from resolvers.square_hole import drafts
 from resolvers.square_hole.model import SquareHoleStage
+from resolvers.square_hole.store import sessions as session_store
+from resolvers.square_hole.store import works as work_store
 from subscriptions.streams import StreamEntry
-
-SESSION_JSON = ("config_json", "draft_json")
-PROFILE_JSON = ("tags_json", "config_json")
-
-
-async def lock_session(
-    *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool = False
-) -> SessionState | None:
-    """Lock a session row (conditional UPDATE … RETURNING); None if there is no such
-    session (of that owner)."""
-    return await lock_session_row(
-        SquareHoleAgentSession,
-        json_keys=SESSION_JSON,
-        session_id=session_id,
-        owner_user_id=owner_user_id,
-        now=now,
-        new_turn=new_turn,
-    )
 
 
 async def save_draft(
     *, session_id: str, draft: drafts.SquareHoleDraft, previous: Any, now: datetime
-) -> list[Any]:
+) -> None:
     """Store a draft in the session (`draft_json`, and its config in `config_json`)."""
-    rows: list[Any] = (
-        await SquareHoleAgentSession.update(
-            {
-                SquareHoleAgentSession.draft_json: drafts.stored_json(draft, previous),
-                SquareHoleAgentSession.config_json: draft.config.stored(),
-                SquareHoleAgentSession.updated_at: now,
-            }
-        )
-        .where(SquareHoleAgentSession.session_id == session_id)
-        .returning(*SquareHoleAgentSession.all_columns())
+    await session_store.save_draft(
+        session_id=session_id,
+        draft_json=drafts.stored_json(draft, previous),
+        config_json=draft.config.stored(),
+        now=now,
     )
-    return rows
 
 
 async def mirror_draft(*, session_id: str, draft: drafts.SquareHoleDraft, now: datetime) -> None:
     """A draft work's card follows its session's draft (a published work keeps what was
     published until `squareHoleWorkUpdate`)."""
-    await SquareHoleWorkProfile.update(
-        {SquareHoleWorkProfile.updated_at: now}, **drafts.projection(draft)
-    ).where(
-        (SquareHoleWorkProfile.source_session_id == session_id)
-        & (SquareHoleWorkProfile.publication_status == WorkPublicationStatus.DRAFT.value)
-    )
+    await work_store.mirror_draft(session_id=session_id, columns=drafts.projection(draft), now=now)
 
 
 class SquareHoleAdapter(CreationAdapter):
@@ -81,12 +46,12 @@ class SquareHoleAdapter(CreationAdapter):
         "points} and a default, a target score, and how many shapes a run deals"
     )
     draft_shape = drafts.DRAFT_SHAPE
-    messages = MessageLog(SquareHoleAgentMessage)
+    messages = session_store.MESSAGES
 
     async def lock_session(
         self, *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool
     ) -> SessionState | None:
-        return await lock_session(
+        return await session_store.lock_session(
             session_id=session_id, owner_user_id=owner_user_id, now=now, new_turn=new_turn
         )
 
@@ -95,21 +60,17 @@ class SquareHoleAdapter(CreationAdapter):
     ) -> list[StreamEntry]:
         draft = outcome.draft
         if draft is None:
-            await SquareHoleAgentSession.update(
-                {
-                    SquareHoleAgentSession.last_assistant_reply: outcome.assistant_text,
-                    SquareHoleAgentSession.updated_at: now,
-                }
-            ).where(SquareHoleAgentSession.session_id == session.session_id)
+            await session_store.set_last_reply(
+                session_id=session.session_id, reply=outcome.assistant_text, now=now
+            )
             return []
         assert isinstance(draft, drafts.SquareHoleDraft)
-        await SquareHoleAgentSession.update(
-            {
-                SquareHoleAgentSession.stage: outcome.stage,
-                SquareHoleAgentSession.progress_percent: outcome.progress,
-                SquareHoleAgentSession.last_assistant_reply: outcome.assistant_text,
-            }
-        ).where(SquareHoleAgentSession.session_id == session.session_id)
+        await session_store.set_reply_progress(
+            session_id=session.session_id,
+            stage=outcome.stage,
+            progress=outcome.progress,
+            reply=outcome.assistant_text,
+        )
         await save_draft(
             session_id=session.session_id, draft=draft, previous=session.draft, now=now
         )

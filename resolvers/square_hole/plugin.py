@@ -11,11 +11,12 @@ from resolvers.play_types.contract import PlaySession
 from resolvers.play_types.gates import Blocker
 from resolvers.play_types.publishing_plugin import PublishingPlugin
 from resolvers.principal import Principal
-from resolvers.square_hole import drafts, gate, publishing, sessions, store, works
+from resolvers.square_hole import drafts, gate, publishing, sessions, works
 from resolvers.square_hole.adapter import ADAPTER
 from resolvers.square_hole.model import WORK_ENTITY
 from resolvers.square_hole.rows import SquareHoleWorkRow
 from resolvers.square_hole.runs import SQUARE_HOLE_RUNS
+from resolvers.square_hole.store import sessions as session_store
 
 
 class SquareHolePlugin(PublishingPlugin[SquareHoleWorkRow]):
@@ -26,7 +27,7 @@ class SquareHolePlugin(PublishingPlugin[SquareHoleWorkRow]):
     public_code_length = publishing.PUBLIC_CODE_LENGTH
     cover_entity_kind = WORK_ENTITY
     image_codes = gate.IMAGE_CODES
-    draft = store.DRAFT
+    draft = session_store.DRAFT
     runs = SQUARE_HOLE_RUNS
 
     def entity_policies(self) -> Mapping[str, EntityPolicy]:

@@ -10,17 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from piccolo.query.functions import Coalesce
-
-from db.tables.square_hole import SquareHoleWorkProfile
 from resolvers.assets.objects import read_path
 from resolvers.creation.model import SessionState
-from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types import publication
 from resolvers.play_types.publication import Projected, PublicationSpec
-from resolvers.square_hole import drafts, store
-from resolvers.square_hole.adapter import PROFILE_JSON, decoded, lock_session, mirror_draft
+from resolvers.square_hole import drafts
+from resolvers.square_hole.adapter import mirror_draft
 from resolvers.square_hole.errors import (
     SquareHoleError,
     SquareHoleErrorCode,
@@ -29,6 +25,8 @@ from resolvers.square_hole.errors import (
 from resolvers.square_hole.gate import blockers, bound_covers
 from resolvers.square_hole.model import SquareHoleStage
 from resolvers.square_hole.rows import SquareHoleWorkRow
+from resolvers.square_hole.store import sessions as session_store
+from resolvers.square_hole.store import works as work_store
 
 NOT_FOUND_MESSAGE = "No such square-hole work."
 # Public work codes: `SH` and 10 random base32 characters (50 bits), unique by their index.
@@ -43,24 +41,14 @@ async def _project(session: SessionState, profile_id: str, now: datetime) -> Pro
     if found_blockers:
         raise SquareHolePublishBlocked(found_blockers)
     assert cover is not None
-    rows = (
-        await SquareHoleWorkProfile.update(
-            {
-                SquareHoleWorkProfile.cover_asset_id: cover.asset_object_id,
-                SquareHoleWorkProfile.cover_image_src: read_path(cover.asset_object_id),
-                SquareHoleWorkProfile.publication_status: WorkPublicationStatus.PUBLISHED.value,
-                # The first publication's time stays through later updates.
-                SquareHoleWorkProfile.published_at: Coalesce(
-                    SquareHoleWorkProfile.published_at, now
-                ),
-                SquareHoleWorkProfile.updated_at: now,
-            },
-            **drafts.projection(draft),
-        )
-        .where(SquareHoleWorkProfile.profile_id == profile_id)
-        .returning(*SquareHoleWorkProfile.all_columns())
+    row = await work_store.publish_work(
+        profile_id=profile_id,
+        cover_asset_id=cover.asset_object_id,
+        cover_image_src=read_path(cover.asset_object_id),
+        columns=drafts.projection(draft),
+        now=now,
     )
-    return Projected(decoded(rows[0], PROFILE_JSON), draft.theme or None, list(draft.tags))
+    return Projected(row, draft.theme or None, list(draft.tags))
 
 
 async def _unproject(session: SessionState, session_id: str, now: datetime) -> tuple[str, int]:
@@ -71,9 +59,9 @@ async def _unproject(session: SessionState, session_id: str, now: datetime) -> t
 
 SPEC: PublicationSpec[SessionState, SquareHoleWorkRow] = PublicationSpec(
     play_type=PlayType.SQUARE_HOLE,
-    tables=store.TABLES,
+    tables=work_store.TABLES,
     published_stage=SquareHoleStage.PUBLISHED.value,
-    lock_session=lock_session,
+    lock_session=session_store.lock_session,
     project=_project,
     unproject=_unproject,
     error=SquareHoleError,

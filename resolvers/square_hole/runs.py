@@ -29,7 +29,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from db.tables.square_hole import SquareHoleRuntimeRun
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.runs.errors import RunError, RunErrorCode
@@ -39,19 +38,11 @@ from resolvers.square_hole import drafts, sessions, works
 from resolvers.square_hole.model import SCORE_TOO_LOW
 from resolvers.square_hole.rules import RuleBook, scored
 from resolvers.square_hole.run_state import SquareHoleRunState
+from resolvers.square_hole.store import runs as run_store
 from settings import get_settings
 
 MAX_SUBTITLE_LENGTH = 200
 DROP = "drop"
-STATE_COLUMNS = (
-    SquareHoleRuntimeRun.run_id,
-    SquareHoleRuntimeRun.owner_user_id,
-    SquareHoleRuntimeRun.profile_id,
-    SquareHoleRuntimeRun.total_shape_count,
-    SquareHoleRuntimeRun.completed_shape_count,
-    SquareHoleRuntimeRun.score,
-    SquareHoleRuntimeRun.snapshot_json,
-)
 
 
 def drop_action(shape_id: str, hole_id: str) -> dict[str, Any]:
@@ -147,24 +138,16 @@ class SquareHoleRunRules(RunRules[SquareHoleRunState]):
             "targetScore": int(config.get("targetScore") or 0),
             "drops": [],
         }
-        await SquareHoleRuntimeRun.insert(
-            SquareHoleRuntimeRun(
-                run_id=run.run_id,
-                owner_user_id=run.owner_user_id,
-                profile_id=work.work_id,
-                status=run.status.value,
-                snapshot_version=0,
-                started_at_ms=_millis(run.started_at),
-                duration_limit_ms=run.duration_limit_ms,
-                finished_at_ms=0,
-                elapsed_ms=0,
-                total_shape_count=count,
-                completed_shape_count=0,
-                score=0,
-                snapshot_json=snapshot,
-                created_at=now,
-                updated_at=now,
-            )
+        await run_store.insert_run(
+            run_id=run.run_id,
+            owner_user_id=run.owner_user_id,
+            profile_id=work.work_id,
+            status=run.status.value,
+            started_at_ms=_millis(run.started_at),
+            duration_limit_ms=run.duration_limit_ms,
+            total_shape_count=count,
+            snapshot=snapshot,
+            now=now,
         )
         return {"shapeCount": count, "targetScore": snapshot["targetScore"]}
 
@@ -184,40 +167,31 @@ class SquareHoleRunRules(RunRules[SquareHoleRunState]):
                 outcome.update(status=RunStatus.WON, reason=RunReason.COMPLETED.value)
             else:
                 outcome.update(status=RunStatus.LOST, reason=SCORE_TOO_LOW)
-        await SquareHoleRuntimeRun.update(
-            {
-                SquareHoleRuntimeRun.snapshot_version: run.snapshot_version,
-                SquareHoleRuntimeRun.elapsed_ms: run.elapsed_at(now),
-                SquareHoleRuntimeRun.completed_shape_count: completed,
-                SquareHoleRuntimeRun.score: score,
-                SquareHoleRuntimeRun.snapshot_json: snapshot,
-                SquareHoleRuntimeRun.updated_at: now,
-            }
-        ).where(SquareHoleRuntimeRun.run_id == run.run_id)
+        await run_store.save_drop(
+            run_id=run.run_id,
+            snapshot_version=run.snapshot_version,
+            elapsed_ms=run.elapsed_at(now),
+            completed_shape_count=completed,
+            score=score,
+            snapshot=snapshot,
+            now=now,
+        )
         return Outcome(event=event, **outcome)
 
     async def on_finished(self, *, run: Run, now: datetime) -> list[Any]:
         """Mirror the end into the catalog's columns (the play state is left as it was)."""
-        await SquareHoleRuntimeRun.update(
-            {
-                SquareHoleRuntimeRun.status: run.status.value,
-                SquareHoleRuntimeRun.snapshot_version: run.snapshot_version,
-                SquareHoleRuntimeRun.finished_at_ms: _millis(run.finished_at or now),
-                SquareHoleRuntimeRun.elapsed_ms: run.elapsed_at(now),
-                SquareHoleRuntimeRun.updated_at: now,
-            }
-        ).where(SquareHoleRuntimeRun.run_id == run.run_id)
+        await run_store.finish_run(
+            run_id=run.run_id,
+            status=run.status.value,
+            snapshot_version=run.snapshot_version,
+            finished_at_ms=_millis(run.finished_at or now),
+            elapsed_ms=run.elapsed_at(now),
+            now=now,
+        )
         return []
 
     async def states(self, run_ids: Sequence[str]) -> dict[str, SquareHoleRunState]:
-        if not run_ids:
-            return {}
-        rows = (
-            await SquareHoleRuntimeRun.select(*STATE_COLUMNS)
-            .where(SquareHoleRuntimeRun.run_id.is_in(list(run_ids)))
-            .output(load_json=True)
-        )
-        return {row["run_id"]: SquareHoleRunState.from_row(row) for row in rows}
+        return await run_store.run_states(run_ids)
 
     def winning_actions(self, state: SquareHoleRunState) -> list[dict[str, Any]]:
         """Each remaining shape into the hole that scores it most (an accepting hole when

@@ -15,23 +15,23 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from db.tables.square_hole import SquareHoleAgentSession, SquareHoleWorkProfile
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.auth.public_users import public_user_by_id
 from resolvers.creation import turns
 from resolvers.creation.replies import describe_validation
 from resolvers.errors import NotFound
-from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page
 from resolvers.principal import Principal
 from resolvers.square_hole import drafts
-from resolvers.square_hole.adapter import lock_session, mirror_draft, save_draft
+from resolvers.square_hole.adapter import mirror_draft, save_draft
 from resolvers.square_hole.errors import SquareHoleError, SquareHoleErrorCode
 from resolvers.square_hole.model import MAX_SEED_LENGTH, SquareHoleStage
 from resolvers.square_hole.rows import SquareHoleSessionRow, SquareHoleWorkRow
+from resolvers.square_hole.store import sessions as session_store
+from resolvers.square_hole.store import works as work_store
 
 NOT_FOUND_MESSAGE = "No such square-hole session."
 
@@ -72,51 +72,23 @@ async def start_session(*, viewer: Principal, seed_text: str = "") -> SessionAnd
     columns = drafts.projection(drafts.EMPTY_DRAFT)
     async with write_transaction():
         author = await public_user_by_id(owner)
-        sessions = await SquareHoleAgentSession.insert(
-            SquareHoleAgentSession(
-                session_id=session_id,
-                owner_user_id=owner,
-                seed_text=seed,
-                current_turn=0,
-                progress_percent=0,
-                stage=SquareHoleStage.COLLECTING_ANCHORS.value,
-                config_json=columns["config_json"],
-                draft_json=None,
-                last_assistant_reply=None,
-                published_profile_id=None,
-                created_at=now,
-                updated_at=now,
-            )
-        ).returning(*SquareHoleAgentSession.all_columns())
-        works = await SquareHoleWorkProfile.insert(
-            SquareHoleWorkProfile(
-                profile_id=profile_id,
-                work_id=profile_id,  # the gallery keys works by profile id
-                owner_user_id=owner,
-                source_session_id=session_id,
-                author_display_name=author.display_name if author else "",
-                game_name=columns["game_name"],
-                theme_text=columns["theme_text"],
-                twist_rule=columns["twist_rule"],
-                summary_text=columns["summary_text"],
-                tags_json=columns["tags_json"],
-                cover_image_src=None,
-                shape_count=columns["shape_count"],
-                difficulty=columns["difficulty"],
-                config_json=columns["config_json"],
-                publication_status=WorkPublicationStatus.DRAFT.value,
-                play_count=0,
-                updated_at=now,
-                published_at=None,
-                cover_asset_id=None,
-                created_at=now,
-                public_work_code=None,
-            )
-        ).returning(*SquareHoleWorkProfile.all_columns())
-    return SessionAndWork(
-        session=SquareHoleSessionRow.from_row(sessions[0]),
-        work=SquareHoleWorkRow.from_row(works[0]),
-    )
+        session = await session_store.insert_session(
+            session_id=session_id,
+            owner_user_id=owner,
+            seed_text=seed,
+            stage=SquareHoleStage.COLLECTING_ANCHORS.value,
+            config_json=columns["config_json"],
+            now=now,
+        )
+        work = await work_store.insert_work(
+            profile_id=profile_id,
+            owner_user_id=owner,
+            session_id=session_id,
+            author_display_name=author.display_name if author else "",
+            columns=columns,
+            now=now,
+        )
+    return SessionAndWork(session=session, work=work)
 
 
 async def autosave(
@@ -134,50 +106,30 @@ async def autosave(
     await turns.settle_sessions(play_type=PlayType.SQUARE_HOLE, session_ids=[session_id])
     now = clock.now()
     async with write_transaction():
-        session = await lock_session(session_id=session_id, owner_user_id=owner, now=now)
+        session = await session_store.lock_session(
+            session_id=session_id, owner_user_id=owner, now=now
+        )
         if session is None:
             raise NotFound(NOT_FOUND_MESSAGE)
         if seed is not None:
-            await SquareHoleAgentSession.update({SquareHoleAgentSession.seed_text: seed}).where(
-                SquareHoleAgentSession.session_id == session_id
-            )
+            await session_store.set_seed(session_id=session_id, seed_text=seed)
         if checked is not None:
             await save_draft(session_id=session_id, draft=checked, previous=session.draft, now=now)
             await mirror_draft(session_id=session_id, draft=checked, now=now)
-        row = (
-            await SquareHoleAgentSession.select()
-            .where(SquareHoleAgentSession.session_id == session_id)
-            .output(load_json=True)
-            .first()
-        )
-        work = (
-            await SquareHoleWorkProfile.select()
-            .where(SquareHoleWorkProfile.source_session_id == session_id)
-            .output(load_json=True)
-            .first()
-        )
+        row = await session_store.session_by_id(session_id)
+        work = await work_store.work_by_session(session_id)
     assert row is not None and work is not None
-    return SessionAndWork(
-        session=SquareHoleSessionRow.from_row(row), work=SquareHoleWorkRow.from_row(work)
-    )
+    return SessionAndWork(session=row, work=work)
 
 
 async def owned_session(*, viewer: Principal, session_id: str) -> SquareHoleSessionRow:
     """The viewer's session, its finished turns applied first; NOT_FOUND otherwise."""
     owner = viewer.require_user()
     await turns.settle_sessions(play_type=PlayType.SQUARE_HOLE, session_ids=[session_id])
-    row = (
-        await SquareHoleAgentSession.select()
-        .where(
-            (SquareHoleAgentSession.session_id == session_id)
-            & (SquareHoleAgentSession.owner_user_id == owner)
-        )
-        .output(load_json=True)
-        .first()
-    )
+    row = await session_store.owned_session(session_id=session_id, owner_user_id=owner)
     if row is None:
         raise NotFound(NOT_FOUND_MESSAGE)
-    return SquareHoleSessionRow.from_row(row)
+    return row
 
 
 async def sessions_of(
@@ -185,24 +137,8 @@ async def sessions_of(
 ) -> Page[SquareHoleSessionRow]:
     """The user's sessions, most recently changed first (finished turns applied first)."""
     await turns.settle_owner(owner_user_id=user_id)
-    page = await keyset_page(
-        SquareHoleAgentSession,
-        SquareHoleAgentSession.updated_at,
-        SquareHoleAgentSession.session_id,
-        first=first,
-        after=after,
-        where=SquareHoleAgentSession.owner_user_id == user_id,
-        load_json=True,
-    )
-    return page.map(SquareHoleSessionRow.from_row)
+    return await session_store.sessions_page(owner_user_id=user_id, first=first, after=after)
 
 
 async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, SquareHoleSessionRow]:
-    if not session_ids:
-        return {}
-    rows = (
-        await SquareHoleAgentSession.select()
-        .where(SquareHoleAgentSession.session_id.is_in(list(session_ids)))
-        .output(load_json=True)
-    )
-    return {row["session_id"]: SquareHoleSessionRow.from_row(row) for row in rows}
+    return await session_store.sessions_by_ids(session_ids)

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types import works as shared
-from resolvers.square_hole import store
 from resolvers.square_hole.model import WORK_ENTITY
 from resolvers.square_hole.rows import SquareHoleWorkRow
+from resolvers.square_hole.store import works as work_store
 
 NOT_FOUND_MESSAGE = "No such square-hole work."
 
 READS = shared.WorkReads(
     play_type=PlayType.SQUARE_HOLE,
-    profile_table=store.TABLES.profile,
+    profile_table=work_store.TABLES.profile,
     not_found_message=NOT_FOUND_MESSAGE,
     row=SquareHoleWorkRow.from_row,
 )

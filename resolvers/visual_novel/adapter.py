@@ -1,6 +1,6 @@
 """The visual-novel creation adapter: how agent turns read and write visual-novel sessions,
-and the statements every visual-novel writer shares (lock the session, save the draft,
-mirror it into the draft work's card)."""
+and what every visual-novel writer shares (save the draft, mirror it into the draft work's
+card)."""
 
 from __future__ import annotations
 
@@ -8,45 +8,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from piccolo.columns import Column
 from pydantic import BaseModel
 
-from db.tables.visual_novel import (
-    VisualNovelAgentMessage,
-    VisualNovelAgentSession,
-    VisualNovelWorkProfile,
-)
-from resolvers.creation.adapters import CreationAdapter, MessageLog
+from resolvers.creation.adapters import CreationAdapter
 from resolvers.creation.model import ConversationMessage, ReplyOutcome, SessionState
-from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
-from resolvers.play_types.rows import as_json as as_json
-from resolvers.play_types.rows import decoded as decoded
-from resolvers.play_types.rows import lock_session_row
 from resolvers.visual_novel import drafts, gate
 from resolvers.visual_novel.model import VisualNovelStage
+from resolvers.visual_novel.rows import VisualNovelSessionRow
+from resolvers.visual_novel.store import sessions as session_store
+from resolvers.visual_novel.store import works as work_store
 from subscriptions.streams import StreamEntry
-
-SESSION_JSON = ("source_asset_ids_json", "draft_json", "pending_action_json")
-PROFILE_JSON = ("tags_json", "source_asset_ids_json", "draft_json")
-# The session table's stage column.
-STAGE_COLUMN = "status"
-
-
-async def lock_session(
-    *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool = False
-) -> SessionState | None:
-    """Lock a session row (conditional UPDATE … RETURNING); None if there is none (of that
-    owner)."""
-    return await lock_session_row(
-        VisualNovelAgentSession,
-        json_keys=SESSION_JSON,
-        session_id=session_id,
-        owner_user_id=owner_user_id,
-        now=now,
-        new_turn=new_turn,
-        stage_column=STAGE_COLUMN,
-    )
 
 
 async def mirror_draft(
@@ -54,30 +26,14 @@ async def mirror_draft(
 ) -> str | None:
     """A draft work's card follows its session's draft (a published work keeps what was
     published until `visualNovelWorkUpdate`); returns the work's id."""
-    columns = drafts.projection(draft)
-    profile = VisualNovelWorkProfile
-    rows = await (
-        profile.update(
-            {
-                profile.work_title: columns["work_title"],
-                profile.work_description: columns["work_description"],
-                profile.tags_json: as_json(columns["tags_json"]),
-                profile.draft_json: as_json(columns["draft_json"]),
-                profile.updated_at: now,
-            }
-        )
-        .where(
-            (profile.source_session_id == session_id)
-            & (profile.publication_status == WorkPublicationStatus.DRAFT.value)
-        )
-        .returning(profile.profile_id)
+    return await work_store.mirror_draft(
+        session_id=session_id, columns=drafts.projection(draft), now=now
     )
-    return str(rows[0]["profile_id"]) if rows else None
 
 
 async def save_draft(
     *, session: SessionState, draft: drafts.VisualNovelResultDraft, now: datetime, **extra: Any
-) -> Any:
+) -> VisualNovelSessionRow:
     """Write a session's draft (unknown keys kept) and the agent's next proposal
     (`pending_action_json`), mirror the work card; `extra` columns are set too."""
     work_id = await mirror_draft(session_id=session.session_id, draft=draft, now=now)
@@ -85,19 +41,13 @@ async def save_draft(
     if work_id is not None:
         images = (await gate.bound_images([work_id]))[work_id]
         missing = gate.missing_scene_images(draft, images)
-    values: dict[Column | str, Any] = {
-        "draft_json": as_json(drafts.stored_json(draft, session.draft)),
-        "pending_action_json": as_json(drafts.pending_action(draft, missing)),
-    }
-    values.update({column: value for column, value in extra.items()})
-    values["updated_at"] = now
-    table = VisualNovelAgentSession
-    rows = await (
-        table.update(values)
-        .where(table.session_id == session.session_id)
-        .returning(*table.all_columns())
+    return await session_store.save_draft(
+        session_id=session.session_id,
+        draft_json=drafts.stored_json(draft, session.draft),
+        pending_action=drafts.pending_action(draft, missing),
+        now=now,
+        **extra,
     )
-    return rows[0]
 
 
 class VisualNovelAdapter(CreationAdapter):
@@ -110,12 +60,12 @@ class VisualNovelAdapter(CreationAdapter):
         "come later)"
     )
     draft_shape = drafts.DRAFT_SHAPE
-    messages = MessageLog(VisualNovelAgentMessage)
+    messages = session_store.MESSAGES
 
     async def lock_session(
         self, *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool
     ) -> SessionState | None:
-        return await lock_session(
+        return await session_store.lock_session(
             session_id=session_id, owner_user_id=owner_user_id, now=now, new_turn=new_turn
         )
 
@@ -124,10 +74,9 @@ class VisualNovelAdapter(CreationAdapter):
     ) -> list[StreamEntry]:
         draft = outcome.draft
         if draft is None:
-            table = VisualNovelAgentSession
-            await table.update(
-                {table.last_assistant_reply: outcome.assistant_text, table.updated_at: now}
-            ).where(table.session_id == session.session_id)
+            await session_store.set_last_reply(
+                session_id=session.session_id, reply=outcome.assistant_text, now=now
+            )
             return []
         assert isinstance(draft, drafts.VisualNovelResultDraft)
         await save_draft(

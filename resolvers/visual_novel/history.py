@@ -10,41 +10,25 @@ Neither table is a replay source: nothing replays, shares or clips a run from th
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from piccolo.columns import Column
-
-from db.tables.visual_novel import (
-    VisualNovelRuntimeEvent,
-    VisualNovelRuntimeHistoryEntry,
-    VisualNovelRuntimeRun,
-)
 from resolvers.ids import new_id
+from resolvers.play_types.rows import as_json
 from resolvers.runs.model import Run
-from resolvers.visual_novel.adapter import as_json
 from resolvers.visual_novel.model import (
     KEPT_SNAPSHOTS,
     RuntimeEventKind,
     TurnSource,
     run_event_stream,
 )
-from resolvers.visual_novel.rows import VisualNovelHistoryEntryRow, VisualNovelRuntimeEventRow
 from resolvers.visual_novel.run_state import VisualNovelRunStateRow
+from resolvers.visual_novel.store import history as history_store
+from resolvers.visual_novel.store import runs as run_store
 from resolvers.visual_novel.story import snapshot_hash
 from subscriptions import streams
 from subscriptions.streams import StreamEntry
-
-
-async def state_rows(run_ids: Sequence[str]) -> dict[str, VisualNovelRunStateRow]:
-    """The runs' state rows (one statement)."""
-    if not run_ids:
-        return {}
-    rows = await VisualNovelRuntimeRun.select().where(
-        VisualNovelRuntimeRun.run_id.is_in(list(run_ids))
-    )
-    return {row["run_id"]: VisualNovelRunStateRow.from_row(row) for row in rows}
 
 
 def _choices(story: Mapping[str, Any], state: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -67,12 +51,6 @@ def state_columns(story: Mapping[str, Any], state: Mapping[str, Any]) -> dict[st
     }
 
 
-async def write_state(run_id: str, now: datetime, **columns: Any) -> None:
-    values: dict[Column | str, Any] = {column: value for column, value in columns.items()}
-    values["updated_at"] = now
-    await VisualNovelRuntimeRun.update(values).where(VisualNovelRuntimeRun.run_id == run_id)
-
-
 async def record_turn(
     *,
     run: Run,
@@ -91,15 +69,15 @@ async def record_turn(
     turn_index = int(before["turn"]) + 1
     kept = [each for each in row.recent_snapshots_json if each["turnIndex"] < turn_index]
     kept = [*kept, {"turnIndex": turn_index, "snapshot": dict(before)}][-KEPT_SNAPSHOTS:]
-    await write_state(
-        run.run_id,
-        now,
+    await run_store.write_state(
+        run_id=run.run_id,
+        now=now,
         **state_columns(story, after),
         recent_snapshots_json=as_json(kept),
         pending_turn_json=None,
     )
     entry_id, event_id = new_id(), new_id()
-    entry = VisualNovelRuntimeHistoryEntry(
+    await history_store.insert_entry(
         entry_id=entry_id,
         run_id=run.run_id,
         owner_user_id=run.owner_user_id,
@@ -107,12 +85,11 @@ async def record_turn(
         turn_index=turn_index,
         source=source.value,
         action_text=action_text,
-        steps_json=as_json(steps),
+        steps=steps,
         snapshot_before_hash=snapshot_hash(before),
         snapshot_after_hash=snapshot_hash(after),
-        created_at=now,
+        now=now,
     )
-    await VisualNovelRuntimeHistoryEntry.insert(entry)
     kind = RuntimeEventKind.TURN_REGENERATED if regenerated else RuntimeEventKind.TURN_APPLIED
     payload = {
         "turnIndex": turn_index,
@@ -122,7 +99,7 @@ async def record_turn(
         "narrative": after.get("narrative"),
         "snapshotVersion": run.snapshot_version,
     }
-    event = VisualNovelRuntimeEvent(
+    await history_store.insert_event(
         event_id=event_id,
         run_id=run.run_id,
         owner_user_id=run.owner_user_id,
@@ -130,49 +107,9 @@ async def record_turn(
         event_kind=kind.value,
         client_event_id=client_event_id,
         history_entry_id=entry_id,
-        payload_json=as_json(payload),
-        occurred_at=now,
+        payload=payload,
+        now=now,
     )
-    await VisualNovelRuntimeEvent.insert(event)
     return await streams.append(
         [run_event_stream(run.run_id)], kind=kind.value, event_id=event_id, occurred_at=now
     )
-
-
-async def latest_entry(run_id: str, turn_index: int) -> VisualNovelHistoryEntryRow | None:
-    """The newest history entry of a turn (a regenerated turn has several)."""
-    entries = VisualNovelRuntimeHistoryEntry
-    row = await (
-        entries.select()
-        .where((entries.run_id == run_id) & (entries.turn_index == turn_index))
-        .order_by(entries.entry_id, ascending=False)
-        .first()
-    )
-    return VisualNovelHistoryEntryRow.from_row(row) if row is not None else None
-
-
-async def entries_of(run_ids: Sequence[str]) -> dict[str, list[VisualNovelHistoryEntryRow]]:
-    """Runs' history entries, each run's by turn then age (ids are time-sorted); one
-    statement for any number of runs."""
-    found: dict[str, list[VisualNovelHistoryEntryRow]] = {run_id: [] for run_id in run_ids}
-    if not run_ids:
-        return found
-    entries = VisualNovelRuntimeHistoryEntry
-    rows = await (
-        entries.select()
-        .where(entries.run_id.is_in(list(run_ids)))
-        .order_by(entries.run_id, entries.turn_index, entries.entry_id)
-    )
-    for row in rows:
-        found[row["run_id"]].append(VisualNovelHistoryEntryRow.from_row(row))
-    return found
-
-
-async def events_by_ids(event_ids: Sequence[str]) -> dict[str, VisualNovelRuntimeEventRow]:
-    """Runtime events by id (one statement), for the event stream."""
-    if not event_ids:
-        return {}
-    rows = await VisualNovelRuntimeEvent.select().where(
-        VisualNovelRuntimeEvent.event_id.is_in(list(event_ids))
-    )
-    return {row["event_id"]: VisualNovelRuntimeEventRow.from_row(row) for row in rows}

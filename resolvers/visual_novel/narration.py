@@ -27,7 +27,7 @@ from resolvers.ai_tasks.model import AiTaskKind
 from resolvers.ai_tasks.reading import finished_task
 from resolvers.gallery.play_types import PlayType
 from resolvers.runs.completions import complete
-from resolvers.visual_novel.history import state_rows
+from resolvers.visual_novel.store import runs as run_store
 from subscriptions.streams import StreamEntry
 
 logger = logging.getLogger("genarrative.visual_novel")
@@ -94,7 +94,7 @@ async def complete_turn(run_id: str, task_id: str) -> bool:
 
 async def settle_run(run_id: str) -> None:
     """Complete the run's pending turn if its task has finished (one read when not)."""
-    row = (await state_rows([run_id])).get(run_id)
+    row = (await run_store.state_rows([run_id])).get(run_id)
     task_id = row.pending_task_id if row else None
     if task_id and await finished_task(task_id) is not None:
         await complete_turn(run_id, task_id)

@@ -11,11 +11,12 @@ from resolvers.play_types.contract import GeneratedSlot, ImageSlot, PlaySession
 from resolvers.play_types.gates import Blocker
 from resolvers.play_types.publishing_plugin import PublishingPlugin
 from resolvers.principal import Principal
-from resolvers.visual_novel import drafts, gate, publishing, sessions, store, works
+from resolvers.visual_novel import drafts, gate, publishing, sessions, works
 from resolvers.visual_novel.adapter import ADAPTER
 from resolvers.visual_novel.model import SCENE_SLOT_PREFIX, WORK_ENTITY, scene_slot
 from resolvers.visual_novel.rows import VisualNovelWorkRow
 from resolvers.visual_novel.runs import VISUAL_NOVEL_RUNS
+from resolvers.visual_novel.store import sessions as session_store
 
 
 class VisualNovelPlugin(PublishingPlugin[VisualNovelWorkRow]):
@@ -26,7 +27,7 @@ class VisualNovelPlugin(PublishingPlugin[VisualNovelWorkRow]):
     public_code_length = publishing.PUBLIC_CODE_LENGTH
     cover_entity_kind = WORK_ENTITY
     image_codes = gate.IMAGE_CODES
-    draft = store.DRAFT
+    draft = session_store.DRAFT
     runs = VISUAL_NOVEL_RUNS
 
     def entity_policies(self) -> Mapping[str, EntityPolicy]:

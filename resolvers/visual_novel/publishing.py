@@ -12,24 +12,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from piccolo.query.functions import Coalesce
-
-from db.tables.visual_novel import VisualNovelWorkProfile
 from resolvers.assets.objects import read_path
 from resolvers.creation.model import SessionState
-from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types import publication
 from resolvers.play_types.publication import Projected, PublicationSpec
-from resolvers.visual_novel import drafts, store
-from resolvers.visual_novel.adapter import (
-    PROFILE_JSON,
-    STAGE_COLUMN,
-    as_json,
-    decoded,
-    lock_session,
-    mirror_draft,
-)
+from resolvers.visual_novel import drafts
+from resolvers.visual_novel.adapter import mirror_draft
 from resolvers.visual_novel.errors import (
     VisualNovelError,
     VisualNovelErrorCode,
@@ -38,6 +27,8 @@ from resolvers.visual_novel.errors import (
 from resolvers.visual_novel.gate import blockers, bound_images
 from resolvers.visual_novel.model import VisualNovelStage
 from resolvers.visual_novel.rows import VisualNovelWorkRow
+from resolvers.visual_novel.store import sessions as session_store
+from resolvers.visual_novel.store import works as work_store
 
 NOT_FOUND_MESSAGE = "No such visual novel."
 # Public work codes: `VN` and 10 random base32 characters, unique by their index.
@@ -57,26 +48,14 @@ async def _project(session: SessionState, profile_id: str, now: datetime) -> Pro
         **columns["draft_json"],
         "sceneImages": {key: a.asset_object_id for key, a in images.scenes.items()},
     }
-    table = VisualNovelWorkProfile
-    rows = await (
-        table.update(
-            {
-                table.work_title: columns["work_title"],
-                table.work_description: columns["work_description"],
-                table.tags_json: as_json(columns["tags_json"]),
-                table.draft_json: as_json(published),
-                table.cover_image_src: read_path(images.cover.asset_object_id),
-                table.publication_status: WorkPublicationStatus.PUBLISHED.value,
-                table.publish_ready: True,
-                # The first publication's time is kept through updates and republishing.
-                table.published_at: Coalesce(table.published_at, now),
-                table.updated_at: now,
-            }
-        )
-        .where(table.profile_id == profile_id)
-        .returning(*table.all_columns())
+    row = await work_store.publish_work(
+        profile_id=profile_id,
+        columns=columns,
+        published_draft=published,
+        cover_image_src=read_path(images.cover.asset_object_id),
+        now=now,
     )
-    return Projected(decoded(rows[0], PROFILE_JSON), None, list(draft.tags))
+    return Projected(row, None, list(draft.tags))
 
 
 async def _unproject(session: SessionState, session_id: str, now: datetime) -> tuple[str, int]:
@@ -87,9 +66,9 @@ async def _unproject(session: SessionState, session_id: str, now: datetime) -> t
 
 SPEC: PublicationSpec[SessionState, VisualNovelWorkRow] = PublicationSpec(
     play_type=PlayType.VISUAL_NOVEL,
-    tables=store.TABLES,
+    tables=work_store.TABLES,
     published_stage=VisualNovelStage.PUBLISHED.value,
-    lock_session=lock_session,
+    lock_session=session_store.lock_session,
     project=_project,
     unproject=_unproject,
     error=VisualNovelError,
@@ -101,7 +80,7 @@ SPEC: PublicationSpec[SessionState, VisualNovelWorkRow] = PublicationSpec(
     title_column="work_title",
     summary_column="work_description",
     clears_publish_ready=True,
-    session_stage_column=STAGE_COLUMN,
+    session_stage_column=session_store.STAGE_COLUMN,
     session_cleared_on_publish=("pending_action_json",),
     work_row=VisualNovelWorkRow.from_row,
 )

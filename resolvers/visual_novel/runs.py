@@ -24,23 +24,18 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from db.tables.visual_novel import VisualNovelRuntimeRun
 from resolvers.ai_tasks.reading import finished_task
 from resolvers.gallery.play_types import PlayType
+from resolvers.play_types.rows import as_json
 from resolvers.runs.errors import RunError, RunErrorCode
 from resolvers.runs.model import Outcome, Run, RunMode, RunReason, RunStatus
 from resolvers.runs.rules import PlayableWork, RunRules
 from resolvers.visual_novel import drafts, narration, starting, story
-from resolvers.visual_novel.adapter import as_json
-from resolvers.visual_novel.history import (
-    latest_entry,
-    record_turn,
-    state_columns,
-    state_rows,
-    write_state,
-)
+from resolvers.visual_novel.history import record_turn, state_columns
 from resolvers.visual_novel.model import MAX_SAY_LENGTH, TurnSource, VisualNovelLossReason
 from resolvers.visual_novel.run_state import VisualNovelRunStateRow
+from resolvers.visual_novel.store import history as history_store
+from resolvers.visual_novel.store import runs as run_store
 from settings import get_settings
 
 
@@ -63,7 +58,7 @@ class VisualNovelRunRules(RunRules[VisualNovelRunStateRow]):
         return await starting.start(run=run, work=work, now=now)
 
     async def apply(self, *, run: Run, action: Mapping[str, Any], now: datetime) -> Outcome:
-        row = (await state_rows([run.run_id]))[run.run_id]
+        row = (await run_store.state_rows([run.run_id]))[run.run_id]
         kind = action.get("kind")
         if kind == narration.NARRATE:
             return await self._narrate(run, row, str(action.get("taskId")), now)
@@ -171,7 +166,7 @@ class VisualNovelRunRules(RunRules[VisualNovelRunStateRow]):
             "turnIndex": turn_index or int(state["turn"]) + 1,
             "regenerated": regenerated,
         }
-        await write_state(run.run_id, now, pending_turn_json=as_json(pending))
+        await run_store.write_state(run_id=run.run_id, now=now, pending_turn_json=as_json(pending))
         return Outcome(event={"kind": "say", "taskId": task_id}, entries=entries)
 
     async def _narrate(
@@ -184,7 +179,7 @@ class VisualNovelRunRules(RunRules[VisualNovelRunStateRow]):
         draft = drafts.stored_draft(row.story)
         state = row.state
         if task.status != "completed":
-            await write_state(run.run_id, now, pending_turn_json=None)
+            await run_store.write_state(run_id=run.run_id, now=now, pending_turn_json=None)
             return Outcome(event={"kind": "turn_failed", "taskId": task_id})
         narrative, picked = narration.read_reply(
             task.latest_text_output or "", state["availableChoiceIds"]
@@ -224,7 +219,7 @@ class VisualNovelRunRules(RunRules[VisualNovelRunStateRow]):
                 "Only the last 20 turns can be regenerated.",
                 "turnIndex",
             )
-        entry = await latest_entry(run.run_id, turn_index)
+        entry = await history_store.latest_entry(run_id=run.run_id, turn_index=turn_index)
         before = kept["snapshot"]
         if entry is None or entry.snapshot_before_hash != story.snapshot_hash(before):
             raise _refuse(
@@ -236,9 +231,9 @@ class VisualNovelRunRules(RunRules[VisualNovelRunStateRow]):
                 k for k in row.recent_snapshots_json if k["turnIndex"] < turn_index
             ],
         )
-        await write_state(
-            run.run_id,
-            now,
+        await run_store.write_state(
+            run_id=run.run_id,
+            now=now,
             **state_columns(row.story, before),
             recent_snapshots_json=as_json(rolled.recent_snapshots_json),
         )
@@ -256,14 +251,12 @@ class VisualNovelRunRules(RunRules[VisualNovelRunStateRow]):
         return await self._choose(run, rolled, draft, before, choice, now, regenerated=True)
 
     async def on_finished(self, *, run: Run, now: datetime) -> list[Any]:
-        await VisualNovelRuntimeRun.update(
-            {VisualNovelRuntimeRun.status: run.status.value, VisualNovelRuntimeRun.updated_at: now}
-        ).where(VisualNovelRuntimeRun.run_id == run.run_id)
+        await run_store.set_status(run_id=run.run_id, status=run.status.value, now=now)
         return []
 
     async def states(self, run_ids: Sequence[str]) -> dict[str, VisualNovelRunStateRow]:
         """The story state only: the status mirror and timestamps are the framework's."""
-        return await state_rows(run_ids)
+        return await run_store.state_rows(run_ids)
 
     def winning_actions(self, state: VisualNovelRunStateRow) -> list[dict[str, Any]]:
         draft = drafts.stored_draft(state.story)

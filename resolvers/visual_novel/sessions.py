@@ -16,7 +16,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from db.tables.visual_novel import VisualNovelAgentSession, VisualNovelWorkProfile
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.assets.queries import owned_object_ids
@@ -24,16 +23,11 @@ from resolvers.auth.public_users import public_user_by_id
 from resolvers.creation import turns
 from resolvers.creation.replies import describe_validation
 from resolvers.errors import NotFound
-from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
 from resolvers.principal import Principal
 from resolvers.visual_novel import drafts
-from resolvers.visual_novel.adapter import (
-    as_json,
-    lock_session,
-    save_draft,
-)
+from resolvers.visual_novel.adapter import save_draft
 from resolvers.visual_novel.errors import VisualNovelError, VisualNovelErrorCode
 from resolvers.visual_novel.model import (
     MAX_SEED_LENGTH,
@@ -42,6 +36,8 @@ from resolvers.visual_novel.model import (
     VisualNovelStage,
 )
 from resolvers.visual_novel.rows import VisualNovelSessionRow, VisualNovelWorkRow
+from resolvers.visual_novel.store import sessions as session_store
+from resolvers.visual_novel.store import works as work_store
 
 NOT_FOUND_MESSAGE = "No such visual-novel session."
 
@@ -103,52 +99,26 @@ async def start_session(
     async with write_transaction():
         assets = [] if source_asset_ids is None else await _checked_assets(owner, source_asset_ids)
         author = await public_user_by_id(owner)
-        session = VisualNovelAgentSession(
+        session = await session_store.insert_session(
             session_id=session_id,
             owner_user_id=owner,
             source_mode=mode.value,
-            status=VisualNovelStage.COLLECTING_ANCHORS.value,
+            stage=VisualNovelStage.COLLECTING_ANCHORS.value,
             seed_text=seed,
-            source_asset_ids_json=as_json(assets),
-            current_turn=0,
-            progress_percent=0,
-            draft_json=None,
-            pending_action_json=as_json(drafts.pending_action(drafts.EMPTY_DRAFT, [])),
-            last_assistant_reply=None,
-            published_profile_id=None,
-            created_at=now,
-            updated_at=now,
+            source_asset_ids=assets,
+            pending_action=drafts.pending_action(drafts.EMPTY_DRAFT, []),
+            now=now,
         )
-        sessions = await VisualNovelAgentSession.insert(session).returning(
-            *VisualNovelAgentSession.all_columns()
-        )
-        work = VisualNovelWorkProfile(
+        work = await work_store.insert_work(
             profile_id=profile_id,
-            work_id=profile_id,
             owner_user_id=owner,
-            source_session_id=session_id,
+            session_id=session_id,
             author_display_name=author.display_name if author else "",
-            work_title="",
-            work_description="",
-            tags_json="[]",
-            cover_image_src=None,
-            source_asset_ids_json=as_json(assets),
-            draft_json=as_json(drafts.EMPTY_DRAFT.stored()),
-            publication_status=WorkPublicationStatus.DRAFT.value,
-            publish_ready=False,
-            play_count=0,
-            created_at=now,
-            updated_at=now,
-            published_at=None,
-            public_work_code=None,
+            source_asset_ids=assets,
+            draft_json=drafts.EMPTY_DRAFT.stored(),
+            now=now,
         )
-        works = await VisualNovelWorkProfile.insert(work).returning(
-            *VisualNovelWorkProfile.all_columns()
-        )
-    return SessionAndWork(
-        session=VisualNovelSessionRow.from_row(sessions[0]),
-        work=VisualNovelWorkRow.from_row(works[0]),
-    )
+    return SessionAndWork(session=session, work=work)
 
 
 async def autosave(
@@ -167,48 +137,28 @@ async def autosave(
     await turns.settle_sessions(play_type=PlayType.VISUAL_NOVEL, session_ids=[session_id])
     now = clock.now()
     async with write_transaction():
-        session = await lock_session(session_id=session_id, owner_user_id=owner, now=now)
+        session = await session_store.lock_session(
+            session_id=session_id, owner_user_id=owner, now=now
+        )
         if session is None:
             raise NotFound(NOT_FOUND_MESSAGE)
         chosen = new_draft or drafts.stored_draft(session.draft)
         new_seed = seed if seed is not None else session.seed_text
         row = await save_draft(session=session, draft=chosen, now=now, seed_text=new_seed)
-        work = (
-            await VisualNovelWorkProfile.select()
-            .where(VisualNovelWorkProfile.source_session_id == session_id)
-            .output(load_json=True)
-            .first()
-        )
+        work = await work_store.work_by_session(session_id)
     assert work is not None
-    return SessionAndWork(
-        session=VisualNovelSessionRow.from_row(row), work=VisualNovelWorkRow.from_row(work)
-    )
+    return SessionAndWork(session=row, work=work)
 
 
 async def owned_session(*, viewer: Principal, session_id: str) -> VisualNovelSessionRow:
     """The viewer's session, its finished turns applied first; NOT_FOUND otherwise."""
     owner = viewer.require_user()
     await turns.settle_sessions(play_type=PlayType.VISUAL_NOVEL, session_ids=[session_id])
-    row = (
-        await VisualNovelAgentSession.select()
-        .where(
-            (VisualNovelAgentSession.session_id == session_id)
-            & (VisualNovelAgentSession.owner_user_id == owner)
-        )
-        .output(load_json=True)
-        .first()
-    )
+    row = await session_store.owned_session(session_id=session_id, owner_user_id=owner)
     if row is None:
         raise NotFound(NOT_FOUND_MESSAGE)
-    return VisualNovelSessionRow.from_row(row)
+    return row
 
 
 async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, VisualNovelSessionRow]:
-    if not session_ids:
-        return {}
-    rows = (
-        await VisualNovelAgentSession.select()
-        .where(VisualNovelAgentSession.session_id.is_in(list(session_ids)))
-        .output(load_json=True)
-    )
-    return {row["session_id"]: VisualNovelSessionRow.from_row(row) for row in rows}
+    return await session_store.sessions_by_ids(session_ids)

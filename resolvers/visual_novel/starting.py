@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from db.tables.visual_novel import VisualNovelRuntimeRun
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.runs.model import Run, RunMode
 from resolvers.runs.rules import PlayableWork
 from resolvers.visual_novel import drafts, sessions, story, works
 from resolvers.visual_novel.history import state_columns
+from resolvers.visual_novel.store import runs as run_store
 
 MAX_SUBTITLE_LENGTH = 200
 
@@ -52,18 +52,14 @@ async def start(*, run: Run, work: PlayableWork, now: datetime) -> dict[str, Any
     draft: drafts.VisualNovelResultDraft = work.content
     state = story.initial_state(draft)
     columns = state_columns(draft.stored(), state)
-    row = VisualNovelRuntimeRun(
+    await run_store.insert_run(
         run_id=run.run_id,
         owner_user_id=run.owner_user_id,
         profile_id=work.work_id,
         mode=run.mode.value,
         status=run.status.value,
         text_mode_enabled=draft.text_mode_enabled,
-        created_at=now,
-        updated_at=now,
-        recent_snapshots_json="[]",
-        pending_turn_json=None,
-        **columns,
+        columns=columns,
+        now=now,
     )
-    await VisualNovelRuntimeRun.insert(row)
     return {"sceneId": state["sceneId"], "textModeEnabled": draft.text_mode_enabled}

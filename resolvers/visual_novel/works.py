@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types import works as shared
-from resolvers.visual_novel import store
 from resolvers.visual_novel.model import WORK_ENTITY
 from resolvers.visual_novel.rows import VisualNovelWorkRow
+from resolvers.visual_novel.store import works as work_store
 
 NOT_FOUND_MESSAGE = "No such visual novel."
 
 READS = shared.WorkReads(
     play_type=PlayType.VISUAL_NOVEL,
-    profile_table=store.TABLES.profile,
+    profile_table=work_store.TABLES.profile,
     not_found_message=NOT_FOUND_MESSAGE,
     row=VisualNovelWorkRow.from_row,
 )

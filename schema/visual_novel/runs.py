@@ -22,9 +22,10 @@ from resolvers.gallery.play_types import PlayType
 from resolvers.runs import lifecycle
 from resolvers.runs import model as runs_model
 from resolvers.runs.refusals import owned_run
-from resolvers.visual_novel import history, narration
+from resolvers.visual_novel import narration
 from resolvers.visual_novel.rows import VisualNovelHistoryEntryRow
 from resolvers.visual_novel.run_state import VisualNovelRunStateRow
+from resolvers.visual_novel.store import history as history_store
 from schema.context import Info
 from schema.mutation_errors import DomainErrorPayload
 from schema.permissions import IsAuthenticated
@@ -155,7 +156,7 @@ _HISTORY_LOADERS: WeakKeyDictionary[
 
 def _history_loader(loaders: RunLoaders) -> DataLoader[str, list[VisualNovelHistoryEntryRow]]:
     async def load(run_ids: list[str]) -> list[list[VisualNovelHistoryEntryRow]]:
-        found = await history.entries_of(run_ids)
+        found = await history_store.entries_of(run_ids)
         return [found[run_id] for run_id in run_ids]
 
     if loaders not in _HISTORY_LOADERS:

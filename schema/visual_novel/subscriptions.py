@@ -16,9 +16,9 @@ from strawberry.scalars import JSON
 from resolvers.gallery.play_types import PlayType
 from resolvers.runs.refusals import owned_run
 from resolvers.visual_novel import narration
-from resolvers.visual_novel.history import events_by_ids
 from resolvers.visual_novel.model import run_event_stream
 from resolvers.visual_novel.rows import VisualNovelRuntimeEventRow
+from resolvers.visual_novel.store.history import events_by_ids
 from schema.context import Info
 from schema.permissions import IsAuthenticated
 from schema.runs.types import run_object_id
