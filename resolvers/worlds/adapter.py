@@ -21,9 +21,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from db.tables.worlds import CustomWorldAgentMessage, CustomWorldAgentOperation
 from resolvers.assets.objects import AccessPolicy
-from resolvers.creation.adapters import CreationAdapter, MessageLog
+from resolvers.creation.adapters import CreationAdapter
 from resolvers.creation.model import (
     ConversationMessage,
     MessageKind,
@@ -34,28 +33,17 @@ from resolvers.creation.model import (
 from resolvers.creation.replies import clip
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
-from resolvers.worlds import locking, store
+from resolvers.worlds import locking
 from resolvers.worlds.derivation import derive_draft
 from resolvers.worlds.drafts import CustomWorldDraft, stored_draft
 from resolvers.worlds.errors import PublishBlocked
 from resolvers.worlds.gate import Cover, evaluate, progress_percent, stage_of
 from resolvers.worlds.json_drafts import DRAFT_SHAPE, draft_from_json
 from resolvers.worlds.model import AgentStage
+from resolvers.worlds.saving import save_world
+from resolvers.worlds.store import messages as message_store
+from resolvers.worlds.store.sessions import lock_session as lock_session_row
 from subscriptions.streams import StreamEntry
-
-# The framework's operation columns mirrored into `custom_world_agent_operation`.
-OPERATION_COLUMNS = (
-    "operation_id",
-    "session_id",
-    "operation_type",
-    "status",
-    "phase_label",
-    "phase_detail",
-    "progress",
-    "error_message",
-    "created_at",
-    "updated_at",
-)
 
 
 def state_of(row: dict[str, Any]) -> SessionState:
@@ -81,16 +69,14 @@ async def insert_message(
     now: datetime,
 ) -> str:
     message_id = new_id()
-    await CustomWorldAgentMessage.insert(
-        CustomWorldAgentMessage(
-            message_id=message_id,
-            session_id=session_id,
-            role=role.value,
-            kind=kind.value,
-            text=text,
-            related_operation_id=operation_id,
-            created_at=now,
-        )
+    await message_store.insert_message(
+        message_id=message_id,
+        session_id=session_id,
+        role=role,
+        kind=kind,
+        text=text,
+        operation_id=operation_id,
+        now=now,
     )
     return message_id
 
@@ -104,14 +90,14 @@ class CustomWorldAdapter(CreationAdapter):
         "places and chapters"
     )
     draft_shape = DRAFT_SHAPE
-    messages = MessageLog(CustomWorldAgentMessage)
+    messages = message_store.MESSAGES
 
     # --- storage -----------------------------------------------------------------------
 
     async def lock_session(
         self, *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool
     ) -> SessionState | None:
-        row = await locking.lock_session_row(
+        row = await lock_session_row(
             session_id=session_id, owner_user_id=owner_user_id, now=now, new_turn=new_turn
         )
         return state_of(row) if row is not None else None
@@ -151,7 +137,7 @@ class CustomWorldAdapter(CreationAdapter):
         if isinstance(outcome.draft, CustomWorldDraft):
             draft = outcome.draft
         try:
-            _, entries = await store.save_world(
+            _, entries = await save_world(
                 world, draft, now=now, session_changes=reply, checkpoint=checkpoint
             )
         except PublishBlocked as refused:
@@ -163,7 +149,7 @@ class CustomWorldAdapter(CreationAdapter):
                 operation_id=None,
                 now=now,
             )
-            _, entries = await store.save_world(
+            _, entries = await save_world(
                 world,
                 world.draft,
                 now=now,
@@ -173,20 +159,7 @@ class CustomWorldAdapter(CreationAdapter):
         return entries
 
     async def record_operation(self, operation: dict[str, Any]) -> None:
-        table = CustomWorldAgentOperation
-        row = table(**{column: operation[column] for column in OPERATION_COLUMNS})
-        await table.insert(row).on_conflict(
-            target=table.operation_id,
-            action="DO UPDATE",
-            values=[
-                table.status,
-                table.phase_label,
-                table.phase_detail,
-                table.progress,
-                table.error_message,
-                table.updated_at,
-            ],
-        )
+        await message_store.upsert_operation(operation)
 
     # --- behaviour ---------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """Editing one card of a custom world's draft (a character, place or chapter): it becomes
-EDITED, so agent turns keep it, and the publish gate runs again (resolvers/worlds/store.py
+EDITED, so agent turns keep it, and the publish gate runs again (resolvers/worlds/saving.py
 `save_world`, which keeps a published world's read models in step)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.errors import NotFound
 from resolvers.principal import Principal
-from resolvers.worlds import locking, store
+from resolvers.worlds import locking
 from resolvers.worlds.drafts import DraftCharacter, DraftPlace, replace
 from resolvers.worlds.errors import NOT_FOUND_CARD, WorldError, WorldErrorCode
 from resolvers.worlds.gate import cover_of, evaluate
@@ -21,7 +21,9 @@ from resolvers.worlds.model import (
     MAX_SUMMARY_LENGTH,
     CardStatus,
 )
+from resolvers.worlds.saving import save_world
 from resolvers.worlds.sessions import SavedWorld, clean_text
+from resolvers.worlds.store.cards import session_of_card
 from subscriptions import streams
 
 
@@ -84,7 +86,7 @@ def _edited(element: Any, edit: CardEdit) -> dict[str, Any]:
 async def update_card(*, viewer: Principal, card_id: str, edit: CardEdit) -> SavedWorld:
     """Edit one card (it becomes EDITED: agent turns keep it) and re-run the publish gate."""
     owner = viewer.require_user()
-    session_id = await locking.session_of_card(card_id)
+    session_id = await session_of_card(card_id)
     if session_id is None:
         raise NotFound(NOT_FOUND_CARD)
     now = clock.now()
@@ -100,7 +102,7 @@ async def update_card(*, viewer: Principal, card_id: str, edit: CardEdit) -> Sav
             places=[changed if e.id == card_id else e for e in world.draft.places],
             chapters=[changed if e.id == card_id else e for e in world.draft.chapters],
         )
-        saved, entries = await store.save_world(world, draft, now=now)
+        saved, entries = await save_world(world, draft, now=now)
         blockers = evaluate(saved.draft, await cover_of(saved.profile.profile_id))
     await streams.publish(entries)
     return SavedWorld(session=saved.session, profile=saved.profile, blockers=blockers)

@@ -4,14 +4,10 @@ and chapter of the session's draft, rewritten from the draft at every write
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from db.sql import value_rows
-from db.tables.worlds import CustomWorldDraftCard
 from resolvers.assets.bound import BindingTarget, bound_assets
-from resolvers.play_types.rows import as_json
 from resolvers.worlds.derived import card_warnings
 from resolvers.worlds.drafts import (
     CustomWorldDraft,
@@ -25,10 +21,9 @@ from resolvers.worlds.model import (
     CARD_IMAGE_SLOT,
     AssetStatus,
     CardKind,
-    CardStatus,
+    CardValues,
 )
-
-Card = CustomWorldDraftCard
+from resolvers.worlds.store.cards import delete_cards_except, upsert_cards
 
 
 async def card_images(card_ids: list[str]) -> set[str]:
@@ -46,23 +41,6 @@ def asset_status_of(kind: CardKind, has_image: bool) -> tuple[AssetStatus | None
     if has_image:
         return AssetStatus.BOUND, f"{noun} bound"
     return AssetStatus.MISSING, f"No {noun.lower()} yet"
-
-
-@dataclass(frozen=True, slots=True)
-class CardValues:
-    """A card's columns (without ids and times) as one draft element determines them;
-    `detail` is the free-form `detail_payload_json`."""
-
-    kind: CardKind
-    status: CardStatus
-    title: str
-    subtitle: str
-    summary: str
-    linked_ids: list[str]
-    warning_count: int
-    asset_status: AssetStatus | None
-    asset_status_label: str | None
-    detail: dict[str, Any]
 
 
 def card_values(
@@ -110,43 +88,15 @@ def card_values(
 
 
 async def sync_cards(session_id: str, draft: CustomWorldDraft, now: datetime) -> None:
+    """Rewrite the session's cards from `draft`: cards of removed elements go, the others
+    are written with their image state."""
     elements = draft.elements()
     ids = [element.id for element in elements]
+    await delete_cards_except(session_id=session_id, keep=ids)
     if not ids:
-        await Card.delete().where(Card.session_id == session_id)
         return
-    await Card.delete().where((Card.session_id == session_id) & Card.card_id.not_in(ids))
     images = await card_images(ids)
-    arguments: list[Any] = []
-    for element in elements:
-        card = card_values(draft, element, element.id in images)
-        arguments += [
-            element.id,
-            session_id,
-            card.kind.value,
-            card.status.value,
-            card.title,
-            card.subtitle,
-            card.summary,
-            as_json(card.linked_ids),
-            card.warning_count,
-            card.asset_status.value if card.asset_status else None,
-            card.asset_status_label,
-            as_json(card.detail),
-            now,
-            now,
-        ]
-    # A card id belongs to one session forever: the upsert never moves a card.
-    # Raw: a multi-row upsert whose DO UPDATE WHERE compares the stored row with `excluded`.
-    await Card.raw(
-        "INSERT INTO custom_world_draft_card (card_id, session_id, kind, status, title, "
-        "subtitle, summary, linked_ids_json, warning_count, asset_status, asset_status_label, "
-        f"detail_payload_json, created_at, updated_at) VALUES {value_rows(len(elements), 14)} "
-        "ON CONFLICT (card_id) DO UPDATE SET kind = excluded.kind, status = excluded.status, "
-        "title = excluded.title, subtitle = excluded.subtitle, summary = excluded.summary, "
-        "linked_ids_json = excluded.linked_ids_json, warning_count = excluded.warning_count, "
-        "asset_status = excluded.asset_status, asset_status_label = excluded.asset_status_label, "
-        "detail_payload_json = excluded.detail_payload_json, updated_at = excluded.updated_at "
-        "WHERE custom_world_draft_card.session_id = excluded.session_id",
-        *arguments,
-    )
+    cards = [
+        (element.id, card_values(draft, element, element.id in images)) for element in elements
+    ]
+    await upsert_cards(session_id=session_id, cards=cards, now=now)

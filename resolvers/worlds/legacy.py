@@ -19,10 +19,8 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from piccolo.columns import Column
 from pydantic import ValidationError
 
-from db.tables.worlds import CustomWorldSession
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.errors import NotFound
@@ -42,9 +40,15 @@ from resolvers.worlds.model import (
     GenerationMode,
     LegacySessionStatus,
 )
-from resolvers.worlds.store import dumps
+from resolvers.worlds.store.legacy import (
+    insert_legacy_session,
+    legacy_session_of,
+    legacy_sessions_page,
+    lock_legacy_session,
+    set_answers,
+    set_result,
+)
 
-Session = CustomWorldSession
 NOT_FOUND_MESSAGE = "No such question-and-answer session."
 NAME_QUESTION = "name"
 QUESTIONS_PER_SESSION = 4
@@ -86,59 +90,31 @@ async def create_legacy_session(
         if mode is GenerationMode.QUICK
         else LegacySessionStatus.QUESTIONING
     )
-    row = Session(
+    return await insert_legacy_session(
         session_id=new_id(),
         owner_user_id=owner,
-        generation_mode=mode.value,
-        status=status.value,
+        mode=mode,
+        status=status,
         setting_text=setting,
-        creator_intent_json=dumps({"settingText": setting, "generationMode": mode.value}),
-        question_snapshot_json=dumps([question.as_json() for question in questions_for(setting)]),
-        result_payload_json=None,
-        last_error_message=None,
-        created_at=now,
-        updated_at=now,
+        questions=questions_for(setting),
+        now=now,
     )
-    rows = await Session.insert(row).returning(*Session.all_columns())
-    return LegacySessionRow.from_row(rows[0])
 
 
 async def legacy_session(*, viewer: Principal, session_id: str) -> LegacySessionRow:
     """The viewer's Q&A session; NOT_FOUND for another user's or an unknown one."""
     owner = viewer.require_user()
-    row = await (
-        CustomWorldSession.select()
-        .where(
-            (CustomWorldSession.session_id == session_id)
-            & (CustomWorldSession.owner_user_id == owner)
-        )
-        .output(load_json=True)
-        .first()
-    )
+    row = await legacy_session_of(session_id=session_id, owner_user_id=owner)
     if row is None:
         raise NotFound(NOT_FOUND_MESSAGE)
-    return LegacySessionRow.from_row(row)
+    return row
 
 
 async def _lock(session_id: str, owner: str) -> LegacySessionRow:
-    rows = await (
-        Session.update({Session.updated_at: Session.updated_at})
-        .where((Session.session_id == session_id) & (Session.owner_user_id == owner))
-        .returning(*Session.all_columns())
-    )
-    if not rows:
+    row = await lock_legacy_session(session_id=session_id, owner_user_id=owner)
+    if row is None:
         raise NotFound(NOT_FOUND_MESSAGE)
-    return LegacySessionRow.from_row(rows[0])
-
-
-async def _write(session_id: str, values: dict[Column | str, Any]) -> list[dict[str, Any]]:
-    """Set `values` on the (locked) session; the row after."""
-    rows: list[dict[str, Any]] = await (
-        Session.update(values)
-        .where(Session.session_id == session_id)
-        .returning(*Session.all_columns())
-    )
-    return rows
+    return row
 
 
 async def answer_questions(
@@ -173,15 +149,7 @@ async def answer_questions(
         status = session.status
         if status is LegacySessionStatus.QUESTIONING and complete:
             status = LegacySessionStatus.READY
-        rows = await _write(
-            session_id,
-            {
-                Session.question_snapshot_json: dumps(questions),
-                Session.status: status.value,
-                Session.updated_at: now,
-            },
-        )
-    return LegacySessionRow.from_row(rows[0])
+        return await set_answers(session_id=session_id, questions=questions, status=status, now=now)
 
 
 def _result(session: LegacySessionRow) -> CustomWorldDraft:
@@ -223,39 +191,18 @@ async def generate_result(*, viewer: Principal, session_id: str) -> LegacySessio
         except ValidationError as refused:
             result, error = None, f"The generated world was invalid: {describe(refused)}"
             status = LegacySessionStatus.FAILED
-        rows = await _write(
-            session_id,
-            {
-                Session.status: status.value,
-                Session.result_payload_json: dumps(result),
-                Session.last_error_message: error,
-                Session.updated_at: now,
-            },
+        return await set_result(
+            session_id=session_id, status=status, result=result, error=error, now=now
         )
-    return LegacySessionRow.from_row(rows[0])
 
 
 async def legacy_sessions_of(
     *, user_id: str, first: int | None, after: str | None
 ) -> Page[LegacySessionRow]:
     size = page_size(first)
-    query = CustomWorldSession.select().where(CustomWorldSession.owner_user_id == user_id)
+    position = None
     if after is not None:
         moment, session_id = decode_cursor(after, size=2)
-        at = moment_of(moment)
-        query = query.where(
-            (CustomWorldSession.updated_at < at)
-            | (
-                (CustomWorldSession.updated_at == at)
-                & (CustomWorldSession.session_id < str(session_id))
-            )
-        )
-    rows = await (
-        query.order_by(
-            CustomWorldSession.updated_at, CustomWorldSession.session_id, ascending=False
-        )
-        .limit(size + 1)
-        .output(load_json=True)
-    )
-    items = [LegacySessionRow.from_row(row) for row in rows]
+        position = (moment_of(moment), str(session_id))
+    items = await legacy_sessions_page(user_id=user_id, after=position, limit=size + 1)
     return build_page(items, size, lambda row: time_key(row.updated_at, row.session_id))

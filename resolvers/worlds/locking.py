@@ -1,5 +1,5 @@
 """Locking a custom world, the aggregate of its agent session, its work (profile) and its
-cards, before a write (resolvers/worlds/store.py).
+cards, before a write (resolvers/worlds/saving.py).
 
 Every write of a world runs in one `write_transaction()` and first locks the agent session
 row, then the profile row, each with one conditional `UPDATE … RETURNING` (`lock_world`).
@@ -16,29 +16,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from piccolo.columns import Column
-
-from db.tables.worlds import CustomWorldAgentSession, CustomWorldDraftCard, CustomWorldProfile
-from resolvers.play_types.rows import decoded
 from resolvers.worlds.drafts import CustomWorldDraft, stored_draft
 from resolvers.worlds.rows import AgentSessionRow, WorldProfileRow
-
-SESSION_JSON = (
-    "anchor_content_json",
-    "creator_intent_json",
-    "creator_intent_readiness_json",
-    "anchor_pack_json",
-    "lock_state_json",
-    "draft_profile_json",
-    "publish_gate_json",
-    "result_preview_json",
-    "pending_clarifications_json",
-    "quality_findings_json",
-    "suggested_actions_json",
-    "recommended_replies_json",
-    "asset_coverage_json",
-    "checkpoints_json",
-)
+from resolvers.worlds.store.profiles import lock_profile
+from resolvers.worlds.store.sessions import lock_session
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,51 +36,21 @@ class World:
         return self.profile.published
 
 
-async def lock_session_row(
-    *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool = False
-) -> dict[str, Any] | None:
-    """Lock a live agent session (the owner's, when given): one conditional UPDATE."""
-    session, profile = CustomWorldAgentSession, CustomWorldProfile
-    values: dict[Column | str, Any] = {session.updated_at: now}
-    if new_turn:
-        values[session.current_turn] = session.current_turn + 1
-    # A session whose world was soft-deleted is gone for every reader and writer (the
-    # subquery reads at most the one profile of this session, by its unique index).
-    deleted = profile.select(profile.source_agent_session_id).where(
-        (profile.source_agent_session_id == session_id) & profile.deleted_at.is_not_null()
-    )
-    where = (session.session_id == session_id) & session.session_id.not_in(deleted)
-    if owner_user_id is not None:
-        where &= session.owner_user_id == owner_user_id
-    rows = await session.update(values).where(where).returning(*session.all_columns())
-    return decoded(rows[0], SESSION_JSON) if rows else None
-
-
-async def lock_profile_row(*, session_id: str, now: datetime) -> WorldProfileRow | None:
-    rows = await (
-        CustomWorldProfile.update({CustomWorldProfile.updated_at: now})
-        .where(
-            (CustomWorldProfile.source_agent_session_id == session_id)
-            & CustomWorldProfile.deleted_at.is_null()
-        )
-        .returning(*CustomWorldProfile.all_columns())
-    )
-    return WorldProfileRow.from_row(rows[0]) if rows else None
-
-
 async def lock_world(*, session_id: str, owner_user_id: str | None, now: datetime) -> World | None:
     """Lock the session, then the profile (always in this order); None if gone."""
-    session = await lock_session_row(session_id=session_id, owner_user_id=owner_user_id, now=now)
+    session = await lock_session(
+        session_id=session_id, owner_user_id=owner_user_id, now=now, new_turn=False
+    )
     if session is None:
         return None
     return await world_of_locked_session(session, now=now)
 
 
 async def world_of_locked_session(session: Mapping[str, Any], *, now: datetime) -> World | None:
-    """The world of a session row locked by `lock_session_row` (the creation framework
+    """The world of a session row locked by `lock_session` (the creation framework
     keeps that row as a mapping in its `SessionState`); locks the profile."""
     row = AgentSessionRow.from_row(session)
-    profile = await lock_profile_row(session_id=row.session_id, now=now)
+    profile = await lock_profile(session_id=row.session_id, now=now)
     if profile is None:
         return None
     return World(
@@ -107,26 +58,3 @@ async def world_of_locked_session(session: Mapping[str, Any], *, now: datetime) 
         profile=profile,
         draft=stored_draft(row.draft_profile_json),
     )
-
-
-async def session_of_profile(*, profile_id: str, owner_user_id: str) -> str | None:
-    """The agent session behind the owner's live world (unlocked read)."""
-    row = await (
-        CustomWorldProfile.select(CustomWorldProfile.source_agent_session_id)
-        .where(
-            (CustomWorldProfile.profile_id == profile_id)
-            & (CustomWorldProfile.owner_user_id == owner_user_id)
-            & CustomWorldProfile.deleted_at.is_null()
-        )
-        .first()
-    )
-    return row["source_agent_session_id"] if row else None
-
-
-async def session_of_card(card_id: str) -> str | None:
-    row = await (
-        CustomWorldDraftCard.select(CustomWorldDraftCard.session_id)
-        .where(CustomWorldDraftCard.card_id == card_id)
-        .first()
-    )
-    return row["session_id"] if row else None

@@ -5,7 +5,9 @@ Values are stored as they are here (lower case) and exposed as GraphQL enums.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from resolvers.gallery.play_types import PlayType
 
@@ -102,6 +104,23 @@ class AssetStatus(StrEnum):
 
     MISSING = "missing"
     BOUND = "bound"
+
+
+@dataclass(frozen=True, slots=True)
+class CardValues:
+    """A card's columns (without ids and times) as one draft element determines them;
+    `detail` is the free-form `detail_payload_json`."""
+
+    kind: CardKind
+    status: CardStatus
+    title: str
+    subtitle: str
+    summary: str
+    linked_ids: list[str]
+    warning_count: int
+    asset_status: AssetStatus | None
+    asset_status_label: str | None
+    detail: dict[str, Any]
 
 
 class GenerationMode(StrEnum):

@@ -15,7 +15,7 @@ from resolvers.play_types.contract import GeneratedSlot, PlaySession, PlayTypePl
 from resolvers.play_types.gates import Blocker
 from resolvers.principal import Principal
 from resolvers.rpg.runs import CUSTOM_WORLD_RUNS
-from resolvers.worlds import reading, sessions, store, work_reads, works
+from resolvers.worlds import reading, sessions, work_reads, works
 from resolvers.worlds.adapter import ADAPTER
 from resolvers.worlds.drafts import parse_draft, stored_draft
 from resolvers.worlds.entities import ENTITY_POLICIES
@@ -27,6 +27,7 @@ from resolvers.worlds.model import (
     AnchorKey,
 )
 from resolvers.worlds.rows import WorldProfileRow
+from resolvers.worlds.store.sessions import DRAFT
 
 
 class CustomWorldPlugin(PlayTypePlugin):
@@ -36,7 +37,7 @@ class CustomWorldPlugin(PlayTypePlugin):
     public_code_length = works.PUBLIC_CODE_LENGTH
     cover_entity_kind = WORLD_ENTITY_KIND
     image_codes = IMAGE_CODES
-    draft = store.DRAFT
+    draft = DRAFT
     runs = CUSTOM_WORLD_RUNS  # story sessions (docs/rpg.md)
 
     def entity_policies(self) -> Mapping[str, EntityPolicy]:

@@ -156,6 +156,18 @@ class WorldProfileRow:
 
 
 @dataclass(frozen=True, slots=True)
+class WorldAccess:
+    """Who owns a live world and whether it is published: what asset checks need."""
+
+    owner_user_id: str
+    publication_status: str
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> WorldAccess:
+        return cls(owner_user_id=row["owner_user_id"], publication_status=row["publication_status"])
+
+
+@dataclass(frozen=True, slots=True)
 class DraftCardRow:
     """A card of a session's draft (`custom_world_draft_card`): one character, place or
     chapter; `detail_payload_json` is free-form (the schema's `detail`)."""

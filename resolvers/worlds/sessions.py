@@ -4,7 +4,7 @@ the form fields (editing a draft card is resolvers/worlds/card_edits.py).
 Starting a session creates, in one transaction, the session (stage COLLECTING_ANCHORS), its
 work (`custom_world_profile`, DRAFT, no cover, not publish-ready) and the agent's greeting.
 Autosave reuses the session's seed and draft fields and re-runs the publish gate
-(resolvers/worlds/store.py `save_world`), and on a published world keeps both read models in
+(resolvers/worlds/saving.py `save_world`), and on a published world keeps both read models in
 step (or refuses a change that would leave it with blockers).
 """
 
@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from db.tables.worlds import CustomWorldAgentMessage, CustomWorldAgentSession, CustomWorldProfile
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.creation.model import MessageKind, MessageRole
@@ -23,7 +22,7 @@ from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.ids import new_id
 from resolvers.play_types.gates import Blocker
 from resolvers.principal import Principal
-from resolvers.worlds import locking, store
+from resolvers.worlds import locking
 from resolvers.worlds.drafts import (
     CustomWorldDraft,
     replace,
@@ -43,6 +42,10 @@ from resolvers.worlds.model import (
     ThemeMode,
 )
 from resolvers.worlds.rows import AgentSessionRow, WorldProfileRow
+from resolvers.worlds.saving import author_of, save_world
+from resolvers.worlds.store.messages import save_message
+from resolvers.worlds.store.profiles import insert_profile
+from resolvers.worlds.store.sessions import insert_session
 from subscriptions import streams
 
 GREETING = (
@@ -85,40 +88,36 @@ async def create_session(*, viewer: Principal, seed: str = "") -> SavedWorld:
     now = clock.now()
     session_id = new_id()
     profile_id = new_id()
-    author = await store.author_of(owner)
+    author = await author_of(owner)
     async with write_transaction():
-        await CustomWorldAgentSession(
+        await insert_session(
             session_id=session_id,
             owner_user_id=owner,
             seed_text=text,
-            current_turn=0,
-            progress_percent=0,
-            stage=AgentStage.COLLECTING_ANCHORS.value,
-            creator_intent_json={"seedText": text},
-            created_at=now,
-            updated_at=now,
-        ).save()
-        await CustomWorldProfile(
+            stage=AgentStage.COLLECTING_ANCHORS,
+            creator_intent={"seedText": text},
+            now=now,
+        )
+        await insert_profile(
             profile_id=profile_id,
             owner_user_id=owner,
-            source_agent_session_id=session_id,
-            publication_status=WorkPublicationStatus.DRAFT.value,
+            session_id=session_id,
+            status=WorkPublicationStatus.DRAFT,
             author_display_name=author.display_name,
             author_public_user_code=author.public_user_code or None,
-            created_at=now,
-            updated_at=now,
-        ).save()
-        await CustomWorldAgentMessage(
+            now=now,
+        )
+        await save_message(
             message_id=new_id(),
             session_id=session_id,
-            role=MessageRole.ASSISTANT.value,
-            kind=MessageKind.CHAT.value,
+            role=MessageRole.ASSISTANT,
+            kind=MessageKind.CHAT,
             text=GREETING,
-            created_at=now,
-        ).save()
+            now=now,
+        )
         world = await locking.lock_world(session_id=session_id, owner_user_id=owner, now=now)
         assert world is not None
-        saved, entries = await store.save_world(world, draft, now=now)
+        saved, entries = await save_world(world, draft, now=now)
     await streams.publish(entries)
     return SavedWorld(
         session=saved.session, profile=saved.profile, blockers=evaluate(saved.draft, None)
@@ -219,9 +218,7 @@ async def autosave(
             if fields.focus_card_id and draft.element(fields.focus_card_id) is None:
                 raise NotFound(NOT_FOUND_CARD)
             session_changes["focus_card_id"] = fields.focus_card_id or None
-        saved, entries = await store.save_world(
-            world, draft, now=now, session_changes=session_changes
-        )
+        saved, entries = await save_world(world, draft, now=now, session_changes=session_changes)
         blockers = evaluate(saved.draft, await cover_of(saved.profile.profile_id))
     await streams.publish(entries)
     return SavedWorld(session=saved.session, profile=saved.profile, blockers=blockers)

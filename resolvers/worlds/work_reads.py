@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from db.tables.worlds import CustomWorldGalleryEntry, CustomWorldProfile
 from resolvers.creation import turns
 from resolvers.errors import NotFound
 from resolvers.gallery.model import WorkPublicationStatus
@@ -21,6 +20,8 @@ from resolvers.worlds.errors import NOT_FOUND_WORLD
 from resolvers.worlds.keysets import moment_of, time_key
 from resolvers.worlds.model import PLAY_TYPE, ThemeMode
 from resolvers.worlds.rows import GalleryEntryRow, WorldProfileRow
+from resolvers.worlds.store import gallery
+from resolvers.worlds.store.profiles import profiles_with_ids, works_page
 
 
 async def profiles_by_ids(profile_ids: Sequence[str]) -> dict[str, WorldProfileRow]:
@@ -28,12 +29,7 @@ async def profiles_by_ids(profile_ids: Sequence[str]) -> dict[str, WorldProfileR
     ids = sorted(set(profile_ids))
     if not ids:
         return {}
-    rows = await (
-        CustomWorldProfile.select()
-        .where(CustomWorldProfile.profile_id.is_in(ids) & CustomWorldProfile.deleted_at.is_null())
-        .output(load_json=True)
-    )
-    return {row["profile_id"]: WorldProfileRow.from_row(row) for row in rows}
+    return {row.profile_id: row for row in await profiles_with_ids(ids)}
 
 
 def visible(row: WorldProfileRow | None, viewer_user_id: str | None) -> bool:
@@ -64,29 +60,11 @@ async def works_of(
     finished agent turns)."""
     size = page_size(first)
     await turns.settle_owner(owner_user_id=user_id)
-    query = CustomWorldProfile.select().where(
-        (CustomWorldProfile.owner_user_id == user_id) & CustomWorldProfile.deleted_at.is_null()
-    )
-    if status is not None:
-        query = query.where(CustomWorldProfile.publication_status == status.value)
+    position = None
     if after is not None:
         moment, profile_id = decode_cursor(after, size=2)
-        at = moment_of(moment)
-        query = query.where(
-            (CustomWorldProfile.updated_at < at)
-            | (
-                (CustomWorldProfile.updated_at == at)
-                & (CustomWorldProfile.profile_id < str(profile_id))
-            )
-        )
-    rows = await (
-        query.order_by(
-            CustomWorldProfile.updated_at, CustomWorldProfile.profile_id, ascending=False
-        )
-        .limit(size + 1)
-        .output(load_json=True)
-    )
-    items = [WorldProfileRow.from_row(row) for row in rows]
+        position = (moment_of(moment), str(profile_id))
+    items = await works_page(user_id=user_id, status=status, after=position, limit=size + 1)
     return build_page(items, size, lambda row: time_key(row.updated_at, row.profile_id))
 
 
@@ -94,12 +72,7 @@ async def works_of(
 
 
 async def gallery_entry_by_code(public_work_code: str) -> GalleryEntryRow | None:
-    row = await (
-        CustomWorldGalleryEntry.select()
-        .where(CustomWorldGalleryEntry.public_work_code == public_work_code)
-        .first()
-    )
-    return GalleryEntryRow.from_row(row) if row is not None else None
+    return await gallery.gallery_entry_by_code(public_work_code)
 
 
 async def gallery_entries(
@@ -107,21 +80,9 @@ async def gallery_entries(
 ) -> Page[GalleryEntryRow]:
     """Published worlds from `custom_world_gallery_entry`, newest publication first."""
     size = page_size(first)
-    query = CustomWorldGalleryEntry.select()
-    if theme is not None:
-        query = query.where(CustomWorldGalleryEntry.theme_mode == theme.value)
+    position = None
     if after is not None:
         moment, profile_id = decode_cursor(after, size=2)
-        at = moment_of(moment)
-        query = query.where(
-            (CustomWorldGalleryEntry.published_at < at)
-            | (
-                (CustomWorldGalleryEntry.published_at == at)
-                & (CustomWorldGalleryEntry.profile_id < str(profile_id))
-            )
-        )
-    rows = await query.order_by(
-        CustomWorldGalleryEntry.published_at, CustomWorldGalleryEntry.profile_id, ascending=False
-    ).limit(size + 1)
-    items = [GalleryEntryRow.from_row(row) for row in rows]
+        position = (moment_of(moment), str(profile_id))
+    items = await gallery.gallery_page(theme=theme, after=position, limit=size + 1)
     return build_page(items, size, lambda row: time_key(row.published_at, row.profile_id))

@@ -15,7 +15,6 @@ The gallery's stream entries are published after commit.
 
 from __future__ import annotations
 
-from db.tables.worlds import CustomWorldGalleryEntry, CustomWorldProfile
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.errors import NotFound
@@ -23,11 +22,18 @@ from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.publishing import unpublish_work
 from resolvers.play_types.public_codes import assign_public_code
 from resolvers.principal import Principal
-from resolvers.worlds import locking, store
+from resolvers.worlds import locking
 from resolvers.worlds.errors import NOT_FOUND_WORLD, PublishBlocked, WorldError, WorldErrorCode
 from resolvers.worlds.gate import cover_of, evaluate
 from resolvers.worlds.model import PLAY_TYPE
 from resolvers.worlds.rows import WorldProfileRow
+from resolvers.worlds.saving import save_world
+from resolvers.worlds.store.gallery import delete_gallery_entry
+from resolvers.worlds.store.profiles import (
+    session_of_profile,
+    set_public_code,
+    soft_delete_profile,
+)
 from subscriptions import streams
 
 # Public work codes: `CW` and 8 random base32 characters (40 bits), unique by their index.
@@ -37,10 +43,7 @@ PUBLIC_CODE_LENGTH = 8
 
 async def _assign_public_code(profile: WorldProfileRow) -> str:
     async def write(code: str) -> None:
-        await CustomWorldProfile.update({CustomWorldProfile.public_work_code: code}).where(
-            (CustomWorldProfile.profile_id == profile.profile_id)
-            & CustomWorldProfile.public_work_code.is_null()
-        )
+        await set_public_code(profile_id=profile.profile_id, code=code)
 
     return await assign_public_code(
         existing=profile.public_work_code,
@@ -51,7 +54,7 @@ async def _assign_public_code(profile: WorldProfileRow) -> str:
 
 
 async def _locked(*, profile_id: str, owner: str) -> locking.World:
-    session_id = await locking.session_of_profile(profile_id=profile_id, owner_user_id=owner)
+    session_id = await session_of_profile(profile_id=profile_id, owner_user_id=owner)
     world = (
         await locking.lock_world(session_id=session_id, owner_user_id=owner, now=clock.now())
         if session_id is not None
@@ -76,7 +79,7 @@ async def publish(*, viewer: Principal, profile_id: str) -> WorldProfileRow:
                 blockers, f"The world cannot be published yet ({len(blockers)} blockers)."
             )
         code = await _assign_public_code(world.profile)
-        saved, entries = await store.save_world(
+        saved, entries = await save_world(
             world,
             world.draft,
             now=now,
@@ -108,18 +111,16 @@ async def update(*, viewer: Principal, profile_id: str) -> WorldProfileRow:
             raise PublishBlocked(
                 blockers, f"The world cannot be published yet ({len(blockers)} blockers)."
             )
-        saved, entries = await store.save_world(world, world.draft, now=now)
+        saved, entries = await save_world(world, world.draft, now=now)
     await streams.publish(entries)
     return saved.profile
 
 
 async def _unpublished(world: locking.World) -> tuple[locking.World, list[streams.StreamEntry]]:
     now = clock.now()
-    await CustomWorldGalleryEntry.delete().where(
-        CustomWorldGalleryEntry.profile_id == world.profile.profile_id
-    )
+    await delete_gallery_entry(world.profile.profile_id)
     entries = await unpublish_work(play_type=PLAY_TYPE, work_id=world.profile.profile_id, now=now)
-    saved, more = await store.save_world(
+    saved, more = await save_world(
         world,
         world.draft,
         now=now,
@@ -149,8 +150,6 @@ async def delete(*, viewer: Principal, profile_id: str) -> str:
         entries: list[streams.StreamEntry] = []
         if world.published:
             world, entries = await _unpublished(world)
-        await CustomWorldProfile.update(
-            {CustomWorldProfile.deleted_at: now, CustomWorldProfile.updated_at: now}
-        ).where(CustomWorldProfile.profile_id == profile_id)
+        await soft_delete_profile(profile_id=profile_id, now=now)
     await streams.publish(entries)
     return profile_id

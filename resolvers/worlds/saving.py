@@ -17,28 +17,21 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-import orjson
-from piccolo.columns import Column
-
-from db.tables.worlds import CustomWorldAgentSession, CustomWorldGalleryEntry, CustomWorldProfile
 from resolvers.auth.public_users import public_user_by_id
 from resolvers.gallery.publishing import publish_work
 from resolvers.play_types.gates import Blocker
-from resolvers.play_types.tables import DraftColumn
 from resolvers.worlds.cards import card_images, sync_cards
 from resolvers.worlds.derived import derived_session
 from resolvers.worlds.drafts import CustomWorldDraft, stored_json
 from resolvers.worlds.errors import PublishBlocked
 from resolvers.worlds.gate import Cover, cover_of, cover_src, evaluate
-from resolvers.worlds.locking import SESSION_JSON, World
+from resolvers.worlds.locking import World
 from resolvers.worlds.model import PLAY_TYPE
-from resolvers.worlds.rows import AgentSessionRow, WorldProfileRow
+from resolvers.worlds.rows import WorldProfileRow
+from resolvers.worlds.store.gallery import upsert_gallery_entry
+from resolvers.worlds.store.profiles import update_profile
+from resolvers.worlds.store.sessions import update_session
 from subscriptions.streams import StreamEntry
-
-
-def dumps(value: Any) -> str | None:
-    """A JSON column's stored text (None stays SQL NULL)."""
-    return None if value is None else orjson.dumps(value).decode()
 
 
 def check_gate(world: World, draft: CustomWorldDraft, cover: Cover | None) -> list[Blocker]:
@@ -96,7 +89,7 @@ async def save_world(
         published=published,
         now=now,
     )
-    await _write_session(session, now)
+    await update_session(session=session, now=now)
     await sync_cards(session.session_id, draft, now)
     author = await author_of(profile.owner_user_id)
     profile = replace(
@@ -115,90 +108,18 @@ async def save_world(
         author_public_user_code=author.public_user_code or None,
         updated_at=now,
     )
-    await _write_profile(profile, now)
+    await update_profile(profile=profile, now=now)
     entries: list[StreamEntry] = []
     if published:
         entries = await _write_read_models(profile, draft, now)
     return World(session=session, profile=profile, draft=draft), entries
 
 
-async def _write_session(session: AgentSessionRow, now: datetime) -> None:
-    table = CustomWorldAgentSession
-    values: dict[Column | str, Any] = {
-        table.seed_text: session.seed_text,
-        table.stage: session.stage.value,
-        table.progress_percent: session.progress_percent,
-        table.focus_card_id: session.focus_card_id,
-        table.last_assistant_reply: session.last_assistant_reply,
-        table.updated_at: now,
-    }
-    for column in SESSION_JSON:
-        values[column] = dumps(getattr(session, column))
-    await table.update(values).where(table.session_id == session.session_id)
-
-
-async def _write_profile(profile: WorldProfileRow, now: datetime) -> None:
-    table = CustomWorldProfile
-    await table.update(
-        {
-            table.public_work_code: profile.public_work_code,
-            table.author_public_user_code: profile.author_public_user_code,
-            table.publication_status: profile.publication_status.value,
-            table.world_name: profile.world_name,
-            table.subtitle: profile.subtitle,
-            table.summary_text: profile.summary_text,
-            table.theme_mode: profile.theme_mode,
-            table.cover_image_src: profile.cover_image_src,
-            table.profile_payload_json: dumps(profile.profile_payload_json),
-            table.playable_npc_count: profile.playable_npc_count,
-            table.landmark_count: profile.landmark_count,
-            table.author_display_name: profile.author_display_name,
-            table.published_at: profile.published_at,
-            table.updated_at: now,
-        }
-    ).where(table.profile_id == profile.profile_id)
-
-
 async def _write_read_models(
     profile: WorldProfileRow, draft: CustomWorldDraft, now: datetime
 ) -> list[StreamEntry]:
     """Both public read models of a published world, in the caller's transaction."""
-    entry = CustomWorldGalleryEntry
-    await entry.insert(
-        entry(
-            profile_id=profile.profile_id,
-            owner_user_id=profile.owner_user_id,
-            public_work_code=profile.public_work_code,
-            author_public_user_code=profile.author_public_user_code or "",
-            author_display_name=profile.author_display_name,
-            world_name=profile.world_name,
-            subtitle=profile.subtitle,
-            summary_text=profile.summary_text,
-            cover_image_src=profile.cover_image_src,
-            theme_mode=profile.theme_mode,
-            playable_npc_count=profile.playable_npc_count,
-            landmark_count=profile.landmark_count,
-            published_at=profile.published_at,
-            updated_at=now,
-        )
-    ).on_conflict(
-        target=entry.profile_id,
-        action="DO UPDATE",
-        values=[
-            entry.public_work_code,
-            entry.author_public_user_code,
-            entry.author_display_name,
-            entry.world_name,
-            entry.subtitle,
-            entry.summary_text,
-            entry.cover_image_src,
-            entry.theme_mode,
-            entry.playable_npc_count,
-            entry.landmark_count,
-            entry.published_at,
-            entry.updated_at,
-        ],
-    )
+    await upsert_gallery_entry(profile=profile, now=now)
     return await publish_work(
         play_type=PLAY_TYPE,
         work_id=profile.profile_id,
@@ -210,7 +131,3 @@ async def _write_read_models(
         tags=list(draft.tags),
         now=now,
     )
-
-
-# Where the contract finds a creation session's draft.
-DRAFT = DraftColumn(CustomWorldAgentSession, "draft_profile_json")
