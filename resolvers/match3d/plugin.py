@@ -7,11 +7,12 @@ from typing import Any
 
 from resolvers.assets.entities import EntityPolicy
 from resolvers.gallery.play_types import PlayType
-from resolvers.match3d import drafts, gate, publishing, sessions, store, works
+from resolvers.match3d import drafts, gate, publishing, sessions, works
 from resolvers.match3d.adapter import ADAPTER
 from resolvers.match3d.model import ITEM_SLOT_PREFIX, WORK_ENTITY, item_slot
 from resolvers.match3d.rows import Match3dWorkRow
 from resolvers.match3d.runs import MATCH3D_RUNS
+from resolvers.match3d.store import works as work_store
 from resolvers.play_types.contract import (
     GeneratedSlot,
     ImageSlot,
@@ -30,7 +31,7 @@ class Match3dPlugin(PublishingPlugin[Match3dWorkRow]):
     public_code_length = publishing.PUBLIC_CODE_LENGTH
     cover_entity_kind = WORK_ENTITY
     image_codes = gate.IMAGE_CODES
-    draft = store.DRAFT
+    draft = work_store.DRAFT
     runs = MATCH3D_RUNS
 
     def entity_policies(self) -> Mapping[str, EntityPolicy]:

@@ -11,19 +11,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from piccolo.query.functions import Coalesce
-
-from db.tables.match3d import Match3dWorkProfile
 from resolvers.assets.objects import read_path
 from resolvers.creation.model import SessionState
-from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
-from resolvers.match3d import drafts, store
-from resolvers.match3d.adapter import PROFILE_JSON, decoded, lock_session, mirror_draft
+from resolvers.match3d import drafts
+from resolvers.match3d.adapter import mirror_draft
 from resolvers.match3d.errors import Match3dError, Match3dErrorCode, Match3dPublishBlocked
 from resolvers.match3d.gate import blockers, bound_images
 from resolvers.match3d.model import Match3dStage
 from resolvers.match3d.rows import Match3dWorkRow
+from resolvers.match3d.store import sessions as session_store
+from resolvers.match3d.store import works as work_store
 from resolvers.play_types import publication
 from resolvers.play_types.publication import Projected, PublicationSpec
 
@@ -43,22 +41,14 @@ async def _project(session: SessionState, profile_id: str, now: datetime) -> Pro
     item_images = {item_id: asset.asset_object_id for item_id, asset in images.items.items()}
     # The published configuration names each item's cut image; the draft's does not.
     columns = {**drafts.projection(draft), "config_json": drafts.config_json(draft, item_images)}
-    rows = (
-        await Match3dWorkProfile.update(
-            {
-                Match3dWorkProfile.cover_asset_id: images.cover.asset_object_id,
-                Match3dWorkProfile.cover_image_src: read_path(images.cover.asset_object_id),
-                Match3dWorkProfile.publication_status: WorkPublicationStatus.PUBLISHED.value,
-                # The first publication's time stays through later updates.
-                Match3dWorkProfile.published_at: Coalesce(Match3dWorkProfile.published_at, now),
-                Match3dWorkProfile.updated_at: now,
-            },
-            **columns,
-        )
-        .where(Match3dWorkProfile.profile_id == profile_id)
-        .returning(*Match3dWorkProfile.all_columns())
+    row = await work_store.project_publication(
+        profile_id=profile_id,
+        columns=columns,
+        cover_asset_id=images.cover.asset_object_id,
+        cover_image_src=read_path(images.cover.asset_object_id),
+        now=now,
     )
-    return Projected(decoded(rows[0], PROFILE_JSON), draft.theme or None, list(draft.tags))
+    return Projected(row, draft.theme or None, list(draft.tags))
 
 
 async def _unproject(session: SessionState, session_id: str, now: datetime) -> tuple[str, int]:
@@ -69,9 +59,9 @@ async def _unproject(session: SessionState, session_id: str, now: datetime) -> t
 
 SPEC: PublicationSpec[SessionState, Match3dWorkRow] = PublicationSpec(
     play_type=PlayType.MATCH3D,
-    tables=store.TABLES,
+    tables=work_store.TABLES,
     published_stage=Match3dStage.PUBLISHED.value,
-    lock_session=lock_session,
+    lock_session=session_store.lock_session,
     project=_project,
     unproject=_unproject,
     error=Match3dError,

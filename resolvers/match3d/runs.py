@@ -26,27 +26,19 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from db.tables.match3d import Match3dRuntimeRun
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.match3d import board, drafts, sessions, works
 from resolvers.match3d.model import Match3dLossReason
 from resolvers.match3d.rows import Match3dConfig
 from resolvers.match3d.run_state import Match3dRunState
+from resolvers.match3d.store import runs as run_store
 from resolvers.runs.model import Outcome, Run, RunMode, RunReason, RunStatus
 from resolvers.runs.rules import PlayableWork, RunRules
 from settings import get_settings
 from subscriptions.streams import StreamEntry
 
 MAX_SUBTITLE_LENGTH = 200
-STATE_COLUMNS = (
-    Match3dRuntimeRun.run_id,
-    Match3dRuntimeRun.profile_id,
-    Match3dRuntimeRun.clear_count,
-    Match3dRuntimeRun.total_item_count,
-    Match3dRuntimeRun.cleared_item_count,
-    Match3dRuntimeRun.snapshot_json,
-)
 
 
 def _millis(moment: datetime) -> int:
@@ -126,25 +118,16 @@ class Match3dRunRules(RunRules[Match3dRunState]):
         )
         total = len(dealt["pile"])
         snapshot = {"seed": seed, **dealt, "items": items}
-        await Match3dRuntimeRun.insert(
-            Match3dRuntimeRun(
-                run_id=run.run_id,
-                owner_user_id=run.owner_user_id,
-                profile_id=work.work_id,
-                status=run.status.value,
-                snapshot_version=0,
-                started_at_ms=_millis(run.started_at),
-                duration_limit_ms=run.duration_limit_ms,
-                finished_at_ms=0,
-                elapsed_ms=0,
-                clear_count=0,
-                total_item_count=total,
-                cleared_item_count=0,
-                failure_reason="",
-                snapshot_json=snapshot,
-                created_at=now,
-                updated_at=now,
-            )
+        await run_store.insert_run(
+            run_id=run.run_id,
+            owner_user_id=run.owner_user_id,
+            work_id=work.work_id,
+            status=run.status.value,
+            started_at_ms=_millis(run.started_at),
+            duration_limit_ms=run.duration_limit_ms,
+            total_item_count=total,
+            snapshot=snapshot,
+            now=now,
         )
         return {"totalItemCount": total, "layers": dealt["layers"], "side": dealt["side"]}
 
@@ -162,43 +145,32 @@ class Match3dRunRules(RunRules[Match3dRunState]):
             outcome.update(status=RunStatus.WON, reason=RunReason.COMPLETED.value)
         elif board.is_lost(after):
             outcome.update(status=RunStatus.LOST, reason=Match3dLossReason.TRAY_FULL.value)
-        await Match3dRuntimeRun.update(
-            {
-                Match3dRuntimeRun.snapshot_version: run.snapshot_version,
-                Match3dRuntimeRun.clear_count: clears,
-                Match3dRuntimeRun.cleared_item_count: cleared_items,
-                Match3dRuntimeRun.elapsed_ms: run.elapsed_at(now),
-                Match3dRuntimeRun.snapshot_json: snapshot,
-                Match3dRuntimeRun.updated_at: now,
-            }
-        ).where(Match3dRuntimeRun.run_id == run.run_id)
+        await run_store.set_play_state(
+            run_id=run.run_id,
+            snapshot_version=run.snapshot_version,
+            clear_count=clears,
+            cleared_item_count=cleared_items,
+            elapsed_ms=run.elapsed_at(now),
+            snapshot=snapshot,
+            now=now,
+        )
         return Outcome(event=event, **outcome)
 
     async def on_finished(self, *, run: Run, now: datetime) -> list[StreamEntry]:
         """Mirror the end into the catalog's columns (the play state is left as it was)."""
-        await Match3dRuntimeRun.update(
-            {
-                Match3dRuntimeRun.status: run.status.value,
-                Match3dRuntimeRun.snapshot_version: run.snapshot_version,
-                Match3dRuntimeRun.finished_at_ms: _millis(run.finished_at or now),
-                Match3dRuntimeRun.elapsed_ms: run.elapsed_at(now),
-                Match3dRuntimeRun.failure_reason: (
-                    "" if run.status is RunStatus.WON else (run.reason or "")
-                ),
-                Match3dRuntimeRun.updated_at: now,
-            }
-        ).where(Match3dRuntimeRun.run_id == run.run_id)
+        await run_store.set_finished(
+            run_id=run.run_id,
+            status=run.status.value,
+            snapshot_version=run.snapshot_version,
+            finished_at_ms=_millis(run.finished_at or now),
+            elapsed_ms=run.elapsed_at(now),
+            failure_reason="" if run.status is RunStatus.WON else (run.reason or ""),
+            now=now,
+        )
         return []
 
     async def states(self, run_ids: Sequence[str]) -> dict[str, Match3dRunState]:
-        if not run_ids:
-            return {}
-        rows = (
-            await Match3dRuntimeRun.select(*STATE_COLUMNS)
-            .where(Match3dRuntimeRun.run_id.is_in(list(run_ids)))
-            .output(load_json=True)
-        )
-        return {row["run_id"]: Match3dRunState.from_row(row) for row in rows}
+        return await run_store.run_states(run_ids)
 
     def winning_actions(self, state: Match3dRunState) -> list[dict[str, Any]]:
         """The picks a search finds from the current board (every dealt board has some)."""

@@ -16,22 +16,22 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from db.tables.match3d import Match3dAgentSession, Match3dWorkProfile
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.auth.public_users import public_user_by_id
 from resolvers.creation import turns
 from resolvers.creation.replies import describe_validation
 from resolvers.errors import BadUserInput, NotFound
-from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
 from resolvers.match3d import drafts
-from resolvers.match3d.adapter import lock_session, save_draft
+from resolvers.match3d.adapter import save_draft
 from resolvers.match3d.errors import Match3dError, Match3dErrorCode
 from resolvers.match3d.model import MAX_SEED_LENGTH, Match3dStage
 from resolvers.match3d.rows import Match3dSessionRow, Match3dWorkRow
-from resolvers.pagination import Page, build_page, decode_cursor, page_size
+from resolvers.match3d.store import sessions as session_store
+from resolvers.match3d.store import works as work_store
+from resolvers.pagination import Page, decode_cursor, page_size
 from resolvers.principal import Principal
 
 NOT_FOUND_MESSAGE = "No such Match3D session."
@@ -74,49 +74,23 @@ async def start_session(*, viewer: Principal, seed_text: str = "") -> SessionAnd
     columns = drafts.projection(drafts.EMPTY_DRAFT)
     async with write_transaction():
         author = await public_user_by_id(owner)
-        sessions = await Match3dAgentSession.insert(
-            Match3dAgentSession(
-                session_id=session_id,
-                owner_user_id=owner,
-                seed_text=seed,
-                current_turn=0,
-                progress_percent=0,
-                stage=Match3dStage.COLLECTING_ANCHORS.value,
-                config_json=columns["config_json"],
-                draft_json=None,
-                last_assistant_reply=None,
-                published_profile_id=None,
-                created_at=now,
-                updated_at=now,
-            )
-        ).returning(*Match3dAgentSession.all_columns())
-        works = await Match3dWorkProfile.insert(
-            Match3dWorkProfile(
-                profile_id=profile_id,
-                owner_user_id=owner,
-                source_session_id=session_id,
-                author_display_name=author.display_name if author else "",
-                game_name=columns["game_name"],
-                theme_text=columns["theme_text"],
-                summary_text=columns["summary_text"],
-                tags_json=columns["tags_json"],
-                cover_image_src=None,
-                cover_asset_id=None,
-                clear_count=columns["clear_count"],
-                difficulty=columns["difficulty"],
-                config_json=columns["config_json"],
-                publication_status=WorkPublicationStatus.DRAFT.value,
-                play_count=0,
-                updated_at=now,
-                published_at=None,
-                generated_item_assets_json=None,
-                created_at=now,
-                public_work_code=None,
-            )
-        ).returning(*Match3dWorkProfile.all_columns())
-    return SessionAndWork(
-        session=Match3dSessionRow.from_row(sessions[0]), work=Match3dWorkRow.from_row(works[0])
-    )
+        session = await session_store.insert_session(
+            session_id=session_id,
+            owner_user_id=owner,
+            seed_text=seed,
+            stage=Match3dStage.COLLECTING_ANCHORS.value,
+            config_json=columns["config_json"],
+            now=now,
+        )
+        work = await work_store.insert_work(
+            profile_id=profile_id,
+            owner_user_id=owner,
+            session_id=session_id,
+            author_display_name=author.display_name if author else "",
+            columns=columns,
+            now=now,
+        )
+    return SessionAndWork(session=session, work=work)
 
 
 async def autosave(
@@ -133,41 +107,28 @@ async def autosave(
     await turns.settle_sessions(play_type=PlayType.MATCH3D, session_ids=[session_id])
     now = clock.now()
     async with write_transaction():
-        session = await lock_session(session_id=session_id, owner_user_id=owner, now=now)
+        session = await session_store.lock_session(
+            session_id=session_id, owner_user_id=owner, now=now
+        )
         if session is None:
             raise NotFound(NOT_FOUND_MESSAGE)
         previous = drafts.stored_draft(session.draft)
         new_draft = checked_draft(draft, previous) if draft is not None else previous
         new_seed = seed if seed is not None else session.seed_text
         row = await save_draft(session=session, draft=new_draft, now=now, seed_text=new_seed)
-        work = (
-            await Match3dWorkProfile.select()
-            .where(Match3dWorkProfile.source_session_id == session_id)
-            .output(load_json=True)
-            .first()
-        )
+        work = await work_store.work_by_session(session_id)
     assert work is not None
-    return SessionAndWork(
-        session=Match3dSessionRow.from_row(row), work=Match3dWorkRow.from_row(work)
-    )
+    return SessionAndWork(session=row, work=work)
 
 
 async def owned_session(*, viewer: Principal, session_id: str) -> Match3dSessionRow:
     """The viewer's session, its finished turns applied first; NOT_FOUND otherwise."""
     owner = viewer.require_user()
     await turns.settle_sessions(play_type=PlayType.MATCH3D, session_ids=[session_id])
-    row = (
-        await Match3dAgentSession.select()
-        .where(
-            (Match3dAgentSession.session_id == session_id)
-            & (Match3dAgentSession.owner_user_id == owner)
-        )
-        .output(load_json=True)
-        .first()
-    )
+    row = await session_store.owned_session(session_id=session_id, owner_user_id=owner)
     if row is None:
         raise NotFound(NOT_FOUND_MESSAGE)
-    return Match3dSessionRow.from_row(row)
+    return row
 
 
 async def sessions_of(
@@ -176,36 +137,15 @@ async def sessions_of(
     """The user's sessions, most recently changed first (finished turns applied first)."""
     size = page_size(first)
     await turns.settle_owner(owner_user_id=user_id)
-    query = Match3dAgentSession.select().where(Match3dAgentSession.owner_user_id == user_id)
+    position = None
     if after is not None:
         updated_at, session_id = decode_cursor(after, size=2)
-        moment = moment_of(updated_at)
-        query = query.where(
-            (Match3dAgentSession.updated_at < moment)
-            | (
-                (Match3dAgentSession.updated_at == moment)
-                & (Match3dAgentSession.session_id < str(session_id))
-            )
-        )
-    rows = (
-        await query.order_by(Match3dAgentSession.updated_at, ascending=False)
-        .order_by(Match3dAgentSession.session_id, ascending=False)
-        .limit(size + 1)
-        .output(load_json=True)
-    )
-    page = build_page(rows, size, lambda row: [row["updated_at"].isoformat(), row["session_id"]])
-    return page.map(Match3dSessionRow.from_row)
+        position = (moment_of(updated_at), str(session_id))
+    return await session_store.sessions_page(owner_user_id=user_id, size=size, after=position)
 
 
 async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, Match3dSessionRow]:
-    if not session_ids:
-        return {}
-    rows = (
-        await Match3dAgentSession.select()
-        .where(Match3dAgentSession.session_id.is_in(list(session_ids)))
-        .output(load_json=True)
-    )
-    return {row["session_id"]: Match3dSessionRow.from_row(row) for row in rows}
+    return await session_store.sessions_by_id(session_ids)
 
 
 def moment_of(value: Any) -> datetime:

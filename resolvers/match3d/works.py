@@ -9,16 +9,16 @@ and its items' cut images), anyone views a published work's images.
 from __future__ import annotations
 
 from resolvers.gallery.play_types import PlayType
-from resolvers.match3d import store
 from resolvers.match3d.model import WORK_ENTITY
 from resolvers.match3d.rows import Match3dWorkRow
+from resolvers.match3d.store import works as work_store
 from resolvers.play_types import works as shared
 
 NOT_FOUND_MESSAGE = "No such Match3D work."
 
 READS = shared.WorkReads(
     play_type=PlayType.MATCH3D,
-    profile_table=store.TABLES.profile,
+    profile_table=work_store.TABLES.profile,
     not_found_message=NOT_FOUND_MESSAGE,
     row=Match3dWorkRow.from_row,
 )

@@ -8,35 +8,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from db.tables.puzzle import PuzzleAgentMessage, PuzzleAgentSession, PuzzleWorkProfile
-from resolvers.creation.adapters import CreationAdapter, MessageLog
+from resolvers.creation.adapters import CreationAdapter
 from resolvers.creation.model import ConversationMessage, ReplyOutcome, SessionState
-from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
-from resolvers.play_types.rows import as_json as as_json
-from resolvers.play_types.rows import decoded as decoded
-from resolvers.play_types.rows import lock_session_row
 from resolvers.puzzle import drafts
 from resolvers.puzzle.model import PuzzleStage
+from resolvers.puzzle.store import sessions as session_store
+from resolvers.puzzle.store import works as work_store
 from subscriptions.streams import StreamEntry
-
-SESSION_JSON = ("anchor_pack_json", "draft_json")
-PROFILE_JSON = ("theme_tags_json", "levels_json", "anchor_pack_json")
-
-
-async def lock_session(
-    *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool = False
-) -> SessionState | None:
-    """Lock a puzzle session row (conditional UPDATE … RETURNING); None if there is no
-    such session (of that owner)."""
-    return await lock_session_row(
-        PuzzleAgentSession,
-        json_keys=SESSION_JSON,
-        session_id=session_id,
-        owner_user_id=owner_user_id,
-        now=now,
-        new_turn=new_turn,
-    )
 
 
 async def mirror_draft(
@@ -44,22 +23,8 @@ async def mirror_draft(
 ) -> None:
     """A draft work's card follows its session's draft (a published work keeps what was
     published until `puzzleWorkUpdate`)."""
-    card = drafts.projection(draft, seed_text)
-    await PuzzleWorkProfile.update(
-        {
-            PuzzleWorkProfile.work_title: card.work_title,
-            PuzzleWorkProfile.work_description: card.work_description,
-            PuzzleWorkProfile.level_name: card.level_name,
-            PuzzleWorkProfile.summary: card.summary,
-            PuzzleWorkProfile.theme_tags_json: as_json(card.theme_tags_json),
-            PuzzleWorkProfile.levels_json: as_json(card.levels_json),
-            PuzzleWorkProfile.anchor_pack_json: as_json(card.anchor_pack_json),
-            PuzzleWorkProfile.publish_ready: False,
-            PuzzleWorkProfile.updated_at: now,
-        }
-    ).where(
-        (PuzzleWorkProfile.source_session_id == session_id)
-        & (PuzzleWorkProfile.publication_status == WorkPublicationStatus.DRAFT.value)
+    await work_store.mirror_draft(
+        session_id=session_id, card=drafts.projection(draft, seed_text), now=now
     )
 
 
@@ -71,12 +36,12 @@ class PuzzleAdapter(CreationAdapter):
         "levels, each with a name and a grid size from 3x3 to 8x8 (images come later)"
     )
     draft_shape = drafts.DRAFT_SHAPE
-    messages = MessageLog(PuzzleAgentMessage)
+    messages = session_store.MESSAGES
 
     async def lock_session(
         self, *, session_id: str, owner_user_id: str | None, now: datetime, new_turn: bool
     ) -> SessionState | None:
-        return await lock_session(
+        return await session_store.lock_session(
             session_id=session_id, owner_user_id=owner_user_id, now=now, new_turn=new_turn
         )
 
@@ -85,26 +50,20 @@ class PuzzleAdapter(CreationAdapter):
     ) -> list[StreamEntry]:
         draft = outcome.draft
         if draft is None:
-            await PuzzleAgentSession.update(
-                {
-                    PuzzleAgentSession.last_assistant_reply: outcome.assistant_text,
-                    PuzzleAgentSession.updated_at: now,
-                }
-            ).where(PuzzleAgentSession.session_id == session.session_id)
+            await session_store.set_reply(
+                session_id=session.session_id, reply=outcome.assistant_text, now=now
+            )
             return []
         assert isinstance(draft, drafts.PuzzleDraft)
-        await PuzzleAgentSession.update(
-            {
-                PuzzleAgentSession.stage: outcome.stage,
-                PuzzleAgentSession.progress_percent: outcome.progress,
-                PuzzleAgentSession.draft_json: as_json(drafts.stored_json(draft, session.draft)),
-                PuzzleAgentSession.anchor_pack_json: as_json(
-                    drafts.anchor_pack(draft, session.seed_text)
-                ),
-                PuzzleAgentSession.last_assistant_reply: outcome.assistant_text,
-                PuzzleAgentSession.updated_at: now,
-            }
-        ).where(PuzzleAgentSession.session_id == session.session_id)
+        await session_store.set_reply_draft(
+            session_id=session.session_id,
+            stage=outcome.stage,
+            progress=outcome.progress,
+            draft_json=drafts.stored_json(draft, session.draft),
+            anchor_pack=drafts.anchor_pack(draft, session.seed_text),
+            reply=outcome.assistant_text,
+            now=now,
+        )
         await mirror_draft(
             session_id=session.session_id, draft=draft, seed_text=session.seed_text, now=now
         )

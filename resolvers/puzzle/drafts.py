@@ -13,7 +13,6 @@ import hashlib
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -34,6 +33,7 @@ from resolvers.puzzle.model import (
     MIN_GRID_SIZE,
     PuzzleStage,
 )
+from resolvers.puzzle.rows import WorkCard
 
 LEVEL_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 Tag = Annotated[
@@ -236,19 +236,6 @@ def levels_json(draft: PuzzleDraft, images: dict[str, str] | None = None) -> lis
         }
         for level in draft.levels
     ]
-
-
-@dataclass(frozen=True, slots=True)
-class WorkCard:
-    """The profile columns a draft determines (JSON columns as Python values, as written)."""
-
-    work_title: str
-    work_description: str
-    level_name: str
-    summary: str
-    theme_tags_json: list[str]
-    levels_json: list[dict[str, Any]]
-    anchor_pack_json: dict[str, Any]
 
 
 def projection(draft: PuzzleDraft, seed_text: str) -> WorkCard:

@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from db.tables.puzzle import PuzzleLeaderboardEntry, PuzzleLeaderboardEvent
-from resolvers.auth.fragments import DISPLAY_NAME_OF
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.ids import new_id
 from resolvers.pagination import Page, build_page, decode_cursor, page_size
@@ -35,26 +33,11 @@ from resolvers.puzzle.model import (
     leaderboard_stream,
 )
 from resolvers.puzzle.rows import PuzzleLeaderboardEventRow
+from resolvers.puzzle.store import leaderboard as board_store
 from resolvers.runs.rows import utc_time
 from subscriptions import streams
 
 NOT_FOUND_MESSAGE = "No such puzzle work."
-ENTRY_COLUMNS = "entry_id, user_id, nickname, best_elapsed_ms, last_run_id, updated_at"
-Entry = PuzzleLeaderboardEntry
-ENTRY_SELECT = (
-    Entry.entry_id,
-    Entry.user_id,
-    Entry.nickname,
-    Entry.best_elapsed_ms,
-    Entry.last_run_id,
-    Entry.updated_at,
-)
-# Entries better than `e` on the same board (the ranking index serves it).
-_BETTER = (
-    "SELECT COUNT(*) FROM puzzle_leaderboard_entry b WHERE b.profile_id = e.profile_id "
-    "AND b.grid_size = e.grid_size AND (b.best_elapsed_ms < e.best_elapsed_ms OR "
-    "(b.best_elapsed_ms = e.best_elapsed_ms AND b.updated_at < e.updated_at))"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,15 +100,6 @@ async def board_stream(*, viewer: Principal, work_id: str, grid_size: int) -> st
     return leaderboard_stream(work_id, grid_size)
 
 
-async def _rank_of(entry_id: str) -> int:
-    # Raw: a correlated COUNT subquery over the same table, which the builder cannot write.
-    rows = await PuzzleLeaderboardEntry.raw(
-        f"SELECT 1 + ({_BETTER}) AS rank FROM puzzle_leaderboard_entry e WHERE e.entry_id = {{}}",
-        entry_id,
-    )
-    return int(rows[0]["rank"])
-
-
 async def record_time(
     *,
     work_id: str,
@@ -137,42 +111,29 @@ async def record_time(
 ) -> list[streams.StreamEntry]:
     """Keep `elapsed_ms` if it is the user's best on (work, grid size); call inside the
     run's transaction. Returns the improvement's stream entries (none if not better)."""
-    # Raw: DO UPDATE … WHERE compares `excluded` with the old row, and the nickname is
-    # auth's display-name subselect: on_conflict can write neither.
-    rows = await PuzzleLeaderboardEntry.raw(
-        "INSERT INTO puzzle_leaderboard_entry (entry_id, profile_id, grid_size, user_id, "
-        "nickname, best_elapsed_ms, last_run_id, updated_at) VALUES ({}, {}, {}, {}, "
-        f"COALESCE({DISPLAY_NAME_OF}, ''), {{}}, {{}}, {{}}) "
-        "ON CONFLICT (user_id, profile_id, grid_size) DO UPDATE SET "
-        "best_elapsed_ms = excluded.best_elapsed_ms, nickname = excluded.nickname, "
-        "last_run_id = excluded.last_run_id, updated_at = excluded.updated_at "
-        "WHERE excluded.best_elapsed_ms < puzzle_leaderboard_entry.best_elapsed_ms "
-        f"RETURNING {ENTRY_COLUMNS}",
-        new_id(),
-        work_id,
-        grid_size,
-        user_id,
-        user_id,
-        elapsed_ms,
-        run_id,
-        now,
+    row = await board_store.keep_best(
+        entry_id=new_id(),
+        work_id=work_id,
+        grid_size=grid_size,
+        user_id=user_id,
+        run_id=run_id,
+        elapsed_ms=elapsed_ms,
+        now=now,
     )
-    if not rows:
+    if row is None:
         return []
-    entry = _entry(rows[0], await _rank_of(rows[0]["entry_id"]))
+    entry = _entry(row, await board_store.rank_of(row["entry_id"]))
     event_id = new_id()
-    await PuzzleLeaderboardEvent.insert(
-        PuzzleLeaderboardEvent(
-            event_id=event_id,
-            profile_id=work_id,
-            grid_size=grid_size,
-            user_id=user_id,
-            nickname=entry.nickname,
-            best_elapsed_ms=entry.best_elapsed_ms,
-            rank=entry.rank,
-            run_id=run_id,
-            occurred_at=now,
-        )
+    await board_store.insert_event(
+        event_id=event_id,
+        work_id=work_id,
+        grid_size=grid_size,
+        user_id=user_id,
+        nickname=entry.nickname,
+        best_elapsed_ms=entry.best_elapsed_ms,
+        rank=entry.rank,
+        run_id=run_id,
+        now=now,
     )
     return await streams.append(
         [leaderboard_stream(work_id, grid_size)],
@@ -209,7 +170,7 @@ async def leaderboard(
     first; NOT_FOUND for any other work. Anyone may read it."""
     size = page_size(first)
     await board_stream(viewer=viewer, work_id=work_id, grid_size=grid_size)
-    board = (Entry.profile_id == work_id) & (Entry.grid_size == grid_size)
+    position: tuple[int, datetime, str] | None = None
     if after is not None:
         best, updated_at, entry_id = decode_cursor(after, size=3)
         if not isinstance(best, int) or not isinstance(entry_id, str):
@@ -218,24 +179,15 @@ async def leaderboard(
             moment = _moment(updated_at)
         except ValueError as error:
             raise BadUserInput("Invalid cursor.") from error
-        board &= (Entry.best_elapsed_ms > best) | (
-            (Entry.best_elapsed_ms == best)
-            & (
-                (Entry.updated_at > moment)
-                | ((Entry.updated_at == moment) & (Entry.entry_id > entry_id))
-            )
-        )
-    rows = (
-        await Entry.select(*ENTRY_SELECT)
-        .where(board)
-        .order_by(Entry.best_elapsed_ms, Entry.updated_at, Entry.entry_id)
-        .limit(size + 1)
+        position = (best, moment, entry_id)
+    rows = await board_store.board_page(
+        work_id=work_id, grid_size=grid_size, after=position, limit=size + 1
     )
     first_rank = 1
     if after is not None and rows:
-        first_rank = await _rank_of(rows[0]["entry_id"])
+        first_rank = await board_store.rank_of(rows[0]["entry_id"])
     page = build_page(
-        _ranked(list(rows), first_rank),
+        _ranked(rows, first_rank),
         size,
         lambda entry: [entry.best_elapsed_ms, entry.updated_at.isoformat(), entry.entry_id],
     )
@@ -250,22 +202,12 @@ async def leaderboard(
 async def _viewer_entry(viewer: Principal, work_id: str, grid_size: int) -> LeaderboardEntry | None:
     if viewer.user_id is None:
         return None
-    # Raw: the rank is a correlated COUNT subquery, which the builder cannot write.
-    rows = await PuzzleLeaderboardEntry.raw(
-        f"SELECT {ENTRY_COLUMNS}, 1 + ({_BETTER}) AS rank FROM puzzle_leaderboard_entry e "
-        "WHERE e.user_id = {} AND e.profile_id = {} AND e.grid_size = {}",
-        viewer.user_id,
-        work_id,
-        grid_size,
+    row = await board_store.ranked_entry_of(
+        user_id=viewer.user_id, work_id=work_id, grid_size=grid_size
     )
-    return _entry(rows[0], int(rows[0]["rank"])) if rows else None
+    return _entry(row, int(row["rank"])) if row is not None else None
 
 
 async def events_by_ids(event_ids: list[str]) -> dict[str, PuzzleLeaderboardEventRow]:
     """Leaderboard events by id, one statement (subscribers load a batch at once)."""
-    if not event_ids:
-        return {}
-    rows = await PuzzleLeaderboardEvent.select().where(
-        PuzzleLeaderboardEvent.event_id.is_in(event_ids)
-    )
-    return {row["event_id"]: PuzzleLeaderboardEventRow.from_row(row) for row in rows}
+    return await board_store.events_by_ids(event_ids)

@@ -16,11 +16,12 @@ from resolvers.play_types.contract import (
 from resolvers.play_types.gates import Blocker
 from resolvers.play_types.publishing_plugin import PublishingPlugin
 from resolvers.principal import Principal
-from resolvers.puzzle import drafts, gate, publishing, sessions, store, works
+from resolvers.puzzle import drafts, gate, publishing, sessions, works
 from resolvers.puzzle.adapter import ADAPTER
 from resolvers.puzzle.model import IMAGE_SLOT, LEVEL_ENTITY, WORK_ENTITY, level_entity_id
 from resolvers.puzzle.rows import PuzzleWorkRow
 from resolvers.puzzle.runs import PUZZLE_RUNS
+from resolvers.puzzle.store import works as work_store
 
 
 class PuzzlePlugin(PublishingPlugin[PuzzleWorkRow]):
@@ -31,7 +32,7 @@ class PuzzlePlugin(PublishingPlugin[PuzzleWorkRow]):
     public_code_length = publishing.PUBLIC_CODE_LENGTH
     cover_entity_kind = WORK_ENTITY
     image_codes = gate.IMAGE_CODES
-    draft = store.DRAFT
+    draft = work_store.DRAFT
     runs = PUZZLE_RUNS
 
     def entity_policies(self) -> Mapping[str, EntityPolicy]:

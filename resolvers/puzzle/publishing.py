@@ -11,9 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from piccolo.query.functions import Coalesce
-
-from db.tables.puzzle import PuzzleEvent, PuzzleWorkProfile
 from resolvers.assets.objects import read_path
 from resolvers.creation.model import SessionState
 from resolvers.gallery.model import WorkPublicationStatus
@@ -22,16 +19,17 @@ from resolvers.ids import new_id
 from resolvers.play_types import publication
 from resolvers.play_types.publication import Projected, PublicationEvent, PublicationSpec
 from resolvers.principal import Principal
-from resolvers.puzzle import drafts, store
-from resolvers.puzzle.adapter import PROFILE_JSON, as_json, decoded, lock_session, mirror_draft
+from resolvers.puzzle import drafts
+from resolvers.puzzle.adapter import mirror_draft
 from resolvers.puzzle.errors import PuzzleError, PuzzleErrorCode, PuzzlePublishBlocked
 from resolvers.puzzle.gate import blockers, bound_images
 from resolvers.puzzle.model import PuzzleEventKind, PuzzleStage, owner_stream
 from resolvers.puzzle.rows import PuzzleWorkRow
+from resolvers.puzzle.store import sessions as session_store
+from resolvers.puzzle.store import works as work_store
 from subscriptions import streams
 
 NOT_FOUND_MESSAGE = "No such puzzle work."
-Profile = PuzzleWorkProfile
 # Public work codes: `PZ` and 10 random base32 characters (50 bits), unique by their index.
 PUBLIC_CODE_PREFIX = "PZ"
 PUBLIC_CODE_LENGTH = publication.PUBLIC_CODE_LENGTH
@@ -42,16 +40,14 @@ async def _record(
 ) -> list[streams.StreamEntry]:
     kind = PuzzleEventKind(event.value)
     event_id = new_id()
-    await PuzzleEvent.insert(
-        PuzzleEvent(
-            event_id=event_id,
-            profile_id=work["profile_id"],
-            work_id=work["work_id"],
-            session_id=work["source_session_id"],
-            owner_user_id=work["owner_user_id"],
-            event_kind=kind.value,
-            occurred_at=now,
-        )
+    await work_store.insert_event(
+        event_id=event_id,
+        profile_id=work["profile_id"],
+        work_id=work["work_id"],
+        session_id=work["source_session_id"],
+        owner_user_id=work["owner_user_id"],
+        kind=kind.value,
+        now=now,
     )
     return await streams.append(
         [owner_stream(work["owner_user_id"])], kind=kind.value, event_id=event_id, occurred_at=now
@@ -69,29 +65,15 @@ async def _project(session: SessionState, profile_id: str, now: datetime) -> Pro
     assert images.cover is not None
     card = drafts.projection(draft, session.seed_text)
     level_images = {level_id: asset.asset_object_id for level_id, asset in images.levels.items()}
-    rows = (
-        await Profile.update(
-            {
-                Profile.work_title: card.work_title,
-                Profile.work_description: card.work_description,
-                Profile.level_name: card.level_name,
-                Profile.summary: card.summary,
-                Profile.theme_tags_json: as_json(card.theme_tags_json),
-                Profile.levels_json: as_json(drafts.levels_json(draft, level_images)),
-                Profile.anchor_pack_json: as_json(card.anchor_pack_json),
-                Profile.cover_asset_id: images.cover.asset_object_id,
-                Profile.cover_image_src: read_path(images.cover.asset_object_id),
-                Profile.publication_status: WorkPublicationStatus.PUBLISHED.value,
-                Profile.publish_ready: True,
-                # The first publication's time stays through later updates.
-                Profile.published_at: Coalesce(Profile.published_at, now),
-                Profile.updated_at: now,
-            }
-        )
-        .where(Profile.profile_id == profile_id)
-        .returning(*Profile.all_columns())
+    row = await work_store.project_publication(
+        profile_id=profile_id,
+        card=card,
+        levels_json=drafts.levels_json(draft, level_images),
+        cover_asset_id=images.cover.asset_object_id,
+        cover_image_src=read_path(images.cover.asset_object_id),
+        now=now,
     )
-    return Projected(decoded(rows[0], PROFILE_JSON), draft.theme or None, list(draft.tags))
+    return Projected(row, draft.theme or None, list(draft.tags))
 
 
 async def _unproject(session: SessionState, session_id: str, now: datetime) -> tuple[str, int]:
@@ -102,9 +84,9 @@ async def _unproject(session: SessionState, session_id: str, now: datetime) -> t
 
 SPEC: PublicationSpec[SessionState, PuzzleWorkRow] = PublicationSpec(
     play_type=PlayType.PUZZLE,
-    tables=store.TABLES,
+    tables=work_store.TABLES,
     published_stage=PuzzleStage.PUBLISHED.value,
-    lock_session=lock_session,
+    lock_session=session_store.lock_session,
     project=_project,
     unproject=_unproject,
     error=PuzzleError,

@@ -212,3 +212,16 @@ class PuzzleLeaderboardEventRow:
             run_id=row["run_id"],
             occurred_at=utc_time(row["occurred_at"]),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class WorkCard:
+    """The profile columns a draft determines (JSON columns as Python values, as written)."""
+
+    work_title: str
+    work_description: str
+    level_name: str
+    summary: str
+    theme_tags_json: list[str]
+    levels_json: list[dict[str, Any]]
+    anchor_pack_json: dict[str, Any]

@@ -27,14 +27,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from db.tables.puzzle import PuzzleRuntimeRun
 from resolvers.gallery.play_types import PlayType
 from resolvers.puzzle import drafts, grids, leaderboard, sessions, works
-from resolvers.puzzle.adapter import as_json
 from resolvers.puzzle.drafts import PuzzleLevelDraft
 from resolvers.puzzle.model import MAX_GRID_SIZE, MIN_GRID_SIZE
 from resolvers.puzzle.rows import PuzzleWorkLevel
 from resolvers.puzzle.run_state import PuzzleRunState
+from resolvers.puzzle.store import runs as run_store
 from resolvers.runs.model import Outcome, Run, RunMode, RunReason, RunStatus
 from resolvers.runs.rules import PlayableWork, RunRules
 from settings import get_settings
@@ -58,15 +57,10 @@ def _elapsed_ms(started: datetime | None, now: datetime) -> int:
 
 
 async def _state(run_id: str) -> PuzzleRunState:
-    row = (
-        await PuzzleRuntimeRun.select()
-        .where(PuzzleRuntimeRun.run_id == run_id)
-        .output(load_json=True)
-        .first()
-    )
-    if row is None:
+    state = await run_store.run_state(run_id)
+    if state is None:
         raise RuntimeError(f"run {run_id} has no puzzle state")
-    return PuzzleRunState.from_row(row)
+    return state
 
 
 class PuzzleRunRules(RunRules[PuzzleRunState]):
@@ -118,21 +112,13 @@ class PuzzleRunRules(RunRules[PuzzleRunState]):
             "levelStartedAt": now.isoformat(),
             "levelTimesMs": [],
         }
-        await PuzzleRuntimeRun.insert(
-            PuzzleRuntimeRun(
-                run_id=run.run_id,
-                owner_user_id=run.owner_user_id,
-                entry_profile_id=work.work_id,
-                current_profile_id=work.work_id,
-                cleared_level_count=0,
-                current_level_index=0,
-                current_grid_size=first_size,
-                played_profile_ids_json=as_json([]),
-                previous_level_tags_json=as_json([]),
-                snapshot_json=as_json(snapshot),
-                created_at=now,
-                updated_at=now,
-            )
+        await run_store.insert_run(
+            run_id=run.run_id,
+            owner_user_id=run.owner_user_id,
+            work_id=work.work_id,
+            grid_size=first_size,
+            snapshot=snapshot,
+            now=now,
         )
         return {"levelCount": len(levels), "gridSize": first_size}
 
@@ -175,33 +161,20 @@ class PuzzleRunRules(RunRules[PuzzleRunState]):
             else:
                 outcome.update(status=RunStatus.WON, reason=RunReason.COMPLETED.value)
         snapshot["tiles"] = tiles
-        # Raw: every puzzle action writes it (bench/runs.py); building it costs about 150 µs
-        # of CPU more per call.
-        await PuzzleRuntimeRun.raw(
-            "UPDATE puzzle_runtime_run SET cleared_level_count = {}, current_level_index = {}, "
-            "current_grid_size = {}, played_profile_ids_json = {}, "
-            "previous_level_tags_json = {}, snapshot_json = {}, updated_at = {} "
-            "WHERE run_id = {}",
-            cleared,
-            index,
-            grid_size,
-            as_json(played),
-            as_json(tags),
-            as_json(snapshot),
-            now,
-            run.run_id,
+        await run_store.set_run_state(
+            run_id=run.run_id,
+            cleared_level_count=cleared,
+            level_index=index,
+            grid_size=grid_size,
+            played_profile_ids=played,
+            previous_level_tags=tags,
+            snapshot=snapshot,
+            now=now,
         )
         return Outcome(event=event, **outcome)
 
     async def states(self, run_ids: Sequence[str]) -> dict[str, PuzzleRunState]:
-        if not run_ids:
-            return {}
-        rows = (
-            await PuzzleRuntimeRun.select()
-            .where(PuzzleRuntimeRun.run_id.is_in(list(run_ids)))
-            .output(load_json=True)
-        )
-        return {row["run_id"]: PuzzleRunState.from_row(row) for row in rows}
+        return await run_store.run_states(run_ids)
 
     def winning_actions(self, state: PuzzleRunState) -> list[dict[str, Any]]:
         """The swaps that solve the current grid, then each later level's first grid (the

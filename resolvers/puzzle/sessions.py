@@ -16,23 +16,23 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from db.tables.puzzle import PuzzleAgentSession, PuzzleWorkProfile
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.auth.public_users import public_user_by_id
 from resolvers.creation import turns
 from resolvers.creation.replies import describe_validation
 from resolvers.errors import BadUserInput, NotFound
-from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
-from resolvers.pagination import Page, build_page, decode_cursor, page_size
+from resolvers.pagination import Page, decode_cursor, page_size
 from resolvers.principal import Principal
 from resolvers.puzzle import drafts
-from resolvers.puzzle.adapter import as_json, lock_session, mirror_draft
+from resolvers.puzzle.adapter import mirror_draft
 from resolvers.puzzle.errors import PuzzleError, PuzzleErrorCode
 from resolvers.puzzle.model import MAX_SEED_LENGTH, PuzzleStage
 from resolvers.puzzle.rows import PuzzleSessionRow, PuzzleWorkRow
+from resolvers.puzzle.store import sessions as session_store
+from resolvers.puzzle.store import works as work_store
 
 NOT_FOUND_MESSAGE = "No such puzzle session."
 
@@ -85,51 +85,24 @@ async def start_session(*, viewer: Principal, seed_text: str = "") -> SessionAnd
     work_id = profile_id  # the gallery keys works by profile id
     async with write_transaction():
         author = await public_user_by_id(owner)
-        sessions = await PuzzleAgentSession.insert(
-            PuzzleAgentSession(
-                session_id=session_id,
-                owner_user_id=owner,
-                seed_text=seed,
-                current_turn=0,
-                progress_percent=0,
-                stage=PuzzleStage.COLLECTING_ANCHORS.value,
-                anchor_pack_json=as_json(drafts.anchor_pack(drafts.EMPTY_DRAFT, seed)),
-                draft_json=None,
-                last_assistant_reply=None,
-                published_profile_id=None,
-                created_at=now,
-                updated_at=now,
-            )
-        ).returning(*PuzzleAgentSession.all_columns())
-        card = drafts.projection(drafts.EMPTY_DRAFT, seed)
-        works = await PuzzleWorkProfile.insert(
-            PuzzleWorkProfile(
-                profile_id=profile_id,
-                work_id=work_id,
-                owner_user_id=owner,
-                source_session_id=session_id,
-                author_display_name=author.display_name if author else "",
-                work_title=card.work_title,
-                work_description=card.work_description,
-                level_name=card.level_name,
-                summary=card.summary,
-                theme_tags_json=as_json(card.theme_tags_json),
-                cover_image_src=None,
-                cover_asset_id=None,
-                levels_json=as_json(card.levels_json),
-                publication_status=WorkPublicationStatus.DRAFT.value,
-                play_count=0,
-                anchor_pack_json=as_json(card.anchor_pack_json),
-                publish_ready=False,
-                created_at=now,
-                updated_at=now,
-                published_at=None,
-                public_work_code=None,
-            )
-        ).returning(*PuzzleWorkProfile.all_columns())
-    return SessionAndWork(
-        session=PuzzleSessionRow.from_row(sessions[0]), work=PuzzleWorkRow.from_row(works[0])
-    )
+        session = await session_store.insert_session(
+            session_id=session_id,
+            owner_user_id=owner,
+            seed_text=seed,
+            stage=PuzzleStage.COLLECTING_ANCHORS.value,
+            anchor_pack=drafts.anchor_pack(drafts.EMPTY_DRAFT, seed),
+            now=now,
+        )
+        work = await work_store.insert_work(
+            profile_id=profile_id,
+            work_id=work_id,
+            owner_user_id=owner,
+            session_id=session_id,
+            author_display_name=author.display_name if author else "",
+            card=drafts.projection(drafts.EMPTY_DRAFT, seed),
+            now=now,
+        )
+    return SessionAndWork(session=session, work=work)
 
 
 async def autosave(
@@ -147,58 +120,36 @@ async def autosave(
     await turns.settle_sessions(play_type=PlayType.PUZZLE, session_ids=[session_id])
     now = clock.now()
     async with write_transaction():
-        session = await lock_session(session_id=session_id, owner_user_id=owner, now=now)
+        session = await session_store.lock_session(
+            session_id=session_id, owner_user_id=owner, now=now
+        )
         if session is None:
             raise NotFound(NOT_FOUND_MESSAGE)
         new_seed = seed if seed is not None else session.seed_text
         new_draft = checked if checked is not None else drafts.stored_draft(session.draft)
-        rows = (
-            await PuzzleAgentSession.update(
-                {
-                    PuzzleAgentSession.seed_text: new_seed,
-                    PuzzleAgentSession.draft_json: as_json(
-                        drafts.stored_json(new_draft, session.draft)
-                    )
-                    if checked is not None or session.draft
-                    else None,
-                    PuzzleAgentSession.anchor_pack_json: as_json(
-                        drafts.anchor_pack(new_draft, new_seed)
-                    ),
-                    PuzzleAgentSession.updated_at: now,
-                }
-            )
-            .where(PuzzleAgentSession.session_id == session_id)
-            .returning(*PuzzleAgentSession.all_columns())
+        saved = await session_store.save_form(
+            session_id=session_id,
+            seed_text=new_seed,
+            draft_json=drafts.stored_json(new_draft, session.draft)
+            if checked is not None or session.draft
+            else None,
+            anchor_pack=drafts.anchor_pack(new_draft, new_seed),
+            now=now,
         )
         await mirror_draft(session_id=session_id, draft=new_draft, seed_text=new_seed, now=now)
-        work = (
-            await PuzzleWorkProfile.select()
-            .where(PuzzleWorkProfile.source_session_id == session_id)
-            .output(load_json=True)
-            .first()
-        )
+        work = await work_store.work_by_session(session_id)
     assert work is not None
-    return SessionAndWork(
-        session=PuzzleSessionRow.from_row(rows[0]), work=PuzzleWorkRow.from_row(work)
-    )
+    return SessionAndWork(session=saved, work=work)
 
 
 async def owned_session(*, viewer: Principal, session_id: str) -> PuzzleSessionRow:
     """The viewer's session, its finished turns applied first; NOT_FOUND otherwise."""
     owner = viewer.require_user()
     await turns.settle_sessions(play_type=PlayType.PUZZLE, session_ids=[session_id])
-    row = (
-        await PuzzleAgentSession.select()
-        .where(
-            (PuzzleAgentSession.session_id == session_id)
-            & (PuzzleAgentSession.owner_user_id == owner)
-        )
-        .output(load_json=True)
-        .first()
-    )
+    row = await session_store.owned_session(session_id=session_id, owner_user_id=owner)
     if row is None:
         raise NotFound(NOT_FOUND_MESSAGE)
-    return PuzzleSessionRow.from_row(row)
+    return row
 
 
 async def sessions_of(
@@ -207,37 +158,15 @@ async def sessions_of(
     """The user's sessions, most recently changed first (finished turns applied first)."""
     size = page_size(first)
     await turns.settle_owner(owner_user_id=user_id)
-    query = PuzzleAgentSession.select().where(PuzzleAgentSession.owner_user_id == user_id)
+    position = None
     if after is not None:
         updated_at, session_id = decode_cursor(after, size=2)
-        moment = _moment(updated_at)
-        query = query.where(
-            (PuzzleAgentSession.updated_at < moment)
-            | (
-                (PuzzleAgentSession.updated_at == moment)
-                & (PuzzleAgentSession.session_id < str(session_id))
-            )
-        )
-    rows = (
-        await query.order_by(PuzzleAgentSession.updated_at, ascending=False)
-        .order_by(PuzzleAgentSession.session_id, ascending=False)
-        .limit(size + 1)
-        .output(load_json=True)
-    )
-    # The cursor keeps the stored time as read (the keyset compares it to the column).
-    page = build_page(rows, size, lambda row: [row["updated_at"].isoformat(), row["session_id"]])
-    return page.map(PuzzleSessionRow.from_row)
+        position = (_moment(updated_at), str(session_id))
+    return await session_store.sessions_page(owner_user_id=user_id, size=size, after=position)
 
 
 async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, PuzzleSessionRow]:
-    if not session_ids:
-        return {}
-    rows = (
-        await PuzzleAgentSession.select()
-        .where(PuzzleAgentSession.session_id.is_in(list(session_ids)))
-        .output(load_json=True)
-    )
-    return {row["session_id"]: PuzzleSessionRow.from_row(row) for row in rows}
+    return await session_store.sessions_by_id(session_ids)
 
 
 def _moment(value: Any) -> datetime:

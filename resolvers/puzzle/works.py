@@ -12,25 +12,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from db.tables.puzzle import PuzzleEvent, PuzzleWorkProfile
 from resolvers.assets.entities import EntityPolicy, entity_is_profile
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
 from resolvers.play_types import works as shared
 from resolvers.play_types.works import may_read
-from resolvers.puzzle import drafts, store
+from resolvers.puzzle import drafts
 from resolvers.puzzle.model import (
     LEVEL_ENTITY,
     WORK_ENTITY,
 )
 from resolvers.puzzle.rows import PuzzleEventRow, PuzzleWorkLevel, PuzzleWorkRow
+from resolvers.puzzle.store import works as work_store
 from resolvers.runs.rows import json_value
 
 NOT_FOUND_MESSAGE = "No such puzzle work."
 
 READS = shared.WorkReads(
     play_type=PlayType.PUZZLE,
-    profile_table=store.TABLES.profile,
+    profile_table=work_store.TABLES.profile,
     not_found_message=NOT_FOUND_MESSAGE,
     row=PuzzleWorkRow.from_row,
 )
@@ -41,24 +41,12 @@ works_of = READS.works_of
 
 
 async def published_work_by_code(public_work_code: str) -> PuzzleWorkRow | None:
-    row = (
-        await PuzzleWorkProfile.select()
-        .where(
-            (PuzzleWorkProfile.public_work_code == public_work_code)
-            & (PuzzleWorkProfile.publication_status == WorkPublicationStatus.PUBLISHED.value)
-        )
-        .output(load_json=True)
-        .first()
-    )
-    return PuzzleWorkRow.from_row(row) if row is not None else None
+    return await work_store.published_work_by_code(public_work_code)
 
 
 async def events_by_ids(event_ids: list[str]) -> dict[str, PuzzleEventRow]:
     """Puzzle events by id, one statement (subscribers load a batch at once)."""
-    if not event_ids:
-        return {}
-    rows = await PuzzleEvent.select().where(PuzzleEvent.event_id.is_in(event_ids))
-    return {row["event_id"]: PuzzleEventRow.from_row(row) for row in rows}
+    return await work_store.events_by_ids(event_ids)
 
 
 # --- asset entity policies -----------------------------------------------------------------
@@ -83,16 +71,9 @@ class _Binding:
 
 
 async def _work_for_binding(work_id: str) -> _Binding | None:
-    # Raw: a LEFT JOIN to the session, which the builder cannot write without a foreign key.
-    rows = await PuzzleWorkProfile.raw(
-        "SELECT p.owner_user_id, p.publication_status, p.levels_json, s.draft_json "
-        "FROM puzzle_work_profile p LEFT JOIN puzzle_agent_session s "
-        "ON s.session_id = p.source_session_id WHERE p.profile_id = {}",
-        work_id,
-    )
-    if not rows:
+    row = await work_store.binding_row(work_id)
+    if row is None:
         return None
-    row = rows[0]
     return _Binding(
         owner_user_id=row["owner_user_id"],
         publication_status=WorkPublicationStatus(row["publication_status"]),

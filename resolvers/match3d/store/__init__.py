@@ -1,0 +1,2 @@
+"""Match3D's statements, by entity: creation sessions (`sessions`), works (`works`) and
+run states (`runs`)."""
