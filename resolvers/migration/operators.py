@@ -10,7 +10,7 @@ from datetime import datetime
 from db.tables.auth import UserAccount
 from db.tables.migration import DatabaseMigrationOperator
 from resolvers import clock
-from resolvers.auth.fragments import user_join
+from resolvers.auth.store.fragments import user_join
 from resolvers.auth.users import canonical_username
 from resolvers.errors import Forbidden, NotFound
 from resolvers.principal import Principal

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from db.tables.puzzle import PuzzleLeaderboardEntry, PuzzleLeaderboardEvent
-from resolvers.auth.fragments import DISPLAY_NAME_OF
+from resolvers.auth.store.fragments import DISPLAY_NAME_OF
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.ids import new_id
 from resolvers.pagination import Page, build_page, decode_cursor, page_size
