@@ -17,7 +17,7 @@ from typing import Any
 from db.sql import marks
 from db.tables.worlds import CustomWorldAgentOperation, CustomWorldDraftCard, CustomWorldProfile
 from resolvers.creation import turns
-from resolvers.creation.fragments import operation_join
+from resolvers.creation.store.fragments import operation_join
 from resolvers.errors import NotFound
 from resolvers.pagination import Page, build_page, decode_cursor, page_size
 from resolvers.principal import Principal
