@@ -182,8 +182,8 @@ def baseline(options: argparse.Namespace) -> None:
     from starlette.routing import Route
 
     from resolvers.auth.tokens import InvalidToken, decode_token
-    from resolvers.creation.model import OperationStatus
-    from resolvers.creation.turns import FINISHED_JOIN, FINISHED_TASK
+    from resolvers.creation.model import FINISHED_TASK, OperationStatus
+    from resolvers.creation.store.operations import FINISHED_JOIN
     from resolvers.gallery.model import beijing_day, hot_window_start
 
     plan = json.loads(options.plan)

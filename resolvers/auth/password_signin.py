@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from db.tables.auth import AuthLoginThrottle, UserAccount
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.auth.errors import AuthError, AuthErrorCode
 from resolvers.auth.passwords import hash_password, validate_password, verify_password
-from resolvers.auth.rows import UserAccountRow
 from resolvers.auth.sessions import SignIn
 from resolvers.auth.sign_in import sign_in_user
+from resolvers.auth.store import throttles, users
 from resolvers.auth.users import (
     canonical_username,
     create_user,
@@ -61,31 +60,24 @@ async def login_with_password(
     canonical = canonical_username(username)
     throttle_key = f"password:{canonical}"
     now = clock.now()
-    throttle = (
-        await AuthLoginThrottle.select()
-        .where(AuthLoginThrottle.throttle_key == throttle_key)
-        .first()
-    )
-    if throttle and throttle["locked_until"] and throttle["locked_until"] > now:
+    locked_until = await throttles.locked_until(throttle_key)
+    if locked_until and locked_until > now:
         raise AuthError(
             AuthErrorCode.TOO_MANY_ATTEMPTS,
             "Too many failed attempts; try again later.",
             field="password",
         )
-    user = await UserAccount.select().where(UserAccount.username == canonical).first()
-    matches = await verify_password(
-        user["password_hash"] if user and user["password_login_enabled"] else "", password
-    )
+    account = await users.password_account(canonical)
+    user, enabled = account if account is not None else (None, False)
+    matches = await verify_password(user.password_hash if user and enabled else "", password)
     if user is None or not matches:
         await _record_failure(throttle_key)
         raise AuthError(
             AuthErrorCode.INVALID_CREDENTIALS, "Wrong username or password.", field="password"
         )
     async with write_transaction():
-        await AuthLoginThrottle.delete().where(AuthLoginThrottle.throttle_key == throttle_key)
-        sign_in = await sign_in_user(
-            user=UserAccountRow.from_row(user), provider=PROVIDER, client_info=client_info
-        )
+        await throttles.clear_throttle(throttle_key)
+        sign_in = await sign_in_user(user=user, provider=PROVIDER, client_info=client_info)
         return sign_in
 
 
@@ -95,18 +87,8 @@ async def _record_failure(throttle_key: str) -> None:
     lock_until = now + timedelta(seconds=settings.password_lockout_seconds)
     async with write_transaction():
         # Count the failure (a lock that has run out starts a fresh count) …
-        # Raw: the `DO UPDATE` sets the count by a CASE on the existing row.
-        await AuthLoginThrottle.raw(
-            "INSERT INTO auth_login_throttle (throttle_key, failures, locked_until, updated_at) "
-            "VALUES ({}, 1, NULL, {}) ON CONFLICT (throttle_key) DO UPDATE SET "
-            "failures = CASE WHEN auth_login_throttle.locked_until IS NOT NULL "
-            "THEN 1 ELSE auth_login_throttle.failures + 1 END, "
-            "locked_until = NULL, updated_at = excluded.updated_at",
-            throttle_key,
-            now,
-        )
+        await throttles.count_failure(throttle_key=throttle_key, now=now)
         # … and lock once the count reaches the limit.
-        await AuthLoginThrottle.update({AuthLoginThrottle.locked_until: lock_until}).where(
-            (AuthLoginThrottle.throttle_key == throttle_key)
-            & (AuthLoginThrottle.failures >= settings.password_max_failures)
+        await throttles.lock_at_limit(
+            throttle_key=throttle_key, max_failures=settings.password_max_failures, until=lock_until
         )

@@ -16,14 +16,13 @@ from enum import Enum, auto
 
 import phonenumbers
 
-from db.tables.auth import AuthPhoneCode, UserAccount
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.auth.errors import AuthError, AuthErrorCode
-from resolvers.auth.rows import UserAccountRow
 from resolvers.auth.sessions import SignIn
 from resolvers.auth.sign_in import sign_in_user
 from resolvers.auth.sms import get_sms_sender
+from resolvers.auth.store import phone_codes, users
 from resolvers.auth.users import create_user, validate_display_name
 from resolvers.ids import new_id
 from settings import get_settings
@@ -77,32 +76,13 @@ async def send_phone_code(*, phone: str) -> CodeSent:
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
     now = clock.now()
     async with write_transaction():
-        issued = (
-            await AuthPhoneCode.insert(
-                AuthPhoneCode(
-                    phone_e164=parsed.e164,
-                    code_hash=_code_hash(parsed.e164, code),
-                    attempts_left=settings.phone_code_max_attempts,
-                    expires_at=now + timedelta(seconds=settings.phone_code_ttl_seconds),
-                    last_sent_at=now,
-                    consumed_at=None,
-                )
-            )
-            .on_conflict(
-                target=AuthPhoneCode.phone_e164,
-                action="DO UPDATE",
-                # Every column but the key: `consumed_at` takes the new row's NULL.
-                values=[
-                    AuthPhoneCode.code_hash,
-                    AuthPhoneCode.attempts_left,
-                    AuthPhoneCode.expires_at,
-                    AuthPhoneCode.last_sent_at,
-                    AuthPhoneCode.consumed_at,
-                ],
-                where=AuthPhoneCode.last_sent_at
-                <= now - timedelta(seconds=settings.phone_code_resend_seconds),
-            )
-            .returning(AuthPhoneCode.phone_e164)
+        issued = await phone_codes.issue_code(
+            phone_e164=parsed.e164,
+            code_hash=_code_hash(parsed.e164, code),
+            attempts=settings.phone_code_max_attempts,
+            expires_at=now + timedelta(seconds=settings.phone_code_ttl_seconds),
+            now=now,
+            resend_cutoff=now - timedelta(seconds=settings.phone_code_resend_seconds),
         )
     if not issued:
         raise AuthError(
@@ -114,9 +94,8 @@ async def send_phone_code(*, phone: str) -> CodeSent:
         await get_sms_sender().send_code(phone_e164=parsed.e164, code=code)
     except Exception as error:
         # The user never got this code: forget it so that retrying is not throttled.
-        await AuthPhoneCode.delete().where(
-            (AuthPhoneCode.phone_e164 == parsed.e164)
-            & (AuthPhoneCode.code_hash == _code_hash(parsed.e164, code))
+        await phone_codes.forget_code(
+            phone_e164=parsed.e164, code_hash=_code_hash(parsed.e164, code)
         )
         raise AuthError(
             AuthErrorCode.SMS_SEND_FAILED, "The code could not be sent; try again.", field="phone"
@@ -156,14 +135,8 @@ async def login_with_phone(
     async with write_transaction():
         check = await consume_code_attempt(parsed.e164, code)
         if check is CodeCheck.OK:
-            found = (
-                await UserAccount.select()
-                .where(UserAccount.phone_number_e164 == parsed.e164)
-                .first()
-            )
-            if found is not None:
-                user = UserAccountRow.from_row(found)
-            else:
+            user = await users.user_by_phone(parsed.e164)
+            if user is None:
                 user = await create_user(
                     username=f"u_{new_id().lower()}",
                     display_name=validate_display_name(
@@ -204,29 +177,16 @@ async def consume_code_attempt(phone_e164: str, code: str) -> CodeCheck:
     """Use one attempt of the phone's code (caller's write transaction); OK marks the code
     consumed, so only one concurrent caller gets OK."""
     now = clock.now()
-    rows = (
-        await AuthPhoneCode.update({AuthPhoneCode.attempts_left: AuthPhoneCode.attempts_left - 1})
-        .where(
-            (AuthPhoneCode.phone_e164 == phone_e164)
-            & AuthPhoneCode.consumed_at.is_null()
-            & (AuthPhoneCode.attempts_left > 0)
-            & (AuthPhoneCode.expires_at > now)
-        )
-        .returning(AuthPhoneCode.code_hash)
-    )
-    if rows:
-        if not hmac.compare_digest(rows[0]["code_hash"], _code_hash(phone_e164, code)):
+    code_hash = await phone_codes.use_attempt(phone_e164=phone_e164, now=now)
+    if code_hash is not None:
+        if not hmac.compare_digest(code_hash, _code_hash(phone_e164, code)):
             return CodeCheck.WRONG
         # Only one concurrent sign-in may use the code: the first to mark it consumed.
-        consumed = (
-            await AuthPhoneCode.update({AuthPhoneCode.consumed_at: now})
-            .where((AuthPhoneCode.phone_e164 == phone_e164) & AuthPhoneCode.consumed_at.is_null())
-            .returning(AuthPhoneCode.phone_e164)
-        )
+        consumed = await phone_codes.consume_code(phone_e164=phone_e164, now=now)
         return CodeCheck.OK if consumed else CodeCheck.NONE
-    row = await AuthPhoneCode.select().where(AuthPhoneCode.phone_e164 == phone_e164).first()
-    if row is None or row["consumed_at"] is not None:
+    row = await phone_codes.code_of(phone_e164)
+    if row is None or row.consumed_at is not None:
         return CodeCheck.NONE
-    if row["expires_at"] <= now:
+    if row.expires_at <= now:
         return CodeCheck.EXPIRED
     return CodeCheck.EXHAUSTED

@@ -2,45 +2,28 @@
 
 from __future__ import annotations
 
-from db.tables.auth import UserAccount
 from resolvers.auth.rows import PublicUserRow
-
-PUBLIC_USER_COLUMNS = (
-    UserAccount.user_id,
-    UserAccount.public_user_code,
-    UserAccount.display_name,
-    UserAccount.avatar_url,
-)
+from resolvers.auth.store import users
 
 
 async def public_users_by_ids(user_ids: list[str]) -> dict[str, PublicUserRow]:
     """Public columns of the given users (one statement), keyed by user id."""
     if not user_ids:
         return {}
-    rows = await UserAccount.select(*PUBLIC_USER_COLUMNS).where(UserAccount.user_id.is_in(user_ids))
-    return {row["user_id"]: PublicUserRow.from_row(row) for row in rows}
+    return {row.user_id: row for row in await users.public_users_with_ids(user_ids)}
 
 
 async def public_user_by_code(public_user_code: str) -> PublicUserRow | None:
-    row = await (
-        UserAccount.select(*PUBLIC_USER_COLUMNS)
-        .where(UserAccount.public_user_code == public_user_code)
-        .first()
-    )
-    return PublicUserRow.from_row(row) if row is not None else None
+    return await users.public_user_with_code(public_user_code)
 
 
 async def public_user_by_id(user_id: str) -> PublicUserRow | None:
     """The user's public columns; None for an unknown user."""
-    row = await (
-        UserAccount.select(*PUBLIC_USER_COLUMNS).where(UserAccount.user_id == user_id).first()
-    )
-    return PublicUserRow.from_row(row) if row is not None else None
+    return await users.public_user_with_id(user_id)
 
 
 async def known_user_ids(user_ids: list[str]) -> set[str]:
     """Those of `user_ids` that name an account."""
     if not user_ids:
         return set()
-    rows = await UserAccount.select(UserAccount.user_id).where(UserAccount.user_id.is_in(user_ids))
-    return {row["user_id"] for row in rows}
+    return await users.existing_user_ids(user_ids)

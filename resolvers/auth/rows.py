@@ -1,5 +1,6 @@
-"""Typed rows the schema reads from the auth tables: a user as anyone sees them, the
-signed-in account, an account with its operations tags, and a refresh session."""
+"""Typed rows of the auth tables: a user as anyone sees them, the signed-in account, an
+account with its operations tags and a refresh session (the schema reads these), and what
+sign-in checks read: an access token's check, a service credential, a phone code."""
 
 from __future__ import annotations
 
@@ -126,4 +127,58 @@ class RefreshSessionRow:
             created_at=row["created_at"],
             last_seen_at=row["last_seen_at"],
             expires_at=row["expires_at"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AccessCheckRow:
+    """What an access token is checked against: the user's token version, whether the
+    token's session is revoked, and the user's role (None: a plain user)."""
+
+    token_version: int
+    session_revoked: bool
+    role: str | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> AccessCheckRow:
+        return cls(
+            token_version=int(row["token_version"]),
+            session_revoked=row["revoked_at"] is not None,
+            role=row["role"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceCredentialRow:
+    """A trusted worker's credential (`auth_service_credential`)."""
+
+    credential_id: str
+    expires_at: datetime
+    revoked_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> ServiceCredentialRow:
+        return cls(
+            credential_id=row["credential_id"],
+            expires_at=row["expires_at"],
+            revoked_at=row["revoked_at"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneCodeRow:
+    """A phone's sign-in code (`auth_phone_code`) without its HMAC."""
+
+    phone_e164: str
+    attempts_left: int
+    expires_at: datetime
+    consumed_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> PhoneCodeRow:
+        return cls(
+            phone_e164=row["phone_e164"],
+            attempts_left=int(row["attempts_left"]),
+            expires_at=row["expires_at"],
+            consumed_at=row["consumed_at"],
         )

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum, auto
 
-from db.tables.auth import AuthRefreshTokenLineage, RefreshSession, UserAccount
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.auth.errors import AuthError, AuthErrorCode
 from resolvers.auth.rows import RefreshSessionRow, UserAccountRow
+from resolvers.auth.store import sessions, users
 from resolvers.auth.tokens import (
     IssuedToken,
     hash_refresh_token,
@@ -21,8 +21,6 @@ from resolvers.ids import new_id
 from resolvers.principal import Principal
 from settings import get_settings
 from subscriptions import revocations
-
-Session = RefreshSession
 
 CLIENT_INFO_MAX_KEYS = 8
 CLIENT_INFO_MAX_VALUE = 200
@@ -53,17 +51,15 @@ async def open_session(
     now = clock.now()
     refresh_token = new_refresh_token()
     session_id = new_id()
-    await RefreshSession(
+    await sessions.insert_session(
         session_id=session_id,
         user_id=user.user_id,
         refresh_token_hash=hash_refresh_token(refresh_token),
-        issued_by_provider=provider,
-        client_info_json=clean_client_info(client_info),
+        provider=provider,
+        client_info=clean_client_info(client_info),
         expires_at=now + timedelta(seconds=get_settings().refresh_token_ttl_seconds),
-        created_at=now,
-        updated_at=now,
-        last_seen_at=now,
-    ).save()
+        now=now,
+    )
     access = issue_access_token(
         user_id=user.user_id, session_id=session_id, token_version=user.token_version
     )
@@ -89,29 +85,16 @@ async def refresh(*, refresh_token: str) -> SignIn:
     revoked_session: tuple[str, str] | None = None
     sign_in: SignIn | None = None
     async with write_transaction():
-        rotated = (
-            await Session.update(
-                {
-                    Session.refresh_token_hash: hash_refresh_token(new_token),
-                    Session.updated_at: now,
-                    Session.last_seen_at: now,
-                }
-            )
-            .where(
-                (Session.refresh_token_hash == old_hash)
-                & Session.revoked_at.is_null()
-                & (Session.expires_at > now)
-            )
-            .returning(Session.session_id, Session.user_id)
+        rotated = await sessions.rotate_session(
+            old_hash=old_hash, new_hash=hash_refresh_token(new_token), now=now
         )
-        if rotated:
-            session_id, user_id = rotated[0]["session_id"], rotated[0]["user_id"]
-            await AuthRefreshTokenLineage(
+        if rotated is not None:
+            session_id, user_id = rotated
+            await sessions.insert_lineage(
                 refresh_token_hash=old_hash, session_id=session_id, rotated_at=now
-            ).save()
-            found = await UserAccount.select().where(UserAccount.user_id == user_id).first()
-            assert found is not None
-            user = UserAccountRow.from_row(found)
+            )
+            user = await users.user_by_id(user_id)
+            assert user is not None
             access = issue_access_token(
                 user_id=user_id, session_id=session_id, token_version=user.token_version
             )
@@ -120,21 +103,13 @@ async def refresh(*, refresh_token: str) -> SignIn:
             )
             outcome = _Outcome.ROTATED
         else:
-            lineage = (
-                await AuthRefreshTokenLineage.select(AuthRefreshTokenLineage.session_id)
-                .where(AuthRefreshTokenLineage.refresh_token_hash == old_hash)
-                .first()
-            )
-            if lineage is not None:
-                revoked = (
-                    await Session.update({Session.revoked_at: now, Session.updated_at: now})
-                    .where(
-                        (Session.session_id == lineage["session_id"]) & Session.revoked_at.is_null()
-                    )
-                    .returning(Session.user_id)
+            reused_session_id = await sessions.lineage_session_id(old_hash)
+            if reused_session_id is not None:
+                revoked_user_id = await sessions.revoke_session(
+                    session_id=reused_session_id, now=now
                 )
-                if revoked:
-                    revoked_session = (revoked[0]["user_id"], lineage["session_id"])
+                if revoked_user_id is not None:
+                    revoked_session = (revoked_user_id, reused_session_id)
                 outcome = _Outcome.REUSED
     if revoked_session is not None:
         await revocations.publish_session_revoked(
@@ -161,15 +136,7 @@ async def logout(*, viewer: Principal, session_id: str | None = None) -> str:
     target = session_id or viewer.session_id
     now = clock.now()
     async with write_transaction():
-        ended = (
-            await Session.update({Session.revoked_at: now, Session.updated_at: now})
-            .where(
-                (Session.session_id == target)
-                & (Session.user_id == user_id)
-                & Session.revoked_at.is_null()
-            )
-            .returning(Session.session_id)
-        )
+        ended = await sessions.revoke_user_session(session_id=target, user_id=user_id, now=now)
     if not ended:
         raise AuthError(
             AuthErrorCode.SESSION_NOT_FOUND, "No such active session.", field="sessionId"
@@ -184,25 +151,10 @@ async def logout_all(*, viewer: Principal) -> int:
     user_id = viewer.require_user()
     now = clock.now()
     async with write_transaction():
-        bumped = (
-            await UserAccount.update(
-                {
-                    UserAccount.token_version: UserAccount.token_version + 1,
-                    UserAccount.updated_at: now,
-                }
-            )
-            .where(UserAccount.user_id == user_id)
-            .returning(UserAccount.token_version)
-        )
-        ended = (
-            await Session.update({Session.revoked_at: now, Session.updated_at: now})
-            .where((Session.user_id == user_id) & Session.revoked_at.is_null())
-            .returning(Session.session_id)
-        )
-    await revocations.publish_user_revoked(
-        user_id=user_id, token_version=int(bumped[0]["token_version"])
-    )
-    return len(ended)
+        token_version = await users.bump_token_version(user_id=user_id, now=now)
+        ended = await sessions.revoke_user_sessions(user_id=user_id, now=now)
+    await revocations.publish_user_revoked(user_id=user_id, token_version=token_version)
+    return ended
 
 
 MAX_LISTED_SESSIONS = 100
@@ -210,15 +162,4 @@ MAX_LISTED_SESSIONS = 100
 
 async def active_sessions(*, user_id: str) -> list[RefreshSessionRow]:
     """The user's live sessions (not revoked, not expired), most recently seen first."""
-    rows = await (
-        RefreshSession.select()
-        .where(
-            (RefreshSession.user_id == user_id)
-            & RefreshSession.revoked_at.is_null()
-            & (RefreshSession.expires_at > clock.now())
-        )
-        .order_by(RefreshSession.last_seen_at, ascending=False)
-        .limit(MAX_LISTED_SESSIONS)
-        .output(load_json=True)
-    )
-    return [RefreshSessionRow.from_row(row) for row in rows]
+    return await sessions.live_sessions(user_id=user_id, now=clock.now(), limit=MAX_LISTED_SESSIONS)

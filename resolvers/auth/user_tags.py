@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import orjson
 
-from db.tables.auth import UserAccount
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.auth.errors import AuthError, AuthErrorCode
-from resolvers.auth.rows import AdminUserRow, tags_of
+from resolvers.auth.rows import AdminUserRow
+from resolvers.auth.store import users
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.principal import Principal
 
@@ -36,40 +36,17 @@ def clean_tags(tags: list[str]) -> list[str]:
 
 async def merge_user_tags(*, user_id: str, tags: list[str]) -> list[str]:
     """Add `tags` to the user's (caller's transaction); returns the merged list."""
-    row = (
-        await UserAccount.select(UserAccount.user_tags)
-        .where(UserAccount.user_id == user_id)
-        .first()
-    )
-    current = tags_of(row["user_tags"]) if row else []
+    current = await users.user_tags(user_id)
     merged = current + [tag for tag in tags if tag not in current]
     if merged != current:
-        await UserAccount.update(
-            {UserAccount.user_tags: merged, UserAccount.updated_at: clock.now()}
-        ).where(UserAccount.user_id == user_id)
+        await users.set_tags(user_id=user_id, tags=merged, now=clock.now())
     return merged
-
-
-ADMIN_USER_COLUMNS = (
-    UserAccount.user_id,
-    UserAccount.public_user_code,
-    UserAccount.username,
-    UserAccount.display_name,
-    UserAccount.login_method,
-    UserAccount.user_tags,
-    UserAccount.created_at,
-)
 
 
 async def admin_user(*, viewer: Principal, public_user_code: str) -> AdminUserRow | None:
     """A user with their tags, by public code (admins)."""
     viewer.require_admin()
-    row = (
-        await UserAccount.select(*ADMIN_USER_COLUMNS)
-        .where(UserAccount.public_user_code == public_user_code.strip())
-        .first()
-    )
-    return AdminUserRow.from_row(row) if row is not None else None
+    return await users.admin_user_by_code(public_user_code.strip())
 
 
 async def set_user_tags(
@@ -83,15 +60,10 @@ async def set_user_tags(
     except BadUserInput as error:
         raise AuthError(AuthErrorCode.USER_TAGS_INVALID, str(error), field="userTags") from error
     async with write_transaction():
-        updated = (
-            await UserAccount.update(
-                {
-                    UserAccount.user_tags: orjson.dumps(cleaned).decode(),
-                    UserAccount.updated_at: clock.now(),
-                }
-            )
-            .where(UserAccount.public_user_code == public_user_code.strip())
-            .returning(UserAccount.user_id)
+        updated = await users.set_tags_by_code(
+            public_user_code=public_user_code.strip(),
+            tags_json=orjson.dumps(cleaned).decode(),
+            now=clock.now(),
         )
     if not updated:
         raise NotFound("No user with that public code.")

@@ -6,10 +6,10 @@ import secrets
 import unicodedata
 
 from db.errors import is_unique_violation
-from db.tables.auth import AuthIdentity, UserAccount
 from resolvers import clock
 from resolvers.auth.errors import AuthError, AuthErrorCode
 from resolvers.auth.rows import UserAccountRow
+from resolvers.auth.store import users
 from resolvers.economy.errors import EconomyError
 from resolvers.economy.invites import on_user_registered
 from resolvers.economy.wallet import grant_registration_reward
@@ -81,35 +81,33 @@ async def create_user(
     registration wins the race (the unique index decides), and AuthError(INVITE_CODE_INVALID)
     for an unknown, not yet valid or expired invite code.
     """
-    if await UserAccount.exists().where(UserAccount.username == username):
+    if await users.username_taken(username):
         raise _username_taken()
     user_id = new_id()
     now = clock.now()
     public_code = new_public_user_code()
-    while await UserAccount.exists().where(UserAccount.public_user_code == public_code):
+    while await users.public_code_taken(public_code):
         public_code = new_public_user_code()
-    row = UserAccount(
-        user_id=user_id,
-        public_user_code=public_code,
-        username=username,
-        display_name=display_name,
-        phone_number_e164=phone_e164,
-        phone_number_masked=phone_masked,
-        avatar_url=avatar_url,
-        wechat_bound=provider == "wechat",
-        login_method=login_method,
-        password_hash=password_hash,
-        password_login_enabled=bool(password_hash),
-        created_at=now,
-        updated_at=now,
-    )
     try:
-        await row.save()
+        created = await users.insert_user(
+            user_id=user_id,
+            public_user_code=public_code,
+            username=username,
+            display_name=display_name,
+            phone_e164=phone_e164,
+            phone_masked=phone_masked,
+            avatar_url=avatar_url,
+            wechat_bound=provider == "wechat",
+            login_method=login_method,
+            password_hash=password_hash,
+            password_login_enabled=bool(password_hash),
+            now=now,
+        )
     except Exception as error:
         if is_unique_violation(error):
             raise _username_taken() from error
         raise
-    await AuthIdentity(
+    await users.insert_identity(
         identity_id=new_id(),
         user_id=user_id,
         provider=provider,
@@ -118,7 +116,7 @@ async def create_user(
         phone_e164=phone_e164,
         display_name=display_name,
         avatar_url=avatar_url,
-    ).save()
+    )
     await grant_registration_reward(
         user_id=user_id, points=get_settings().registration_reward_points
     )
@@ -133,7 +131,7 @@ async def create_user(
         fresh = await get_user(user_id)
         assert fresh is not None
         return fresh
-    return UserAccountRow.from_row(row.to_dict())
+    return created
 
 
 def _username_taken() -> AuthError:
@@ -141,5 +139,4 @@ def _username_taken() -> AuthError:
 
 
 async def get_user(user_id: str) -> UserAccountRow | None:
-    row = await UserAccount.select().where(UserAccount.user_id == user_id).first()
-    return UserAccountRow.from_row(row) if row is not None else None
+    return await users.user_by_id(user_id)

@@ -10,7 +10,6 @@ not even the code's use; the unique phone index settles a race between two accou
 from __future__ import annotations
 
 from db.errors import is_unique_violation
-from db.tables.auth import AuthIdentity, UserAccount
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.auth.errors import AuthError, AuthErrorCode
@@ -23,6 +22,7 @@ from resolvers.auth.phone_signin import (
     parse_phone,
 )
 from resolvers.auth.rows import UserAccountRow
+from resolvers.auth.store import users
 from resolvers.auth.users import get_user
 from resolvers.auth.wechat_signin import PROVIDER as WECHAT_PROVIDER
 from resolvers.ids import new_id
@@ -34,9 +34,7 @@ async def bind_wechat_phone(*, viewer: Principal, phone: str, code: str) -> User
     user_id = viewer.require_user()
     parsed = parse_phone(phone)
     user = await get_user(user_id)
-    if user is None or not await AuthIdentity.exists().where(
-        (AuthIdentity.user_id == user_id) & (AuthIdentity.provider == WECHAT_PROVIDER)
-    ):
+    if user is None or not await users.has_identity(user_id=user_id, provider=WECHAT_PROVIDER):
         raise AuthError(
             AuthErrorCode.WECHAT_ACCOUNT_REQUIRED,
             "Only an account made by WeChat sign-in binds a phone here.",
@@ -63,35 +61,25 @@ async def bind_wechat_phone(*, viewer: Principal, phone: str, code: str) -> User
 
 async def _bind(user: UserAccountRow, phone: Phone) -> UserAccountRow:
     user_id = user.user_id
-    if await UserAccount.exists().where(
-        (UserAccount.phone_number_e164 == phone.e164) & (UserAccount.user_id != user_id)
-    ) or await AuthIdentity.exists().where(
-        (AuthIdentity.provider == PHONE_PROVIDER)
-        & (AuthIdentity.provider_uid == phone.e164)
-        & (AuthIdentity.user_id != user_id)
+    if await users.phone_held_by_other(phone_e164=phone.e164, user_id=user_id):
+        raise _already_bound()
+    if await users.identity_held_by_other(
+        provider=PHONE_PROVIDER, provider_uid=phone.e164, user_id=user_id
     ):
         raise _already_bound()
-    bound = (
-        await UserAccount.update(
-            {
-                UserAccount.phone_number_e164: phone.e164,
-                UserAccount.phone_number_masked: phone.masked,
-                UserAccount.updated_at: clock.now(),
-            }
-        )
-        .where((UserAccount.user_id == user_id) & UserAccount.phone_number_e164.is_null())
-        .returning(UserAccount.user_id)
+    bound = await users.set_phone(
+        user_id=user_id, phone_e164=phone.e164, phone_masked=phone.masked, now=clock.now()
     )
     if not bound:
         raise _already_set()
-    await AuthIdentity(
+    await users.insert_identity(
         identity_id=new_id(),
         user_id=user_id,
         provider=PHONE_PROVIDER,
         provider_uid=phone.e164,
         phone_e164=phone.e164,
         display_name=user.display_name,
-    ).save()
+    )
     updated = await get_user(user_id)
     assert updated is not None
     return updated

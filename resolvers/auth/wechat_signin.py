@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
 from db.errors import is_unique_violation
-from db.tables.auth import AuthIdentity, AuthWechatState
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.auth import wechat_api
@@ -26,6 +25,7 @@ from resolvers.auth.errors import AuthError, AuthErrorCode
 from resolvers.auth.rows import UserAccountRow
 from resolvers.auth.sessions import SignIn
 from resolvers.auth.sign_in import sign_in_user
+from resolvers.auth.store import users, wechat_states
 from resolvers.auth.users import DISPLAY_NAME_MAX_LENGTH, create_user, get_user
 from resolvers.auth.wechat_api import WechatProfile
 from resolvers.ids import new_id
@@ -90,13 +90,10 @@ async def start_wechat_sign_in(*, redirect_uri: str) -> WechatStart:
     now = clock.now()
     expires_at = now + timedelta(seconds=settings.wechat_state_ttl_seconds)
     async with write_transaction():
-        await AuthWechatState.delete().where(AuthWechatState.expires_at <= now)
-        await AuthWechatState(
-            state_hash=_state_hash(state),
-            redirect_uri=redirect_uri,
-            expires_at=expires_at,
-            created_at=now,
-        ).save()
+        await wechat_states.sweep_expired(now)
+        await wechat_states.insert_state(
+            state_hash=_state_hash(state), redirect_uri=redirect_uri, expires_at=expires_at, now=now
+        )
     query = urlencode(
         {
             "appid": settings.wechat_app_id,
@@ -125,12 +122,10 @@ async def complete_wechat_sign_in(
     if not state or len(state) > MAX_STATE_LENGTH:
         raise _state_invalid()
     state_hash = _state_hash(state)
-    pending = await AuthWechatState.select(AuthWechatState.expires_at).where(
-        AuthWechatState.state_hash == state_hash
-    )
-    if not pending:
+    expires_at = await wechat_states.state_expiry(state_hash)
+    if expires_at is None:
         raise _state_invalid()
-    if pending[0]["expires_at"] <= clock.now():
+    if expires_at <= clock.now():
         raise AuthError(
             AuthErrorCode.WECHAT_STATE_EXPIRED,
             "This sign-in took too long; start again.",
@@ -176,16 +171,10 @@ async def _sign_in(
 
 
 async def _consume_state(state_hash: str) -> str:
-    consumed = (
-        await AuthWechatState.delete()
-        .where(
-            (AuthWechatState.state_hash == state_hash) & (AuthWechatState.expires_at > clock.now())
-        )
-        .returning(AuthWechatState.redirect_uri)
-    )
-    if not consumed:
+    redirect_uri = await wechat_states.consume_state(state_hash=state_hash, now=clock.now())
+    if redirect_uri is None:
         raise _state_invalid()
-    return str(consumed[0]["redirect_uri"])
+    return redirect_uri
 
 
 async def _find_or_create(
@@ -194,10 +183,7 @@ async def _find_or_create(
     """The account of this WeChat user: by its unionid, else by `{appid}:{openid}` (an
     account made before the app had a unionid), else a new one (10 points, once)."""
     keys = list(dict.fromkeys([profile.provider_uid, profile.openid_uid]))
-    identities = await AuthIdentity.select(AuthIdentity.user_id, AuthIdentity.provider_uid).where(
-        (AuthIdentity.provider == PROVIDER) & AuthIdentity.provider_uid.is_in(keys)
-    )
-    by_key = {row["provider_uid"]: row["user_id"] for row in identities}
+    by_key = await users.identity_owners(provider=PROVIDER, provider_uids=keys)
     for key in keys:
         if key in by_key:
             user = await get_user(by_key[key])

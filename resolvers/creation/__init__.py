@@ -7,5 +7,7 @@
 - `turns`: send a message (queue the AI task), apply a finished reply once, settle turns
   whose reply was not applied yet; registers the AI-task finish listener.
 - `reading`: turns and messages of sessions, batched for lists.
+- `store`: every statement: turns (`operations`), the play types' message logs
+  (`messages`), and the SQL fragments other domains splice in (`fragments`).
 - `gates`: publish blockers shared by the play types.
 """

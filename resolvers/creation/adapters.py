@@ -29,6 +29,7 @@ from resolvers.creation.model import (
     ReplyOutcome,
     SessionState,
 )
+from resolvers.creation.store import messages as message_store
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
 from subscriptions.streams import StreamEntry
@@ -81,28 +82,20 @@ class CreationAdapter(ABC):
         """Append a message to the message log; returns its id. Override to fill more
         columns (custom worlds: `related_operation_id`)."""
         message_id = new_id()
-        table = self.messages.table
-        await table.insert(
-            table(
-                message_id=message_id,
-                session_id=session.session_id,
-                role=role.value,
-                kind=kind.value,
-                text=text,
-                created_at=now,
-            )
+        await message_store.insert_message(
+            table=self.messages.table,
+            message_id=message_id,
+            session_id=session.session_id,
+            role=role.value,
+            kind=kind.value,
+            text=text,
+            now=now,
         )
         return message_id
 
     async def conversation(self, session_id: str) -> list[ConversationMessage]:
         """The session's messages, oldest first (ids are time-sorted)."""
-        table = self.messages.table
-        column = table._meta.get_column_by_name
-        rows = (
-            await table.select(column("message_id"), column("role"), column("kind"), column("text"))
-            .where(column("session_id") == session_id)
-            .order_by(column("message_id"))
-        )
+        rows = await message_store.messages_of(table=self.messages.table, session_id=session_id)
         return [
             ConversationMessage(
                 message_id=row["message_id"],

@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from resolvers.ai_tasks.model import AiTaskStatus
+
 # Limits (stated in the GraphQL descriptions).
 MAX_MESSAGE_LENGTH = 4000
 MAX_SEED_LENGTH = 2000
@@ -44,6 +46,15 @@ class OperationStatus(StrEnum):
 FINISHED_OPERATION_STATUSES = frozenset(
     {OperationStatus.COMPLETED, OperationStatus.FAILED, OperationStatus.CANCELLED}
 )
+
+# What a turn becomes when its AI task finishes with each status.
+TURN_OUTCOMES = {
+    AiTaskStatus.COMPLETED: OperationStatus.COMPLETED,
+    AiTaskStatus.FAILED: OperationStatus.FAILED,
+    AiTaskStatus.CANCELLED: OperationStatus.CANCELLED,
+}
+# The AI-task statuses after which a turn is applied.
+FINISHED_TASK = tuple(status.value for status in TURN_OUTCOMES)
 
 
 class ReplyFormat(StrEnum):

@@ -4,17 +4,12 @@ statement whatever the number of sessions it is given, so lists stay constant in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from db.tables.creation import CreationAgentOperation
 from resolvers.creation.adapters import adapter_for
 from resolvers.creation.rows import CreationMessageRow, CreationOperationRow
+from resolvers.creation.store import messages, operations
 from resolvers.gallery.play_types import PlayType
 from resolvers.pagination import Page, build_page, decode_cursor, page_size
-
-
-def _marks(values: Sequence[Any]) -> str:
-    return ", ".join("{}" for _ in values)
 
 
 async def latest_operations(
@@ -23,16 +18,10 @@ async def latest_operations(
     """The newest turn of each session that has one."""
     if not session_ids:
         return {}
-    # Raw: a correlated `MAX(…)` subquery per session, which the builder cannot write.
-    rows = await CreationAgentOperation.raw(
-        "SELECT * FROM creation_agent_operation o WHERE o.play_type = {} "
-        f"AND o.session_id IN ({_marks(session_ids)}) AND o.operation_id = ("
-        "SELECT MAX(n.operation_id) FROM creation_agent_operation n "
-        "WHERE n.play_type = o.play_type AND n.session_id = o.session_id)",
-        PlayType(play_type).value,
-        *session_ids,
+    rows = await operations.latest_operations(
+        play_type=PlayType(play_type).value, session_ids=session_ids
     )
-    return {row["session_id"]: CreationOperationRow.from_row(row) for row in rows}
+    return {row.session_id: row for row in rows}
 
 
 async def operation_pages(
@@ -42,23 +31,16 @@ async def operation_pages(
     size = page_size(first)
     if not session_ids:
         return {}
-    bound = ""
-    arguments: list[Any] = [PlayType(play_type).value, *session_ids]
+    kind = PlayType(play_type).value
+    before = None
     if after is not None:
         (cursor,) = decode_cursor(after, size=1)
-        bound = " AND operation_id < {}"
-        arguments.append(str(cursor))
-    # Raw: a per-session page by `ROW_NUMBER() OVER (PARTITION BY …)`.
-    rows = await CreationAgentOperation.raw(
-        "SELECT * FROM (SELECT o.*, ROW_NUMBER() OVER (PARTITION BY session_id "
-        "ORDER BY operation_id DESC) AS position FROM creation_agent_operation o "
-        f"WHERE play_type = {{}} AND session_id IN ({_marks(session_ids)}){bound}) ranked "
-        f"WHERE position <= {size + 1} ORDER BY session_id, operation_id DESC",
-        *arguments,
+        before = str(cursor)
+    rows = await operations.operation_page_rows(
+        play_type=kind, session_ids=session_ids, size=size, before=before
     )
     grouped: dict[str, list[CreationOperationRow]] = {session_id: [] for session_id in session_ids}
-    for row in rows:
-        item = CreationOperationRow.from_row(row)
+    for item in rows:
         grouped[item.session_id].append(item)
     return {
         session_id: build_page(items, size, lambda row: [row.operation_id])
@@ -73,24 +55,16 @@ async def message_pages(
     size = page_size(first)
     if not session_ids:
         return {}
-    table = adapter_for(play_type).messages.table._meta.tablename
-    bound = ""
-    arguments: list[Any] = [*session_ids]
+    table = adapter_for(play_type).messages.table
+    newer_than = None
     if after is not None:
         (cursor,) = decode_cursor(after, size=1)
-        bound = " AND message_id > {}"
-        arguments.append(str(cursor))
-    # Raw: a per-session page by `ROW_NUMBER() OVER (PARTITION BY …)`.
-    rows = await CreationAgentOperation.raw(
-        "SELECT message_id, session_id, role, kind, text, created_at FROM ("
-        "SELECT m.*, ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY message_id) "
-        f"AS position FROM {table} m WHERE session_id IN ({_marks(session_ids)}){bound}) "
-        f"ranked WHERE position <= {size + 1} ORDER BY session_id, message_id",
-        *arguments,
+        newer_than = str(cursor)
+    rows = await messages.message_page_rows(
+        table=table, session_ids=session_ids, size=size, after=newer_than
     )
     grouped: dict[str, list[CreationMessageRow]] = {session_id: [] for session_id in session_ids}
-    for row in rows:
-        message = CreationMessageRow.from_row(row)
+    for message in rows:
         grouped[message.session_id].append(message)
     return {
         session_id: build_page(items, size, lambda row: [row.message_id])

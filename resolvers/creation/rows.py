@@ -1,7 +1,8 @@
 """Typed rows the schema reads from the creation framework: agent turns
 (`creation_agent_operation`), the messages of a play type's conversation log, and the part
-of a play type's session row every `CreationSession` shares. Each is built in `from_row`
-from a select or a raw statement on either engine (times may come back as text on SQLite).
+of a play type's session row every `CreationSession` shares; and a running turn with its
+AI task, as applying it reads them. Each is built in `from_row` from a select or a raw
+statement on either engine (times may come back as text on SQLite).
 """
 
 from __future__ import annotations
@@ -112,4 +113,27 @@ class CreationSessionRow:
             last_assistant_reply=row["last_assistant_reply"],
             created_at=utc_time(row["created_at"]),
             updated_at=utc_time(row["updated_at"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RunningTurnRow:
+    """A RUNNING turn joined to its AI task: what applying the task's reply needs."""
+
+    play_type: str
+    session_id: str
+    reply_format: str
+    task_status: str
+    latest_text_output: str | None
+    failure_message: str | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> RunningTurnRow:
+        return cls(
+            play_type=row["play_type"],
+            session_id=row["session_id"],
+            reply_format=row["reply_format"],
+            task_status=row["task_status"],
+            latest_text_output=row["latest_text_output"],
+            failure_message=row["failure_message"],
         )

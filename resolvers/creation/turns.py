@@ -26,23 +26,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from db.tables.creation import CreationAgentOperation
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.ai_tasks import creating
-from resolvers.ai_tasks.fragments import task_join
 from resolvers.ai_tasks.model import AiTaskKind, AiTaskStatus
-from resolvers.creation import operations
 from resolvers.creation.adapters import adapter_for
 from resolvers.creation.errors import CreationError, CreationErrorCode
 from resolvers.creation.model import (
+    FINISHED_TASK,
     MAX_MESSAGE_LENGTH,
+    TURN_OUTCOMES,
     MessageKind,
     MessageRole,
     OperationStatus,
     ReplyFormat,
 )
 from resolvers.creation.rows import CreationOperationRow
+from resolvers.creation.store import operations
 from resolvers.errors import NotFound
 from resolvers.gallery.play_types import PlayType
 from resolvers.ids import new_id
@@ -53,17 +53,13 @@ from subscriptions import streams
 logger = logging.getLogger("genarrative.creation")
 
 NOT_FOUND_MESSAGE = "No such creation session."
+PHASE_WAITING = ("Waiting for the agent", "The reply streams into the turn's AI task.")
+WARNED_DETAIL = "The reply was kept as a message; the draft did not change."
 PHASE_DONE = {
     OperationStatus.COMPLETED: ("Reply applied", "The reply is in the conversation and the draft."),
     OperationStatus.FAILED: ("The agent failed", "Nothing changed: send the message again."),
     OperationStatus.CANCELLED: ("Cancelled", "Nothing changed."),
 }
-_OUTCOMES = {
-    AiTaskStatus.COMPLETED: OperationStatus.COMPLETED,
-    AiTaskStatus.FAILED: OperationStatus.FAILED,
-    AiTaskStatus.CANCELLED: OperationStatus.CANCELLED,
-}
-FINISHED_TASK = tuple(status.value for status in _OUTCOMES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +109,8 @@ async def send_message(
             raise refusal
         # The session row is locked: a concurrent turn of this session committed before us
         # or waits for us, so this check cannot miss one.
-        if await CreationAgentOperation.exists().where(
-            (CreationAgentOperation.play_type == adapter.play_type.value)
-            & (CreationAgentOperation.session_id == session.session_id)
-            & (CreationAgentOperation.status == OperationStatus.RUNNING.value)
+        if await operations.turn_running(
+            play_type=adapter.play_type.value, session_id=session.session_id
         ):
             raise CreationError(
                 CreationErrorCode.TURN_IN_PROGRESS,
@@ -148,6 +142,7 @@ async def send_message(
             task_id=task["task_id"],
             user_message_id=message_id,
             reply_format=chosen.value,
+            phase=PHASE_WAITING,
             now=now,
         )
         await adapter.record_operation(operation)
@@ -161,19 +156,11 @@ async def send_message(
 async def apply_operation(operation_id: str) -> bool:
     """Apply a finished turn once; True if this call applied it (False: not finished yet,
     or already applied)."""
-    # Raw: a join to the AI task through ai_tasks' fragment (no foreign key declared).
-    found = await CreationAgentOperation.raw(
-        "SELECT o.play_type, o.session_id, o.reply_format, t.status AS task_status, "
-        "t.latest_text_output, t.failure_message FROM creation_agent_operation o "
-        f"{task_join('o.task_id')} WHERE o.operation_id = {{}} AND o.status = {{}}",
-        operation_id,
-        OperationStatus.RUNNING.value,
-    )
-    if not found or found[0]["task_status"] not in FINISHED_TASK:
+    turn = await operations.running_turn(operation_id)
+    if turn is None or turn.task_status not in FINISHED_TASK:
         return False
-    turn = found[0]
-    adapter = adapter_for(turn["play_type"])
-    outcome_status = _OUTCOMES[AiTaskStatus(turn["task_status"])]
+    adapter = adapter_for(turn.play_type)
+    outcome_status = TURN_OUTCOMES[AiTaskStatus(turn.task_status)]
     now = clock.now()
     entries: list[streams.StreamEntry] = []
     async with write_transaction():
@@ -182,7 +169,7 @@ async def apply_operation(operation_id: str) -> bool:
             status=outcome_status,
             phase=PHASE_DONE[outcome_status],
             error_message=(
-                turn["failure_message"] if outcome_status is not OperationStatus.COMPLETED else None
+                turn.failure_message if outcome_status is not OperationStatus.COMPLETED else None
             ),
             now=now,
         )
@@ -191,15 +178,15 @@ async def apply_operation(operation_id: str) -> bool:
         operation = closed
         if outcome_status is OperationStatus.COMPLETED:
             session = await adapter.lock_session(
-                session_id=turn["session_id"], owner_user_id=None, now=now, new_turn=False
+                session_id=turn.session_id, owner_user_id=None, now=now, new_turn=False
             )
             if session is not None:
                 conversation = await adapter.conversation(session.session_id)
                 outcome = adapter.outcome(
                     session,
                     conversation,
-                    turn["latest_text_output"] or "",
-                    ReplyFormat(turn["reply_format"]),
+                    turn.latest_text_output or "",
+                    ReplyFormat(turn.reply_format),
                 )
                 await adapter.add_message(
                     session=session,
@@ -219,7 +206,7 @@ async def apply_operation(operation_id: str) -> bool:
                         now=now,
                     )
                     operation = await operations.record_warning(
-                        operation_id=operation_id, warning=outcome.warning
+                        operation_id=operation_id, warning=outcome.warning, detail=WARNED_DETAIL
                     )
                 entries = await adapter.save_reply(session=session, outcome=outcome, now=now)
         await adapter.record_operation(operation)
@@ -235,59 +222,30 @@ async def _apply_all(operation_ids: Sequence[str]) -> None:
             logger.exception("applying creation turn %s failed", operation_id)
 
 
-FINISHED_JOIN = (
-    "SELECT o.operation_id FROM creation_agent_operation o "
-    f"{task_join('o.task_id')} WHERE o.status = {{}} "
-    f"AND t.status IN ({', '.join('{}' for _ in FINISHED_TASK)})"
-)
-
-
 async def settle_sessions(*, play_type: PlayType, session_ids: Sequence[str]) -> None:
     """Apply the finished, unapplied turns of these sessions (one statement if none)."""
     if not session_ids:
         return
-    # Raw: FINISHED_JOIN joins the AI task through ai_tasks' fragment (no foreign key).
-    rows = await CreationAgentOperation.raw(
-        FINISHED_JOIN
-        + " AND o.play_type = {} AND o.session_id IN ("
-        + ", ".join("{}" for _ in session_ids)
-        + ") ORDER BY o.operation_id",
-        OperationStatus.RUNNING.value,
-        *FINISHED_TASK,
-        PlayType(play_type).value,
-        *session_ids,
+    await _apply_all(
+        await operations.finished_in_sessions(
+            play_type=PlayType(play_type).value, session_ids=session_ids
+        )
     )
-    await _apply_all([row["operation_id"] for row in rows])
 
 
 async def settle_owner(*, owner_user_id: str) -> None:
     """Apply the finished, unapplied turns of all of a user's sessions (one statement if
     none): lists of sessions and works call this before reading."""
-    # Raw: FINISHED_JOIN joins the AI task through ai_tasks' fragment (no foreign key).
-    rows = await CreationAgentOperation.raw(
-        FINISHED_JOIN + " AND o.owner_user_id = {} ORDER BY o.operation_id",
-        OperationStatus.RUNNING.value,
-        *FINISHED_TASK,
-        owner_user_id,
-    )
-    await _apply_all([row["operation_id"] for row in rows])
+    await _apply_all(await operations.finished_of_owner(owner_user_id))
 
 
 async def settle_all(*, limit: int = 100) -> int:
     """Apply up to `limit` finished, unapplied turns of anyone (operators, maintenance)."""
-    # Raw: FINISHED_JOIN joins the AI task through ai_tasks' fragment (no foreign key).
-    rows = await CreationAgentOperation.raw(
-        FINISHED_JOIN + f" ORDER BY o.operation_id LIMIT {int(limit)}",
-        OperationStatus.RUNNING.value,
-        *FINISHED_TASK,
-    )
-    await _apply_all([row["operation_id"] for row in rows])
-    return len(rows)
+    operation_ids = await operations.finished_of_anyone(limit)
+    await _apply_all(operation_ids)
+    return len(operation_ids)
 
 
 async def on_task_finished(task: dict[str, Any]) -> None:
     """The AI-task finish listener of CREATION_AGENT_REPLY (listed in the registry)."""
-    rows = await CreationAgentOperation.select(CreationAgentOperation.operation_id).where(
-        CreationAgentOperation.task_id == task["task_id"]
-    )
-    await _apply_all([row["operation_id"] for row in rows])
+    await _apply_all(await operations.operations_of_task(task["task_id"]))

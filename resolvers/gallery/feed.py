@@ -23,7 +23,7 @@ import orjson
 from piccolo.querystring import QueryString
 
 from db.tables.gallery import GalleryPublicWork
-from resolvers.auth.fragments import AUTHOR_COLUMNS, user_join
+from resolvers.auth.store.fragments import AUTHOR_COLUMNS, user_join
 from resolvers.errors import BadUserInput
 from resolvers.gallery.hot import ensure_hot_window
 from resolvers.gallery.model import GalleryOrder

@@ -10,7 +10,7 @@ from piccolo.query.functions import Sum
 from piccolo.querystring import QueryString
 
 from db.tables.gallery import GalleryPublicWork, PublicWorkLike, PublicWorkPlayDailyStat
-from resolvers.auth.fragments import AUTHOR_COLUMNS, user_join
+from resolvers.auth.store.fragments import AUTHOR_COLUMNS, user_join
 from resolvers.gallery.model import beijing_day, entry_key, hot_window_start
 from resolvers.gallery.play_types import PlayType
 from resolvers.gallery.rows import GalleryWorkRow, exact_plays_7d

@@ -5,7 +5,7 @@ from __future__ import annotations
 from db.tables.auth import UserAccount
 from db.tables.migration import DatabaseMigrationOperator
 from resolvers import clock
-from resolvers.auth.fragments import user_join
+from resolvers.auth.store.fragments import user_join
 from resolvers.migration.rows import Operator
 
 

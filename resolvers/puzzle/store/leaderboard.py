@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from db.tables.puzzle import PuzzleLeaderboardEntry, PuzzleLeaderboardEvent
-from resolvers.auth.fragments import DISPLAY_NAME_OF
+from resolvers.auth.store.fragments import DISPLAY_NAME_OF
 from resolvers.puzzle.rows import PuzzleLeaderboardEventRow
 
 ENTRY_COLUMNS = "entry_id, user_id, nickname, best_elapsed_ms, last_run_id, updated_at"

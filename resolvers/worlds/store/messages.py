@@ -10,8 +10,8 @@ from typing import Any
 from db.sql import marks
 from db.tables.worlds import CustomWorldAgentMessage, CustomWorldAgentOperation
 from resolvers.creation.adapters import MessageLog
-from resolvers.creation.fragments import operation_join
 from resolvers.creation.model import MessageKind, MessageRole
+from resolvers.creation.store.fragments import operation_join
 from resolvers.worlds.rows import AgentOperationRow
 
 # The framework's operation columns mirrored into `custom_world_agent_operation`.
