@@ -20,7 +20,7 @@ from datetime import datetime
 from itertools import pairwise
 
 from db.tables.big_fish import BigFishCreationSession, BigFishEvent
-from resolvers.assets.bound import BoundAsset
+from resolvers.assets.rows import BoundAsset
 from resolvers.big_fish import slots
 from resolvers.big_fish.adapter import as_json
 from resolvers.big_fish.drafts import BigFishDraft

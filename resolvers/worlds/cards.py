@@ -10,7 +10,8 @@ from typing import Any
 
 from db.sql import value_rows
 from db.tables.worlds import CustomWorldDraftCard
-from resolvers.assets.bound import BindingTarget, bound_assets
+from resolvers.assets.bound import bound_assets
+from resolvers.assets.rows import BindingTarget
 from resolvers.play_types.rows import as_json
 from resolvers.worlds.derived import card_warnings
 from resolvers.worlds.drafts import (
