@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from db.tables.assets import AssetObject, AssetsUploadTicket
 from db.transactions import write_transaction
 from resolvers import clock, formats
 from resolvers.assets.errors import AssetError, AssetErrorCode
 from resolvers.assets.objects import AssetEventKind, record_asset_event, user_stream
-from resolvers.assets.rows import AssetObjectRow
+from resolvers.assets.rows import AssetObjectRow, UploadTicketRow
 from resolvers.assets.storage import get_storage
+from resolvers.assets.store import objects, tickets
 from resolvers.ids import new_id
 from resolvers.principal import Principal
 from subscriptions import streams
@@ -27,23 +27,16 @@ async def confirm_object(*, viewer: Principal, ticket_id: str) -> AssetObjectRow
     object's version goes up by one (same id, kind, access policy and bindings).
     """
     user_id = viewer.require_user()
-    ticket = (
-        await AssetsUploadTicket.select()
-        .where(
-            (AssetsUploadTicket.ticket_id == ticket_id)
-            & (AssetsUploadTicket.owner_user_id == user_id)
-        )
-        .first()
-    )
+    ticket = await tickets.owned_ticket(ticket_id=ticket_id, owner_user_id=user_id)
     if ticket is None:
         raise AssetError(
             AssetErrorCode.TICKET_NOT_FOUND, "No such upload ticket.", field="ticketId"
         )
-    if ticket["confirmed_at"] is not None:
+    if ticket.confirmed_at is not None:
         raise AssetError(
             AssetErrorCode.ALREADY_CONFIRMED, "This upload is already confirmed.", field="ticketId"
         )
-    if ticket["uploaded_at"] is None:
+    if ticket.uploaded_at is None:
         raise AssetError(
             AssetErrorCode.NOT_UPLOADED,
             "Upload the bytes to the ticket URL first.",
@@ -51,50 +44,39 @@ async def confirm_object(*, viewer: Principal, ticket_id: str) -> AssetObjectRow
         )
     replaced = await _replaced_object(ticket, user_id)
     storage = get_storage()
-    digest = await storage.digest(ticket["bucket"], ticket["object_key"])
+    digest = await storage.digest(ticket.bucket, ticket.object_key)
     problem: AssetError | None = None
-    if digest is None or digest.size != ticket["content_length"]:
+    if digest is None or digest.size != ticket.content_length:
         problem = AssetError(
             AssetErrorCode.SIZE_MISMATCH, "The stored bytes are not the declared size."
         )
-    elif digest.sha256 != ticket["content_hash"]:
+    elif digest.sha256 != ticket.content_hash:
         problem = AssetError(
             AssetErrorCode.HASH_MISMATCH, "The stored bytes do not match the declared SHA-256."
         )
-    elif not formats.matches(ticket["content_type"], digest.head):
+    elif not formats.matches(ticket.content_type, digest.head):
         problem = AssetError(
-            AssetErrorCode.CONTENT_MISMATCH, f"The bytes are not {ticket['content_type']}."
+            AssetErrorCode.CONTENT_MISMATCH, f"The bytes are not {ticket.content_type}."
         )
     if problem is not None:
-        await storage.delete(ticket["bucket"], ticket["object_key"])
-        await AssetsUploadTicket.delete().where(AssetsUploadTicket.ticket_id == ticket_id)
+        await storage.delete(ticket.bucket, ticket.object_key)
+        await tickets.delete_ticket(ticket_id)
         raise problem
     now = clock.now()
     asset_object_id = replaced.asset_object_id if replaced else new_id()
-    target_key = replaced.object_key if replaced else ticket["object_key"]
+    target_key = replaced.object_key if replaced else ticket.object_key
     async with write_transaction():
-        claimed = (
-            await AssetsUploadTicket.update(
-                {
-                    AssetsUploadTicket.confirmed_at: now,
-                    AssetsUploadTicket.asset_object_id: asset_object_id,
-                }
-            )
-            .where(
-                (AssetsUploadTicket.ticket_id == ticket_id)
-                & AssetsUploadTicket.confirmed_at.is_null()
-            )
-            .returning(AssetsUploadTicket.ticket_id)
-        )
-        if not claimed:
+        if not await tickets.claim_confirmation(
+            ticket_id=ticket_id, asset_object_id=asset_object_id, now=now
+        ):
             raise AssetError(
                 AssetErrorCode.ALREADY_CONFIRMED,
                 "This upload is already confirmed.",
                 field="ticketId",
             )
         asset = await _upsert_object(ticket, asset_object_id, target_key, user_id, now)
-        if target_key != ticket["object_key"]:
-            await storage.move(ticket["bucket"], ticket["object_key"], target_key)
+        if target_key != ticket.object_key:
+            await storage.move(ticket.bucket, ticket.object_key, target_key)
         entries = await record_asset_event(
             kind=AssetEventKind.CONFIRMED,
             asset=asset,
@@ -106,56 +88,30 @@ async def confirm_object(*, viewer: Principal, ticket_id: str) -> AssetObjectRow
     return AssetObjectRow.from_row(asset)
 
 
-async def _replaced_object(ticket: dict[str, Any], user_id: str) -> AssetObjectRow | None:
+async def _replaced_object(ticket: UploadTicketRow, user_id: str) -> AssetObjectRow | None:
     """The object a ticket replaces (None for a new object); refused if it is gone."""
-    if ticket["replaces_asset_object_id"] is None:
+    if ticket.replaces_asset_object_id is None:
         return None
-    replaced = (
-        await AssetObject.select()
-        .where(
-            (AssetObject.asset_object_id == ticket["replaces_asset_object_id"])
-            & (AssetObject.owner_user_id == user_id)
-        )
-        .first()
+    replaced = await objects.owned_object(
+        asset_object_id=ticket.replaces_asset_object_id, owner_user_id=user_id
     )
     if replaced is None:
         raise AssetError(
             AssetErrorCode.OBJECT_NOT_FOUND, "The object to replace is gone.", field="ticketId"
         )
-    return AssetObjectRow.from_row(replaced)
+    return replaced
 
 
 async def _upsert_object(
-    ticket: dict[str, Any], asset_object_id: str, key: str, user_id: str, now: datetime
+    ticket: UploadTicketRow, asset_object_id: str, key: str, user_id: str, now: datetime
 ) -> dict[str, Any]:
     """Insert the object at version 1, or, when `(bucket, object_key)` exists (of the same
     owner), bump its version and take the new bytes' metadata, in one statement."""
-    # Raw: Piccolo's on_conflict writes `version + 1` unqualified (ambiguous on PG).
-    rows = await AssetObject.raw(
-        "INSERT INTO asset_object (asset_object_id, bucket, object_key, access_policy, "
-        "content_type, content_length, content_hash, version, source_job_id, owner_user_id, "
-        "profile_id, entity_id, asset_kind, created_at, updated_at) "
-        "VALUES ({}, {}, {}, {}, {}, {}, {}, 1, NULL, {}, NULL, NULL, {}, {}, {}) "
-        "ON CONFLICT (bucket, object_key) DO UPDATE SET "
-        "version = asset_object.version + 1, content_type = excluded.content_type, "
-        "content_length = excluded.content_length, content_hash = excluded.content_hash, "
-        "updated_at = excluded.updated_at "
-        "WHERE asset_object.owner_user_id = excluded.owner_user_id "
-        "RETURNING *",
-        asset_object_id,
-        ticket["bucket"],
-        key,
-        ticket["access_policy"],
-        ticket["content_type"],
-        ticket["content_length"],
-        ticket["content_hash"],
-        user_id,
-        ticket["asset_kind"],
-        now,
-        now,
+    row = await objects.upsert_confirmed_object(
+        ticket=ticket, asset_object_id=asset_object_id, key=key, user_id=user_id, now=now
     )
-    if not rows:
+    if row is None:
         raise AssetError(
             AssetErrorCode.NOT_OWNER, "This object key is someone else's.", field="ticketId"
         )
-    return dict(rows[0])
+    return row

@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from db.tables.assets import AssetObject
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.assets.objects import (
@@ -24,6 +23,7 @@ from resolvers.assets.objects import (
     user_stream,
 )
 from resolvers.assets.storage import CHUNK, get_storage
+from resolvers.assets.store.objects import insert_object
 from resolvers.ids import new_id
 from settings import get_settings
 from subscriptions import streams
@@ -64,23 +64,19 @@ async def store_and_bind(generated: Generated) -> tuple[dict[str, Any], dict[str
     now = clock.now()
     try:
         async with write_transaction():
-            row = AssetObject(
+            asset = await insert_object(
                 asset_object_id=asset_object_id,
                 bucket=settings.asset_bucket,
-                object_key=key,
+                key=key,
                 access_policy=generated.access_policy.value,
                 content_type=generated.content_type,
                 content_length=digest.size,
                 content_hash=digest.sha256,
-                version=1,
                 source_job_id=generated.source_job_id,
                 owner_user_id=generated.owner_user_id,
                 asset_kind=generated.asset_kind,
-                created_at=now,
-                updated_at=now,
+                now=now,
             )
-            await row.save()
-            asset = row.to_dict()
             entries = await record_asset_event(
                 kind=AssetEventKind.CONFIRMED,
                 asset=asset,

@@ -9,20 +9,18 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from db.tables.assets import AssetEntityBinding, AssetEvent, AssetObject
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.assets import signing
 from resolvers.assets.entities import policy_for
 from resolvers.assets.errors import AssetError, AssetErrorCode
 from resolvers.assets.rows import AssetBindingRow, AssetObjectRow
+from resolvers.assets.store import bindings, events, objects
 from resolvers.errors import NotFound
 from resolvers.ids import new_id
 from resolvers.principal import Principal
 from settings import get_settings
 from subscriptions import streams
-
-Binding = AssetEntityBinding
 
 READ_ACTION = "read"
 SLOT = re.compile(r"^[a-z][a-z0-9_.:-]{0,63}$")  # `:` for slot families (`item:<id>`)
@@ -72,7 +70,7 @@ async def bind_object(
             f"Unknown entity kind {entity_kind!r}.",
             field="entityKind",
         )
-    asset = await AssetObject.select().where(AssetObject.asset_object_id == asset_object_id).first()
+    asset = await objects.object_by_id(asset_object_id)
     if asset is None:
         raise AssetError(
             AssetErrorCode.OBJECT_NOT_FOUND, "No such asset object.", field="assetObjectId"
@@ -103,50 +101,25 @@ async def bind_in_transaction(
     user_id = asset["owner_user_id"]
     policy = policy_for(entity_kind)
     profile_id = await policy.profile_of(entity_id) if policy is not None else None
-    rows = (
-        await Binding.insert(
-            Binding(
-                binding_id=new_id(),
-                asset_object_id=asset["asset_object_id"],
-                entity_kind=entity_kind,
-                entity_id=entity_id,
-                slot=slot,
-                asset_kind=asset["asset_kind"],
-                owner_user_id=user_id,
-                profile_id=profile_id,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        .on_conflict(
-            target=(Binding.entity_kind, Binding.entity_id, Binding.slot),
-            action="DO UPDATE",
-            values=[
-                Binding.asset_object_id,
-                Binding.asset_kind,
-                Binding.owner_user_id,
-                Binding.profile_id,
-                Binding.updated_at,
-            ],
-        )
-        .returning(*Binding.all_columns())
+    binding = await bindings.upsert_binding(
+        binding_id=new_id(),
+        asset=asset,
+        entity_kind=entity_kind,
+        entity_id=entity_id,
+        slot=slot,
+        profile_id=profile_id,
+        now=now,
     )
-    binding = dict(rows[0])
     # The object records where it was bound last (catalog: its profile and entity).
-    updated = (
-        await AssetObject.update(
-            {
-                AssetObject.profile_id: profile_id,
-                AssetObject.entity_id: entity_id,
-                AssetObject.updated_at: now,
-            }
-        )
-        .where(AssetObject.asset_object_id == asset["asset_object_id"])
-        .returning(*AssetObject.all_columns())
+    updated = await objects.set_bound_entity(
+        asset_object_id=asset["asset_object_id"],
+        profile_id=profile_id,
+        entity_id=entity_id,
+        now=now,
     )
     entries = await record_asset_event(
         kind=AssetEventKind.BOUND,
-        asset=dict(updated[0]) if updated else asset,
+        asset=updated if updated is not None else asset,
         binding=binding,
         streams_keys=[user_stream(user_id), entity_stream(entity_kind, entity_id)],
         now=now,
@@ -163,25 +136,15 @@ async def record_asset_event(
     now: datetime,
 ) -> list[streams.StreamEntry]:
     event_id = new_id()
-    await AssetEvent(
-        event_id=event_id,
-        asset_object_id=asset["asset_object_id"],
-        binding_id=binding["binding_id"] if binding else None,
-        event_kind=kind.value,
-        asset_kind=asset["asset_kind"],
-        owner_user_id=asset["owner_user_id"],
-        profile_id=asset["profile_id"],
-        entity_kind=binding["entity_kind"] if binding else None,
-        entity_id=binding["entity_id"] if binding else None,
-        slot=binding["slot"] if binding else None,
-        occurred_at=now,
-    ).save()
+    await events.insert_event(
+        event_id=event_id, kind=kind.value, asset=asset, binding=binding, now=now
+    )
     return await streams.append(streams_keys, kind=kind.value, event_id=event_id, occurred_at=now)
 
 
 async def visible_object(*, viewer: Principal, asset_object_id: str) -> AssetObjectRow:
     """The object if the viewer may read it (public, or theirs); NotFound otherwise."""
-    row = await AssetObject.select().where(AssetObject.asset_object_id == asset_object_id).first()
+    row = await objects.object_by_id(asset_object_id)
     asset = AssetObjectRow.from_row(row) if row is not None else None
     if asset is None or not can_read(viewer, asset):
         raise NotFound("No such asset object.")
@@ -221,7 +184,7 @@ async def object_for_read_url(
     """The object behind a signed read URL; NotFound for a bad, expired or unknown one."""
     if signing.check(READ_ACTION, asset_object_id, expires, signature) is not None:
         raise NotFound("This link is invalid or has expired.")
-    asset = await AssetObject.select().where(AssetObject.asset_object_id == asset_object_id).first()
+    asset = await objects.object_by_id(asset_object_id)
     if asset is None:
         raise NotFound("No such asset object.")
     return AssetObjectRow.from_row(asset)

@@ -1,9 +1,9 @@
-"""The typed rows the schema reads from the assets domain (objects, bindings, events), each
-built in `from_row` from a select or a raw `RETURNING`."""
+"""The typed rows of the assets domain (objects, bindings, events, upload tickets, bound
+assets for the gates), each built in `from_row` from a select or a raw `RETURNING`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -112,3 +112,76 @@ class AssetEventRow:
             slot=row["slot"],
             occurred_at=row["occurred_at"],
         )
+
+
+@dataclass(frozen=True, slots=True)
+class UploadTicketRow:
+    """A direct upload in progress (`assets_upload_ticket`): what was declared, and whether
+    the bytes arrived and were confirmed."""
+
+    ticket_id: str
+    owner_user_id: str
+    bucket: str
+    object_key: str
+    asset_kind: str
+    access_policy: str
+    content_type: str
+    content_length: int
+    content_hash: str
+    expires_at: datetime
+    uploaded_at: datetime | None
+    confirmed_at: datetime | None
+    replaces_asset_object_id: str | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> UploadTicketRow:
+        return cls(
+            ticket_id=row["ticket_id"],
+            owner_user_id=row["owner_user_id"],
+            bucket=row["bucket"],
+            object_key=row["object_key"],
+            asset_kind=row["asset_kind"],
+            access_policy=row["access_policy"],
+            content_type=row["content_type"],
+            content_length=row["content_length"],
+            content_hash=row["content_hash"],
+            expires_at=row["expires_at"],
+            uploaded_at=row["uploaded_at"],
+            confirmed_at=row["confirmed_at"],
+            replaces_asset_object_id=row["replaces_asset_object_id"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BoundAsset:
+    """An object bound to an entity's slot, with what a gate checks of it."""
+
+    entity_kind: str
+    entity_id: str
+    slot: str
+    asset_object_id: str
+    content_type: str
+    access_policy: str
+    owner_user_id: str
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> BoundAsset:
+        return cls(
+            entity_kind=row["entity_kind"],
+            entity_id=row["entity_id"],
+            slot=row["slot"],
+            asset_object_id=row["asset_object_id"],
+            content_type=row["content_type"],
+            access_policy=row["access_policy"],
+            owner_user_id=row["owner_user_id"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BindingTarget:
+    """What `bound_assets` reads: entities of one kind, and the slot asked for (None: every
+    slot)."""
+
+    entity_kind: str
+    entity_ids: Sequence[str]
+    slot: str | None = None

@@ -7,12 +7,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from db.tables.assets import AssetObject, AssetsUploadTicket
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.assets import signing
 from resolvers.assets.errors import AssetError, AssetErrorCode
 from resolvers.assets.storage import TooLarge, get_storage
+from resolvers.assets.store import objects, tickets
 from resolvers.ids import new_id
 from resolvers.principal import Principal
 from settings import get_settings
@@ -61,13 +61,8 @@ async def create_upload_ticket(
     user_id = viewer.require_user()
     settings = get_settings()
     if replaces_asset_object_id is not None:
-        replaced = (
-            await AssetObject.select(AssetObject.asset_kind, AssetObject.access_policy)
-            .where(
-                (AssetObject.asset_object_id == replaces_asset_object_id)
-                & (AssetObject.owner_user_id == user_id)
-            )
-            .first()
+        replaced = await objects.kind_and_policy(
+            asset_object_id=replaces_asset_object_id, owner_user_id=user_id
         )
         if replaced is None:
             raise AssetError(
@@ -75,8 +70,7 @@ async def create_upload_ticket(
                 "No such asset object of yours.",
                 field="replacesAssetObjectId",
             )
-        asset_kind = replaced["asset_kind"]
-        access_policy = replaced["access_policy"]
+        asset_kind, access_policy = replaced
     if not ASSET_KIND.match(asset_kind):
         raise AssetError(
             AssetErrorCode.ASSET_KIND_INVALID,
@@ -108,7 +102,7 @@ async def create_upload_ticket(
     ticket_id = new_id()
     now = clock.now()
     expires_at = now + timedelta(seconds=settings.asset_upload_ttl_seconds)
-    await AssetsUploadTicket(
+    await tickets.insert_ticket(
         ticket_id=ticket_id,
         owner_user_id=user_id,
         bucket=settings.asset_bucket,
@@ -121,7 +115,7 @@ async def create_upload_ticket(
         expires_at=expires_at,
         created_at=now,
         replaces_asset_object_id=replaces_asset_object_id,
-    ).save()
+    )
     return UploadTicket(
         ticket_id=ticket_id,
         upload_url=signing.signed_path(
@@ -148,47 +142,37 @@ async def receive_upload(
         raise AssetError(AssetErrorCode.SIGNATURE_INVALID, "The upload URL is not valid.")
     if problem == "expired":
         raise AssetError(AssetErrorCode.TICKET_EXPIRED, "The upload URL has expired.")
-    ticket = (
-        await AssetsUploadTicket.select().where(AssetsUploadTicket.ticket_id == ticket_id).first()
-    )
+    ticket = await tickets.ticket_by_id(ticket_id)
     if ticket is None:
         raise AssetError(AssetErrorCode.TICKET_NOT_FOUND, "No such upload ticket.")
-    if ticket["uploaded_at"] is not None:
+    if ticket.uploaded_at is not None:
         raise AssetError(AssetErrorCode.ALREADY_UPLOADED, "This ticket was already used.")
     storage = get_storage()
     # Each attempt writes its own key; the winner's bytes are moved to the ticket's key.
-    attempt_key = f"{ticket['object_key']}.{new_id()}.upload"
+    attempt_key = f"{ticket.object_key}.{new_id()}.upload"
     try:
         digest = await storage.save(
-            ticket["bucket"], attempt_key, chunks, max_bytes=ticket["content_length"]
+            ticket.bucket, attempt_key, chunks, max_bytes=ticket.content_length
         )
     except TooLarge as error:
         raise AssetError(
             AssetErrorCode.SIZE_MISMATCH, "More bytes than the ticket declared."
         ) from error
     try:
-        if digest.size != ticket["content_length"]:
+        if digest.size != ticket.content_length:
             raise AssetError(
                 AssetErrorCode.SIZE_MISMATCH,
-                f"Received {digest.size} bytes; the ticket declared {ticket['content_length']}.",
+                f"Received {digest.size} bytes; the ticket declared {ticket.content_length}.",
             )
-        if digest.sha256 != ticket["content_hash"]:
+        if digest.sha256 != ticket.content_hash:
             raise AssetError(
                 AssetErrorCode.HASH_MISMATCH, "The bytes do not match the declared SHA-256."
             )
         async with write_transaction():
-            claimed = (
-                await AssetsUploadTicket.update({AssetsUploadTicket.uploaded_at: clock.now()})
-                .where(
-                    (AssetsUploadTicket.ticket_id == ticket_id)
-                    & AssetsUploadTicket.uploaded_at.is_null()
-                )
-                .returning(AssetsUploadTicket.ticket_id)
-            )
-            if not claimed:
+            if not await tickets.claim_upload(ticket_id=ticket_id, now=clock.now()):
                 raise AssetError(AssetErrorCode.ALREADY_UPLOADED, "This ticket was already used.")
-            await storage.move(ticket["bucket"], attempt_key, ticket["object_key"])
+            await storage.move(ticket.bucket, attempt_key, ticket.object_key)
     except BaseException:
-        await storage.delete(ticket["bucket"], attempt_key)
+        await storage.delete(ticket.bucket, attempt_key)
         raise
     return ReceivedUpload(ticket_id=ticket_id, size=digest.size, sha256=digest.sha256)

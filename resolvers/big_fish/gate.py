@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
-from resolvers.assets.bound import BoundAsset
+from resolvers.assets.rows import BoundAsset
 from resolvers.big_fish import slots
 from resolvers.big_fish.drafts import BigFishDraft
 from resolvers.big_fish.model import (

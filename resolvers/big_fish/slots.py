@@ -20,8 +20,9 @@ from typing import Any
 
 from resolvers.ai_tasks.model import AiTaskKind, AiTaskStatus
 from resolvers.ai_tasks.sources import tasks_from_source
-from resolvers.assets.bound import BindingTarget, BoundAsset, bound_assets
+from resolvers.assets.bound import bound_assets
 from resolvers.assets.objects import read_path
+from resolvers.assets.rows import BindingTarget, BoundAsset
 from resolvers.big_fish.drafts import BigFishDraft
 from resolvers.big_fish.model import (
     BACKGROUND_SLOT,

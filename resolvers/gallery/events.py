@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from db.tables.gallery import GalleryChangeEvent
 from resolvers.gallery.model import GALLERY_STREAM, GalleryChangeKind, entry_key
 from resolvers.gallery.play_types import PlayType
 from resolvers.gallery.rows import GalleryChangeEventRow
+from resolvers.gallery.store import events as store
 from resolvers.ids import new_id
 from subscriptions import streams
 
@@ -22,15 +22,13 @@ async def record_change(
 ) -> list[streams.StreamEntry]:
     """Write the event and number it; call inside the writing transaction."""
     event_id = new_id()
-    await GalleryChangeEvent.insert(
-        GalleryChangeEvent(
-            event_id=event_id,
-            event_kind=kind.value,
-            play_type=play_type.value,
-            work_id=work_id,
-            like_count=like_count,
-            occurred_at=now,
-        )
+    await store.insert_change(
+        event_id=event_id,
+        kind=kind,
+        play_type=play_type,
+        work_id=work_id,
+        like_count=like_count,
+        now=now,
     )
     return await streams.append(
         [GALLERY_STREAM],
@@ -47,5 +45,4 @@ async def events_by_ids(event_ids: list[str]) -> dict[str, GalleryChangeEventRow
     """Change events by id (one statement; subscribers load a batch at once)."""
     if not event_ids:
         return {}
-    rows = await GalleryChangeEvent.select().where(GalleryChangeEvent.event_id.is_in(event_ids))
-    return {row["event_id"]: GalleryChangeEventRow.from_row(row) for row in rows}
+    return await store.events_by_ids(event_ids)

@@ -20,23 +20,15 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from piccolo.querystring import QueryString
 
-from db.tables.gallery import GalleryPublicWork
-from resolvers.auth.store.fragments import AUTHOR_COLUMNS, user_join
 from resolvers.errors import BadUserInput
 from resolvers.gallery.hot import ensure_hot_window
 from resolvers.gallery.model import GalleryOrder
 from resolvers.gallery.play_types import PlayType
-from resolvers.gallery.reading import WORK_COLUMNS
 from resolvers.gallery.rows import GalleryWorkRow
+from resolvers.gallery.store.reading import feed_page_rows, rows_as_dicts
 from resolvers.pagination import Page, decode_cursor, page_size
 
-_SORT_COLUMNS = {
-    GalleryOrder.NEWEST: ("g.published_at", "g.entry_id"),
-    GalleryOrder.MOST_LIKED: ("g.like_count", "g.published_at", "g.entry_id"),
-    GalleryOrder.HOT: ("g.plays_7d", "g.published_at", "g.entry_id"),
-}
 _COUNT_COLUMN = {GalleryOrder.MOST_LIKED: "like_count", GalleryOrder.HOT: "plays_7d"}
 # base64's urlsafe alphabet from the standard one (what base64.urlsafe_b64encode does).
 _URLSAFE = bytes.maketrans(b"+/", b"-_")
@@ -114,8 +106,7 @@ async def gallery_page(
         after=after,
         now=now,
     )
-    engine = GalleryPublicWork._meta.db
-    rows: list[dict[str, Any]] = engine.transform_response_to_dicts(feed.items)
+    rows = rows_as_dicts(feed.items)
     return Page(
         items=[GalleryWorkRow.from_row(row) for row in rows],
         cursors=[feed.cursor(row) for row in rows],
@@ -135,8 +126,7 @@ async def feed_rows(
     now: datetime,
 ) -> FeedRows:
     """`gallery_page`'s statement, its rows as they come (the fast path shapes them
-    directly, schema/plan/feed.py). Piccolo's cheapest path: the engine runs the statement
-    (in the task's transaction if any), no query object, no copy of the rows."""
+    directly, schema/plan/feed.py); the statement is the store's `feed_page_rows`."""
     size = page_size(first)
     order = GalleryOrder(order)
     cursor = _cursor_values(order, after) if after else None
@@ -146,27 +136,12 @@ async def feed_rows(
     if not shown:
         return FeedRows(rows=[], size=size, order=order)
     await ensure_hot_window(now)
-    arguments: list[Any] = []
-    columns = f"{WORK_COLUMNS}, {AUTHOR_COLUMNS}"
-    joins = user_join("g.owner_user_id")
-    if viewer_user_id is not None:
-        columns += ", (l.like_id IS NOT NULL) AS viewer_has_liked"
-        joins += " LEFT JOIN public_work_like l ON l.like_id = g.entry_id || ':' || {}"
-        arguments.append(viewer_user_id)
-    conditions = [f"g.play_type IN ({', '.join('{}' for _ in shown)})"]
-    arguments += [value.value for value in shown]
-    if theme is not None:
-        conditions.append("g.theme = {}")
-        arguments.append(theme)
-    sort = _SORT_COLUMNS[order]
-    if cursor is not None:
-        conditions.append(f"({', '.join(sort)}) < ({', '.join('{}' for _ in sort)})")
-        arguments += cursor
-    statement = QueryString(
-        f"SELECT {columns} FROM gallery_public_work g {joins} "
-        f"WHERE {' AND '.join(conditions)} "
-        f"ORDER BY {', '.join(f'{column} DESC' for column in sort)} LIMIT {size + 1}",
-        *arguments,
+    rows = await feed_page_rows(
+        viewer_user_id=viewer_user_id,
+        shown=shown,
+        theme=theme,
+        order=order,
+        cursor=cursor,
+        size=size,
     )
-    rows = await GalleryPublicWork._meta.db.run_querystring(statement)
-    return FeedRows(rows=rows or [], size=size, order=order)
+    return FeedRows(rows=rows, size=size, order=order)

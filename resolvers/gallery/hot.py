@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from db.tables.gallery import GalleryPublicWork
-from resolvers.gallery.model import beijing_day, hot_window_start
+from resolvers.gallery.model import beijing_day
+from resolvers.gallery.store.works import roll_plays_7d
 
 logger = logging.getLogger("genarrative.gallery")
 
@@ -23,20 +23,7 @@ _rolled_day: int | None = None
 
 async def roll_hot_window(now: datetime) -> None:
     """Recompute 7-day plays of every work whose window ends before today."""
-    day = beijing_day(now)
-    # Raw: SET from a correlated SUM subquery over the daily stats; the builder cannot.
-    await GalleryPublicWork.raw(
-        "UPDATE gallery_public_work SET plays_7d = ("
-        "SELECT COALESCE(SUM(s.play_count), 0) FROM public_work_play_daily_stat s "
-        "WHERE s.source_type = gallery_public_work.play_type "
-        "AND s.profile_id = gallery_public_work.work_id "
-        "AND s.played_day >= {} AND s.played_day <= {}), plays_7d_day = {} "
-        "WHERE plays_7d > 0 AND plays_7d_day < {}",
-        hot_window_start(day),
-        day,
-        day,
-        day,
-    )
+    await roll_plays_7d(beijing_day(now))
 
 
 async def ensure_hot_window(now: datetime) -> None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from db.tables.gallery import GalleryPublicWork, PublicWorkLike
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.gallery.errors import GalleryError, GalleryErrorCode
 from resolvers.gallery.events import record_change
 from resolvers.gallery.model import GalleryChangeKind, entry_key, like_key, utc
 from resolvers.gallery.play_types import PlayType
+from resolvers.gallery.store import likes, works
 from resolvers.principal import Principal
 from subscriptions import streams
 
@@ -40,12 +40,10 @@ def _not_found() -> GalleryError:
 
 
 async def _like_count(key: str) -> int:
-    rows = await GalleryPublicWork.select(GalleryPublicWork.like_count).where(
-        GalleryPublicWork.entry_id == key
-    )
-    if not rows:
+    count = await works.like_count(key)
+    if count is None:
         raise _not_found()
-    return int(rows[0]["like_count"])
+    return count
 
 
 async def _count_change(
@@ -54,15 +52,9 @@ async def _count_change(
     """Inside the transaction of a like just added (`liked`) or removed: move the work's
     `like_count` by one and record the change (to publish after commit). A work that is
     not published raises WORK_NOT_FOUND, which rolls the transaction back."""
-    step = GalleryPublicWork.like_count + 1 if liked else GalleryPublicWork.like_count - 1
-    counted = (
-        await GalleryPublicWork.update({GalleryPublicWork.like_count: step})
-        .where(GalleryPublicWork.entry_id == key)
-        .returning(GalleryPublicWork.like_count)
-    )
-    if not counted:
+    like_count = await works.step_like_count(key=key, liked=liked)
+    if like_count is None:
         raise _not_found()
-    like_count = int(counted[0]["like_count"])
     entries = await record_change(
         kind=GalleryChangeKind.LIKE_COUNT_CHANGED,
         play_type=play_type,
@@ -87,17 +79,8 @@ async def like_work(*, viewer: Principal, play_type: PlayType, work_id: str) -> 
     key = entry_key(play_type, work_id)
     now = utc(clock.now())
     async with write_transaction():
-        # Raw: INSERT … SELECT from the read model (the like exists only for a published
-        # work), which the builder cannot write.
-        added = await PublicWorkLike.raw(
-            "INSERT INTO public_work_like "
-            "(like_id, source_type, owner_user_id, profile_id, user_id, liked_at) "
-            "SELECT {}, play_type, owner_user_id, work_id, {}, {} FROM gallery_public_work "
-            "WHERE entry_id = {} ON CONFLICT (like_id) DO NOTHING RETURNING like_id",
-            like_key(play_type, work_id, user_id),
-            user_id,
-            now,
-            key,
+        added = await likes.insert_like(
+            like_id=like_key(play_type, work_id, user_id), user_id=user_id, key=key, now=now
         )
         if not added:
             # Not published (nothing to select), or liked already.
@@ -121,12 +104,7 @@ async def unlike_work(*, viewer: Principal, play_type: PlayType, work_id: str) -
     key = entry_key(play_type, work_id)
     now = utc(clock.now())
     async with write_transaction():
-        removed = (
-            await PublicWorkLike.delete()
-            .where(PublicWorkLike.like_id == like_key(play_type, work_id, user_id))
-            .returning(PublicWorkLike.like_id)
-        )
-        if not removed:
+        if not await likes.delete_like(like_key(play_type, work_id, user_id)):
             return LikeState(
                 play_type=play_type,
                 work_id=work_id,

@@ -13,7 +13,6 @@ from datetime import datetime
 
 import orjson
 
-from db.tables.gallery import GalleryPublicWork, PublicWorkPlayDailyStat
 from db.transactions import in_transaction, write_transaction
 from resolvers.gallery.errors import GalleryError, GalleryErrorCode
 from resolvers.gallery.events import record_change
@@ -27,24 +26,12 @@ from resolvers.gallery.model import (
     GalleryChangeKind,
     beijing_day,
     entry_key,
-    hot_window_start,
     stat_key,
     utc,
 )
 from resolvers.gallery.play_types import PlayType
+from resolvers.gallery.store import plays, works
 from subscriptions.streams import StreamEntry
-
-# Counts of a work computed from the catalog tables, so a work published again (after an
-# unpublish) keeps its likes and plays.
-_PLAYS = (
-    "(SELECT COALESCE(SUM(play_count), 0) FROM public_work_play_daily_stat "
-    "WHERE source_type = {} AND profile_id = {})"
-)
-_PLAYS_SINCE = (
-    "(SELECT COALESCE(SUM(play_count), 0) FROM public_work_play_daily_stat "
-    "WHERE source_type = {} AND profile_id = {} AND played_day >= {})"
-)
-_LIKES = "(SELECT COUNT(*) FROM public_work_like WHERE source_type = {} AND profile_id = {})"
 
 
 def _require_transaction() -> None:
@@ -121,56 +108,30 @@ async def publish_work(
     tags_json = orjson.dumps(tags).decode()
     day = beijing_day(now)
     for _ in range(3):
-        # No conflict target: racing first publications collide on the primary key and on
-        # the (play_type, work_id) index; PostgreSQL only absorbs a conflict on the target
-        # index and raises a unique violation for the other one.
-        # Raw: VALUES hold count subqueries and ON CONFLICT has no target; the builder
-        # can write neither.
-        inserted = await GalleryPublicWork.raw(
-            "INSERT INTO gallery_public_work (entry_id, play_type, work_id, owner_user_id, "
-            "title, summary, cover_image_src, theme, tags_json, published_at, updated_at, "
-            "play_count, like_count, plays_7d, plays_7d_day) "
-            f"VALUES ({{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, "
-            f"{_PLAYS}, {_LIKES}, {_PLAYS_SINCE}, {{}}) "
-            "ON CONFLICT DO NOTHING RETURNING entry_id",
-            key,
-            play_type.value,
-            work_id,
-            owner_user_id,
-            title,
-            summary,
-            cover_image_src,
-            theme,
-            tags_json,
-            now,
-            now,
-            play_type.value,
-            work_id,
-            play_type.value,
-            work_id,
-            play_type.value,
-            work_id,
-            hot_window_start(day),
-            day,
-        )
-        if inserted:
+        if await works.insert_published_work(
+            key=key,
+            play_type=play_type,
+            work_id=work_id,
+            owner_user_id=owner_user_id,
+            title=title,
+            summary=summary,
+            cover_image_src=cover_image_src,
+            theme=theme,
+            tags_json=tags_json,
+            day=day,
+            now=now,
+        ):
             kind = GalleryChangeKind.PUBLISHED
             break
-        updated = (
-            await GalleryPublicWork.update(
-                {
-                    GalleryPublicWork.title: title,
-                    GalleryPublicWork.summary: summary,
-                    GalleryPublicWork.cover_image_src: cover_image_src,
-                    GalleryPublicWork.theme: theme,
-                    GalleryPublicWork.tags_json: tags_json,
-                    GalleryPublicWork.updated_at: now,
-                }
-            )
-            .where(GalleryPublicWork.entry_id == key)
-            .returning(GalleryPublicWork.entry_id)
-        )
-        if updated:
+        if await works.update_published_work(
+            key=key,
+            title=title,
+            summary=summary,
+            cover_image_src=cover_image_src,
+            theme=theme,
+            tags_json=tags_json,
+            now=now,
+        ):
             kind = GalleryChangeKind.UPDATED
             break
         # Unpublished by a concurrent transaction between the two statements: try again.
@@ -189,12 +150,7 @@ async def unpublish_work(*, play_type: PlayType, work_id: str, now: datetime) ->
     """
     _require_transaction()
     play_type = PlayType(play_type)
-    deleted = (
-        await GalleryPublicWork.delete()
-        .where(GalleryPublicWork.entry_id == entry_key(play_type, work_id))
-        .returning(GalleryPublicWork.entry_id)
-    )
-    if not deleted:
+    if not await works.delete_published_work(entry_key(play_type, work_id)):
         return []
     return await record_change(
         kind=GalleryChangeKind.UNPUBLISHED,
@@ -218,38 +174,17 @@ async def record_play(*, play_type: PlayType, work_id: str, now: datetime) -> No
     async with write_transaction():
         # Takes the read-model row's lock first: plays of one work are serialized, so the
         # 7-day sum below sees every earlier play.
-        rows = (
-            await GalleryPublicWork.update(
-                {GalleryPublicWork.play_count: GalleryPublicWork.play_count + 1}
-            )
-            .where(GalleryPublicWork.entry_id == key)
-            .returning(GalleryPublicWork.owner_user_id)
-        )
-        if not rows:
+        owner_user_id = await works.count_play(key)
+        if owner_user_id is None:
             raise GalleryError(
                 GalleryErrorCode.WORK_NOT_FOUND, "This work is not published.", field="workId"
             )
-        # Raw: on_conflict writes `play_count + 1` unqualified (ambiguous on PostgreSQL).
-        await PublicWorkPlayDailyStat.raw(
-            "INSERT INTO public_work_play_daily_stat (stat_id, source_type, owner_user_id, "
-            "profile_id, played_day, play_count, updated_at) VALUES ({}, {}, {}, {}, {}, 1, {}) "
-            "ON CONFLICT (stat_id) DO UPDATE SET "
-            "play_count = public_work_play_daily_stat.play_count + 1, "
-            "updated_at = excluded.updated_at",
-            stat_key(play_type, work_id, day),
-            play_type.value,
-            rows[0]["owner_user_id"],
-            work_id,
-            day,
-            now,
+        await plays.add_daily_play(
+            stat_id=stat_key(play_type, work_id, day),
+            play_type=play_type,
+            owner_user_id=owner_user_id,
+            work_id=work_id,
+            day=day,
+            now=now,
         )
-        # Raw: SET from a SUM subquery over the daily stats, which the builder cannot write.
-        await GalleryPublicWork.raw(
-            f"UPDATE gallery_public_work SET plays_7d = {_PLAYS_SINCE}, plays_7d_day = {{}} "
-            "WHERE entry_id = {}",
-            play_type.value,
-            work_id,
-            hot_window_start(day),
-            day,
-            key,
-        )
+        await works.set_plays_7d(key=key, play_type=play_type, work_id=work_id, day=day)

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from resolvers.assets.bound import BindingTarget, BoundAsset, bound_assets
+from resolvers.assets.bound import bound_assets
+from resolvers.assets.rows import BindingTarget, BoundAsset
 from resolvers.match3d.drafts import Match3dDraft
 from resolvers.match3d.model import (
     COVER_SLOT,

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from resolvers.assets.bound import BindingTarget, BoundAsset, bound_assets
+from resolvers.assets.bound import bound_assets
+from resolvers.assets.rows import BindingTarget, BoundAsset
 from resolvers.play_types.gates import Blocker, ImageCodes, public_image_blockers
 from resolvers.puzzle.drafts import PuzzleDraft
 from resolvers.puzzle.model import (

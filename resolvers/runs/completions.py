@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from db.tables.runs import RunsRun
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.gallery.model import utc
@@ -26,7 +25,8 @@ from resolvers.runs.errors import RunError
 from resolvers.runs.finishing import end_running
 from resolvers.runs.model import Run, RunEventKind, RunStatus
 from resolvers.runs.registry import require_rules
-from resolvers.runs.store import RUNNING, record_event, run_from_row
+from resolvers.runs.store import runs as store
+from resolvers.runs.store.events import record_event
 from subscriptions import streams
 from subscriptions.streams import StreamEntry
 
@@ -40,24 +40,9 @@ async def complete(*, run_id: str, play_type: PlayType, action: Mapping[str, Any
     entries: list[StreamEntry] = []
     try:
         async with write_transaction():
-            rows = (
-                await RunsRun.update(
-                    {
-                        RunsRun.snapshot_version: RunsRun.snapshot_version + 1,
-                        RunsRun.updated_at: now,
-                    }
-                )
-                .where(
-                    (RunsRun.run_id == run_id)
-                    & (RunsRun.status == RUNNING)
-                    & (RunsRun.deadline_at > now)
-                    & (RunsRun.play_type == PlayType(play_type).value)
-                )
-                .returning(*RunsRun.all_columns())
-            )
-            if not rows:
+            run = await store.guard_completion(run_id=run_id, play_type=play_type, now=now)
+            if run is None:
                 return None
-            run = run_from_row(rows[0])
             outcome = await require_rules(run.play_type).apply(run=run, action=action, now=now)
             entries = list(outcome.entries)
             entries += await record_event(

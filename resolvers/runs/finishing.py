@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from db.tables.runs import RunsRun
 from db.transactions import write_transaction
 from resolvers.gallery.model import utc
 from resolvers.runs import played
-from resolvers.runs.model import Run, RunEventKind, RunMode, RunReason, RunStatus
+from resolvers.runs.model import Run, RunEventKind, RunMode, RunStatus
 from resolvers.runs.registry import rules_for
-from resolvers.runs.store import RUNNING, record_event, run_from_row
+from resolvers.runs.store import runs as store
+from resolvers.runs.store.events import record_event
 from subscriptions import streams
 from subscriptions.streams import StreamEntry
 
@@ -42,22 +42,11 @@ async def end_running(
 ) -> tuple[Run, list[StreamEntry]]:
     """End `run` with `status` and `reason` (an action won or lost it). The caller's guard
     UPDATE returned `run` in this transaction, so it holds the row."""
-    rows = (
-        await RunsRun.update(
-            {
-                RunsRun.status: status.value,
-                RunsRun.reason: reason,
-                RunsRun.finished_at: now,
-                RunsRun.elapsed_ms: run.elapsed_at(now),
-                RunsRun.updated_at: now,
-            }
-        )
-        .where((RunsRun.run_id == run.run_id) & (RunsRun.status == RUNNING))
-        .returning(*RunsRun.all_columns())
+    ended = await store.end_running(
+        run_id=run.run_id, status=status, reason=reason, elapsed_ms=run.elapsed_at(now), now=now
     )
-    if not rows:  # pragma: no cover - the caller holds the row
+    if ended is None:  # pragma: no cover - the caller holds the row
         raise RuntimeError(f"run {run.run_id} is no longer running")
-    ended = run_from_row(rows[0])
     return ended, await finished(ended, now)
 
 
@@ -65,7 +54,7 @@ async def record_elapsed(run: Run, now: datetime) -> Run:
     """Store the elapsed time of a run this transaction just ended (its guard UPDATE set the
     status and returned it; the time is computed from its start and deadline)."""
     elapsed = replace(run, elapsed_ms=None).elapsed_at(now)
-    await RunsRun.update({RunsRun.elapsed_ms: elapsed}).where(RunsRun.run_id == run.run_id)
+    await store.set_elapsed(run_id=run.run_id, elapsed_ms=elapsed)
     return replace(run, elapsed_ms=elapsed)
 
 
@@ -76,22 +65,9 @@ async def expire_run(run_id: str, now: datetime) -> Run | None:
     It ends at its deadline: `finished_at` is the deadline, `elapsed_ms` the whole limit."""
     now = utc(now)
     async with write_transaction():
-        # Raw: it copies columns of the row (`finished_at = deadline_at`, `elapsed_ms = …`).
-        rows = await RunsRun.raw(
-            "UPDATE runs_run SET status = {}, reason = {}, finished_at = deadline_at, "
-            "elapsed_ms = duration_limit_ms, snapshot_version = snapshot_version + 1, "
-            "updated_at = {} WHERE run_id = {} AND status = {} AND deadline_at <= {} "
-            "RETURNING *",
-            RunStatus.EXPIRED.value,
-            RunReason.TIME_UP.value,
-            now,
-            run_id,
-            RUNNING,
-            now,
-        )
-        if not rows:
+        run = await store.expire(run_id=run_id, now=now)
+        if run is None:
             return None
-        run = run_from_row(rows[0])
         entries = await finished(run, now)
     await streams.publish(entries)
     return run

@@ -29,7 +29,6 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from db.tables.runs import RunsRun
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.errors import BadUserInput, NotFound
@@ -46,11 +45,11 @@ from resolvers.runs.model import (
     Run,
     RunEventKind,
     RunMode,
-    RunReason,
     RunStatus,
 )
 from resolvers.runs.registry import require_rules
-from resolvers.runs.store import RUNNING, record_event, run_from_row
+from resolvers.runs.store import runs as store
+from resolvers.runs.store.events import record_event
 from settings import get_settings
 from subscriptions import streams
 from subscriptions.streams import StreamEntry
@@ -84,13 +83,7 @@ async def start_run(
         if work.time_limit_ms is not None:
             limit_ms = work.time_limit_ms  # the work chose its own limit
         await played.lock_player(user_id, now)
-        unfinished = await RunsRun.count().where(
-            (RunsRun.owner_user_id == user_id)
-            & (
-                ((RunsRun.status == RUNNING) & (RunsRun.deadline_at > now))
-                | (RunsRun.status == RunStatus.PAUSED.value)
-            )
-        )
+        unfinished = await store.count_unfinished(user_id=user_id, now=now)
         limit = get_settings().run_limit
         if unfinished >= limit:
             raise RunError(
@@ -115,27 +108,7 @@ async def start_run(
             elapsed_ms=None,
             updated_at=now,
         )
-        await RunsRun.insert(
-            RunsRun(
-                run_id=run.run_id,
-                play_type=run.play_type.value,
-                work_id=run.work_id,
-                owner_user_id=user_id,
-                mode=mode.value,
-                status=RUNNING,
-                reason=None,
-                snapshot_version=0,
-                started_at=now,
-                deadline_at=run.deadline_at,
-                duration_limit_ms=limit_ms,
-                finished_at=None,
-                elapsed_ms=None,
-                updated_at=now,
-                events_purged_at=None,
-                paused_at=None,
-                paused_ms=0,
-            )
-        )
+        await store.insert_run(run)
         payload = await rules.start(run=run, work=work, now=now)
         entries = await record_event(run, RunEventKind.STARTED, now=now, payload=payload)
         if mode is RunMode.PLAY:
@@ -189,25 +162,11 @@ async def _apply(
 ) -> tuple[Run, list[StreamEntry]] | None:
     """The guarded write; None when the guard matched nothing (nothing was written)."""
     async with write_transaction():
-        # Raw: every run action's first statement (bench/runs.py); building it costs about
-        # 150 µs of CPU more per call (docs/performance.md, "Raw statements on hot paths").
-        rows = await RunsRun.raw(
-            "UPDATE runs_run SET snapshot_version = snapshot_version + 1, updated_at = {} "
-            "WHERE run_id = {} AND owner_user_id = {} AND snapshot_version = {} "
-            "AND status = {} AND deadline_at > {}"
-            + (" AND play_type = {}" if play_type is not None else "")
-            + " RETURNING *",
-            now,
-            run_id,
-            user_id,
-            expected,
-            RUNNING,
-            now,
-            *([play_type.value] if play_type is not None else []),
+        run = await store.guard_action(
+            run_id=run_id, user_id=user_id, expected=expected, play_type=play_type, now=now
         )
-        if not rows:
+        if run is None:
             return None
-        run = run_from_row(rows[0])
         outcome = await require_rules(run.play_type).apply(run=run, action=action, now=now)
         entries = list(outcome.entries)
         entries += await record_event(
@@ -228,30 +187,11 @@ async def abandon_run(*, viewer: Principal, run_id: str) -> Run:
     for _ in range(ATTEMPTS):
         now = utc(clock.now())
         async with write_transaction():
-            rows = (
-                await RunsRun.update(
-                    {
-                        RunsRun.status: RunStatus.ABANDONED.value,
-                        RunsRun.reason: RunReason.ABANDONED.value,
-                        RunsRun.finished_at: now,
-                        RunsRun.snapshot_version: RunsRun.snapshot_version + 1,
-                        RunsRun.updated_at: now,
-                    }
-                )
-                .where(
-                    (RunsRun.run_id == run_id)
-                    & (RunsRun.owner_user_id == user_id)
-                    & (
-                        ((RunsRun.status == RUNNING) & (RunsRun.deadline_at > now))
-                        | (RunsRun.status == RunStatus.PAUSED.value)
-                    )
-                )
-                .returning(*RunsRun.all_columns())
-            )
-            if rows:
-                ended = await record_elapsed(run_from_row(rows[0]), now)
+            abandoned = await store.abandon(run_id=run_id, user_id=user_id, now=now)
+            if abandoned is not None:
+                ended = await record_elapsed(abandoned, now)
                 entries = await finished(ended, now)
-        if rows:
+        if abandoned is not None:
             await streams.publish(entries)
             return ended
         await refusals.refuse(

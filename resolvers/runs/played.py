@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from db.tables.runs import RunsPlayRecord
 from resolvers.economy.store.wallet import add_play_time, lock_dashboard
 from resolvers.errors import NotFound
 from resolvers.gallery.errors import GalleryError
@@ -28,6 +27,7 @@ from resolvers.ids import new_id
 from resolvers.profile.store.played import record_play_time, record_played
 from resolvers.runs.model import PLAY_COUNT_WINDOW_SECONDS, Run
 from resolvers.runs.rules import PlayableWork
+from resolvers.runs.store.plays import move_play_record
 
 MAX_TITLE = 200
 MAX_SUBTITLE = 256
@@ -44,23 +44,8 @@ async def count_play(run: Run, now: datetime) -> bool:
     10 minutes old. True when it counted."""
     user_id, play_type, work_id = run.owner_user_id, run.play_type, run.work_id
     window_start = now - timedelta(seconds=PLAY_COUNT_WINDOW_SECONDS)
-    moved = (
-        await RunsPlayRecord.insert(
-            RunsPlayRecord(
-                record_id=f"{user_id}:{play_type.value}:{work_id}",
-                user_id=user_id,
-                play_type=play_type.value,
-                work_id=work_id,
-                counted_at=now,
-            )
-        )
-        .on_conflict(
-            target=RunsPlayRecord.record_id,
-            action="DO UPDATE",
-            values=[RunsPlayRecord.counted_at],
-            where=RunsPlayRecord.counted_at < window_start,
-        )
-        .returning(RunsPlayRecord.record_id)
+    moved = await move_play_record(
+        user_id=user_id, play_type=play_type, work_id=work_id, now=now, window_start=window_start
     )
     if not moved:
         return False

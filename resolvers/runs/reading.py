@@ -10,19 +10,19 @@ the same whatever it holds.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from db.tables.runs import RunsRun, RunsRunEvent
 from resolvers import clock
 from resolvers.gallery.model import utc
 from resolvers.gallery.play_types import PlayType
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page
 from resolvers.principal import Principal
 from resolvers.runs.finishing import expire_run
 from resolvers.runs.model import Run, RunStatus
 from resolvers.runs.registry import rules_for
 from resolvers.runs.rows import RunEventRow
-from resolvers.runs.store import event_from_row, run_from_row
+from resolvers.runs.store import events as event_store
+from resolvers.runs.store import listing
+from resolvers.runs.store.runs import run_by_id
 
 
 async def run_for_viewer(*, viewer: Principal, run_id: str) -> Run | None:
@@ -31,16 +31,14 @@ async def run_for_viewer(*, viewer: Principal, run_id: str) -> Run | None:
     user_id = viewer.user_id
     if user_id is None:
         return None
-    row = await RunsRun.select().where(RunsRun.run_id == run_id).first()
-    if row is None or row["owner_user_id"] != user_id:
+    run = await run_by_id(run_id)
+    if run is None or run.owner_user_id != user_id:
         return None
-    run = run_from_row(row)
     now = utc(clock.now())
     if run.status is RunStatus.RUNNING and run.deadline_at <= now:
         expired = await expire_run(run_id, now)
         if expired is None:
-            again = await RunsRun.select().where(RunsRun.run_id == run_id).first()
-            return run_from_row(again) if again is not None else None
+            return await run_by_id(run_id)
         return expired
     return run
 
@@ -54,18 +52,8 @@ async def runs_of(
     after: str | None = None,
 ) -> Page[Run]:
     """The user's runs of every play type (or one), most recently changed first."""
-    where: Any = RunsRun.owner_user_id == user_id
-    if play_type is not None:
-        where &= RunsRun.play_type == PlayType(play_type).value
-    if status is not None:
-        where &= RunsRun.status == RunStatus(status).value
-    page = await keyset_page(
-        RunsRun, RunsRun.updated_at, RunsRun.run_id, first=first, after=after, where=where
-    )
-    return Page(
-        items=[run_from_row(row) for row in page.items],
-        cursors=page.cursors,
-        has_next_page=page.has_next_page,
+    return await listing.runs_page(
+        user_id=user_id, play_type=play_type, status=status, first=first, after=after
     )
 
 
@@ -87,5 +75,4 @@ async def events_by_ids(event_ids: Sequence[str]) -> dict[str, RunEventRow]:
     """Run events by id (one statement), JSON decoded."""
     if not event_ids:
         return {}
-    rows = await RunsRunEvent.select().where(RunsRunEvent.event_id.is_in(list(event_ids)))
-    return {row["event_id"]: event_from_row(row) for row in rows}
+    return await event_store.events_by_ids(event_ids)

@@ -19,18 +19,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from db.tables.runs import RunsRun
 from resolvers.errors import NotFound
 from resolvers.gallery.play_types import PlayType
 from resolvers.runs.errors import RunError, RunErrorCode
 from resolvers.runs.finishing import expire_run
 from resolvers.runs.model import Run, RunStatus
-from resolvers.runs.store import run_from_row
+from resolvers.runs.store.runs import run_by_id
 
 
 async def _read(run_id: str) -> Run | None:
-    row = await RunsRun.select().where(RunsRun.run_id == run_id).first()
-    return run_from_row(row) if row is not None else None
+    return await run_by_id(run_id)
 
 
 async def owned_run(run_id: str, user_id: str, play_type: PlayType | None = None) -> Run:

@@ -22,63 +22,36 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from db.tables.runs import RunsRun
 from resolvers.gallery.model import utc
 from resolvers.runs.finishing import finished, record_elapsed
 from resolvers.runs.model import Run, RunStatus
-from resolvers.runs.store import RUNNING, run_from_row
+from resolvers.runs.store import clock as store
+from resolvers.runs.store.runs import run_by_id
 from subscriptions.streams import StreamEntry
 
-PAUSED = RunStatus.PAUSED.value
 ENDINGS = frozenset({RunStatus.WON, RunStatus.LOST})
 
 
 async def pause(run_id: str, now: datetime) -> Run | None:
     """Stop a RUNNING run's clock (None: it was not running before its deadline)."""
-    now = utc(now)
-    rows = (
-        await RunsRun.update(
-            {RunsRun.status: PAUSED, RunsRun.paused_at: now, RunsRun.updated_at: now}
-        )
-        .where(
-            (RunsRun.run_id == run_id) & (RunsRun.status == RUNNING) & (RunsRun.deadline_at > now)
-        )
-        .returning(*RunsRun.all_columns())
-    )
-    return run_from_row(rows[0]) if rows else None
+    return await store.pause_running(run_id=run_id, now=utc(now))
 
 
 async def resume(run_id: str, now: datetime) -> Run | None:
     """Start a PAUSED run's clock again (None: it was not paused)."""
     now = utc(now)
-    row = await RunsRun.select().where(RunsRun.run_id == run_id).first()
-    if row is None:
+    run = await run_by_id(run_id)
+    if run is None:
         return None
-    run = run_from_row(row)
     if run.status is not RunStatus.PAUSED or run.paused_at is None:
         return None
     pause_ms = max(0, int((now - run.paused_at).total_seconds() * 1000))
     deadline = run.deadline_at
     if run.time_limited:
         deadline += timedelta(milliseconds=pause_ms)
-    rows = (
-        await RunsRun.update(
-            {
-                RunsRun.status: RUNNING,
-                RunsRun.paused_at: None,
-                RunsRun.paused_ms: RunsRun.paused_ms + pause_ms,
-                RunsRun.deadline_at: deadline,
-                RunsRun.updated_at: now,
-            }
-        )
-        .where(
-            (RunsRun.run_id == run_id)
-            & (RunsRun.status == PAUSED)
-            & (RunsRun.paused_at == row["paused_at"])
-        )
-        .returning(*RunsRun.all_columns())
+    return await store.resume_paused(
+        run_id=run_id, paused_at=run.paused_at, pause_ms=pause_ms, deadline=deadline, now=now
     )
-    return run_from_row(rows[0]) if rows else None
 
 
 async def finish(
@@ -89,26 +62,8 @@ async def finish(
     if status not in ENDINGS:
         raise ValueError(f"the server can only win or lose a run, not {status}")
     now = utc(now)
-    rows = (
-        await RunsRun.update(
-            {
-                RunsRun.status: status.value,
-                RunsRun.reason: reason,
-                RunsRun.finished_at: now,
-                RunsRun.snapshot_version: RunsRun.snapshot_version + 1,
-                RunsRun.updated_at: now,
-            }
-        )
-        .where(
-            (RunsRun.run_id == run_id)
-            & (
-                ((RunsRun.status == RUNNING) & (RunsRun.deadline_at > now))
-                | (RunsRun.status == PAUSED)
-            )
-        )
-        .returning(*RunsRun.all_columns())
-    )
-    if not rows:
+    ended = await store.end_running_or_paused(run_id=run_id, status=status, reason=reason, now=now)
+    if ended is None:
         return None
-    ended = await record_elapsed(run_from_row(rows[0]), now)
+    ended = await record_elapsed(ended, now)
     return ended, await finished(ended, now)

@@ -18,12 +18,13 @@ import contextlib
 import logging
 from datetime import datetime, timedelta
 
-from db.tables.runs import RunsRun, RunsRunEvent
 from db.transactions import write_transaction
 from resolvers import clock
 from resolvers.gallery.model import utc
 from resolvers.runs.finishing import expire_run
-from resolvers.runs.model import RunStatus, run_stream
+from resolvers.runs.model import run_stream
+from resolvers.runs.store import listing
+from resolvers.runs.store.events import delete_events
 from settings import Settings
 from subscriptions import streams
 
@@ -38,21 +39,16 @@ async def sweep_expired(*, now: datetime | None = None, limit: int = BATCH) -> i
     now = utc(now or clock.now())
     expired = 0
     while True:
-        rows = (
-            await RunsRun.select(RunsRun.run_id)
-            .where((RunsRun.status == RunStatus.RUNNING.value) & (RunsRun.deadline_at <= now))
-            .order_by(RunsRun.deadline_at)
-            .limit(limit)
-        )
+        run_ids = await listing.overdue_run_ids(now=now, limit=limit)
         failed = 0
-        for row in rows:
+        for run_id in run_ids:
             try:
-                if await expire_run(row["run_id"], now) is not None:
+                if await expire_run(run_id, now) is not None:
                     expired += 1
             except Exception:
                 failed += 1
-                logger.exception("expiring run %s failed", row["run_id"])
-        if len(rows) < limit or failed:
+                logger.exception("expiring run %s failed", run_id)
+        if len(run_ids) < limit or failed:
             return expired
 
 
@@ -65,23 +61,13 @@ async def purge_finished_events(
     cutoff = now - older_than
     purged = 0
     while True:
-        rows = (
-            await RunsRun.select(RunsRun.run_id)
-            .where(RunsRun.events_purged_at.is_null() & (RunsRun.finished_at < cutoff))
-            .order_by(RunsRun.finished_at)
-            .limit(limit)
-        )
-        run_ids = [row["run_id"] for row in rows]
+        run_ids = await listing.purgeable_run_ids(cutoff=cutoff, limit=limit)
         if run_ids:
             async with write_transaction():
-                await RunsRunEvent.delete().where(RunsRunEvent.run_id.is_in(run_ids))
+                await delete_events(run_ids)
                 await streams.discard([run_stream(run_id) for run_id in run_ids])
-                marked = (
-                    await RunsRun.update({RunsRun.events_purged_at: now})
-                    .where(RunsRun.run_id.is_in(run_ids) & RunsRun.events_purged_at.is_null())
-                    .returning(RunsRun.run_id)
-                )
-            purged += len(marked)
+                marked = await listing.mark_events_purged(run_ids=run_ids, now=now)
+            purged += marked
         if len(run_ids) < limit:
             return purged
 

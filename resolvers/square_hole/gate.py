@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from resolvers.assets.bound import BindingTarget, BoundAsset, bound_assets
+from resolvers.assets.bound import bound_assets
+from resolvers.assets.rows import BindingTarget, BoundAsset
 from resolvers.play_types.gates import Blocker, ImageCodes, public_image_blockers
 from resolvers.square_hole.drafts import SquareHoleDraft
 from resolvers.square_hole.model import (

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from resolvers.assets.bound import BindingTarget, BoundAsset, bound_assets
+from resolvers.assets.bound import bound_assets
+from resolvers.assets.rows import BindingTarget, BoundAsset
 from resolvers.play_types.gates import Blocker, ImageCodes, public_image_blockers
 from resolvers.visual_novel.drafts import VisualNovelResultDraft
 from resolvers.visual_novel.model import (

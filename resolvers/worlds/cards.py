@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from resolvers.assets.bound import BindingTarget, bound_assets
+from resolvers.assets.bound import bound_assets
+from resolvers.assets.rows import BindingTarget
 from resolvers.worlds.derived import card_warnings
 from resolvers.worlds.drafts import (
     CustomWorldDraft,

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from resolvers.assets.bound import BindingTarget, bound_assets
+from resolvers.assets.bound import bound_assets
 from resolvers.assets.objects import AccessPolicy
+from resolvers.assets.rows import BindingTarget
 from resolvers.play_types.gates import Blocker, ImageCodes, public_image_blockers
 from resolvers.worlds.drafts import CustomWorldDraft
 from resolvers.worlds.model import (

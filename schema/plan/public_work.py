@@ -30,7 +30,7 @@ from graphql import FieldNode, GraphQLField
 from resolvers import clock
 from resolvers.gallery.model import entry_key
 from resolvers.gallery.play_types import PlayType
-from resolvers.gallery.reading import work_row_as_stored
+from resolvers.gallery.store.reading import work_row_as_stored
 from resolvers.puzzle.rows import PuzzleWorkRow
 from resolvers.puzzle.works import published_work_by_code
 from schema.assets.signed import signed_url

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from strawberry.dataloader import DataLoader
 
-from resolvers.assets.bound import BoundAsset
+from resolvers.assets.rows import BoundAsset
 from resolvers.play_types.gates import Blocker
 from resolvers.square_hole import drafts, sessions, works
 from resolvers.square_hole.gate import blockers, bound_covers

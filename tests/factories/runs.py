@@ -10,7 +10,8 @@ from db.tables.economy import ProfileDashboardState
 from db.tables.gallery import GalleryPublicWork
 from db.tables.runs import RunsRun, RunsRunEvent
 from resolvers.runs.model import Run, run_stream
-from resolvers.runs.store import event_from_row, run_from_row
+from resolvers.runs.store.events import event_from_row
+from resolvers.runs.store.runs import run_from_row
 from subscriptions import streams
 
 RUN_FIELDS = (
