@@ -5,7 +5,8 @@ the package `resolvers/<domain>/store/` (split by entity) where one module would
 Outside a store, a module of `resolvers/<domain>/` may not import table classes
 (`db.tables`) or the raw-statement helpers (`db.sql`), call `.raw(…)`, or hold a table
 class (as a global or a class attribute, imported from the store or not). The play-type contracts' shared statements
-run on the tables a play type's store hands them (`WorkTables`, `DraftColumn`, `MessageLog`).
+(`resolvers/play_types/store.py`, `resolvers/creation/store/`) run on the tables a play type's
+store hands them (`WorkTables`, `DraftColumn`, `MessageLog`).
 Shared helpers outside any domain (`resolvers/pagination.py`) take a table as an argument
 and are not a domain's statements."""
 

@@ -33,6 +33,7 @@ from resolvers.errors import DomainError, NotFound
 from resolvers.gallery import publishing as gallery
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
+from resolvers.play_types import store
 from resolvers.play_types.public_codes import assign_public_code
 from resolvers.play_types.tables import WorkTables
 from resolvers.principal import Principal
@@ -115,24 +116,15 @@ class PublicationSpec(Generic[SessionT, WorkT]):
 
 async def owned_work(spec: PublicationSpec[Any, Any], work_id: str, owner: str) -> dict[str, Any]:
     """The owner's work (profile_id, source_session_id); NotFound otherwise."""
-    profile_id = spec.column("profile_id")
-    row = (
-        await spec.tables.profile.select(profile_id, spec.column("source_session_id"))
-        .where((profile_id == work_id) & (spec.column("owner_user_id") == owner))
-        .first()
-    )
+    row = await store.owned_profile(spec.tables.profile, work_id=work_id, owner=owner)
     if row is None or row["source_session_id"] is None:
         raise NotFound(spec.not_found_message)
     return row
 
 
 async def _assign_public_code(spec: PublicationSpec[Any, Any], work: dict[str, Any]) -> str:
-    code_column = spec.column("public_work_code")
-
     async def write(code: str) -> None:
-        await spec.tables.profile.update({code_column: code}).where(
-            (spec.column("profile_id") == work["profile_id"]) & code_column.is_null()
-        )
+        await store.set_public_code(spec.tables.profile, profile_id=work["profile_id"], code=code)
 
     return await assign_public_code(
         existing=work["public_work_code"],
@@ -150,25 +142,19 @@ async def _claim(
 ) -> list[dict[str, Any]]:
     """The conditional UPDATE on `publication_status` that decides a publication race;
     no rows when the work is not (or no longer) `expected`."""
-    table = spec.tables.profile
-    star = spec.claim_returning == "*"
-    returning = table.all_columns() if star else [spec.column(spec.claim_returning)]
-    rows: list[dict[str, Any]] = (
-        await table.update(values)
-        .where(
-            (spec.column("profile_id") == profile_id)
-            & (spec.column("publication_status") == expected.value)
-        )
-        .returning(*returning)
+    return await store.claim_profile(
+        spec.tables.profile,
+        profile_id=profile_id,
+        expected=expected,
+        values=values,
+        returning=spec.claim_returning,
     )
-    return rows
 
 
 async def _set_session(
     spec: PublicationSpec[Any, Any], session_id: str, values: dict[Column | str, Any]
 ) -> None:
-    table = spec.tables.session
-    await table.update(values).where(table._meta.get_column_by_name("session_id") == session_id)
+    await store.set_session(spec.tables.session, session_id, values)
 
 
 def _status_error(spec: PublicationSpec[Any, Any], expected: WorkPublicationStatus) -> DomainError:
@@ -276,11 +262,10 @@ async def unpublish(
             play_type=spec.play_type, work_id=found["profile_id"], now=now
         )
         current = (
-            await spec.tables.profile.select()
-            .where(spec.column("profile_id") == found["profile_id"])
-            .output(load_json=True)
-            .first()
-        )
+            await store.profiles_by(
+                spec.tables.profile, key="profile_id", values=[found["profile_id"]]
+            )
+        ).get(found["profile_id"])
     await streams.publish(entries)
     assert current is not None
     return spec.work_row(current)

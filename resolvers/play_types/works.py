@@ -19,7 +19,8 @@ from resolvers.creation import turns
 from resolvers.errors import NotFound
 from resolvers.gallery.model import WorkPublicationStatus
 from resolvers.gallery.play_types import PlayType
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page
+from resolvers.play_types import store
 from resolvers.principal import Principal
 
 
@@ -76,14 +77,7 @@ class WorkReads(Generic[WorkT]):
         return self.profile_table._meta.get_column_by_name(name)
 
     async def _stored(self, key: str, values: Sequence[str]) -> dict[str, dict[str, Any]]:
-        if not values:
-            return {}
-        rows = (
-            await self.profile_table.select()
-            .where(self.column(key).is_in(list(values)))
-            .output(load_json=True)
-        )
-        return {row[key]: row for row in rows}
+        return await store.profiles_by(self.profile_table, key=key, values=values)
 
     async def works_by_id(self, work_ids: Sequence[str]) -> dict[str, WorkT]:
         stored = await self._stored("profile_id", work_ids)
@@ -116,28 +110,13 @@ class WorkReads(Generic[WorkT]):
     ) -> Page[WorkT]:
         """The user's works (drafts and published), most recently changed first."""
         await turns.settle_owner(owner_user_id=user_id)
-        where: Any = self.column("owner_user_id") == user_id
-        if status is not None:
-            where &= self.column("publication_status") == status.value
-        stored = await keyset_page(
-            self.profile_table,
-            self.column("updated_at"),
-            self.column("profile_id"),
-            first=first,
-            after=after,
-            where=where,
-            load_json=True,
+        stored = await store.profiles_page(
+            self.profile_table, user_id=user_id, status=status, first=first, after=after
         )
         return stored.map(self.row)
 
     async def _work_for_binding(self, work_id: str) -> dict[str, Any] | None:
-        return (
-            await self.profile_table.select(
-                self.column("owner_user_id"), self.column("publication_status")
-            )
-            .where(self.column("profile_id") == work_id)
-            .first()
-        )
+        return await store.profile_access(self.profile_table, work_id)
 
     async def _may_bind_work(self, user_id: str, work_id: str) -> bool:
         row = await self._work_for_binding(work_id)

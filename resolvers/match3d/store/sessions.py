@@ -14,7 +14,7 @@ from resolvers.creation.adapters import MessageLog
 from resolvers.creation.model import SessionState
 from resolvers.match3d.rows import Match3dSessionRow
 from resolvers.pagination import Page, build_page
-from resolvers.play_types.rows import lock_session_row
+from resolvers.play_types.store import lock_session_row
 
 Session = Match3dAgentSession
 SESSION_JSON = ("config_json", "draft_json")

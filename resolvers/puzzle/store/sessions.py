@@ -11,7 +11,8 @@ from db.tables.puzzle import PuzzleAgentMessage, PuzzleAgentSession
 from resolvers.creation.adapters import MessageLog
 from resolvers.creation.model import SessionState
 from resolvers.pagination import Page, build_page
-from resolvers.play_types.rows import as_json, lock_session_row
+from resolvers.play_types.rows import as_json
+from resolvers.play_types.store import lock_session_row
 from resolvers.puzzle.rows import PuzzleSessionRow
 
 Session = PuzzleAgentSession

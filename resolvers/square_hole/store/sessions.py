@@ -11,7 +11,7 @@ from db.tables.square_hole import SquareHoleAgentMessage, SquareHoleAgentSession
 from resolvers.creation.adapters import MessageLog
 from resolvers.creation.model import SessionState
 from resolvers.pagination import Page, keyset_page
-from resolvers.play_types.rows import lock_session_row
+from resolvers.play_types.store import lock_session_row
 from resolvers.play_types.tables import DraftColumn
 from resolvers.square_hole.rows import SquareHoleSessionRow
 

@@ -12,7 +12,8 @@ from piccolo.columns import Column
 from db.tables.visual_novel import VisualNovelAgentMessage, VisualNovelAgentSession
 from resolvers.creation.adapters import MessageLog
 from resolvers.creation.model import SessionState
-from resolvers.play_types.rows import as_json, lock_session_row
+from resolvers.play_types.rows import as_json
+from resolvers.play_types.store import lock_session_row
 from resolvers.play_types.tables import DraftColumn
 from resolvers.visual_novel.rows import VisualNovelSessionRow
 
