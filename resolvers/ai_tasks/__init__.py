@@ -11,4 +11,6 @@
 - `generation`: the `TextGenerator` interface and the embedded generator;
   `worker`: the background component that claims, runs, heart-beats and sweeps, through
   `leases` (claims, heartbeats, sweeps as single conditional statements).
+- `store/`: every statement of the domain, by entity (tasks, stages, chunks, events,
+  results, leases, image quota); the modules above call it inside their transactions.
 """

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.engine import is_sqlite
-from db.sql import marks, parameter_table, value_rows
-from db.tables.ai_tasks import AiTask, AiTaskStage
 from resolvers.ai_tasks.chunk_plan import (
     AppendPlan,
     ChunkAppend,
@@ -20,10 +17,10 @@ from resolvers.ai_tasks.chunk_plan import (
 )
 from resolvers.ai_tasks.model import (
     AiTaskStageKind,
-    AiTaskStageStatus,
 )
 from resolvers.ai_tasks.refusals import stage_refusal
 from resolvers.ai_tasks.rows import AiTaskEventRow, AiTextChunkRow
+from resolvers.ai_tasks.store import chunks, events, stages
 from subscriptions import streams
 
 
@@ -35,17 +32,6 @@ class BatchWritten:
     outcomes: list[ChunkAppend | BaseException]
     entries: list[streams.StreamEntry]
     events: list[AiTaskEventRow]
-
-
-CHUNK_COLUMNS = (
-    "text_chunk_row_id",
-    "chunk_id",
-    "task_id",
-    "stage_kind",
-    "sequence",
-    "delta_text",
-    "created_at",
-)
 
 
 async def append_batch(batch: list[PendingAppend]) -> BatchWritten:
@@ -69,21 +55,9 @@ async def _lock_tasks(
     (`continuation.resume_task`), so an append fenced here is never lost to it."""
     task_ids = sorted({append.task_id for append in batch})
     chunk_ids = sorted({append.chunk_id for append in batch})
-    lock = "" if is_sqlite(AiTask._meta.db) else " FOR UPDATE OF t"
     tasks: dict[str, LockedTask] = {}
     existing: dict[tuple[str, str], AiTextChunkRow] = {}
-    # Raw: LEFT JOINs on tables without foreign keys, and `FOR UPDATE OF` one of them.
-    for row in await AiTask.raw(
-        "SELECT t.task_id AS owner_task_id, t.owner_user_id, t.status, "
-        "l.lease_owner AS lease_holder, "
-        + ", ".join(f"c.{column}" for column in CHUNK_COLUMNS)
-        + " FROM ai_task t LEFT JOIN ai_tasks_worker_lease l ON l.task_id = t.task_id "
-        "LEFT JOIN ai_text_chunk c ON c.task_id = t.task_id "
-        f"AND c.chunk_id IN ({marks(chunk_ids)}) "
-        f"WHERE t.task_id IN ({marks(task_ids)}) ORDER BY t.task_id{lock}",
-        *chunk_ids,
-        *task_ids,
-    ):
+    for row in await chunks.lock_tasks_with_chunks(task_ids=task_ids, chunk_ids=chunk_ids):
         tasks[row["owner_task_id"]] = LockedTask(
             task_id=row["owner_task_id"],
             owner_user_id=row["owner_user_id"],
@@ -101,41 +75,22 @@ async def _advance_stages(plan: AppendPlan) -> dict[tuple[str, str], int]:
     if not plan.groups:
         return {}
     keys = list(plan.groups)
-    # Raw: `UPDATE … FROM` a parameter table (a per-row increment in one statement).
-    rows = await AiTask.raw(
-        "UPDATE ai_task_stage SET chunk_count = chunk_count + v.added, "
-        "text_output = COALESCE(text_output, '') || v.added_text FROM ("
-        + parameter_table(
-            len(keys),
-            ("VARCHAR(64)", "VARCHAR(32)", "INTEGER", "TEXT"),
-            ("task_id", "stage_kind", "added", "added_text"),
-        )
-        + ") v WHERE ai_task_stage.task_id = v.task_id "
-        "AND ai_task_stage.stage_kind = v.stage_kind AND ai_task_stage.status = {} "
-        "RETURNING ai_task_stage.task_id, ai_task_stage.stage_kind, ai_task_stage.chunk_count",
-        *[
-            value
-            for key in keys
-            for value in (
+    accepted = await chunks.advance_running_stages(
+        [
+            (
                 key[0],
                 key[1],
                 len(plan.groups[key]),
                 "".join(plan.batch[number].delta_text for number in plan.groups[key]),
             )
-        ],
-        AiTaskStageStatus.RUNNING.value,
+            for key in keys
+        ]
     )
-    accepted = {(row["task_id"], row["stage_kind"]): int(row["chunk_count"]) for row in rows}
     refused = [key for key in keys if key not in accepted]
     if refused:
-        stages = {
-            (row["task_id"], row["stage_kind"]): row["status"]
-            for row in await AiTaskStage.select(
-                AiTaskStage.task_id, AiTaskStage.stage_kind, AiTaskStage.status
-            ).where(AiTaskStage.task_id.is_in([key[0] for key in refused]))
-        }
+        statuses = await stages.stage_statuses([key[0] for key in refused])
         for key in refused:
-            refusal = stage_refusal(AiTaskStageKind(key[1]), stages.get(key))
+            refusal = stage_refusal(AiTaskStageKind(key[1]), statuses.get(key))
             for number in plan.groups.pop(key):
                 plan.outcomes[number] = refusal
     return accepted
@@ -145,31 +100,11 @@ async def _write(plan: AppendPlan, rows: PlannedRows) -> list[streams.StreamEntr
     """Step 4: the tasks' versions, the chunks, the events and their stream numbers."""
     updated = max(append.now for append in plan.batch)
     task_keys = sorted(rows.added_per_task)
-    # Raw: `UPDATE … FROM` a parameter table (a per-row increment in one statement).
-    await AiTask.raw(
-        "UPDATE ai_task SET version = version + v.added, updated_at = {} FROM ("
-        + parameter_table(len(task_keys), ("VARCHAR(64)", "INTEGER"), ("task_id", "added"))
-        + ") v WHERE ai_task.task_id = v.task_id",
-        updated,
-        *[value for task_id in task_keys for value in (task_id, rows.added_per_task[task_id])],
+    await chunks.add_task_versions(
+        added=[(task_id, rows.added_per_task[task_id]) for task_id in task_keys], now=updated
     )
-    inserted = {
-        row["text_chunk_row_id"]: AiTextChunkRow.from_row(row)
-        # Raw: a multi-row VALUES batch of the planned tuples (`chunk_plan`), read back.
-        for row in await AiTask.raw(
-            "INSERT INTO ai_text_chunk (text_chunk_row_id, chunk_id, task_id, stage_kind, "
-            f"sequence, delta_text, created_at) VALUES {value_rows(len(rows.chunks), 7)} "
-            "RETURNING *",
-            *[value for row in rows.chunks for value in row],
-        )
-    }
-    # Raw: a multi-row VALUES batch of the planned tuples (`chunk_plan`).
-    await AiTask.raw(
-        "INSERT INTO ai_task_event (event_id, task_id, owner_user_id, event_kind, "
-        "task_status, stage_kind, text_chunk_row_id, occurred_at) "
-        f"VALUES {value_rows(len(rows.events), 8)}",
-        *[value for row in rows.events for value in row],
-    )
+    inserted = await chunks.insert_chunks(rows.chunks)
+    await events.insert_events(rows.events)
     entries: list[streams.StreamEntry] = []
     for numbered in await streams.append_many(rows.stream_events):
         entries += numbered

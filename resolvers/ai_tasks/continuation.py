@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from db.tables.ai_tasks import AiTask
 from resolvers import clock
 from resolvers.ai_tasks import reading, stage_transitions, transitions
 from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
@@ -26,7 +25,8 @@ from resolvers.ai_tasks.model import (
     AiTaskStatus,
 )
 from resolvers.ai_tasks.refusals import refuse_task
-from resolvers.ai_tasks.rows import AiTaskRow, AiTaskStageRow, task_row
+from resolvers.ai_tasks.rows import AiTaskRow, AiTaskStageRow
+from resolvers.ai_tasks.store import tasks
 from resolvers.ai_tasks.transactions import writing
 from resolvers.errors import AccessError
 from resolvers.principal import Principal
@@ -107,14 +107,9 @@ async def resume_task(*, viewer: Principal, task_id: str) -> AiTaskStageRow:
     viewer.require_service()
     now = clock.now()
     async with writing():
-        rows = (
-            await AiTask.update({AiTask.version: AiTask.version + 1, AiTask.updated_at: now})
-            .where((AiTask.task_id == task_id) & (AiTask.status == AiTaskStatus.RUNNING.value))
-            .returning(*AiTask.all_columns())
-        )
-        if not rows:
+        task = await tasks.resume_running(task_id=task_id, now=now)
+        if task is None:
             await refuse_task(task_id, expected=AiTaskStatus.RUNNING)
-        task = task_row(dict(rows[0]))
         entries = await record_task_event(
             task,
             AiTaskEventKind.RESUMED,

@@ -11,13 +11,11 @@ from typing import Any
 
 import orjson
 
-from db.tables.ai_tasks import AiTask, AiTaskStage, AiTasksWorkerLease
 from resolvers import clock
 from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
 from resolvers.ai_tasks.events import record_task_event, tell_workers
 from resolvers.ai_tasks.inputs import (
     DEFAULT_STAGES,
-    StageInput,
     valid_payload,
     valid_prompt,
     valid_source,
@@ -28,10 +26,11 @@ from resolvers.ai_tasks.model import (
     MAX_LABEL_LENGTH,
     AiTaskEventKind,
     AiTaskKind,
-    AiTaskStageStatus,
-    AiTaskStatus,
+    StageInput,
 )
-from resolvers.ai_tasks.rows import AiTaskRow, task_row
+from resolvers.ai_tasks.rows import AiTaskRow
+from resolvers.ai_tasks.store import leases, tasks
+from resolvers.ai_tasks.store.stages import insert_stages
 from resolvers.ai_tasks.transactions import writing
 from resolvers.ids import new_id
 from resolvers.principal import Principal
@@ -52,45 +51,24 @@ async def _insert_task(
     now: datetime,
 ) -> tuple[dict[str, Any], list[streams.StreamEntry]]:
     task_id = new_id()
-    rows = await AiTask.insert(
-        AiTask(
-            task_id=task_id,
-            task_kind=kind.value,
-            owner_user_id=owner_user_id,
-            request_label=request_label,
-            source_module=source_module,
-            source_entity_id=source_entity_id,
-            request_payload_json=request_payload,
-            status=AiTaskStatus.PENDING.value,
-            version=1,
-            created_at=now,
-            updated_at=now,
-        )
-    ).returning(*AiTask.all_columns())
-    await AiTaskStage.insert(
-        *[
-            AiTaskStage(
-                task_stage_id=new_id(),
-                task_id=task_id,
-                stage_kind=stage.kind.value,
-                label=stage.label,
-                detail=stage.detail,
-                stage_order=order,
-                status=AiTaskStageStatus.PENDING.value,
-                warning_messages="[]",
-                chunk_count=0,
-            )
-            for order, stage in enumerate(stages, start=1)
-        ]
+    task = await tasks.insert_task(
+        task_id=task_id,
+        kind=kind,
+        owner_user_id=owner_user_id,
+        request_label=request_label,
+        source_module=source_module,
+        source_entity_id=source_entity_id,
+        request_payload=request_payload,
+        now=now,
     )
-    task = task_row(dict(rows[0]))
+    await insert_stages(task_id=task_id, stages=stages)
     entries = await record_task_event(task, AiTaskEventKind.CREATED, now=now, status=task["status"])
     return task, entries
 
 
 async def _queue(task_id: str, now: datetime) -> None:
     """Queue a new task for the generation workers (inside its creating transaction)."""
-    await AiTasksWorkerLease.insert(AiTasksWorkerLease(task_id=task_id, queued_at=now, attempts=0))
+    await leases.insert_lease(task_id=task_id, now=now)
 
 
 async def create_task(

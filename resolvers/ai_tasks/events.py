@@ -7,8 +7,8 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from db.tables.ai_tasks import AiTaskEvent
 from resolvers.ai_tasks.model import AiTaskEventKind, owner_stream, task_stream
+from resolvers.ai_tasks.store.events import insert_event
 from resolvers.ids import new_id
 from subscriptions import bus, streams
 from subscriptions.channels import AI_TASKS_WORKER
@@ -28,18 +28,16 @@ async def record_task_event(
 ) -> list[streams.StreamEntry]:
     """Write the event row and number it in the task's and the owner's streams."""
     event_id = new_id()
-    await AiTaskEvent.insert(
-        AiTaskEvent(
-            event_id=event_id,
-            task_id=task["task_id"],
-            owner_user_id=task["owner_user_id"],
-            event_kind=kind.value,
-            task_status=status,
-            stage_kind=stage_kind,
-            text_chunk_row_id=chunk_row_id,
-            result_reference_row_id=result_row_id,
-            occurred_at=now,
-        )
+    await insert_event(
+        event_id=event_id,
+        task_id=task["task_id"],
+        owner_user_id=task["owner_user_id"],
+        kind=kind,
+        status=status,
+        stage_kind=stage_kind,
+        chunk_row_id=chunk_row_id,
+        result_row_id=result_row_id,
+        now=now,
     )
     return await streams.append(
         [task_stream(task["task_id"]), owner_stream(task["owner_user_id"])],

@@ -4,7 +4,6 @@ raises `AiTaskError` before anything is written."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -20,15 +19,8 @@ from resolvers.ai_tasks.model import (
     MAX_STAGES,
     MAX_TEXT_OUTPUT_LENGTH,
     AiTaskStageKind,
+    StageInput,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class StageInput:
-    kind: AiTaskStageKind
-    label: str
-    detail: str = ""
-
 
 DEFAULT_STAGES = (
     StageInput(AiTaskStageKind.REQUEST_MODEL, "Generate", "Stream the model's reply"),

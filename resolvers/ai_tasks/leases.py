@@ -17,17 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from db.tables.ai_tasks import AiTask, AiTasksWorkerLease
 from resolvers import clock
 from resolvers.ai_tasks import (
     finish_listeners,
     transactions,
     transitions,
 )
-from resolvers.ai_tasks.model import AiTaskStatus
+from resolvers.ai_tasks.store import leases, tasks
 from subscriptions import streams
-
-Lease = AiTasksWorkerLease
 
 SWEEP_BATCH = 100
 CLAIM_RETRIES = 5
@@ -61,28 +58,12 @@ async def claim_next(*, worker_id: str, lease_seconds: float) -> Claim | None:
     lease owner + expiry, or None when there is none."""
     for _ in range(CLAIM_RETRIES):
         now = clock.now()
-        # Raw: `task_id = (SELECT … ORDER BY … LIMIT 1)`, a scalar subquery the builder lacks.
-        # The condition is repeated outside the subquery: on PostgreSQL a concurrent claim
-        # of the same row makes this UPDATE re-check it on the row's new version.
-        rows = await AiTasksWorkerLease.raw(
-            "UPDATE ai_tasks_worker_lease SET lease_owner = {}, claimed_at = {}, "
-            "heartbeat_at = {}, lease_expires_at = {}, attempts = attempts + 1 "
-            "WHERE task_id = (SELECT task_id FROM ai_tasks_worker_lease "
-            "WHERE lease_owner IS NULL OR lease_expires_at < {} "
-            "ORDER BY queued_at, task_id LIMIT 1) "
-            "AND (lease_owner IS NULL OR lease_expires_at < {}) RETURNING task_id, attempts",
-            worker_id,
-            now,
-            now,
-            now + timedelta(seconds=lease_seconds),
-            now,
-            now,
+        claimed = await leases.claim_oldest(
+            worker_id=worker_id, now=now, expires_at=now + timedelta(seconds=lease_seconds)
         )
-        if rows:
-            return Claim(task_id=str(rows[0]["task_id"]), attempts=int(rows[0]["attempts"]))
-        if not await AiTasksWorkerLease.exists().where(
-            AiTasksWorkerLease.lease_owner.is_null() | (AiTasksWorkerLease.lease_expires_at < now)
-        ):
+        if claimed is not None:
+            return Claim(task_id=claimed[0], attempts=claimed[1])
+        if not await leases.claimable_exists(now):
             return None
         # Another worker took the row we aimed at while others still wait: try again.
     return None
@@ -91,35 +72,23 @@ async def claim_next(*, worker_id: str, lease_seconds: float) -> Claim | None:
 async def renew_lease(*, task_id: str, worker_id: str, lease_seconds: float) -> bool:
     """Extend our lease; False when it is gone (the task finished or was swept)."""
     now = clock.now()
-    rows = (
-        await Lease.update(
-            {
-                Lease.heartbeat_at: now,
-                Lease.lease_expires_at: now + timedelta(seconds=lease_seconds),
-            }
-        )
-        .where((Lease.task_id == task_id) & (Lease.lease_owner == worker_id))
-        .returning(Lease.task_id)
+    return await leases.extend_lease(
+        task_id=task_id,
+        worker_id=worker_id,
+        now=now,
+        expires_at=now + timedelta(seconds=lease_seconds),
     )
-    return bool(rows)
 
 
 async def hand_back(*, task_id: str, worker_id: str) -> bool:
     """Give our lease of an unfinished task back at once (no owner: the next claim of any
     worker continues it); False when it is not ours any more."""
-    rows = (
-        await Lease.update(
-            {Lease.lease_owner: None, Lease.heartbeat_at: None, Lease.lease_expires_at: None}
-        )
-        .where((Lease.task_id == task_id) & (Lease.lease_owner == worker_id))
-        .returning(Lease.task_id)
-    )
-    return bool(rows)
+    return await leases.clear_lease_owner(task_id=task_id, worker_id=worker_id)
 
 
 async def release_lease(*, task_id: str, worker_id: str) -> None:
     """Drop the lease row of a task that is gone or finished (nothing left to run)."""
-    await Lease.delete().where((Lease.task_id == task_id) & (Lease.lease_owner == worker_id))
+    await leases.delete_held_lease(task_id=task_id, worker_id=worker_id)
 
 
 async def sweep(*, idle_seconds: float) -> list[str]:
@@ -128,21 +97,14 @@ async def sweep(*, idle_seconds: float) -> list[str]:
     now = clock.now()
     failed: list[str] = []
     cutoff = now - timedelta(seconds=idle_seconds)
-    # Raw: a correlated `NOT EXISTS` on the lease table, which the builder cannot write.
-    idle = await AiTask.raw(
-        "SELECT task_id FROM ai_task WHERE status = {} AND updated_at < {} AND NOT EXISTS "
-        "(SELECT 1 FROM ai_tasks_worker_lease l WHERE l.task_id = ai_task.task_id) "
-        f"LIMIT {SWEEP_BATCH}",
-        AiTaskStatus.RUNNING.value,
-        cutoff,
-    )
-    for row in idle:
+    idle = await tasks.idle_running_task_ids(stale_before=cutoff, limit=SWEEP_BATCH)
+    for task_id in idle:
         async with transactions.writing():
             outcome = await transitions.fail_in_transaction(
-                row["task_id"], idle_task_message(idle_seconds), now, stale_before=cutoff
+                task_id, idle_task_message(idle_seconds), now, stale_before=cutoff
             )
         if outcome is not None:
             await streams.publish(outcome[1])
             await finish_listeners.task_finished(outcome[0])
-            failed.append(row["task_id"])
+            failed.append(task_id)
     return failed

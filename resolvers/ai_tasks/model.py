@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -97,3 +98,12 @@ def task_stream(task_id: str) -> str:
 
 def owner_stream(user_id: str) -> str:
     return f"{OWNER_STREAM_PREFIX}{user_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class StageInput:
+    """A stage asked for when a task is created."""
+
+    kind: AiTaskStageKind
+    label: str
+    detail: str = ""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from db.tables.ai_tasks import AiTask, AiTaskStage
 from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
 from resolvers.ai_tasks.model import (
     FINISHED_STATUSES,
@@ -12,6 +11,7 @@ from resolvers.ai_tasks.model import (
     AiTaskStageStatus,
     AiTaskStatus,
 )
+from resolvers.ai_tasks.store import stages, tasks
 from resolvers.errors import NotFound
 
 NOT_FOUND_MESSAGE = "No such AI task."
@@ -21,14 +21,10 @@ async def refuse_task(
     task_id: str, *, expected: AiTaskStatus, owner: str | None = None
 ) -> NoReturn:
     """Explain why the conditional update of the task matched nothing."""
-    row = (
-        await AiTask.select(AiTask.status, AiTask.owner_user_id)
-        .where(AiTask.task_id == task_id)
-        .first()
-    )
-    if row is None or (owner is not None and row["owner_user_id"] != owner):
+    found = await tasks.status_and_owner(task_id)
+    if found is None or (owner is not None and found[1] != owner):
         raise NotFound(NOT_FOUND_MESSAGE)
-    status = AiTaskStatus(row["status"])
+    status = AiTaskStatus(found[0])
     if status in FINISHED_STATUSES:
         raise AiTaskError(AiTaskErrorCode.TASK_FINISHED, f"The task is already {status.value}.")
     if expected is AiTaskStatus.PENDING:
@@ -37,18 +33,13 @@ async def refuse_task(
 
 
 async def refuse_stage(task_id: str, stage_kind: AiTaskStageKind, *, expected: str) -> NoReturn:
-    stage = (
-        await AiTaskStage.select(AiTaskStage.status)
-        .where((AiTaskStage.task_id == task_id) & (AiTaskStage.stage_kind == stage_kind.value))
-        .first()
-    )
-    if stage is None:
+    status = await stages.stage_status(task_id=task_id, stage_kind=stage_kind)
+    if status is None:
         raise AiTaskError(
             AiTaskErrorCode.STAGE_NOT_FOUND,
             f"The task has no {stage_kind.value} stage.",
             field="stageKind",
         )
-    status = stage["status"]
     if expected == AiTaskStageStatus.PENDING.value and status == expected:
         raise AiTaskError(
             AiTaskErrorCode.STAGE_OUT_OF_ORDER,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.tables.ai_tasks import AiResultReference
 from resolvers import clock
 from resolvers.ai_tasks.errors import AiTaskErrorCode
 from resolvers.ai_tasks.events import record_task_event
@@ -12,6 +11,7 @@ from resolvers.ai_tasks.inputs import valid_identifier, valid_text
 from resolvers.ai_tasks.model import MAX_LABEL_LENGTH, AiResultReferenceKind, AiTaskEventKind
 from resolvers.ai_tasks.rows import AiResultReferenceRow
 from resolvers.ai_tasks.steps import touch_running
+from resolvers.ai_tasks.store.results import insert_result, result_by_ref
 from resolvers.ai_tasks.transactions import writing
 from resolvers.ids import new_id
 from resolvers.principal import Principal
@@ -28,18 +28,6 @@ class ResultAttach:
 
 class _AlreadyWritten(Exception):
     """Rolls back a transaction that found its idempotency key taken."""
-
-
-async def _existing_result(task_id: str, result_ref_id: str) -> AiResultReferenceRow | None:
-    row = (
-        await AiResultReference.select()
-        .where(
-            (AiResultReference.task_id == task_id)
-            & (AiResultReference.result_ref_id == result_ref_id)
-        )
-        .first()
-    )
-    return AiResultReferenceRow.from_row(row) if row is not None else None
 
 
 async def attach_result(
@@ -64,30 +52,21 @@ async def attach_result(
     now = clock.now()
     try:
         async with writing():
-            existing = await _existing_result(task_id, result_ref_id)
+            existing = await result_by_ref(task_id=task_id, result_ref_id=result_ref_id)
             if existing is not None:
                 return ResultAttach(result=existing, attached=False)
             task = await touch_running(task_id, now)
             row_id = new_id()
-            rows = (
-                await AiResultReference.insert(
-                    AiResultReference(
-                        result_reference_row_id=row_id,
-                        result_ref_id=result_ref_id,
-                        task_id=task_id,
-                        reference_kind=kind.value,
-                        reference_id=reference_id,
-                        label=clean_label,
-                        created_at=now,
-                    )
-                )
-                .on_conflict(
-                    target=(AiResultReference.task_id, AiResultReference.result_ref_id),
-                    action="DO NOTHING",
-                )
-                .returning(*AiResultReference.all_columns())
+            result = await insert_result(
+                row_id=row_id,
+                result_ref_id=result_ref_id,
+                task_id=task_id,
+                kind=kind,
+                reference_id=reference_id,
+                label=clean_label,
+                now=now,
             )
-            if not rows:
+            if result is None:
                 raise _AlreadyWritten()
             entries = await record_task_event(
                 task,
@@ -97,8 +76,8 @@ async def attach_result(
                 result_row_id=row_id,
             )
     except _AlreadyWritten:
-        existing = await _existing_result(task_id, result_ref_id)
+        existing = await result_by_ref(task_id=task_id, result_ref_id=result_ref_id)
         assert existing is not None
         return ResultAttach(result=existing, attached=False)
     await streams.publish(entries)
-    return ResultAttach(result=AiResultReferenceRow.from_row(rows[0]), attached=True)
+    return ResultAttach(result=result, attached=True)

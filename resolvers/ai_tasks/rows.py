@@ -133,7 +133,7 @@ class AiResultReferenceRow:
 @dataclass(frozen=True, slots=True)
 class AiTaskEventRow:
     """One `ai_task_event` with what a client renders: the chunk's text, the result
-    reference, and the task's failure message (`reading.EVENT_COLUMNS`)."""
+    reference, and the task's failure message (`store.events.EVENT_COLUMNS`)."""
 
     event_id: str
     task_id: str

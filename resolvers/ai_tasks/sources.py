@@ -8,8 +8,8 @@ from typing import Any
 
 import orjson
 
-from db.tables.ai_tasks import AiTask
 from resolvers.ai_tasks.model import AiTaskKind
+from resolvers.ai_tasks.store import tasks
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,14 +24,8 @@ async def tasks_from_source(
     *, kind: AiTaskKind, owner_user_id: str, source_entity_id: str
 ) -> list[SourceTask]:
     """The owner's tasks of this kind about this entity, oldest first: one statement."""
-    rows = (
-        await AiTask.select(AiTask.status, AiTask.request_payload_json)
-        .where(
-            (AiTask.task_kind == kind.value)
-            & (AiTask.owner_user_id == owner_user_id)
-            & (AiTask.source_entity_id == source_entity_id)
-        )
-        .order_by(AiTask.created_at, AiTask.task_id)
+    rows = await tasks.tasks_from_source(
+        kind=kind, owner_user_id=owner_user_id, source_entity_id=source_entity_id
     )
     found: list[SourceTask] = []
     for row in rows:

@@ -4,13 +4,10 @@ it. Call these outside any transaction: they publish after their own commit."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 import orjson
-from piccolo.columns import Column
 
-from db.tables.ai_tasks import AiTask, AiTaskStage
 from resolvers import clock
 from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
 from resolvers.ai_tasks.events import record_task_event
@@ -25,6 +22,7 @@ from resolvers.ai_tasks.model import (
 from resolvers.ai_tasks.refusals import refuse_stage
 from resolvers.ai_tasks.rows import AiTaskStageRow
 from resolvers.ai_tasks.steps import touch_running
+from resolvers.ai_tasks.store import stages, tasks
 from resolvers.ai_tasks.transactions import writing
 from resolvers.principal import Principal
 from subscriptions import streams
@@ -38,21 +36,8 @@ async def start_stage(
     now = clock.now()
     async with writing():
         task = await touch_running(task_id, now)
-        # Raw: a correlated `NOT EXISTS` on earlier stages, which the builder cannot write.
-        rows = await AiTask.raw(
-            "UPDATE ai_task_stage SET status = {}, started_at = {} "
-            "WHERE task_id = {} AND stage_kind = {} AND status = {} AND NOT EXISTS ("
-            "SELECT 1 FROM ai_task_stage earlier WHERE earlier.task_id = ai_task_stage.task_id "
-            "AND earlier.stage_order < ai_task_stage.stage_order AND earlier.status <> {}) "
-            "RETURNING *",
-            AiTaskStageStatus.RUNNING.value,
-            now,
-            task_id,
-            stage_kind.value,
-            AiTaskStageStatus.PENDING.value,
-            AiTaskStageStatus.COMPLETED.value,
-        )
-        if not rows:
+        stage = await stages.start_stage(task_id=task_id, stage_kind=stage_kind, now=now)
+        if stage is None:
             await refuse_stage(task_id, stage_kind, expected=AiTaskStageStatus.PENDING.value)
         entries = await record_task_event(
             task,
@@ -62,25 +47,7 @@ async def start_stage(
             stage_kind=stage_kind.value,
         )
     await streams.publish(entries)
-    return AiTaskStageRow.from_row(rows[0])
-
-
-def _completed_values(
-    now: datetime, text_output: str | None, payload: str | None, warnings: str | None
-) -> dict[Column | str, Any]:
-    """The completed stage's columns; an output not given keeps the stage's own."""
-    values: dict[Column | str, Any] = {
-        AiTaskStage.status: AiTaskStageStatus.COMPLETED.value,
-        AiTaskStage.completed_at: now,
-    }
-    for column, value in (
-        (AiTaskStage.text_output, text_output),
-        (AiTaskStage.structured_payload_json, payload),
-        (AiTaskStage.warning_messages, warnings),
-    ):
-        if value is not None:
-            values[column] = value
-    return values
+    return stage
 
 
 async def complete_stage(
@@ -119,22 +86,18 @@ async def complete_stage(
     now = clock.now()
     async with writing():
         task = await touch_running(task_id, now)
-        rows = (
-            await AiTaskStage.update(_completed_values(now, text_output, payload, warnings))
-            .where(
-                (AiTaskStage.task_id == task_id)
-                & (AiTaskStage.stage_kind == stage_kind.value)
-                & (AiTaskStage.status == AiTaskStageStatus.RUNNING.value)
-            )
-            .returning(*AiTaskStage.all_columns())
+        stage = await stages.complete_stage(
+            task_id=task_id,
+            stage_kind=stage_kind,
+            text_output=text_output,
+            payload=payload,
+            warnings=warnings,
+            now=now,
         )
-        if not rows:
+        if stage is None:
             await refuse_stage(task_id, stage_kind, expected=AiTaskStageStatus.RUNNING.value)
-        stage = AiTaskStageRow.from_row(rows[0])
         if stage.text_output is not None:
-            await AiTask.update({AiTask.latest_text_output: stage.text_output}).where(
-                AiTask.task_id == task_id
-            )
+            await tasks.set_latest_text_output(task_id=task_id, text_output=stage.text_output)
         entries = await record_task_event(
             task,
             AiTaskEventKind.STAGE_COMPLETED,

@@ -6,9 +6,8 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from db.engine import is_sqlite
-from db.tables.ai_tasks import AiTask
 from db.transactions import write_transaction
+from resolvers.ai_tasks.store.tasks import on_sqlite
 
 _writers: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
@@ -30,7 +29,7 @@ async def writing() -> AsyncIterator[None]:
     then sees latencies of seconds. Queued here, they take turns in order instead.
     PostgreSQL locks rows, so its writers of different tasks run side by side.
     """
-    if is_sqlite(AiTask._meta.db):
+    if on_sqlite():
         async with _writer_lock(), write_transaction():
             yield
     else:

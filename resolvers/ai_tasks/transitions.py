@@ -26,9 +26,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from piccolo.custom_types import Combinable
-
-from db.tables.ai_tasks import AiTask
 from resolvers import clock
 from resolvers.ai_tasks.errors import AiTaskError, AiTaskErrorCode
 from resolvers.ai_tasks.events import record_task_event, tell_workers
@@ -41,13 +38,12 @@ from resolvers.ai_tasks.model import (
     AiTaskStatus,
 )
 from resolvers.ai_tasks.refusals import refuse_task
-from resolvers.ai_tasks.rows import AiTaskRow, task_row
+from resolvers.ai_tasks.rows import AiTaskRow
 from resolvers.ai_tasks.steps import delete_lease, stop_stages
+from resolvers.ai_tasks.store import tasks
 from resolvers.ai_tasks.transactions import writing
 from resolvers.principal import Principal
 from subscriptions import streams
-
-UNFINISHED = [AiTaskStatus.PENDING.value, AiTaskStatus.RUNNING.value]
 
 
 async def cancel_task(*, viewer: Principal, task_id: str) -> AiTaskRow:
@@ -55,25 +51,9 @@ async def cancel_task(*, viewer: Principal, task_id: str) -> AiTaskRow:
     owner = viewer.require_user()
     now = clock.now()
     async with writing():
-        rows = (
-            await AiTask.update(
-                {
-                    AiTask.status: AiTaskStatus.CANCELLED.value,
-                    AiTask.completed_at: now,
-                    AiTask.updated_at: now,
-                    AiTask.version: AiTask.version + 1,
-                }
-            )
-            .where(
-                (AiTask.task_id == task_id)
-                & (AiTask.owner_user_id == owner)
-                & AiTask.status.is_in(UNFINISHED)
-            )
-            .returning(*AiTask.all_columns())
-        )
-        if not rows:
+        task = await tasks.cancel_task(task_id=task_id, owner_user_id=owner, now=now)
+        if task is None:
             await refuse_task(task_id, expected=AiTaskStatus.RUNNING, owner=owner)
-        task = task_row(dict(rows[0]))
         stage_kind = await stop_stages(task_id, AiTaskStageStatus.CANCELLED, now)
         await delete_lease(task_id)
         entries = await record_task_event(
@@ -89,21 +69,9 @@ async def start_task(*, viewer: Principal, task_id: str) -> AiTaskRow:
     viewer.require_service()
     now = clock.now()
     async with writing():
-        rows = (
-            await AiTask.update(
-                {
-                    AiTask.status: AiTaskStatus.RUNNING.value,
-                    AiTask.started_at: now,
-                    AiTask.updated_at: now,
-                    AiTask.version: AiTask.version + 1,
-                }
-            )
-            .where((AiTask.task_id == task_id) & (AiTask.status == AiTaskStatus.PENDING.value))
-            .returning(*AiTask.all_columns())
-        )
-        if not rows:
+        task = await tasks.start_task(task_id=task_id, now=now)
+        if task is None:
             await refuse_task(task_id, expected=AiTaskStatus.PENDING)
-        task = task_row(dict(rows[0]))
         entries = await record_task_event(
             task, AiTaskEventKind.STARTED, now=now, status=task["status"]
         )
@@ -124,31 +92,16 @@ async def complete_task(
     payload = valid_payload(structured_payload, field="structuredPayload")
     now = clock.now()
     async with writing():
-        # Raw: a correlated `NOT EXISTS` on the task's stages, which the builder cannot write.
-        rows = await AiTask.raw(
-            "UPDATE ai_task SET status = {}, completed_at = {}, updated_at = {}, "
-            "version = version + 1, latest_text_output = COALESCE({}, latest_text_output), "
-            "latest_structured_payload_json = COALESCE({}, latest_structured_payload_json) "
-            "WHERE task_id = {} AND status = {} AND NOT EXISTS (SELECT 1 FROM ai_task_stage s "
-            "WHERE s.task_id = ai_task.task_id AND s.status <> {}) RETURNING *",
-            AiTaskStatus.COMPLETED.value,
-            now,
-            now,
-            text_output,
-            payload,
-            task_id,
-            AiTaskStatus.RUNNING.value,
-            AiTaskStageStatus.COMPLETED.value,
+        task = await tasks.complete_task(
+            task_id=task_id, text_output=text_output, payload=payload, now=now
         )
-        if not rows:
-            current = await AiTask.select(AiTask.status).where(AiTask.task_id == task_id).first()
-            if current is not None and current["status"] == AiTaskStatus.RUNNING.value:
+        if task is None:
+            if await tasks.task_status(task_id) == AiTaskStatus.RUNNING.value:
                 raise AiTaskError(
                     AiTaskErrorCode.STAGES_INCOMPLETE,
                     "Every stage must complete before the task does.",
                 )
             await refuse_task(task_id, expected=AiTaskStatus.RUNNING)
-        task = task_row(dict(rows[0]))
         await delete_lease(task_id)
         entries = await record_task_event(
             task, AiTaskEventKind.COMPLETED, now=now, status=task["status"]
@@ -169,25 +122,11 @@ async def fail_in_transaction(
 ) -> tuple[dict[str, Any], list[streams.StreamEntry]] | None:
     """Fail a pending or running task inside the caller's transaction; None if it finished
     (or, with `stale_before`, if it made progress since then)."""
-    where: Combinable = (AiTask.task_id == task_id) & AiTask.status.is_in(UNFINISHED)
-    if stale_before is not None:
-        where = where & (AiTask.updated_at < stale_before)
-    rows = (
-        await AiTask.update(
-            {
-                AiTask.status: AiTaskStatus.FAILED.value,
-                AiTask.failure_message: message,
-                AiTask.completed_at: now,
-                AiTask.updated_at: now,
-                AiTask.version: AiTask.version + 1,
-            }
-        )
-        .where(where)
-        .returning(*AiTask.all_columns())
+    task = await tasks.fail_task(
+        task_id=task_id, message=message, now=now, stale_before=stale_before
     )
-    if not rows:
+    if task is None:
         return None
-    task = task_row(dict(rows[0]))
     stage_kind = await stop_stages(task_id, AiTaskStageStatus.FAILED, now)
     await delete_lease(task_id)
     entries = await record_task_event(

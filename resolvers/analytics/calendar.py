@@ -6,9 +6,10 @@ calendar date. Pure functions: no database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+
+from resolvers.analytics.model import DayKeys
 
 EPOCH = date(1970, 1, 1)
 BEIJING_OFFSET = timedelta(hours=8)
@@ -40,27 +41,6 @@ def day_key_of_date(day: date) -> int:
 def week_start_day_key(day_key: int) -> int:
     """The day key of the Monday of the ISO week holding `day_key` (weekly task cycles)."""
     return day_key - (date_of(day_key).isoweekday() - 1)
-
-
-@dataclass(frozen=True, slots=True)
-class DayKeys:
-    """One row of `analytics_date_dimension`."""
-
-    date_key: int
-    calendar_date: str
-    weekday: int
-    iso_week_key: int
-    week_start_date_key: int
-    week_end_date_key: int
-    month_key: int
-    month_start_date_key: int
-    month_end_date_key: int
-    quarter_key: int
-    quarter_start_date_key: int
-    quarter_end_date_key: int
-    year_key: int
-    year_start_date_key: int
-    year_end_date_key: int
 
 
 def _month_end(year: int, month: int) -> date:

@@ -10,13 +10,13 @@ from resolvers import clock
 from resolvers.analytics import store
 from resolvers.analytics.calendar import (
     MAX_SEED_DAYS,
-    DayKeys,
     Period,
     day_key_of_date,
+    day_keys,
     valid_period_key,
 )
 from resolvers.analytics.errors import AnalyticsError, AnalyticsErrorCode
-from resolvers.analytics.model import DayCount
+from resolvers.analytics.model import DayCount, DayKeys
 
 # Rows per INSERT: 17 columns x 150 rows stays far below SQLite's bound-parameter limit.
 SEED_CHUNK = 150
@@ -30,7 +30,7 @@ PERIOD_COLUMNS = {
 
 async def ensure_day(day_key: int) -> None:
     """Insert the dimension row of `day_key` unless it exists (joins the caller's transaction)."""
-    await store.insert_day(day_key, clock.now())
+    await store.insert_day(day_keys(day_key), now=clock.now())
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +72,7 @@ async def seed_range(*, start_date: str, end_date: str) -> SeedResult:
     async with write_transaction():
         for chunk_start in range(start, end + 1, SEED_CHUNK):
             chunk = range(chunk_start, min(chunk_start + SEED_CHUNK, end + 1))
-            inserted += await store.insert_days(chunk, now)
+            inserted += await store.insert_days([day_keys(key) for key in chunk], now=now)
     return SeedResult(
         start_date_key=start, end_date_key=end, day_count=count, inserted_count=inserted
     )
@@ -90,7 +90,7 @@ def _check_period(period: Period, key: int) -> str:
 
 async def days_of_period(*, period: Period, key: int) -> list[DayKeys]:
     """The seeded days of one week, month, quarter or year, in date order (at most 366)."""
-    return await store.select_days(_check_period(period, key), key)
+    return await store.select_days(column=_check_period(period, key), key=key)
 
 
 async def event_counts(

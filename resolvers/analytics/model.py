@@ -1,4 +1,5 @@
-"""The analytics rows handed to the schema: a recorded event and an event's count per day."""
+"""The analytics rows handed to the schema: a recorded event, an event's count per day and
+the keys of a day (one row of the date dimension)."""
 
 from __future__ import annotations
 
@@ -42,3 +43,24 @@ class DayCount:
             calendar_date=str(row["calendar_date"]),
             count=int(row["event_count"]),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class DayKeys:
+    """One row of `analytics_date_dimension`."""
+
+    date_key: int
+    calendar_date: str
+    weekday: int
+    iso_week_key: int
+    week_start_date_key: int
+    week_end_date_key: int
+    month_key: int
+    month_start_date_key: int
+    month_end_date_key: int
+    quarter_key: int
+    quarter_start_date_key: int
+    quarter_end_date_key: int
+    year_key: int
+    year_start_date_key: int
+    year_end_date_key: int

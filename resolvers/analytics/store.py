@@ -8,24 +8,23 @@ from datetime import datetime
 from typing import Any
 
 from db.tables.analytics import AnalyticsDateDimension, TrackingDailyStat, TrackingEvent
-from resolvers.analytics.calendar import DayKeys, day_keys
-from resolvers.analytics.model import DayCount, TrackedEvent
+from resolvers.analytics.model import DayCount, DayKeys, TrackedEvent
 
 DAY_COLUMNS = tuple(field.name for field in fields(DayKeys))
 
 
-def _dimension_row(day_key: int, now: datetime) -> AnalyticsDateDimension:
-    return AnalyticsDateDimension(**asdict(day_keys(day_key)), created_at=now, updated_at=now)
+def _dimension_row(day: DayKeys, now: datetime) -> AnalyticsDateDimension:
+    return AnalyticsDateDimension(**asdict(day), created_at=now, updated_at=now)
 
 
-def day_keys_from_row(row: dict[str, Any]) -> DayKeys:
+def _day_keys_from_row(row: dict[str, Any]) -> DayKeys:
     return DayKeys(**{name: row[name] for name in DAY_COLUMNS})
 
 
-async def insert_days(day_key_range: Sequence[int], now: datetime) -> int:
+async def insert_days(days: Sequence[DayKeys], *, now: datetime) -> int:
     """Insert the dimension rows of the given days unless they exist; how many were new."""
     returned = await (
-        AnalyticsDateDimension.insert(*(_dimension_row(key, now) for key in day_key_range))
+        AnalyticsDateDimension.insert(*(_dimension_row(day, now) for day in days))
         .on_conflict(target=AnalyticsDateDimension.date_key, action="DO NOTHING")
         .returning(AnalyticsDateDimension.date_key)
         .run()
@@ -33,15 +32,16 @@ async def insert_days(day_key_range: Sequence[int], now: datetime) -> int:
     return len(returned)
 
 
-async def insert_day(day_key: int, now: datetime) -> None:
+async def insert_day(day: DayKeys, *, now: datetime) -> None:
+    """Insert the dimension row of one day unless it exists."""
     await (
-        AnalyticsDateDimension.insert(_dimension_row(day_key, now))
+        AnalyticsDateDimension.insert(_dimension_row(day, now))
         .on_conflict(target=AnalyticsDateDimension.date_key, action="DO NOTHING")
         .run()
     )
 
 
-async def select_days(column: str, key: int) -> list[DayKeys]:
+async def select_days(*, column: str, key: int) -> list[DayKeys]:
     """The dimension rows whose period column `column` is `key`, in date order (≤ 366)."""
     Dimension = AnalyticsDateDimension
     rows = await (
@@ -50,7 +50,7 @@ async def select_days(column: str, key: int) -> list[DayKeys]:
         .order_by(Dimension.date_key)
         .limit(366)
     )
-    return [day_keys_from_row(row) for row in rows]
+    return [_day_keys_from_row(row) for row in rows]
 
 
 async def select_day_counts(
@@ -78,6 +78,7 @@ async def select_day_counts(
 
 
 async def insert_event(event: TrackedEvent) -> None:
+    """Insert one tracking event row."""
     await TrackingEvent.insert(
         TrackingEvent(
             event_id=event.event_id,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from resolvers.ai_tasks.inputs import StageInput
-from resolvers.ai_tasks.model import AiTaskStageKind
+from resolvers.ai_tasks.model import AiTaskStageKind, StageInput
 
 MIN_SIDE = 64
 MAX_SIDE = 1024

@@ -6,14 +6,14 @@ When the statement matches nothing the quota is spent and `QUOTA_EXCEEDED` is ra
 the transaction (and the task it was queuing) writes nothing. The statement holds the
 row's lock until commit (PostgreSQL) or runs in the one write transaction (SQLite), so
 concurrent requests from any number of processes never pass the quota. The table is the
-AI tasks' (`resolvers/ai_tasks/image_quota.py` holds its statements).
+AI tasks' (`resolvers/ai_tasks/store/image_quota.py` holds its statements).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from resolvers.ai_tasks.image_quota import count_image_request, image_requests_used
+from resolvers.ai_tasks.store.image_quota import count_image_request, image_requests_used
 from resolvers.analytics.calendar import day_key_of
 from resolvers.images.errors import ImageError, ImageErrorCode
 

@@ -13,8 +13,7 @@ from typing import Annotated
 import strawberry
 
 from resolvers.ai_tasks import chunk_appends, creating, results, stage_transitions, transitions
-from resolvers.ai_tasks.inputs import StageInput
-from resolvers.ai_tasks.model import AiTaskStageKind
+from resolvers.ai_tasks.model import AiTaskStageKind, StageInput
 from schema.ai_tasks.inputs import (
     TASK_ID,
     AiTaskChunkAppendInput,

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import strawberry
 
-from resolvers.analytics.calendar import DayKeys, Period
+from resolvers.analytics.calendar import Period
 from resolvers.analytics.errors import AnalyticsErrorCode
-from resolvers.analytics.model import TrackedEvent
+from resolvers.analytics.model import DayKeys, TrackedEvent
 from resolvers.analytics.scopes import TrackingScope as TrackingScope  # re-exported
 from schema.gallery.work import work_object_id
 

@@ -14,8 +14,7 @@ from db.tables.ai_tasks import (
 )
 from db.tables.realtime import RealtimeStreamCounter, RealtimeStreamEvent
 from resolvers.ai_tasks import chunk_appends, creating, stage_transitions, transitions
-from resolvers.ai_tasks.inputs import StageInput
-from resolvers.ai_tasks.model import AiTaskKind, AiTaskStageKind
+from resolvers.ai_tasks.model import AiTaskKind, AiTaskStageKind, StageInput
 from resolvers.ai_tasks.rows import AiTaskRow
 from resolvers.principal import Principal, Role
 from tests.factories.auth import TestUser

@@ -12,8 +12,7 @@ from db.tables.ai_tasks import AiTasksImageQuota
 async def count_image_request(
     *, quota_id: str, user_id: str, day_key: int, quota: int, now: datetime
 ) -> int | None:
-    """Count one request in row `quota_id` (created at 1, or incremented while `used` is
-    below `quota`); the number used, or None when the quota is spent."""
+    """Count one request in row `quota_id` below `quota`; the number used, None if spent."""
     # Raw: a conditional `INSERT … SELECT … WHERE` with a guarded `DO UPDATE … WHERE`.
     rows = await AiTasksImageQuota.raw(
         "INSERT INTO ai_tasks_image_quota (quota_id, user_id, day_key, used, updated_at) "
