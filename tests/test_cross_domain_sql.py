@@ -1,7 +1,7 @@
 """SQL in one place per domain: no SQL string literal in `resolvers/<domain>/` names a table
 another domain owns. A statement that must stay one statement names the other domain's table
 through a fragment its owner exports (`resolvers/auth/store/fragments.py`,
-`resolvers/ai_tasks/fragments.py`, `resolvers/creation/store/fragments.py`,
+`resolvers/ai_tasks/store/fragments.py`, `resolvers/creation/store/fragments.py`,
 `subscriptions.streams.stream_log`), so the name never appears in the caller's literal;
 anything else calls the owning domain's function.
 

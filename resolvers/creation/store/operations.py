@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from db.tables.creation import CreationAgentOperation
-from resolvers.ai_tasks.fragments import task_join
+from resolvers.ai_tasks.store.fragments import task_join
 from resolvers.creation.model import (
     FINISHED_TASK,
     OPERATION_TYPE_AGENT_REPLY,
