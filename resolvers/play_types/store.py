@@ -138,3 +138,31 @@ async def profile_access(profile: type[Table], work_id: str) -> dict[str, Any] |
         .first()
     )
     return row
+
+
+async def sessions_by_id(session: type[Table], session_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Creation sessions of `session` (JSON decoded) by id: one statement, none for no ids."""
+    if not session_ids:
+        return []
+    rows: list[dict[str, Any]] = (
+        await session.select()
+        .where(_column(session, "session_id").is_in(list(session_ids)))
+        .output(load_json=True)
+    )
+    return rows
+
+
+async def owned_session(
+    session: type[Table], *, session_id: str, owner_user_id: str
+) -> dict[str, Any] | None:
+    """The owner's creation session of `session` (JSON decoded); None for anyone else's."""
+    row: dict[str, Any] | None = (
+        await session.select()
+        .where(
+            (_column(session, "session_id") == session_id)
+            & (_column(session, "owner_user_id") == owner_user_id)
+        )
+        .output(load_json=True)
+        .first()
+    )
+    return row

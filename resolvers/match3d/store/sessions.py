@@ -14,6 +14,7 @@ from resolvers.creation.adapters import MessageLog
 from resolvers.creation.model import SessionState
 from resolvers.match3d.rows import Match3dSessionRow
 from resolvers.pagination import Page, build_page
+from resolvers.play_types import store as shared
 from resolvers.play_types.store import lock_session_row
 
 Session = Match3dAgentSession
@@ -96,13 +97,8 @@ async def insert_session(
 
 async def owned_session(*, session_id: str, owner_user_id: str) -> Match3dSessionRow | None:
     """The owner's session; None for anyone else's or none."""
-    row = (
-        await Session.select()
-        .where((Session.session_id == session_id) & (Session.owner_user_id == owner_user_id))
-        .output(load_json=True)
-        .first()
-    )
-    return Match3dSessionRow.from_row(row) if row is not None else None
+    found = await shared.owned_session(Session, session_id=session_id, owner_user_id=owner_user_id)
+    return Match3dSessionRow.from_row(found) if found is not None else None
 
 
 async def sessions_page(
@@ -128,11 +124,5 @@ async def sessions_page(
 
 async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, Match3dSessionRow]:
     """Sessions by id, one statement (none for no ids)."""
-    if not session_ids:
-        return {}
-    rows = (
-        await Session.select()
-        .where(Session.session_id.is_in(list(session_ids)))
-        .output(load_json=True)
-    )
+    rows = await shared.sessions_by_id(Session, session_ids)
     return {row["session_id"]: Match3dSessionRow.from_row(row) for row in rows}

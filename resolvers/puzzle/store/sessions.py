@@ -11,6 +11,7 @@ from db.tables.puzzle import PuzzleAgentMessage, PuzzleAgentSession
 from resolvers.creation.adapters import MessageLog
 from resolvers.creation.model import SessionState
 from resolvers.pagination import Page, build_page
+from resolvers.play_types import store as shared
 from resolvers.play_types.rows import as_json
 from resolvers.play_types.store import lock_session_row
 from resolvers.puzzle.rows import PuzzleSessionRow
@@ -120,13 +121,8 @@ async def save_form(
 
 async def owned_session(*, session_id: str, owner_user_id: str) -> PuzzleSessionRow | None:
     """The owner's session; None for anyone else's or none."""
-    row = (
-        await Session.select()
-        .where((Session.session_id == session_id) & (Session.owner_user_id == owner_user_id))
-        .output(load_json=True)
-        .first()
-    )
-    return PuzzleSessionRow.from_row(row) if row is not None else None
+    found = await shared.owned_session(Session, session_id=session_id, owner_user_id=owner_user_id)
+    return PuzzleSessionRow.from_row(found) if found is not None else None
 
 
 async def sessions_page(
@@ -153,11 +149,5 @@ async def sessions_page(
 
 async def sessions_by_id(session_ids: Sequence[str]) -> dict[str, PuzzleSessionRow]:
     """Sessions by id, one statement (none for no ids)."""
-    if not session_ids:
-        return {}
-    rows = (
-        await Session.select()
-        .where(Session.session_id.is_in(list(session_ids)))
-        .output(load_json=True)
-    )
+    rows = await shared.sessions_by_id(Session, session_ids)
     return {row["session_id"]: PuzzleSessionRow.from_row(row) for row in rows}

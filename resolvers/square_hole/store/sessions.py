@@ -11,6 +11,7 @@ from db.tables.square_hole import SquareHoleAgentMessage, SquareHoleAgentSession
 from resolvers.creation.adapters import MessageLog
 from resolvers.creation.model import SessionState
 from resolvers.pagination import Page, keyset_page
+from resolvers.play_types import store as shared
 from resolvers.play_types.store import lock_session_row
 from resolvers.play_types.tables import DraftColumn
 from resolvers.square_hole.rows import SquareHoleSessionRow
@@ -124,17 +125,11 @@ async def session_by_id(session_id: str) -> SquareHoleSessionRow | None:
 
 
 async def owned_session(*, session_id: str, owner_user_id: str) -> SquareHoleSessionRow | None:
-    """A session of that owner; None otherwise."""
-    row = (
-        await SquareHoleAgentSession.select()
-        .where(
-            (SquareHoleAgentSession.session_id == session_id)
-            & (SquareHoleAgentSession.owner_user_id == owner_user_id)
-        )
-        .output(load_json=True)
-        .first()
+    """The owner's session; None for anyone else's or none."""
+    found = await shared.owned_session(
+        SquareHoleAgentSession, session_id=session_id, owner_user_id=owner_user_id
     )
-    return SquareHoleSessionRow.from_row(row) if row is not None else None
+    return SquareHoleSessionRow.from_row(found) if found is not None else None
 
 
 async def sessions_page(
@@ -154,12 +149,6 @@ async def sessions_page(
 
 
 async def sessions_by_ids(session_ids: Sequence[str]) -> dict[str, SquareHoleSessionRow]:
-    """Sessions by id (one statement; none for no ids)."""
-    if not session_ids:
-        return {}
-    rows = (
-        await SquareHoleAgentSession.select()
-        .where(SquareHoleAgentSession.session_id.is_in(list(session_ids)))
-        .output(load_json=True)
-    )
+    """Sessions by id, one statement (none for no ids)."""
+    rows = await shared.sessions_by_id(SquareHoleAgentSession, session_ids)
     return {row["session_id"]: SquareHoleSessionRow.from_row(row) for row in rows}

@@ -12,6 +12,7 @@ from piccolo.columns import Column
 from db.tables.visual_novel import VisualNovelAgentMessage, VisualNovelAgentSession
 from resolvers.creation.adapters import MessageLog
 from resolvers.creation.model import SessionState
+from resolvers.play_types import store as shared
 from resolvers.play_types.rows import as_json
 from resolvers.play_types.store import lock_session_row
 from resolvers.play_types.tables import DraftColumn
@@ -103,26 +104,14 @@ async def set_last_reply(*, session_id: str, reply: str, now: datetime) -> None:
 
 
 async def owned_session(*, session_id: str, owner_user_id: str) -> VisualNovelSessionRow | None:
-    """A session of that owner; None otherwise."""
-    row = (
-        await VisualNovelAgentSession.select()
-        .where(
-            (VisualNovelAgentSession.session_id == session_id)
-            & (VisualNovelAgentSession.owner_user_id == owner_user_id)
-        )
-        .output(load_json=True)
-        .first()
+    """The owner's session; None for anyone else's or none."""
+    found = await shared.owned_session(
+        VisualNovelAgentSession, session_id=session_id, owner_user_id=owner_user_id
     )
-    return VisualNovelSessionRow.from_row(row) if row is not None else None
+    return VisualNovelSessionRow.from_row(found) if found is not None else None
 
 
 async def sessions_by_ids(session_ids: Sequence[str]) -> dict[str, VisualNovelSessionRow]:
-    """Sessions by id (one statement; none for no ids)."""
-    if not session_ids:
-        return {}
-    rows = (
-        await VisualNovelAgentSession.select()
-        .where(VisualNovelAgentSession.session_id.is_in(list(session_ids)))
-        .output(load_json=True)
-    )
+    """Sessions by id, one statement (none for no ids)."""
+    rows = await shared.sessions_by_id(VisualNovelAgentSession, session_ids)
     return {row["session_id"]: VisualNovelSessionRow.from_row(row) for row in rows}
