@@ -15,7 +15,7 @@ from piccolo.table import Table
 
 from resolvers.creation.model import SessionState
 from resolvers.gallery.model import WorkPublicationStatus
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, build_page, keyset_page
 from resolvers.play_types.rows import session_state
 
 
@@ -166,3 +166,25 @@ async def owned_session(
         .first()
     )
     return row
+
+
+async def sessions_page(
+    session: type[Table], *, owner_user_id: str, size: int, after: tuple[datetime, str] | None
+) -> Page[dict[str, Any]]:
+    """A page of the owner's creation sessions of `session` (JSON decoded) after
+    (updated_at, session_id), newest first."""
+    updated_at, session_id = _column(session, "updated_at"), _column(session, "session_id")
+    query = session.select().where(_column(session, "owner_user_id") == owner_user_id)
+    if after is not None:
+        moment, last_id = after
+        query = query.where(
+            (updated_at < moment) | ((updated_at == moment) & (session_id < last_id))
+        )
+    rows = (
+        await query.order_by(updated_at, ascending=False)
+        .order_by(session_id, ascending=False)
+        .limit(size + 1)
+        .output(load_json=True)
+    )
+    # The cursor keeps the stored time as read (the keyset compares it to the column).
+    return build_page(rows, size, lambda row: [row["updated_at"].isoformat(), row["session_id"]])

@@ -13,7 +13,7 @@ from db.tables.match3d import Match3dAgentMessage, Match3dAgentSession
 from resolvers.creation.adapters import MessageLog
 from resolvers.creation.model import SessionState
 from resolvers.match3d.rows import Match3dSessionRow
-from resolvers.pagination import Page, build_page
+from resolvers.pagination import Page
 from resolvers.play_types import store as shared
 from resolvers.play_types.store import lock_session_row
 
@@ -105,20 +105,7 @@ async def sessions_page(
     *, owner_user_id: str, size: int, after: tuple[datetime, str] | None
 ) -> Page[Match3dSessionRow]:
     """A page of the owner's sessions after (updated_at, session_id), newest first."""
-    query = Session.select().where(Session.owner_user_id == owner_user_id)
-    if after is not None:
-        moment, session_id = after
-        query = query.where(
-            (Session.updated_at < moment)
-            | ((Session.updated_at == moment) & (Session.session_id < session_id))
-        )
-    rows = (
-        await query.order_by(Session.updated_at, ascending=False)
-        .order_by(Session.session_id, ascending=False)
-        .limit(size + 1)
-        .output(load_json=True)
-    )
-    page = build_page(rows, size, lambda row: [row["updated_at"].isoformat(), row["session_id"]])
+    page = await shared.sessions_page(Session, owner_user_id=owner_user_id, size=size, after=after)
     return page.map(Match3dSessionRow.from_row)
 
 

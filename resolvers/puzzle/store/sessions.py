@@ -10,7 +10,7 @@ from typing import Any
 from db.tables.puzzle import PuzzleAgentMessage, PuzzleAgentSession
 from resolvers.creation.adapters import MessageLog
 from resolvers.creation.model import SessionState
-from resolvers.pagination import Page, build_page
+from resolvers.pagination import Page
 from resolvers.play_types import store as shared
 from resolvers.play_types.rows import as_json
 from resolvers.play_types.store import lock_session_row
@@ -129,21 +129,7 @@ async def sessions_page(
     *, owner_user_id: str, size: int, after: tuple[datetime, str] | None
 ) -> Page[PuzzleSessionRow]:
     """A page of the owner's sessions after (updated_at, session_id), newest first."""
-    query = Session.select().where(Session.owner_user_id == owner_user_id)
-    if after is not None:
-        moment, session_id = after
-        query = query.where(
-            (Session.updated_at < moment)
-            | ((Session.updated_at == moment) & (Session.session_id < session_id))
-        )
-    rows = (
-        await query.order_by(Session.updated_at, ascending=False)
-        .order_by(Session.session_id, ascending=False)
-        .limit(size + 1)
-        .output(load_json=True)
-    )
-    # The cursor keeps the stored time as read (the keyset compares it to the column).
-    page = build_page(rows, size, lambda row: [row["updated_at"].isoformat(), row["session_id"]])
+    page = await shared.sessions_page(Session, owner_user_id=owner_user_id, size=size, after=after)
     return page.map(PuzzleSessionRow.from_row)
 
 
